@@ -1,0 +1,31 @@
+import type { Adapter } from 'oidc-provider';
+
+import type { ClientRegistry } from './client-registry.ts';
+import { toProviderMetadata } from './provider-metadata.ts';
+
+/**
+ * Serves oidc-provider's Client model from our registry. A disabled client is not found, so it
+ * fails authentication with invalid_client like an unknown one.
+ */
+export function createClientAdapter(registry: ClientRegistry, register?: Pick<Adapter, 'upsert' | 'destroy'>): Adapter {
+  const unsupported = async () => undefined;
+  return {
+    async find(clientId) {
+      const record = await registry.get(clientId);
+      if (!record || record.disabled) return undefined;
+      return toProviderMetadata(record);
+    },
+    async upsert(id, payload, expiresIn) {
+      if (!register) throw new Error('client registration is not enabled');
+      await register.upsert(id, payload, expiresIn);
+    },
+    async destroy(id) {
+      if (register) await register.destroy(id);
+      else await registry.delete(id);
+    },
+    findByUid: unsupported,
+    findByUserCode: unsupported,
+    consume: unsupported,
+    revokeByGrantId: unsupported,
+  };
+}

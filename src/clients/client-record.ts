@@ -1,0 +1,41 @@
+import type { JSONWebKeySet } from 'jose';
+
+import type { MaxPriority } from '../principals/max-priority.ts';
+
+export const grantTypes = {
+  clientCredentials: 'client_credentials',
+  deviceCode: 'urn:ietf:params:oauth:grant-type:device_code',
+  refreshToken: 'refresh_token',
+} as const;
+
+export type GrantType = (typeof grantTypes)[keyof typeof grantTypes];
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+export interface SecretHash {
+  hash: string;
+  /** ISO time after which this (previous) secret stops working; absent on the current one. */
+  expiresAt?: string;
+}
+
+/** A client as tollgate stores it. Secrets exist only as hashes. */
+export interface ClientRecord {
+  clientId: string;
+  name: string;
+  description: string;
+  grantTypes: GrantType[];
+  authMethod: ClientAuthMethod;
+  /** Current secret first, then secrets still inside their rotation overlap window. */
+  secrets: SecretHash[];
+  jwks?: JSONWebKeySet;
+  /** Scopes the client may request (intersected with what the resource server defines). */
+  scopes: string[];
+  /** Resource indicators (token audiences) the client may request. */
+  resources: string[];
+  defaultResource?: string;
+  maxPriority?: MaxPriority;
+  disabled: boolean;
+  /** Set for clients created through dynamic registration (RFC 7591). */
+  registered?: boolean;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+import { configSchema, type Config } from './schema.ts';
+import { envSettings, type EnvParser } from './env-settings.ts';
+
+/** A configuration that cannot be used; the message names the setting. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  override name = 'ConfigError';
+}
+
+const defaultFile = 'config/tollgate.json';
+
+/**
+ * Builds the one configuration object: the JSON file (TOLLGATE_CONFIG_FILE, or
+ * config/tollgate.json when it exists), then environment variables on top, validated and frozen.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: object = {}): Config {
+  // An empty TOLLGATE_CONFIG_FILE means "no file", even when config/tollgate.json exists.
+  const file = env.TOLLGATE_CONFIG_FILE ?? (existsSync(defaultFile) ? defaultFile : undefined);
+  const input: Record<string, unknown> = file ? readConfigFile(file) : {};
+
+  for (const [variable, path, parser] of envSettings) {
+    const text = env[variable];
+    if (text === undefined || text === '') continue;
+    setPath(input, path, parseEnv(variable, text, parser));
+  }
+  deepMerge(input, overrides as Record<string, unknown>);
+
+  return resolveConfig(input);
+}
+
+/** Validates an already assembled input; used by tests that build configuration directly. */
+export function resolveConfig(input: unknown): Config {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const setting = issue.path.join('.') || '(root)';
+      const variable = envSettings.find(([, path]) => path === setting)?.[0];
+      return `${setting}${variable ? ` (${variable})` : ''}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const parsed = result.data;
+  if (parsed.redis.mode !== 'standalone' && parsed.redis.nodes.length === 0) {
+    throw new ConfigError(`invalid configuration: redis.nodes (TOLLGATE_REDIS_NODES): required when redis.mode is ${parsed.redis.mode}`);
+  }
+  if (parsed.workers > 1 && !parsed.redis.url && parsed.redis.nodes.length === 0) {
+    throw new ConfigError('invalid configuration: workers (TOLLGATE_WORKERS): more than 1 process needs Redis (REDIS_URL), the in-process store is not shared');
+  }
+  if (parsed.keys.jwks && parsed.keys.jwksFile) {
+    throw new ConfigError('invalid configuration: keys.jwks (TOLLGATE_JWKS) and keys.jwksFile (TOLLGATE_JWKS_FILE) are both set; choose one');
+  }
+  const hasStorage = Boolean(parsed.redis.url) || parsed.redis.nodes.length > 0;
+  const config: Config = {
+    ...parsed,
+    issuer: (parsed.issuer ?? `http://localhost:${parsed.port}`).replace(/\/$/, ''),
+    demo: parsed.demo ?? !hasStorage,
+  };
+  return deepFreeze(config);
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`cannot read configuration file ${file} (TOLLGATE_CONFIG_FILE): ${(cause as Error).message}`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Record<string, unknown>;
+  } catch (cause) {
+    throw new ConfigError(`configuration file ${file} is not valid: ${(cause as Error).message}`);
+  }
+}
+
+function parseEnv(variable: string, text: string, parser: EnvParser): unknown {
+  switch (parser) {
+    case 'string':
+      return text;
+    case 'list':
+      return text.split(',').map((item) => item.trim()).filter(Boolean);
+    case 'int': {
+      if (!/^-?\d+$/.test(text.trim())) throw new ConfigError(`invalid configuration: ${variable}: expected an integer, got "${text}"`);
+      return Number(text);
+    }
+    case 'bool': {
+      const lowered = text.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(lowered)) return true;
+      if (['false', '0', 'no', 'off'].includes(lowered)) return false;
+      throw new ConfigError(`invalid configuration: ${variable}: expected true or false, got "${text}"`);
+    }
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  const last = parts.pop() as string;
+  let node = target;
+  for (const part of parts) {
+    const next = node[part];
+    if (typeof next !== 'object' || next === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[last] = value;
+}
+
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isPlainObject(value) && isPlainObject(existing)) deepMerge(existing, value);
+    else target[key] = value;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

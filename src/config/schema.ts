@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * Every setting tollgate reads, with its default and what it means. This is the one place
+ * defaults are documented; README.md points here.
+ */
+export const configSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(3000).describe('TCP port to listen on (PORT)'),
+    host: z.string().min(1).default('0.0.0.0').describe('Interface to bind (TOLLGATE_HOST)'),
+    issuer: z
+      .url()
+      .optional()
+      .describe('Public issuer URL; defaults to http://localhost:<port> (TOLLGATE_ISSUER)'),
+    trustProxy: z
+      .boolean()
+      .default(false)
+      .describe('Trust X-Forwarded-* headers from a TLS-terminating proxy (TOLLGATE_TRUST_PROXY)'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('pino log level (TOLLGATE_LOG_LEVEL)'),
+    workers: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .default(1)
+      .describe('Processes to run; more than 1 needs Redis (TOLLGATE_WORKERS)'),
+    redis: z
+      .object({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+          .optional()
+          .describe('Redis URL; unset means the in-process store that keeps nothing (REDIS_URL)'),
+        mode: z
+          .enum(['standalone', 'sentinel', 'cluster'])
+          .default('standalone')
+          .describe('How to reach Redis (TOLLGATE_REDIS_MODE)'),
+        sentinelName: z
+          .string()
+          .default('mymaster')
+          .describe('Sentinel master group name (TOLLGATE_REDIS_SENTINEL_NAME)'),
+        nodes: z
+          .array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port'))
+          .default([])
+          .describe('Sentinel or cluster seed nodes, host:port (TOLLGATE_REDIS_NODES, comma-separated)'),
+        keyPrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9:_-]*$/)
+          .default('tollgate:')
+          .describe('Prefix of every Redis key (TOLLGATE_REDIS_PREFIX)'),
+        commandTimeoutMs: z
+          .number()
+          .int()
+          .positive()
+          .default(2000)
+          .describe('A Redis command slower than this fails the request with 503 (TOLLGATE_REDIS_TIMEOUT_MS)'),
+      })
+      .strict()
+      .prefault({}),
+    demo: z
+      .boolean()
+      .optional()
+      .describe('Create the demo client, device client and account; default: true only without Redis (TOLLGATE_DEMO)'),
+    demoSecret: z
+      .string()
+      .min(16)
+      .optional()
+      .describe('Fixed secret of the demo client; random when unset (TOLLGATE_DEMO_SECRET)'),
+    demoPassword: z
+      .string()
+      .min(8)
+      .optional()
+      .describe('Fixed password of the demo account; random when unset (TOLLGATE_DEMO_PASSWORD)'),
+    keys: z
+      .object({
+        jwksFile: z
+          .string()
+          .optional()
+          .describe('Path of a private JWKS file with the signing keys (TOLLGATE_JWKS_FILE)'),
+        jwks: z
+          .string()
+          .optional()
+          .describe('The private JWKS as JSON text, for secret stores that inject variables (TOLLGATE_JWKS)'),
+      })
+      .strict()
+      .prefault({}),
+    cookieKeys: z
+      .array(z.string().min(32))
+      .default([])
+      .describe('Keys signing the device-login cookies, newest first; random per process when empty (TOLLGATE_COOKIE_KEYS, comma-separated)'),
+    secretPepper: z
+      .string()
+      .min(32)
+      .optional()
+      .describe('Server-side pepper for client-secret hashes (HMAC-SHA-256); plain SHA-256 when unset (TOLLGATE_SECRET_PEPPER)'),
+    ttl: z
+      .object({
+        accessToken: z.number().int().positive().default(600).describe('Default access-token lifetime, seconds; a resource server may set its own'),
+        deviceCode: z.number().int().positive().default(600).describe('Device code lifetime, seconds (TOLLGATE_DEVICE_CODE_TTL)'),
+        devicePollInterval: z.number().int().positive().default(5).describe('Minimum polling interval told to device clients, seconds'),
+        refreshToken: z.number().int().positive().default(14 * 86400).describe('Refresh-token idle lifetime, seconds; each rotation starts it again (TOLLGATE_REFRESH_TOKEN_TTL)'),
+        refreshTokenAbsolute: z.number().int().positive().default(90 * 86400).describe('Absolute cap from the first login, seconds; no rotation extends past it (TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL)'),
+        interaction: z.number().int().positive().default(900).describe('How long a person has to finish the sign-in pages, seconds'),
+      })
+      .strict()
+      .prefault({}),
+    rateLimit: z
+      .object({
+        userCodePerIp: z.number().int().positive().default(20).describe('User-code attempts per IP per window'),
+        passwordPerIp: z.number().int().positive().default(20).describe('Password attempts per IP per window'),
+        passwordPerAccount: z.number().int().positive().default(10).describe('Password attempts per username per window'),
+        windowSeconds: z.number().int().positive().default(300).describe('Length of a rate-limit window, seconds'),
+      })
+      .strict()
+      .prefault({}),
+    clientCacheMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(2000)
+      .describe('How long a process caches a client record; a change made elsewhere shows within this (TOLLGATE_CLIENT_CACHE_MS)'),
+    seedFile: z
+      .string()
+      .optional()
+      .describe('Declarative seed (clients, accounts, resource servers) applied at start (TOLLGATE_SEED_FILE)'),
+    bootstrapAdminSecret: z
+      .string()
+      .min(32)
+      .optional()
+      .describe('Creates the admin client "tollgate-admin" with this secret if no admin client exists (TOLLGATE_BOOTSTRAP_ADMIN_SECRET)'),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = Readonly<
+  Omit<z.output<typeof configSchema>, 'issuer' | 'demo'> & { issuer: string; demo: boolean }
+>;

@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Next } from 'koa';
+
+import type { Logger } from '../logger.ts';
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Gives each request an id (or keeps a sane incoming X-Request-Id) and logs one line for it. */
+export function createRequestLog(logger: Logger) {
+  return async function requestLog(ctx: Context, next: Next) {
+    const incoming = ctx.get('x-request-id');
+    const requestId = requestIdPattern.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.set('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The path only: query strings can carry codes (verification_uri_complete has user_code).
+      logger.debug({ reqId: requestId, method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    }
+  };
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+
+import { ConfigError } from '../config/load-config.ts';
+import type { Config } from '../config/schema.ts';
+import type { SigningAlg } from '../resources/resource-server-record.ts';
+
+export interface SigningKeys {
+  /** Private JWKS handed to oidc-provider; it publishes the public halves at jwks_uri. */
+  jwks: { keys: JWK[] };
+  /** The key that signs for each algorithm: the first one of its type in the set. */
+  signingKid: Partial<Record<SigningAlg, string>>;
+  ephemeral: boolean;
+}
+
+/** Which keys can sign for which of our algorithms. */
+export function algFor(jwk: JWK): SigningAlg | undefined {
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  if (jwk.kty === 'RSA') return 'RS256';
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
+  return undefined;
+}
+
+/**
+ * Loads the signing keys from configuration, or generates ephemeral ones (ES256, RS256 and
+ * EdDSA) when none are configured. Order matters for rotation: the first key of a type signs,
+ * the others are only published (see README, "Rotating signing keys").
+ */
+export async function loadSigningKeys(keys: Config['keys']): Promise<SigningKeys> {
+  if (!keys.jwks && !keys.jwksFile) return { ...indexKeys(await generateEphemeralKeys()), ephemeral: true };
+
+  const setting = keys.jwksFile ? 'keys.jwksFile (TOLLGATE_JWKS_FILE)' : 'keys.jwks (TOLLGATE_JWKS)';
+  let text = keys.jwks;
+  if (keys.jwksFile) {
+    try {
+      text = readFileSync(keys.jwksFile, 'utf8');
+    } catch (cause) {
+      throw new ConfigError(`${setting}: cannot read ${keys.jwksFile}: ${(cause as Error).message}`);
+    }
+  }
+  return { ...indexKeys(parsePrivateJwks(text as string, setting)), ephemeral: false };
+}
+
+export function parsePrivateJwks(text: string, setting: string): JWK[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${setting}: not valid JSON`);
+  }
+  const list = (parsed as { keys?: unknown })?.keys;
+  if (!Array.isArray(list) || list.length === 0) throw new ConfigError(`${setting}: must be a JWKS object with a non-empty "keys" array`);
+  const seen = new Set<string>();
+  return list.map((jwk: JWK, index) => {
+    if (!algFor(jwk)) throw new ConfigError(`${setting}: keys[${index}] must be an EC P-256, RSA or OKP Ed25519 key`);
+    if (!jwk.d) throw new ConfigError(`${setting}: keys[${index}] is a public key; signing needs the private key`);
+    if (!jwk.kid) throw new ConfigError(`${setting}: keys[${index}] has no "kid"`);
+    if (seen.has(jwk.kid)) throw new ConfigError(`${setting}: kid "${jwk.kid}" appears twice`);
+    seen.add(jwk.kid);
+    return jwk;
+  });
+}
+
+function indexKeys(list: JWK[]): Omit<SigningKeys, 'ephemeral'> {
+  const signingKid: SigningKeys['signingKid'] = {};
+  for (const jwk of list) {
+    const alg = algFor(jwk);
+    if (alg && !signingKid[alg]) signingKid[alg] = jwk.kid as string;
+  }
+  return { jwks: { keys: list }, signingKid };
+}
+
+/** A new private JWK with its thumbprint as kid; also what `tollgate keys generate` prints. */
+export async function generateSigningKey(alg: SigningAlg): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(alg === 'EdDSA' ? 'Ed25519' : alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  const jwk = await exportJWK(privateKey);
+  jwk.kid = await calculateJwkThumbprint(jwk);
+  jwk.use = 'sig';
+  return jwk;
+}
+
+async function generateEphemeralKeys(): Promise<JWK[]> {
+  return Promise.all((['ES256', 'RS256', 'EdDSA'] as const).map(generateSigningKey));
+}

@@ -1,0 +1,20 @@
+import type { Provider } from 'oidc-provider';
+
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import { clientSecretMatches } from '../clients/client-secret.ts';
+
+/**
+ * The one place that reaches into oidc-provider's internals. It compares client secrets in
+ * plaintext against metadata (lib/models/client.js `compareClientSecret`); we store only hashes,
+ * and during a rotation's overlap window a previous secret still works, so the comparison is ours.
+ */
+export function useHashedClientSecrets(provider: Provider, clients: ClientRegistry, pepper: string | undefined): void {
+  provider.Client.prototype.compareClientSecret = async function compareHashedSecret(this: { clientId: string }, presented: string) {
+    const record = await clients.get(this.clientId);
+    if (!record) return false;
+    const now = Date.now();
+    return record.secrets.some(
+      (secret) => (!secret.expiresAt || Date.parse(secret.expiresAt) > now) && clientSecretMatches(presented, secret.hash, pepper),
+    );
+  };
+}

@@ -1,0 +1,80 @@
+import Provider, { type Adapter, type Configuration } from 'oidc-provider';
+
+import type { AccountStore } from '../accounts/account-store.ts';
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import { createClientAdapter } from '../clients/client-adapter.ts';
+import type { Config } from '../config/schema.ts';
+import type { SigningKeys } from '../keys/signing-keys.ts';
+import * as deviceSources from '../pages/device-sources.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { Storage } from '../storage/storage.ts';
+import { useHashedClientSecrets } from './client-secret-comparison.ts';
+import { createFindAccount } from './find-account.ts';
+import { createResourceServerPolicy } from './resource-server-policy.ts';
+import { devicePollInterval, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { createTokenClaims } from './token-claims.ts';
+import { createTokenLifetimes } from './token-lifetimes.ts';
+import { refreshTokenPolicy } from './refresh-token-policy.ts';
+
+export interface ProviderDeps {
+  config: Config;
+  storage: Storage;
+  clients: ClientRegistry;
+  accounts: AccountStore;
+  resources: ResourceRegistry;
+  signingKeys: SigningKeys;
+  cookieKeys: string[];
+}
+
+/** Assembles oidc-provider from our modules; each callback is a small function defined elsewhere. */
+export function createProvider(deps: ProviderDeps): Provider {
+  const { config, storage, clients, accounts, resources, signingKeys } = deps;
+  const clientAdapter = createClientAdapter(clients);
+  const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
+
+  const configuration: Configuration = {
+    adapter: function AdapterFor(model: string): Adapter {
+      return model === 'Client' ? clientAdapter : storage.modelAdapter(model);
+    } as unknown as Configuration['adapter'],
+    jwks: signingKeys.jwks as Configuration['jwks'],
+    cookies: { keys: deps.cookieKeys },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    clientBasedCORS: () => false,
+    findAccount: createFindAccount(accounts),
+    extraTokenClaims: createTokenClaims(clients, accounts),
+    ...refreshTokenPolicy,
+    ttl: createTokenLifetimes(config.ttl),
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    renderError: deviceSources.renderError,
+    responseTypes: ['none'],
+    scopes: ['openid', 'offline_access'],
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      userinfo: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      resourceIndicators: { enabled: true, ...resourcePolicy },
+      deviceFlow: {
+        enabled: true,
+        charset: 'base-20',
+        mask: '****-****',
+        userCodeInputSource: deviceSources.userCodeInputSource,
+        userCodeConfirmSource: deviceSources.userCodeConfirmSource,
+        successSource: deviceSources.successSource,
+      },
+    } as Configuration['features'],
+    enabledJWA: {
+      clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+    },
+    discovery: { service_documentation: 'https://github.com/tollgate/tollgate#readme' },
+  };
+
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = config.trustProxy;
+  useHashedClientSecrets(provider, clients, config.secretPepper);
+  provider.use(unauthorizedClientForDisallowedGrant);
+  provider.use(devicePollInterval(config.ttl.devicePollInterval));
+  return provider;
+}

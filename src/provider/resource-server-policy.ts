@@ -1,0 +1,64 @@
+import { errors, type KoaContextWithOIDC, type Client, type ResourceServer } from 'oidc-provider';
+
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { SigningKeys } from '../keys/signing-keys.ts';
+
+// Scopes oidc-provider itself understands; they never end up in an access token for an API.
+const providerScopes = new Set(['openid', 'offline_access']);
+
+export interface ResourceServerPolicyDeps {
+  clients: ClientRegistry;
+  resources: ResourceRegistry;
+  signingKeys: SigningKeys;
+  defaultAccessTokenTtl: number;
+}
+
+/**
+ * RFC 8707 resource indicators: which APIs a client may get tokens for, with which scopes,
+ * signed how. Clients that send `audience` (oidc-agent, Auth0-style SDKs) get the same result
+ * as with `resource`; a client with a default resource may send neither.
+ */
+export function createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl }: ResourceServerPolicyDeps) {
+  async function defaultResource(ctx: KoaContextWithOIDC, client: Client, oneOf?: readonly string[]) {
+    if (oneOf) return oneOf;
+    const audience = (ctx.oidc.body as Record<string, unknown> | undefined)?.audience;
+    if (typeof audience === 'string' && audience) return audience;
+    return (await clients.get(client.clientId))?.defaultResource;
+  }
+
+  async function getResourceServerInfo(ctx: KoaContextWithOIDC, identifier: string, client: Client): Promise<ResourceServer> {
+    const [server, record] = await Promise.all([resources.get(identifier), clients.get(client.clientId)]);
+    if (!server || !record?.resources.includes(identifier)) {
+      throw new errors.InvalidTarget('the resource is unknown or not allowed for this client');
+    }
+    const allowed = server.scopes.filter((scope) => record.scopes.includes(scope));
+    const requested = ctx.oidc.params?.scope ? String(ctx.oidc.params.scope).split(' ').filter(Boolean) : [];
+    const refused = requested.filter((scope) => !allowed.includes(scope) && !providerScopes.has(scope));
+    if (refused.length > 0) throw new errors.InvalidScope('requested scope is not allowed', refused.join(' '));
+    if (requested.length === 0 && asksForDefaultScopes(ctx) && ctx.oidc.params) {
+      // Omitting `scope` asks for every scope the client holds on this resource.
+      ctx.oidc.params.scope = allowed.join(' ');
+    }
+
+    const kid = signingKeys.signingKid[server.signingAlg];
+    if (!kid) throw new errors.InvalidTarget(`no ${server.signingAlg} signing key is configured for this resource`);
+    return {
+      scope: allowed.join(' '),
+      audience: identifier,
+      accessTokenTTL: server.accessTokenTtl ?? defaultAccessTokenTtl,
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: server.signingAlg, kid } },
+    };
+  }
+
+  // Refresh and device-code exchanges reuse the resource the grant was given for.
+  const useGrantedResource = async () => true;
+
+  return { defaultResource, getResourceServerInfo, useGrantedResource };
+}
+
+function asksForDefaultScopes(ctx: KoaContextWithOIDC): boolean {
+  if (ctx.oidc.route === 'device_authorization') return true;
+  return ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'client_credentials';
+}

@@ -1,0 +1,26 @@
+import type { KoaContextWithOIDC } from 'oidc-provider';
+
+type Next = () => Promise<unknown>;
+type ErrorBody = { error?: string; error_description?: string };
+
+/**
+ * RFC 6749 §5.2: a client using a grant type it is not registered for gets
+ * `unauthorized_client`; oidc-provider answers `invalid_request` there.
+ */
+export async function unauthorizedClientForDisallowedGrant(ctx: KoaContextWithOIDC, next: Next) {
+  await next();
+  const body = ctx.body as ErrorBody | undefined;
+  if (ctx.oidc?.route === 'token' && body?.error === 'invalid_request' && body.error_description === 'requested grant type is not allowed for this client') {
+    ctx.body = { error: 'unauthorized_client', error_description: body.error_description };
+  }
+}
+
+/** RFC 8628 §3.2: the device authorization response tells the client how often to poll. */
+export function devicePollInterval(intervalSeconds: number) {
+  return async function addInterval(ctx: KoaContextWithOIDC, next: Next) {
+    await next();
+    if (ctx.oidc?.route === 'device_authorization' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
+      (ctx.body as Record<string, unknown>).interval = intervalSeconds;
+    }
+  };
+}

@@ -1,0 +1,24 @@
+import type { KoaContextWithOIDC } from 'oidc-provider';
+
+import type { AccountStore } from '../accounts/account-store.ts';
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import type { MaxPriority } from '../principals/max-priority.ts';
+
+interface TokenLike {
+  kind: string;
+  clientId?: string;
+  accountId?: string;
+}
+
+/**
+ * `max_priority` of the token's principal: the client's for client credentials, the account's
+ * (read afresh, so an admin's change shows at the next refresh) for people.
+ */
+export function createTokenClaims(clients: ClientRegistry, accounts: AccountStore) {
+  return async function extraTokenClaims(_ctx: KoaContextWithOIDC, token: TokenLike) {
+    let maxPriority: MaxPriority | undefined;
+    if (token.accountId) maxPriority = (await accounts.get(token.accountId))?.maxPriority;
+    else if (token.clientId) maxPriority = (await clients.get(token.clientId))?.maxPriority;
+    return maxPriority ? { max_priority: maxPriority } : undefined;
+  };
+}

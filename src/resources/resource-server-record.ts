@@ -1,0 +1,20 @@
+export const signingAlgs = ['ES256', 'RS256', 'EdDSA'] as const;
+export type SigningAlg = (typeof signingAlgs)[number];
+
+/** An API tokens are issued for: its identifier is the token `aud`. */
+export interface ResourceServerRecord {
+  identifier: string;
+  name: string;
+  scopes: string[];
+  /** Access-token lifetime in seconds; the configured default when absent. */
+  accessTokenTtl?: number;
+  signingAlg: SigningAlg;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The admin API is itself a resource server, built in and not editable. */
+export const adminResource = {
+  identifier: 'urn:tollgate:admin',
+  scope: 'admin',
+} as const;

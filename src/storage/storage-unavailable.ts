@@ -1,0 +1,37 @@
+import { errors } from 'oidc-provider';
+
+/**
+ * Storage could not be reached. An OIDCProviderError so oidc-provider renders it itself, as
+ * `503 temporarily_unavailable` (RFC 6749 §4.1.2.1 names the code); our own routes render
+ * it the same way.
+ */
+export class StorageUnavailableError extends errors.OIDCProviderError {
+  readonly code = 'storage_unavailable';
+  override error_description = 'storage is temporarily unavailable, retry shortly';
+
+  constructor(cause?: unknown) {
+    super(503, 'temporarily_unavailable', { cause });
+    this.expose = true;
+    // The cause names a host and an errno: keep it for logs, never send it.
+    delete (this as { error_detail?: string }).error_detail;
+  }
+}
+
+/** Runs a storage call, turning connection failures into StorageUnavailableError. */
+export async function guardStorage<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof StorageUnavailableError || !isConnectionError(error)) throw error;
+    throw new StorageUnavailableError(error);
+  }
+}
+
+// ioredis reports an unreachable server through plain Errors; replies that mean "not now"
+// (a loading replica, a cluster mid-failover) are transient too.
+const transient =
+  /Stream isn't writeable|Connection is closed|timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|max retries|MaxRetriesPerRequest|Failed to refresh slots|None of the sentinels|All sentinels are unreachable|CLUSTERDOWN|LOADING|MASTERDOWN|READONLY|TRYAGAIN/i;
+
+function isConnectionError(error: unknown): boolean {
+  return error instanceof Error && (transient.test(error.message) || transient.test(error.name));
+}

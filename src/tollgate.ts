@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+
+import { createAccountStore, type AccountStore } from './accounts/account-store.ts';
+import { createApp } from './app.ts';
+import { createClientRegistry, type ClientRegistry } from './clients/client-registry.ts';
+import type { Config } from './config/schema.ts';
+import { ensureDemoPrincipals, type DemoCredentials } from './demo-principals.ts';
+import { createHealthRoutes } from './http/health-routes.ts';
+import { loadSigningKeys, type SigningKeys } from './keys/signing-keys.ts';
+import type { Logger } from './logger.ts';
+import { createInteractionRoutes } from './pages/interaction-routes.ts';
+import { createProvider } from './provider/create-provider.ts';
+import { createResourceRegistry, type ResourceRegistry } from './resources/resource-registry.ts';
+import { createMemoryStorage } from './storage/memory-storage.ts';
+import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
+import { createRedisStorage } from './storage/redis-storage.ts';
+import type { Storage } from './storage/storage.ts';
+
+export interface Tollgate {
+  config: Config;
+  storage: Storage;
+  clients: ClientRegistry;
+  accounts: AccountStore;
+  resources: ResourceRegistry;
+  signingKeys: SigningKeys;
+  provider: Provider;
+  demo: DemoCredentials | undefined;
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  close(): Promise<void>;
+}
+
+/** Builds every part from one validated configuration; connects storage but listens on nothing. */
+export async function createTollgate(config: Config, logger: Logger): Promise<Tollgate> {
+  const storage = await openStorage(config, logger);
+  const clients = createClientRegistry(storage, config.clientCacheMs, (error) => logger.warn({ err: error }, 'could not record client last use'));
+  const accounts = createAccountStore(storage);
+  const resources = createResourceRegistry(storage, config.clientCacheMs);
+
+  const signingKeys = await loadSigningKeys(config.keys);
+  if (signingKeys.ephemeral) {
+    logger.warn('no signing keys configured (TOLLGATE_JWKS_FILE): using ephemeral keys; tokens stop verifying at restart');
+  }
+  let cookieKeys = [...config.cookieKeys];
+  if (cookieKeys.length === 0) {
+    cookieKeys = [randomBytes(32).toString('base64url')];
+    if (storage.kind === 'redis') {
+      logger.warn('no cookie keys configured (TOLLGATE_COOKIE_KEYS): device-login pages only work when every step reaches this same process');
+    }
+  }
+
+  const demo = config.demo
+    ? await ensureDemoPrincipals({ clients, accounts, resources, secretPepper: config.secretPepper }, { secret: config.demoSecret, password: config.demoPassword })
+    : undefined;
+
+  const provider = createProvider({ config, storage, clients, accounts, resources, signingKeys, cookieKeys });
+  const app = createApp({
+    provider,
+    logger,
+    trustProxy: config.trustProxy,
+    routes: [createHealthRoutes(storage), createInteractionRoutes({ provider, accounts })],
+  });
+
+  return {
+    config,
+    storage,
+    clients,
+    accounts,
+    resources,
+    signingKeys,
+    provider,
+    demo,
+    handler: app.callback(),
+    close: () => storage.close(),
+  };
+}
+
+async function openStorage(config: Config, logger: Logger): Promise<Storage> {
+  if (!config.redis.url && config.redis.nodes.length === 0) {
+    logger.warn('NO STORAGE CONFIGURED: running on the in-process store; every client, account and token is lost when this process stops. Set REDIS_URL for anything but trying tollgate out.');
+    return createMemoryStorage();
+  }
+  const client = createRedisClient(config.redis);
+  client.on('error', () => {}); // connection errors surface through commands and /readyz
+  await connectRedis(client, (error) => logger.warn({ err: { message: error.message } }, 'waiting for Redis'));
+  logger.info({ mode: config.redis.mode }, 'connected to Redis');
+  return createRedisStorage(client, config.redis.keyPrefix);
+}
