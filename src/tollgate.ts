@@ -12,6 +12,7 @@ import { loadSigningKeys, type SigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
 import { createInteractionRoutes } from './pages/interaction-routes.ts';
 import { createProvider } from './provider/create-provider.ts';
+import { subscribeProviderEvents } from './provider/provider-events.ts';
 import { createResourceRegistry, type ResourceRegistry } from './resources/resource-registry.ts';
 import { createMemoryStorage } from './storage/memory-storage.ts';
 import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
@@ -55,6 +56,7 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
     : undefined;
 
   const provider = createProvider({ config, storage, clients, accounts, resources, signingKeys, cookieKeys });
+  subscribeProviderEvents(provider, { clients, logger });
   const app = createApp({
     provider,
     logger,
