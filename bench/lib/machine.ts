@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** What the numbers were measured on; nothing is pinned, so this is what a reader needs. */
+export function describeMachine(extra: Record<string, string>): Record<string, string> {
+  const cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  return {
+    cpu: `${cpuModel} (${os.cpus().length} logical CPUs seen by Node)`,
+    nproc: tryRun('nproc', []) ?? String(os.availableParallelism()),
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    kernel: `${os.type()} ${os.release()} ${os.arch()}`,
+    os: osRelease(),
+    node: process.version,
+    loadAverageAtStart: os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' '),
+    ...extra,
+  };
+}
+
+function tryRun(command: string, args: string[]): string | undefined {
+  try {
+    return execFileSync(command, args, { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function osRelease(): string {
+  try {
+    return /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+
+export const allScenarios = ['cc-es256', 'cc-rs256', 'refresh', 'device', 'verifier', 'workers'] as const;
+export type ScenarioName = (typeof allScenarios)[number];
+
+export interface BenchOptions {
+  durationS: number;
+  runs: number;
+  warmupS: number;
+  connections: number[];
+  scenarios: Set<ScenarioName>;
+  profile: boolean;
+  /** Where the markdown report goes; undefined = do not write one (quick runs). */
+  report: string | undefined;
+  quick: boolean;
+}
+
+const usage = `npm run bench [-- options]
+
+  --quick              2 s runs, 1 pair, 1 s warm-up: checks the harness, numbers are noise;
+                       writes bench/results/ only, not BENCHMARKS.md
+  --duration <s>       seconds per timed run (default 10)
+  --runs <n>           A/B pairs per scenario and connection count (default 3)
+  --warmup <s>         untimed warm-up per server before the pairs (default 3; 0 = none)
+  --connections <list> connection counts (default 1,32)
+  --only <list>        scenarios: ${allScenarios.join(',')} (default: all)
+  --profile            also record node --cpu-prof profiles of both servers under
+                       client credentials ES256 at the highest connection count
+  --report <file>      markdown report to update (default BENCHMARKS.md; --quick: none)
+`;
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      runs: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      only: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      report: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  const quick = values.quick as boolean;
+  const scenarios = (values.only ?? allScenarios.join(',')).split(',').map((name) => name.trim());
+  for (const name of scenarios) {
+    if (!(allScenarios as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"; choose from ${allScenarios.join(', ')}`);
+  }
+  const number = (text: string | undefined, fallback: number, name: string) => {
+    const value = text === undefined ? fallback : Number(text);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
+    return value;
+  };
+  return {
+    quick,
+    durationS: number(values.duration, quick ? 2 : 10, 'duration'),
+    runs: Math.max(1, Math.round(number(values.runs, quick ? 1 : 3, 'runs'))),
+    warmupS: number(values.warmup, quick ? 1 : 3, 'warmup'),
+    connections: (values.connections ?? '1,32').split(',').map((text) => Math.max(1, Math.round(number(text, 1, 'connections')))),
+    scenarios: new Set(scenarios as ScenarioName[]),
+    profile: values.profile as boolean,
+    report: values.report ?? (quick ? undefined : 'BENCHMARKS.md'),
+  };
+}

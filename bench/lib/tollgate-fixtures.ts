@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs';
+
+import { createClientRegistry } from '../../src/clients/client-registry.ts';
+import { grantTypes } from '../../src/clients/client-record.ts';
+import { hashClientSecret } from '../../src/clients/client-secret.ts';
+import { generateSigningKey } from '../../src/keys/signing-keys.ts';
+import { createResourceRegistry } from '../../src/resources/resource-registry.ts';
+import { createRedisClient } from '../../src/storage/redis-connection.ts';
+import { createRedisStorage } from '../../src/storage/redis-storage.ts';
+
+/** What both servers are given, so the only difference between them is the server. */
+export const fixtures = {
+  clientId: 'bench',
+  clientSecret: 'bench-secret-7f3c9a1e5b2d4f60a8c7e9b1d3f5a7c9e1b3d5f7a9c1e3',
+  secretPepper: 'bench-pepper-0123456789abcdef0123456789abcdef',
+  scope: 'bench:read bench:write',
+  resources: { ES256: 'urn:bench:es256', RS256: 'urn:bench:rs256' },
+  /** tollgate's demo principals (TOLLGATE_DEMO=true) drive the device flow and refresh runs. */
+  deviceClientId: 'demo-cli',
+  demoPassword: 'bench-demo-password',
+  baselineDeviceClientId: 'bench-cli',
+} as const;
+
+/** One ES256 and one RS256 private key, written as a JWKS file both servers load. */
+export async function writeBenchJwks(path: string): Promise<void> {
+  const keys = await Promise.all([generateSigningKey('ES256'), generateSigningKey('RS256')]);
+  writeFileSync(path, JSON.stringify({ keys }), { mode: 0o600 });
+}
+
+/**
+ * Puts the bench client and resource servers into tollgate's Redis through tollgate's own
+ * registries, so the secret is stored as tollgate stores every secret: as an HMAC-SHA-256 hash.
+ */
+export async function seedTollgate(redisUrl: string, keyPrefix = 'tollgate:'): Promise<void> {
+  const client = createRedisClient({ url: redisUrl, mode: 'standalone', sentinelName: 'mymaster', nodes: [], keyPrefix, commandTimeoutMs: 2000 });
+  await client.connect();
+  const storage = createRedisStorage(client, keyPrefix);
+  try {
+    const now = new Date().toISOString();
+    const resources = createResourceRegistry(storage, 0);
+    for (const [signingAlg, identifier] of Object.entries(fixtures.resources)) {
+      await resources.save({
+        identifier,
+        name: `Bench API (${signingAlg})`,
+        scopes: fixtures.scope.split(' '),
+        accessTokenTtl: 600,
+        signingAlg: signingAlg as 'ES256' | 'RS256',
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    const clients = createClientRegistry(storage, 0, () => {});
+    await clients.save({
+      clientId: fixtures.clientId,
+      name: 'Bench service',
+      description: 'Client-credentials client of the benchmark',
+      grantTypes: [grantTypes.clientCredentials],
+      authMethod: 'client_secret_basic',
+      secrets: [{ hash: hashClientSecret(fixtures.clientSecret, fixtures.secretPepper) }],
+      scopes: fixtures.scope.split(' '),
+      resources: Object.values(fixtures.resources),
+      defaultResource: fixtures.resources.ES256,
+      maxPriority: { default: 5, gpu: 2 },
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+  } finally {
+    await storage.close();
+  }
+}
+
+export function basicAuthorization(clientId: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}

@@ -1,0 +1,129 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { BenchContext } from './lib/context.ts';
+import { describeMachine } from './lib/machine.ts';
+import { parseBenchOptions } from './lib/options.ts';
+import type { ServerProcess } from './lib/processes.ts';
+import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
+import { renderResults, writeReport } from './lib/report.ts';
+import type { BenchResult, Row } from './lib/results.ts';
+import { repoRoot, startBaseline, startTollgate } from './lib/servers.ts';
+import { judgeTargets } from './lib/targets.ts';
+import { seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
+import { checkWrk } from './lib/wrk.ts';
+import { clientCredentials } from './scenarios/client-credentials.ts';
+import { deviceFlow } from './scenarios/device-flow.ts';
+import { profileServers } from './scenarios/profile.ts';
+import { refreshGrant } from './scenarios/refresh.ts';
+import { verifierRows } from './scenarios/verifier.ts';
+import { workersRows } from './scenarios/workers.ts';
+
+/**
+ * `npm run bench`: tollgate (on its own redis-server) side by side with a plain oidc-provider,
+ * both child processes on loopback, loaded by wrk. Writes bench/results/<time>.json and the
+ * generated part of BENCHMARKS.md. See `npm run bench -- --help`.
+ */
+const options = parseBenchOptions(process.argv.slice(2));
+const wrkVersion = checkWrk();
+const startedAt = new Date().toISOString();
+const tmpDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
+const resultsDir = join(repoRoot, 'bench', 'results');
+mkdirSync(resultsDir, { recursive: true });
+const log = (message: string) => process.stdout.write(`${message}\n`);
+
+const running: Array<ServerProcess | BenchRedis> = [];
+let cleaning: Promise<void> | undefined;
+const cleanUp = () =>
+  (cleaning ??= (async () => {
+    for (const process of running.reverse()) await process.stop().catch(() => {});
+    rmSync(tmpDir, { recursive: true, force: true });
+  })());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    log(`\n${signal}: stopping the servers`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+const result: BenchResult = {
+  startedAt,
+  finishedAt: '',
+  machine: {},
+  settings: { durationS: options.durationS, runs: options.runs, warmupS: options.warmupS, connections: options.connections.join(',') },
+  rows: [],
+  targets: [],
+  runs: [],
+  commands: [],
+  profile: undefined,
+};
+const extraSections: string[] = [];
+
+try {
+  const jwksFile = join(tmpDir, 'jwks.json');
+  await writeBenchJwks(jwksFile);
+  const redis = await startBenchRedis();
+  running.push(redis);
+  result.machine = describeMachine({ wrk: wrkVersion, redis: redis.version });
+  log(`machine: ${Object.values(result.machine).join(' | ')}`);
+
+  await seedTollgate(redis.url);
+  const tollgate = await startTollgate({ redisUrl: redis.url, jwksFile });
+  running.push(tollgate);
+  const baseline = await startBaseline({ jwksFile });
+  running.push(baseline);
+
+  const context: BenchContext = {
+    durationS: options.durationS,
+    runs: options.runs,
+    warmupS: options.warmupS,
+    connections: options.connections,
+    tmpDir,
+    jwksFile,
+    redis,
+    tollgate,
+    baseline,
+    log,
+    record(scenario, run, warmup) {
+      result.runs.push({ ...run, scenario, warmup });
+    },
+  };
+  const rows: Row[] = result.rows;
+  if (options.scenarios.has('cc-es256')) rows.push(...(await clientCredentials(context, 'ES256')));
+  if (options.scenarios.has('cc-rs256')) rows.push(...(await clientCredentials(context, 'RS256')));
+  if (options.scenarios.has('refresh')) rows.push(...(await refreshGrant(context)));
+  if (options.scenarios.has('device')) {
+    const device = await deviceFlow(context);
+    rows.push(device.row);
+    result.commands.push(device.runs[0]?.command ?? '');
+  }
+  if (options.scenarios.has('verifier')) rows.push(...(await verifierRows(context)));
+  if (options.scenarios.has('workers')) rows.push(...(await workersRows(context, running)));
+  if (options.profile) {
+    const profile = await profileServers(context, resultsDir);
+    result.profile = profile.data;
+    extraSections.push(profile.markdown);
+    log(`\n${profile.markdown}`);
+  }
+
+  result.targets = judgeTargets(rows, options.connections);
+  result.commands = [
+    `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    '# which runs, per scenario and server (URLs are the loopback ports of that run):',
+    ...new Set(result.runs.filter((run) => !run.warmup).map((run) => run.command.replace(/http:\/\/127\.0\.0\.1:\d+/, `<${run.server}>`))),
+    ...result.commands.filter(Boolean),
+  ];
+} finally {
+  await cleanUp();
+}
+
+result.finishedAt = new Date().toISOString();
+const stamp = startedAt.replace(/[:.]/g, '-');
+const jsonFile = join(resultsDir, `bench-${stamp}.json`);
+writeFileSync(jsonFile, JSON.stringify(result, null, 2));
+log(`\n${renderResults(result)}\n\nraw results: ${jsonFile}`);
+if (options.report) {
+  writeReport(join(repoRoot, options.report), result, extraSections);
+  log(`report: ${options.report}`);
+}
