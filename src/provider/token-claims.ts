@@ -3,6 +3,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
+import type { LoadedAccount } from './find-account.ts';
 
 interface TokenLike {
   kind: string;
@@ -12,13 +13,20 @@ interface TokenLike {
 
 /**
  * `max_priority` of the token's principal: the client's for client credentials, the account's
- * (read afresh, so an admin's change shows at the next refresh) for people.
+ * (read afresh, so an admin's change shows at the next refresh) for people. The device-code and
+ * refresh grants have just read the account through findAccount in this same request; that
+ * read is reused instead of a second storage round trip.
  */
 export function createTokenClaims(clients: ClientRegistry, accounts: AccountStore) {
-  return async function extraTokenClaims(_ctx: KoaContextWithOIDC, token: TokenLike) {
+  return async function extraTokenClaims(ctx: KoaContextWithOIDC, token: TokenLike) {
     let maxPriority: MaxPriority | undefined;
-    if (token.accountId) maxPriority = (await accounts.get(token.accountId))?.maxPriority;
+    if (token.accountId) maxPriority = (loadedAccount(ctx, token.accountId) ?? (await accounts.get(token.accountId)))?.maxPriority;
     else if (token.clientId) maxPriority = (await clients.get(token.clientId))?.maxPriority;
     return maxPriority ? { max_priority: maxPriority } : undefined;
   };
+}
+
+function loadedAccount(ctx: KoaContextWithOIDC, accountId: string): LoadedAccount | undefined {
+  const account = ctx.oidc?.account as LoadedAccount | undefined;
+  return account?.accountId === accountId && 'maxPriority' in account ? account : undefined;
 }
