@@ -49,9 +49,10 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
           writes.hset(key, 'p', JSON.stringify(rest));
           if (expiresIn) writes.expire(key, expiresIn);
           else writes.persist(key);
-          await writes.exec();
 
-          const indexes: Promise<unknown>[] = [];
+          // The indexes have other hash tags (other slots in a cluster), so they cannot join the
+          // MULTI; they are sent with it rather than after it, one round trip instead of two.
+          const indexes: Promise<unknown>[] = [writes.exec()];
           if (grantableModels.has(model) && payload.grantId) {
             const grantKey = keys.grant(payload.grantId);
             const ttl = expiresIn ?? 0;
