@@ -17,6 +17,9 @@ export function createRedisClient(redis: Config['redis']): RedisClient {
     connectTimeout: Math.max(redis.commandTimeoutMs, 2000),
     retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
     lazyConnect: true,
+    // Commands issued in the same tick by concurrent requests go out in one write: a token
+    // request makes several round trips, and at load each write is a syscall saved.
+    enableAutoPipelining: true,
   };
   const nodes = redis.nodes.map((node) => {
     const [host, port] = node.split(':');
@@ -28,6 +31,7 @@ export function createRedisClient(redis: Config['redis']): RedisClient {
       return new Cluster(nodes, {
         enableOfflineQueue: false,
         lazyConnect: true,
+        enableAutoPipelining: true,
         clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 2000),
         redisOptions: { ...common, ...credentialsFrom(redis.url) },
       });
