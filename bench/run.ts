@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -73,6 +74,7 @@ try {
   running.push(tollgate);
   const baseline = await startBaseline({ jwksFile });
   running.push(baseline);
+  const against = options.against ? await startAgainst(options.against, redis.url, jwksFile) : undefined;
 
   const context: BenchContext = {
     durationS: options.durationS,
@@ -84,6 +86,7 @@ try {
     redis,
     tollgate,
     baseline,
+    ...(against ? { against: { server: against, ref: options.against as string } } : {}),
     log,
     record(scenario, run, warmup) {
       result.runs.push({ ...run, scenario, warmup });
@@ -116,6 +119,25 @@ try {
   ];
 } finally {
   await cleanUp();
+}
+
+/**
+ * tollgate as of another git ref, for before/after comparisons: its src/ and package.json
+ * extracted with git archive (nothing in the repository changes), this checkout's
+ * node_modules, its own Redis key prefix on the same redis-server.
+ */
+async function startAgainst(ref: string, redisUrl: string, jwksFile: string): Promise<ServerProcess> {
+  const root = join(tmpDir, 'against');
+  mkdirSync(root);
+  const archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', ref, 'src', 'package.json'], { maxBuffer: 256 * 2 ** 20 });
+  execFileSync('tar', ['-x', '-C', root], { input: archive });
+  symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
+  const keyPrefix = 'against:';
+  await seedTollgate(redisUrl, keyPrefix);
+  const server = await startTollgate({ redisUrl, jwksFile, root: `${root}/`, keyPrefix, name: `tollgate@${ref}` });
+  running.push(server);
+  log(`reference: tollgate as of ${ref} (${execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', ref]).toString().trim()})`);
+  return server;
 }
 
 result.finishedAt = new Date().toISOString();

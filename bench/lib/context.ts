@@ -14,6 +14,8 @@ export interface BenchContext {
   redis: BenchRedis;
   tollgate: ServerProcess;
   baseline: ServerProcess;
+  /** With --against: tollgate as of that git ref, the reference instead of the baseline. */
+  against?: { server: ServerProcess; ref: string };
   record(scenario: string, run: Measurement, warmup: boolean): void;
   log(message: string): void;
 }
@@ -30,6 +32,7 @@ export function tollgateSide(context: BenchContext, server = context.tollgate, n
 }
 
 export function baselineSide(context: BenchContext): Side {
+  if (context.against) return tollgateSide(context, context.against.server, `tollgate@${context.against.ref}`);
   return { name: 'baseline', server: context.baseline, cpu: { server: context.baseline.pid } };
 }
 

@@ -13,6 +13,8 @@ export interface BenchOptions {
   /** Where the markdown report goes; undefined = do not write one (quick runs). */
   report: string | undefined;
   quick: boolean;
+  /** A git ref whose tollgate replaces the baseline as the reference (before/after of a change). */
+  against: string | undefined;
 }
 
 const usage = `npm run bench [-- options]
@@ -27,6 +29,8 @@ const usage = `npm run bench [-- options]
   --profile            also record node --cpu-prof profiles of both servers under
                        client credentials ES256 at the highest connection count
   --report <file>      markdown report to update (default BENCHMARKS.md; --quick: none)
+  --against <git-ref>  compare with tollgate as of <git-ref> instead of the baseline, pair by
+                       pair (before/after of a change); never writes BENCHMARKS.md
 `;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
@@ -41,6 +45,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       report: { type: 'string' },
+      against: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -66,6 +71,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     connections: (values.connections ?? '1,32').split(',').map((text) => Math.max(1, Math.round(number(text, 1, 'connections')))),
     scenarios: new Set(scenarios as ScenarioName[]),
     profile: values.profile as boolean,
-    report: values.report ?? (quick ? undefined : 'BENCHMARKS.md'),
+    report: values.against ? undefined : (values.report ?? (quick ? undefined : 'BENCHMARKS.md')),
+    against: values.against,
   };
 }

@@ -12,11 +12,20 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
  * account the device-flow runs log in with; rate limits are raised because every login of the
  * bench comes from one IP address.
  */
-export async function startTollgate(options: { redisUrl: string; jwksFile: string; workers?: number; nodeArgs?: string[]; name?: string }): Promise<ServerProcess> {
+export async function startTollgate(options: {
+  redisUrl: string;
+  jwksFile: string;
+  workers?: number;
+  nodeArgs?: string[];
+  name?: string;
+  /** Another checkout to run (npm run bench -- --against <ref>); default: this one. */
+  root?: string;
+  keyPrefix?: string;
+}): Promise<ServerProcess> {
   const port = await freePort();
   return startNodeServer({
     name: options.name ?? 'tollgate',
-    script: `${repoRoot}src/main.ts`,
+    script: `${options.root ?? repoRoot}src/main.ts`,
     port,
     nodeArgs: options.nodeArgs ?? [],
     readyPath: '/readyz',
@@ -27,6 +36,7 @@ export async function startTollgate(options: { redisUrl: string; jwksFile: strin
       TOLLGATE_CONFIG_FILE: '',
       TOLLGATE_LOG_LEVEL: 'info',
       REDIS_URL: options.redisUrl,
+      ...(options.keyPrefix ? { TOLLGATE_REDIS_PREFIX: options.keyPrefix } : {}),
       TOLLGATE_JWKS_FILE: options.jwksFile,
       TOLLGATE_SECRET_PEPPER: fixtures.secretPepper,
       TOLLGATE_COOKIE_KEYS: 'bench-cookie-key-0123456789abcdef0123456789abcdef',

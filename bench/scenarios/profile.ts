@@ -1,65 +1,88 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { baselineSide, tollgateSide, type BenchContext, type Side } from '../lib/context.ts';
+import type { BenchContext } from '../lib/context.ts';
 import { summarizeProfile, type ProfileSummary } from '../lib/cpu-profile.ts';
+import { runDeviceDriver } from '../lib/device-runner.ts';
+import type { ServerProcess } from '../lib/processes.ts';
 import { startBaseline, startTollgate } from '../lib/servers.ts';
 import { basicAuthorization, fixtures } from '../lib/tollgate-fixtures.ts';
-import { round, runWrk } from '../lib/wrk.ts';
+import { round, runWrk, type WrkRun } from '../lib/wrk.ts';
+
+type Profiled = { file: string; requests: number; rps: number; summary: ProfileSummary };
 
 /**
- * `node --cpu-prof` of a fresh tollgate and a fresh baseline under client credentials ES256 at
- * the highest connection count, then where each spends its CPU per 1,000 tokens, by owner
- * (package, our src/ file, GC). The difference column is what tollgate adds.
+ * `node --cpu-prof` of fresh servers under load at the highest connection count: client
+ * credentials ES256 (tollgate against the baseline) and the refresh grant (tollgate against the
+ * baseline on the naive Redis adapter). Only samples of the timed run count. The report says
+ * where each spends CPU per 1,000 tokens, by owner (package, our src/ file, GC); the difference
+ * column is what tollgate adds.
  */
 export async function profileServers(context: BenchContext, resultsDir: string): Promise<{ data: unknown; markdown: string }> {
   const connections = Math.max(...context.connections);
   const directory = join(resultsDir, `profiles-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  const env = {
+  const ccEnv = {
     BENCH_BODY: `grant_type=client_credentials&resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`,
     BENCH_AUTHORIZATION: basicAuthorization(fixtures.clientId, fixtures.clientSecret),
   };
+  const seedsPerRun = connections + 16;
 
-  const profileOne = async (name: 'tollgate' | 'baseline') => {
-    const dir = join(directory, name);
+  const profileOne = async (label: string, start: (nodeArgs: string[]) => Promise<ServerProcess>, script: WrkRun['script'], env: (run: number) => Record<string, string>) => {
+    const dir = join(directory, label);
     mkdirSync(dir, { recursive: true });
-    const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
-    const server =
-      name === 'tollgate'
-        ? await startTollgate({ redisUrl: context.redis.url, jwksFile: context.jwksFile, nodeArgs, name: 'tollgate (profiled)' })
-        : await startBaseline({ jwksFile: context.jwksFile, nodeArgs });
-    const side: Side = name === 'tollgate' ? tollgateSide(context, server) : { ...baselineSide(context), server, cpu: { server: server.pid } };
+    const server = await start(['--cpu-prof', `--cpu-prof-dir=${dir}`]);
     const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
     let requests: number;
+    let rps: number;
     let window: { fromUs: number; toUs: number };
     try {
-      if (context.warmupS > 0) await runWrk({ server: name, url: server.url, script: 'token.lua', connections, durationS: context.warmupS, env, cpu: side.cpu });
+      const load = (durationS: number, run: number) => runWrk({ server: label, url: server.url, script, connections, durationS, env: env(run), cpu: { server: server.pid } });
+      if (context.warmupS > 0) await load(context.warmupS, 0);
       const fromUs = monotonicUs();
-      const run = await runWrk({ server: name, url: server.url, script: 'token.lua', connections, durationS: context.durationS, env, cpu: side.cpu });
+      const run = await load(context.durationS, 1);
       window = { fromUs, toUs: monotonicUs() };
-      requests = run.requests;
-      context.log(`  profile ${name.padEnd(9)} ${run.rps} req/s under the profiler`);
+      ({ requests, rps } = run);
+      context.log(`  profile ${label.padEnd(18)} ${run.rps} req/s under the profiler${run.non2xx + run.socketErrors ? `  FAILED ${run.non2xx + run.socketErrors}: ${run.firstFailure}` : ''}`);
     } finally {
       await server.stop();
     }
     const file = readdirSync(dir).find((entry) => entry.endsWith('.cpuprofile'));
-    if (!file) throw new Error(`${name} wrote no CPU profile into ${dir}:\n${server.output()}`);
-    // Only the timed run counts: not start-up, warm-up or shutdown.
-    return { file: join(dir, file), requests, summary: summarizeProfile(join(dir, file), window) };
+    if (!file) throw new Error(`${label} wrote no CPU profile into ${dir}:\n${server.output()}`);
+    return { file: join(dir, file), requests, rps, summary: summarizeProfile(join(dir, file), window) };
   };
 
-  context.log(`profile: client credentials ES256, ${connections} connections, node --cpu-prof`);
-  const tollgate = await profileOne('tollgate');
-  const baseline = await profileOne('baseline');
+  context.log(`profile: node --cpu-prof, ${connections} connections`);
+  const tollgateOptions = { redisUrl: context.redis.url, jwksFile: context.jwksFile, name: 'tollgate (profiled)' };
+  const ccTollgate = await profileOne('cc-tollgate', (nodeArgs) => startTollgate({ ...tollgateOptions, nodeArgs }), 'token.lua', () => ccEnv);
+  const ccBaseline = await profileOne('cc-baseline', (nodeArgs) => startBaseline({ jwksFile: context.jwksFile, nodeArgs }), 'token.lua', () => ccEnv);
+
+  const tollgateSeeds = join(directory, 'tollgate-seeds.txt');
+  const minted = await runDeviceDriver(context.tollgate.url, { concurrency: 8, count: 2 * seedsPerRun, tokensFile: tollgateSeeds });
+  if (minted.failures > 0) throw new Error(`minting refresh tokens failed: ${minted.firstFailure}`);
+  const baselineSeeds = join(directory, 'baseline-seeds.txt');
+  const seedsFor = (pool: string, clientId: string) => (run: number) => {
+    const file = `${pool}.run${run}`;
+    writeFileSync(file, readFileSync(pool, 'utf8').split('\n').filter(Boolean).slice(run * seedsPerRun, (run + 1) * seedsPerRun).join('\n') + '\n');
+    return { BENCH_SEEDS_FILE: file, BENCH_CLIENT_ID: clientId };
+  };
+  const refreshTollgate = await profileOne('refresh-tollgate', (nodeArgs) => startTollgate({ ...tollgateOptions, nodeArgs }), 'refresh.lua', seedsFor(tollgateSeeds, fixtures.deviceClientId));
+  const refreshBaseline = await profileOne(
+    'refresh-baseline',
+    (nodeArgs) => startBaseline({ jwksFile: context.jwksFile, nodeArgs, redisUrl: context.redis.url, mintFile: baselineSeeds, mintCount: 2 * seedsPerRun, name: 'baseline-redis (profiled)' }),
+    'refresh.lua',
+    seedsFor(baselineSeeds, fixtures.baselineDeviceClientId),
+  );
+
   return {
-    data: { directory, tollgate, baseline },
-    markdown: renderProfile(tollgate, baseline, connections),
+    data: { directory, ccTollgate, ccBaseline, refreshTollgate, refreshBaseline },
+    markdown: [
+      renderProfile(`client credentials ES256, c${connections}`, ccTollgate, ccBaseline),
+      renderProfile(`refresh with rotation on Redis, c${connections} (baseline: naive Redis adapter)`, refreshTollgate, refreshBaseline),
+    ].join('\n\n'),
   };
 }
 
-type Profiled = { file: string; requests: number; summary: ProfileSummary };
-
-function renderProfile(tollgate: Profiled, baseline: Profiled, connections: number): string {
+function renderProfile(title: string, tollgate: Profiled, baseline: Profiled): string {
   const per1k = (ms: number, requests: number) => round(ms / (requests / 1000), 1);
   const owners = new Set([...Object.keys(tollgate.summary.byOwner), ...Object.keys(baseline.summary.byOwner)]);
   owners.delete('idle');
@@ -70,21 +93,24 @@ function renderProfile(tollgate: Profiled, baseline: Profiled, connections: numb
       return { owner, a, b, difference: round(a - b, 1) };
     })
     .sort((x, y) => Math.abs(y.difference) - Math.abs(x.difference))
-    .slice(0, 20);
+    .slice(0, 16);
   const busy = (profiled: Profiled) => per1k(profiled.summary.totalMs - (profiled.summary.byOwner.idle ?? 0), profiled.requests);
+  const relative = (file: string) => file.replace(/^.*\/bench\//, 'bench/');
 
   return [
-    `### Generated CPU profile (client credentials ES256, c${connections})`,
+    `### Generated CPU profile: ${title}`,
     '',
-    `Self time per 1,000 tokens, by owner, under \`node --cpu-prof\` (which itself slows both servers down). Busy total: tollgate ${busy(tollgate)} ms, baseline ${busy(baseline)} ms per 1,000 tokens. Profiles: \`${tollgate.file.replace(/^.*\/bench\//, 'bench/')}\`, \`${baseline.file.replace(/^.*\/bench\//, 'bench/')}\`.`,
+    `Main-thread time per 1,000 tokens under \`node --cpu-prof\` (which slows both servers down), timed run only. ` +
+      `tollgate ${tollgate.rps} req/s, busy ${busy(tollgate)} ms; baseline ${baseline.rps} req/s, busy ${busy(baseline)} ms. ` +
+      `Profiles: \`${relative(tollgate.file)}\`, \`${relative(baseline.file)}\` (open in Chrome DevTools or speedscope).`,
     '',
-    '| owner | tollgate | baseline | difference |',
+    '| owner (self time) | tollgate | baseline | difference |',
     '| --- | ---: | ---: | ---: |',
     ...rows.map((row) => `| ${row.owner} | ${row.a} | ${row.b} | ${row.difference > 0 ? '+' : ''}${row.difference} |`),
     '',
-    'tollgate\'s own functions, inclusive time per 1,000 tokens:',
+    'tollgate functions with the most inclusive time (the koa middlewares include everything downstream of them):',
     '',
-    '| function | ms |',
+    '| function | ms per 1k |',
     '| --- | ---: |',
     ...tollgate.summary.ownInclusive.slice(0, 12).map((entry) => `| \`${entry.frame}\` | ${per1k(entry.ms, tollgate.requests)} |`),
   ].join('\n');

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { comparePairs, tollgateSide, type BenchContext, type Side } from '../lib/context.ts';
+import { baselineSide, comparePairs, tollgateSide, type BenchContext, type Side } from '../lib/context.ts';
 import { runDeviceDriver } from '../lib/device-runner.ts';
 import type { Row } from '../lib/results.ts';
 import { startBaseline } from '../lib/servers.ts';
@@ -27,48 +27,63 @@ export function refreshSeedsNeeded(context: Pick<BenchContext, 'connections' | '
  */
 export async function refreshGrant(context: BenchContext): Promise<Row[]> {
   const needed = refreshSeedsNeeded(context);
+  const subject = tollgateSide(context);
   context.log(`refresh: minting ${needed} refresh tokens through device logins on tollgate`);
-  const tollgateSeedsFile = join(context.tmpDir, 'tollgate-seeds.txt');
-  const minted = await runDeviceDriver(context.tollgate.url, { concurrency: 8, count: needed, tokensFile: tollgateSeedsFile });
-  if (minted.failures > 0) throw new Error(`minting refresh tokens failed: ${minted.firstFailure}`);
+  const subjectSeeds = await mintThroughDeviceLogins(context, subject, needed);
+
+  if (context.against) {
+    const reference = baselineSide(context);
+    const referenceSeeds = await mintThroughDeviceLogins(context, reference, needed);
+    const rows = await compareRefresh(context, { side: subject, seeds: subjectSeeds, clientId: fixtures.deviceClientId }, { side: reference, seeds: referenceSeeds, clientId: fixtures.deviceClientId });
+    return rows.map((row) => ({ ...row, referenceName: reference.name }));
+  }
+
   const baselineSeedsFile = join(context.tmpDir, 'baseline-seeds.txt');
   const baseline = await startBaseline({ jwksFile: context.jwksFile, redisUrl: context.redis.url, mintFile: baselineSeedsFile, mintCount: needed, name: 'baseline-redis' });
   try {
-    return await compareRefresh(context, tollgateSeedsFile, { name: 'baseline', server: baseline, cpu: { server: baseline.pid, redis: context.redis.pid } });
+    const reference: Side = { name: 'baseline', server: baseline, cpu: { server: baseline.pid, redis: context.redis.pid } };
+    const rows = await compareRefresh(
+      context,
+      { side: subject, seeds: subjectSeeds, clientId: fixtures.deviceClientId },
+      { side: reference, seeds: readLines(baselineSeedsFile), clientId: fixtures.baselineDeviceClientId },
+    );
+    return rows.map((row) => ({
+      ...row,
+      referenceName: 'baseline + naive Redis adapter',
+      note: "both on the same redis-server; the baseline's adapter does a non-atomic consume and no account or client lookups",
+    }));
   } finally {
     await baseline.stop();
   }
 }
 
-async function compareRefresh(context: BenchContext, tollgateSeedsFile: string, baseline: Side): Promise<Row[]> {
-  const baselineSeedsFile = join(context.tmpDir, 'baseline-seeds.txt');
-  const pools: Record<string, string[]> = {
-    tollgate: readLines(tollgateSeedsFile),
-    baseline: readLines(baselineSeedsFile),
-  };
-  const clients: Record<string, string> = { tollgate: fixtures.deviceClientId, baseline: fixtures.baselineDeviceClientId };
+async function mintThroughDeviceLogins(context: BenchContext, side: Side, count: number): Promise<string[]> {
+  const file = join(context.tmpDir, `seeds-${side.server.pid}.txt`);
+  const minted = await runDeviceDriver(side.server.url, { concurrency: 8, count, tokensFile: file });
+  if (minted.failures > 0) throw new Error(`minting refresh tokens on ${side.name} failed: ${minted.firstFailure}`);
+  return readLines(file);
+}
 
+interface Contender {
+  side: Side;
+  /** Unused pre-minted refresh tokens; each run takes its own. */
+  seeds: string[];
+  clientId: string;
+}
+
+async function compareRefresh(context: BenchContext, a: Contender, b: Contender): Promise<Row[]> {
   const rows: Row[] = [];
   for (const connections of context.connections) {
     context.log(`refresh grant with rotation, ${connections} connection(s)`);
     const env = (side: Side, run: string) => {
-      const pool = pools[side.name] as string[];
-      const seeds = pool.splice(0, connections + spares);
+      const contender = side === a.side ? a : b;
+      const seeds = contender.seeds.splice(0, connections + spares);
       if (seeds.length < connections) throw new Error(`out of pre-minted refresh tokens for ${side.name}`);
-      const file = join(context.tmpDir, `seeds-${side.name}-c${connections}-${run}.txt`);
+      const file = join(context.tmpDir, `run-seeds-${side.server.pid}-c${connections}-${run}.txt`);
       writeFileSync(file, seeds.join('\n') + '\n');
-      return { BENCH_SEEDS_FILE: file, BENCH_CLIENT_ID: clients[side.name] as string };
+      return { BENCH_SEEDS_FILE: file, BENCH_CLIENT_ID: contender.clientId };
     };
-    const row = await comparePairs(context, {
-      scenario: 'refresh with rotation',
-      unit: 'tokens/s',
-      connections,
-      script: 'refresh.lua',
-      env,
-      a: tollgateSide(context),
-      b: baseline,
-    });
-    rows.push({ ...row, referenceName: 'baseline + naive Redis adapter', note: 'both on the same redis-server; the baseline\'s adapter does a non-atomic consume and no account or client lookups' });
+    rows.push(await comparePairs(context, { scenario: 'refresh with rotation', unit: 'tokens/s', connections, script: 'refresh.lua', env, a: a.side, b: b.side }));
   }
   return rows;
 }
