@@ -1,11 +1,14 @@
-import { ConfigError } from './config/load-config.ts';
-import { createLogger } from './logger.ts';
-import { startServer } from './server.ts';
+import { ConfigError, loadConfig } from './config/load-config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { ListenError, startServer } from './server.ts';
 
 // The only module that reads signals, writes the banner and exits.
-const logger = createLogger(process.env.TOLLGATE_LOG_LEVEL || 'info');
+let startupLogger: Logger | undefined;
 
 try {
+  // Validated first, so that even a bad log level is a one-line configuration error.
+  const logger = createLogger(loadConfig(process.env).logLevel);
+  startupLogger = logger;
   const running = await startServer(process.env, logger);
   const { config, demo } = running.tollgate;
   logger.info({ issuer: config.issuer, storage: running.tollgate.storage.kind }, 'tollgate listening');
@@ -45,6 +48,11 @@ try {
     process.stderr.write(`tollgate: ${error.message}\n`);
     process.exit(2);
   }
-  logger.fatal({ err: error }, 'tollgate failed to start');
+  if (error instanceof ListenError) {
+    process.stderr.write(`tollgate: ${error.message}\n`);
+    process.exit(1);
+  }
+  if (startupLogger) startupLogger.fatal({ err: error }, 'tollgate failed to start');
+  else process.stderr.write(`tollgate: failed to start: ${(error as Error).message}\n`);
   process.exit(1);
 }

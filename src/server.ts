@@ -6,6 +6,17 @@ import type { Config } from './config/schema.ts';
 import type { Logger } from './logger.ts';
 import { createTollgate, type Tollgate } from './tollgate.ts';
 
+/** The server could not bind its address; the message is one line an operator can act on. */
+export class ListenError extends Error {
+  readonly code: string;
+  override name = 'ListenError';
+
+  constructor(code: string, message: string, cause: unknown) {
+    super(message, { cause });
+    this.code = code;
+  }
+}
+
 export interface RunningServer {
   tollgate: Tollgate;
   server: Server;
@@ -27,7 +38,7 @@ export async function startServer(env: NodeJS.ProcessEnv, logger: Logger, overri
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, config)));
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
@@ -52,4 +63,15 @@ export async function startServer(env: NodeJS.ProcessEnv, logger: Logger, overri
       await tollgate.close();
     },
   };
+}
+
+function listenError(error: NodeJS.ErrnoException, config: Config): Error {
+  const address = `${config.host}:${config.port}`;
+  const reasons: Record<string, string> = {
+    EADDRINUSE: `cannot listen on ${address}: the port is already in use (set PORT to another port)`,
+    EACCES: `cannot listen on ${address}: permission denied (ports below 1024 need privileges; set PORT)`,
+    EADDRNOTAVAIL: `cannot listen on ${address}: no such address on this host (check TOLLGATE_HOST)`,
+  };
+  const reason = error.code ? reasons[error.code] : undefined;
+  return reason ? new ListenError(error.code as string, reason, error) : error;
 }

@@ -17,6 +17,7 @@ import { createResourceRegistry, type ResourceRegistry } from './resources/resou
 import { createMemoryStorage } from './storage/memory-storage.ts';
 import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
 import { createRedisStorage } from './storage/redis-storage.ts';
+import { logRedisState, maskCredentials } from './storage/redis-state-log.ts';
 import type { Storage } from './storage/storage.ts';
 
 export interface Tollgate {
@@ -84,8 +85,15 @@ async function openStorage(config: Config, logger: Logger): Promise<Storage> {
     return createMemoryStorage();
   }
   const client = createRedisClient(config.redis);
-  client.on('error', () => {}); // connection errors surface through commands and /readyz
-  await connectRedis(client, (error) => logger.warn({ err: { message: error.message } }, 'waiting for Redis'));
+  // Connection errors surface to requests as 503 and to /readyz; the log gets one line per change.
+  const stateLog = logRedisState(client, logger);
+  await connectRedis(client, (error) => logger.warn({ err: { message: maskCredentials(error.message) } }, 'waiting for Redis'));
   logger.info({ mode: config.redis.mode }, 'connected to Redis');
-  return createRedisStorage(client, config.redis.keyPrefix);
+  const storage = createRedisStorage(client, config.redis.keyPrefix);
+  const close = storage.close;
+  storage.close = async () => {
+    stateLog.stop();
+    await close();
+  };
+  return storage;
 }

@@ -23,7 +23,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: obje
   for (const [variable, path, parser] of envSettings) {
     const text = env[variable];
     if (text === undefined || text === '') continue;
-    setPath(input, path, parseEnv(variable, text, parser));
+    setPath(input, path, parseEnv(`${path} (${variable})`, text, parser));
   }
   deepMerge(input, overrides as Record<string, unknown>);
 
@@ -34,10 +34,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: obje
 export function resolveConfig(input: unknown): Config {
   const result = configSchema.safeParse(input);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
+    const problems = result.error.issues.flatMap((issue) => {
+      // Unknown keys (a typo in the config file) are named one by one, with their full path.
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${[...issue.path, key].join('.')}: unknown setting`);
       const setting = issue.path.join('.') || '(root)';
-      const variable = envSettings.find(([, path]) => path === setting)?.[0];
-      return `${setting}${variable ? ` (${variable})` : ''}: ${issue.message}`;
+      // redis.nodes.1 is set by the variable of redis.nodes.
+      const variable = envSettings.find(([, path]) => setting === path || setting.startsWith(`${path}.`))?.[0];
+      return [`${setting}${variable ? ` (${variable})` : ''}: ${issue.message}`];
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
@@ -76,21 +79,21 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
 }
 
-function parseEnv(variable: string, text: string, parser: EnvParser): unknown {
+function parseEnv(setting: string, text: string, parser: EnvParser): unknown {
   switch (parser) {
     case 'string':
       return text;
     case 'list':
       return text.split(',').map((item) => item.trim()).filter(Boolean);
     case 'int': {
-      if (!/^-?\d+$/.test(text.trim())) throw new ConfigError(`invalid configuration: ${variable}: expected an integer, got "${text}"`);
+      if (!/^-?\d+$/.test(text.trim())) throw new ConfigError(`invalid configuration: ${setting}: expected an integer, got "${text}"`);
       return Number(text);
     }
     case 'bool': {
       const lowered = text.trim().toLowerCase();
       if (['true', '1', 'yes', 'on'].includes(lowered)) return true;
       if (['false', '0', 'no', 'off'].includes(lowered)) return false;
-      throw new ConfigError(`invalid configuration: ${variable}: expected true or false, got "${text}"`);
+      throw new ConfigError(`invalid configuration: ${setting}: expected true or false, got "${text}"`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import type Koa from 'koa';
 import type Provider from 'oidc-provider';
 
 import type { ClientRegistry } from '../clients/client-registry.ts';
@@ -17,6 +18,15 @@ export function subscribeProviderEvents(provider: Provider, deps: { clients: Cli
 
   provider.on('server_error', (ctx, error) => {
     logger.error({ reqId: ctx.state?.requestId, route: ctx.oidc?.route, err: error }, 'provider server error');
+  });
+
+  // oidc-provider is itself a koa app: koa reports failures outside the protocol handlers (a
+  // client cutting its request short, a reset socket) as 'error', and with no listener prints
+  // their stack to stderr. They belong in the structured log, as client faults when they are.
+  (provider as unknown as Koa).on('error', (error: Error & { status?: number; code?: string }, ctx?: { state?: { requestId?: string } }) => {
+    const clientFault = (error.status ?? 500) < 500 || /^(HPE_|ECONNRESET|EPIPE|ECONNABORTED|ERR_STREAM_PREMATURE_CLOSE)/.test(error.code ?? '');
+    if (clientFault) logger.info({ reqId: ctx?.state?.requestId, err: { message: error.message, code: error.code } }, 'request ended abnormally');
+    else logger.error({ reqId: ctx?.state?.requestId, err: error }, 'provider request failed');
   });
 
   provider.on('grant.error', (ctx, error) => {

@@ -1,4 +1,4 @@
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 
 export const demoSecret = 'test-demo-secret-0123456789abcdef';
@@ -8,10 +8,12 @@ export interface TestServerOptions {
   redisUrl?: string;
   env?: Record<string, string>;
   overrides?: object;
+  /** Where the server logs; nothing by default. */
+  logger?: Logger;
 }
 
 /** The real HTTP server on a free port, issuer built from that port, logging nothing. */
-export async function startTestServer({ redisUrl, env = {}, overrides = {} }: TestServerOptions = {}): Promise<RunningServer> {
+export async function startTestServer({ redisUrl, env = {}, overrides = {}, logger }: TestServerOptions = {}): Promise<RunningServer> {
   return startServer(
     {
       PORT: '0',
@@ -23,7 +25,7 @@ export async function startTestServer({ redisUrl, env = {}, overrides = {} }: Te
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       ...env,
     },
-    createLogger('silent'),
+    logger ?? createLogger('silent'),
     overrides,
   );
 }

@@ -53,27 +53,4 @@ test('client_secret_post with audience instead of resource gets the same token',
   t.truthy(decodeProtectedHeader(body.access_token as string).kid);
 });
 
-test('a wrong secret is invalid_client with 401 and WWW-Authenticate', async (t) => {
-  const { status, body, headers } = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', 'not-the-secret') });
-  t.is(status, 401);
-  t.is(body.error, 'invalid_client');
-  t.regex(headers.get('www-authenticate') ?? '', /^Basic /);
-});
-
-test('a grant the client is not registered for is unauthorized_client', async (t) => {
-  const { status, body } = await postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: 'x' }, { authorization: basicAuth('demo', demoSecret) });
-  t.is(status, 400);
-  t.is(body.error, 'unauthorized_client');
-});
-
-test('an unknown scope is invalid_scope', async (t) => {
-  const { status, body } = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', scope: 'demo:admin' }, { authorization: basicAuth('demo', demoSecret) });
-  t.is(status, 400);
-  t.is(body.error, 'invalid_scope');
-});
-
-test('an unknown resource is invalid_target', async (t) => {
-  const { status, body } = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:nope' }, { authorization: basicAuth('demo', demoSecret) });
-  t.is(status, 400);
-  t.is(body.error, 'invalid_target');
-});
+// Every refusal (RFC 6749 §5.2) is covered in token-errors.test.ts.

@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+
+import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-config-'));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+
+let files = 0;
+function configFile(content: string): string {
+  const file = join(dir, `config-${++files}.json`);
+  writeFileSync(file, content);
+  return file;
+}
+
+/** No config file unless the test names one: config/tollgate.json of the checkout must not leak in. */
+const load = (env: Record<string, string> = {}) => loadConfig({ TOLLGATE_CONFIG_FILE: '', ...env });
+
+test('with nothing configured every setting has its documented default', (t) => {
+  const config = load();
+  t.is(config.port, 3000);
+  t.is(config.host, '0.0.0.0');
+  t.is(config.issuer, 'http://localhost:3000');
+  t.false(config.trustProxy);
+  t.is(config.logLevel, 'info');
+  t.is(config.workers, 1);
+  t.deepEqual(config.redis, { mode: 'standalone', sentinelName: 'mymaster', nodes: [], keyPrefix: 'tollgate:', commandTimeoutMs: 2000 });
+  t.deepEqual(config.keys, {});
+  t.deepEqual(config.cookieKeys, []);
+  t.is(config.secretPepper, undefined);
+  t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, interaction: 900 });
+  t.deepEqual(config.rateLimit, { userCodePerIp: 20, passwordPerIp: 20, passwordPerAccount: 10, windowSeconds: 300 });
+  t.is(config.clientCacheMs, 2000);
+  t.true(config.demo, 'the demo is on when no storage is configured');
+});
+
+test('the demo defaults to off with Redis, and TOLLGATE_DEMO turns it on there', (t) => {
+  t.false(load({ REDIS_URL: 'redis://127.0.0.1:6379' }).demo);
+  t.true(load({ REDIS_URL: 'redis://127.0.0.1:6379', TOLLGATE_DEMO: 'true' }).demo);
+  t.false(load({ TOLLGATE_DEMO: 'no' }).demo);
+});
+
+test('environment variables are parsed by type and override the config file', (t) => {
+  const file = configFile(JSON.stringify({ port: 4000, host: '127.0.0.1', clientCacheMs: 0, redis: { keyPrefix: 'file:' } }));
+  const config = load({
+    TOLLGATE_CONFIG_FILE: file,
+    PORT: '5000',
+    TOLLGATE_TRUST_PROXY: 'yes',
+    TOLLGATE_REDIS_NODES: ' 10.0.0.1:6379, 10.0.0.2:6379 ',
+    TOLLGATE_REDIS_MODE: 'cluster',
+    TOLLGATE_ISSUER: 'https://auth.example.com/',
+  });
+  t.is(config.port, 5000, 'env wins over the file');
+  t.is(config.host, '127.0.0.1', 'the file is used where no env is set');
+  t.is(config.clientCacheMs, 0);
+  t.is(config.redis.keyPrefix, 'file:');
+  t.true(config.trustProxy);
+  t.deepEqual(config.redis.nodes, ['10.0.0.1:6379', '10.0.0.2:6379']);
+  t.is(config.issuer, 'https://auth.example.com', 'trailing slash dropped');
+});
+
+test('an empty variable counts as unset', (t) => {
+  t.is(load({ PORT: '' }).port, 3000);
+});
+
+test('the configuration is frozen all the way down', (t) => {
+  const config = load();
+  t.true(Object.isFrozen(config));
+  t.true(Object.isFrozen(config.redis));
+  t.true(Object.isFrozen(config.redis.nodes));
+  t.throws(() => {
+    (config as { port: number }).port = 1;
+  });
+});
+
+const badValues: Array<[env: Record<string, string>, message: RegExp]> = [
+  [{ PORT: 'abc' }, /^invalid configuration: port \(PORT\): expected an integer, got "abc"$/],
+  [{ PORT: '70000' }, /^invalid configuration: port \(PORT\): Too big/],
+  [{ PORT: '-1' }, /^invalid configuration: port \(PORT\): Too small/],
+  [{ REDIS_URL: 'http://127.0.0.1:6379' }, /^invalid configuration: redis\.url \(REDIS_URL\): must start with redis:\/\/ or rediss:\/\//],
+  [{ TOLLGATE_TRUST_PROXY: 'maybe' }, /^invalid configuration: trustProxy \(TOLLGATE_TRUST_PROXY\): expected true or false, got "maybe"$/],
+  [{ TOLLGATE_LOG_LEVEL: 'loud' }, /^invalid configuration: logLevel \(TOLLGATE_LOG_LEVEL\): /],
+  [{ TOLLGATE_ISSUER: 'not a url' }, /^invalid configuration: issuer \(TOLLGATE_ISSUER\): /],
+  [{ TOLLGATE_REDIS_MODE: 'replicated' }, /^invalid configuration: redis\.mode \(TOLLGATE_REDIS_MODE\): /],
+  [{ TOLLGATE_REDIS_MODE: 'cluster' }, /^invalid configuration: redis\.nodes \(TOLLGATE_REDIS_NODES\): required when redis\.mode is cluster$/],
+  [{ TOLLGATE_REDIS_NODES: '10.0.0.1' }, /^invalid configuration: redis\.nodes\.0 \(TOLLGATE_REDIS_NODES\): must be host:port$/],
+  [{ TOLLGATE_REDIS_PREFIX: 'has space' }, /^invalid configuration: redis\.keyPrefix \(TOLLGATE_REDIS_PREFIX\): /],
+  [{ TOLLGATE_REDIS_TIMEOUT_MS: '0' }, /^invalid configuration: redis\.commandTimeoutMs \(TOLLGATE_REDIS_TIMEOUT_MS\): Too small/],
+  [{ TOLLGATE_WORKERS: '4' }, /^invalid configuration: workers \(TOLLGATE_WORKERS\): more than 1 process needs Redis/],
+  [{ TOLLGATE_ACCESS_TOKEN_TTL: '0' }, /^invalid configuration: ttl\.accessToken \(TOLLGATE_ACCESS_TOKEN_TTL\): Too small/],
+  [{ TOLLGATE_ACCESS_TOKEN_TTL: '1.5' }, /^invalid configuration: ttl\.accessToken \(TOLLGATE_ACCESS_TOKEN_TTL\): expected an integer/],
+  [{ TOLLGATE_CLIENT_CACHE_MS: '-1' }, /^invalid configuration: clientCacheMs \(TOLLGATE_CLIENT_CACHE_MS\): Too small/],
+  [{ TOLLGATE_DEMO_SECRET: 'short' }, /^invalid configuration: demoSecret \(TOLLGATE_DEMO_SECRET\): Too small/],
+  [{ TOLLGATE_SECRET_PEPPER: 'short-pepper' }, /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): Too small/],
+  [{ TOLLGATE_COOKIE_KEYS: 'too-short' }, /^invalid configuration: cookieKeys\.0 \(TOLLGATE_COOKIE_KEYS\): Too small/],
+  [{ TOLLGATE_JWKS: '{}', TOLLGATE_JWKS_FILE: '/keys.json' }, /^invalid configuration: keys\.jwks \(TOLLGATE_JWKS\) and keys\.jwksFile \(TOLLGATE_JWKS_FILE\) are both set/],
+];
+
+for (const [env, message] of badValues) {
+  const [variable, value] = Object.entries(env)[0] as [string, string];
+  test(`${variable}=${JSON.stringify(value)} is refused with a message naming the setting and the variable`, (t) => {
+    const error = t.throws(() => load(env), { instanceOf: ConfigError, message });
+    t.is(error?.code, 'CONFIG_INVALID');
+  });
+}
+
+test('a refused secret is not repeated in the message', (t) => {
+  const error = t.throws(() => load({ TOLLGATE_SECRET_PEPPER: 'a-short-but-secret-pepper' }), { instanceOf: ConfigError });
+  t.false(error?.message.includes('a-short-but-secret-pepper'));
+});
+
+test('unknown keys in the config file are refused, each named with its path', (t) => {
+  const file = configFile(JSON.stringify({ port: 3000, prot: 3001, redis: { url: 'redis://127.0.0.1:6379', keyprefix: 'x:' } }));
+  t.throws(() => load({ TOLLGATE_CONFIG_FILE: file }), {
+    instanceOf: ConfigError,
+    message: /^invalid configuration: (prot: unknown setting; redis\.keyprefix: unknown setting|redis\.keyprefix: unknown setting; prot: unknown setting)$/,
+  });
+});
+
+test('a value of the wrong type in the config file names the setting', (t) => {
+  const file = configFile(JSON.stringify({ port: '3000' }));
+  t.throws(() => load({ TOLLGATE_CONFIG_FILE: file }), { instanceOf: ConfigError, message: /^invalid configuration: port \(PORT\): .*expected number/ });
+});
+
+test('a config file that is missing, not JSON or not an object is refused naming the file', (t) => {
+  const missing = join(dir, 'missing.json');
+  t.throws(() => load({ TOLLGATE_CONFIG_FILE: missing }), { instanceOf: ConfigError, message: new RegExp(`cannot read configuration file ${missing} \\(TOLLGATE_CONFIG_FILE\\)`) });
+  const notJson = configFile('{ port: 3000 }');
+  t.throws(() => load({ TOLLGATE_CONFIG_FILE: notJson }), { instanceOf: ConfigError, message: new RegExp(`configuration file ${notJson} is not valid`) });
+  const array = configFile('[]');
+  t.throws(() => load({ TOLLGATE_CONFIG_FILE: array }), { instanceOf: ConfigError, message: /is not valid: not a JSON object/ });
+});

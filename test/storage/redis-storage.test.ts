@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import { Redis } from 'ioredis';
+
+import { resolveConfig } from '../../src/config/load-config.ts';
+import { connectRedis, createRedisClient } from '../../src/storage/redis-connection.ts';
+import { createRedisKeys } from '../../src/storage/redis-keys.ts';
+import { createRedisStorage } from '../../src/storage/redis-storage.ts';
+import type { Storage } from '../../src/storage/storage.ts';
+import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { storageContract } from './storage-contract.ts';
+
+const prefix = 'contract:';
+const keys = createRedisKeys(prefix);
+let redis: TestRedis;
+let storage: Storage;
+let inspect: Redis;
+
+test.before(async () => {
+  redis = await startRedis();
+  // The production connection code, on this test's own redis-server.
+  const client = createRedisClient(resolveConfig({ redis: { url: redis.url, keyPrefix: prefix } }).redis);
+  await connectRedis(client, () => {});
+  storage = createRedisStorage(client, prefix);
+  inspect = new Redis(redis.url);
+});
+
+test.after.always(async () => {
+  await storage?.close();
+  inspect?.disconnect();
+  await redis?.stop();
+});
+
+storageContract(test, () => storage);
+
+test('a model key carries the TTL of expiresIn, and a model without expiresIn none', async (t) => {
+  const tokens = storage.modelAdapter('AccessToken');
+  const [expiring, lasting] = [randomUUID(), randomUUID()];
+  await tokens.upsert(expiring, { jti: expiring }, 3600);
+  await tokens.upsert(lasting, { jti: lasting });
+  const ttl = await inspect.ttl(keys.model('AccessToken', expiring));
+  t.true(ttl > 3590 && ttl <= 3600, `ttl ${ttl}`);
+  t.is(await inspect.ttl(keys.model('AccessToken', lasting)), -1);
+  // A later upsert with a TTL replaces the old one rather than keeping it.
+  await tokens.upsert(lasting, { jti: lasting }, 120);
+  t.true((await inspect.ttl(keys.model('AccessToken', lasting))) <= 120);
+});
+
+test('the uid and user-code indexes expire with their model', async (t) => {
+  const [sessionId, deviceId, uid] = [randomUUID(), randomUUID(), randomUUID()];
+  await storage.modelAdapter('Session').upsert(sessionId, { jti: sessionId, uid }, 900);
+  await storage.modelAdapter('DeviceCode').upsert(deviceId, { jti: deviceId, userCode: `TTL${deviceId}`, grantId: randomUUID() }, 600);
+  const uidTtl = await inspect.ttl(keys.uid(uid));
+  const codeTtl = await inspect.ttl(keys.userCode(`TTL${deviceId}`));
+  t.true(uidTtl > 890 && uidTtl <= 900, `uid ttl ${uidTtl}`);
+  t.true(codeTtl > 590 && codeTtl <= 600, `user code ttl ${codeTtl}`);
+});
+
+test('a grant index lives as long as its longest-lived member, whatever the order of writes', async (t) => {
+  const grantId = randomUUID();
+  const [refresh, access] = [randomUUID(), randomUUID()];
+  await storage.modelAdapter('RefreshToken').upsert(refresh, { jti: refresh, grantId }, 86_400);
+  await storage.modelAdapter('AccessToken').upsert(access, { jti: access, grantId }, 600);
+  const ttl = await inspect.ttl(keys.grant(grantId));
+  t.true(ttl > 86_390 && ttl <= 86_400, `grant index ttl ${ttl}`);
+  t.deepEqual((await inspect.smembers(keys.grant(grantId))).sort(), [keys.model('AccessToken', access), keys.model('RefreshToken', refresh)].sort());
+});
+
+test('the stored payload is the hash field p, the consume stamp the field c', async (t) => {
+  const tokenId = randomUUID();
+  await storage.modelAdapter('RefreshToken').upsert(tokenId, { jti: tokenId, grantId: randomUUID() }, 600);
+  await storage.modelAdapter('RefreshToken').consume(tokenId);
+  const fields = await inspect.hgetall(keys.model('RefreshToken', tokenId));
+  t.deepEqual(Object.keys(fields).sort(), ['c', 'p']);
+  t.false('consumed' in (JSON.parse(fields.p as string) as object));
+});
+
+// STYLE §7: every write has a TTL or a reason. Collections (records that live until deleted)
+// are the reason; everything else the contract tests wrote must expire by itself.
+test.after('every key but the collections carries a TTL', async (t) => {
+  const written = await inspect.keys(`${prefix}*`);
+  const expiring = written.filter((key) => !key.startsWith(`${prefix}things-`));
+  t.true(expiring.length > 20, `${expiring.length} keys`);
+  for (const key of expiring) t.true((await inspect.ttl(key)) > 0, `${key} has no TTL`);
+});

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { TestFn } from 'ava';
+import { errors } from 'oidc-provider';
+
+import type { ModelPayload, Storage } from '../../src/storage/storage.ts';
+
+/**
+ * What every Storage must do, registered as ava tests for one implementation. The Redis and
+ * memory storages run the same list (test/storage/*-storage.test.ts), so the development
+ * default cannot drift from production. Ids are random: tests of one file run concurrently.
+ */
+export function storageContract(test: TestFn, storage: () => Storage) {
+  const id = () => randomUUID();
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const isInvalidGrant = (reason: unknown) => reason instanceof errors.InvalidGrant && reason.error === 'invalid_grant';
+
+  test('upsert stores a payload that find returns; find of an unknown id is undefined', async (t) => {
+    const tokens = storage().modelAdapter('AccessToken');
+    const tokenId = id();
+    const payload: ModelPayload = { jti: tokenId, kind: 'AccessToken', clientId: 'svc', accountId: 'alice', scope: 'a b', extra: { nested: [1, 2] } };
+    await tokens.upsert(tokenId, payload, 60);
+    t.deepEqual(await tokens.find(tokenId), payload);
+    t.is(await tokens.find(id()), undefined);
+  });
+
+  test('upsert of an existing id replaces its payload', async (t) => {
+    const sessions = storage().modelAdapter('Session');
+    const sessionId = id();
+    await sessions.upsert(sessionId, { jti: sessionId, kind: 'Session', accountId: 'alice' }, 60);
+    await sessions.upsert(sessionId, { jti: sessionId, kind: 'Session', accountId: 'bob' }, 60);
+    t.is((await sessions.find(sessionId))?.accountId, 'bob');
+  });
+
+  test('a model is gone once its expiresIn has passed, and so are its uid and user-code indexes', async (t) => {
+    const devices = storage().modelAdapter('DeviceCode');
+    const sessions = storage().modelAdapter('Session');
+    const deviceId = id();
+    const sessionId = id();
+    const userCode = `EXPIRE${id().slice(0, 8)}`;
+    const uid = id();
+    await devices.upsert(deviceId, { jti: deviceId, kind: 'DeviceCode', userCode, grantId: id() }, 1);
+    await sessions.upsert(sessionId, { jti: sessionId, kind: 'Session', uid }, 1);
+    t.truthy(await devices.find(deviceId));
+    t.truthy(await devices.findByUserCode(userCode));
+    t.truthy(await sessions.findByUid(uid));
+    await sleep(1300);
+    t.is(await devices.find(deviceId), undefined);
+    t.is(await devices.findByUserCode(userCode), undefined);
+    t.is(await sessions.findByUid(uid), undefined);
+  });
+
+  test('findByUid finds a session by its uid', async (t) => {
+    const sessions = storage().modelAdapter('Session');
+    const sessionId = id();
+    const uid = id();
+    await sessions.upsert(sessionId, { jti: sessionId, kind: 'Session', uid, accountId: 'alice' }, 60);
+    t.is((await sessions.findByUid(uid))?.jti, sessionId);
+    t.is(await sessions.findByUid(id()), undefined);
+  });
+
+  test('findByUserCode finds a device code by its user code', async (t) => {
+    const devices = storage().modelAdapter('DeviceCode');
+    const deviceId = id();
+    const userCode = `BCDF${id().slice(0, 8)}`;
+    await devices.upsert(deviceId, { jti: deviceId, kind: 'DeviceCode', userCode, grantId: id(), clientId: 'cli' }, 60);
+    t.is((await devices.findByUserCode(userCode))?.jti, deviceId);
+    t.is(await devices.findByUserCode('NOPE-NOPE'), undefined);
+  });
+
+  test('destroy removes one model', async (t) => {
+    const tokens = storage().modelAdapter('AccessToken');
+    const [kept, destroyed] = [id(), id()];
+    await tokens.upsert(kept, { jti: kept, kind: 'AccessToken' }, 60);
+    await tokens.upsert(destroyed, { jti: destroyed, kind: 'AccessToken' }, 60);
+    await tokens.destroy(destroyed);
+    t.is(await tokens.find(destroyed), undefined);
+    t.truthy(await tokens.find(kept));
+  });
+
+  test('revokeByGrantId removes every model of that grant and nothing else', async (t) => {
+    const [revoked, other] = [id(), id()];
+    const models = ['AccessToken', 'RefreshToken', 'DeviceCode', 'AuthorizationCode', 'ClientCredentials'] as const;
+    const stored: Array<{ model: string; id: string; grantId: string }> = [];
+    for (const grantId of [revoked, other]) {
+      for (const model of models) {
+        const modelId = id();
+        await storage().modelAdapter(model).upsert(modelId, { jti: modelId, kind: model, grantId, userCode: model === 'DeviceCode' ? `U${modelId}` : undefined }, 600);
+        stored.push({ model, id: modelId, grantId });
+      }
+    }
+    const sessionId = id();
+    await storage().modelAdapter('Session').upsert(sessionId, { jti: sessionId, kind: 'Session', uid: id() }, 600);
+
+    // oidc-provider calls it on one model's adapter; the whole grant must go.
+    await storage().modelAdapter('RefreshToken').revokeByGrantId(revoked);
+
+    for (const entry of stored) {
+      const found = await storage().modelAdapter(entry.model).find(entry.id);
+      if (entry.grantId === revoked) t.is(found, undefined, `${entry.model} of the revoked grant`);
+      else t.truthy(found, `${entry.model} of the other grant`);
+    }
+    t.truthy(await storage().modelAdapter('Session').find(sessionId));
+  });
+
+  test('consume marks a model consumed once; consuming an unknown id is invalid_grant', async (t) => {
+    const refresh = storage().modelAdapter('RefreshToken');
+    const tokenId = id();
+    await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId: id() }, 600);
+    t.is((await refresh.find(tokenId))?.consumed, undefined);
+    await refresh.consume(tokenId);
+    t.is(typeof (await refresh.find(tokenId))?.consumed, 'number');
+    await t.throwsAsync(refresh.consume(id()), { instanceOf: errors.InvalidGrant });
+  });
+
+  test('20 concurrent consume calls on one refresh token: exactly one succeeds, the rest are invalid_grant, and the grant is revoked', async (t) => {
+    const refresh = storage().modelAdapter('RefreshToken');
+    const access = storage().modelAdapter('AccessToken');
+    const [grantId, otherGrant] = [id(), id()];
+    const [tokenId, accessId, otherId] = [id(), id(), id()];
+    await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId }, 600);
+    await access.upsert(accessId, { jti: accessId, kind: 'AccessToken', grantId }, 600);
+    await refresh.upsert(otherId, { jti: otherId, kind: 'RefreshToken', grantId: otherGrant }, 600);
+
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => refresh.consume(tokenId)));
+    const fulfilled = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const rejected = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    t.is(fulfilled.length, 1);
+    t.is(rejected.length, 19);
+    t.true(rejected.every((outcome) => isInvalidGrant(outcome.reason)), String(rejected.find((outcome) => !isInvalidGrant(outcome.reason))?.reason));
+
+    // Reuse detection: the conflict revoked the grant, token and siblings alike.
+    t.is(await refresh.find(tokenId), undefined);
+    t.is(await access.find(accessId), undefined);
+    t.truthy(await refresh.find(otherId), 'another grant is untouched');
+  });
+
+  test('a second consume of a consumed device code is invalid_grant and revokes its grant', async (t) => {
+    const devices = storage().modelAdapter('DeviceCode');
+    const access = storage().modelAdapter('AccessToken');
+    const grantId = id();
+    const [deviceId, accessId] = [id(), id()];
+    await devices.upsert(deviceId, { jti: deviceId, kind: 'DeviceCode', grantId, userCode: `C${deviceId}` }, 600);
+    await access.upsert(accessId, { jti: accessId, kind: 'AccessToken', grantId }, 600);
+    await devices.consume(deviceId);
+    await t.throwsAsync(devices.consume(deviceId), { instanceOf: errors.InvalidGrant });
+    t.is(await devices.find(deviceId), undefined);
+    t.is(await access.find(accessId), undefined);
+  });
+
+  test('a consumed stamp survives a later upsert of the same model', async (t) => {
+    const refresh = storage().modelAdapter('RefreshToken');
+    const tokenId = id();
+    await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId: id() }, 600);
+    await refresh.consume(tokenId);
+    await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId: id(), scope: 'changed' }, 600);
+    t.is(typeof (await refresh.find(tokenId))?.consumed, 'number');
+  });
+
+  test('collection insert refuses an existing id and keeps the first record', async (t) => {
+    const things = storage().collection<{ name: string }>(`things-${id()}`);
+    t.true(await things.insert('a', { name: 'first' }));
+    t.false(await things.insert('a', { name: 'second' }));
+    t.deepEqual(await things.get('a'), { name: 'first' });
+  });
+
+  test('collection put, get, list and delete', async (t) => {
+    const things = storage().collection<{ name: string }>(`things-${id()}`);
+    const others = storage().collection<{ name: string }>(`things-${id()}`);
+    await things.put('a', { name: 'A' });
+    await things.put('b', { name: 'B' });
+    await things.put('b', { name: 'B2' });
+    await others.put('c', { name: 'C' });
+    t.deepEqual(await things.get('b'), { name: 'B2' });
+    t.deepEqual((await things.list()).map((thing) => thing.name).sort(), ['A', 'B2']);
+    t.true(await things.delete('a'));
+    t.false(await things.delete('a'));
+    t.is(await things.get('a'), undefined);
+    t.deepEqual(await things.list(), [{ name: 'B2' }]);
+    t.deepEqual(await others.list(), [{ name: 'C' }], 'collections are independent');
+  });
+
+  test('collection records are copies: changing one read does not change the store', async (t) => {
+    const things = storage().collection<{ tags: string[] }>(`things-${id()}`);
+    await things.put('a', { tags: ['x'] });
+    const read = await things.get('a');
+    read?.tags.push('y');
+    t.deepEqual(await things.get('a'), { tags: ['x'] });
+  });
+
+  test('swapValue returns the previous value and the value expires with its TTL', async (t) => {
+    const name = `poll-${id()}`;
+    const store = storage();
+    t.is(await store.swapValue(name, 'one', 1), undefined);
+    t.is(await store.swapValue(name, 'two', 1), 'one');
+    t.is(await store.getValue(name), 'two');
+    await sleep(1300);
+    t.is(await store.getValue(name), undefined);
+  });
+
+  test('a rate limiter refuses once its points are spent', async (t) => {
+    const limiter = storage().rateLimiter({ name: `login-${id()}`, points: 2, durationSeconds: 60 });
+    await limiter.consume('1.2.3.4');
+    await limiter.consume('1.2.3.4');
+    // rate-limiter-flexible rejects with its result object, not an Error.
+    await t.throwsAsync(limiter.consume('1.2.3.4'), { any: true });
+    await t.notThrowsAsync(limiter.consume('5.6.7.8'), 'counters are per key');
+  });
+
+  test('ping answers', async (t) => {
+    await t.notThrowsAsync(storage().ping());
+  });
+}
