@@ -20,6 +20,10 @@ export function createRedisClient(redis: Config['redis']): RedisClient {
     // Commands issued in the same tick by concurrent requests go out in one write: a token
     // request makes several round trips, and at load each write is a syscall saved.
     enableAutoPipelining: true,
+    // A script command defined after an auto-pipeline was opened is missing from that pipeline
+    // (ioredis 6: "pipeline[functionName] is not a function"). rate-limiter-flexible defines
+    // its script each time a limiter is created, possibly mid-traffic, so it goes out on its own.
+    autoPipeliningIgnoredCommands: ['rlflxIncr'],
   };
   const nodes = redis.nodes.map((node) => {
     const [host, port] = node.split(':');
@@ -32,6 +36,7 @@ export function createRedisClient(redis: Config['redis']): RedisClient {
         enableOfflineQueue: false,
         lazyConnect: true,
         enableAutoPipelining: true,
+        autoPipeliningIgnoredCommands: common.autoPipeliningIgnoredCommands,
         clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 2000),
         redisOptions: { ...common, ...credentialsFrom(redis.url) },
       });
