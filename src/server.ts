@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
 import type { Logger } from './logger.ts';
+import { startMetricsServer, type RunningMetricsServer } from './metrics/metrics-server.ts';
 import { createTollgate, type Tollgate } from './tollgate.ts';
 
 export interface RunningServer {
   tollgate: Tollgate;
   server: Server;
   url: string;
+  /** The separate metrics listener's URL, when metrics.port is set and this process serves it. */
+  metricsUrl: string | undefined;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), closes storage. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -18,7 +21,13 @@ export interface RunningServer {
  * Listens first and builds tollgate second, so that with port 0 the issuer can name the port
  * actually bound (tests, and anyone who runs with PORT=0).
  */
-export async function startServer(env: NodeJS.ProcessEnv, logger: Logger, overrides: object = {}): Promise<RunningServer> {
+export async function startServer(
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  overrides: object = {},
+  // A cluster worker leaves metrics.port to the primary, which serves the sum of all workers.
+  options: { metricsListener?: boolean } = {},
+): Promise<RunningServer> {
   let config: Config = loadConfig(env, overrides);
   const ready: { handle?: Tollgate['handler'] } = {};
   const server = createServer((req, res) => {
@@ -39,16 +48,34 @@ export async function startServer(env: NodeJS.ProcessEnv, logger: Logger, overri
   });
   ready.handle = tollgate.handler;
 
+  let metricsServer: RunningMetricsServer | undefined;
+  if (config.metrics.port !== undefined && options.metricsListener !== false) {
+    const { registry } = tollgate.metrics;
+    metricsServer = await startMetricsServer({
+      host: config.metrics.host ?? config.host,
+      port: config.metrics.port,
+      token: config.metrics.token,
+      contentType: registry.contentType,
+      render: () => registry.metrics(),
+    }).catch(async (error: unknown) => {
+      server.close();
+      await tollgate.close();
+      throw error;
+    });
+  }
+
   return {
     tollgate,
     server,
     url: config.issuer,
+    metricsUrl: metricsServer?.url,
     async stop(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(timer);
+      await metricsServer?.close();
       await tollgate.close();
     },
   };
