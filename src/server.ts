@@ -18,8 +18,10 @@ export interface RunningServer {
 }
 
 /**
- * Listens first and builds tollgate second, so that with port 0 the issuer can name the port
- * actually bound (tests, and anyone who runs with PORT=0).
+ * With port 0 it listens first and builds tollgate second, so the issuer can name the port
+ * actually bound (tests, and anyone who runs with PORT=0). With a fixed port it listens only once
+ * tollgate is built, so no connection meets a half-started process (a restarted cluster worker
+ * joins the shared port only when it can answer).
  */
 export async function startServer(
   env: NodeJS.ProcessEnv,
@@ -29,24 +31,36 @@ export async function startServer(
   options: { metricsListener?: boolean } = {},
 ): Promise<RunningServer> {
   let config: Config = loadConfig(env, overrides);
-  const ready: { handle?: Tollgate['handler'] } = {};
+  const ready: { handle?: Tollgate['handler']; stopping?: boolean } = {};
   const server = createServer((req, res) => {
+    // While stopping, keep-alive clients are told to take their next request elsewhere.
+    if (ready.stopping) res.setHeader('connection', 'close');
     if (ready.handle) return ready.handle(req, res);
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"temporarily_unavailable","error_description":"starting"}');
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  if (config.port === 0) config = loadConfig(env, { ...overrides, port, ...(config.issuer === 'http://localhost:0' ? { issuer: `http://localhost:${port}` } : {}) });
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  if (config.port === 0) {
+    await listen();
+    const { port } = server.address() as AddressInfo;
+    config = loadConfig(env, { ...overrides, port, ...(config.issuer === 'http://localhost:0' ? { issuer: `http://localhost:${port}` } : {}) });
+  }
 
   const tollgate = await createTollgate(config, logger).catch((error: unknown) => {
     server.close();
     throw error;
   });
   ready.handle = tollgate.handler;
+  if (!server.listening) {
+    await listen().catch(async (error: unknown) => {
+      await tollgate.close();
+      throw error;
+    });
+  }
 
   let metricsServer: RunningMetricsServer | undefined;
   if (config.metrics.port !== undefined && options.metricsListener !== false) {
@@ -70,10 +84,14 @@ export async function startServer(
     url: config.issuer,
     metricsUrl: metricsServer?.url,
     async stop(graceMs = 10_000) {
+      ready.stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections become idle as their in-flight requests finish; close each soon after.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
+      clearInterval(sweep);
       clearTimeout(timer);
       await metricsServer?.close();
       await tollgate.close();
