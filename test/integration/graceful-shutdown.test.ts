@@ -41,6 +41,7 @@ test('SIGTERM finishes the request in flight, refuses new connections, closes st
   t.is(answer.status, 200);
   t.is(typeof answer.body.access_token, 'string');
   t.is(await tollgate.exited, 0);
+  t.truthy(tollgate.logs.find((line) => line.msg === 'stopped' && line.code === 0));
 });
 
 test('an idle keep-alive connection does not hold up the exit', async (t) => {
