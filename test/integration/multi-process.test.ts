@@ -112,3 +112,12 @@ test.serial('SIGTERM to the primary lets in-flight requests finish and stops eve
   for (const pid of pids) t.truthy(tollgate.logs.find((line) => line.pid === pid && line.msg === 'stopped' && line.code === 0), `worker ${pid} stopped cleanly`);
   for (const pid of pids) t.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
 });
+
+test('a worker that cannot start stops the primary with the worker exit code', async (t) => {
+  const failing = spawnTollgate({ PORT: String(await freePort()), TOLLGATE_WORKERS: '2', REDIS_URL: redis.url, TOLLGATE_JWKS_FILE: '/nonexistent/jwks.json' });
+  t.teardown(() => failing.child.kill('SIGKILL'));
+  t.is(await failing.exited, 2);
+  t.regex(failing.output(), /TOLLGATE_JWKS_FILE.*cannot read/);
+  t.truthy(failing.logs.find((line) => line.msg === 'worker failed to start; stopping'));
+  t.is(failing.logs.filter((line) => line.msg === 'worker ready').length, 0);
+});
