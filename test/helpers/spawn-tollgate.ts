@@ -95,18 +95,21 @@ export function freshConnectionRequest(url: string, options: { method?: string; 
 
 /**
  * Starts a POST whose body arrives in two parts: the request is in flight until `finish` sends
- * the rest. Resolves once the first part is on the wire.
+ * the rest. Resolves once the server has read the request head, which `Expect: 100-continue`
+ * makes observable: the server answers "100 Continue" as it dispatches the request.
  */
 export async function slowRequest(url: string, headers: Record<string, string>, body: string): Promise<{ finish(): Promise<HttpAnswer> }> {
   let settle: { resolve: (answer: HttpAnswer) => void; reject: (error: Error) => void } | undefined;
   const answered = new Promise<HttpAnswer>((resolve, reject) => (settle = { resolve, reject }));
   answered.catch(() => {}); // observed through finish(); unobserved when a test ends early
-  const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false }, (res) => {
+  const req = request(url, { method: 'POST', headers: { ...headers, expect: '100-continue', 'content-length': String(Buffer.byteLength(body)) }, agent: false }, (res) => {
     let text = '';
     res.on('data', (chunk: Buffer) => (text += chunk.toString()));
     res.on('end', () => settle?.resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : { text } }));
   });
   req.on('error', (error) => settle?.reject(error));
+  req.flushHeaders();
+  await once(req, 'continue');
   const half = Math.floor(body.length / 2);
   await new Promise<void>((resolve) => req.write(body.slice(0, half), () => resolve()));
   return {

@@ -103,7 +103,6 @@ test.serial('a worker that dies is replaced, and the new one signs with the same
 test.serial('SIGTERM to the primary lets in-flight requests finish and stops every worker with exit 0', async (t) => {
   const pids = workerPids();
   const inFlight = await slowRequest(`${base}/token`, { authorization: basicAuth('demo', demoSecret), 'content-type': 'application/x-www-form-urlencoded' }, 'grant_type=client_credentials');
-  await new Promise((resolve) => setTimeout(resolve, 300)); // the worker reads the request head
   tollgate.child.kill('SIGTERM');
   await tollgate.waitForLog((line) => line.msg === 'shutting down: finishing in-flight requests' && line.pid === tollgate.child.pid);
   const answer = await inFlight.finish();
