@@ -1,48 +1,25 @@
+import cluster from 'node:cluster';
+
+import { prepareSharedSecrets } from './cluster/shared-secrets.ts';
+import { reportWorkerReady, superviseWorkers } from './cluster/worker-supervisor.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
+import type { Config } from './config/schema.ts';
+import type { DemoCredentials } from './demo-principals.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createClusterMetrics, shareMetricsWithPrimary } from './metrics/cluster-metrics.ts';
+import { startMetricsServer } from './metrics/metrics-server.ts';
 import { ListenError, startServer } from './server.ts';
 
-// The only module that reads signals, writes the banner and exits.
+// The only module that reads signals, writes the banner, forks and exits.
+// The logger exists once configuration is valid, so that even a bad log level is a one-line error.
 let startupLogger: Logger | undefined;
 
 try {
-  // Validated first, so that even a bad log level is a one-line configuration error.
-  const logger = createLogger(loadConfig(process.env).logLevel);
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
   startupLogger = logger;
-  const running = await startServer(process.env, logger);
-  const { config, demo } = running.tollgate;
-  logger.info({ issuer: config.issuer, storage: running.tollgate.storage.kind }, 'tollgate listening');
-  if (demo) {
-    // Demo credentials go to the terminal once, outside the log stream.
-    process.stdout.write(
-      [
-        '',
-        `  tollgate is running at ${config.issuer}  (demo mode: TOLLGATE_DEMO=true)`,
-        `  demo service client:  ${demo.clientId} / ${demo.clientSecret}`,
-        `  demo device client:   ${demo.deviceClientId} (public)`,
-        `  demo account:         ${demo.username} / ${demo.password}`,
-        '',
-        `  curl -s -u ${demo.clientId}:${demo.clientSecret} -d grant_type=client_credentials ${config.issuer}/token`,
-        '',
-      ].join('\n') + '\n',
-    );
-  }
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    running.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  if (config.workers > 1 && cluster.isPrimary) await runPrimary(config, logger);
+  else await runServer(logger);
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`tollgate: ${error.message}\n`);
@@ -55,4 +32,97 @@ try {
   if (startupLogger) startupLogger.fatal({ err: error }, 'tollgate failed to start');
   else process.stderr.write(`tollgate: failed to start: ${(error as Error).message}\n`);
   process.exit(1);
+}
+
+/** One process serving requests: the whole server, or one worker of several. */
+async function runServer(logger: Logger): Promise<void> {
+  const worker = cluster.isWorker;
+  const running = await startServer(process.env, logger, {}, { metricsListener: !worker });
+  const { config, demo } = running.tollgate;
+  if (worker) {
+    shareMetricsWithPrimary(running.tollgate.metrics.registry);
+    reportWorkerReady();
+  } else {
+    logger.info({ issuer: config.issuer, storage: running.tollgate.storage.kind, metrics: running.metricsUrl }, 'tollgate listening');
+    if (demo) printBanner(config.issuer, demo);
+  }
+
+  onShutdownSignal(logger, async () => {
+    await running.stop();
+    return 0;
+  });
+}
+
+/** The multi-process primary: forks and supervises the workers, serves the summed metrics. */
+async function runPrimary(config: Config, logger: Logger): Promise<void> {
+  const shared = await prepareSharedSecrets(config);
+  if (shared.generated.signingKeys) {
+    logger.warn('no signing keys configured (TOLLGATE_JWKS_FILE): the primary generated ephemeral keys for all workers; tokens stop verifying at restart');
+  }
+  if (shared.generated.cookieKeys) {
+    logger.warn('no cookie keys configured (TOLLGATE_COOKIE_KEYS): the primary generated one for all workers; device-login pages break across restarts and other hosts');
+  }
+
+  const clusterMetrics = createClusterMetrics();
+  const metricsServer =
+    config.metrics.port === undefined
+      ? undefined
+      : await startMetricsServer({ host: config.metrics.host ?? config.host, port: config.metrics.port, token: config.metrics.token, ...clusterMetrics });
+  if (!metricsServer) logger.warn('no metrics port (TOLLGATE_METRICS_PORT): metrics are not exposed in multi-process mode');
+
+  const workers = superviseWorkers({ count: config.workers, env: shared.env, logger });
+  onShutdownSignal(logger, async () => {
+    const code = await workers.stop();
+    await metricsServer?.close();
+    return code;
+  });
+  try {
+    await workers.ready;
+  } catch (code) {
+    await metricsServer?.close();
+    process.exit(typeof code === 'number' ? code : 1);
+  }
+
+  logger.info({ issuer: config.issuer, workers: config.workers, metrics: metricsServer?.url }, 'tollgate listening');
+  if (shared.demo) {
+    printBanner(config.issuer, { clientId: 'demo', clientSecret: shared.demo.clientSecret, deviceClientId: 'demo-cli', username: 'demo', password: shared.demo.password });
+  }
+}
+
+/** SIGTERM or SIGINT: stop gracefully once, then exit with the code `stop` resolves to. */
+function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    stop().then(
+      (code) => {
+        logger.info({ code }, 'stopped');
+        process.exit(code);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Demo credentials go to the terminal once, outside the log stream. */
+function printBanner(issuer: string, demo: DemoCredentials): void {
+  process.stdout.write(
+    [
+      '',
+      `  tollgate is running at ${issuer}  (demo mode: TOLLGATE_DEMO=true)`,
+      `  demo service client:  ${demo.clientId} / ${demo.clientSecret}`,
+      `  demo device client:   ${demo.deviceClientId} (public)`,
+      `  demo account:         ${demo.username} / ${demo.password}`,
+      '',
+      `  curl -s -u ${demo.clientId}:${demo.clientSecret} -d grant_type=client_credentials ${issuer}/token`,
+      '',
+    ].join('\n') + '\n',
+  );
 }

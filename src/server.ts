@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
 import type { Logger } from './logger.ts';
+import { startMetricsServer, type RunningMetricsServer } from './metrics/metrics-server.ts';
 import { createTollgate, type Tollgate } from './tollgate.ts';
 
 /** The server could not bind its address; the message is one line an operator can act on. */
@@ -21,45 +22,89 @@ export interface RunningServer {
   tollgate: Tollgate;
   server: Server;
   url: string;
+  /** The separate metrics listener's URL, when metrics.port is set and this process serves it. */
+  metricsUrl: string | undefined;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), closes storage. */
   stop(graceMs?: number): Promise<void>;
 }
 
 /**
- * Listens first and builds tollgate second, so that with port 0 the issuer can name the port
- * actually bound (tests, and anyone who runs with PORT=0).
+ * With port 0 it listens first and builds tollgate second, so the issuer can name the port
+ * actually bound (tests, and anyone who runs with PORT=0). With a fixed port it listens only once
+ * tollgate is built, so no connection meets a half-started process (a restarted cluster worker
+ * joins the shared port only when it can answer).
  */
-export async function startServer(env: NodeJS.ProcessEnv, logger: Logger, overrides: object = {}): Promise<RunningServer> {
+export async function startServer(
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  overrides: object = {},
+  // A cluster worker leaves metrics.port to the primary, which serves the sum of all workers.
+  options: { metricsListener?: boolean } = {},
+): Promise<RunningServer> {
   let config: Config = loadConfig(env, overrides);
-  const ready: { handle?: Tollgate['handler'] } = {};
+  const ready: { handle?: Tollgate['handler']; stopping?: boolean } = {};
   const server = createServer((req, res) => {
+    // While stopping, keep-alive clients are told to take their next request elsewhere.
+    if (ready.stopping) res.setHeader('connection', 'close');
     if (ready.handle) return ready.handle(req, res);
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"temporarily_unavailable","error_description":"starting"}');
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, config)));
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  if (config.port === 0) config = loadConfig(env, { ...overrides, port, ...(config.issuer === 'http://localhost:0' ? { issuer: `http://localhost:${port}` } : {}) });
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, config)));
+      server.listen(config.port, config.host, () => resolve());
+    });
+  if (config.port === 0) {
+    await listen();
+    const { port } = server.address() as AddressInfo;
+    config = loadConfig(env, { ...overrides, port, ...(config.issuer === 'http://localhost:0' ? { issuer: `http://localhost:${port}` } : {}) });
+  }
 
   const tollgate = await createTollgate(config, logger).catch((error: unknown) => {
     server.close();
     throw error;
   });
   ready.handle = tollgate.handler;
+  if (!server.listening) {
+    await listen().catch(async (error: unknown) => {
+      await tollgate.close();
+      throw error;
+    });
+  }
+
+  let metricsServer: RunningMetricsServer | undefined;
+  if (config.metrics.port !== undefined && options.metricsListener !== false) {
+    const { registry } = tollgate.metrics;
+    metricsServer = await startMetricsServer({
+      host: config.metrics.host ?? config.host,
+      port: config.metrics.port,
+      token: config.metrics.token,
+      contentType: registry.contentType,
+      render: () => registry.metrics(),
+    }).catch(async (error: unknown) => {
+      server.close();
+      await tollgate.close();
+      throw error;
+    });
+  }
 
   return {
     tollgate,
     server,
     url: config.issuer,
+    metricsUrl: metricsServer?.url,
     async stop(graceMs = 10_000) {
+      ready.stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections become idle as their in-flight requests finish; close each soon after.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
+      clearInterval(sweep);
       clearTimeout(timer);
+      await metricsServer?.close();
       await tollgate.close();
     },
   };

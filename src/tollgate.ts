@@ -10,6 +10,11 @@ import { ensureDemoPrincipals, type DemoCredentials } from './demo-principals.ts
 import { createHealthRoutes } from './http/health-routes.ts';
 import { loadSigningKeys, type SigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
+import { createHttpMetrics } from './metrics/http-metrics.ts';
+import { measureStorage } from './metrics/measured-storage.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createMetricsRoute } from './metrics/metrics-route.ts';
+import { createRouteClassifier } from './metrics/route-classifier.ts';
 import { createInteractionRoutes } from './pages/interaction-routes.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
@@ -29,13 +34,15 @@ export interface Tollgate {
   signingKeys: SigningKeys;
   provider: Provider;
   demo: DemoCredentials | undefined;
+  metrics: Metrics;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   close(): Promise<void>;
 }
 
 /** Builds every part from one validated configuration; connects storage but listens on nothing. */
 export async function createTollgate(config: Config, logger: Logger): Promise<Tollgate> {
-  const storage = await openStorage(config, logger);
+  const metrics = createMetrics();
+  const storage = measureStorage(await openStorage(config, logger), metrics);
   const clients = createClientRegistry(storage, config.clientCacheMs, (error) => logger.warn({ err: error }, 'could not record client last use'));
   const accounts = createAccountStore(storage);
   const resources = createResourceRegistry(storage, config.clientCacheMs);
@@ -57,12 +64,17 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
     : undefined;
 
   const provider = createProvider({ config, storage, clients, accounts, resources, signingKeys, cookieKeys });
-  subscribeProviderEvents(provider, { clients, logger });
+  subscribeProviderEvents(provider, { clients, logger, metrics });
   const app = createApp({
     provider,
     logger,
     trustProxy: config.trustProxy,
-    routes: [createHealthRoutes(storage), createInteractionRoutes({ provider, accounts })],
+    routes: [
+      createHttpMetrics(metrics, createRouteClassifier(provider)),
+      ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
+      createHealthRoutes(storage),
+      createInteractionRoutes({ provider, accounts }),
+    ],
   });
 
   return {
@@ -74,6 +86,7 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
     signingKeys,
     provider,
     demo,
+    metrics,
     handler: app.callback(),
     close: () => storage.close(),
   };

@@ -32,6 +32,9 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_RATE_LIMIT_PASSWORD_PER_ACCOUNT', 'rateLimit.passwordPerAccount', 'int'],
   ['TOLLGATE_RATE_LIMIT_WINDOW', 'rateLimit.windowSeconds', 'int'],
   ['TOLLGATE_CLIENT_CACHE_MS', 'clientCacheMs', 'int'],
+  ['TOLLGATE_METRICS_PORT', 'metrics.port', 'int'],
+  ['TOLLGATE_METRICS_HOST', 'metrics.host', 'string'],
+  ['TOLLGATE_METRICS_TOKEN', 'metrics.token', 'string'],
   ['TOLLGATE_SEED_FILE', 'seedFile', 'string'],
   ['TOLLGATE_BOOTSTRAP_ADMIN_SECRET', 'bootstrapAdminSecret', 'string'],
 ];

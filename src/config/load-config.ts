@@ -51,6 +51,9 @@ export function resolveConfig(input: unknown): Config {
   if (parsed.workers > 1 && !parsed.redis.url && parsed.redis.nodes.length === 0) {
     throw new ConfigError('invalid configuration: workers (TOLLGATE_WORKERS): more than 1 process needs Redis (REDIS_URL), the in-process store is not shared');
   }
+  if (parsed.workers > 1 && parsed.metrics.token && parsed.metrics.port === undefined) {
+    throw new ConfigError('invalid configuration: metrics.port (TOLLGATE_METRICS_PORT): required for metrics with more than 1 worker; the primary serves them there, summed over workers');
+  }
   if (parsed.keys.jwks && parsed.keys.jwksFile) {
     throw new ConfigError('invalid configuration: keys.jwks (TOLLGATE_JWKS) and keys.jwksFile (TOLLGATE_JWKS_FILE) are both set; choose one');
   }

@@ -122,6 +122,24 @@ export const configSchema = z
       .min(0)
       .default(2000)
       .describe('How long a process caches a client record; a change made elsewhere shows within this (TOLLGATE_CLIENT_CACHE_MS)'),
+    metrics: z
+      .object({
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .optional()
+          .describe('Serve /metrics on this separate port, away from clients; the multi-process primary serves it summed over workers (TOLLGATE_METRICS_PORT)'),
+        host: z.string().min(1).optional().describe('Interface of the metrics port; defaults to host (TOLLGATE_METRICS_HOST)'),
+        token: z
+          .string()
+          .min(16)
+          .optional()
+          .describe('Bearer token a scraper must send; without a metrics port, /metrics on the main port exists only with it (TOLLGATE_METRICS_TOKEN)'),
+      })
+      .strict()
+      .prefault({}),
     seedFile: z
       .string()
       .optional()

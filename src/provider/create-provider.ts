@@ -30,6 +30,7 @@ export interface ProviderDeps {
 export function createProvider(deps: ProviderDeps): Provider {
   const { config, storage, clients, accounts, resources, signingKeys } = deps;
   const clientAdapter = createClientAdapter(clients);
+  const idTokenAlg = (['ES256', 'RS256', 'EdDSA'] as const).find((alg) => signingKeys.signingKid[alg]) ?? 'ES256';
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
 
   const configuration: Configuration = {
@@ -67,7 +68,11 @@ export function createProvider(deps: ProviderDeps): Provider {
     } as Configuration['features'],
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+      idTokenSigningAlgValues: [idTokenAlg],
     },
+    // oidc-provider validates every client's ID-token alg (default RS256) against the keystore,
+    // even though we issue no ID tokens: name one we hold a key for, or an ES256-only JWKS fails.
+    clientDefaults: { id_token_signed_response_alg: idTokenAlg },
     discovery: { service_documentation: 'https://github.com/tollgate/tollgate#readme' },
   };
 

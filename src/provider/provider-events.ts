@@ -3,20 +3,26 @@ import type Provider from 'oidc-provider';
 
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 /**
  * The one place oidc-provider events are subscribed. Log lines carry codes and ids only:
  * no token, code or secret is ever part of what is logged.
  */
-export function subscribeProviderEvents(provider: Provider, deps: { clients: ClientRegistry; logger: Logger }): void {
-  const { clients, logger } = deps;
+export function subscribeProviderEvents(provider: Provider, deps: { clients: ClientRegistry; logger: Logger; metrics: Metrics }): void {
+  const { clients, logger, metrics } = deps;
 
   provider.on('grant.success', (ctx) => {
     const clientId = ctx.oidc.client?.clientId;
-    if (clientId) clients.touch(clientId);
+    if (clientId) {
+      clients.touch(clientId);
+      // The grant type was validated before this event: one of the few the provider enables.
+      metrics.tokenIssued(String(ctx.oidc.params?.grant_type), clientId);
+    }
   });
 
   provider.on('server_error', (ctx, error) => {
+    if (ctx.oidc?.route === 'token') metrics.tokenError('server_error');
     logger.error({ reqId: ctx.state?.requestId, route: ctx.oidc?.route, err: error }, 'provider server error');
   });
 
@@ -30,6 +36,7 @@ export function subscribeProviderEvents(provider: Provider, deps: { clients: Cli
   });
 
   provider.on('grant.error', (ctx, error) => {
+    metrics.tokenError((error as { error?: string }).error ?? 'unknown');
     logger.info({ reqId: ctx.state?.requestId, clientId: ctx.oidc?.client?.clientId, error: (error as { error?: string }).error }, 'token request refused');
   });
 }
