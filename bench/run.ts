@@ -60,6 +60,7 @@ const result: BenchResult = {
   profile: undefined,
 };
 const extraSections: string[] = [];
+let failedScenarios = 0;
 
 try {
   const jwksFile = join(tmpDir, 'jwks.json');
@@ -93,21 +94,38 @@ try {
     },
   };
   const rows: Row[] = result.rows;
-  if (options.scenarios.has('cc-es256')) rows.push(...(await clientCredentials(context, 'ES256')));
-  if (options.scenarios.has('cc-rs256')) rows.push(...(await clientCredentials(context, 'RS256')));
-  if (options.scenarios.has('refresh')) rows.push(...(await refreshGrant(context)));
+  // One scenario failing (a server crashing, a refused token) is reported in its row and the
+  // run goes on, so one command still produces everything else.
+  const scenario = async (name: string, produce: () => Promise<Row[]>) => {
+    try {
+      rows.push(...(await produce()));
+    } catch (error) {
+      failedScenarios += 1;
+      log(`\n${name} FAILED: ${(error as Error).stack ?? String(error)}\n`);
+      rows.push({ scenario: name, load: '', unit: '', subject: 'tollgate', note: `failed: ${(error as Error).message.split('\n')[0]}` });
+      await restartIfDead(context);
+    }
+  };
+  if (options.scenarios.has('cc-es256')) await scenario('client credentials ES256', () => clientCredentials(context, 'ES256'));
+  if (options.scenarios.has('cc-rs256')) await scenario('client credentials RS256', () => clientCredentials(context, 'RS256'));
+  if (options.scenarios.has('refresh')) await scenario('refresh with rotation', () => refreshGrant(context));
   if (options.scenarios.has('device')) {
-    const device = await deviceFlow(context);
-    rows.push(device.row);
-    result.commands.push(device.runs[0]?.command ?? '');
+    await scenario('device flow completions', async () => {
+      const device = await deviceFlow(context);
+      result.commands.push(device.runs[0]?.command ?? '');
+      return [device.row];
+    });
   }
-  if (options.scenarios.has('verifier')) rows.push(...(await verifierRows(context)));
-  if (options.scenarios.has('workers')) rows.push(...(await workersRows(context, running)));
+  if (options.scenarios.has('verifier')) await scenario('JWT verification', () => verifierRows(context));
+  if (options.scenarios.has('workers')) await scenario('client credentials ES256, worker processes', () => workersRows(context, running));
   if (options.profile) {
-    const profile = await profileServers(context, resultsDir);
-    result.profile = profile.data;
-    extraSections.push(profile.markdown);
-    log(`\n${profile.markdown}`);
+    await scenario('profile', async () => {
+      const profile = await profileServers(context, resultsDir);
+      result.profile = profile.data;
+      extraSections.push(profile.markdown);
+      log(`\n${profile.markdown}`);
+      return [];
+    });
   }
 
   result.targets = judgeTargets(rows, options.connections);
@@ -148,4 +166,22 @@ log(`\n${renderResults(result)}\n\nraw results: ${jsonFile}`);
 if (options.report) {
   writeReport(join(repoRoot, options.report), result, extraSections);
   log(`report: ${options.report}`);
+}
+if (failedScenarios > 0) {
+  log(`${failedScenarios} scenario(s) failed; see above`);
+  process.exitCode = 1;
+}
+
+/** A scenario that killed a server must not take the next ones down with it. */
+async function restartIfDead(context: BenchContext): Promise<void> {
+  if (context.tollgate.child.exitCode !== null || context.tollgate.child.signalCode !== null) {
+    log('tollgate had exited; starting it again for the next scenarios');
+    context.tollgate = await startTollgate({ redisUrl: context.redis.url, jwksFile: context.jwksFile });
+    running.push(context.tollgate);
+  }
+  if (context.baseline.child.exitCode !== null || context.baseline.child.signalCode !== null) {
+    log('the baseline had exited; starting it again for the next scenarios');
+    context.baseline = await startBaseline({ jwksFile: context.jwksFile });
+    running.push(context.baseline);
+  }
 }
