@@ -128,7 +128,8 @@ try {
     });
   }
 
-  result.targets = judgeTargets(rows, options.connections);
+  // Against another tollgate the targets (ratios to the plain oidc-provider) do not apply.
+  result.targets = options.against ? [] : judgeTargets(rows, options.connections);
   result.commands = [
     `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     '# which runs, per scenario and server (URLs are the loopback ports of that run):',
