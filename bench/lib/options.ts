@@ -26,8 +26,10 @@ const usage = `npm run bench [-- options]
   --warmup <s>         untimed warm-up per server before the pairs (default 3; 0 = none)
   --connections <list> connection counts (default 1,32)
   --only <list>        scenarios: ${allScenarios.join(',')} (default: all)
-  --profile            also record node --cpu-prof profiles of both servers under
-                       client credentials ES256 at the highest connection count
+  --profile, --no-profile
+                       record node --cpu-prof profiles of both servers under client
+                       credentials ES256 and refresh at the highest connection count, and
+                       compare them in the report (default: on, except with --quick/--against)
   --report <file>      markdown report to update (default BENCHMARKS.md; --quick: none)
   --against <git-ref>  compare with tollgate as of <git-ref> instead of the baseline, pair by
                        pair (before/after of a change); never writes BENCHMARKS.md
@@ -36,6 +38,7 @@ const usage = `npm run bench [-- options]
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
+    allowNegative: true,
     options: {
       quick: { type: 'boolean', default: false },
       duration: { type: 'string' },
@@ -43,7 +46,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       only: { type: 'string' },
-      profile: { type: 'boolean', default: false },
+      profile: { type: 'boolean' },
       report: { type: 'string' },
       against: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -70,7 +73,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     warmupS: number(values.warmup, quick ? 1 : 3, 'warmup'),
     connections: (values.connections ?? '1,32').split(',').map((text) => Math.max(1, Math.round(number(text, 1, 'connections')))),
     scenarios: new Set(scenarios as ScenarioName[]),
-    profile: values.profile as boolean,
+    profile: values.profile ?? !(quick || values.against),
     report: values.against ? undefined : (values.report ?? (quick ? undefined : 'BENCHMARKS.md')),
     against: values.against,
   };
