@@ -11,6 +11,11 @@ import { createHealthRoutes } from './http/health-routes.ts';
 import { loadSigningKeys, type SigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
 import { createInteractionRoutes } from './pages/interaction-routes.ts';
+import { createAttemptLimits } from './pages/attempt-limits.ts';
+import { createInteractionCsrf } from './pages/interaction-csrf.ts';
+import { pageHeaders } from './pages/page-headers.ts';
+import { createUserCodeAttempts } from './pages/user-code-attempts.ts';
+import { userCodePrefill } from './pages/user-code-prefill.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
 import { createResourceRegistry, type ResourceRegistry } from './resources/resource-registry.ts';
@@ -57,11 +62,18 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
 
   const provider = createProvider({ config, storage, clients, accounts, resources, signingKeys, cookieKeys });
   subscribeProviderEvents(provider, { clients, logger });
+  const limits = createAttemptLimits(storage, config.rateLimit);
+  const pages = [
+    pageHeaders,
+    userCodePrefill,
+    createUserCodeAttempts(limits),
+    createInteractionRoutes({ provider, accounts, limits, csrf: createInteractionCsrf(cookieKeys) }),
+  ];
   const app = createApp({
     provider,
     logger,
     trustProxy: config.trustProxy,
-    routes: [createHealthRoutes(storage), createInteractionRoutes({ provider, accounts })],
+    routes: [createHealthRoutes(storage), ...pages],
   });
 
   return {

@@ -11,6 +11,9 @@ import type { Storage } from '../storage/storage.ts';
 import { useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
 import { createResourceServerPolicy } from './resource-server-policy.ts';
+import { createDevicePollPacing } from './device-poll-pacing.ts';
+import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
+import { loadApprovedGrant } from './device-grant-policy.ts';
 import { devicePollInterval, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
@@ -34,6 +37,7 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const configuration: Configuration = {
     adapter: function AdapterFor(model: string): Adapter {
+      if (model === 'DeviceCode') return retainExpiredDeviceCodes(storage.modelAdapter(model), deviceCodeGraceSeconds);
       return model === 'Client' ? clientAdapter : storage.modelAdapter(model);
     } as unknown as Configuration['adapter'],
     jwks: signingKeys.jwks as Configuration['jwks'],
@@ -43,6 +47,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     findAccount: createFindAccount(accounts),
     extraTokenClaims: createTokenClaims(clients, accounts),
     ...refreshTokenPolicy,
+    loadExistingGrant: loadApprovedGrant,
     ttl: createTokenLifetimes(config.ttl),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     renderError: deviceSources.renderError,
@@ -76,5 +81,6 @@ export function createProvider(deps: ProviderDeps): Provider {
   useHashedClientSecrets(provider, clients, config.secretPepper);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
+  provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: config.ttl.deviceCode + deviceCodeGraceSeconds }));
   return provider;
 }
