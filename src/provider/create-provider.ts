@@ -14,6 +14,7 @@ import { createResourceServerPolicy } from './resource-server-policy.ts';
 import { createDevicePollPacing } from './device-poll-pacing.ts';
 import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
 import { loadApprovedGrant } from './device-grant-policy.ts';
+import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
 import { devicePollInterval, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
@@ -48,6 +49,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     extraTokenClaims: createTokenClaims(clients, accounts),
     ...refreshTokenPolicy,
     loadExistingGrant: loadApprovedGrant,
+    revokeGrantPolicy: keepRevokedGrantRecords,
     ttl: createTokenLifetimes(config.ttl),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     renderError: deviceSources.renderError,
