@@ -15,7 +15,11 @@ import { createDevicePollPacing } from './device-poll-pacing.ts';
 import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
-import { devicePollInterval, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { devicePollInterval, invalidClientWithoutAuthentication, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { createAccessTokenGrants } from './access-token-grants.ts';
+import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
+import { createJwtIntrospection } from './jwt-introspection.ts';
+import { revocationAllowed } from './revocation-policy.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
@@ -34,6 +38,8 @@ export interface ProviderDeps {
 export function createProvider(deps: ProviderDeps): Provider {
   const { config, storage, clients, accounts, resources, signingKeys } = deps;
   const clientAdapter = createClientAdapter(clients);
+  const accessTokenGrants = createAccessTokenGrants(storage);
+  const introspectionPolicy = createIntrospectionPolicy(clients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
 
   const configuration: Configuration = {
@@ -46,7 +52,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     clientBasedCORS: () => false,
     findAccount: createFindAccount(accounts),
-    extraTokenClaims: createTokenClaims(clients, accounts),
+    extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts)),
     ...refreshTokenPolicy,
     loadExistingGrant: loadApprovedGrant,
     revokeGrantPolicy: keepRevokedGrantRecords,
@@ -60,8 +66,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       rpInitiatedLogout: { enabled: false },
       userinfo: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
-      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      introspection: { enabled: true, allowedPolicy: introspectionPolicy.allowedPolicy },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
       resourceIndicators: { enabled: true, ...resourcePolicy },
       deviceFlow: {
         enabled: true,
@@ -83,6 +89,9 @@ export function createProvider(deps: ProviderDeps): Provider {
   useHashedClientSecrets(provider, clients, config.secretPepper);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
+  provider.use(invalidClientWithoutAuthentication);
+  provider.use(refusePublicIntrospection);
+  provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, storage, clients, accounts, grants: accessTokenGrants, mayIntrospect: introspectionPolicy.mayIntrospect }));
   provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: config.ttl.deviceCode + deviceCodeGraceSeconds }));
   return provider;
 }
