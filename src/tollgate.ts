@@ -67,7 +67,7 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
     pageHeaders,
     userCodePrefill,
     createUserCodeAttempts(limits),
-    createInteractionRoutes({ provider, accounts, limits, csrf: createInteractionCsrf(cookieKeys) }),
+    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys) }),
   ];
   const app = createApp({
     provider,

@@ -35,8 +35,8 @@ export interface ConfirmView {
   userCode: string | undefined;
   deviceIp: string | undefined;
   deviceAgent: string | undefined;
-  /** resource identifier -> scopes asked for */
-  access: Record<string, string[]>;
+  /** Each API asked for (its name and identifier) with the scopes asked for on it. */
+  access: Array<{ api: string; scopes: string[] }>;
   accountLabel: string;
 }
 
@@ -45,7 +45,6 @@ export interface ConfirmView {
  * tell their own device from an attacker's), then approve or deny.
  */
 export function confirmPage(view: ConfirmView): string {
-  const access = Object.entries(view.access);
   return page(
     'Approve device',
     html`<h1>Approve this device?</h1>
@@ -55,7 +54,7 @@ export function confirmPage(view: ConfirmView): string {
 ${view.userCode ? html`<div><dt>Code</dt><dd class="mono">${view.userCode}</dd></div>` : ''}
 <div><dt>Device IP</dt><dd>${view.deviceIp ?? 'unknown'}</dd></div>
 <div><dt>Device</dt><dd>${view.deviceAgent || 'unknown'}</dd></div>
-${access.map(([resource, scopes]) => html`<div><dt>Access</dt><dd>${scopes.length ? scopes.join(', ') : 'basic access'} on ${resource}</dd></div>`)}
+${view.access.map(({ api, scopes }) => html`<div><dt>Access</dt><dd>${scopes.length ? scopes.join(', ') : 'basic access'} on ${api}</dd></div>`)}
 </dl>
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">

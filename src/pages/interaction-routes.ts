@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
 import type { AccountStore } from '../accounts/account-store.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { readBody } from '../http/read-body.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { accountKey, type Attempt, type AttemptLimits } from './attempt-limits.ts';
@@ -13,6 +14,7 @@ import { sendFormExpired, sendInteractionExpired, sendPage, sendTooManyAttempts,
 export interface InteractionDeps {
   provider: Provider;
   accounts: AccountStore;
+  resources: ResourceRegistry;
   limits: AttemptLimits;
   csrf: InteractionCsrf;
 }
@@ -108,7 +110,7 @@ async function saveGrant(provider: Provider, details: Details): Promise<string> 
   return grant.save();
 }
 
-async function renderConfirm({ provider, accounts, csrf }: InteractionDeps, details: Details): Promise<string> {
+async function renderConfirm({ provider, accounts, resources, csrf }: InteractionDeps, details: Details): Promise<string> {
   const clientId = String(details.params.client_id);
   const deviceCodeId = (details as unknown as { deviceCode?: string }).deviceCode;
   const [client, deviceCode, account] = await Promise.all([
@@ -118,6 +120,12 @@ async function renderConfirm({ provider, accounts, csrf }: InteractionDeps, deta
   ]);
   const device = (deviceCode?.deviceInfo ?? {}) as { ip?: string; ua?: string };
   const missing = details.prompt.details as { missingResourceScopes?: Record<string, string[]> };
+  const access = await Promise.all(
+    Object.entries(missing.missingResourceScopes ?? {}).map(async ([identifier, scopes]) => {
+      const name = (await resources.get(identifier))?.name;
+      return { api: name ? `${name} (${identifier})` : identifier, scopes };
+    }),
+  );
   return confirmPage({
     action: `/interaction/${details.uid}/confirm`,
     csrf: csrf.token(details.uid),
@@ -125,7 +133,7 @@ async function renderConfirm({ provider, accounts, csrf }: InteractionDeps, deta
     userCode: deviceCode?.userCode ? formatUserCode(deviceCode.userCode) : undefined,
     deviceIp: device.ip,
     deviceAgent: device.ua,
-    access: missing.missingResourceScopes ?? {},
+    access,
     accountLabel: account ? (account.name ? `${account.name} (${account.username})` : account.username) : 'unknown',
   });
 }

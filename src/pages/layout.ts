@@ -15,7 +15,7 @@ body{margin:0;min-height:100vh;font:16px/1.55 system-ui,-apple-system,"Segoe UI"
 main{background:#fff;border:1px solid var(--line);border-radius:14px;box-shadow:0 1px 2px rgba(16,24,40,.05),0 12px 32px rgba(16,24,40,.07);padding:2rem 2rem 1.75rem}
 .steps{display:flex;gap:.5rem;list-style:none;margin:0 0 1.6rem;padding:0;font-size:.8rem;font-weight:600;color:var(--muted)}
 .steps li{flex:1;padding-top:.45rem;border-top:4px solid var(--line)}
-.steps li.done{border-top-color:#8aa6e8}
+.steps li.done{border-top-color:#7f9ee6}
 .steps li[aria-current]{border-top-color:var(--accent);color:var(--accent)}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 .5rem;letter-spacing:-.01em}
 p{margin:0 0 1rem}
@@ -89,7 +89,7 @@ export function page(title: string, body: RawHtml, options: PageOptions = {}): s
 </head>
 <body>
 <div class="shell">
-<div class="brand">${logo}<span>tollgate</span></div>
+<header class="brand">${logo}<span>tollgate</span></header>
 <main>
 ${options.step ? steps(options.step) : ''}
 ${body}
