@@ -20,6 +20,7 @@ try {
         `  demo account:         ${demo.username} / ${demo.password}`,
         '',
         `  curl -s -u ${demo.clientId}:${demo.clientSecret} -d grant_type=client_credentials ${config.issuer}/token`,
+        `  curl -s -d client_id=${demo.deviceClientId} ${config.issuer}/device/auth    # device login, then open ${config.issuer}/device`,
         '',
       ].join('\n') + '\n',
     );

@@ -20,6 +20,9 @@ export function subscribeProviderEvents(provider: Provider, deps: { clients: Cli
   });
 
   provider.on('grant.error', (ctx, error) => {
-    logger.info({ reqId: ctx.state?.requestId, clientId: ctx.oidc?.client?.clientId, error: (error as { error?: string }).error }, 'token request refused');
+    const code = (error as { error?: string }).error;
+    // A device polling while its person signs in is the normal flow (RFC 8628 §3.5), not news.
+    const level = code === 'authorization_pending' || code === 'slow_down' ? 'debug' : 'info';
+    logger[level]({ reqId: ctx.state?.requestId, clientId: ctx.oidc?.client?.clientId, error: code }, 'token request refused');
   });
 }
