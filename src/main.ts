@@ -122,6 +122,7 @@ function printBanner(issuer: string, demo: DemoCredentials): void {
       `  demo account:         ${demo.username} / ${demo.password}`,
       '',
       `  curl -s -u ${demo.clientId}:${demo.clientSecret} -d grant_type=client_credentials ${issuer}/token`,
+      `  curl -s -d client_id=${demo.deviceClientId} ${issuer}/device/auth    # device login, then open ${issuer}/device`,
       '',
     ].join('\n') + '\n',
   );

@@ -16,6 +16,11 @@ import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
 import { createRouteClassifier } from './metrics/route-classifier.ts';
 import { createInteractionRoutes } from './pages/interaction-routes.ts';
+import { createAttemptLimits } from './pages/attempt-limits.ts';
+import { createInteractionCsrf } from './pages/interaction-csrf.ts';
+import { pageHeaders } from './pages/page-headers.ts';
+import { createUserCodeAttempts } from './pages/user-code-attempts.ts';
+import { userCodePrefill } from './pages/user-code-prefill.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
 import { createResourceRegistry, type ResourceRegistry } from './resources/resource-registry.ts';
@@ -65,6 +70,13 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
 
   const provider = createProvider({ config, storage, clients, accounts, resources, signingKeys, cookieKeys });
   subscribeProviderEvents(provider, { clients, logger, metrics });
+  const limits = createAttemptLimits(storage, config.rateLimit);
+  const pages = [
+    pageHeaders,
+    userCodePrefill,
+    createUserCodeAttempts(limits),
+    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys) }),
+  ];
   const app = createApp({
     provider,
     logger,
@@ -73,7 +85,7 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
       createHttpMetrics(metrics, createRouteClassifier(provider)),
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
       createHealthRoutes(storage),
-      createInteractionRoutes({ provider, accounts }),
+      ...pages,
     ],
   });
 

@@ -9,7 +9,6 @@ export interface DeviceDriverResult {
   completions: number;
   elapsedS: number;
   perSecond: number;
-  requestsPerCompletion: number;
   p50Ms: number;
   p99Ms: number;
   failures: number;

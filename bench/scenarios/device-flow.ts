@@ -44,7 +44,7 @@ export async function deviceFlow(context: BenchContext): Promise<{ row: Row; run
       redisCpuMsPer1k: round(median(runs.map((run) => run.cpuMsPerCompletion.redis)) * 1000, 0),
       failures: runs.reduce((sum, run) => sum + run.failures, 0),
     },
-    note: `${round(median(runs.map((run) => run.requestsPerCompletion)), 0)} HTTP requests per login; includes one scrypt password check`,
+    note: 'device authorization, verification page, code, sign-in, approval, device-code exchange: 10 HTTP requests per login, one scrypt password check',
   };
   return { row, runs };
 }

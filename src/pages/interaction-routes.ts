@@ -1,130 +1,142 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
 
 import type { AccountStore } from '../accounts/account-store.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { readBody } from '../http/read-body.ts';
-import { html } from './html.ts';
-import { page } from './layout.ts';
+import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
+import { accountKey, type Attempt, type AttemptLimits } from './attempt-limits.ts';
+import type { InteractionCsrf } from './interaction-csrf.ts';
+import { confirmPage, loginPage } from './interaction-pages.ts';
+import { sendFormExpired, sendInteractionExpired, sendPage, sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
 
 export interface InteractionDeps {
   provider: Provider;
   accounts: AccountStore;
+  resources: ResourceRegistry;
+  limits: AttemptLimits;
+  csrf: InteractionCsrf;
 }
 
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+type Form = Record<string, string | undefined>;
+
 const route = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm))?$/;
+// One message for an unknown username and a wrong password: the page must not tell them apart.
+const wrongCredentials = 'Wrong username or password.';
 
 /**
  * The sign-in and confirm pages oidc-provider sends a person to during device login
  * (interactions.url): `login` asks for username and password, `consent` shows the client and
- * the device and asks to approve or deny.
+ * the device and asks to approve or deny. Every POST carries the interaction's CSRF token.
  */
-export function createInteractionRoutes({ provider, accounts }: InteractionDeps) {
+export function createInteractionRoutes(deps: InteractionDeps) {
+  const { provider } = deps;
+
   return async function interactionRoutes(ctx: Context, next: Next) {
     const match = route.exec(ctx.path);
     if (!match) return next();
-    const [, uid, action] = match;
-    ctx.set('cache-control', 'no-store');
+    const [, uid, action] = match as unknown as [string, string, string | undefined];
+    try {
+      const details = await provider.interactionDetails(ctx.req, ctx.res).catch((error: unknown) => {
+        if (error instanceof errors.SessionNotFound) return undefined;
+        throw error;
+      });
+      if (!details || details.uid !== uid) return sendInteractionExpired(ctx);
 
-    const details = await provider.interactionDetails(ctx.req, ctx.res).catch(() => undefined);
-    if (!details || details.uid !== uid) {
-      ctx.status = 400;
-      ctx.body = page('Session expired', html`<h1>This sign-in has expired</h1><p>Start the login on your device again.</p>`);
-      return;
-    }
-
-    if (ctx.method === 'GET' && !action) {
-      ctx.body = details.prompt.name === 'login' ? loginPage(uid as string) : await confirmPage(provider, details);
-      return;
-    }
-    if (ctx.method !== 'POST') {
-      ctx.status = 405;
-      return;
-    }
-    const form = (await readBody(ctx)) as Record<string, string | undefined>;
-
-    if (action === 'login' && details.prompt.name === 'login') {
-      const account = await accounts.authenticate(form.username ?? '', form.password ?? '');
-      if (!account) {
-        ctx.status = 401;
-        ctx.body = loginPage(uid as string, 'Wrong username or password.', form.username);
+      if (ctx.method === 'GET') {
+        if (action) return ctx.redirect(`/interaction/${uid}`);
+        const body = details.prompt.name === 'login' ? loginPage({ action: `/interaction/${uid}/login`, csrf: deps.csrf.token(uid) }) : await renderConfirm(deps, details);
+        return sendPage(ctx, 200, body);
+      }
+      if (ctx.method !== 'POST') {
+        ctx.set('allow', 'GET, POST');
+        ctx.status = 405;
         return;
       }
-      await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
-      ctx.respond = false;
-      return;
-    }
+      const form = (await readBody(ctx, 8 * 1024)) as Form;
+      if (!deps.csrf.verify(uid, form.csrf)) return sendFormExpired(ctx);
 
-    if (action === 'confirm' && details.prompt.name === 'consent') {
-      if (form.decision !== 'approve') {
-        await provider.interactionFinished(
-          ctx.req,
-          ctx.res,
-          { error: 'access_denied', error_description: 'the person denied the login' },
-          { mergeWithLastSubmission: false },
-        );
-        ctx.respond = false;
-        return;
-      }
-      const grantId = await grantRequested(provider, details);
-      await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
-      ctx.respond = false;
-      return;
+      if (action === 'login' && details.prompt.name === 'login') return await signIn(ctx, deps, uid, form);
+      if (action === 'confirm' && details.prompt.name === 'consent') return await decide(ctx, deps, details, form);
+      ctx.redirect(`/interaction/${uid}`);
+    } catch (error) {
+      if (error instanceof StorageUnavailableError) return sendUnavailable(ctx);
+      throw error;
     }
-
-    ctx.redirect(`/interaction/${uid}`);
   };
 }
 
-type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+async function signIn(ctx: Context, { provider, accounts, limits, csrf }: InteractionDeps, uid: string, form: Form) {
+  const username = (form.username ?? '').trim().slice(0, 256);
+  const password = (form.password ?? '').slice(0, 1024);
+  const again = (status: number, error: string) =>
+    sendPage(ctx, status, loginPage({ action: `/interaction/${uid}/login`, csrf: csrf.token(uid), error, username }));
+  if (!username || !password) return again(400, 'Enter your username and password.');
 
-async function grantRequested(provider: Provider, details: Details): Promise<string> {
-  const { session, params, prompt, grantId } = details;
-  const grant = grantId
-    ? ((await provider.Grant.find(grantId)) as InstanceType<Provider['Grant']>)
-    : new provider.Grant({ accountId: session?.accountId as string, clientId: params.client_id as string });
+  const attempts: Attempt[] = [
+    ['passwordPerIp', ctx.ip],
+    ['passwordPerAccount', accountKey(username)],
+  ];
+  const limited = await limits.hit(attempts);
+  if (limited) return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
+
+  const account = await accounts.authenticate(username, password);
+  if (!account) return again(400, wrongCredentials);
+  await limits.refund(attempts);
+  await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
+  ctx.respond = false;
+}
+
+async function decide(ctx: Context, { provider }: InteractionDeps, details: Details, form: Form) {
+  if (form.decision !== 'approve') {
+    // RFC 8628 §3.5: the device's next poll gets access_denied.
+    await provider.interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: 'the person denied the login' }, { mergeWithLastSubmission: false });
+  } else {
+    const grantId = await saveGrant(provider, details);
+    await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  }
+  ctx.respond = false;
+}
+
+/** A new grant holding exactly what the device asked for (oidc-provider lists it as missing). */
+async function saveGrant(provider: Provider, details: Details): Promise<string> {
+  const { session, params, prompt } = details;
+  const grant = new provider.Grant({ accountId: session?.accountId as string, clientId: params.client_id as string });
   const missing = prompt.details as { missingResourceScopes?: Record<string, string[]>; missingOIDCScope?: string[] };
   for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
   if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
   return grant.save();
 }
 
-function loginPage(uid: string, error?: string, username?: string): string {
-  return page(
-    'Sign in',
-    html`<h1>Sign in</h1>
-<p>Sign in to connect your device.</p>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form method="post" action="/interaction/${uid}/login">
-<label for="username">Username</label>
-<input id="username" type="text" name="username" required autofocus autocomplete="username" autocapitalize="none" spellcheck="false" value="${username ?? ''}">
-<label for="password">Password</label>
-<input id="password" type="password" name="password" required autocomplete="current-password">
-<div class="actions"><button type="submit">Sign in</button></div>
-</form>`,
+async function renderConfirm({ provider, accounts, resources, csrf }: InteractionDeps, details: Details): Promise<string> {
+  const clientId = String(details.params.client_id);
+  const deviceCodeId = (details as unknown as { deviceCode?: string }).deviceCode;
+  const [client, deviceCode, account] = await Promise.all([
+    provider.Client.find(clientId),
+    deviceCodeId ? provider.DeviceCode.find(deviceCodeId, { ignoreExpiration: true }) : undefined,
+    details.session?.accountId ? accounts.get(details.session.accountId) : undefined,
+  ]);
+  const device = (deviceCode?.deviceInfo ?? {}) as { ip?: string; ua?: string };
+  const missing = details.prompt.details as { missingResourceScopes?: Record<string, string[]> };
+  const access = await Promise.all(
+    Object.entries(missing.missingResourceScopes ?? {}).map(async ([identifier, scopes]) => {
+      const name = (await resources.get(identifier))?.name;
+      return { api: name ? `${name} (${identifier})` : identifier, scopes };
+    }),
   );
+  return confirmPage({
+    action: `/interaction/${details.uid}/confirm`,
+    csrf: csrf.token(details.uid),
+    clientName: client?.clientName ?? clientId,
+    userCode: deviceCode?.userCode ? formatUserCode(deviceCode.userCode) : undefined,
+    deviceIp: device.ip,
+    deviceAgent: device.ua,
+    access,
+    accountLabel: account ? (account.name ? `${account.name} (${account.username})` : account.username) : 'unknown',
+  });
 }
 
-async function confirmPage(provider: Provider, details: Details): Promise<string> {
-  const client = await provider.Client.find(details.params.client_id as string);
-  const deviceCodeId = (details as unknown as { deviceCode?: string }).deviceCode;
-  const deviceCode = deviceCodeId ? await provider.DeviceCode.find(deviceCodeId, { ignoreExpiration: true }) : undefined;
-  const device = (deviceCode?.deviceInfo ?? {}) as { ip?: string; ua?: string };
-  const scope = String(details.params.scope ?? '');
-  return page(
-    'Approve device',
-    html`<h1>Approve this device?</h1>
-<p><strong>${client?.clientName ?? details.params.client_id}</strong> wants to act on your behalf.</p>
-<dl>
-<dt>Application</dt><dd>${client?.clientName ?? details.params.client_id}</dd>
-<dt>Device IP</dt><dd>${device.ip ?? 'unknown'}</dd>
-<dt>Device</dt><dd>${device.ua ?? 'unknown'}</dd>
-${scope ? html`<dt>Access</dt><dd>${scope}</dd>` : ''}
-</dl>
-<form method="post" action="/interaction/${details.uid}/confirm">
-<div class="actions">
-<button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
-</div>
-</form>`,
-  );
-}
+// Stored normalised (no dash); shown the way the device shows it, XXXX-XXXX.
+const formatUserCode = (code: string) => (code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code);

@@ -1,42 +1,101 @@
+import { createHash } from 'node:crypto';
+
 import { html, raw, type RawHtml } from './html.ts';
 
+// Contrast: every text colour here is at least 4.5:1 on its background (WCAG AA), input
+// borders at least 3:1; the accessibility check in the browser test holds us to it.
 const styles = `
-:root{color-scheme:light;--ink:#1b1f24;--muted:#57606a;--line:#d0d7de;--accent:#0a5bd3;--danger:#b42318;--bg:#f6f8fa}
+:root{--ink:#16191d;--muted:#4f5865;--line:#d5dae1;--field:#6b7582;--accent:#1d4ed8;--accent-dark:#1e3a8a;--danger:#912018;--danger-bg:#fef3f2;--danger-line:#fda29b;--ok:#05603a;--ok-bg:#ecfdf3;--bg:#eef1f5}
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
-main{max-width:26rem;margin:8vh auto;padding:2rem;background:#fff;border:1px solid var(--line);border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.06)}
-.brand{font-weight:700;letter-spacing:.02em;color:var(--accent);margin:0 0 1.5rem;font-size:.95rem}
-h1{font-size:1.4rem;margin:0 0 .5rem}
-p{margin:.25rem 0 1rem;color:var(--muted)}
-label{display:block;font-weight:600;margin:1rem 0 .25rem}
-input[type=text],input[type=password]{width:100%;padding:.6rem .75rem;font:inherit;border:1px solid #8c959f;border-radius:8px}
-input:focus,button:focus{outline:3px solid rgba(10,91,211,.35);outline-offset:1px}
-.code{text-transform:uppercase;letter-spacing:.2em;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:1.25rem;text-align:center}
-.actions{display:flex;gap:.75rem;margin-top:1.5rem}
-button{flex:1;padding:.65rem 1rem;font:inherit;font-weight:600;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
-button.secondary{background:#fff;color:var(--danger);border-color:var(--danger)}
-.error{background:#fef3f2;border:1px solid #fecdca;color:var(--danger);padding:.6rem .75rem;border-radius:8px;margin:0 0 1rem}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:1rem 0;font-size:.95rem}
-dt{color:var(--muted)}dd{margin:0;word-break:break-word}
-footer{margin-top:1.5rem;font-size:.8rem;color:var(--muted)}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;min-height:100vh;font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:var(--bg)}
+.shell{max-width:28rem;margin:0 auto;padding:7vh 1rem 2rem}
+.brand{display:flex;align-items:center;gap:.55rem;margin:0 0 1.25rem .25rem;font-weight:700;font-size:1.15rem;letter-spacing:.01em;color:var(--ink)}
+.brand svg{width:30px;height:30px;flex:none}
+main{background:#fff;border:1px solid var(--line);border-radius:14px;box-shadow:0 1px 2px rgba(16,24,40,.05),0 12px 32px rgba(16,24,40,.07);padding:2rem 2rem 1.75rem}
+.steps{display:flex;gap:.5rem;list-style:none;margin:0 0 1.6rem;padding:0;font-size:.8rem;font-weight:600;color:var(--muted)}
+.steps li{flex:1;padding-top:.45rem;border-top:4px solid var(--line)}
+.steps li.done{border-top-color:#7f9ee6}
+.steps li[aria-current]{border-top-color:var(--accent);color:var(--accent)}
+h1{font-size:1.5rem;line-height:1.25;margin:0 0 .5rem;letter-spacing:-.01em}
+p{margin:0 0 1rem}
+.lead{color:var(--muted)}
+label{display:block;font-weight:600;margin:1.1rem 0 .35rem}
+input[type=text],input[type=password]{display:block;width:100%;padding:.7rem .85rem;font:inherit;color:var(--ink);background:#fff;border:1px solid var(--field);border-radius:10px}
+input[aria-invalid=true]{border-color:var(--danger)}
+input:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid #7aa2f7;outline-offset:2px}
+.code{text-transform:uppercase;letter-spacing:.3em;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:1.6rem !important;text-align:center;padding:.75rem !important}
+.hint{font-size:.875rem;color:var(--muted);margin:.45rem 0 0}
+.actions{display:flex;gap:.75rem;margin-top:1.6rem}
+button{flex:1;min-height:2.9rem;padding:.65rem 1rem;font:inherit;font-weight:600;border-radius:10px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
+button:hover{background:var(--accent-dark);border-color:var(--accent-dark)}
+button.secondary{background:#fff;color:var(--ink);border-color:var(--field)}
+button.secondary:hover{background:#f2f4f7}
+.alert{padding:.75rem .9rem;border-radius:10px;margin:0 0 1.25rem;font-size:.95rem;background:var(--danger-bg);border:1px solid var(--danger-line);color:var(--danger)}
+.device{margin:1.25rem 0 0;border:1px solid var(--line);border-radius:10px}
+.device div{display:grid;grid-template-columns:6.5rem 1fr;gap:.75rem;padding:.6rem .9rem;border-top:1px solid var(--line)}
+.device div:first-child{border-top:0}
+.device dt{color:var(--muted);font-size:.9rem}
+.device dd{margin:0;word-break:break-word;font-weight:500}
+.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;letter-spacing:.12em;font-weight:700}
+.who{font-size:.9rem;color:var(--muted);margin:1rem 0 0}
+.result{display:flex;align-items:center;justify-content:center;width:52px;height:52px;border-radius:50%;margin:0 0 1rem;background:var(--ok-bg);color:var(--ok)}
+.result.denied{background:var(--danger-bg);color:var(--danger)}
+.result svg{width:28px;height:28px}
+a{color:var(--accent)}
+footer{margin:1.25rem auto 0;max-width:24rem;font-size:.8rem;color:var(--muted);text-align:center}
 `;
 
-/** The shell every device-login page shares. */
-export function page(title: string, body: RawHtml): string {
+/** The CSP source that allows exactly this stylesheet and nothing else inline. */
+export const styleSource = `'sha256-${createHash('sha256').update(styles).digest('base64')}'`;
+
+const logo = raw(
+  '<svg viewBox="0 0 32 32" aria-hidden="true" focusable="false"><rect width="32" height="32" rx="8" fill="#1d4ed8"/>' +
+    '<path d="M8 24V12.5a8 8 0 0 1 16 0V24" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"/>' +
+    '<path d="M6 24h20" stroke="#fff" stroke-width="3" stroke-linecap="round"/><circle cx="16" cy="16" r="2.5" fill="#fff"/></svg>',
+);
+
+export const icons = {
+  check: raw('<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/></svg>'),
+  cross: raw('<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M7 7l10 10M17 7L7 17" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round"/></svg>'),
+};
+
+const stepNames = ['Code', 'Sign in', 'Confirm'] as const;
+
+export interface PageOptions {
+  /** Which step of the device login this page is (1-3), or 4 once all are done. */
+  step?: 1 | 2 | 3 | 4;
+}
+
+function steps(current: number): RawHtml {
+  return html`<ol class="steps" aria-label="Device login progress">${stepNames.map((name, index) => {
+    const step = index + 1;
+    if (step === current) return html`<li aria-current="step">${name}</li>`;
+    return step < current ? html`<li class="done">${name}</li>` : html`<li>${name}</li>`;
+  })}</ol>`;
+}
+
+/** The shell every device-login page shares. No script, one hashed stylesheet. */
+export function page(title: string, body: RawHtml, options: PageOptions = {}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex">
 <title>${title} · tollgate</title>
 <style>${raw(styles)}</style>
 </head>
 <body>
+<div class="shell">
+<header class="brand">${logo}<span>tollgate</span></header>
 <main>
-<p class="brand">tollgate</p>
+${options.step ? steps(options.step) : ''}
 ${body}
 </main>
+<footer>Only enter a code that you started yourself, on a device you control.</footer>
+</div>
 </body>
 </html>`.html;
 }

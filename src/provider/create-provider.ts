@@ -11,7 +11,15 @@ import type { Storage } from '../storage/storage.ts';
 import { useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
 import { createResourceServerPolicy } from './resource-server-policy.ts';
-import { devicePollInterval, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { createDevicePollPacing } from './device-poll-pacing.ts';
+import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
+import { loadApprovedGrant } from './device-grant-policy.ts';
+import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
+import { devicePollInterval, invalidClientWithoutAuthentication, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { createAccessTokenGrants } from './access-token-grants.ts';
+import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
+import { createJwtIntrospection } from './jwt-introspection.ts';
+import { revocationAllowed } from './revocation-policy.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
@@ -31,10 +39,13 @@ export function createProvider(deps: ProviderDeps): Provider {
   const { config, storage, clients, accounts, resources, signingKeys } = deps;
   const clientAdapter = createClientAdapter(clients);
   const idTokenAlg = (['ES256', 'RS256', 'EdDSA'] as const).find((alg) => signingKeys.signingKid[alg]) ?? 'ES256';
+  const accessTokenGrants = createAccessTokenGrants(storage);
+  const introspectionPolicy = createIntrospectionPolicy(clients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
 
   const configuration: Configuration = {
     adapter: function AdapterFor(model: string): Adapter {
+      if (model === 'DeviceCode') return retainExpiredDeviceCodes(storage.modelAdapter(model), deviceCodeGraceSeconds);
       return model === 'Client' ? clientAdapter : storage.modelAdapter(model);
     } as unknown as Configuration['adapter'],
     jwks: signingKeys.jwks as Configuration['jwks'],
@@ -42,8 +53,10 @@ export function createProvider(deps: ProviderDeps): Provider {
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     clientBasedCORS: () => false,
     findAccount: createFindAccount(accounts),
-    extraTokenClaims: createTokenClaims(clients, accounts),
+    extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts)),
     ...refreshTokenPolicy,
+    loadExistingGrant: loadApprovedGrant,
+    revokeGrantPolicy: keepRevokedGrantRecords,
     ttl: createTokenLifetimes(config.ttl),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     renderError: deviceSources.renderError,
@@ -54,8 +67,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       rpInitiatedLogout: { enabled: false },
       userinfo: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
-      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      introspection: { enabled: true, allowedPolicy: introspectionPolicy.allowedPolicy },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
       resourceIndicators: { enabled: true, ...resourcePolicy },
       deviceFlow: {
         enabled: true,
@@ -81,5 +94,9 @@ export function createProvider(deps: ProviderDeps): Provider {
   useHashedClientSecrets(provider, clients, config.secretPepper);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
+  provider.use(invalidClientWithoutAuthentication);
+  provider.use(refusePublicIntrospection);
+  provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, storage, clients, accounts, grants: accessTokenGrants, mayIntrospect: introspectionPolicy.mayIntrospect }));
+  provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: config.ttl.deviceCode + deviceCodeGraceSeconds }));
   return provider;
 }

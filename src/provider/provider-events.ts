@@ -36,7 +36,10 @@ export function subscribeProviderEvents(provider: Provider, deps: { clients: Cli
   });
 
   provider.on('grant.error', (ctx, error) => {
-    metrics.tokenError((error as { error?: string }).error ?? 'unknown');
-    logger.info({ reqId: ctx.state?.requestId, clientId: ctx.oidc?.client?.clientId, error: (error as { error?: string }).error }, 'token request refused');
+    const code = (error as { error?: string }).error;
+    metrics.tokenError(code ?? 'unknown');
+    // A device polling while its person signs in is the normal flow (RFC 8628 §3.5), not news.
+    const level = code === 'authorization_pending' || code === 'slow_down' ? 'debug' : 'info';
+    logger[level]({ reqId: ctx.state?.requestId, clientId: ctx.oidc?.client?.clientId, error: code }, 'token request refused');
   });
 }

@@ -1,4 +1,6 @@
-import type { KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+
+import { renderProtocolError } from './render-protocol-error.ts';
 
 type Next = () => Promise<unknown>;
 type ErrorBody = { error?: string; error_description?: string };
@@ -23,4 +25,17 @@ export function devicePollInterval(intervalSeconds: number) {
       (ctx.body as Record<string, unknown>).interval = intervalSeconds;
     }
   };
+}
+
+/**
+ * RFC 6749 §5.2 (and RFC 7009 §2.1, RFC 7662 §2.3 through it): a request that carries no
+ * client authentication at all is `invalid_client` with 401; oidc-provider answers
+ * `invalid_request`.
+ */
+export async function invalidClientWithoutAuthentication(ctx: KoaContextWithOIDC, next: Next) {
+  await next();
+  const body = ctx.body as ErrorBody | undefined;
+  if (body?.error === 'invalid_request' && body.error_description === 'no client authentication mechanism provided') {
+    renderProtocolError(ctx, new errors.InvalidClientAuth('client authentication is required'));
+  }
 }

@@ -1,7 +1,7 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 
 import type { Collection, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
-import { consumableModels, grantableModels } from './storage.ts';
+import { consumableModels, grantableModels, revokedGrantValue } from './storage.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 
 interface Entry {
@@ -42,7 +42,13 @@ export function createMemoryStorage(): Storage {
     const members = read<Set<string>>(`grant:${grantId}`);
     for (const key of members ?? []) values.delete(key);
     values.delete(`grant:${grantId}`);
+    // Marked for as long as the grant record lives (see revokedGrantValue).
+    const grant = values.get(modelKey('Grant', grantId));
+    if (grant && grant.expiresAt > Date.now()) values.set(`value:${revokedGrantValue(grantId)}`, { value: '1', expiresAt: grant.expiresAt });
   }
+
+  const revoked = (model: string, payload: ModelPayload) =>
+    grantableModels.has(model) && payload.grantId !== undefined && read(`value:${revokedGrantValue(payload.grantId)}`) !== undefined;
 
   function modelAdapter(model: string): ModelAdapter {
     return {
@@ -63,7 +69,7 @@ export function createMemoryStorage(): Storage {
       },
       async find(id) {
         const payload = read<ModelPayload>(modelKey(model, id));
-        return payload ? structuredClone(payload) : undefined;
+        return payload && !revoked(model, payload) ? structuredClone(payload) : undefined;
       },
       async findByUid(uid) {
         const id = read<string>(`uid:${uid}`);

@@ -1,7 +1,7 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 
 import type { Collection, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
-import { consumableModels, grantableModels } from './storage.ts';
+import { consumableModels, grantableModels, revokedGrantValue } from './storage.ts';
 import { createRedisKeys } from './redis-keys.ts';
 import type { RedisClient } from './redis-connection.ts';
 import { guardStorage } from './storage-unavailable.ts';
@@ -33,9 +33,17 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
 
   async function revokeByGrantId(grantId: string) {
     const grantKey = keys.grant(grantId);
-    const members = await client.smembers(grantKey);
+    const [members, grantTtl] = await Promise.all([client.smembers(grantKey), client.ttl(keys.model('Grant', grantId))]);
     // Members carry their own hash tags, so in a cluster each DEL goes to its own slot.
     await Promise.all([...members.map((key) => client.del(key)), client.del(grantKey)]);
+    // No grant record (ttl -2), nothing to mark: without it no token of the grant is accepted.
+    if (grantTtl > 0) await client.set(keys.value(revokedGrantValue(grantId)), '1', 'EX', grantTtl);
+  }
+
+  /** A grant-bound payload whose grant was revoked is treated as gone. */
+  async function unlessRevoked(model: string, payload: ModelPayload | undefined): Promise<ModelPayload | undefined> {
+    if (!payload?.grantId || !grantableModels.has(model)) return payload;
+    return (await client.exists(keys.value(revokedGrantValue(payload.grantId)))) ? undefined : payload;
   }
 
   function modelAdapter(model: string): ModelAdapter {
@@ -70,16 +78,16 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
           if (payload.userCode) indexes.push(setIndex(keys.userCode(payload.userCode), id, expiresIn));
           await Promise.all(indexes);
         }),
-      find: (id) => guardStorage(() => readModel(keyOf(id))),
+      find: (id) => guardStorage(async () => unlessRevoked(model, await readModel(keyOf(id)))),
       findByUid: (uid) =>
         guardStorage(async () => {
           const id = await client.get(keys.uid(uid));
-          return id ? readModel(keyOf(id)) : undefined;
+          return id ? unlessRevoked(model, await readModel(keyOf(id))) : undefined;
         }),
       findByUserCode: (userCode) =>
         guardStorage(async () => {
           const id = await client.get(keys.userCode(userCode));
-          return id ? readModel(keyOf(id)) : undefined;
+          return id ? unlessRevoked(model, await readModel(keyOf(id))) : undefined;
         }),
       consume: (id) =>
         guardStorage(async () => {

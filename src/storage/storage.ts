@@ -47,3 +47,11 @@ export const grantableModels = new Set([
 
 /** Models redeemed once: a second `consume` is a replay. */
 export const consumableModels = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+
+/**
+ * The value (see `Storage.getValue`) that marks a grant revoked. Tokens issued under a grant
+ * while it is being revoked (a concurrent redemption's winner) are saved after the revocation
+ * deleted the grant's members; the mark makes them unusable too. It lives as long as the
+ * grant record, past which nothing of the grant can be used anyway.
+ */
+export const revokedGrantValue = (grantId: string) => `revoked-grant:${grantId}`;

@@ -1,0 +1,28 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface InteractionCsrf {
+  /** The token a page puts in its forms for this interaction. */
+  token(uid: string): string;
+  verify(uid: string, presented: unknown): boolean;
+}
+
+/**
+ * Anti-forgery tokens for our sign-in and confirm forms, on top of the SameSite=Lax
+ * interaction cookie: an HMAC of the interaction uid under the cookie keys, so every process
+ * that shares the keys accepts it and nothing needs storing. Any current key verifies
+ * (rotation); the first one signs.
+ */
+export function createInteractionCsrf(keys: readonly string[]): InteractionCsrf {
+  const mac = (key: string, uid: string) => createHmac('sha256', key).update(`tollgate-interaction-csrf:${uid}`).digest();
+  return {
+    token: (uid) => mac(keys[0] as string, uid).toString('base64url'),
+    verify(uid, presented) {
+      if (typeof presented !== 'string' || presented.length > 128) return false;
+      const given = Buffer.from(presented, 'base64url');
+      return keys.some((key) => {
+        const expected = mac(key, uid);
+        return given.length === expected.length && timingSafeEqual(given, expected);
+      });
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { html } from './html.ts';
+import { page } from './layout.ts';
+
+export interface LoginView {
+  action: string;
+  csrf: string;
+  error?: string;
+  username?: string;
+}
+
+/** Step 2: username and password, with the autocomplete hints password managers need. */
+export function loginPage({ action, csrf, error, username }: LoginView): string {
+  return page(
+    'Sign in',
+    html`<h1>Sign in</h1>
+<p class="lead">Sign in to connect your device.</p>
+${error ? html`<p class="alert" role="alert" id="login-error">${error}</p>` : ''}
+<form method="post" action="${action}">
+<input type="hidden" name="csrf" value="${csrf}">
+<label for="username">Username</label>
+<input id="username" type="text" name="username" required maxlength="256" autocomplete="username" autocapitalize="none" spellcheck="false"
+  value="${username ?? ''}"${username ? '' : html` autofocus`}${error ? html` aria-describedby="login-error"` : ''}>
+<label for="password">Password</label>
+<input id="password" type="password" name="password" required maxlength="1024" autocomplete="current-password"${username ? html` autofocus` : ''}>
+<div class="actions"><button type="submit">Sign in</button></div>
+</form>`,
+    { step: 2 },
+  );
+}
+
+export interface ConfirmView {
+  action: string;
+  csrf: string;
+  clientName: string;
+  userCode: string | undefined;
+  deviceIp: string | undefined;
+  deviceAgent: string | undefined;
+  /** Each API asked for (its name and identifier) with the scopes asked for on it. */
+  access: Array<{ api: string; scopes: string[] }>;
+  accountLabel: string;
+}
+
+/**
+ * Step 3: what is asking, from where, for what (RFC 8628 §5.4: the person must be able to
+ * tell their own device from an attacker's), then approve or deny.
+ */
+export function confirmPage(view: ConfirmView): string {
+  return page(
+    'Approve device',
+    html`<h1>Approve this device?</h1>
+<p class="lead"><strong>${view.clientName}</strong> wants to sign in as you. Approve only if you started this login yourself.</p>
+<dl class="device">
+<div><dt>Application</dt><dd>${view.clientName}</dd></div>
+${view.userCode ? html`<div><dt>Code</dt><dd class="mono">${view.userCode}</dd></div>` : ''}
+<div><dt>Device IP</dt><dd>${view.deviceIp ?? 'unknown'}</dd></div>
+<div><dt>Device</dt><dd>${view.deviceAgent || 'unknown'}</dd></div>
+${view.access.map(({ api, scopes }) => html`<div><dt>Access</dt><dd>${scopes.length ? scopes.join(', ') : 'basic access'} on ${api}</dd></div>`)}
+</dl>
+<form method="post" action="${view.action}">
+<input type="hidden" name="csrf" value="${view.csrf}">
+<div class="actions">
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+<button type="submit" name="decision" value="approve">Approve</button>
+</div>
+</form>
+<p class="who">Signed in as ${view.accountLabel}.</p>`,
+    { step: 3 },
+  );
+}

@@ -1,0 +1,32 @@
+import type { Context, Next } from 'koa';
+
+import { styleSource } from './layout.ts';
+
+// No script at all, only our one stylesheet (by hash), forms post only to us, and no framing
+// (clickjacking an "Approve" button is the attack these pages invite).
+const contentSecurityPolicy = [
+  "default-src 'none'",
+  `style-src ${styleSource}`,
+  "img-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+const pagePaths = /^\/(?:device|interaction)(?:\/|$)/;
+
+/**
+ * Security headers for the device-login pages, set before oidc-provider or our routes render
+ * them. Nothing there may be cached: the pages carry CSRF tokens and personal details.
+ */
+export async function pageHeaders(ctx: Context, next: Next) {
+  if (pagePaths.test(ctx.path) && ctx.path !== '/device/auth') {
+    ctx.set('content-security-policy', contentSecurityPolicy);
+    ctx.set('x-frame-options', 'DENY');
+    ctx.set('x-content-type-options', 'nosniff');
+    ctx.set('referrer-policy', 'no-referrer');
+    ctx.set('cache-control', 'no-store');
+    ctx.set('cross-origin-opener-policy', 'same-origin');
+  }
+  return next();
+}

@@ -1,0 +1,42 @@
+import type { KoaContextWithOIDC } from 'oidc-provider';
+
+import type { Storage } from '../storage/storage.ts';
+
+interface IssuedToken {
+  kind: string;
+  jti?: string;
+  grantId?: string;
+  expiration?: number;
+}
+
+type ExtraTokenClaims = (ctx: KoaContextWithOIDC, token: IssuedToken) => Promise<Record<string, unknown> | undefined>;
+
+export interface AccessTokenGrants {
+  /** The grant a JWT access token was issued under, while the token lives. */
+  grantOf(jti: string): Promise<string | undefined>;
+  /** extraTokenClaims that records jti -> grant for grant-bound access tokens, then adds `claims`. */
+  recording(claims: ExtraTokenClaims): ExtraTokenClaims;
+}
+
+// Verification allows a little clock skew; the record outlives the token by more than that.
+const marginSeconds = 120;
+
+/**
+ * JWT access tokens are not stored, so nothing ties one to its grant. Introspection needs that
+ * tie to report a token inactive once its grant is revoked (RFC 7662 §2.2), so it is recorded,
+ * before the token is handed out, for the token's lifetime.
+ */
+export function createAccessTokenGrants(storage: Storage): AccessTokenGrants {
+  const name = (jti: string) => `at-grant:${jti}`;
+  return {
+    grantOf: (jti) => storage.getValue(name(jti)),
+    recording(claims) {
+      return async (ctx, token) => {
+        if (token.kind === 'AccessToken' && token.jti && token.grantId) {
+          await storage.swapValue(name(token.jti), token.grantId, (token.expiration ?? 3600) + marginSeconds);
+        }
+        return claims(ctx, token);
+      };
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+
+import type { Storage } from '../storage/storage.ts';
+import { renderProtocolError } from './render-protocol-error.ts';
+
+type Next = () => Promise<unknown>;
+
+const deviceCodeGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+// RFC 8628 §3.5: on slow_down "the interval MUST be increased by 5 seconds for this and all
+// subsequent requests".
+const slowDownStepSeconds = 5;
+// Polls are timed where they land; network jitter, and clocks of different tollgate processes,
+// may make a well-behaved client look a little early.
+const toleranceMs = 250;
+
+export interface DevicePollPacingOptions {
+  /** The interval announced in the device authorization response, seconds. */
+  intervalSeconds: number;
+  /** How long pacing state is kept: the device code's whole life, seconds. */
+  ttlSeconds: number;
+}
+
+/**
+ * RFC 8628 §3.5 `slow_down`, which oidc-provider never sends: a poll that would get
+ * `authorization_pending` but came sooner than the interval gets `slow_down`, and the interval
+ * of that device code grows by 5 s for every later poll. State is per device code (by hash, the
+ * code is a credential) in storage, so all processes share it.
+ */
+export function createDevicePollPacing(storage: Storage, { intervalSeconds, ttlSeconds }: DevicePollPacingOptions) {
+  return async function devicePollPacing(ctx: KoaContextWithOIDC, next: Next) {
+    await next();
+    if (ctx.oidc?.route !== 'token' || ctx.oidc.params?.grant_type !== deviceCodeGrant) return;
+    if ((ctx.body as { error?: string } | undefined)?.error !== 'authorization_pending') return;
+
+    const code = String(ctx.oidc.params.device_code);
+    const id = createHash('sha256').update(code).digest('base64url');
+    const now = Date.now();
+    let slowDown = false;
+    try {
+      const [previousPoll, raisedInterval] = await Promise.all([
+        storage.swapValue(`device-poll:${id}`, String(now), ttlSeconds),
+        storage.getValue(`device-interval:${id}`),
+      ]);
+      const interval = Number(raisedInterval ?? intervalSeconds);
+      if (previousPoll !== undefined && now - Number(previousPoll) < interval * 1000 - toleranceMs) {
+        slowDown = true;
+        await storage.swapValue(`device-interval:${id}`, String(interval + slowDownStepSeconds), ttlSeconds);
+      }
+    } catch {
+      // Pacing is advisory: with storage unreachable the pending answer stands as it is.
+      return;
+    }
+    if (slowDown) renderProtocolError(ctx, new errors.SlowDown());
+  };
+}

@@ -1,0 +1,3 @@
+import { deviceFlowSuite } from './device-flow.suite.ts';
+
+deviceFlowSuite('memory');

@@ -1,0 +1,3 @@
+import { introspectionRevocationSuite } from './introspection-revocation.suite.ts';
+
+introspectionRevocationSuite('redis');

@@ -1,0 +1,3 @@
+import { refreshSuite } from './refresh.suite.ts';
+
+refreshSuite('memory');

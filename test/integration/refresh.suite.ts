@@ -1,0 +1,169 @@
+import test from 'ava';
+import { decodeJwt } from 'jose';
+
+import type { RunningServer } from '../../src/server.ts';
+import { approveInBrowser, deviceLogin, pollToken, startDeviceAuthorization, startDeviceServer, startStore, type StoreKind } from '../helpers/device-login.ts';
+import { postForm } from '../helpers/start-server.ts';
+import { createTestAccount } from '../helpers/test-principals.ts';
+import { TestBrowser } from '../helpers/test-browser.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rotating refresh tokens and one-time device codes (SPEC §2, §4), against one store kind. */
+export function refreshSuite(kind: StoreKind) {
+  let store: Awaited<ReturnType<typeof startStore>>;
+  let server: RunningServer;
+
+  test.before(async () => {
+    store = await startStore(kind);
+    server = await startDeviceServer(store.redisUrl);
+  });
+
+  test.after.always(async () => {
+    await server?.stop();
+    await store?.stop();
+  });
+
+  const refresh = (refreshToken: string, target: RunningServer = server) =>
+    postForm(`${target.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
+
+  async function loginAs(target: RunningServer = server, maxPriority?: Record<string, number>) {
+    const account = await createTestAccount(target, maxPriority);
+    const { tokens } = await deviceLogin(target, { username: account.username, password: account.password });
+    return { account, tokens, refreshToken: tokens.refresh_token as string };
+  }
+
+  test('every refresh rotates the refresh token and issues a fresh JWT', async (t) => {
+    const { refreshToken } = await loginAs();
+    const first = await refresh(refreshToken);
+    t.is(first.status, 200);
+    t.not(first.body.refresh_token, refreshToken);
+    const second = await refresh(first.body.refresh_token as string);
+    t.is(second.status, 200);
+    t.not(second.body.refresh_token, first.body.refresh_token);
+    t.is(decodeJwt(second.body.access_token as string).aud, 'urn:tollgate:demo');
+  });
+
+  test('a reused refresh token is invalid_grant and revokes the whole grant', async (t) => {
+    const { refreshToken } = await loginAs();
+    const rotated = await refresh(refreshToken);
+    t.is(rotated.status, 200);
+    const reuse = await refresh(refreshToken);
+    t.is(reuse.status, 400);
+    t.is(reuse.body.error, 'invalid_grant');
+    const successor = await refresh(rotated.body.refresh_token as string);
+    t.is(successor.status, 400);
+    t.is(successor.body.error, 'invalid_grant');
+  });
+
+  test('20 concurrent refreshes of one token: exactly one succeeds, the rest are invalid_grant, the grant is revoked', async (t) => {
+    const { refreshToken } = await loginAs();
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => refresh(refreshToken)));
+    const successes = outcomes.filter((outcome) => outcome.status === 200);
+    t.is(successes.length, 1);
+    for (const outcome of outcomes.filter((candidate) => candidate.status !== 200)) {
+      t.is(outcome.status, 400);
+      t.is(outcome.body.error, 'invalid_grant');
+    }
+    const afterwards = await refresh(successes[0]?.body.refresh_token as string);
+    t.is(afterwards.body.error, 'invalid_grant');
+  });
+
+  test('20 concurrent redemptions of one approved device code: exactly one succeeds, the grant is revoked', async (t) => {
+    const authorization = await startDeviceAuthorization(server);
+    await approveInBrowser(authorization.verification_uri, authorization.user_code);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => pollToken(server, authorization.device_code)));
+    const successes = outcomes.filter((outcome) => outcome.status === 200);
+    t.is(successes.length, 1);
+    for (const outcome of outcomes.filter((candidate) => candidate.status !== 200)) t.is(outcome.body.error, 'invalid_grant');
+    const afterwards = await refresh(successes[0]?.body.refresh_token as string);
+    t.is(afterwards.body.error, 'invalid_grant');
+  });
+
+  test('a max_priority changed in the account store shows in the next refreshed token', async (t) => {
+    const { account, tokens, refreshToken } = await loginAs(server, { default: 3 });
+    t.deepEqual(decodeJwt(tokens.access_token).max_priority, { default: 3 });
+    const stored = await server.tollgate.accounts.get(account.id);
+    await server.tollgate.accounts.save({ ...stored!, maxPriority: { default: 7, 'gpu-large': 1 }, updatedAt: new Date().toISOString() });
+    const refreshed = await refresh(refreshToken);
+    t.is(refreshed.status, 200);
+    const claims = decodeJwt(refreshed.body.access_token as string);
+    t.deepEqual(claims.max_priority, { default: 7, 'gpu-large': 1 });
+    t.is(claims.sub, account.id);
+  });
+
+  test('a disabled account cannot refresh', async (t) => {
+    const { account, refreshToken } = await loginAs();
+    const stored = await server.tollgate.accounts.get(account.id);
+    await server.tollgate.accounts.save({ ...stored!, disabled: true });
+    const refreshed = await refresh(refreshToken);
+    t.is(refreshed.status, 400);
+    t.is(refreshed.body.error, 'invalid_grant');
+  });
+
+  test('a deleted account cannot refresh', async (t) => {
+    const { account, refreshToken } = await loginAs();
+    t.true(await server.tollgate.accounts.delete(account.id));
+    const refreshed = await refresh(refreshToken);
+    t.is(refreshed.status, 400);
+    t.is(refreshed.body.error, 'invalid_grant');
+  });
+
+  test('another client cannot use the refresh token', async (t) => {
+    const { refreshToken } = await loginAs();
+    const stolen = await postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'evil-elsewhere' });
+    t.is(stolen.status, 401);
+    t.is(stolen.body.error, 'invalid_client');
+  });
+
+  test('refresh tokens outlive the browser session, and a second device approved in it does not end the first', async (t) => {
+    const account = await createTestAccount(server);
+    const browser = new TestBrowser();
+    const first = await deviceLogin(server, { browser, username: account.username, password: account.password });
+    const second = await deviceLogin(server, { browser });
+    t.is((await refresh(first.tokens.refresh_token as string)).status, 200);
+    t.is((await refresh(second.tokens.refresh_token as string)).status, 200);
+  });
+
+  async function withServer(env: Record<string, string>, run: (target: RunningServer) => Promise<void>) {
+    const target = await startDeviceServer(store.redisUrl, { ...env, TOLLGATE_REDIS_PREFIX: `ttl${Math.random().toString(36).slice(2, 8)}:` });
+    try {
+      await run(target);
+    } finally {
+      await target.stop();
+    }
+  }
+
+  test('a refresh token unused for its lifetime expires, and each rotation starts the lifetime again', async (t) => {
+    // Lifetimes count whole seconds from a floored iat: a 3 s token lives between 2 and 3 s.
+    await withServer({ TOLLGATE_REFRESH_TOKEN_TTL: '3' }, async (target) => {
+      const idle = await loginAs(target);
+      const active = await loginAs(target);
+      await sleep(1_500);
+      const first = await refresh(active.refreshToken, target);
+      t.is(first.status, 200);
+      await sleep(1_700);
+      t.is((await refresh(idle.refreshToken, target)).body.error, 'invalid_grant', 'idle past the lifetime');
+      const rotated = await refresh(first.body.refresh_token as string, target);
+      t.is(rotated.status, 200, `rotated 1.7 s ago: ${JSON.stringify(rotated.body)}`);
+    });
+  });
+
+  test('no rotation extends a refresh token past the absolute cap', async (t) => {
+    await withServer({ TOLLGATE_REFRESH_TOKEN_TTL: '600', TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL: '5' }, async (target) => {
+      const { refreshToken } = await loginAs(target);
+      const started = Date.now();
+      const at = (ms: number) => sleep(Math.max(0, started + ms - Date.now()));
+      await at(1_000);
+      let current = await refresh(refreshToken, target);
+      t.is(current.status, 200);
+      await at(2_000);
+      current = await refresh(current.body.refresh_token as string, target);
+      t.is(current.status, 200);
+      await at(6_000);
+      const late = await refresh(current.body.refresh_token as string, target);
+      t.is(late.status, 400, 'rotated 4 s ago with a 600 s lifetime, but past the 5 s cap');
+      t.is(late.body.error, 'invalid_grant');
+    });
+  });
+}
