@@ -16,12 +16,37 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 return redis.call('HSETNX', KEYS[1], 'c', ARGV[1])
 `;
 
+// Writes a model's payload with its TTL (0 = none): one command where a MULTI of HSET and
+// EXPIRE was four for the client to encode and Redis to parse.
+const writeScript = `
+redis.call('HSET', KEYS[1], 'p', ARGV[1])
+if ARGV[2] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+`;
+
+// Adds a model key to its grant's index, which lives as long as its longest-lived member
+// (NX: the first member sets the TTL, GT: a longer-lived one extends it).
+const indexScript = `
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2], 'NX')
+redis.call('EXPIRE', KEYS[1], ARGV[2], 'GT')
+`;
+
+interface ScriptCommands {
+  tollgateConsume(key: string, stamp: number): Promise<number>;
+  tollgateWrite(key: string, payload: string, ttl: number): Promise<unknown>;
+  tollgateIndex(grantKey: string, member: string, ttl: number): Promise<unknown>;
+}
+
 /** Production storage on Redis (standalone, Sentinel or Cluster). */
 export function createRedisStorage(client: RedisClient, keyPrefix: string): Storage {
   const keys = createRedisKeys(keyPrefix);
+  // Defined before any traffic: ioredis's auto-pipelines only know the scripts defined when
+  // they were opened (see redis-connection.ts).
   client.defineCommand('tollgateConsume', { numberOfKeys: 1, lua: consumeScript });
-  const consume = (key: string, stamp: number) =>
-    (client as unknown as { tollgateConsume(key: string, stamp: number): Promise<number> }).tollgateConsume(key, stamp);
+  client.defineCommand('tollgateWrite', { numberOfKeys: 1, lua: writeScript });
+  client.defineCommand('tollgateIndex', { numberOfKeys: 1, lua: indexScript });
+  const scripts = client as unknown as ScriptCommands;
+  const consume = (key: string, stamp: number) => scripts.tollgateConsume(key, stamp);
 
   async function readModel(key: string): Promise<ModelPayload | undefined> {
     const [payload, consumed] = await client.hmget(key, 'p', 'c');
@@ -53,27 +78,10 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
         guardStorage(async () => {
           const key = keyOf(id);
           const { consumed: _consumed, ...rest } = payload;
-          const writes = client.multi();
-          writes.hset(key, 'p', JSON.stringify(rest));
-          if (expiresIn) writes.expire(key, expiresIn);
-          else writes.persist(key);
-
-          // The indexes have other hash tags (other slots in a cluster), so they cannot join the
-          // MULTI; they are sent with it rather than after it, one round trip instead of two.
-          const indexes: Promise<unknown>[] = [writes.exec()];
-          if (grantableModels.has(model) && payload.grantId) {
-            const grantKey = keys.grant(payload.grantId);
-            const ttl = expiresIn ?? 0;
-            indexes.push(
-              client
-                .multi()
-                .sadd(grantKey, key)
-                // The index lives as long as its longest-lived member (NX: first, GT: longer).
-                .expire(grantKey, ttl || 1, 'NX')
-                .expire(grantKey, ttl || 1, 'GT')
-                .exec(),
-            );
-          }
+          // The indexes have other hash tags (other slots in a cluster), so they cannot be
+          // written by the same script; they are sent with it rather than after it.
+          const indexes: Promise<unknown>[] = [scripts.tollgateWrite(key, JSON.stringify(rest), expiresIn || 0)];
+          if (grantableModels.has(model) && payload.grantId) indexes.push(scripts.tollgateIndex(keys.grant(payload.grantId), key, expiresIn || 1));
           if (payload.uid) indexes.push(setIndex(keys.uid(payload.uid), id, expiresIn));
           if (payload.userCode) indexes.push(setIndex(keys.userCode(payload.userCode), id, expiresIn));
           await Promise.all(indexes);
