@@ -93,9 +93,37 @@ export function cpuTimeMs(rootPid: number): number {
   return (ticks * 1000) / clockTicks;
 }
 
-function readStat(pid: number): string[] | undefined {
+/**
+ * CPU milliseconds of one process by kind of thread: Node's main thread (JavaScript), V8's
+ * helpers (garbage collection, compilation), libuv's pool (crypto jobs such as WebCrypto
+ * signing, file I/O), and the rest.
+ */
+export function cpuByThread(pid: number): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  let tasks: string[];
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return kinds;
+  }
+  for (const tid of tasks) {
+    const fields = readStat(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+    if (!fields) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    const name = Number(tid) === pid ? 'main' : comm.startsWith('V8') ? 'v8' : comm.startsWith('libuv') ? 'libuv' : 'other';
+    kinds[name] = (kinds[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  }
+  return kinds;
+}
+
+function readStat(pid: number, path = `/proc/${pid}/stat`): string[] | undefined {
+  try {
+    const text = readFileSync(path, 'utf8');
     // The command name is in parentheses and may contain spaces; fields start after it.
     return text.slice(text.lastIndexOf(')') + 2).split(' ');
   } catch {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { cpuTimeMs } from './processes.ts';
+import { cpuByThread, cpuTimeMs } from './processes.ts';
 
 export const wrkDir = fileURLToPath(new URL('../wrk', import.meta.url));
 
@@ -23,6 +23,8 @@ export interface Measurement {
   firstFailure: string;
   /** CPU milliseconds per 1,000 requests, per measured process (server, redis). */
   cpuMsPer1k: Record<string, number>;
+  /** The server process's CPU per 1,000 requests by thread kind (main, v8, libuv, other). */
+  serverThreadsMsPer1k: Record<string, number>;
   command: string;
 }
 
@@ -49,9 +51,12 @@ export interface WrkRun {
 /** Runs wrk with one thread (-t1) and returns the parsed result. */
 export async function runWrk(run: WrkRun): Promise<Measurement> {
   const args = ['-t1', `-c${run.connections}`, `-d${run.durationS}s`, '--latency', '--timeout', '10s', '-s', `${wrkDir}/${run.script}`, `${run.url}/token`];
+  const serverPid = run.cpu.server as number;
   const before = Object.fromEntries(Object.entries(run.cpu).map(([label, pid]) => [label, cpuTimeMs(pid)]));
+  const threadsBefore = cpuByThread(serverPid);
   const { stdout, code } = await execute('wrk', args, { ...process.env, BENCH_WRK_DIR: wrkDir, ...run.env });
   const after = Object.fromEntries(Object.entries(run.cpu).map(([label, pid]) => [label, cpuTimeMs(pid)]));
+  const threadsAfter = cpuByThread(serverPid);
 
   const line = stdout.split('\n').find((text) => text.startsWith('BENCH_JSON '));
   if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}):\n${stdout}`);
@@ -67,6 +72,10 @@ export async function runWrk(run: WrkRun): Promise<Measurement> {
   for (const label of Object.keys(run.cpu)) {
     cpuMsPer1k[label] = raw.requests > 0 ? round(((after[label] as number) - (before[label] as number)) / (raw.requests / 1000), 1) : 0;
   }
+  const serverThreadsMsPer1k: Record<string, number> = {};
+  for (const [kind, ms] of Object.entries(threadsAfter)) {
+    if (raw.requests > 0) serverThreadsMsPer1k[kind] = round((ms - (threadsBefore[kind] ?? 0)) / (raw.requests / 1000), 1);
+  }
   return {
     server: run.server,
     connections: run.connections,
@@ -81,6 +90,7 @@ export async function runWrk(run: WrkRun): Promise<Measurement> {
     socketErrors: raw.errors.connect + raw.errors.read + raw.errors.write + raw.errors.timeout,
     firstFailure: raw.firstFailure,
     cpuMsPer1k,
+    serverThreadsMsPer1k,
     command: `wrk ${args.join(' ').replace(wrkDir, 'bench/wrk')}`,
   };
 }
