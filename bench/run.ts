@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { BenchContext } from './lib/context.ts';
-import { describeMachine } from './lib/machine.ts';
+import { describeMachine, loadAverage } from './lib/machine.ts';
 import { parseBenchOptions } from './lib/options.ts';
 import type { ServerProcess } from './lib/processes.ts';
 import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
@@ -160,6 +160,7 @@ async function startAgainst(ref: string, redisUrl: string, jwksFile: string): Pr
 }
 
 result.finishedAt = new Date().toISOString();
+result.machine.loadAverageAtEnd = loadAverage();
 const stamp = startedAt.replace(/[:.]/g, '-');
 const jsonFile = join(resultsDir, `bench-${stamp}.json`);
 writeFileSync(jsonFile, JSON.stringify(result, null, 2));

@@ -12,12 +12,23 @@ export function describeMachine(extra: Record<string, string>): Record<string, s
     kernel: `${os.type()} ${os.release()} ${os.arch()}`,
     os: osRelease(),
     node: process.version,
-    loadAverageAtStart: os
-      .loadavg()
-      .map((load) => load.toFixed(2))
-      .join(' '),
+    loadAverageAtStart: loadAverage(),
     ...extra,
   };
+}
+
+/** 1, 5 and 15 minute load averages: anything near the core count means the machine was busy. */
+export function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
+}
+
+/** True when other work kept the machine busy: the numbers then say little. */
+export function wasBusy(machine: Record<string, string>): boolean {
+  const cores = os.availableParallelism();
+  return [machine.loadAverageAtStart, machine.loadAverageAtEnd].some((text) => Number(text?.split(' ')[0]) > cores * 0.75);
 }
 
 function tryRun(command: string, args: string[]): string | undefined {

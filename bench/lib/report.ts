@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
+import { wasBusy } from './machine.ts';
 import type { BenchResult, Row, Summary, Target } from './results.ts';
 
 const start = '<!-- bench:generated:start (npm run bench rewrites everything up to the end marker) -->';
@@ -27,6 +28,12 @@ export function renderResults(result: BenchResult): string {
       '(from /proc/<pid>/stat, children included) per 1,000 requests, and Redis\'s after the "+". Failures count non-2xx responses and ' +
       'requests without a response, warm-ups included.',
     '',
+    ...(wasBusy(result.machine)
+      ? [
+          `> **The machine was busy with other work during this run** (load average ${result.machine.loadAverageAtStart} at the start, ${result.machine.loadAverageAtEnd ?? '?'} at the end, on ${result.machine.nproc} cores): the numbers, and even the ratios, are noisy. Run it again on a quiet machine.`,
+          '',
+        ]
+      : []),
     renderTable(result.rows),
     '',
     '### Targets',
