@@ -93,7 +93,7 @@ export function summarizeProfile(file: string, window?: { fromUs: number; toUs: 
     ownInclusive: [...inclusive]
       .map(([frame, ms]) => ({ frame, ms }))
       .sort((a, b) => b.ms - a.ms)
-      .slice(0, 25),
+      .slice(0, 60),
     topSelf: [...self]
       .map(([frame, entry]) => ({ frame, owner: entry.owner, ms: entry.ms }))
       .sort((a, b) => b.ms - a.ms)
