@@ -1,4 +1,5 @@
 import { ConfigError } from './config/load-config.ts';
+import { AppError } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 
@@ -18,6 +19,7 @@ try {
         `  demo service client:  ${demo.clientId} / ${demo.clientSecret}`,
         `  demo device client:   ${demo.deviceClientId} (public)`,
         `  demo account:         ${demo.username} / ${demo.password}`,
+        ...(demo.adminClientId ? [`  demo admin client:    ${demo.adminClientId} / ${demo.adminClientSecret}  (TOLLGATE_ADMIN_CLIENT_ID / TOLLGATE_ADMIN_CLIENT_SECRET for the tollgate CLI)`] : []),
         '',
         `  curl -s -u ${demo.clientId}:${demo.clientSecret} -d grant_type=client_credentials ${config.issuer}/token`,
         '',
@@ -41,7 +43,7 @@ try {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || (error instanceof AppError && error.code === 'invalid_seed')) {
     process.stderr.write(`tollgate: ${error.message}\n`);
     process.exit(2);
   }

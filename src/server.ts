@@ -33,7 +33,7 @@ export async function startServer(env: NodeJS.ProcessEnv, logger: Logger, overri
   const { port } = server.address() as AddressInfo;
   if (config.port === 0) config = loadConfig(env, { ...overrides, port, ...(config.issuer === 'http://localhost:0' ? { issuer: `http://localhost:${port}` } : {}) });
 
-  const tollgate = await createTollgate(config, logger).catch((error: unknown) => {
+  const tollgate = await createTollgate(config, logger, env).catch((error: unknown) => {
     server.close();
     throw error;
   });

@@ -3,6 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 
 import { createAccountStore, type AccountStore } from './accounts/account-store.ts';
+import { createAdminRouter } from './admin/admin-router.ts';
+import { adminRoutes } from './admin/admin-routes.ts';
+import { bootstrapAdminClient } from './admin/bootstrap-admin.ts';
+import { ensureDemoAdmin } from './admin/demo-admin.ts';
 import { createApp } from './app.ts';
 import { createClientRegistry, type ClientRegistry } from './clients/client-registry.ts';
 import type { Config } from './config/schema.ts';
@@ -14,6 +18,8 @@ import { createInteractionRoutes } from './pages/interaction-routes.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
 import { createResourceRegistry, type ResourceRegistry } from './resources/resource-registry.ts';
+import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
+import { applySeedFile } from './seed/apply-seed.ts';
 import { createMemoryStorage } from './storage/memory-storage.ts';
 import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
 import { createRedisStorage } from './storage/redis-storage.ts';
@@ -33,7 +39,7 @@ export interface Tollgate {
 }
 
 /** Builds every part from one validated configuration; connects storage but listens on nothing. */
-export async function createTollgate(config: Config, logger: Logger): Promise<Tollgate> {
+export async function createTollgate(config: Config, logger: Logger, env: NodeJS.ProcessEnv = {}): Promise<Tollgate> {
   const storage = await openStorage(config, logger);
   const clients = createClientRegistry(storage, config.clientCacheMs, (error) => logger.warn({ err: error }, 'could not record client last use'));
   const accounts = createAccountStore(storage);
@@ -51,9 +57,19 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
     }
   }
 
+  if (config.seedFile) {
+    // `env` carries the values of the seed's secretEnv / passwordEnv references.
+    const changes = await applySeedFile(config.seedFile, { clients, accounts, resources, signingKeys, secretPepper: config.secretPepper, allowPlaintext: storage.kind === 'memory' }, env);
+    logger.info({ seedFile: config.seedFile, ...changes }, 'seed applied');
+  }
+  if ((await bootstrapAdminClient(clients, config.bootstrapAdminSecret, config.secretPepper)) === 'created') {
+    logger.warn('created admin client "tollgate-admin" from TOLLGATE_BOOTSTRAP_ADMIN_SECRET; rotate its secret once you have other admin clients');
+  }
+
   const demo = config.demo
     ? await ensureDemoPrincipals({ clients, accounts, resources, secretPepper: config.secretPepper }, { secret: config.demoSecret, password: config.demoPassword })
     : undefined;
+  if (demo) Object.assign(demo, await ensureDemoAdmin(clients, config.secretPepper));
 
   const provider = createProvider({ config, storage, clients, accounts, resources, signingKeys, cookieKeys });
   subscribeProviderEvents(provider, { clients, logger });
@@ -61,7 +77,12 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
     provider,
     logger,
     trustProxy: config.trustProxy,
-    routes: [createHealthRoutes(storage), createInteractionRoutes({ provider, accounts })],
+    routes: [
+      createHealthRoutes(storage),
+      createInteractionRoutes({ provider, accounts }),
+      createAdminRouter({ config, storage, clients, accounts, resources, signingKeys, provider, logger }, adminRoutes),
+      createRegistrationUpdateSecret(clients, config.secretPepper),
+    ],
   });
 
   return {

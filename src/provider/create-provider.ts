@@ -7,6 +7,11 @@ import type { Config } from '../config/schema.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import * as deviceSources from '../pages/device-sources.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { createPendingRegistrations } from '../registration/pending-registrations.ts';
+import { createRegisteredClients } from '../registration/registered-clients.ts';
+import { registrationFeatures } from '../registration/registration-features.ts';
+import { hideStoredSecretHashes } from '../registration/registration-responses.ts';
+import { createRegistrationTermsStore } from '../registration/registration-terms.ts';
 import type { Storage } from '../storage/storage.ts';
 import { useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
@@ -29,7 +34,9 @@ export interface ProviderDeps {
 /** Assembles oidc-provider from our modules; each callback is a small function defined elsewhere. */
 export function createProvider(deps: ProviderDeps): Provider {
   const { config, storage, clients, accounts, resources, signingKeys } = deps;
-  const clientAdapter = createClientAdapter(clients);
+  const pendingRegistrations = createPendingRegistrations();
+  const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
+  const clientAdapter = createClientAdapter(clients, registeredClients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
 
   const configuration: Configuration = {
@@ -64,6 +71,7 @@ export function createProvider(deps: ProviderDeps): Provider {
         userCodeConfirmSource: deviceSources.userCodeConfirmSource,
         successSource: deviceSources.successSource,
       },
+      ...registrationFeatures(createRegistrationTermsStore(storage), pendingRegistrations),
     } as Configuration['features'],
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
@@ -76,5 +84,6 @@ export function createProvider(deps: ProviderDeps): Provider {
   useHashedClientSecrets(provider, clients, config.secretPepper);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
+  provider.use(hideStoredSecretHashes);
   return provider;
 }
