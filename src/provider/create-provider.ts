@@ -4,7 +4,7 @@ import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { createClientAdapter } from '../clients/client-adapter.ts';
 import type { Config } from '../config/schema.ts';
-import type { SigningKeys } from '../keys/signing-keys.ts';
+import { defaultSigningAlg, type SigningKeys } from '../keys/signing-keys.ts';
 import * as deviceSources from '../pages/device-sources.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { createPendingRegistrations } from '../registration/pending-registrations.ts';
@@ -44,6 +44,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       return model === 'Client' ? clientAdapter : storage.modelAdapter(model);
     } as unknown as Configuration['adapter'],
     jwks: signingKeys.jwks as Configuration['jwks'],
+    // oidc-provider's default (RS256) makes every client invalid when the JWKS has no RSA key.
+    clientDefaults: { id_token_signed_response_alg: defaultSigningAlg(signingKeys) },
     cookies: { keys: deps.cookieKeys },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     clientBasedCORS: () => false,

@@ -91,3 +91,24 @@ export async function approveDevice(
   const confirm = await browser.submit(signIn, /\/login$/, credentials);
   return browser.submit(confirm, /\/confirm$/, { decision });
 }
+
+/** A whole device login over HTTP for a public client; returns the token response. */
+export async function deviceLogin(issuer: string, clientId: string, credentials: { username: string; password: string }): Promise<Record<string, unknown>> {
+  const started = await fetch(`${issuer}/device/auth`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: clientId }),
+  });
+  const authorization = (await started.json()) as { device_code: string; user_code: string; verification_uri: string };
+  if (!started.ok) throw new Error(`device authorization failed: ${JSON.stringify(authorization)}`);
+  const done = await approveDevice(authorization.verification_uri, authorization.user_code, credentials);
+  if (done.status !== 200) throw new Error(`device pages ended with ${done.status}: ${done.html}`);
+  const response = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: authorization.device_code, client_id: clientId }),
+  });
+  const tokens = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`device token failed: ${JSON.stringify(tokens)}`);
+  return tokens;
+}
