@@ -65,6 +65,8 @@ function replay(original: IncomingMessage, body: Buffer): IncomingMessage {
   const headers = { ...original.headers, 'content-length': String(body.length) };
   delete headers['transfer-encoding'];
   copy.headers = headers;
+  // A message that is not `complete` when it ends counts as aborted and takes the socket with it.
+  copy.complete = true;
   copy.push(body);
   copy.push(null);
   return copy;
