@@ -5,7 +5,6 @@ import type Provider from 'oidc-provider';
 import { createAccountStore, type AccountStore } from './accounts/account-store.ts';
 import { createAdminRouter } from './admin/admin-router.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
-import { bootstrapAdminClient } from './admin/bootstrap-admin.ts';
 import { ensureDemoAdmin } from './admin/demo-admin.ts';
 import { createApp } from './app.ts';
 import { createClientRegistry, type ClientRegistry } from './clients/client-registry.ts';
@@ -19,7 +18,7 @@ import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
 import { createResourceRegistry, type ResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
-import { applySeedFile } from './seed/apply-seed.ts';
+import { ensureStartupPrincipals } from './seed/startup-principals.ts';
 import { createMemoryStorage } from './storage/memory-storage.ts';
 import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
 import { createRedisStorage } from './storage/redis-storage.ts';
@@ -57,14 +56,11 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     }
   }
 
-  if (config.seedFile) {
-    // `env` carries the values of the seed's secretEnv / passwordEnv references.
-    const changes = await applySeedFile(config.seedFile, { clients, accounts, resources, signingKeys, secretPepper: config.secretPepper, allowPlaintext: storage.kind === 'memory' }, env);
-    logger.info({ seedFile: config.seedFile, ...changes }, 'seed applied');
-  }
-  if ((await bootstrapAdminClient(clients, config.bootstrapAdminSecret, config.secretPepper)) === 'created') {
-    logger.warn('created admin client "tollgate-admin" from TOLLGATE_BOOTSTRAP_ADMIN_SECRET; rotate its secret once you have other admin clients');
-  }
+  // `env` carries the values of the seed's secretEnv / passwordEnv references.
+  await ensureStartupPrincipals({ config, storage, clients, accounts, resources, signingKeys, logger }, env).catch(async (error: unknown) => {
+    await storage.close();
+    throw error;
+  });
 
   const demo = config.demo
     ? await ensureDemoPrincipals({ clients, accounts, resources, secretPepper: config.secretPepper }, { secret: config.demoSecret, password: config.demoPassword })
