@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,7 +102,7 @@ test.serial('a secret changed in the environment replaces the stored hash', asyn
   t.not(second?.secrets[0]?.hash, first?.secrets[0]?.hash);
 });
 
-async function seedError(t: import('ava').ExecutionContext, seed: unknown, env: Record<string, string> = {}, store: 'redis' | 'memory' = 'memory') {
+async function seedError(t: ExecutionContext, seed: unknown, env: Record<string, string> = {}, store: 'redis' | 'memory' = 'memory') {
   const error = await t.throwsAsync(withServer({ TOLLGATE_SEED_FILE: seedFile(`bad-${Math.random()}`, seed), ...env }, async () => undefined, store), { instanceOf: AppError });
   t.is((error as AppError).code, 'invalid_seed');
   return (error as AppError).message;
