@@ -17,7 +17,8 @@ export class AdminAuthError extends AppError {
   constructor(code: 'unauthorized' | 'forbidden', bearerError: string | undefined, message: string) {
     super(code, message);
     const params = [`realm="${realm}"`];
-    if (bearerError) params.push(`error="${bearerError}"`, `error_description="${message}"`);
+    // RFC 6750 §3: error_description is a quoted string without `"` or `\`.
+    if (bearerError) params.push(`error="${bearerError}"`, `error_description="${message.replace(/["\\]/g, "'")}"`);
     if (bearerError === 'insufficient_scope') params.push(`scope="${adminResource.scope}"`);
     this.challenge = `Bearer ${params.join(', ')}`;
   }

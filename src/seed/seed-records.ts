@@ -3,6 +3,7 @@ import { hashPassword, verifyPassword } from '../accounts/password-hash.ts';
 import type { ClientRecord } from '../clients/client-record.ts';
 import { hashClientSecret } from '../clients/client-secret.ts';
 import { invalidField } from '../errors.ts';
+import { principalId } from '../principals/identifiers.ts';
 import { parseMaxPriority } from '../principals/max-priority.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { SeedAccount, SeedClient, SeedResourceServer } from './seed-schema.ts';
@@ -69,6 +70,9 @@ function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): s
 }
 
 export async function seedAccountRecord(seed: SeedAccount, at: string, existing: AccountRecord | undefined, source: SecretSource): Promise<Omit<AccountRecord, 'createdAt' | 'updatedAt'>> {
+  if (seed.id === undefined && !principalId.safeParse(seed.username).success) {
+    throw invalidField(`${at}.id`, `the username "${seed.username}" cannot serve as the account id; give an id`);
+  }
   return {
     id: seed.id ?? seed.username,
     username: seed.username,

@@ -191,3 +191,21 @@ test('the built-in admin resource cannot be changed, and one in use cannot be de
   t.regex(demo.body.error_description as string, /demo/);
   t.is((await call('POST', '/resources', { identifier: 'urn:tollgate:demo' })).status, 409, 'duplicate');
 });
+
+test('unknown accounts and resource servers are 404s on every endpoint', async (t) => {
+  for (const [method, path] of [
+    ['GET', '/accounts/nobody'],
+    ['PATCH', '/accounts/nobody'],
+    ['PUT', '/accounts/nobody/password'],
+    ['POST', '/accounts/nobody/revoke-grants'],
+    ['DELETE', '/accounts/nobody'],
+    ['GET', '/resources/urn%3Anone'],
+    ['PATCH', '/resources/urn%3Anone'],
+    ['DELETE', '/resources/urn%3Anone'],
+  ] as const) {
+    const body = method === 'PUT' ? { password: 'long enough password' } : method === 'PATCH' ? {} : undefined;
+    const response = await call(method, path, body);
+    t.is(response.status, 404, `${method} ${path}`);
+    t.is(response.body.error, 'not_found');
+  }
+});

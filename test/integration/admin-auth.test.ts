@@ -81,6 +81,7 @@ test('a client-credentials token for the admin API without the admin scope is a 
   t.is(response.body.error, 'forbidden');
   t.regex(challenge(response), /error="insufficient_scope"/);
   t.regex(challenge(response), /scope="admin"/);
+  t.regex(challenge(response), /error_description="[^"\\]*", scope=/, 'a valid RFC 6750 quoted string');
 });
 
 test('a token signed by another key is invalid_token', async (t) => {

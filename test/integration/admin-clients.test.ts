@@ -151,6 +151,7 @@ test('an unknown client is a 404 on get, update, rotate and delete', async (t) =
   t.is((await call('PATCH', '/clients/nobody', { disabled: true })).status, 404);
   t.is((await call('POST', '/clients/nobody/rotate-secret', {})).status, 404);
   t.is((await call('DELETE', '/clients/nobody')).status, 404);
+  t.is((await call('POST', '/clients/nobody/revoke-grants')).status, 404);
 });
 
 test('updating scopes and max_priority shows in the next token; null clears max_priority', async (t) => {

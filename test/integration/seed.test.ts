@@ -141,6 +141,7 @@ const badSeeds: Array<[string, unknown, RegExp]> = [
   ['an algorithm without a key', { resourceServers: [{ identifier: 'urn:x', signingAlg: 'RS256' }] }, /resourceServers\.0\.signingAlg/],
   ['the built-in admin resource', { resourceServers: [{ identifier: 'urn:tollgate:admin' }] }, /resourceServers\.0\.identifier/],
   ['not JSON at all', 'not json', /not valid JSON/],
+  ['a username that cannot be an id', { accounts: [{ username: 'we{ird}', passwordHash: 'scrypt$32768$8$1$uRDUA2UcRFHXtsjAoXPh7g$VbnS7B52H8aLw0KStO1V_IunlvIMTqp34shD0uEPy6g' }] }, /accounts\.0\.id/],
 ];
 
 for (const [what, seed, pattern] of badSeeds) {
