@@ -23,7 +23,7 @@ export function createRegistrationUpdateSecret(clients: ClientRegistry, pepper: 
     let body = raw;
     const parsed = parseObject(raw);
     if (parsed && typeof parsed.client_secret === 'string') {
-      const record = await clients.get(decodeURIComponent(match[1] as string));
+      const record = await clients.get(decodePathSegment(match[1] as string));
       const current = record?.secrets[0];
       if (current && clientSecretMatches(parsed.client_secret, current.hash, pepper)) {
         body = Buffer.from(JSON.stringify({ ...parsed, client_secret: current.hash }));
@@ -32,6 +32,14 @@ export function createRegistrationUpdateSecret(clients: ClientRegistry, pepper: 
     ctx.req = replay(ctx.req, body);
     return next();
   };
+}
+
+function decodePathSegment(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 async function readRaw(request: IncomingMessage): Promise<Buffer> {

@@ -7,8 +7,8 @@ import { AppError } from '../errors.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
-import { checkResource } from '../admin/resources/resource-rules.ts';
-import { parseInput } from '../admin/parse-input.ts';
+import { checkResource } from '../resources/resource-rules.ts';
+import { parseInput } from '../parse-input.ts';
 import { seedSchema, type Seed } from './seed-schema.ts';
 import { seedAccountRecord, seedClientRecord, seedResourceRecord, type SecretSource } from './seed-records.ts';
 

@@ -50,7 +50,7 @@ async function login(env: Record<string, string>, decision: 'approve' | 'deny' =
 const credentialsFile = (env: Record<string, string>) => join(env.XDG_CONFIG_HOME as string, 'tollgate', 'credentials.json');
 const storedSession = (env: Record<string, string>) => Object.values((JSON.parse(readFileSync(credentialsFile(env), 'utf8')) as { sessions: Record<string, { refreshToken: string; accessToken: string }> }).sessions)[0];
 
-test('login stores the refresh token with mode 0600, token prints it, logout revokes it', async (t) => {
+test.serial('login stores the refresh token with mode 0600, token prints it, logout revokes it', async (t) => {
   const env = home();
   const loggedIn = await login(env);
   t.is(loggedIn.code, 0, loggedIn.stderr);
@@ -85,7 +85,7 @@ test('login stores the refresh token with mode 0600, token prints it, logout rev
   t.regex(after.stderr, /^tollgate: not logged in/);
 });
 
-test('concurrent token commands take turns and never trip refresh-token reuse detection', async (t) => {
+test.serial('concurrent token commands take turns and never trip refresh-token reuse detection', async (t) => {
   const env = home();
   t.is((await login(env)).code, 0);
   // Every one must refresh (min-valid beyond the token's lifetime), all at once.
@@ -96,7 +96,7 @@ test('concurrent token commands take turns and never trip refresh-token reuse de
   t.is(after.code, 0, 'the grant was not revoked');
 });
 
-test('a denied login is exit 3 and stores nothing', async (t) => {
+test.serial('a denied login is exit 3 and stores nothing', async (t) => {
   const env = home();
   const denied = await login(env, 'deny');
   t.is(denied.code, 3);
@@ -105,13 +105,13 @@ test('a denied login is exit 3 and stores nothing', async (t) => {
   t.is((await runCli(['token'], env)).code, 3);
 });
 
-test('login through an unknown client is exit 3', async (t) => {
+test.serial('login through an unknown client is exit 3', async (t) => {
   const run = await login(home(), 'approve', 'no-such-client');
   t.is(run.code, 3);
   t.regex(run.stderr, /invalid_client/);
 });
 
-test('a login the server ended is forgotten by token, with exit 3', async (t) => {
+test.serial('a login the server ended is forgotten by token, with exit 3', async (t) => {
   const env = home();
   t.is((await login(env)).code, 0);
   await postForm(`${server.url}/token/revocation`, { token: storedSession(env)?.refreshToken as string, token_type_hint: 'refresh_token', client_id: 'demo-cli' });
@@ -121,7 +121,7 @@ test('a login the server ended is forgotten by token, with exit 3', async (t) =>
   t.regex((await runCli(['token'], env)).stderr, /not logged in/);
 });
 
-test('login without --issuer is a usage error', async (t) => {
+test.serial('login without --issuer is a usage error', async (t) => {
   const run = await runCli(['login', '--client-id', 'demo-cli'], home());
   t.is(run.code, 2);
 });

@@ -1,7 +1,7 @@
 import { hashPassword } from '../../accounts/password-hash.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 import { passwordChange } from './account-input.ts';
 import { accountView } from './account-view.ts';
 import { findAccount } from './find-account.ts';

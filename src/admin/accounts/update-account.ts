@@ -3,7 +3,7 @@ import { AppError } from '../../errors.ts';
 import { parseMaxPriority } from '../../principals/max-priority.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 import { accountChanges } from './account-input.ts';
 import { accountView } from './account-view.ts';
 import { findAccount } from './find-account.ts';

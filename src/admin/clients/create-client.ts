@@ -7,7 +7,7 @@ import { AppError } from '../../errors.ts';
 import { parseMaxPriority } from '../../principals/max-priority.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 import { newClient } from './client-input.ts';
 import { clientView } from './client-view.ts';
 

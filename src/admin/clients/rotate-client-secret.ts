@@ -5,7 +5,7 @@ import { generateClientSecret, hashClientSecret } from '../../clients/client-sec
 import { AppError } from '../../errors.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 import { clientView } from './client-view.ts';
 import { findClient } from './find-client.ts';
 

@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import { parseMaxPriority } from '../../principals/max-priority.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 import { clientChanges } from './client-input.ts';
 import { clientView } from './client-view.ts';
 import { findClient } from './find-client.ts';

@@ -10,7 +10,7 @@ import { issueInitialAccessToken } from '../../registration/initial-access-token
 import { createRegistrationTermsStore, type RegistrationTerms } from '../../registration/registration-terms.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 
 const request = z
   .object({

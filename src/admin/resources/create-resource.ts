@@ -2,9 +2,9 @@ import { AppError } from '../../errors.ts';
 import type { ResourceServerRecord } from '../../resources/resource-server-record.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 import { newResource } from './resource-input.ts';
-import { checkResource, refuseBuiltIn } from './resource-rules.ts';
+import { checkResource, refuseBuiltIn } from '../../resources/resource-rules.ts';
 import { resourceView } from './resource-view.ts';
 
 /** POST /admin/resources: an API tokens can be issued for (its identifier is their `aud`). */

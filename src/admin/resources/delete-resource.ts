@@ -2,7 +2,7 @@ import { AppError } from '../../errors.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { findResource } from './find-resource.ts';
-import { refuseBuiltIn } from './resource-rules.ts';
+import { refuseBuiltIn } from '../../resources/resource-rules.ts';
 
 /** DELETE /admin/resources/:identifier: refused while a client may still ask for it. */
 export const deleteResourceRoute: AdminRoute = {

@@ -1,10 +1,10 @@
 import type { ResourceServerRecord } from '../../resources/resource-server-record.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 import { findResource } from './find-resource.ts';
 import { resourceChanges } from './resource-input.ts';
-import { checkResource, refuseBuiltIn } from './resource-rules.ts';
+import { checkResource, refuseBuiltIn } from '../../resources/resource-rules.ts';
 import { resourceView } from './resource-view.ts';
 
 /** PATCH /admin/resources/:identifier; `access_token_ttl: null` returns to the server default. */

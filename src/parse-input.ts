@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import { invalidField } from '../errors.ts';
+import { invalidField } from './errors.ts';
 
 /** Validates input against a zod schema; the first problem becomes a 400 naming its field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {

@@ -1,7 +1,7 @@
-import { AppError, invalidField } from '../../errors.ts';
-import type { SigningKeys } from '../../keys/signing-keys.ts';
-import type { ResourceServerRecord } from '../../resources/resource-server-record.ts';
-import { adminResource } from '../../resources/resource-server-record.ts';
+import { AppError, invalidField } from '../errors.ts';
+import type { SigningKeys } from '../keys/signing-keys.ts';
+import type { ResourceServerRecord } from './resource-server-record.ts';
+import { adminResource } from './resource-server-record.ts';
 
 /** The rules every resource server obeys, from the admin API or the seed. */
 export function checkResource(record: ResourceServerRecord, signingKeys: SigningKeys, field: (name: string) => string = (name) => name): void {
