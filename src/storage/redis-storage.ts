@@ -1,7 +1,7 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 
-import type { Collection, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
-import { consumableModels, grantableModels, revokedGrantValue } from './storage.ts';
+import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
+import { consumableModels, grantableModels, principalsOf, revokedGrantValue } from './storage.ts';
 import { createRedisKeys } from './redis-keys.ts';
 import type { RedisClient } from './redis-connection.ts';
 import { guardStorage } from './storage-unavailable.ts';
@@ -60,18 +60,9 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
           await writes.exec();
 
           const indexes: Promise<unknown>[] = [];
-          if (grantableModels.has(model) && payload.grantId) {
-            const grantKey = keys.grant(payload.grantId);
-            const ttl = expiresIn ?? 0;
-            indexes.push(
-              client
-                .multi()
-                .sadd(grantKey, key)
-                // The index lives as long as its longest-lived member (NX: first, GT: longer).
-                .expire(grantKey, ttl || 1, 'NX')
-                .expire(grantKey, ttl || 1, 'GT')
-                .exec(),
-            );
+          if (grantableModels.has(model) && payload.grantId) indexes.push(addToSet(keys.grant(payload.grantId), key, expiresIn));
+          if (model === 'Grant') {
+            for (const principal of principalsOf(payload)) indexes.push(addToSet(keys.principalGrants(principal.kind, principal.id), id, expiresIn));
           }
           if (payload.uid) indexes.push(setIndex(keys.uid(payload.uid), id, expiresIn));
           if (payload.userCode) indexes.push(setIndex(keys.userCode(payload.userCode), id, expiresIn));
@@ -107,6 +98,21 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
     };
   }
 
+  // An index set lives as long as its longest-lived member (NX: first, GT: longer).
+  function addToSet(setKey: string, member: string, expiresIn: number | undefined) {
+    const ttl = expiresIn || 1;
+    return client.multi().sadd(setKey, member).expire(setKey, ttl, 'NX').expire(setKey, ttl, 'GT').exec();
+  }
+
+  async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
+    const setKey = keys.principalGrants(principal.kind, principal.id);
+    const grantIds = await client.smembers(setKey);
+    await Promise.all(grantIds.map((grantId) => Promise.all([revokeByGrantId(grantId), client.del(keys.model('Grant', grantId))])));
+    // SREM, not DEL: a grant recorded while this ran stays indexed.
+    if (grantIds.length > 0) await client.srem(setKey, ...grantIds);
+    return grantIds.length;
+  }
+
   function setIndex(key: string, id: string, expiresIn: number | undefined) {
     return expiresIn ? client.set(key, id, 'EX', expiresIn) : client.set(key, id);
   }
@@ -134,6 +140,7 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
     kind: 'redis',
     modelAdapter,
     collection,
+    revokeGrantsOf: (principal) => guardStorage(() => revokeGrantsOf(principal)),
     swapValue: (name, value, ttlSeconds) =>
       guardStorage(async () => (await client.set(keys.value(name), value, 'EX', ttlSeconds, 'GET')) ?? undefined),
     getValue: (name) => guardStorage(async () => (await client.get(keys.value(name))) ?? undefined),
