@@ -15,6 +15,9 @@ export interface DemoCredentials {
   deviceClientId: string;
   username: string;
   password: string;
+  /** The demo admin client (admin API and CLI), when tollgate.ts added it. */
+  adminClientId?: string;
+  adminClientSecret?: string;
 }
 
 /**

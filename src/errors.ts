@@ -8,12 +8,16 @@ export type AppErrorCode =
   | 'storage_unavailable'
   | 'invalid_seed'
   | 'invalid_keys'
+  | 'usage'
+  | 'unreachable'
   | 'internal';
 
 const statusByCode: Record<AppErrorCode, number> = {
   invalid_field: 400,
   invalid_seed: 400,
   invalid_keys: 400,
+  usage: 400,
+  unreachable: 503,
   not_found: 404,
   conflict: 409,
   unauthorized: 401,
@@ -37,7 +41,7 @@ export class AppError extends Error {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = statusByCode[code];
-    this.expose = this.status < 500 || code === 'storage_unavailable';
+    this.expose = this.status < 500 || code === 'storage_unavailable' || code === 'unreachable';
     this.field = options.field;
   }
 }

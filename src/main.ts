@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { prepareSharedSecrets } from './cluster/shared-secrets.ts';
 import { reportWorkerReady, superviseWorkers } from './cluster/worker-supervisor.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
+import { AppError } from './errors.ts';
 import type { Config } from './config/schema.ts';
 import type { DemoCredentials } from './demo-principals.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -21,7 +22,7 @@ try {
   if (config.workers > 1 && cluster.isPrimary) await runPrimary(config, logger);
   else await runServer(logger);
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || (error instanceof AppError && error.code === 'invalid_seed')) {
     process.stderr.write(`tollgate: ${error.message}\n`);
     process.exit(2);
   }
@@ -120,6 +121,7 @@ function printBanner(issuer: string, demo: DemoCredentials): void {
       `  demo service client:  ${demo.clientId} / ${demo.clientSecret}`,
       `  demo device client:   ${demo.deviceClientId} (public)`,
       `  demo account:         ${demo.username} / ${demo.password}`,
+      ...(demo.adminClientId ? [`  demo admin client:    ${demo.adminClientId} / ${demo.adminClientSecret}  (TOLLGATE_ADMIN_CLIENT_ID / TOLLGATE_ADMIN_CLIENT_SECRET for the tollgate CLI)`] : []),
       '',
       `  curl -s -u ${demo.clientId}:${demo.clientSecret} -d grant_type=client_credentials ${issuer}/token`,
       `  curl -s -d client_id=${demo.deviceClientId} ${issuer}/device/auth    # device login, then open ${issuer}/device`,

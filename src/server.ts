@@ -61,7 +61,7 @@ export async function startServer(
     config = loadConfig(env, { ...overrides, port, ...(config.issuer === 'http://localhost:0' ? { issuer: `http://localhost:${port}` } : {}) });
   }
 
-  const tollgate = await createTollgate(config, logger).catch((error: unknown) => {
+  const tollgate = await createTollgate(config, logger, env).catch((error: unknown) => {
     server.close();
     throw error;
   });

@@ -3,6 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 
 import { createAccountStore, type AccountStore } from './accounts/account-store.ts';
+import { createAdminRouter } from './admin/admin-router.ts';
+import { adminRoutes } from './admin/admin-routes.ts';
+import { ensureDemoAdmin } from './admin/demo-admin.ts';
 import { createApp } from './app.ts';
 import { createClientRegistry, type ClientRegistry } from './clients/client-registry.ts';
 import type { Config } from './config/schema.ts';
@@ -24,6 +27,8 @@ import { userCodePrefill } from './pages/user-code-prefill.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
 import { createResourceRegistry, type ResourceRegistry } from './resources/resource-registry.ts';
+import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
+import { ensureStartupPrincipals } from './seed/startup-principals.ts';
 import { createMemoryStorage } from './storage/memory-storage.ts';
 import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
 import { createRedisStorage } from './storage/redis-storage.ts';
@@ -45,7 +50,7 @@ export interface Tollgate {
 }
 
 /** Builds every part from one validated configuration; connects storage but listens on nothing. */
-export async function createTollgate(config: Config, logger: Logger): Promise<Tollgate> {
+export async function createTollgate(config: Config, logger: Logger, env: NodeJS.ProcessEnv = {}): Promise<Tollgate> {
   const metrics = createMetrics();
   const storage = measureStorage(await openStorage(config, logger), metrics);
   const clients = createClientRegistry(storage, config.clientCacheMs, (error) => logger.warn({ err: error }, 'could not record client last use'));
@@ -64,9 +69,16 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
     }
   }
 
+  // `env` carries the values of the seed's secretEnv / passwordEnv references.
+  await ensureStartupPrincipals({ config, storage, clients, accounts, resources, signingKeys, logger }, env).catch(async (error: unknown) => {
+    await storage.close();
+    throw error;
+  });
+
   const demo = config.demo
     ? await ensureDemoPrincipals({ clients, accounts, resources, secretPepper: config.secretPepper }, { secret: config.demoSecret, password: config.demoPassword })
     : undefined;
+  if (demo) Object.assign(demo, await ensureDemoAdmin(clients, config.secretPepper));
 
   const provider = createProvider({ config, storage, clients, accounts, resources, signingKeys, cookieKeys });
   subscribeProviderEvents(provider, { clients, logger, metrics });
@@ -86,6 +98,8 @@ export async function createTollgate(config: Config, logger: Logger): Promise<To
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
       createHealthRoutes(storage),
       ...pages,
+      createAdminRouter({ config, storage, clients, accounts, resources, signingKeys, provider, logger }, adminRoutes),
+      createRegistrationUpdateSecret(clients, config.secretPepper),
     ],
   });
 

@@ -82,3 +82,8 @@ export async function generateSigningKey(alg: SigningAlg): Promise<JWK> {
 async function generateEphemeralKeys(): Promise<JWK[]> {
   return Promise.all((['ES256', 'RS256', 'EdDSA'] as const).map(generateSigningKey));
 }
+
+/** The algorithm for what the provider signs on its own account (ID tokens): one we have a key for. */
+export function defaultSigningAlg(keys: SigningKeys): SigningAlg {
+  return (['ES256', 'EdDSA', 'RS256'] as const).find((alg) => keys.signingKid[alg]) ?? 'ES256';
+}

@@ -4,9 +4,14 @@ import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { createClientAdapter } from '../clients/client-adapter.ts';
 import type { Config } from '../config/schema.ts';
-import type { SigningKeys } from '../keys/signing-keys.ts';
+import { defaultSigningAlg, type SigningKeys } from '../keys/signing-keys.ts';
 import * as deviceSources from '../pages/device-sources.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { createPendingRegistrations } from '../registration/pending-registrations.ts';
+import { createRegisteredClients } from '../registration/registered-clients.ts';
+import { registrationFeatures } from '../registration/registration-features.ts';
+import { hideStoredSecretHashes } from '../registration/registration-responses.ts';
+import { createRegistrationTermsStore } from '../registration/registration-terms.ts';
 import type { Storage } from '../storage/storage.ts';
 import { useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
@@ -37,8 +42,9 @@ export interface ProviderDeps {
 /** Assembles oidc-provider from our modules; each callback is a small function defined elsewhere. */
 export function createProvider(deps: ProviderDeps): Provider {
   const { config, storage, clients, accounts, resources, signingKeys } = deps;
-  const clientAdapter = createClientAdapter(clients);
-  const idTokenAlg = (['ES256', 'RS256', 'EdDSA'] as const).find((alg) => signingKeys.signingKid[alg]) ?? 'ES256';
+  const pendingRegistrations = createPendingRegistrations();
+  const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
+  const clientAdapter = createClientAdapter(clients, registeredClients);
   const accessTokenGrants = createAccessTokenGrants(storage);
   const introspectionPolicy = createIntrospectionPolicy(clients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
@@ -49,6 +55,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       return model === 'Client' ? clientAdapter : storage.modelAdapter(model);
     } as unknown as Configuration['adapter'],
     jwks: signingKeys.jwks as Configuration['jwks'],
+    // oidc-provider's default (RS256) makes every client invalid when the JWKS has no RSA key.
+    clientDefaults: { id_token_signed_response_alg: defaultSigningAlg(signingKeys) },
     cookies: { keys: deps.cookieKeys },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     clientBasedCORS: () => false,
@@ -78,14 +86,11 @@ export function createProvider(deps: ProviderDeps): Provider {
         userCodeConfirmSource: deviceSources.userCodeConfirmSource,
         successSource: deviceSources.successSource,
       },
+      ...registrationFeatures(createRegistrationTermsStore(storage), pendingRegistrations),
     } as Configuration['features'],
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
-      idTokenSigningAlgValues: [idTokenAlg],
     },
-    // oidc-provider validates every client's ID-token alg (default RS256) against the keystore,
-    // even though we issue no ID tokens: name one we hold a key for, or an ES256-only JWKS fails.
-    clientDefaults: { id_token_signed_response_alg: idTokenAlg },
     discovery: { service_documentation: 'https://github.com/tollgate/tollgate#readme' },
   };
 
@@ -98,5 +103,6 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.use(refusePublicIntrospection);
   provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, storage, clients, accounts, grants: accessTokenGrants, mayIntrospect: introspectionPolicy.mayIntrospect }));
   provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: config.ttl.deviceCode + deviceCodeGraceSeconds }));
+  provider.use(hideStoredSecretHashes);
   return provider;
 }

@@ -1,7 +1,7 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 
-import type { Collection, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
-import { consumableModels, grantableModels, revokedGrantValue } from './storage.ts';
+import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
+import { consumableModels, grantableModels, principalsOf, revokedGrantValue } from './storage.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 
 interface Entry {
@@ -37,6 +37,16 @@ export function createMemoryStorage(): Storage {
   sweeper.unref();
 
   const modelKey = (model: string, id: string) => `${model}:${id}`;
+  const principalKey = (principal: GrantPrincipal) => `principal-grants:${principal.kind}:${principal.id}`;
+
+  // An index set lives as long as its longest-lived member.
+  function addToSet(setKey: string, member: string, expiresIn: number | undefined) {
+    const members = read<Set<string>>(setKey) ?? new Set<string>();
+    members.add(member);
+    const current = values.get(setKey)?.expiresAt ?? 0;
+    const expiresAt = expiresIn ? Date.now() + expiresIn * 1000 : Infinity;
+    values.set(setKey, { value: members, expiresAt: Math.max(current, expiresAt) });
+  }
 
   async function revokeByGrantId(grantId: string) {
     const members = read<Set<string>>(`grant:${grantId}`);
@@ -50,19 +60,25 @@ export function createMemoryStorage(): Storage {
   const revoked = (model: string, payload: ModelPayload) =>
     grantableModels.has(model) && payload.grantId !== undefined && read(`value:${revokedGrantValue(payload.grantId)}`) !== undefined;
 
+  async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
+    const grantIds = [...(read<Set<string>>(principalKey(principal)) ?? [])];
+    for (const grantId of grantIds) {
+      await revokeByGrantId(grantId);
+      values.delete(modelKey('Grant', grantId));
+    }
+    values.delete(principalKey(principal));
+    return grantIds.length;
+  }
+
   function modelAdapter(model: string): ModelAdapter {
     return {
       async upsert(id, payload, expiresIn) {
         const key = modelKey(model, id);
         const previous = read<ModelPayload>(key);
         write(key, { ...payload, ...(previous?.consumed ? { consumed: previous.consumed } : {}) }, expiresIn);
-        if (grantableModels.has(model) && payload.grantId) {
-          const grantKey = `grant:${payload.grantId}`;
-          const members = read<Set<string>>(grantKey) ?? new Set<string>();
-          members.add(key);
-          const current = values.get(grantKey)?.expiresAt ?? 0;
-          const expiresAt = expiresIn ? Date.now() + expiresIn * 1000 : Infinity;
-          values.set(grantKey, { value: members, expiresAt: Math.max(current, expiresAt) });
+        if (grantableModels.has(model) && payload.grantId) addToSet(`grant:${payload.grantId}`, key, expiresIn);
+        if (model === 'Grant') {
+          for (const principal of principalsOf(payload)) addToSet(principalKey(principal), id, expiresIn);
         }
         if (payload.uid) write(`uid:${payload.uid}`, id, expiresIn);
         if (payload.userCode) write(`userCode:${payload.userCode}`, id, expiresIn);
@@ -128,6 +144,7 @@ export function createMemoryStorage(): Storage {
     kind: 'memory',
     modelAdapter,
     collection,
+    revokeGrantsOf,
     async swapValue(name, value, ttlSeconds) {
       const previous = read<string>(`value:${name}`);
       write(`value:${name}`, value, ttlSeconds);

@@ -9,6 +9,8 @@ export function createRedisKeys(prefix: string) {
     model: (model: string, id: string) => `${prefix}oidc:${model}:{${id}}`,
     /** Set of model keys issued under one grant; TTL follows its longest-lived member. */
     grant: (grantId: string) => `${prefix}grant:{${grantId}}`,
+    /** Set of grant ids of one account or client; TTL follows its longest-lived grant. */
+    principalGrants: (kind: string, id: string) => `${prefix}principal-grants:{${kind}:${id}}`,
     /** Session uid -> session id; same TTL as the session. */
     uid: (uid: string) => `${prefix}uid:{${uid}}`,
     /** Normalised user code -> device code id; same TTL as the device code. */

@@ -1,7 +1,7 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 
-import type { Collection, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
-import { consumableModels, grantableModels, revokedGrantValue } from './storage.ts';
+import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
+import { consumableModels, grantableModels, principalsOf, revokedGrantValue } from './storage.ts';
 import { createRedisKeys } from './redis-keys.ts';
 import type { RedisClient } from './redis-connection.ts';
 import { guardStorage } from './storage-unavailable.ts';
@@ -23,8 +23,8 @@ redis.call('HSET', KEYS[1], 'p', ARGV[1])
 if ARGV[2] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 `;
 
-// Adds a model key to its grant's index, which lives as long as its longest-lived member
-// (NX: the first member sets the TTL, GT: a longer-lived one extends it).
+// Adds a member to an index set (a grant's tokens, a principal's grants), which lives as long
+// as its longest-lived member (NX: the first member sets the TTL, GT: a longer one extends it).
 const indexScript = `
 redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2], 'NX')
@@ -78,13 +78,20 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
         guardStorage(async () => {
           const key = keyOf(id);
           const { consumed: _consumed, ...rest } = payload;
-          // The indexes have other hash tags (other slots in a cluster), so they cannot be
-          // written by the same script; they are sent with it rather than after it.
+          // A token's grant index has another hash tag (another slot in a cluster), so it cannot
+          // be written by the same script; it is sent with the token rather than after it. Should
+          // a revocation read the index between the two, the grant is marked revoked, and a token
+          // of a revoked grant is never found (unlessRevoked).
           const indexes: Promise<unknown>[] = [scripts.tollgateWrite(key, JSON.stringify(rest), expiresIn || 0)];
-          if (grantableModels.has(model) && payload.grantId) indexes.push(scripts.tollgateIndex(keys.grant(payload.grantId), key, expiresIn || 1));
+          if (grantableModels.has(model) && payload.grantId) indexes.push(addToSet(keys.grant(payload.grantId), key, expiresIn));
           if (payload.uid) indexes.push(setIndex(keys.uid(payload.uid), id, expiresIn));
           if (payload.userCode) indexes.push(setIndex(keys.userCode(payload.userCode), id, expiresIn));
           await Promise.all(indexes);
+          // A grant is indexed under its principals only once it exists, so revoking a
+          // principal's grants never drops the entry of a grant that appears afterwards.
+          if (model === 'Grant') {
+            await Promise.all(principalsOf(payload).map((principal) => addToSet(keys.principalGrants(principal.kind, principal.id), id, expiresIn)));
+          }
         }),
       find: (id) => guardStorage(async () => unlessRevoked(model, await readModel(keyOf(id)))),
       findByUid: (uid) =>
@@ -116,6 +123,20 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
     };
   }
 
+  // An index set lives as long as its longest-lived member (NX: first, GT: longer).
+  function addToSet(setKey: string, member: string, expiresIn: number | undefined) {
+    return scripts.tollgateIndex(setKey, member, expiresIn || 1);
+  }
+
+  async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
+    const setKey = keys.principalGrants(principal.kind, principal.id);
+    const grantIds = await client.smembers(setKey);
+    await Promise.all(grantIds.map((grantId) => Promise.all([revokeByGrantId(grantId), client.del(keys.model('Grant', grantId))])));
+    // SREM, not DEL: a grant recorded while this ran stays indexed.
+    if (grantIds.length > 0) await client.srem(setKey, ...grantIds);
+    return grantIds.length;
+  }
+
   function setIndex(key: string, id: string, expiresIn: number | undefined) {
     return expiresIn ? client.set(key, id, 'EX', expiresIn) : client.set(key, id);
   }
@@ -143,6 +164,7 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
     kind: 'redis',
     modelAdapter,
     collection,
+    revokeGrantsOf: (principal) => guardStorage(() => revokeGrantsOf(principal)),
     swapValue: (name, value, ttlSeconds) =>
       guardStorage(async () => (await client.set(keys.value(name), value, 'EX', ttlSeconds, 'GET')) ?? undefined),
     getValue: (name) => guardStorage(async () => (await client.get(keys.value(name))) ?? undefined),

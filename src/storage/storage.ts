@@ -15,6 +15,12 @@ export interface Collection<T> {
 export type ModelAdapter = Adapter;
 export type ModelPayload = AdapterPayload;
 
+/** Whose grant it is: grants are indexed by account and by client so either can lose them all. */
+export interface GrantPrincipal {
+  kind: 'account' | 'client';
+  id: string;
+}
+
 export interface RateLimiterOptions {
   name: string;
   points: number;
@@ -27,6 +33,11 @@ export interface Storage {
   /** oidc-provider adapter for one model (the Client model is served by the client registry). */
   modelAdapter(model: string): ModelAdapter;
   collection<T>(name: string): Collection<T>;
+  /**
+   * Revokes every grant recorded for the principal (the Grant and every token issued under it)
+   * and returns how many there were. Grants are recorded when oidc-provider saves its Grant model.
+   */
+  revokeGrantsOf(principal: GrantPrincipal): Promise<number>;
   /** Sets a short-lived value and returns the previous one, atomically. */
   swapValue(name: string, value: string, ttlSeconds: number): Promise<string | undefined>;
   getValue(name: string): Promise<string | undefined>;
@@ -55,3 +66,11 @@ export const consumableModels = new Set(['AuthorizationCode', 'RefreshToken', 'D
  * grant record, past which nothing of the grant can be used anyway.
  */
 export const revokedGrantValue = (grantId: string) => `revoked-grant:${grantId}`;
+
+/** The account and client a Grant payload belongs to. */
+export function principalsOf(payload: ModelPayload): GrantPrincipal[] {
+  const principals: GrantPrincipal[] = [];
+  if (payload.accountId) principals.push({ kind: 'account', id: payload.accountId });
+  if (payload.clientId) principals.push({ kind: 'client', id: payload.clientId });
+  return principals;
+}

@@ -53,7 +53,7 @@ export function spawnTollgate(env: Record<string, string>): SpawnedTollgate {
     logs,
     exited,
     output: () => text,
-    waitForLog(match, timeoutMs = 20_000) {
+    waitForLog(match, timeoutMs = 60_000) {
       const seen = logs.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {

@@ -63,17 +63,20 @@ export function deviceFlowSuite(kind: StoreKind) {
   });
 
   test('polling faster than the interval is slow_down, and the interval stays 5 s longer for later polls', async (t) => {
-    const authorization = await startDeviceAuthorization(server);
-    t.is((await pollToken(server, authorization.device_code)).body.error, 'authorization_pending');
-    const tooSoon = await pollToken(server, authorization.device_code);
+    // A 3 s interval of its own: a loaded machine can take more than 1 s between two polls.
+    const paced = await startDeviceServer(store.redisUrl, { TOLLGATE_DEVICE_POLL_INTERVAL: '3', TOLLGATE_REDIS_PREFIX: 'pacing:' });
+    t.teardown(() => paced.stop());
+    const authorization = await startDeviceAuthorization(paced);
+    t.is((await pollToken(paced, authorization.device_code)).body.error, 'authorization_pending');
+    const tooSoon = await pollToken(paced, authorization.device_code);
     t.is(tooSoon.status, 400);
     t.is(tooSoon.body.error, 'slow_down');
-    // The interval is now 1 + 5 s: a poll 6 s later is on time ...
-    await sleep(6_100);
-    t.is((await pollToken(server, authorization.device_code)).body.error, 'authorization_pending');
-    // ... and 1.5 s, enough for the original interval, is still too soon.
-    await sleep(1_500);
-    t.is((await pollToken(server, authorization.device_code)).body.error, 'slow_down');
+    // The interval is now 3 + 5 s: a poll 8 s later is on time ...
+    await sleep(8_100);
+    t.is((await pollToken(paced, authorization.device_code)).body.error, 'authorization_pending');
+    // ... and 3.5 s, enough for the original interval, is still too soon.
+    await sleep(3_500);
+    t.is((await pollToken(paced, authorization.device_code)).body.error, 'slow_down');
   });
 
   test('a poll at the interval is never slow_down', async (t) => {

@@ -27,7 +27,7 @@ test.before(async () => {
     // Request lines (debug) carry each worker's pid and the request id we send.
     TOLLGATE_LOG_LEVEL: 'debug',
   });
-  await tollgate.waitForLog((line) => line.msg === 'tollgate listening' && line.workers === 2, 30_000);
+  await tollgate.waitForLog((line) => line.msg === 'tollgate listening' && line.workers === 2, 90_000);
 });
 
 test.after.always(async () => {

@@ -135,22 +135,23 @@ export function refreshSuite(kind: StoreKind) {
   }
 
   test('a refresh token unused for its lifetime expires, and each rotation starts the lifetime again', async (t) => {
-    // Lifetimes count whole seconds from a floored iat: a 3 s token lives between 2 and 3 s.
-    await withServer({ TOLLGATE_REFRESH_TOKEN_TTL: '3' }, async (target) => {
+    // Lifetimes count whole seconds from a floored iat: an 8 s token lives between 7 and 8 s.
+    // The margins (2.5 s either way) leave room for a loaded machine.
+    await withServer({ TOLLGATE_REFRESH_TOKEN_TTL: '8' }, async (target) => {
       const idle = await loginAs(target);
       const active = await loginAs(target);
-      await sleep(1_500);
+      await sleep(4_000);
       const first = await refresh(active.refreshToken, target);
       t.is(first.status, 200);
-      await sleep(1_700);
+      await sleep(4_500);
       t.is((await refresh(idle.refreshToken, target)).body.error, 'invalid_grant', 'idle past the lifetime');
       const rotated = await refresh(first.body.refresh_token as string, target);
-      t.is(rotated.status, 200, `rotated 1.7 s ago: ${JSON.stringify(rotated.body)}`);
+      t.is(rotated.status, 200, `rotated 4.5 s ago: ${JSON.stringify(rotated.body)}`);
     });
   });
 
   test('no rotation extends a refresh token past the absolute cap', async (t) => {
-    await withServer({ TOLLGATE_REFRESH_TOKEN_TTL: '600', TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL: '5' }, async (target) => {
+    await withServer({ TOLLGATE_REFRESH_TOKEN_TTL: '600', TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL: '10' }, async (target) => {
       const { refreshToken } = await loginAs(target);
       const started = Date.now();
       const at = (ms: number) => sleep(Math.max(0, started + ms - Date.now()));
@@ -160,9 +161,9 @@ export function refreshSuite(kind: StoreKind) {
       await at(2_000);
       current = await refresh(current.body.refresh_token as string, target);
       t.is(current.status, 200);
-      await at(6_000);
+      await at(11_000);
       const late = await refresh(current.body.refresh_token as string, target);
-      t.is(late.status, 400, 'rotated 4 s ago with a 600 s lifetime, but past the 5 s cap');
+      t.is(late.status, 400, 'rotated 9 s ago with a 600 s lifetime, but past the 10 s cap');
       t.is(late.body.error, 'invalid_grant');
     });
   });

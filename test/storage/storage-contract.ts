@@ -38,12 +38,13 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     const sessionId = id();
     const userCode = `EXPIRE${id().slice(0, 8)}`;
     const uid = id();
-    await devices.upsert(deviceId, { jti: deviceId, kind: 'DeviceCode', userCode, grantId: id() }, 1);
-    await sessions.upsert(sessionId, { jti: sessionId, kind: 'Session', uid }, 1);
+    // 3 s: long enough for the three reads below on a loaded machine, short enough to wait out.
+    await devices.upsert(deviceId, { jti: deviceId, kind: 'DeviceCode', userCode, grantId: id() }, 3);
+    await sessions.upsert(sessionId, { jti: sessionId, kind: 'Session', uid }, 3);
     t.truthy(await devices.find(deviceId));
     t.truthy(await devices.findByUserCode(userCode));
     t.truthy(await sessions.findByUid(uid));
-    await sleep(1300);
+    await sleep(3300);
     t.is(await devices.find(deviceId), undefined);
     t.is(await devices.findByUserCode(userCode), undefined);
     t.is(await sessions.findByUid(uid), undefined);
@@ -190,10 +191,10 @@ export function storageContract(test: TestFn, storage: () => Storage) {
   test('swapValue returns the previous value and the value expires with its TTL', async (t) => {
     const name = `poll-${id()}`;
     const store = storage();
-    t.is(await store.swapValue(name, 'one', 1), undefined);
-    t.is(await store.swapValue(name, 'two', 1), 'one');
+    t.is(await store.swapValue(name, 'one', 3), undefined);
+    t.is(await store.swapValue(name, 'two', 3), 'one');
     t.is(await store.getValue(name), 'two');
-    await sleep(1300);
+    await sleep(3300);
     t.is(await store.getValue(name), undefined);
   });
 

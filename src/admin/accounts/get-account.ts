@@ -1,0 +1,12 @@
+import type { AdminRoute } from '../admin-route.ts';
+import { accountView } from './account-view.ts';
+import { findAccount } from './find-account.ts';
+
+/** GET /admin/accounts/:id */
+export const getAccountRoute: AdminRoute = {
+  method: 'GET',
+  path: '/accounts/:id',
+  async handle({ params }, deps) {
+    return { body: accountView(await findAccount(deps, params.id as string)) };
+  },
+};

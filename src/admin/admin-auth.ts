@@ -1,0 +1,78 @@
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWK } from 'jose';
+
+import type { AccountStore } from '../accounts/account-store.ts';
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import { AppError } from '../errors.ts';
+import type { SigningKeys } from '../keys/signing-keys.ts';
+import { adminResource, signingAlgs } from '../resources/resource-server-record.ts';
+import type { AdminCaller } from './admin-route.ts';
+
+const privateMembers = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']);
+const realm = 'tollgate-admin';
+
+/** A 401/403 of the admin API with its RFC 6750 §3 WWW-Authenticate challenge. */
+export class AdminAuthError extends AppError {
+  readonly challenge: string;
+
+  constructor(code: 'unauthorized' | 'forbidden', bearerError: string | undefined, message: string) {
+    super(code, message);
+    const params = [`realm="${realm}"`];
+    // RFC 6750 §3: error_description is a quoted string without `"` or `\`.
+    if (bearerError) params.push(`error="${bearerError}"`, `error_description="${message.replace(/["\\]/g, "'")}"`);
+    if (bearerError === 'insufficient_scope') params.push(`scope="${adminResource.scope}"`);
+    this.challenge = `Bearer ${params.join(', ')}`;
+  }
+}
+
+export interface AdminAuthDeps {
+  issuer: string;
+  signingKeys: SigningKeys;
+  clients: ClientRegistry;
+  accounts: AccountStore;
+}
+
+/**
+ * Admin callers present a tollgate-issued JWT access token (RFC 9068) for the admin resource
+ * with scope `admin`. It is verified here against our own keys, without a network round trip,
+ * and its client (and account, for a person's token) must still exist and be enabled.
+ */
+export function createAdminAuth({ issuer, signingKeys, clients, accounts }: AdminAuthDeps) {
+  const publicKeys = signingKeys.jwks.keys.map((jwk) => Object.fromEntries(Object.entries(jwk).filter(([name]) => !privateMembers.has(name))) as JWK);
+  const keySet = createLocalJWKSet({ keys: publicKeys });
+
+  return async function authenticate(authorization: string | undefined): Promise<AdminCaller> {
+    // RFC 6750 §3.1: a request without credentials gets a challenge and no error code.
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization ?? '');
+    if (!match) throw new AdminAuthError('unauthorized', undefined, 'a bearer token with scope "admin" is required');
+
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(match[1] as string, keySet, {
+        issuer,
+        audience: adminResource.identifier,
+        typ: 'at+jwt',
+        algorithms: [...signingAlgs],
+      }));
+    } catch (error) {
+      const message = error instanceof joseErrors.JWTExpired ? 'the access token has expired' : 'the access token is not valid for this server';
+      throw new AdminAuthError('unauthorized', 'invalid_token', message);
+    }
+
+    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+    if (!scopes.includes(adminResource.scope)) {
+      throw new AdminAuthError('forbidden', 'insufficient_scope', `the access token lacks the "${adminResource.scope}" scope`);
+    }
+    const clientId = String(payload.client_id ?? '');
+    const sub = String(payload.sub ?? '');
+    const client = await clients.get(clientId);
+    if (!client || client.disabled || !client.resources.includes(adminResource.identifier)) {
+      throw new AdminAuthError('unauthorized', 'invalid_token', 'the client of this access token is disabled or no longer an admin client');
+    }
+    // A client-credentials token's subject is its client; any other subject is a person.
+    if (sub !== clientId || !client.grantTypes.includes('client_credentials')) {
+      const account = await accounts.get(sub);
+      if (!account || account.disabled) throw new AdminAuthError('unauthorized', 'invalid_token', 'the account of this access token is disabled or gone');
+    }
+    return { clientId, sub };
+  };
+}

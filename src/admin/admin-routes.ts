@@ -1,0 +1,44 @@
+import type { AdminRoute } from './admin-route.ts';
+import { createAccountRoute } from './accounts/create-account.ts';
+import { deleteAccountRoute } from './accounts/delete-account.ts';
+import { getAccountRoute } from './accounts/get-account.ts';
+import { listAccountsRoute } from './accounts/list-accounts.ts';
+import { setAccountPasswordRoute } from './accounts/set-account-password.ts';
+import { updateAccountRoute } from './accounts/update-account.ts';
+import { createClientRoute } from './clients/create-client.ts';
+import { deleteClientRoute } from './clients/delete-client.ts';
+import { getClientRoute } from './clients/get-client.ts';
+import { listClientsRoute } from './clients/list-clients.ts';
+import { rotateClientSecretRoute } from './clients/rotate-client-secret.ts';
+import { updateClientRoute } from './clients/update-client.ts';
+import { revokeAccountGrantsRoute, revokeClientGrantsRoute } from './grants/revoke-grants.ts';
+import { issueInitialAccessTokenRoute } from './registration/issue-initial-access-token.ts';
+import { createResourceRoute } from './resources/create-resource.ts';
+import { deleteResourceRoute } from './resources/delete-resource.ts';
+import { getResourceRoute } from './resources/get-resource.ts';
+import { listResourcesRoute } from './resources/list-resources.ts';
+import { updateResourceRoute } from './resources/update-resource.ts';
+
+/** The admin API, as a table (paths relative to /admin). */
+export const adminRoutes: AdminRoute[] = [
+  listClientsRoute,
+  createClientRoute,
+  getClientRoute,
+  updateClientRoute,
+  deleteClientRoute,
+  rotateClientSecretRoute,
+  revokeClientGrantsRoute,
+  listAccountsRoute,
+  createAccountRoute,
+  getAccountRoute,
+  updateAccountRoute,
+  deleteAccountRoute,
+  setAccountPasswordRoute,
+  revokeAccountGrantsRoute,
+  listResourcesRoute,
+  createResourceRoute,
+  getResourceRoute,
+  updateResourceRoute,
+  deleteResourceRoute,
+  issueInitialAccessTokenRoute,
+];

@@ -1,0 +1,28 @@
+import type { ClientRecord } from '../../clients/client-record.ts';
+
+/** A client as the admin API shows it: never a secret or its hash. */
+export function clientView(record: ClientRecord, lastUsedAt: string | undefined) {
+  const now = Date.now();
+  return {
+    client_id: record.clientId,
+    name: record.name,
+    description: record.description,
+    grant_types: record.grantTypes,
+    token_endpoint_auth_method: record.authMethod,
+    scopes: record.scopes,
+    resources: record.resources,
+    default_resource: record.defaultResource ?? null,
+    max_priority: record.maxPriority ?? null,
+    disabled: record.disabled,
+    registered: record.registered ?? false,
+    ...(record.jwks ? { jwks: record.jwks } : {}),
+    // Previous secrets still inside their rotation overlap window, by when they stop working.
+    previous_secrets_expire_at: record.secrets
+      .slice(1)
+      .map((secret) => secret.expiresAt)
+      .filter((expiresAt): expiresAt is string => Boolean(expiresAt) && Date.parse(expiresAt as string) > now),
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    last_used_at: lastUsedAt ?? null,
+  };
+}

@@ -1,0 +1,44 @@
+import type { ClientRecord, GrantType } from '../../clients/client-record.ts';
+import { checkClient } from '../../clients/client-rules.ts';
+import { AppError } from '../../errors.ts';
+import { parseMaxPriority } from '../../principals/max-priority.ts';
+import type { AdminRoute } from '../admin-route.ts';
+import { audit } from '../audit.ts';
+import { parseInput } from '../../parse-input.ts';
+import { clientChanges } from './client-input.ts';
+import { clientView } from './client-view.ts';
+import { findClient } from './find-client.ts';
+
+/**
+ * PATCH /admin/clients/:id: only the fields sent change; `null` clears `default_resource` and
+ * `max_priority`. A change shows in other processes within their client cache time.
+ */
+export const updateClientRoute: AdminRoute = {
+  method: 'PATCH',
+  path: '/clients/:id',
+  async handle({ params, body, caller }, deps) {
+    const changes = parseInput(clientChanges, body);
+    const current = await findClient(deps, params.id as string);
+    if (changes.disabled === true && current.clientId === caller.clientId) {
+      throw new AppError('conflict', 'an admin client cannot disable itself', { field: 'disabled' });
+    }
+
+    const next: ClientRecord = { ...current, updatedAt: new Date().toISOString() };
+    if (changes.name !== undefined) next.name = changes.name;
+    if (changes.description !== undefined) next.description = changes.description;
+    if (changes.grant_types !== undefined) next.grantTypes = changes.grant_types as GrantType[];
+    if (changes.scopes !== undefined) next.scopes = changes.scopes;
+    if (changes.resources !== undefined) next.resources = changes.resources;
+    if (changes.disabled !== undefined) next.disabled = changes.disabled;
+    if (changes.jwks !== undefined) next.jwks = changes.jwks as unknown as ClientRecord['jwks'];
+    if (changes.default_resource === null) delete next.defaultResource;
+    else if (changes.default_resource !== undefined) next.defaultResource = changes.default_resource;
+    if (changes.max_priority === null) delete next.maxPriority;
+    else if (changes.max_priority !== undefined) next.maxPriority = parseMaxPriority(changes.max_priority);
+
+    await checkClient(next, deps.resources);
+    await deps.clients.save(next);
+    audit(deps, caller, 'client.update', { clientId: next.clientId, fields: Object.keys(changes) });
+    return { body: clientView(next, await deps.clients.lastUsed(next.clientId)) };
+  },
+};

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+import { grantTypes, type GrantType } from '../../clients/client-record.ts';
+import { checkResourcesAndScopes } from '../../clients/client-rules.ts';
+import { invalidField } from '../../errors.ts';
+import { resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
+import { parseMaxPriority } from '../../principals/max-priority.ts';
+import type { ResourceRegistry } from '../../resources/resource-registry.ts';
+import { issueInitialAccessToken } from '../../registration/initial-access-tokens.ts';
+import { createRegistrationTermsStore, type RegistrationTerms } from '../../registration/registration-terms.ts';
+import type { AdminRoute } from '../admin-route.ts';
+import { audit } from '../audit.ts';
+import { parseInput } from '../../parse-input.ts';
+
+const request = z
+  .object({
+    resources: z.array(resourceIdentifier).min(1).max(100),
+    scopes: z.array(scopeToken).max(100).optional(),
+    default_resource: resourceIdentifier.optional(),
+    grant_types: z
+      .array(z.enum([grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken]))
+      .min(1)
+      .default([grantTypes.clientCredentials]),
+    max_priority: z.unknown().optional(),
+    expires_in: z.number().int().min(60).max(30 * 86400).default(86400),
+    single_use: z.boolean().default(false),
+  })
+  .strict();
+
+/**
+ * POST /admin/initial-access-tokens: a bearer token a service presents to the registration
+ * endpoint (RFC 7591 §3) to register itself, with the resources, scopes, grants and
+ * max_priority decided here. `scopes` defaults to every scope of the resources.
+ */
+export const issueInitialAccessTokenRoute: AdminRoute = {
+  method: 'POST',
+  path: '/initial-access-tokens',
+  async handle({ body, caller }, deps) {
+    const input = parseInput(request, body);
+    if (input.grant_types.includes(grantTypes.refreshToken) && !input.grant_types.includes(grantTypes.deviceCode)) {
+      throw invalidField('grant_types', 'refresh_token is only issued with the device_code grant');
+    }
+    const scopes = input.scopes ?? (await defaultScopes(deps.resources, input.resources));
+    const terms: RegistrationTerms = {
+      resources: input.resources,
+      scopes,
+      grantTypes: input.grant_types as GrantType[],
+      ...(input.default_resource ? { defaultResource: input.default_resource } : {}),
+      ...(input.max_priority !== undefined ? { maxPriority: parseMaxPriority(input.max_priority) } : {}),
+      singleUse: input.single_use,
+    };
+    await checkResourcesAndScopes(terms, deps.resources);
+    const { token, expiresAt } = await issueInitialAccessToken(deps.provider, createRegistrationTermsStore(deps.storage), terms, input.expires_in);
+    audit(deps, caller, 'registration.issue-initial-access-token', { resources: terms.resources, expiresAt });
+    return {
+      status: 201,
+      body: {
+        initial_access_token: token,
+        expires_at: expiresAt,
+        registration_endpoint: `${deps.config.issuer}/reg`,
+        resources: terms.resources,
+        scopes: terms.scopes,
+        grant_types: terms.grantTypes,
+        max_priority: terms.maxPriority ?? null,
+        single_use: terms.singleUse,
+      },
+    };
+  },
+};
+
+async function defaultScopes(resources: ResourceRegistry, identifiers: string[]): Promise<string[]> {
+  const all = await Promise.all(identifiers.map((identifier) => resources.get(identifier)));
+  return [...new Set(all.flatMap((server) => server?.scopes ?? []))];
+}

@@ -1,0 +1,65 @@
+import type { ParseArgsOptionsConfig } from 'node:util';
+
+import { AppError } from '../errors.ts';
+import type { CommandContext } from './command.ts';
+import { requestJson, responseError } from './http.ts';
+
+/** Options every admin command takes; each falls back to its environment variable. */
+export const adminOptions: ParseArgsOptionsConfig = {
+  url: { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+};
+
+export const adminOptionsHelp = `Connection (flags or environment):
+  --url URL                 tollgate's address (TOLLGATE_URL, default http://localhost:3000)
+  --client-id ID            an admin client (TOLLGATE_ADMIN_CLIENT_ID)
+  --client-secret SECRET    its secret (TOLLGATE_ADMIN_CLIENT_SECRET; prefer the variable:
+                            flags show up in process lists and shell history)`;
+
+export interface AdminApi {
+  call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Talks to /admin with an access token it gets first with the admin client's credentials
+ * (client credentials for urn:tollgate:admin, scope admin), exactly as any other admin tool would.
+ */
+export function connectAdminApi({ values, env }: CommandContext): AdminApi {
+  const url = String(values.url ?? env.TOLLGATE_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+  const clientId = (values['client-id'] as string | undefined) ?? env.TOLLGATE_ADMIN_CLIENT_ID;
+  const secret = (values['client-secret'] as string | undefined) ?? env.TOLLGATE_ADMIN_CLIENT_SECRET;
+  if (!clientId || !secret) {
+    throw new AppError('usage', 'admin credentials are needed: set TOLLGATE_ADMIN_CLIENT_ID and TOLLGATE_ADMIN_CLIENT_SECRET (or --client-id / --client-secret)');
+  }
+  let token: Promise<string> | undefined;
+
+  async function accessToken(): Promise<string> {
+    const response = await requestJson(`${url}/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId as string)}:${encodeURIComponent(secret as string)}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', resource: 'urn:tollgate:admin', scope: 'admin' }),
+    });
+    if (response.status !== 200) {
+      const error = responseError(response, `cannot get an admin token as ${clientId}`);
+      throw response.status === 400 ? new AppError('unauthorized', error.message) : error;
+    }
+    return response.body.access_token as string;
+  }
+
+  return {
+    async call(method, path, body) {
+      token ??= accessToken();
+      const response = await requestJson(`${url}/admin${path}`, {
+        method,
+        headers: { authorization: `Bearer ${await token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      if (response.status >= 400) throw responseError(response, `${method} /admin${path}`);
+      return response.body;
+    },
+  };
+}

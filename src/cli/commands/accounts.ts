@@ -1,0 +1,153 @@
+import { AppError } from '../../errors.ts';
+import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
+import type { Command, CommandGroup, Values } from '../command.ts';
+import { clearableOption, defined, maxPriorityOption, stringOption } from '../option-values.ts';
+import { formatFields, formatTable } from '../output.ts';
+import { passwordHelp, passwordOptions, readPassword } from '../read-secret-input.ts';
+
+const path = (id: string) => `/accounts/${encodeURIComponent(id)}`;
+
+const fieldOptions = {
+  name: { type: 'string' },
+  email: { type: 'string' },
+  'max-priority': { type: 'string' },
+} as const;
+
+const fieldHelp = `  --name TEXT               display name ("none" clears, on update)
+  --email ADDRESS           ("none" clears, on update)
+  --max-priority MAP        queue=priority,... or JSON ("none" clears, on update)`;
+
+function fields(values: Values) {
+  return defined({ name: clearableOption(values, 'name'), email: clearableOption(values, 'email'), max_priority: maxPriorityOption(values) });
+}
+
+function withGeneratedPassword(text: string, password: { password: string; generated: boolean } | undefined): string {
+  return password?.generated ? `${text}\n\npassword: ${password.password}\n(shown this once)` : text;
+}
+
+const create: Command = {
+  name: 'create',
+  summary: 'create an account (a person)',
+  positionals: ['username'],
+  options: { ...adminOptions, ...fieldOptions, ...passwordOptions, id: { type: 'string' }, disabled: { type: 'boolean' } },
+  help: `usage: tollgate accounts create <username> (--password-stdin | --password-env NAME | --generate-password) [options]
+
+  --id ID                   the token "sub" (default: a random UUID)
+${fieldHelp}
+${passwordHelp}
+  --disabled                create it disabled
+
+${adminOptionsHelp}`,
+  async run(context) {
+    const { values, positionals, out } = context;
+    const password = await readPassword(context);
+    if (!password) throw new AppError('usage', 'a password is needed: --password-stdin, --password-env NAME or --generate-password');
+    const body = defined({ id: stringOption(values, 'id'), username: positionals[0], password: password.password, ...fields(values), disabled: values.disabled ? true : undefined });
+    for (const key of ['name', 'email', 'max_priority']) if (body[key] === null) delete body[key];
+    const account = await connectAdminApi(context).call('POST', '/accounts', body);
+    out.result(password.generated ? { ...account, password: password.password } : account, () => withGeneratedPassword(formatFields(account), password));
+  },
+};
+
+const list: Command = {
+  name: 'list',
+  summary: 'list accounts',
+  options: { ...adminOptions },
+  help: `usage: tollgate accounts list [--json]\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const { accounts } = (await connectAdminApi(context).call('GET', '/accounts')) as { accounts: Array<Record<string, unknown>> };
+    context.out.result(accounts, () => formatTable(accounts, ['id', 'username', 'name', 'max_priority', 'disabled']));
+  },
+};
+
+const get: Command = {
+  name: 'get',
+  summary: 'show an account (by id or username)',
+  positionals: ['id-or-username'],
+  options: { ...adminOptions },
+  help: `usage: tollgate accounts get <id-or-username> [--json]\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const account = await connectAdminApi(context).call('GET', path(context.positionals[0] as string));
+    context.out.result(account, () => formatFields(account));
+  },
+};
+
+const update: Command = {
+  name: 'update',
+  summary: 'change an account (name, email, max_priority, disable, ...)',
+  positionals: ['id-or-username'],
+  options: { ...adminOptions, ...fieldOptions, username: { type: 'string' }, disable: { type: 'boolean' }, enable: { type: 'boolean' } },
+  help: `usage: tollgate accounts update <id-or-username> [options]
+
+Changes only what is given. A new max_priority reaches the person's next refreshed token.
+  --username NAME           rename
+${fieldHelp}
+  --disable | --enable      a disabled account cannot sign in and its refresh tokens stop
+
+${adminOptionsHelp}`,
+  async run(context) {
+    const { values, positionals, out } = context;
+    const api = connectAdminApi(context);
+    const id = (await api.call('GET', path(positionals[0] as string))).id as string;
+    const body = { ...fields(values), ...defined({ username: stringOption(values, 'username') }), ...(values.disable ? { disabled: true } : values.enable ? { disabled: false } : {}) };
+    const account = await api.call('PATCH', path(id), body);
+    out.result(account, () => formatFields(account));
+  },
+};
+
+const setPassword: Command = {
+  name: 'set-password',
+  summary: 'set a new password',
+  positionals: ['id-or-username'],
+  options: { ...adminOptions, ...passwordOptions, 'revoke-grants': { type: 'boolean' } },
+  help: `usage: tollgate accounts set-password <id-or-username> (--password-stdin | --password-env NAME | --generate-password) [--revoke-grants]
+
+${passwordHelp}
+  --revoke-grants           also end every login of the account
+
+${adminOptionsHelp}`,
+  async run(context) {
+    const password = await readPassword(context);
+    if (!password) throw new AppError('usage', 'a password is needed: --password-stdin, --password-env NAME or --generate-password');
+    const api = connectAdminApi(context);
+    const id = (await api.call('GET', path(context.positionals[0] as string))).id as string;
+    const account = await api.call('PUT', `${path(id)}/password`, { password: password.password, revoke_grants: context.values['revoke-grants'] === true });
+    context.out.result(password.generated ? { ...account, password: password.password } : account, () =>
+      withGeneratedPassword(`password of ${account.username} changed (${account.revoked_grants} grant(s) revoked)`, password),
+    );
+  },
+};
+
+const remove: Command = {
+  name: 'delete',
+  summary: 'delete an account and end its logins',
+  positionals: ['id-or-username'],
+  options: { ...adminOptions },
+  help: `usage: tollgate accounts delete <id-or-username>\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const api = connectAdminApi(context);
+    const id = (await api.call('GET', path(context.positionals[0] as string))).id as string;
+    const result = await api.call('DELETE', path(id));
+    context.out.result(result, () => `deleted account ${result.id} (${result.revoked_grants} grant(s) revoked)`);
+  },
+};
+
+const revokeGrants: Command = {
+  name: 'revoke-grants',
+  summary: 'log a person out everywhere',
+  positionals: ['id-or-username'],
+  options: { ...adminOptions },
+  help: `usage: tollgate accounts revoke-grants <id-or-username>\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const api = connectAdminApi(context);
+    const id = (await api.call('GET', path(context.positionals[0] as string))).id as string;
+    const result = await api.call('POST', `${path(id)}/revoke-grants`);
+    context.out.result(result, () => `revoked ${result.revoked_grants} grant(s) of ${result.id}\n${result.note}`);
+  },
+};
+
+export const accountsGroup: CommandGroup = {
+  name: 'accounts',
+  summary: 'create, list, get, update, delete accounts; set passwords',
+  commands: [create, list, get, update, setPassword, remove, revokeGrants],
+};

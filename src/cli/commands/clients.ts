@@ -1,0 +1,218 @@
+import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
+import type { Command, CommandGroup } from '../command.ts';
+import { clearableOption, defined, jsonFileOption, listOption, maxPriorityOption, stringOption } from '../option-values.ts';
+import { formatFields, formatTable } from '../output.ts';
+
+const path = (id: string) => `/clients/${encodeURIComponent(id)}`;
+
+const fieldOptions = {
+  name: { type: 'string' },
+  description: { type: 'string' },
+  grant: { type: 'string', multiple: true },
+  scope: { type: 'string', multiple: true },
+  resource: { type: 'string', multiple: true },
+  'default-resource': { type: 'string' },
+  'max-priority': { type: 'string' },
+  'jwks-file': { type: 'string' },
+} as const;
+
+const fieldHelp = `  --name TEXT               display name (shown on the device-login pages)
+  --description TEXT
+  --grant GRANT             client_credentials, device_code, refresh_token (repeatable)
+  --scope SCOPE             scopes it may ask for (repeatable, or comma-separated)
+  --resource URI            resource servers it may get tokens for (repeatable)
+  --default-resource URI    used when a token request names none ("none" clears)
+  --max-priority MAP        queue=priority,... or JSON ("none" clears)
+  --jwks-file FILE          public keys, for private_key_jwt`;
+
+function fields(values: Parameters<Command['run']>[0]['values']) {
+  const grants = listOption(values, 'grant');
+  return defined({
+    name: stringOption(values, 'name'),
+    description: stringOption(values, 'description'),
+    grant_types: grants,
+    scopes: listOption(values, 'scope'),
+    resources: listOption(values, 'resource'),
+    default_resource: clearableOption(values, 'default-resource'),
+    max_priority: maxPriorityOption(values),
+    jwks: jsonFileOption(values, 'jwks-file'),
+  });
+}
+
+function showClient(client: Record<string, unknown>): string {
+  const { client_secret: secret, ...rest } = client;
+  const text = formatFields(rest);
+  return secret ? `${text}\n\nclient_secret: ${secret}\n(shown this once: store it now; tollgate keeps only a hash)` : text;
+}
+
+const create: Command = {
+  name: 'create',
+  summary: 'create a client; prints its secret once',
+  positionals: ['client-id?'],
+  options: { ...adminOptions, ...fieldOptions, 'auth-method': { type: 'string' }, disabled: { type: 'boolean' } },
+  help: `usage: tollgate clients create [client-id] [options]
+
+Creates a client. A confidential client gets a generated 256-bit secret, printed once.
+  --auth-method METHOD      client_secret_basic (default), client_secret_post,
+                            private_key_jwt, or none (public; device-flow clients only)
+${fieldHelp}
+  --disabled                create it disabled
+
+${adminOptionsHelp}`,
+  async run(context) {
+    const { values, positionals, out } = context;
+    const body = defined({
+      client_id: positionals[0],
+      ...fields(values),
+      token_endpoint_auth_method: stringOption(values, 'auth-method'),
+      disabled: values.disabled === true ? true : undefined,
+    });
+    if (body.default_resource === null) delete body.default_resource;
+    if (body.max_priority === null) delete body.max_priority;
+    const client = await connectAdminApi(context).call('POST', '/clients', body);
+    out.result(client, () => showClient(client));
+  },
+};
+
+const list: Command = {
+  name: 'list',
+  summary: 'list clients',
+  options: { ...adminOptions },
+  help: `usage: tollgate clients list [--json]\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const { clients } = (await connectAdminApi(context).call('GET', '/clients')) as { clients: Array<Record<string, unknown>> };
+    context.out.result(clients, () => formatTable(clients, ['client_id', 'name', 'token_endpoint_auth_method', 'grant_types', 'disabled', 'last_used_at']));
+  },
+};
+
+const get: Command = {
+  name: 'get',
+  summary: 'show a client',
+  positionals: ['client-id'],
+  options: { ...adminOptions },
+  help: `usage: tollgate clients get <client-id> [--json]\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const client = await connectAdminApi(context).call('GET', path(context.positionals[0] as string));
+    context.out.result(client, () => showClient(client));
+  },
+};
+
+const update: Command = {
+  name: 'update',
+  summary: 'change a client (scopes, resources, max_priority, disable, ...)',
+  positionals: ['client-id'],
+  options: { ...adminOptions, ...fieldOptions, disable: { type: 'boolean' }, enable: { type: 'boolean' } },
+  help: `usage: tollgate clients update <client-id> [options]
+
+Changes only what is given.
+${fieldHelp}
+  --disable | --enable      a disabled client gets no tokens and its refresh tokens stop
+
+${adminOptionsHelp}`,
+  async run(context) {
+    const { values, positionals, out } = context;
+    const body = { ...fields(values), ...(values.disable ? { disabled: true } : values.enable ? { disabled: false } : {}) };
+    const client = await connectAdminApi(context).call('PATCH', path(positionals[0] as string), body);
+    out.result(client, () => showClient(client));
+  },
+};
+
+const remove: Command = {
+  name: 'delete',
+  summary: 'delete a client and revoke its grants',
+  positionals: ['client-id'],
+  options: { ...adminOptions },
+  help: `usage: tollgate clients delete <client-id>
+
+Revokes every grant of the client (its refresh tokens stop at once) and deletes it. JWT access
+tokens it already holds stay valid until they expire.
+
+${adminOptionsHelp}`,
+  async run(context) {
+    const result = await connectAdminApi(context).call('DELETE', path(context.positionals[0] as string));
+    context.out.result(result, () => `deleted client ${result.client_id} (${result.revoked_grants} grant(s) revoked)`);
+  },
+};
+
+const rotateSecret: Command = {
+  name: 'rotate-secret',
+  summary: 'give a client a new secret, optionally keeping the old one for a while',
+  positionals: ['client-id'],
+  options: { ...adminOptions, overlap: { type: 'string' } },
+  help: `usage: tollgate clients rotate-secret <client-id> [--overlap SECONDS]
+
+Generates a new secret (printed once). With --overlap the old secret keeps working that many
+seconds (at most 30 days), so the service can be redeployed without failed requests.
+
+${adminOptionsHelp}`,
+  async run(context) {
+    const overlap = stringOption(context.values, 'overlap');
+    const result = await connectAdminApi(context).call('POST', `${path(context.positionals[0] as string)}/rotate-secret`, overlap === undefined ? {} : { overlap_seconds: Number(overlap) });
+    context.out.result(result, () => showClient(result));
+  },
+};
+
+const revokeGrants: Command = {
+  name: 'revoke-grants',
+  summary: 'end every device login made through a client',
+  positionals: ['client-id'],
+  options: { ...adminOptions },
+  help: `usage: tollgate clients revoke-grants <client-id>\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const result = await connectAdminApi(context).call('POST', `${path(context.positionals[0] as string)}/revoke-grants`);
+    context.out.result(result, () => `revoked ${result.revoked_grants} grant(s) of ${result.client_id}\n${result.note}`);
+  },
+};
+
+const registrationToken: Command = {
+  name: 'registration-token',
+  summary: 'issue an initial access token for dynamic registration (RFC 7591)',
+  options: {
+    ...adminOptions,
+    resource: { type: 'string', multiple: true },
+    scope: { type: 'string', multiple: true },
+    grant: { type: 'string', multiple: true },
+    'default-resource': { type: 'string' },
+    'max-priority': { type: 'string' },
+    'expires-in': { type: 'string' },
+    'single-use': { type: 'boolean' },
+  },
+  help: `usage: tollgate clients registration-token --resource URI [options]
+
+Issues a bearer token a service presents to POST /reg to register itself. Whatever it
+registers gets exactly these terms:
+  --resource URI            resource servers (repeatable; required)
+  --scope SCOPE             scopes (default: every scope of those resources)
+  --grant GRANT             allowed grant types (default client_credentials)
+  --default-resource URI
+  --max-priority MAP        queue=priority,... or JSON
+  --expires-in SECONDS      lifetime of the token (default 86400, at most 30 days)
+  --single-use              spent by the first registration
+
+${adminOptionsHelp}`,
+  async run(context) {
+    const { values, out } = context;
+    const expiresIn = stringOption(values, 'expires-in');
+    const grants = listOption(values, 'grant')?.map((grant) => (grant === 'device_code' ? 'urn:ietf:params:oauth:grant-type:device_code' : grant));
+    const result = await connectAdminApi(context).call(
+      'POST',
+      '/initial-access-tokens',
+      defined({
+        resources: listOption(values, 'resource') ?? [],
+        scopes: listOption(values, 'scope'),
+        grant_types: grants,
+        default_resource: stringOption(values, 'default-resource'),
+        max_priority: maxPriorityOption(values) ?? undefined,
+        expires_in: expiresIn === undefined ? undefined : Number(expiresIn),
+        single_use: values['single-use'] === true ? true : undefined,
+      }),
+    );
+    out.result(result, () => `${formatFields(result)}\n\nRegister with: curl -H "Authorization: Bearer <initial_access_token>" -H "content-type: application/json" \\\n  -d '{"client_name":"my-service","grant_types":["client_credentials"]}' ${result.registration_endpoint}`);
+  },
+};
+
+export const clientsGroup: CommandGroup = {
+  name: 'clients',
+  summary: 'create, list, get, update, delete clients; rotate secrets',
+  commands: [create, list, get, update, remove, rotateSecret, revokeGrants, registrationToken],
+};

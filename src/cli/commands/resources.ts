@@ -1,0 +1,100 @@
+import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
+import type { Command, CommandGroup, Values } from '../command.ts';
+import { defined, listOption, stringOption } from '../option-values.ts';
+import { formatFields, formatTable } from '../output.ts';
+
+const path = (identifier: string) => `/resources/${encodeURIComponent(identifier)}`;
+
+const fieldOptions = {
+  name: { type: 'string' },
+  scope: { type: 'string', multiple: true },
+  ttl: { type: 'string' },
+  alg: { type: 'string' },
+} as const;
+
+const fieldHelp = `  --name TEXT
+  --scope SCOPE             the scopes this API defines (repeatable, or comma-separated)
+  --ttl SECONDS             access-token lifetime for this API ("none": the server default)
+  --alg ALG                 ES256 (default), RS256 or EdDSA; a key of that type must be configured`;
+
+function fields(values: Values) {
+  const ttl = stringOption(values, 'ttl');
+  return defined({
+    name: stringOption(values, 'name'),
+    scopes: listOption(values, 'scope'),
+    access_token_ttl: ttl === undefined ? undefined : ttl === 'none' ? null : Number(ttl),
+    signing_alg: stringOption(values, 'alg'),
+  });
+}
+
+const create: Command = {
+  name: 'create',
+  summary: 'register a resource server (an API; its identifier is the token aud)',
+  positionals: ['identifier'],
+  options: { ...adminOptions, ...fieldOptions },
+  help: `usage: tollgate resources create <identifier> [options]
+
+The identifier is an absolute URI (RFC 8707), e.g. https://inventory.example.com.
+${fieldHelp}
+
+${adminOptionsHelp}`,
+  async run(context) {
+    const body: Record<string, unknown> = { identifier: context.positionals[0], ...fields(context.values) };
+    if (body.access_token_ttl === null) delete body.access_token_ttl;
+    const resource = await connectAdminApi(context).call('POST', '/resources', body);
+    context.out.result(resource, () => formatFields(resource));
+  },
+};
+
+const list: Command = {
+  name: 'list',
+  summary: 'list resource servers',
+  options: { ...adminOptions },
+  help: `usage: tollgate resources list [--json]\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const { resources } = (await connectAdminApi(context).call('GET', '/resources')) as { resources: Array<Record<string, unknown>> };
+    context.out.result(resources, () => formatTable(resources, ['identifier', 'name', 'scopes', 'access_token_ttl', 'signing_alg']));
+  },
+};
+
+const get: Command = {
+  name: 'get',
+  summary: 'show a resource server',
+  positionals: ['identifier'],
+  options: { ...adminOptions },
+  help: `usage: tollgate resources get <identifier> [--json]\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const resource = await connectAdminApi(context).call('GET', path(context.positionals[0] as string));
+    context.out.result(resource, () => formatFields(resource));
+  },
+};
+
+const update: Command = {
+  name: 'update',
+  summary: 'change a resource server',
+  positionals: ['identifier'],
+  options: { ...adminOptions, ...fieldOptions },
+  help: `usage: tollgate resources update <identifier> [options]\n\n${fieldHelp}\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const resource = await connectAdminApi(context).call('PATCH', path(context.positionals[0] as string), fields(context.values));
+    context.out.result(resource, () => formatFields(resource));
+  },
+};
+
+const remove: Command = {
+  name: 'delete',
+  summary: 'delete a resource server no client uses any more',
+  positionals: ['identifier'],
+  options: { ...adminOptions },
+  help: `usage: tollgate resources delete <identifier>\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const result = await connectAdminApi(context).call('DELETE', path(context.positionals[0] as string));
+    context.out.result(result, () => `deleted resource server ${result.identifier}`);
+  },
+};
+
+export const resourcesGroup: CommandGroup = {
+  name: 'resources',
+  summary: 'create, list, get, update, delete resource servers',
+  commands: [create, list, get, update, remove],
+};

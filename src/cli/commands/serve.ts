@@ -1,0 +1,15 @@
+import type { Command } from '../command.ts';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'start the server',
+  options: {},
+  help: `usage: tollgate serve
+
+Starts tollgate, configured by config/tollgate.json (TOLLGATE_CONFIG_FILE) and TOLLGATE_*
+environment variables; see the README. The same as npm start.`,
+  async run() {
+    // The server's own entry point: it listens, prints, handles signals and exits.
+    await import('../../main.ts');
+  },
+};

@@ -1,0 +1,64 @@
+import { invalidField } from '../errors.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { grantTypes, type ClientRecord } from './client-record.ts';
+
+const secretMethods = new Set(['client_secret_basic', 'client_secret_post']);
+const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+
+/** How a surface names a field of the client record (snake_case in the API, camelCase in the seed). */
+export type FieldNamer = (apiName: string) => string;
+
+/**
+ * The rules every client obeys however it was made (admin API, seed, registration); the
+ * first broken one is reported by field.
+ */
+export async function checkClient(record: ClientRecord, resources: ResourceRegistry, field: FieldNamer = (name) => name): Promise<void> {
+  const grants = new Set(record.grantTypes);
+  if (grants.size === 0) throw invalidField(field('grant_types'), 'at least one grant type is needed');
+  if (grants.size !== record.grantTypes.length) throw invalidField(field('grant_types'), 'lists a grant type twice');
+  if (grants.has(grantTypes.refreshToken) && !grants.has(grantTypes.deviceCode)) {
+    throw invalidField(field('grant_types'), 'refresh_token is only issued with the device_code grant');
+  }
+
+  // SPEC §2: public clients only for device-flow CLIs; a service must prove who it is.
+  if (record.authMethod === 'none' && (grants.has(grantTypes.clientCredentials) || !grants.has(grantTypes.deviceCode))) {
+    throw invalidField(field('token_endpoint_auth_method'), '"none" (a public client) is only allowed for device-flow clients without client_credentials');
+  }
+  if (record.authMethod === 'private_key_jwt') {
+    if (!record.jwks?.keys?.length) throw invalidField(field('jwks'), 'private_key_jwt needs the public keys the client signs with');
+    record.jwks.keys.forEach((key, index) => {
+      if (privateMembers.some((member) => member in key)) throw invalidField(`${field('jwks')}.keys.${index}`, 'must be a public key (it contains private key material)');
+    });
+  } else if (record.jwks) {
+    throw invalidField(field('jwks'), 'only private_key_jwt clients have keys');
+  }
+  if (secretMethods.has(record.authMethod) && record.secrets.length === 0) {
+    throw invalidField(field('secret'), `${record.authMethod} needs a secret`);
+  }
+
+  await checkResourcesAndScopes(record, resources, field);
+
+}
+
+/** Every resource exists, the default is one of them, and every scope is defined by one of them. */
+export async function checkResourcesAndScopes(
+  record: Pick<ClientRecord, 'resources' | 'scopes' | 'defaultResource'>,
+  resources: ResourceRegistry,
+  field: FieldNamer = (name) => name,
+): Promise<void> {
+  const seenResources = new Set<string>();
+  const definedScopes = new Set<string>();
+  for (const [index, identifier] of record.resources.entries()) {
+    if (seenResources.has(identifier)) throw invalidField(`${field('resources')}.${index}`, 'listed twice');
+    seenResources.add(identifier);
+    const server = await resources.get(identifier);
+    if (!server) throw invalidField(`${field('resources')}.${index}`, `no resource server "${identifier}"; create it first`);
+    for (const scope of server.scopes) definedScopes.add(scope);
+  }
+  if (record.defaultResource !== undefined && !seenResources.has(record.defaultResource)) {
+    throw invalidField(field('default_resource'), 'must be one of the client\'s resources');
+  }
+  for (const [index, scope] of record.scopes.entries()) {
+    if (!definedScopes.has(scope)) throw invalidField(`${field('scopes')}.${index}`, `"${scope}" is not a scope of any of the client's resources`);
+  }
+}

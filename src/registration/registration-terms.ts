@@ -1,0 +1,37 @@
+import type { GrantType } from '../clients/client-record.ts';
+import type { MaxPriority } from '../principals/max-priority.ts';
+import type { Storage } from '../storage/storage.ts';
+
+/**
+ * What a client registering itself (RFC 7591) with one initial access token gets: the admin who
+ * issued the token decided it. Registrants choose their name, auth method and keys; never their
+ * resources, scopes or priorities.
+ */
+export interface RegistrationTerms {
+  resources: string[];
+  scopes: string[];
+  grantTypes: GrantType[];
+  defaultResource?: string;
+  maxPriority?: MaxPriority;
+  /** The initial access token is spent by its first successful registration. */
+  singleUse: boolean;
+}
+
+export interface RegistrationTermsStore {
+  save(tokenId: string, terms: RegistrationTerms, ttlSeconds: number): Promise<void>;
+  load(tokenId: string): Promise<RegistrationTerms | undefined>;
+}
+
+/** Terms live beside their initial access token, with the same TTL. */
+export function createRegistrationTermsStore(storage: Storage): RegistrationTermsStore {
+  const key = (tokenId: string) => `registration-terms:${tokenId}`;
+  return {
+    async save(tokenId, terms, ttlSeconds) {
+      await storage.swapValue(key(tokenId), JSON.stringify(terms), ttlSeconds);
+    },
+    async load(tokenId) {
+      const text = await storage.getValue(key(tokenId));
+      return text ? (JSON.parse(text) as RegistrationTerms) : undefined;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { AccountRecord } from '../accounts/account-record.ts';
+import { hashPassword, verifyPassword } from '../accounts/password-hash.ts';
+import type { ClientRecord } from '../clients/client-record.ts';
+import { hashClientSecret } from '../clients/client-secret.ts';
+import { invalidField } from '../errors.ts';
+import { principalId } from '../principals/identifiers.ts';
+import { parseMaxPriority } from '../principals/max-priority.ts';
+import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
+import type { SeedAccount, SeedClient, SeedResourceServer } from './seed-schema.ts';
+
+export interface SecretSource {
+  env: NodeJS.ProcessEnv;
+  secretPepper: string | undefined;
+  /** Plaintext `secret` / `password` in the file: development (in-process store) only. */
+  allowPlaintext: boolean;
+}
+
+const secretMethods = new Set(['client_secret_basic', 'client_secret_post']);
+
+/** The record the seed asks for; timestamps are the caller's business. */
+export function seedResourceRecord(seed: SeedResourceServer): Omit<ResourceServerRecord, 'createdAt' | 'updatedAt'> {
+  return {
+    identifier: seed.identifier,
+    name: seed.name ?? seed.identifier,
+    scopes: seed.scopes,
+    ...(seed.accessTokenTtl !== undefined ? { accessTokenTtl: seed.accessTokenTtl } : {}),
+    signingAlg: seed.signingAlg,
+  };
+}
+
+export function seedClientRecord(seed: SeedClient, at: string, existing: ClientRecord | undefined, source: SecretSource): Omit<ClientRecord, 'createdAt' | 'updatedAt'> {
+  const hash = clientSecretHash(seed, at, source);
+  // The current secret unchanged keeps any rotation overlap that an admin started.
+  const secrets = hash === undefined ? [] : existing?.secrets[0]?.hash === hash ? existing.secrets : [{ hash }];
+  return {
+    clientId: seed.clientId,
+    name: seed.name ?? seed.clientId,
+    description: seed.description,
+    grantTypes: seed.grantTypes,
+    authMethod: seed.authMethod,
+    secrets,
+    ...(seed.jwks ? { jwks: seed.jwks as unknown as ClientRecord['jwks'] } : {}),
+    scopes: seed.scopes,
+    resources: seed.resources,
+    ...(seed.defaultResource ? { defaultResource: seed.defaultResource } : {}),
+    ...(seed.maxPriority !== undefined ? { maxPriority: parseMaxPriority(seed.maxPriority, `${at}.maxPriority`) } : {}),
+    disabled: seed.disabled,
+  };
+}
+
+function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): string | undefined {
+  const given = [seed.secretEnv, seed.secretHash, seed.secret].filter((value) => value !== undefined).length;
+  if (!secretMethods.has(seed.authMethod)) {
+    if (given > 0) throw invalidField(`${at}.authMethod`, `${seed.authMethod} clients have no secret; remove secretEnv / secretHash / secret`);
+    return undefined;
+  }
+  if (given !== 1) throw invalidField(`${at}.secretEnv`, 'a client_secret_* client needs exactly one of secretEnv, secretHash or (development only) secret');
+  if (seed.secretHash) {
+    if (seed.secretHash.startsWith('hmac-sha256:') && !source.secretPepper) throw invalidField(`${at}.secretHash`, 'an hmac-sha256 hash needs TOLLGATE_SECRET_PEPPER');
+    return seed.secretHash;
+  }
+  if (seed.secret !== undefined) {
+    if (!source.allowPlaintext) throw invalidField(`${at}.secret`, 'plaintext secrets are for development only (no Redis); use secretEnv or secretHash');
+    return hashClientSecret(seed.secret, source.secretPepper);
+  }
+  const value = source.env[seed.secretEnv as string];
+  if (!value) throw invalidField(`${at}.secretEnv`, `environment variable ${seed.secretEnv} is not set`);
+  if (value.length < 32) throw invalidField(`${at}.secretEnv`, `${seed.secretEnv} must be at least 32 characters (tollgate keeps client secrets under a fast hash)`);
+  return hashClientSecret(value, source.secretPepper);
+}
+
+export async function seedAccountRecord(seed: SeedAccount, at: string, existing: AccountRecord | undefined, source: SecretSource): Promise<Omit<AccountRecord, 'createdAt' | 'updatedAt'>> {
+  if (seed.id === undefined && !principalId.safeParse(seed.username).success) {
+    throw invalidField(`${at}.id`, `the username "${seed.username}" cannot serve as the account id; give an id`);
+  }
+  return {
+    id: seed.id ?? seed.username,
+    username: seed.username,
+    passwordHash: await accountPasswordHash(seed, at, existing, source),
+    ...(seed.name ? { name: seed.name } : {}),
+    ...(seed.email ? { email: seed.email } : {}),
+    ...(seed.maxPriority !== undefined ? { maxPriority: parseMaxPriority(seed.maxPriority, `${at}.maxPriority`) } : {}),
+    disabled: seed.disabled,
+  };
+}
+
+async function accountPasswordHash(seed: SeedAccount, at: string, existing: AccountRecord | undefined, source: SecretSource): Promise<string> {
+  const given = [seed.passwordEnv, seed.passwordHash, seed.password].filter((value) => value !== undefined).length;
+  if (given !== 1) throw invalidField(`${at}.passwordEnv`, 'an account needs exactly one of passwordEnv, passwordHash or (development only) password');
+  if (seed.passwordHash) return seed.passwordHash;
+  if (seed.password !== undefined && !source.allowPlaintext) {
+    throw invalidField(`${at}.password`, 'plaintext passwords are for development only (no Redis); use passwordEnv or passwordHash');
+  }
+  const value = seed.password ?? source.env[seed.passwordEnv as string];
+  if (!value) throw invalidField(`${at}.passwordEnv`, `environment variable ${seed.passwordEnv} is not set`);
+  if (value.length < 8) throw invalidField(`${at}.passwordEnv`, 'the password must be at least 8 characters');
+  // scrypt hashes are salted: keep the stored one while it still matches, or nothing is idempotent.
+  if (existing && (await verifyPassword(value, existing.passwordHash))) return existing.passwordHash;
+  return hashPassword(value);
+}

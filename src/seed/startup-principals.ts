@@ -1,0 +1,39 @@
+import type { AccountStore } from '../accounts/account-store.ts';
+import { bootstrapAdminClient } from '../admin/bootstrap-admin.ts';
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import type { Config } from '../config/schema.ts';
+import type { SigningKeys } from '../keys/signing-keys.ts';
+import type { Logger } from '../logger.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { Storage } from '../storage/storage.ts';
+import { applySeedFile } from './apply-seed.ts';
+
+export interface StartupDeps {
+  config: Config;
+  storage: Storage;
+  clients: ClientRegistry;
+  accounts: AccountStore;
+  resources: ResourceRegistry;
+  signingKeys: SigningKeys;
+  logger: Logger;
+}
+
+/**
+ * What storage must hold before the first request: the seed file's principals, then the
+ * bootstrap admin client (so a seeded admin client makes the bootstrap a no-op).
+ */
+export async function ensureStartupPrincipals(deps: StartupDeps, env: NodeJS.ProcessEnv): Promise<void> {
+  const { config, storage, clients, accounts, resources, signingKeys, logger } = deps;
+  if (config.seedFile) {
+    const outcome = await applySeedFile(
+      config.seedFile,
+      // Plaintext in the seed only where nothing is kept anyway: the in-process development store.
+      { clients, accounts, resources, signingKeys, secretPepper: config.secretPepper, allowPlaintext: storage.kind === 'memory' },
+      env,
+    );
+    logger.info({ seedFile: config.seedFile, ...outcome }, 'seed applied');
+  }
+  if ((await bootstrapAdminClient(clients, config.bootstrapAdminSecret, config.secretPepper)) === 'created') {
+    logger.warn('created admin client "tollgate-admin" from TOLLGATE_BOOTSTRAP_ADMIN_SECRET; give it a generated secret (tollgate clients rotate-secret) once you are in');
+  }
+}

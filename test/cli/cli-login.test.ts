@@ -1,0 +1,127 @@
+import test from 'ava';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt } from 'jose';
+
+import type { RunningServer } from '../../src/server.ts';
+import { approveDevice } from '../helpers/device-approver.ts';
+import { finished, runCli, spawnCli, type CliRun } from '../helpers/run-cli.ts';
+import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { demoPassword, postForm, startTestServer } from '../helpers/start-server.ts';
+
+let redis: TestRedis;
+let server: RunningServer;
+
+test.before(async () => {
+  redis = await startRedis();
+  server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_DEVICE_POLL_INTERVAL: '1' } });
+});
+
+test.after.always(async () => {
+  await server?.stop();
+  await redis?.stop();
+});
+
+const demo = { username: 'demo', password: demoPassword };
+
+function home(): Record<string, string> {
+  return { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'tollgate-cli-')) };
+}
+
+/** Runs `tollgate login`, completing the pages in the test-side browser once the code shows. */
+async function login(env: Record<string, string>, decision: 'approve' | 'deny' = 'approve', clientId = 'demo-cli'): Promise<CliRun> {
+  const child = spawnCli(['login', '--issuer', server.url, '--client-id', clientId, '--json'], env);
+  const done = finished(child);
+  let stderr = '';
+  const prompt = await new Promise<{ uri: string; code: string } | undefined>((resolve) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const uri = /^ {4}(http\S+)$/m.exec(stderr)?.[1];
+      const code = /enter the code: +(\S+)/.exec(stderr)?.[1];
+      if (uri && code) resolve({ uri, code });
+    });
+    child.once('close', () => resolve(undefined));
+  });
+  if (prompt) await approveDevice(prompt.uri, prompt.code, demo, decision);
+  return done;
+}
+
+const credentialsFile = (env: Record<string, string>) => join(env.XDG_CONFIG_HOME as string, 'tollgate', 'credentials.json');
+const storedSession = (env: Record<string, string>) => Object.values((JSON.parse(readFileSync(credentialsFile(env), 'utf8')) as { sessions: Record<string, { refreshToken: string; accessToken: string }> }).sessions)[0];
+
+test.serial('login stores the refresh token with mode 0600, token prints it, logout revokes it', async (t) => {
+  const env = home();
+  const loggedIn = await login(env);
+  t.is(loggedIn.code, 0, loggedIn.stderr);
+  t.is(loggedIn.json().subject, 'demo');
+  t.regex(loggedIn.stderr, /enter the code/);
+
+  t.is(statSync(credentialsFile(env)).mode & 0o777, 0o600);
+  t.is(statSync(join(env.XDG_CONFIG_HOME as string, 'tollgate')).mode & 0o777, 0o700);
+  const session = storedSession(env);
+  t.truthy(session?.refreshToken);
+
+  const token = await runCli(['token'], env);
+  t.is(token.code, 0, token.stderr);
+  t.is(token.stdout.trim(), session?.accessToken as string, 'a fresh token is printed as is, without a refresh');
+  t.is(decodeJwt(token.stdout.trim()).sub, 'demo');
+
+  const refreshed = await runCli(['token', '--min-valid', '100000', '--json'], env);
+  t.is(refreshed.code, 0, refreshed.stderr);
+  t.not(refreshed.json().access_token, session?.accessToken);
+  t.not(storedSession(env)?.refreshToken, session?.refreshToken, 'the refresh token rotated');
+  t.is(statSync(credentialsFile(env)).mode & 0o777, 0o600, 'still 0600 after a rewrite');
+
+  const refreshToken = storedSession(env)?.refreshToken as string;
+  const out = await runCli(['logout', '--json'], env);
+  t.is(out.code, 0, out.stderr);
+  t.is((out.json().logged_out as unknown[]).length, 1);
+  const reuse = await postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
+  t.is(reuse.body.error, 'invalid_grant', 'revoked at the server');
+
+  const after = await runCli(['token'], env);
+  t.is(after.code, 3);
+  t.regex(after.stderr, /^tollgate: not logged in/);
+});
+
+test.serial('concurrent token commands take turns and never trip refresh-token reuse detection', async (t) => {
+  const env = home();
+  t.is((await login(env)).code, 0);
+  // Every one must refresh (min-valid beyond the token's lifetime), all at once.
+  const runs = await Promise.all(Array.from({ length: 4 }, () => runCli(['token', '--min-valid', '100000', '--json'], env)));
+  for (const run of runs) t.is(run.code, 0, run.stderr);
+  t.is(new Set(runs.map((run) => run.json().access_token)).size, 4, 'four refreshes, one after another');
+  const after = await runCli(['token', '--min-valid', '100000'], env);
+  t.is(after.code, 0, 'the grant was not revoked');
+});
+
+test.serial('a denied login is exit 3 and stores nothing', async (t) => {
+  const env = home();
+  const denied = await login(env, 'deny');
+  t.is(denied.code, 3);
+  t.regex(denied.stderr, /denied/);
+  t.is(denied.json().error, 'unauthorized');
+  t.is((await runCli(['token'], env)).code, 3);
+});
+
+test.serial('login through an unknown client is exit 3', async (t) => {
+  const run = await login(home(), 'approve', 'no-such-client');
+  t.is(run.code, 3);
+  t.regex(run.stderr, /invalid_client/);
+});
+
+test.serial('a login the server ended is forgotten by token, with exit 3', async (t) => {
+  const env = home();
+  t.is((await login(env)).code, 0);
+  await postForm(`${server.url}/token/revocation`, { token: storedSession(env)?.refreshToken as string, token_type_hint: 'refresh_token', client_id: 'demo-cli' });
+  const run = await runCli(['token', '--min-valid', '100000'], env);
+  t.is(run.code, 3);
+  t.regex(run.stderr, /login has ended/);
+  t.regex((await runCli(['token'], env)).stderr, /not logged in/);
+});
+
+test.serial('login without --issuer is a usage error', async (t) => {
+  const run = await runCli(['login', '--client-id', 'demo-cli'], home());
+  t.is(run.code, 2);
+});

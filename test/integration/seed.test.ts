@@ -1,0 +1,154 @@
+import test, { type ExecutionContext } from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt } from 'jose';
+
+import { AppError } from '../../src/errors.ts';
+import { generateSigningKey } from '../../src/keys/signing-keys.ts';
+import type { RunningServer } from '../../src/server.ts';
+import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
+
+let redis: TestRedis;
+const directory = mkdtempSync(join(tmpdir(), 'tollgate-seed-'));
+
+test.before(async () => {
+  redis = await startRedis();
+});
+
+test.after.always(async () => {
+  await redis?.stop();
+});
+
+// The values the README's example seed refers to (example-only, like the file says).
+const exampleEnv = {
+  BOOT_SCRIPT_CLIENT_SECRET: 'boot-script-secret-from-the-environment-0123',
+  ADA_PASSWORD: 'ada password from env',
+};
+const exampleSeed = join(process.cwd(), 'config/seed.example.json');
+
+function seedFile(name: string, seed: unknown): string {
+  const file = join(directory, `${name}.json`);
+  writeFileSync(file, typeof seed === 'string' ? seed : JSON.stringify(seed));
+  return file;
+}
+
+async function withServer<T>(env: Record<string, string>, run: (server: RunningServer) => Promise<T>, store: 'redis' | 'memory' = 'redis'): Promise<T> {
+  const server = await startTestServer({ ...(store === 'redis' ? { redisUrl: redis.url } : {}), env: { TOLLGATE_DEMO: 'false', ...env } });
+  try {
+    return await run(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function snapshot(server: RunningServer) {
+  const { clients, accounts, resources } = server.tollgate;
+  return {
+    clients: await Promise.all(['boot-script', 'nightly-runner', 'testflinger-cli'].map((id) => clients.get(id))),
+    accounts: await Promise.all(['ada', '0b7d5f0e-6c1a-4d8e-9a52-2f1c1e9e7a10'].map((id) => accounts.get(id))),
+    resources: await Promise.all(['https://inventory.example.com', 'https://testflinger.example.com'].map((id) => resources.get(id))),
+  };
+}
+
+test.serial('the example seed creates every principal, and its secrets and passwords work', async (t) => {
+  await withServer({ ...exampleEnv, TOLLGATE_SEED_FILE: exampleSeed, TOLLGATE_REDIS_PREFIX: 'example:' }, async (server) => {
+    const boot = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('boot-script', exampleEnv.BOOT_SCRIPT_CLIENT_SECRET) });
+    t.is(boot.status, 200);
+    const claims = decodeJwt(boot.body.access_token as string);
+    t.is(claims.aud, 'https://inventory.example.com');
+    t.deepEqual(claims.max_priority, { provisioning: 10 });
+    t.is(decodeJwt(boot.body.access_token as string).exp! - claims.iat!, 300);
+
+    const nightly = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', client_id: 'nightly-runner', client_secret: 'example-only-nightly-runner-secret-do-not-use' });
+    t.is(nightly.status, 200);
+    t.truthy(await server.tollgate.accounts.authenticate('ada', exampleEnv.ADA_PASSWORD));
+    t.truthy(await server.tollgate.accounts.authenticate('grace', 'example-only-grace-password'));
+    t.is((await server.tollgate.clients.get('testflinger-cli'))?.authMethod, 'none');
+  });
+});
+
+test.serial('the seed applied twice changes nothing the second time, updatedAt included', async (t) => {
+  const env = { ...exampleEnv, TOLLGATE_SEED_FILE: exampleSeed, TOLLGATE_REDIS_PREFIX: 'twice:' };
+  const first = await withServer(env, snapshot);
+  t.true(first.clients.every(Boolean) && first.accounts.every(Boolean) && first.resources.every(Boolean));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const second = await withServer(env, snapshot);
+  t.deepEqual(second, first);
+});
+
+test.serial('a changed seed entry is updated, keeping createdAt', async (t) => {
+  const seed = {
+    resourceServers: [{ identifier: 'urn:example:api', scopes: ['read'] }],
+    clients: [{ clientId: 'svc', secretEnv: 'SVC_SECRET', resources: ['urn:example:api'], scopes: ['read'], maxPriority: { q: 1 } }],
+  };
+  const env = { SVC_SECRET: 'svc-secret-long-enough-for-a-fast-hash-0123', TOLLGATE_REDIS_PREFIX: 'changed:' };
+  const before = await withServer({ ...env, TOLLGATE_SEED_FILE: seedFile('v1', seed) }, (server) => server.tollgate.clients.get('svc'));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const changed = { ...seed, clients: [{ ...seed.clients[0], maxPriority: { q: 2 } }] };
+  const after = await withServer({ ...env, TOLLGATE_SEED_FILE: seedFile('v2', changed) }, (server) => server.tollgate.clients.get('svc'));
+  t.deepEqual(after?.maxPriority, { q: 2 });
+  t.is(after?.createdAt, before?.createdAt);
+  t.not(after?.updatedAt, before?.updatedAt);
+});
+
+test.serial('a secret changed in the environment replaces the stored hash', async (t) => {
+  const seed = { clients: [{ clientId: 'env-svc', secretEnv: 'ENV_SVC_SECRET' }] };
+  const file = seedFile('env', seed);
+  const base = { TOLLGATE_SEED_FILE: file, TOLLGATE_REDIS_PREFIX: 'env:' };
+  const first = await withServer({ ...base, ENV_SVC_SECRET: 'first-secret-long-enough-for-a-fast-hash-01' }, (server) => server.tollgate.clients.get('env-svc'));
+  const second = await withServer({ ...base, ENV_SVC_SECRET: 'second-secret-long-enough-for-a-fast-hash-0' }, (server) => server.tollgate.clients.get('env-svc'));
+  t.not(second?.secrets[0]?.hash, first?.secrets[0]?.hash);
+});
+
+async function seedError(t: ExecutionContext, seed: unknown, env: Record<string, string> = {}, store: 'redis' | 'memory' = 'memory') {
+  const error = await t.throwsAsync(withServer({ TOLLGATE_SEED_FILE: seedFile(`bad-${Math.random()}`, seed), ...env }, async () => undefined, store), { instanceOf: AppError });
+  t.is((error as AppError).code, 'invalid_seed');
+  return (error as AppError).message;
+}
+
+test('a plaintext secret stops a start on Redis, naming the field', async (t) => {
+  const message = await seedError(t, { clients: [{ clientId: 'plain', secret: 'plaintext-secret-that-is-long-enough-0123' }] }, {}, 'redis');
+  t.regex(message, /clients\.0\.secret: plaintext secrets are for development only/);
+});
+
+test('a plaintext password stops a start on Redis, naming the field', async (t) => {
+  const message = await seedError(t, { accounts: [{ username: 'plain', password: 'plaintext password' }] }, {}, 'redis');
+  t.regex(message, /accounts\.0\.password:/);
+});
+
+test('plaintext secrets are accepted on the in-process (development) store', async (t) => {
+  const seed = { clients: [{ clientId: 'dev', secret: 'plaintext-secret-that-is-long-enough-0123', resources: ['urn:tollgate:admin'], scopes: ['admin'] }] };
+  await withServer(
+    { TOLLGATE_SEED_FILE: seedFile('dev', seed) },
+    async (server) => {
+      const issued = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:admin' }, { authorization: basicAuth('dev', 'plaintext-secret-that-is-long-enough-0123') });
+      t.is(issued.status, 200);
+    },
+    'memory',
+  );
+});
+
+const badSeeds: Array<[string, unknown, RegExp]> = [
+  ['a missing environment variable', { clients: [{ clientId: 'a', secretEnv: 'NOT_SET_ANYWHERE' }] }, /clients\.0\.secretEnv: environment variable NOT_SET_ANYWHERE is not set/],
+  ['an unknown field', { clients: [{ clientId: 'a', secretEnv: 'X', colour: 'red' }] }, /clients\.0\.colour: unknown field/],
+  ['a malformed hash', { clients: [{ clientId: 'a', secretHash: 'md5:abc' }] }, /clients\.0\.secretHash/],
+  ['a client without a secret', { clients: [{ clientId: 'a' }] }, /clients\.0\.secretEnv: a client_secret_\* client needs exactly one/],
+  ['a public client with a secret', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], secretEnv: 'X' }] }, /clients\.0\.authMethod/],
+  ['a resource the seed does not define', { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', resources: ['urn:x'] }] }, /clients\.0\.resources\.0/],
+  ['a bad max_priority', { accounts: [{ username: 'a', passwordHash: 'scrypt$32768$8$1$uRDUA2UcRFHXtsjAoXPh7g$VbnS7B52H8aLw0KStO1V_IunlvIMTqp34shD0uEPy6g', maxPriority: { q: -1 } }] }, /accounts\.0\.maxPriority\.q/],
+  ['an algorithm without a key', { resourceServers: [{ identifier: 'urn:x', signingAlg: 'RS256' }] }, /resourceServers\.0\.signingAlg/],
+  ['the built-in admin resource', { resourceServers: [{ identifier: 'urn:tollgate:admin' }] }, /resourceServers\.0\.identifier/],
+  ['not JSON at all', 'not json', /not valid JSON/],
+  ['a username that cannot be an id', { accounts: [{ username: 'we{ird}', passwordHash: 'scrypt$32768$8$1$uRDUA2UcRFHXtsjAoXPh7g$VbnS7B52H8aLw0KStO1V_IunlvIMTqp34shD0uEPy6g' }] }, /accounts\.0\.id/],
+];
+
+for (const [what, seed, pattern] of badSeeds) {
+  test(`a seed with ${what} stops start-up with a message naming it`, async (t) => {
+    // Only an ES256 key, so RS256 has none.
+    const jwks = JSON.stringify({ keys: [await generateSigningKey('ES256')] });
+    const message = await seedError(t, seed, { TOLLGATE_JWKS: jwks });
+    t.regex(message, pattern);
+  });
+}

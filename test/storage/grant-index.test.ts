@@ -1,0 +1,66 @@
+import test from 'ava';
+import { Redis } from 'ioredis';
+
+import { createMemoryStorage } from '../../src/storage/memory-storage.ts';
+import { createRedisStorage } from '../../src/storage/redis-storage.ts';
+import type { Storage } from '../../src/storage/storage.ts';
+import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+
+let redis: TestRedis;
+let client: Redis;
+
+test.before(async () => {
+  redis = await startRedis();
+  client = new Redis(redis.url);
+});
+
+test.after.always(async () => {
+  client?.disconnect();
+  await redis?.stop();
+});
+
+const backends: Array<[string, () => Storage]> = [
+  ['memory', () => createMemoryStorage()],
+  ['redis', () => createRedisStorage(client, `t${Math.random().toString(36).slice(2)}:`)],
+];
+
+async function grantWithToken(storage: Storage, grantId: string, accountId: string, clientId: string) {
+  await storage.modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId, clientId }, 3600);
+  await storage.modelAdapter('RefreshToken').upsert(`rt-${grantId}`, { jti: `rt-${grantId}`, kind: 'RefreshToken', grantId, accountId, clientId }, 600);
+}
+
+for (const [name, open] of backends) {
+  test(`${name}: revoking an account's grants removes its grants and their tokens, and nobody else's`, async (t) => {
+    const storage = open();
+    await grantWithToken(storage, 'g1', 'alice', 'cli');
+    await grantWithToken(storage, 'g2', 'alice', 'other-cli');
+    await grantWithToken(storage, 'g3', 'bob', 'cli');
+
+    t.is(await storage.revokeGrantsOf({ kind: 'account', id: 'alice' }), 2);
+    t.is(await storage.modelAdapter('Grant').find('g1'), undefined);
+    t.is(await storage.modelAdapter('RefreshToken').find('rt-g1'), undefined);
+    t.is(await storage.modelAdapter('RefreshToken').find('rt-g2'), undefined);
+    t.truthy(await storage.modelAdapter('RefreshToken').find('rt-g3'));
+    t.is(await storage.revokeGrantsOf({ kind: 'account', id: 'alice' }), 0);
+  });
+
+  test(`${name}: revoking a client's grants removes every account's grant through it`, async (t) => {
+    const storage = open();
+    await grantWithToken(storage, 'g1', 'alice', 'cli');
+    await grantWithToken(storage, 'g2', 'bob', 'cli');
+    await grantWithToken(storage, 'g3', 'bob', 'other');
+
+    t.is(await storage.revokeGrantsOf({ kind: 'client', id: 'cli' }), 2);
+    t.is(await storage.modelAdapter('RefreshToken').find('rt-g2'), undefined);
+    t.truthy(await storage.modelAdapter('Grant').find('g3'));
+  });
+}
+
+test('redis: the principal index has a TTL as long as its longest grant', async (t) => {
+  const prefix = 'ttl:';
+  const storage = createRedisStorage(client, prefix);
+  await storage.modelAdapter('Grant').upsert('g1', { jti: 'g1', kind: 'Grant', accountId: 'carol', clientId: 'cli' }, 100);
+  await storage.modelAdapter('Grant').upsert('g2', { jti: 'g2', kind: 'Grant', accountId: 'carol', clientId: 'cli' }, 5000);
+  const ttl = await client.ttl(`${prefix}principal-grants:{account:carol}`);
+  t.true(ttl > 4000 && ttl <= 5000, String(ttl));
+});
