@@ -118,9 +118,9 @@ function renderProfile(title: string, tollgate: Profiled, baseline: Profiled): s
 
 /**
  * Our functions that are not links of the middleware chain: a middleware's inclusive time is
- * most of the request's, so anything above a third of the heaviest one is taken for the chain.
+ * most of the request's, so anything above 60 % of the heaviest one is taken for the chain.
  */
 function callbacks(summary: ProfileSummary) {
   const heaviest = summary.ownInclusive[0]?.ms ?? 0;
-  return summary.ownInclusive.filter((entry) => entry.ms < heaviest / 3).slice(0, 12);
+  return summary.ownInclusive.filter((entry) => entry.ms < heaviest * 0.6).slice(0, 12);
 }
