@@ -67,7 +67,7 @@ try {
   await writeBenchJwks(jwksFile);
   const redis = await startBenchRedis();
   running.push(redis);
-  result.machine = describeMachine({ wrk: wrkVersion, redis: redis.version });
+  result.machine = describeMachine({ wrk: wrkVersion, redis: redis.version, tollgate: describeCommit() });
   log(`machine: ${Object.values(result.machine).join(' | ')}`);
 
   await seedTollgate(redis.url);
@@ -138,6 +138,17 @@ try {
   ];
 } finally {
   await cleanUp();
+}
+
+/** The commit measured, and whether the work tree had changes on top of it. */
+function describeCommit(): string {
+  try {
+    const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']).toString().trim();
+    const dirty = execFileSync('git', ['-C', repoRoot, 'status', '--porcelain', '--', 'src', 'bench', 'package.json']).toString().trim();
+    return `commit ${commit}${dirty ? ' with uncommitted changes' : ''}`;
+  } catch {
+    return 'not a git checkout';
+  }
 }
 
 /**

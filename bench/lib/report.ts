@@ -30,7 +30,7 @@ export function renderResults(result: BenchResult): string {
     '',
     ...(wasBusy(result.machine)
       ? [
-          `> **The machine was busy with other work during this run** (load average ${result.machine.loadAverageAtStart} at the start, ${result.machine.loadAverageAtEnd ?? '?'} at the end, on ${result.machine.nproc} cores): the numbers, and even the ratios, are noisy. Run it again on a quiet machine.`,
+          `> **The machine was busy with other work when this run began** (load average ${result.machine.loadAverageAtStart} on ${result.machine.nproc} cores): the numbers, and even the ratios, are noisy. Run it again on a quiet machine.`,
           '',
         ]
       : []),
