@@ -1,9 +1,8 @@
 import { invalidField } from '../errors.ts';
 import { privateJwkMembers } from '../keys/signing-keys.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
-import { grantTypes, type ClientRecord } from './client-record.ts';
+import { grantTypes, usesClientSecret, type ClientRecord } from './client-record.ts';
 
-const secretMethods = new Set(['client_secret_basic', 'client_secret_post']);
 
 /** How a surface names a field of the client record (snake_case in the API, camelCase in the seed). */
 export type FieldNamer = (apiName: string) => string;
@@ -32,7 +31,7 @@ export async function checkClient(record: ClientRecord, resources: ResourceRegis
   } else if (record.jwks) {
     throw invalidField(field('jwks'), 'only private_key_jwt clients have keys');
   }
-  if (secretMethods.has(record.authMethod) && record.secrets.length === 0) {
+  if (usesClientSecret(record.authMethod) && record.secrets.length === 0) {
     throw invalidField(field('secret'), `${record.authMethod} needs a secret`);
   }
 

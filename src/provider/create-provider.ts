@@ -1,6 +1,7 @@
 import Provider, { type Adapter, type Configuration } from 'oidc-provider';
 
 import { createClientAdapter } from '../clients/client-adapter.ts';
+import { clientAuthMethods } from '../clients/client-record.ts';
 import { defaultSigningAlg } from '../keys/signing-keys.ts';
 import * as deviceSources from '../pages/device-sources.ts';
 import { createPendingRegistrations } from '../registration/pending-registrations.ts';
@@ -48,7 +49,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     // oidc-provider's default (RS256) makes every client invalid when the JWKS has no RSA key.
     clientDefaults: { id_token_signed_response_alg: defaultSigningAlg(signingKeys) },
     cookies: { keys: deps.cookieKeys },
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    clientAuthMethods: [...clientAuthMethods],
     clientBasedCORS: () => false,
     findAccount: createFindAccount(accounts),
     extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts)),
