@@ -8,6 +8,9 @@ export const grantTypes = {
   refreshToken: 'refresh_token',
 } as const;
 
+/** Every grant type a client can hold, for the schemas that accept them. */
+export const allGrantTypes = [grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken] as const;
+
 export type GrantType = (typeof grantTypes)[keyof typeof grantTypes];
 export const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 export type ClientAuthMethod = (typeof clientAuthMethods)[number];

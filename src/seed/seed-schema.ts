@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clientAuthMethods, grantTypes } from '../clients/client-record.ts';
+import { allGrantTypes, clientAuthMethods, grantTypes } from '../clients/client-record.ts';
 import { secretHashPattern } from '../clients/client-secret.ts';
 import { passwordHashPattern } from '../accounts/password-hash.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken, username } from '../principals/identifiers.ts';
@@ -26,7 +26,7 @@ const client = z
     name: displayText(200).min(1).optional(),
     description: displayText(2000).default(''),
     grantTypes: z
-      .array(z.enum([grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken]))
+      .array(z.enum(allGrantTypes))
       .min(1)
       .default([grantTypes.clientCredentials]),
     authMethod: z.enum(clientAuthMethods).default('client_secret_basic'),

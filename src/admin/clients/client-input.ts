@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-import { clientAuthMethods, grantTypes, type GrantType } from '../../clients/client-record.ts';
+import { allGrantTypes, clientAuthMethods, grantTypes, type GrantType } from '../../clients/client-record.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 
 const grantType = z
-  .enum([grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken, 'device_code'])
+  .enum([...allGrantTypes, 'device_code'])
   .transform((value): GrantType => (value === 'device_code' ? grantTypes.deviceCode : value));
 
 const publicJwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) }).strict();
