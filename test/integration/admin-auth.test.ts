@@ -106,6 +106,7 @@ test('a valid token of a client disabled since stops working', async (t) => {
 test('a method an endpoint does not have is a 405 with Allow', async (t) => {
   const response = await adminCall(server, token, 'PUT', '/clients', {});
   t.is(response.status, 405);
+  t.is(response.body.error, 'method_not_allowed');
   t.is(response.headers.get('allow'), 'GET, POST');
 });
 
