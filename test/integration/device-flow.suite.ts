@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
@@ -15,7 +16,6 @@ import {
 import { demoPassword } from '../helpers/start-server.ts';
 import { parseForms, TestBrowser } from '../helpers/test-browser.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** RFC 8628 device login and its pages, against one store kind. */
 export function deviceFlowSuite(kind: StoreKind) {

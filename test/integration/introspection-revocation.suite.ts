@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 
@@ -6,7 +7,6 @@ import { deviceLogin, startDeviceTestServer, type StoreKind } from '../helpers/d
 import { basicAuth, demoSecret, postForm } from '../helpers/start-server.ts';
 import { createTestAccount, createTestClient } from '../helpers/test-principals.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** RFC 7009 revocation and RFC 7662 introspection, against one store kind. */
 export function introspectionRevocationSuite(kind: StoreKind) {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { decodeJwt } from 'jose';
 
@@ -7,7 +8,6 @@ import { postForm } from '../helpers/start-server.ts';
 import { createTestAccount } from '../helpers/test-principals.ts';
 import { TestBrowser } from '../helpers/test-browser.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Rotating refresh tokens and one-time device codes (SPEC §2, §4), against one store kind. */
 export function refreshSuite(kind: StoreKind) {

@@ -1,9 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 
 import { cacheCollection } from '../../src/storage/cached-collection.ts';
 import { createMemoryStorage } from '../../src/storage/memory-storage.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function setup(cacheMs: number) {
   const storage = createMemoryStorage();
