@@ -3,7 +3,6 @@ import { privateJwkMembers } from '../keys/signing-keys.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { grantTypes, usesClientSecret, type ClientRecord } from './client-record.ts';
 
-
 /** How a surface names a field of the client record (snake_case in the API, camelCase in the seed). */
 export type FieldNamer = (apiName: string) => string;
 
