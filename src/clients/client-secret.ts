@@ -1,5 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+import type { SecretHash } from './client-record.ts';
+
 /**
  * Client secrets are generated here with 256 bits of entropy, so a fast keyed hash is the right
  * protection at rest (SPEC §3): a password hash would cost ~25 ms per token request for no gain.
@@ -18,18 +20,23 @@ export function hashClientSecret(secret: string, pepper: string | undefined): st
 /** Constant-time comparison of a presented secret with a stored hash. */
 export function clientSecretMatches(presented: string, storedHash: string, pepper: string | undefined): boolean {
   const scheme = storedHash.slice(0, storedHash.indexOf(':'));
-  const computed =
-    scheme === 'hmac-sha256'
-      ? pepper
-        ? hashClientSecret(presented, pepper)
-        : undefined
-      : scheme === 'sha256'
-        ? `sha256:${createHash('sha256').update(presented).digest('base64url')}`
-        : undefined;
+  // A hash kept from before the pepper was set still verifies, without it.
+  const computed = scheme === 'hmac-sha256' && pepper ? hashClientSecret(presented, pepper) : scheme === 'sha256' ? hashClientSecret(presented, undefined) : undefined;
   if (!computed) return false;
   const a = Buffer.from(computed);
   const b = Buffer.from(storedHash);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The current secret has no end; a previous one works until its rotation overlap ends. */
+export function secretInForce(secret: SecretHash, now = Date.now()): boolean {
+  return !secret.expiresAt || Date.parse(secret.expiresAt) > now;
+}
+
+/** Whether `presented` is one of a client's secrets in force. */
+export function acceptsClientSecret(secrets: readonly SecretHash[], presented: string, pepper: string | undefined): boolean {
+  const now = Date.now();
+  return secrets.some((secret) => secretInForce(secret, now) && clientSecretMatches(presented, secret.hash, pepper));
 }
 
 export const secretHashPattern = /^(sha256|hmac-sha256):[A-Za-z0-9_-]{43}$/;

@@ -1,7 +1,7 @@
 import type { Provider } from 'oidc-provider';
 
 import type { ClientRegistry } from '../clients/client-registry.ts';
-import { clientSecretMatches } from '../clients/client-secret.ts';
+import { acceptsClientSecret } from '../clients/client-secret.ts';
 
 /**
  * The one place that reaches into oidc-provider's internals. It compares client secrets in
@@ -11,10 +11,6 @@ import { clientSecretMatches } from '../clients/client-secret.ts';
 export function useHashedClientSecrets(provider: Provider, clients: ClientRegistry, pepper: string | undefined): void {
   provider.Client.prototype.compareClientSecret = async function compareHashedSecret(this: { clientId: string }, presented: string) {
     const record = await clients.get(this.clientId);
-    if (!record) return false;
-    const now = Date.now();
-    return record.secrets.some(
-      (secret) => (!secret.expiresAt || Date.parse(secret.expiresAt) > now) && clientSecretMatches(presented, secret.hash, pepper),
-    );
+    return record ? acceptsClientSecret(record.secrets, presented, pepper) : false;
   };
 }
