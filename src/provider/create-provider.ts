@@ -82,7 +82,6 @@ export function createProvider(deps: ProviderDeps): Provider {
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
     },
-    discovery: { service_documentation: 'https://github.com/tollgate/tollgate#readme' },
   };
 
   const provider = new Provider(config.issuer, configuration);
