@@ -2,6 +2,7 @@
 export type AppErrorCode =
   | 'invalid_field'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'unauthorized'
   | 'forbidden'
@@ -19,6 +20,7 @@ const statusByCode: Record<AppErrorCode, number> = {
   usage: 400,
   unreachable: 503,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   unauthorized: 401,
   forbidden: 403,

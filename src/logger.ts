@@ -11,6 +11,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     {
       level,
       base: { service: 'tollgate', pid: process.pid },
+      serializers: { err: serializeError },
       redact: {
         paths: [
           'req.headers.authorization',
@@ -28,4 +29,17 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     },
     destination as Parameters<typeof pino>[1],
   );
+}
+
+/**
+ * pino's error serializer, minus the arguments ioredis attaches to a failed command's error
+ * (`command.args`): keys that name refresh tokens and codes, values that hold records.
+ */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown;
+  if (typeof serialized !== 'object' || serialized === null) return serialized;
+  const fields = serialized as { command?: { name?: unknown }; aggregateErrors?: unknown[] };
+  if (fields.command) fields.command = { name: fields.command.name };
+  if (Array.isArray(fields.aggregateErrors)) fields.aggregateErrors = fields.aggregateErrors.map((inner) => serializeError((inner as { raw?: unknown }).raw ?? inner));
+  return serialized;
 }

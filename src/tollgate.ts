@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 
-import { createAccountStore, type AccountStore } from './accounts/account-store.ts';
+import { createAccountStore } from './accounts/account-store.ts';
 import { createAdminRouter } from './admin/admin-router.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { ensureDemoAdmin } from './admin/demo-admin.ts';
 import { createApp } from './app.ts';
-import { createClientRegistry, type ClientRegistry } from './clients/client-registry.ts';
+import { createClientRegistry } from './clients/client-registry.ts';
 import type { Config } from './config/schema.ts';
 import { ensureDemoPrincipals, type DemoCredentials } from './demo-principals.ts';
 import { createHealthRoutes } from './http/health-routes.ts';
-import { loadSigningKeys, type SigningKeys } from './keys/signing-keys.ts';
+import { loadSigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
 import { createHttpMetrics } from './metrics/http-metrics.ts';
 import { measureStorage } from './metrics/measured-storage.ts';
@@ -26,22 +26,17 @@ import { createUserCodeAttempts } from './pages/user-code-attempts.ts';
 import { userCodePrefill } from './pages/user-code-prefill.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
-import { createResourceRegistry, type ResourceRegistry } from './resources/resource-registry.ts';
+import { createResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
+import type { Services } from './services.ts';
 import { createMemoryStorage } from './storage/memory-storage.ts';
 import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
 import { createRedisStorage } from './storage/redis-storage.ts';
 import { logRedisState, maskCredentials } from './storage/redis-state-log.ts';
 import type { Storage } from './storage/storage.ts';
 
-export interface Tollgate {
-  config: Config;
-  storage: Storage;
-  clients: ClientRegistry;
-  accounts: AccountStore;
-  resources: ResourceRegistry;
-  signingKeys: SigningKeys;
+export interface Tollgate extends Services {
   provider: Provider;
   demo: DemoCredentials | undefined;
   metrics: Metrics;
@@ -69,8 +64,9 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     }
   }
 
+  const services: Services = { config, storage, clients, accounts, resources, signingKeys, logger };
   // `env` carries the values of the seed's secretEnv / passwordEnv references.
-  await ensureStartupPrincipals({ config, storage, clients, accounts, resources, signingKeys, logger }, env).catch(async (error: unknown) => {
+  await ensureStartupPrincipals(services, env).catch(async (error: unknown) => {
     await storage.close();
     throw error;
   });
@@ -80,7 +76,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     : undefined;
   if (demo) Object.assign(demo, await ensureDemoAdmin(clients, config.secretPepper));
 
-  const provider = createProvider({ config, storage, clients, accounts, resources, signingKeys, cookieKeys });
+  const provider = createProvider({ ...services, cookieKeys });
   subscribeProviderEvents(provider, { clients, logger, metrics });
   const limits = createAttemptLimits(storage, config.rateLimit);
   const pages = [
@@ -98,18 +94,13 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
       createHealthRoutes(storage),
       ...pages,
-      createAdminRouter({ config, storage, clients, accounts, resources, signingKeys, provider, logger }, adminRoutes),
+      createAdminRouter({ ...services, provider }, adminRoutes),
       createRegistrationUpdateSecret(clients, config.secretPepper),
     ],
   });
 
   return {
-    config,
-    storage,
-    clients,
-    accounts,
-    resources,
-    signingKeys,
+    ...services,
     provider,
     demo,
     metrics,

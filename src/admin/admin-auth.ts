@@ -1,13 +1,12 @@
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWK } from 'jose';
+import { errors as joseErrors, jwtVerify } from 'jose';
 
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { AppError } from '../errors.ts';
-import type { SigningKeys } from '../keys/signing-keys.ts';
+import { publicKeySet, type SigningKeys } from '../keys/signing-keys.ts';
 import { adminResource, signingAlgs } from '../resources/resource-server-record.ts';
 import type { AdminCaller } from './admin-route.ts';
 
-const privateMembers = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']);
 const realm = 'tollgate-admin';
 
 /** A 401/403 of the admin API with its RFC 6750 §3 WWW-Authenticate challenge. */
@@ -37,8 +36,7 @@ export interface AdminAuthDeps {
  * and its client (and account, for a person's token) must still exist and be enabled.
  */
 export function createAdminAuth({ issuer, signingKeys, clients, accounts }: AdminAuthDeps) {
-  const publicKeys = signingKeys.jwks.keys.map((jwk) => Object.fromEntries(Object.entries(jwk).filter(([name]) => !privateMembers.has(name))) as JWK);
-  const keySet = createLocalJWKSet({ keys: publicKeys });
+  const keySet = publicKeySet(signingKeys);
 
   return async function authenticate(authorization: string | undefined): Promise<AdminCaller> {
     // RFC 6750 §3.1: a request without credentials gets a challenge and no error code.

@@ -1,23 +1,10 @@
 import type Provider from 'oidc-provider';
 
-import type { AccountStore } from '../accounts/account-store.ts';
-import type { ClientRegistry } from '../clients/client-registry.ts';
-import type { Config } from '../config/schema.ts';
-import type { SigningKeys } from '../keys/signing-keys.ts';
-import type { Logger } from '../logger.ts';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Services } from '../services.ts';
 
 /** What admin handlers work with. */
-export interface AdminDeps {
-  config: Config;
-  storage: Storage;
-  clients: ClientRegistry;
-  accounts: AccountStore;
-  resources: ResourceRegistry;
-  signingKeys: SigningKeys;
+export interface AdminDeps extends Services {
   provider: Provider;
-  logger: Logger;
 }
 
 /** The caller, as its verified bearer token says. */

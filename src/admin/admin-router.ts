@@ -39,9 +39,7 @@ export function createAdminRouter(deps: AdminDeps, routes: AdminRoute[]) {
     const match = matches.find(({ entry }) => entry.route.method === ctx.method);
     if (!match) {
       ctx.set('allow', [...new Set(matches.map(({ entry }) => entry.route.method))].join(', '));
-      ctx.status = 405;
-      ctx.body = { error: 'method_not_allowed', error_description: `${ctx.method} is not allowed on ${path}` };
-      return;
+      throw new AppError('method_not_allowed', `${ctx.method} is not allowed on ${path}`);
     }
 
     const params: Record<string, string> = {};

@@ -14,6 +14,8 @@ export const exitCodes: Record<AppErrorCode, number> = {
   unauthorized: 3,
   forbidden: 3,
   not_found: 4,
+  // Only the server raises it; the CLI calling a method an endpoint lacks would be a CLI bug.
+  method_not_allowed: 1,
   conflict: 5,
   unreachable: 6,
   storage_unavailable: 6,

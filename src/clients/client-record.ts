@@ -8,8 +8,17 @@ export const grantTypes = {
   refreshToken: 'refresh_token',
 } as const;
 
+/** Every grant type a client can hold, for the schemas that accept them. */
+export const allGrantTypes = [grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken] as const;
+
 export type GrantType = (typeof grantTypes)[keyof typeof grantTypes];
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+export const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
+export type ClientAuthMethod = (typeof clientAuthMethods)[number];
+
+/** The methods that present a client secret: a client using one needs a secret. */
+export function usesClientSecret(method: ClientAuthMethod): boolean {
+  return method === 'client_secret_basic' || method === 'client_secret_post';
+}
 
 export interface SecretHash {
   hash: string;

@@ -1,3 +1,4 @@
+import { cacheCollection } from '../storage/cached-collection.ts';
 import type { Collection, Storage } from '../storage/storage.ts';
 import type { ClientRecord } from './client-record.ts';
 
@@ -15,41 +16,20 @@ export interface ClientRegistry {
 const lastUsedWriteInterval = 60_000;
 
 /**
- * Clients in storage, with a short per-process cache: a token request must not pay a storage
- * round trip for a record that changes a few times a year. A change made through this process
- * shows at once; one made through another shows within `cacheMs`.
+ * Clients in storage, read through a short per-process cache (cached-collection.ts): a token
+ * request must not pay a storage round trip for a record that changes a few times a year.
  */
 export function createClientRegistry(storage: Storage, cacheMs: number, onError: (error: unknown) => void): ClientRegistry {
-  const records: Collection<ClientRecord> = storage.collection('clients');
+  const records = cacheCollection<ClientRecord>(storage.collection('clients'), cacheMs);
   const lastUsedAt: Collection<string> = storage.collection('client-last-used');
-  const cache = new Map<string, { record: ClientRecord | undefined; until: number }>();
   const lastWritten = new Map<string, number>();
 
-  const remember = (clientId: string, record: ClientRecord | undefined) => {
-    if (cacheMs > 0) cache.set(clientId, { record, until: Date.now() + cacheMs });
-    if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);
-  };
-
   return {
-    async get(clientId) {
-      const cached = cache.get(clientId);
-      if (cached && cached.until > Date.now()) return cached.record;
-      const record = await records.get(clientId);
-      remember(clientId, record);
-      return record;
-    },
+    get: (clientId) => records.get(clientId),
     list: () => records.list(),
-    async create(record) {
-      const created = await records.insert(record.clientId, record);
-      if (created) cache.delete(record.clientId);
-      return created;
-    },
-    async save(record) {
-      await records.put(record.clientId, record);
-      cache.delete(record.clientId);
-    },
+    create: (record) => records.insert(record.clientId, record),
+    save: (record) => records.put(record.clientId, record),
     async delete(clientId) {
-      cache.delete(clientId);
       lastWritten.delete(clientId);
       await lastUsedAt.delete(clientId);
       return records.delete(clientId);

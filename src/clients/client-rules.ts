@@ -1,9 +1,7 @@
 import { invalidField } from '../errors.ts';
+import { privateJwkMembers } from '../keys/signing-keys.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
-import { grantTypes, type ClientRecord } from './client-record.ts';
-
-const secretMethods = new Set(['client_secret_basic', 'client_secret_post']);
-const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+import { grantTypes, usesClientSecret, type ClientRecord } from './client-record.ts';
 
 /** How a surface names a field of the client record (snake_case in the API, camelCase in the seed). */
 export type FieldNamer = (apiName: string) => string;
@@ -27,12 +25,12 @@ export async function checkClient(record: ClientRecord, resources: ResourceRegis
   if (record.authMethod === 'private_key_jwt') {
     if (!record.jwks?.keys?.length) throw invalidField(field('jwks'), 'private_key_jwt needs the public keys the client signs with');
     record.jwks.keys.forEach((key, index) => {
-      if (privateMembers.some((member) => member in key)) throw invalidField(`${field('jwks')}.keys.${index}`, 'must be a public key (it contains private key material)');
+      if (privateJwkMembers.some((member) => member in key)) throw invalidField(`${field('jwks')}.keys.${index}`, 'must be a public key (it contains private key material)');
     });
   } else if (record.jwks) {
     throw invalidField(field('jwks'), 'only private_key_jwt clients have keys');
   }
-  if (secretMethods.has(record.authMethod) && record.secrets.length === 0) {
+  if (usesClientSecret(record.authMethod) && record.secrets.length === 0) {
     throw invalidField(field('secret'), `${record.authMethod} needs a secret`);
   }
 

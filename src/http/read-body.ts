@@ -7,16 +7,7 @@ import { AppError } from '../errors.ts';
  * provider's routes parse their own. Oversized or malformed bodies are 400/413 errors.
  */
 export async function readBody(ctx: Context, limitBytes = 64 * 1024): Promise<unknown> {
-  const declared = Number(ctx.get('content-length') || 0);
-  if (declared > limitBytes) throw new AppError('invalid_field', `request body is larger than ${limitBytes} bytes`, { field: 'body' });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new AppError('invalid_field', `request body is larger than ${limitBytes} bytes`, { field: 'body' });
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await readRawBody(ctx, limitBytes)).toString('utf8');
   if (ctx.is('application/json')) {
     if (text.trim() === '') return {};
     try {
@@ -28,4 +19,18 @@ export async function readBody(ctx: Context, limitBytes = 64 * 1024): Promise<un
   if (ctx.is('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   if (text === '') return {};
   throw new AppError('invalid_field', 'content type must be application/json or application/x-www-form-urlencoded', { field: 'content-type' });
+}
+
+/** The body as sent, refused with a 400 once it is (or says it is) larger than `limitBytes`. */
+export async function readRawBody(ctx: Context, limitBytes = 64 * 1024): Promise<Buffer> {
+  const tooLarge = () => new AppError('invalid_field', `request body is larger than ${limitBytes} bytes`, { field: 'body' });
+  if (Number(ctx.get('content-length') || 0) > limitBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > limitBytes) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 import { ConfigError } from '../config/load-config.ts';
 import type { Config } from '../config/schema.ts';
@@ -11,6 +11,15 @@ export interface SigningKeys {
   /** The key that signs for each algorithm: the first one of its type in the set. */
   signingKid: Partial<Record<SigningAlg, string>>;
   ephemeral: boolean;
+}
+
+/** JWK members that hold private key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */
+export const privateJwkMembers: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+
+/** A key set of the public halves, to verify our own tokens in-process without a fetch. */
+export function publicKeySet(keys: SigningKeys): ReturnType<typeof createLocalJWKSet> {
+  const publicKeys = keys.jwks.keys.map((jwk) => Object.fromEntries(Object.entries(jwk).filter(([name]) => !privateJwkMembers.includes(name))) as JWK);
+  return createLocalJWKSet({ keys: publicKeys });
 }
 
 /** Which keys can sign for which of our algorithms. */

@@ -1,18 +1,15 @@
 import Provider, { type Adapter, type Configuration } from 'oidc-provider';
 
-import type { AccountStore } from '../accounts/account-store.ts';
-import type { ClientRegistry } from '../clients/client-registry.ts';
 import { createClientAdapter } from '../clients/client-adapter.ts';
-import type { Config } from '../config/schema.ts';
-import { defaultSigningAlg, type SigningKeys } from '../keys/signing-keys.ts';
+import { clientAuthMethods } from '../clients/client-record.ts';
+import { defaultSigningAlg } from '../keys/signing-keys.ts';
 import * as deviceSources from '../pages/device-sources.ts';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { createPendingRegistrations } from '../registration/pending-registrations.ts';
 import { createRegisteredClients } from '../registration/registered-clients.ts';
 import { registrationFeatures } from '../registration/registration-features.ts';
 import { hideStoredSecretHashes } from '../registration/registration-responses.ts';
 import { createRegistrationTermsStore } from '../registration/registration-terms.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Services } from '../services.ts';
 import { useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
 import { createResourceServerPolicy } from './resource-server-policy.ts';
@@ -29,13 +26,7 @@ import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
 
-export interface ProviderDeps {
-  config: Config;
-  storage: Storage;
-  clients: ClientRegistry;
-  accounts: AccountStore;
-  resources: ResourceRegistry;
-  signingKeys: SigningKeys;
+export interface ProviderDeps extends Services {
   cookieKeys: string[];
 }
 
@@ -58,7 +49,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     // oidc-provider's default (RS256) makes every client invalid when the JWKS has no RSA key.
     clientDefaults: { id_token_signed_response_alg: defaultSigningAlg(signingKeys) },
     cookies: { keys: deps.cookieKeys },
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    clientAuthMethods: [...clientAuthMethods],
     clientBasedCORS: () => false,
     findAccount: createFindAccount(accounts),
     extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts)),
@@ -91,7 +82,6 @@ export function createProvider(deps: ProviderDeps): Provider {
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
     },
-    discovery: { service_documentation: 'https://github.com/tollgate/tollgate#readme' },
   };
 
   const provider = new Provider(config.issuer, configuration);

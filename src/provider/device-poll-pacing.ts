@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
+import { grantTypes } from '../clients/client-record.ts';
 import type { Storage } from '../storage/storage.ts';
 import { renderProtocolError } from './render-protocol-error.ts';
 
 type Next = () => Promise<unknown>;
 
-const deviceCodeGrant = 'urn:ietf:params:oauth:grant-type:device_code';
 // RFC 8628 §3.5: on slow_down "the interval MUST be increased by 5 seconds for this and all
 // subsequent requests".
 const slowDownStepSeconds = 5;
@@ -30,7 +30,7 @@ export interface DevicePollPacingOptions {
 export function createDevicePollPacing(storage: Storage, { intervalSeconds, ttlSeconds }: DevicePollPacingOptions) {
   return async function devicePollPacing(ctx: KoaContextWithOIDC, next: Next) {
     await next();
-    if (ctx.oidc?.route !== 'token' || ctx.oidc.params?.grant_type !== deviceCodeGrant) return;
+    if (ctx.oidc?.route !== 'token' || ctx.oidc.params?.grant_type !== grantTypes.deviceCode) return;
     if ((ctx.body as { error?: string } | undefined)?.error !== 'authorization_pending') return;
 
     const code = String(ctx.oidc.params.device_code);

@@ -1,9 +1,9 @@
-import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
-import type { SigningKeys } from '../keys/signing-keys.ts';
+import { publicKeySet, type SigningKeys } from '../keys/signing-keys.ts';
 import { revokedGrantValue, type Storage } from '../storage/storage.ts';
 import type { AccessTokenGrants } from './access-token-grants.ts';
 import type { IntrospectedToken } from './introspection-policy.ts';
@@ -31,7 +31,7 @@ const inactive = { active: false } as const;
  * and the caller may see it.
  */
 export function createJwtIntrospection(deps: JwtIntrospectionDeps) {
-  const publicKeys = createLocalJWKSet({ keys: deps.signingKeys.jwks.keys.map(publicHalf) });
+  const publicKeys = publicKeySet(deps.signingKeys);
 
   async function describe(ctx: KoaContextWithOIDC, token: string, callerId: string): Promise<Record<string, unknown>> {
     let payload: JWTPayload;
@@ -76,9 +76,4 @@ export function createJwtIntrospection(deps: JwtIntrospectionDeps) {
       renderProtocolError(ctx, error);
     }
   };
-}
-
-function publicHalf(jwk: JWK): JWK {
-  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...rest } = jwk;
-  return rest;
 }

@@ -24,7 +24,13 @@ export function createResourceServerPolicy({ clients, resources, signingKeys, de
     if (oneOf) return oneOf;
     const audience = (ctx.oidc.body as Record<string, unknown> | undefined)?.audience;
     if (typeof audience === 'string' && audience) return audience;
-    return (await clients.get(client.clientId))?.defaultResource;
+    const fallback = (await clients.get(client.clientId))?.defaultResource;
+    // Without a resource oidc-provider would issue an opaque token; every token here is a JWT
+    // for an API (RFC 9068), so a request that names none, for a client with no default, is refused.
+    if (!fallback && asksForDefaultScopes(ctx)) {
+      throw new errors.InvalidTarget('name the API with resource (or audience): this client has no default resource');
+    }
+    return fallback;
   }
 
   async function getResourceServerInfo(ctx: KoaContextWithOIDC, identifier: string, client: Client): Promise<ResourceServer> {

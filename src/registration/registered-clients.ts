@@ -1,6 +1,6 @@
 import { errors, type AdapterPayload } from 'oidc-provider';
 
-import type { ClientAuthMethod, ClientRecord, GrantType, SecretHash } from '../clients/client-record.ts';
+import { usesClientSecret, type ClientAuthMethod, type ClientRecord, type GrantType, type SecretHash } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { checkClient } from '../clients/client-rules.ts';
 import { hashClientSecret } from '../clients/client-secret.ts';
@@ -9,7 +9,6 @@ import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { PendingRegistrations } from './pending-registrations.ts';
 
-const secretMethods = new Set(['client_secret_basic', 'client_secret_post']);
 
 export interface RegisteredClientsDeps {
   clients: ClientRegistry;
@@ -75,7 +74,7 @@ export function createRegisteredClients({ clients, resources, storage, pending, 
   // oidc-provider hands back a freshly generated secret (new registration, or an update that
   // now needs one) or the stored hash it was given (see provider-metadata.ts).
   function secretsFor(presented: unknown, authMethod: ClientAuthMethod, existing: ClientRecord | undefined): SecretHash[] {
-    if (!secretMethods.has(authMethod) || typeof presented !== 'string') return [];
+    if (!usesClientSecret(authMethod) || typeof presented !== 'string') return [];
     if (existing?.secrets.some((secret) => secret.hash === presented)) return existing.secrets;
     return [{ hash: hashClientSecret(presented, secretPepper) }];
   }

@@ -3,10 +3,9 @@ import type { Context, Next } from 'koa';
 
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { clientSecretMatches } from '../clients/client-secret.ts';
-import { AppError } from '../errors.ts';
+import { readRawBody } from '../http/read-body.ts';
 
 const route = /^\/reg\/([^/]+)$/;
-const limitBytes = 64 * 1024;
 
 /**
  * RFC 7592 §2.2: an update request MAY carry the client's secret, which MUST then match the
@@ -19,7 +18,7 @@ export function createRegistrationUpdateSecret(clients: ClientRegistry, pepper: 
     const match = route.exec(ctx.path);
     if (ctx.method !== 'PUT' || !match || !ctx.is('application/json')) return next();
 
-    const raw = await readRaw(ctx.req);
+    const raw = await readRawBody(ctx);
     let body = raw;
     const parsed = parseObject(raw);
     if (parsed && typeof parsed.client_secret === 'string') {
@@ -40,17 +39,6 @@ function decodePathSegment(text: string): string {
   } catch {
     return text;
   }
-}
-
-async function readRaw(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new AppError('invalid_field', `request body is larger than ${limitBytes} bytes`, { field: 'body' });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function parseObject(raw: Buffer): Record<string, unknown> | undefined {

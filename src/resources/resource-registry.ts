@@ -1,4 +1,5 @@
-import type { Collection, Storage } from '../storage/storage.ts';
+import { cacheCollection } from '../storage/cached-collection.ts';
+import type { Storage } from '../storage/storage.ts';
 import type { ResourceServerRecord } from './resource-server-record.ts';
 import { adminResource } from './resource-server-record.ts';
 
@@ -22,33 +23,18 @@ const builtIn: ResourceServerRecord = {
 
 /** Resource servers in storage, cached per process like clients (they change as rarely). */
 export function createResourceRegistry(storage: Storage, cacheMs: number): ResourceRegistry {
-  const records: Collection<ResourceServerRecord> = storage.collection('resource-servers');
-  const cache = new Map<string, { record: ResourceServerRecord | undefined; until: number }>();
+  const records = cacheCollection<ResourceServerRecord>(storage.collection('resource-servers'), cacheMs);
 
   return {
-    async get(identifier) {
-      if (identifier === builtIn.identifier) return builtIn;
-      const cached = cache.get(identifier);
-      if (cached && cached.until > Date.now()) return cached.record;
-      const record = await records.get(identifier);
-      if (cacheMs > 0) cache.set(identifier, { record, until: Date.now() + cacheMs });
-      return record;
-    },
+    get: async (identifier) => (identifier === builtIn.identifier ? builtIn : records.get(identifier)),
     async list() {
       return [builtIn, ...(await records.list())];
     },
     async create(record) {
       if (record.identifier === builtIn.identifier) return false;
-      cache.delete(record.identifier);
       return records.insert(record.identifier, record);
     },
-    async save(record) {
-      cache.delete(record.identifier);
-      await records.put(record.identifier, record);
-    },
-    async delete(identifier) {
-      cache.delete(identifier);
-      return records.delete(identifier);
-    },
+    save: (record) => records.put(record.identifier, record),
+    delete: (identifier) => records.delete(identifier),
   };
 }

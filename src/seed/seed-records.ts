@@ -1,6 +1,6 @@
 import type { AccountRecord } from '../accounts/account-record.ts';
 import { hashPassword, verifyPassword } from '../accounts/password-hash.ts';
-import type { ClientRecord } from '../clients/client-record.ts';
+import { usesClientSecret, type ClientRecord } from '../clients/client-record.ts';
 import { hashClientSecret } from '../clients/client-secret.ts';
 import { invalidField } from '../errors.ts';
 import { principalId } from '../principals/identifiers.ts';
@@ -15,7 +15,6 @@ export interface SecretSource {
   allowPlaintext: boolean;
 }
 
-const secretMethods = new Set(['client_secret_basic', 'client_secret_post']);
 
 /** The record the seed asks for; timestamps are the caller's business. */
 export function seedResourceRecord(seed: SeedResourceServer): Omit<ResourceServerRecord, 'createdAt' | 'updatedAt'> {
@@ -50,7 +49,7 @@ export function seedClientRecord(seed: SeedClient, at: string, existing: ClientR
 
 function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): string | undefined {
   const given = [seed.secretEnv, seed.secretHash, seed.secret].filter((value) => value !== undefined).length;
-  if (!secretMethods.has(seed.authMethod)) {
+  if (!usesClientSecret(seed.authMethod)) {
     if (given > 0) throw invalidField(`${at}.authMethod`, `${seed.authMethod} clients have no secret; remove secretEnv / secretHash / secret`);
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { grantTypes } from '../clients/client-record.ts';
+import { allGrantTypes, clientAuthMethods, grantTypes } from '../clients/client-record.ts';
 import { secretHashPattern } from '../clients/client-secret.ts';
 import { passwordHashPattern } from '../accounts/password-hash.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken, username } from '../principals/identifiers.ts';
@@ -26,10 +26,10 @@ const client = z
     name: displayText(200).min(1).optional(),
     description: displayText(2000).default(''),
     grantTypes: z
-      .array(z.enum([grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken]))
+      .array(z.enum(allGrantTypes))
       .min(1)
       .default([grantTypes.clientCredentials]),
-    authMethod: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']).default('client_secret_basic'),
+    authMethod: z.enum(clientAuthMethods).default('client_secret_basic'),
     secretEnv: envName.optional(),
     secretHash: z.string().regex(secretHashPattern, 'must be sha256:<43 base64url> or hmac-sha256:<43 base64url>').optional(),
     secret: plainSecret.optional(),

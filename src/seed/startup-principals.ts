@@ -1,28 +1,12 @@
-import type { AccountStore } from '../accounts/account-store.ts';
 import { bootstrapAdminClient } from '../admin/bootstrap-admin.ts';
-import type { ClientRegistry } from '../clients/client-registry.ts';
-import type { Config } from '../config/schema.ts';
-import type { SigningKeys } from '../keys/signing-keys.ts';
-import type { Logger } from '../logger.ts';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Services } from '../services.ts';
 import { applySeedFile } from './apply-seed.ts';
-
-export interface StartupDeps {
-  config: Config;
-  storage: Storage;
-  clients: ClientRegistry;
-  accounts: AccountStore;
-  resources: ResourceRegistry;
-  signingKeys: SigningKeys;
-  logger: Logger;
-}
 
 /**
  * What storage must hold before the first request: the seed file's principals, then the
  * bootstrap admin client (so a seeded admin client makes the bootstrap a no-op).
  */
-export async function ensureStartupPrincipals(deps: StartupDeps, env: NodeJS.ProcessEnv): Promise<void> {
+export async function ensureStartupPrincipals(deps: Services, env: NodeJS.ProcessEnv): Promise<void> {
   const { config, storage, clients, accounts, resources, signingKeys, logger } = deps;
   if (config.seedFile) {
     const outcome = await applySeedFile(

@@ -30,7 +30,7 @@ export async function guardStorage<T>(operation: () => Promise<T>): Promise<T> {
 // ioredis reports an unreachable server through plain Errors; replies that mean "not now"
 // (a loading replica, a cluster mid-failover) are transient too.
 const transient =
-  /Stream isn't writeable|Cluster isn't ready|Connection is closed|timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|max retries|MaxRetriesPerRequest|Failed to refresh slots|None of the sentinels|All sentinels are unreachable|CLUSTERDOWN|LOADING|MASTERDOWN|READONLY|TRYAGAIN/i;
+  /Stream isn't writeable|Cluster isn't ready|Connection is closed|Command aborted due to connection close|timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|max retries|MaxRetriesPerRequest|Failed to refresh slots|None of the sentinels|All sentinels are unreachable|CLUSTERDOWN|LOADING|MASTERDOWN|READONLY|TRYAGAIN/i;
 
 function isConnectionError(error: unknown): boolean {
   return error instanceof Error && (transient.test(error.message) || transient.test(error.name));

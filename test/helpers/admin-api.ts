@@ -1,5 +1,36 @@
 import type { RunningServer } from '../../src/server.ts';
-import { basicAuth, postForm } from './start-server.ts';
+import { startRedis } from './start-redis.ts';
+import { basicAuth, postForm, startTestServer } from './start-server.ts';
+
+export interface AdminTestServer {
+  server: RunningServer;
+  /** A bearer token of the demo admin client. */
+  token: string;
+  /** Stops the server, then its Redis. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A test file's own redis-server and tollgate with an admin token; the client cache is off so
+ * every admin edit shows in the next request. If a step fails, what already started is stopped.
+ */
+export async function startAdminTestServer(env: Record<string, string> = {}): Promise<AdminTestServer> {
+  const redis = await startRedis();
+  let server: RunningServer | undefined;
+  try {
+    server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_CLIENT_CACHE_MS: '0', ...env } });
+    const running = server;
+    const stop = async () => {
+      await running.stop();
+      await redis.stop();
+    };
+    return { server, token: await adminToken(server), stop };
+  } catch (error) {
+    await server?.stop();
+    await redis.stop();
+    throw error;
+  }
+}
 
 /** A client-credentials token for the admin resource, from the server's demo admin client. */
 export async function adminToken(server: RunningServer, clientId?: string, secret?: string): Promise<string> {

@@ -15,8 +15,13 @@ export const relaxedLimits = {
   TOLLGATE_RATE_LIMIT_PASSWORD_PER_ACCOUNT: '10000',
 };
 
+export interface TestStore {
+  redisUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
 /** A test file's store: its own redis-server for 'redis', nothing for 'memory'. */
-export async function startStore(kind: StoreKind): Promise<{ redisUrl: string | undefined; stop(): Promise<void> }> {
+export async function startStore(kind: StoreKind): Promise<TestStore> {
   if (kind === 'memory') return { redisUrl: undefined, stop: async () => {} };
   const redis: TestRedis = await startRedis();
   return { redisUrl: redis.url, stop: () => redis.stop() };
@@ -24,6 +29,27 @@ export async function startStore(kind: StoreKind): Promise<{ redisUrl: string | 
 
 export async function startDeviceServer(redisUrl: string | undefined, env: Record<string, string> = {}): Promise<RunningServer> {
   return startTestServer({ redisUrl, env: { TOLLGATE_DEVICE_POLL_INTERVAL: '1', ...relaxedLimits, ...env } });
+}
+
+export interface DeviceTestServer {
+  store: TestStore;
+  server: RunningServer;
+  /** Stops the server, then its store. */
+  stop(): Promise<void>;
+}
+
+/** A suite's store and device server on it; if the server cannot start, the store is stopped. */
+export async function startDeviceTestServer(kind: StoreKind): Promise<DeviceTestServer> {
+  const store = await startStore(kind);
+  const server = await startDeviceServer(store.redisUrl).catch(async (error: unknown) => {
+    await store.stop();
+    throw error;
+  });
+  const stop = async () => {
+    await server.stop();
+    await store.stop();
+  };
+  return { store, server, stop };
 }
 
 /** openid-client configured for a device client of this server (plain http allowed). */

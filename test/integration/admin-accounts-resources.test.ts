@@ -3,27 +3,20 @@ import { decodeJwt } from 'jose';
 
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
 import type { RunningServer } from '../../src/server.ts';
-import { adminCall, adminToken } from '../helpers/admin-api.ts';
+import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { deviceLogin } from '../helpers/device-approver.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
-import { postForm, startTestServer } from '../helpers/start-server.ts';
+import { postForm } from '../helpers/start-server.ts';
 
-let redis: TestRedis;
 let server: RunningServer;
 let token: string;
+let stop: () => Promise<void>;
 
 test.before(async () => {
-  redis = await startRedis();
   // Only an ES256 key: resource servers asking for RS256 or EdDSA must be refused.
   const jwks = JSON.stringify({ keys: [await generateSigningKey('ES256')] });
-  server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_JWKS: jwks, TOLLGATE_CLIENT_CACHE_MS: '0' } });
-  token = await adminToken(server);
+  ({ server, token, stop } = await startAdminTestServer({ TOLLGATE_JWKS: jwks }));
 });
-
-test.after.always(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
+test.after.always(() => stop?.());
 
 const call = (method: string, path: string, body?: unknown) => adminCall(server, token, method, path, body);
 const refresh = (refreshToken: string) => postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });

@@ -2,24 +2,15 @@ import test from 'ava';
 import { generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
-import { adminCall, adminToken } from '../helpers/admin-api.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
-import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
+import { adminCall, adminToken, startAdminTestServer } from '../helpers/admin-api.ts';
+import { basicAuth, demoSecret, postForm } from '../helpers/start-server.ts';
 
-let redis: TestRedis;
 let server: RunningServer;
 let token: string;
+let stop: () => Promise<void>;
 
-test.before(async () => {
-  redis = await startRedis();
-  server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_CLIENT_CACHE_MS: '0' } });
-  token = await adminToken(server);
-});
-
-test.after.always(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
+test.before(async () => ({ server, token, stop } = await startAdminTestServer()));
+test.after.always(() => stop?.());
 
 /** An at+jwt with admin claims, signed with the given key. */
 async function forge(key: JWK | CryptoKey, kid: string, claims: { exp?: number; scope?: string } = {}) {
@@ -115,6 +106,7 @@ test('a valid token of a client disabled since stops working', async (t) => {
 test('a method an endpoint does not have is a 405 with Allow', async (t) => {
   const response = await adminCall(server, token, 'PUT', '/clients', {});
   t.is(response.status, 405);
+  t.is(response.body.error, 'method_not_allowed');
   t.is(response.headers.get('allow'), 'GET, POST');
 });
 

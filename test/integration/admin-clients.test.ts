@@ -3,24 +3,15 @@ import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 
 import type { RunningServer } from '../../src/server.ts';
-import { adminCall, adminToken } from '../helpers/admin-api.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
-import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
+import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
+import { basicAuth, postForm } from '../helpers/start-server.ts';
 
-let redis: TestRedis;
 let server: RunningServer;
 let token: string;
+let stop: () => Promise<void>;
 
-test.before(async () => {
-  redis = await startRedis();
-  server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_CLIENT_CACHE_MS: '0' } });
-  token = await adminToken(server);
-});
-
-test.after.always(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
+test.before(async () => ({ server, token, stop } = await startAdminTestServer()));
+test.after.always(() => stop?.());
 
 const call = (method: string, path: string, body?: unknown) => adminCall(server, token, method, path, body);
 const clientToken = (clientId: string, secret: string, form: Record<string, string> = {}) =>

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import { decodeJwt } from 'jose';
@@ -197,8 +198,4 @@ async function proxyFor(t: ExecutionContext): Promise<CountingProxy> {
   const proxy = await startCountingProxy(server.url);
   t.teardown(() => proxy.close());
   return proxy;
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,6 +3,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
+import { createTestClient } from '../helpers/test-principals.ts';
 import type { RunningServer } from '../../src/server.ts';
 
 let redis: TestRedis;
@@ -39,10 +40,12 @@ test('client_secret_basic gets an RFC 9068 JWT with max_priority that verifies t
 });
 
 test('client_secret_post with audience instead of resource gets the same token', async (t) => {
+  // A client without a default resource: with the demo client's default, a broken `audience` still passed.
+  const client = await createTestClient(server, { grantTypes: ['client_credentials'], authMethod: 'client_secret_post', defaultResource: undefined });
   const { status, body } = await postForm(`${server.url}/token`, {
     grant_type: 'client_credentials',
-    client_id: 'demo',
-    client_secret: demoSecret,
+    client_id: client.clientId,
+    client_secret: client.secret as string,
     audience: 'urn:tollgate:demo',
     scope: 'demo:read',
   });

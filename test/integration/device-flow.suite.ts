@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
@@ -8,28 +9,23 @@ import {
   pollToken,
   startDeviceAuthorization,
   startDeviceServer,
-  startStore,
+  startDeviceTestServer,
   type StoreKind,
+  type TestStore,
 } from '../helpers/device-login.ts';
 import { demoPassword } from '../helpers/start-server.ts';
 import { parseForms, TestBrowser } from '../helpers/test-browser.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** RFC 8628 device login and its pages, against one store kind. */
 export function deviceFlowSuite(kind: StoreKind) {
-  let store: Awaited<ReturnType<typeof startStore>>;
+  let store: TestStore;
   let server: RunningServer;
+  let stop: () => Promise<void>;
 
-  test.before(async () => {
-    store = await startStore(kind);
-    server = await startDeviceServer(store.redisUrl);
-  });
+  test.before(async () => ({ store, server, stop } = await startDeviceTestServer(kind)));
 
-  test.after.always(async () => {
-    await server?.stop();
-    await store?.stop();
-  });
+  test.after.always(() => stop?.());
 
   test('device login with openid-client yields an RFC 9068 JWT with the account max_priority and a refresh token', async (t) => {
     const { tokens } = await deviceLogin(server);

@@ -1,31 +1,27 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
-import { deviceLogin, startDeviceServer, startStore, type StoreKind } from '../helpers/device-login.ts';
+import { deviceLogin, startDeviceTestServer, type StoreKind } from '../helpers/device-login.ts';
 import { basicAuth, demoSecret, postForm } from '../helpers/start-server.ts';
 import { createTestAccount, createTestClient } from '../helpers/test-principals.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** RFC 7009 revocation and RFC 7662 introspection, against one store kind. */
 export function introspectionRevocationSuite(kind: StoreKind) {
-  let store: Awaited<ReturnType<typeof startStore>>;
   let server: RunningServer;
+  let stop: () => Promise<void>;
   /** A resource server's credentials: a confidential client allowed urn:tollgate:demo. */
   let api: { clientId: string; secret: string };
 
   test.before(async () => {
-    store = await startStore(kind);
-    server = await startDeviceServer(store.redisUrl);
+    ({ server, stop } = await startDeviceTestServer(kind));
     const record = await createTestClient(server, { name: 'Demo API', grantTypes: ['client_credentials'] });
     api = { clientId: record.clientId, secret: record.secret as string };
   });
 
-  test.after.always(async () => {
-    await server?.stop();
-    await store?.stop();
-  });
+  test.after.always(() => stop?.());
 
   const introspect = (token: string, as: { clientId: string; secret: string } = api, form: Record<string, string> = {}) =>
     postForm(`${server.url}/token/introspection`, { token, ...form }, { authorization: basicAuth(as.clientId, as.secret) });

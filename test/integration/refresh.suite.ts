@@ -1,28 +1,23 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { decodeJwt } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
-import { approveInBrowser, deviceLogin, pollToken, startDeviceAuthorization, startDeviceServer, startStore, type StoreKind } from '../helpers/device-login.ts';
+import { approveInBrowser, deviceLogin, pollToken, startDeviceAuthorization, startDeviceServer, startDeviceTestServer, type StoreKind, type TestStore } from '../helpers/device-login.ts';
 import { postForm } from '../helpers/start-server.ts';
 import { createTestAccount } from '../helpers/test-principals.ts';
 import { TestBrowser } from '../helpers/test-browser.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Rotating refresh tokens and one-time device codes (SPEC §2, §4), against one store kind. */
 export function refreshSuite(kind: StoreKind) {
-  let store: Awaited<ReturnType<typeof startStore>>;
+  let store: TestStore;
   let server: RunningServer;
+  let stop: () => Promise<void>;
 
-  test.before(async () => {
-    store = await startStore(kind);
-    server = await startDeviceServer(store.redisUrl);
-  });
+  test.before(async () => ({ store, server, stop } = await startDeviceTestServer(kind)));
 
-  test.after.always(async () => {
-    await server?.stop();
-    await store?.stop();
-  });
+  test.after.always(() => stop?.());
 
   const refresh = (refreshToken: string, target: RunningServer = server) =>
     postForm(`${target.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });

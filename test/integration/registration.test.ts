@@ -3,24 +3,15 @@ import { decodeJwt } from 'jose';
 
 import { secretHashPattern } from '../../src/clients/client-secret.ts';
 import type { RunningServer } from '../../src/server.ts';
-import { adminCall, adminToken } from '../helpers/admin-api.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
-import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
+import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
+import { basicAuth, postForm } from '../helpers/start-server.ts';
 
-let redis: TestRedis;
 let server: RunningServer;
 let admin: string;
+let stop: () => Promise<void>;
 
-test.before(async () => {
-  redis = await startRedis();
-  server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_CLIENT_CACHE_MS: '0' } });
-  admin = await adminToken(server);
-});
-
-test.after.always(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
+test.before(async () => ({ server, token: admin, stop } = await startAdminTestServer()));
+test.after.always(() => stop?.());
 
 async function json(method: string, url: string, token: string | undefined, body?: unknown) {
   const response = await fetch(url, {

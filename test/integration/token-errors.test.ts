@@ -39,6 +39,7 @@ test.before(async () => {
   const { clients, resources } = server.tollgate;
   await clients.create(client('disabled-service', { disabled: true }));
   await clients.create(client('read-only-service', { scopes: ['demo:read'] }));
+  await clients.create(client('no-default-service', { defaultResource: undefined }));
   const now = new Date().toISOString();
   await resources.create({ identifier: 'urn:tollgate:other', name: 'Other API', scopes: ['other:read'], signingAlg: 'ES256', createdAt: now, updatedAt: now });
 });
@@ -104,6 +105,14 @@ test('an unknown resource is invalid_target', async (t) => {
 
 test('a resource the client is not allowed is invalid_target', async (t) => {
   assertError(t, await postForm(tokenUrl(), { grant_type: 'client_credentials', resource: 'urn:tollgate:other' }, demo), 400, 'invalid_target');
+});
+
+test('naming no resource, for a client without a default one, is invalid_target rather than an opaque token', async (t) => {
+  const reply = await postForm(tokenUrl(), { grant_type: 'client_credentials' }, { authorization: basicAuth('no-default-service', otherSecret) });
+  assertError(t, reply, 400, 'invalid_target');
+  const named = await postForm(tokenUrl(), { grant_type: 'client_credentials', resource: demoResource }, { authorization: basicAuth('no-default-service', otherSecret) });
+  t.is(named.status, 200);
+  t.is(String(named.body.access_token).split('.').length, 3, 'a JWT');
 });
 
 test('an unknown audience is invalid_target like an unknown resource', async (t) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestFn } from 'ava';
 import { errors } from 'oidc-provider';
 
@@ -11,7 +12,6 @@ import type { ModelPayload, Storage } from '../../src/storage/storage.ts';
  */
 export function storageContract(test: TestFn, storage: () => Storage) {
   const id = () => randomUUID();
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const isInvalidGrant = (reason: unknown) => reason instanceof errors.InvalidGrant && reason.error === 'invalid_grant';
 
   test('upsert stores a payload that find returns; find of an unknown id is undefined', async (t) => {

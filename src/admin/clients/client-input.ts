@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-import { grantTypes, type GrantType } from '../../clients/client-record.ts';
+import { allGrantTypes, clientAuthMethods, grantTypes, type GrantType } from '../../clients/client-record.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 
 const grantType = z
-  .enum([grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken, 'device_code'])
+  .enum([...allGrantTypes, 'device_code'])
   .transform((value): GrantType => (value === 'device_code' ? grantTypes.deviceCode : value));
 
 const publicJwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) }).strict();
@@ -31,7 +31,7 @@ export const newClient = z
     name: displayText(200).min(1).optional(),
     description: displayText(2000).default(''),
     grant_types: z.array(grantType).min(1).max(3).default([grantTypes.clientCredentials]),
-    token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']).default('client_secret_basic'),
+    token_endpoint_auth_method: z.enum(clientAuthMethods).default('client_secret_basic'),
     jwks: publicJwks.optional(),
     scopes: z.array(scopeToken).max(100).default([]),
     resources: z.array(resourceIdentifier).max(100).default([]),

@@ -1,4 +1,5 @@
 import type { ClientRecord } from '../../clients/client-record.ts';
+import { secretInForce } from '../../clients/client-secret.ts';
 
 /** A client as the admin API shows it: never a secret or its hash. */
 export function clientView(record: ClientRecord, lastUsedAt: string | undefined) {
@@ -19,8 +20,7 @@ export function clientView(record: ClientRecord, lastUsedAt: string | undefined)
     // Previous secrets still inside their rotation overlap window, by when they stop working.
     previous_secrets_expire_at: record.secrets
       .slice(1)
-      .map((secret) => secret.expiresAt)
-      .filter((expiresAt): expiresAt is string => Boolean(expiresAt) && Date.parse(expiresAt as string) > now),
+      .flatMap((secret) => (secret.expiresAt && secretInForce(secret, now) ? [secret.expiresAt] : [])),
     created_at: record.createdAt,
     updated_at: record.updatedAt,
     last_used_at: lastUsedAt ?? null,

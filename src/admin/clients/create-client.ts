@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import type { ClientRecord } from '../../clients/client-record.ts';
+import { usesClientSecret, type ClientRecord } from '../../clients/client-record.ts';
 import { checkClient } from '../../clients/client-rules.ts';
 import { generateClientSecret, hashClientSecret } from '../../clients/client-secret.ts';
 import { AppError } from '../../errors.ts';
@@ -11,7 +11,6 @@ import { parseInput } from '../../parse-input.ts';
 import { newClient } from './client-input.ts';
 import { clientView } from './client-view.ts';
 
-const secretMethods = new Set(['client_secret_basic', 'client_secret_post']);
 
 /** POST /admin/clients: the generated secret is in this response and nowhere else, ever. */
 export const createClientRoute: AdminRoute = {
@@ -21,7 +20,7 @@ export const createClientRoute: AdminRoute = {
     const input = parseInput(newClient, body);
     const now = new Date().toISOString();
     const clientId = input.client_id ?? randomBytes(10).toString('hex');
-    const secret = secretMethods.has(input.token_endpoint_auth_method) ? generateClientSecret() : undefined;
+    const secret = usesClientSecret(input.token_endpoint_auth_method) ? generateClientSecret() : undefined;
     const record: ClientRecord = {
       clientId,
       name: input.name ?? clientId,

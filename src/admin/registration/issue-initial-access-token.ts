@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { grantTypes, type GrantType } from '../../clients/client-record.ts';
+import { allGrantTypes, grantTypes, type GrantType } from '../../clients/client-record.ts';
 import { checkResourcesAndScopes } from '../../clients/client-rules.ts';
 import { invalidField } from '../../errors.ts';
 import { resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
@@ -18,7 +18,7 @@ const request = z
     scopes: z.array(scopeToken).max(100).optional(),
     default_resource: resourceIdentifier.optional(),
     grant_types: z
-      .array(z.enum([grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken]))
+      .array(z.enum(allGrantTypes))
       .min(1)
       .default([grantTypes.clientCredentials]),
     max_priority: z.unknown().optional(),

@@ -1,0 +1,18 @@
+import type { AccountStore } from './accounts/account-store.ts';
+import type { ClientRegistry } from './clients/client-registry.ts';
+import type { Config } from './config/schema.ts';
+import type { SigningKeys } from './keys/signing-keys.ts';
+import type { Logger } from './logger.ts';
+import type { ResourceRegistry } from './resources/resource-registry.ts';
+import type { Storage } from './storage/storage.ts';
+
+/** The long-lived parts `createTollgate` builds once; the provider, the seed and the admin API work with them. */
+export interface Services {
+  config: Config;
+  storage: Storage;
+  clients: ClientRegistry;
+  accounts: AccountStore;
+  resources: ResourceRegistry;
+  signingKeys: SigningKeys;
+  logger: Logger;
+}

@@ -1,0 +1,26 @@
+import test from 'ava';
+
+import { captureLog } from './helpers/capture-log.ts';
+
+/** What ioredis attaches to the error of a failed command. */
+function redisError(message: string, args: string[]) {
+  return Object.assign(new Error(message), { command: { name: 'hset', args } });
+}
+
+test('a Redis command error is logged with the command name but without its arguments', (t) => {
+  const log = captureLog();
+  const token = 'refresh-token-value-that-names-a-key-0123';
+  log.logger.error({ err: redisError('READONLY You can not write against a read only replica.', [`oidc:RefreshToken:{${token}}`, '{"jti":"x"}']) }, 'failed');
+  const [line] = log.lines(/^failed$/);
+  t.deepEqual((line?.err as { command?: unknown }).command, { name: 'hset' });
+  t.regex(String((line?.err as { message?: unknown }).message), /READONLY/);
+  t.false(log.text().includes(token));
+});
+
+test('the arguments are dropped from each error of an AggregateError too', (t) => {
+  const log = captureLog();
+  const secret = 'a-value-written-to-redis-0123456789';
+  log.logger.error({ err: new AggregateError([redisError('CLUSTERDOWN', ['key', secret])], 'every node failed') }, 'failed');
+  t.false(log.text().includes(secret));
+  t.regex(log.text(), /CLUSTERDOWN/);
+});
