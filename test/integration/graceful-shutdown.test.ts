@@ -33,7 +33,10 @@ test('SIGTERM finishes the request in flight, refuses new connections, closes st
   tollgate.child.kill('SIGTERM');
   await tollgate.waitForLog((line) => line.msg === 'shutting down: finishing in-flight requests');
 
-  await t.throwsAsync(freshConnectionRequest(`http://127.0.0.1:${port}/healthz`), { code: 'ECONNREFUSED' });
+  // Refused once the listener is closed; a connection that slipped in just before it closed is
+  // reset instead. Either way no new request is served.
+  const refused = await t.throwsAsync<NodeJS.ErrnoException>(freshConnectionRequest(`http://127.0.0.1:${port}/healthz`));
+  t.true(['ECONNREFUSED', 'ECONNRESET'].includes(refused?.code ?? ''), `got ${refused?.code}`);
   t.is(tollgate.child.exitCode, null, 'still running while a request is in flight');
 
   const answer = await inFlight.finish();
