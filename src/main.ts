@@ -20,7 +20,7 @@ try {
   const logger = createLogger(config.logLevel);
   startupLogger = logger;
   if (config.workers > 1 && cluster.isPrimary) await runPrimary(config, logger);
-  else await runServer(logger);
+  else await runServer(config, logger);
 } catch (error) {
   if (error instanceof ConfigError || (error instanceof AppError && error.code === 'invalid_seed')) {
     process.stderr.write(`tollgate: ${error.message}\n`);
@@ -36,20 +36,24 @@ try {
 }
 
 /** One process serving requests: the whole server, or one worker of several. */
-async function runServer(logger: Logger): Promise<void> {
+async function runServer(config: Config, logger: Logger): Promise<void> {
   const worker = cluster.isWorker;
+  // Loaded only when configured: without an endpoint no OpenTelemetry code runs at all.
+  const tracing = config.tracing.endpoint || config.tracing.tracesEndpoint ? (await import('./tracing/start-tracing.ts')).startTracing(config.tracing) : undefined;
   const running = await startServer(process.env, logger, {}, { metricsListener: !worker });
-  const { config, demo } = running.tollgate;
+  const { demo } = running.tollgate;
   if (worker) {
     shareMetricsWithPrimary(running.tollgate.metrics.registry);
     reportWorkerReady();
   } else {
-    logger.info({ issuer: config.issuer, storage: running.tollgate.storage.kind, metrics: running.metricsUrl }, 'tollgate listening');
-    if (demo) printBanner(config.issuer, demo);
+    const { issuer } = running.tollgate.config;
+    logger.info({ issuer, storage: running.tollgate.storage.kind, metrics: running.metricsUrl, tracing: Boolean(tracing) }, 'tollgate listening');
+    if (demo) printBanner(issuer, demo);
   }
 
   onShutdownSignal(logger, async () => {
     await running.stop();
+    await tracing?.stop();
     return 0;
   });
 }
