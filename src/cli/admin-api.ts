@@ -19,6 +19,8 @@ export const adminOptionsHelp = `Connection (flags or environment):
 
 export interface AdminApi {
   call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
+  /** Every item of a list endpoint, following `next_cursor` page by page. */
+  list(path: string, key: string, filters?: Record<string, string | undefined>): Promise<Array<Record<string, unknown>>>;
 }
 
 /**
@@ -33,6 +35,8 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
     throw new AppError('usage', 'admin credentials are needed: set TOLLGATE_ADMIN_CLIENT_ID and TOLLGATE_ADMIN_CLIENT_SECRET (or --client-id / --client-secret)');
   }
   let token: Promise<string> | undefined;
+  // Items per list page; small values are for tests and slow links.
+  const pageSize = env.TOLLGATE_CLI_PAGE_SIZE || '500';
 
   async function accessToken(): Promise<string> {
     const response = await requestJson(`${url}/token`, {
@@ -50,7 +54,19 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
     return response.body.access_token as string;
   }
 
-  return {
+  const api: AdminApi = {
+    async list(path, key, filters = {}) {
+      const items: Array<Record<string, unknown>> = [];
+      let cursor: string | undefined;
+      do {
+        const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)), limit: pageSize } as Record<string, string>);
+        if (cursor) query.set('cursor', cursor);
+        const page = await api.call('GET', `${path}?${query}`);
+        items.push(...(page[key] as Array<Record<string, unknown>>));
+        cursor = (page.next_cursor as string | null) ?? undefined;
+      } while (cursor);
+      return items;
+    },
     async call(method, path, body) {
       token ??= accessToken();
       const response = await requestJson(`${url}/admin${path}`, {
@@ -62,4 +78,5 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
       return response.body;
     },
   };
+  return api;
 }

@@ -1,6 +1,7 @@
 import type { GrantType } from '../clients/client-record.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 import type { Storage } from '../storage/storage.ts';
+import { initialAccessTokenId } from './initial-access-token-list.ts';
 
 /**
  * What a client registering itself (RFC 7591) with one initial access token gets: the admin who
@@ -20,18 +21,25 @@ export interface RegistrationTerms {
 export interface RegistrationTermsStore {
   save(tokenId: string, terms: RegistrationTerms, ttlSeconds: number): Promise<void>;
   load(tokenId: string): Promise<RegistrationTerms | undefined>;
+  /** By listing id: the token registers nothing from now on (the policy refuses a token without terms). */
+  revoke(listingId: string, ttlSeconds: number): Promise<void>;
 }
 
-/** Terms live beside their initial access token, with the same TTL. */
+const revoked = 'revoked';
+
+/** Terms live beside their initial access token, with the same TTL, keyed by the token's hash. */
 export function createRegistrationTermsStore(storage: Storage): RegistrationTermsStore {
-  const key = (tokenId: string) => `registration-terms:${tokenId}`;
+  const key = (listingId: string) => `registration-terms:${listingId}`;
   return {
     async save(tokenId, terms, ttlSeconds) {
-      await storage.swapValue(key(tokenId), JSON.stringify(terms), ttlSeconds);
+      await storage.swapValue(key(initialAccessTokenId(tokenId)), JSON.stringify(terms), ttlSeconds);
     },
     async load(tokenId) {
-      const text = await storage.getValue(key(tokenId));
-      return text ? (JSON.parse(text) as RegistrationTerms) : undefined;
+      const text = await storage.getValue(key(initialAccessTokenId(tokenId)));
+      return text && text !== revoked ? (JSON.parse(text) as RegistrationTerms) : undefined;
+    },
+    async revoke(listingId, ttlSeconds) {
+      await storage.swapValue(key(listingId), revoked, Math.max(1, ttlSeconds));
     },
   };
 }

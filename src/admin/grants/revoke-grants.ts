@@ -2,6 +2,7 @@ import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { findAccount } from '../accounts/find-account.ts';
 import { findClient } from '../clients/find-client.ts';
+import { z } from 'zod';
 
 // What revocation can and cannot reach, said in every answer so nobody over-trusts it.
 const clientNote =
@@ -13,6 +14,8 @@ const accountNote =
 export const revokeClientGrantsRoute: AdminRoute = {
   method: 'POST',
   path: '/clients/:id/revoke-grants',
+  summary: 'Revoke every grant made through a client',
+  responses: { 200: z.object({ client_id: z.string(), revoked_grants: z.number().int(), note: z.string() }).strict() },
   async handle({ params, caller }, deps) {
     const record = await findClient(deps, params.id as string);
     const revoked = await deps.storage.revokeGrantsOf({ kind: 'client', id: record.clientId });
@@ -25,6 +28,8 @@ export const revokeClientGrantsRoute: AdminRoute = {
 export const revokeAccountGrantsRoute: AdminRoute = {
   method: 'POST',
   path: '/accounts/:id/revoke-grants',
+  summary: 'Revoke every grant of an account (log the person out everywhere)',
+  responses: { 200: z.object({ id: z.string(), revoked_grants: z.number().int(), note: z.string() }).strict() },
   async handle({ params, caller }, deps) {
     const record = await findAccount(deps, params.id as string);
     const revoked = await deps.storage.revokeGrantsOf({ kind: 'account', id: record.id });

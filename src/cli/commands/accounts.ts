@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.ts';
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
+import { listFilterHelp, listFilterOptions, listFilters } from '../list-filters.ts';
 import type { Command, CommandGroup, Values } from '../command.ts';
 import { clearableOption, defined, maxPriorityOption, stringOption } from '../option-values.ts';
 import { formatFields, formatTable } from '../output.ts';
@@ -52,10 +53,10 @@ ${adminOptionsHelp}`,
 const list: Command = {
   name: 'list',
   summary: 'list accounts',
-  options: { ...adminOptions },
-  help: `usage: tollgate accounts list [--json]\n\n${adminOptionsHelp}`,
+  options: { ...adminOptions, ...listFilterOptions },
+  help: `usage: tollgate accounts list [--search TEXT] [--disabled|--enabled] [--json]\n\n${listFilterHelp}\n\n${adminOptionsHelp}`,
   async run(context) {
-    const { accounts } = (await connectAdminApi(context).call('GET', '/accounts')) as { accounts: Array<Record<string, unknown>> };
+    const accounts = await connectAdminApi(context).list('/accounts', 'accounts', listFilters(context.values));
     context.out.result(accounts, () => formatTable(accounts, ['id', 'username', 'name', 'max_priority', 'disabled']));
   },
 };

@@ -49,10 +49,10 @@ ${adminOptionsHelp}`,
 const list: Command = {
   name: 'list',
   summary: 'list resource servers',
-  options: { ...adminOptions },
-  help: `usage: tollgate resources list [--json]\n\n${adminOptionsHelp}`,
+  options: { ...adminOptions, search: { type: 'string' } },
+  help: `usage: tollgate resources list [--search TEXT] [--json]\n\n  --search TEXT             only those whose identifier or name contains TEXT (any case)\n\n${adminOptionsHelp}`,
   async run(context) {
-    const { resources } = (await connectAdminApi(context).call('GET', '/resources')) as { resources: Array<Record<string, unknown>> };
+    const resources = await connectAdminApi(context).list('/resources', 'resources', { q: context.values.search as string | undefined });
     context.out.result(resources, () => formatTable(resources, ['identifier', 'name', 'scopes', 'access_token_ttl', 'signing_alg']));
   },
 };
