@@ -7,11 +7,11 @@ import { icons, page } from './layout.ts';
 type ErrorOut = { error: string; error_description?: string };
 
 // oidc-provider re-renders the code page with one of these.
-const codeErrors: Record<Exclude<CodeError, 'AbortedError'>, string> = {
-  NoCodeError: 'Enter the code shown on your device.',
-  NotFoundError: 'That code is not valid. Check it against your device and try again.',
-  ExpiredError: 'That code has expired. Start the login on your device again to get a new one.',
-  AlreadyUsedError: 'That code has already been used. Start the login on your device again to get a new one.',
+const codeErrors: Record<Exclude<CodeError, 'aborted'>, string> = {
+  no_code: 'Enter the code shown on your device.',
+  not_found: 'That code is not valid. Check it against your device and try again.',
+  expired: 'That code has expired. Start the login on your device again to get a new one.',
+  already_used: 'That code has already been used. Start the login on your device again to get a new one.',
 };
 
 const prefillPattern = /^[A-Za-z0-9 -]{1,32}$/;
@@ -19,7 +19,7 @@ const prefillPattern = /^[A-Za-z0-9 -]{1,32}$/;
 /** Step 1 of the device login: enter the user code (RFC 8628 §3.3). */
 export async function userCodeInputSource(ctx: KoaContextWithOIDC, _form: string, out?: ErrorOut, err?: errors.OIDCProviderError | Error) {
   const codeError = codeErrorOf(err);
-  if (codeError === 'AbortedError') return deniedPage(ctx);
+  if (codeError === 'aborted') return deniedPage(ctx);
   const secret = deviceFormSecret(ctx);
   const message = err ? ((codeError ? codeErrors[codeError] : undefined) ?? (isDeviceFormExpired(out) ? 'This form has expired. Enter the code again.' : out?.error_description) ?? 'Something went wrong. Try again.') : undefined;
   const prefill = typeof ctx.query.prefill === 'string' && prefillPattern.test(ctx.query.prefill) ? ctx.query.prefill : undefined;

@@ -43,14 +43,21 @@ export function isDeviceFormExpired(body: ErrorBody): boolean {
   return body?.error === 'invalid_request' && /xsrf|device form details/.test(body.error_description ?? '');
 }
 
+/** Why oidc-provider re-renders the user-code page. */
+export type CodeError = 'no_code' | 'not_found' | 'expired' | 'already_used' | 'aborted';
 /**
  * helpers/re_render_errors.js: the classes (not exported by the package) oidc-provider re-renders
- * the user-code page with, by name.
+ * the user-code page with, known by their names.
  */
-export type CodeError = 'NoCodeError' | 'NotFoundError' | 'ExpiredError' | 'AlreadyUsedError' | 'AbortedError';
+const codeErrorsByClass: Record<string, CodeError> = {
+  NoCodeError: 'no_code',
+  NotFoundError: 'not_found',
+  ExpiredError: 'expired',
+  AlreadyUsedError: 'already_used',
+  AbortedError: 'aborted',
+};
 export function codeErrorOf(error: Error | undefined): CodeError | undefined {
-  const name = error?.name;
-  return name === 'NoCodeError' || name === 'NotFoundError' || name === 'ExpiredError' || name === 'AlreadyUsedError' || name === 'AbortedError' ? name : undefined;
+  return error && Object.hasOwn(codeErrorsByClass, error.name) ? codeErrorsByClass[error.name] : undefined;
 }
 
 /** shared/xsrf.js `generateXsrf`: the code form's anti-forgery secret lives in the session state. */
@@ -86,9 +93,8 @@ export function onProviderKoaError(provider: Provider, listener: (error: Error &
 }
 
 /**
- * helpers/errors.js `OIDCProviderError` sets `error_detail` from its options, and the error
- * handler (shared/error_handler.js via helpers/err_out.js) may send it; for errors whose detail
- * names hosts or errnos it is removed.
+ * helpers/errors.js `OIDCProviderError` keeps an `error_detail`, which shared/error_handler.js
+ * writes to its debug output; for errors whose detail would name hosts or errnos it is removed.
  */
 export function dropErrorDetail(error: Error): void {
   delete (error as { error_detail?: string }).error_detail;
