@@ -20,15 +20,6 @@ RUN npm run build
 # Runtime stage: production dependencies and the compiled code, owned by root and run as the
 # unprivileged `node` user of the official image, which can read but not change them.
 FROM ${NODE_IMAGE}
-ARG NODE_IMAGE
-ARG VERSION=dev
-ARG REVISION=unknown
-LABEL org.opencontainers.image.title="tollgate" \
-      org.opencontainers.image.description="OAuth 2.0 authorization server for services, people on terminals and APIs that verify JWTs offline" \
-      org.opencontainers.image.licenses="Apache-2.0" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.base.name="docker.io/library/${NODE_IMAGE}"
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -42,3 +33,13 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "dist/healthcheck.js"]
 CMD ["node", "dist/main.js"]
+# Last, so that a new revision does not invalidate the cached dependency layers above.
+ARG NODE_IMAGE
+ARG VERSION=dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="tollgate" \
+      org.opencontainers.image.description="OAuth 2.0 authorization server for services, people on terminals and APIs that verify JWTs offline" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.base.name="docker.io/library/${NODE_IMAGE}"
