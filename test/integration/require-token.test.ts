@@ -5,7 +5,7 @@ import Koa from 'koa';
 
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
-import { createTokenVerifier, requireToken, type VerifiedAccessToken } from '../../src/index.ts';
+import { createTokenVerifier, requireToken, type VerifiedAccessToken } from '../../packages/client/src/index.ts';
 import type { RunningServer } from '../../src/server.ts';
 
 let redis: TestRedis;
