@@ -10,6 +10,7 @@ import { createApp } from './app.ts';
 import { createClientRegistry } from './clients/client-registry.ts';
 import type { Config } from './config/schema.ts';
 import { ensureDemoPrincipals, type DemoCredentials } from './demo-principals.ts';
+import { createTrustedIssuers } from './federation/trusted-issuers.ts';
 import { createHealthRoutes } from './http/health-routes.ts';
 import { loadSigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
@@ -64,7 +65,8 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     }
   }
 
-  const services: Services = { config, storage, clients, accounts, resources, signingKeys, logger };
+  const trustedIssuers = createTrustedIssuers(config.federation.trustedIssuers);
+  const services: Services = { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger };
   // `env` carries the values of the seed's secretEnv / passwordEnv references.
   await ensureStartupPrincipals(services, env).catch(async (error: unknown) => {
     await storage.close();

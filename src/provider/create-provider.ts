@@ -25,6 +25,10 @@ import { revocationAllowed } from './revocation-policy.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
+import { createAssertionVerifier } from '../federation/assertion-verifier.ts';
+import { createClientTokenIssuer } from './client-token.ts';
+import { registerExtraGrants, type ExtraGrant } from './extra-grants.ts';
+import { jwtBearerGrant } from './jwt-bearer-grant.ts';
 
 export interface ProviderDeps extends Services {
   cookieKeys: string[];
@@ -39,6 +43,14 @@ export function createProvider(deps: ProviderDeps): Provider {
   const accessTokenGrants = createAccessTokenGrants(storage);
   const introspectionPolicy = createIntrospectionPolicy(clients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
+  const extraGrants: ExtraGrant[] = [
+    jwtBearerGrant({
+      clients,
+      verifier: createAssertionVerifier({ issuers: deps.trustedIssuers, defaultAudience: config.issuer, maxLifetimeSeconds: config.federation.maxAssertionLifetime }),
+      issueClientToken: createClientTokenIssuer(resourcePolicy),
+      logger: deps.logger,
+    }),
+  ];
 
   const configuration: Configuration = {
     adapter: function AdapterFor(model: string): Adapter {
@@ -86,6 +98,7 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
+  registerExtraGrants(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
