@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
 import { trustedIssuerSchema } from '../federation/trusted-issuer.ts';
 
 /**
@@ -69,6 +70,7 @@ export const configSchema = z
     demoSecret: z
       .string()
       .min(16)
+      .regex(unreservedSecretPattern, unreservedSecretMessage)
       .optional()
       .describe('Fixed secret of the demo client; random when unset (TOLLGATE_DEMO_SECRET)'),
     demoPassword: z
@@ -167,6 +169,7 @@ export const configSchema = z
     bootstrapAdminSecret: z
       .string()
       .min(32)
+      .regex(unreservedSecretPattern, unreservedSecretMessage)
       .optional()
       .describe('Creates the admin client "tollgate-admin" with this secret if no admin client exists (TOLLGATE_BOOTSTRAP_ADMIN_SECRET)'),
   })
