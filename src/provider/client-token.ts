@@ -1,8 +1,6 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
-import type { createResourceServerPolicy } from './resource-server-policy.ts';
-
-type ResourcePolicy = ReturnType<typeof createResourceServerPolicy>;
+import type { ResourceServerPolicy } from './resource-server-policy.ts';
 
 /**
  * Issues the token the client-credentials grant issues (RFC 6749 §4.4, as oidc-provider's
@@ -11,7 +9,7 @@ type ResourcePolicy = ReturnType<typeof createResourceServerPolicy>;
  * (max_priority) by extraTokenClaims. For grants whose principal is the client itself once the
  * grant has established who the client is (jwt-bearer). DPoP, mTLS and RAR are not enabled here.
  */
-export function createClientTokenIssuer(resourcePolicy: ResourcePolicy) {
+export function createClientTokenIssuer(resourcePolicy: ResourceServerPolicy) {
   return async function issueClientToken(ctx: KoaContextWithOIDC): Promise<void> {
     const { client, params, provider } = ctx.oidc;
     if (!client || !params) throw new Error('issueClientToken runs inside the token endpoint');

@@ -31,7 +31,7 @@ import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
 import { createAssertionVerifier } from '../federation/assertion-verifier.ts';
 import { createClientTokenIssuer } from './client-token.ts';
-import { registerExtraGrants, type ExtraGrant } from './extra-grants.ts';
+import { registerGrantTypes, type ExtraGrant } from './grant-types.ts';
 import { jwtBearerGrant } from './jwt-bearer-grant.ts';
 
 export interface ProviderDeps extends Services {
@@ -103,7 +103,7 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
-  registerExtraGrants(provider, extraGrants);
+  registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
   // First, so outermost: it records what the client finally receives.
   provider.use(createProtocolOutcomes(deps));

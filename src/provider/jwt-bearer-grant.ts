@@ -5,7 +5,7 @@ import { grantTypes } from '../clients/client-record.ts';
 import { AssertionError } from '../federation/assertion-error.ts';
 import type { AssertionVerifier } from '../federation/assertion-verifier.ts';
 import type { Logger } from '../logger.ts';
-import type { ExtraGrant } from './extra-grants.ts';
+import type { ExtraGrant } from './grant-types.ts';
 
 export interface JwtBearerGrantDeps {
   clients: ClientRegistry;

@@ -65,10 +65,12 @@ export function createResourceServerPolicy({ clients, resources, signingKeys, de
   return { defaultResource, getResourceServerInfo, useGrantedResource };
 }
 
-// Grants whose token is the client's own: omitting scope asks for all of the client's.
-const clientGrants = new Set<unknown>([grantTypes.clientCredentials, grantTypes.jwtBearer]);
+export type ResourceServerPolicy = ReturnType<typeof createResourceServerPolicy>;
+
+// Grants at the token endpoint that start afresh (not from a grant that already has its scopes).
+const grantsWithDefaultScopes = new Set<unknown>([grantTypes.clientCredentials, grantTypes.jwtBearer]);
 
 function asksForDefaultScopes(ctx: KoaContextWithOIDC): boolean {
   if (ctx.oidc.route === 'device_authorization') return true;
-  return ctx.oidc.route === 'token' && clientGrants.has(ctx.oidc.params?.grant_type);
+  return ctx.oidc.route === 'token' && grantsWithDefaultScopes.has(ctx.oidc.params?.grant_type);
 }
