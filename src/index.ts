@@ -11,7 +11,6 @@ export {
   type ClientCredentialsTokenSourceOptions,
 } from './client-helpers/client-credentials-token-source.ts';
 export { createJwtBearerTokenSource, type JwtBearerTokenSourceOptions } from './client-helpers/jwt-bearer-token-source.ts';
-export type { TokenSource, TokenSourceOptions } from './client-helpers/cached-token-source.ts';
 export { TokenSourceError, type TokenSourceErrorCode } from './client-helpers/token-source-error.ts';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions, type VerifiedAccessToken } from './client-helpers/token-verifier.ts';
 export { TokenVerificationError, type TokenVerificationErrorCode } from './client-helpers/token-verification-error.ts';

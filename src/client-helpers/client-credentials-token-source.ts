@@ -1,17 +1,27 @@
-import { createCachedTokenSource, type TokenSource, type TokenSourceOptions } from './cached-token-source.ts';
+import { createRefreshingToken, refreshFraction } from './refreshing-token.ts';
+import { createTokenEndpointClient, type AccessToken, type TokenEndpointClientOptions } from './token-endpoint-client.ts';
 
-export type { AccessToken } from './cached-token-source.ts';
+export type { AccessToken } from './token-endpoint-client.ts';
 
 /** Options of {@link createClientCredentialsTokenSource}. */
-export interface ClientCredentialsTokenSourceOptions extends TokenSourceOptions {
-  clientId: string;
-  clientSecret: string;
-  /** How the secret is sent (RFC 6749 §2.3.1). Default `client_secret_basic`. */
-  authMethod?: 'client_secret_basic' | 'client_secret_post';
+export interface ClientCredentialsTokenSourceOptions extends TokenEndpointClientOptions {
+  /** The API the token is for (RFC 8707); omit to use the client's default resource. */
+  resource?: string;
+  /** Scopes to ask for; omit for every scope the client may have. */
+  scope?: string | readonly string[];
+  /** Fraction of a token's lifetime after which a new one is fetched in the background. Default 0.8. */
+  refreshAfter?: number;
 }
 
 /** A cached, self-refreshing supply of client-credentials access tokens. */
-export type ClientCredentialsTokenSource = TokenSource;
+export interface ClientCredentialsTokenSource {
+  /** A valid access token: cached, or fetched once for all concurrent callers. */
+  get(): Promise<string>;
+  /** Like `get`, with the expiry and granted scope. */
+  getToken(): Promise<AccessToken>;
+  /** Drops the cached token, e.g. after an API answered 401 to it; the next `get` fetches. */
+  invalidate(): void;
+}
 
 /**
  * Creates a token source for the OAuth 2.0 client-credentials grant (RFC 6749 §4.4).
@@ -29,27 +39,16 @@ export type ClientCredentialsTokenSource = TokenSource;
  * await fetch(url, { headers: { authorization: `Bearer ${await tokens.get()}` } });
  */
 export function createClientCredentialsTokenSource(options: ClientCredentialsTokenSourceOptions): ClientCredentialsTokenSource {
-  const { clientId, clientSecret } = options;
-  if (!clientId || !clientSecret) throw new TypeError('clientId and clientSecret are required');
-  const authMethod = options.authMethod ?? 'client_secret_basic';
+  const endpoint = createTokenEndpointClient(options);
+  const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
+  const parameters: Record<string, string> = { grant_type: 'client_credentials' };
+  if (scope) parameters.scope = scope;
+  if (options.resource) parameters.resource = options.resource;
+  const token = createRefreshingToken(() => endpoint.request(parameters), refreshFraction(options.refreshAfter));
 
-  // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
-  const basicCredentials = Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64');
-  const secretForms = [clientSecret, formEncode(clientSecret), basicCredentials];
-  const redact = (text: string) => secretForms.reduce((result, form) => result.replaceAll(form, '[redacted]'), text);
-
-  return createCachedTokenSource(options, async () => {
-    const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    const headers: Record<string, string> = {};
-    if (authMethod === 'client_secret_basic') headers.authorization = `Basic ${basicCredentials}`;
-    else {
-      form.set('client_id', clientId);
-      form.set('client_secret', clientSecret);
-    }
-    return { form, headers, redact };
-  });
-}
-
-function formEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, '+');
+  return {
+    getToken: () => token.getToken(),
+    get: async () => (await token.getToken()).accessToken,
+    invalidate: () => token.invalidate(),
+  };
 }

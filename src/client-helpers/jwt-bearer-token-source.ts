@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 
-import { createCachedTokenSource, type TokenSource, type TokenSourceOptions } from './cached-token-source.ts';
+import type { ClientCredentialsTokenSource } from './client-credentials-token-source.ts';
+import { createRefreshingToken, refreshFraction } from './refreshing-token.ts';
+import { createTokenEndpointClient, type TokenEndpointClientOptions } from './token-endpoint-client.ts';
 import { TokenSourceError } from './token-source-error.ts';
 
 /** Options of {@link createJwtBearerTokenSource}. */
-export interface JwtBearerTokenSourceOptions extends TokenSourceOptions {
-  /** The tollgate client whose federated identity the platform token proves. */
-  clientId: string;
+export interface JwtBearerTokenSourceOptions extends Omit<TokenEndpointClientOptions, 'clientSecret' | 'authMethod'> {
   /**
    * Where the platform writes its token, read again for every token request: a projected
    * Kubernetes service-account token (rewritten by the kubelet before it expires), a file a CI
@@ -15,6 +15,12 @@ export interface JwtBearerTokenSourceOptions extends TokenSourceOptions {
   assertionFile?: string;
   /** Returns a current platform token, e.g. fetched from GitHub Actions' ID-token endpoint. */
   assertion?: () => string | Promise<string>;
+  /** The API the token is for (RFC 8707); omit to use the client's default resource. */
+  resource?: string;
+  /** Scopes to ask for; omit for every scope the client may have. */
+  scope?: string | readonly string[];
+  /** Fraction of a token's lifetime after which a new one is fetched in the background. Default 0.8. */
+  refreshAfter?: number;
 }
 
 /**
@@ -30,13 +36,17 @@ export interface JwtBearerTokenSourceOptions extends TokenSourceOptions {
  *   assertionFile: '/var/run/secrets/tollgate/token',
  * });
  */
-export function createJwtBearerTokenSource(options: JwtBearerTokenSourceOptions): TokenSource {
-  const { clientId, assertionFile, assertion } = options;
-  if (!clientId) throw new TypeError('clientId is required');
+export function createJwtBearerTokenSource(options: JwtBearerTokenSourceOptions): ClientCredentialsTokenSource {
+  const { assertionFile, assertion } = options;
   if (Boolean(assertionFile) === Boolean(assertion)) throw new TypeError('give exactly one of assertionFile and assertion');
+  const endpoint = createTokenEndpointClient(options, true);
   const readAssertion = assertion ?? (() => readFile(assertionFile as string, 'utf8'));
+  const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
+  const parameters: Record<string, string> = { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' };
+  if (scope) parameters.scope = scope;
+  if (options.resource) parameters.resource = options.resource;
 
-  return createCachedTokenSource(options, async () => {
+  async function fetchToken() {
     let token: string;
     try {
       token = (await readAssertion()).trim();
@@ -45,7 +55,13 @@ export function createJwtBearerTokenSource(options: JwtBearerTokenSourceOptions)
       throw new TokenSourceError('assertion_unavailable', `could not read the platform token${assertionFile ? ` from ${assertionFile}` : ''}: ${String(detail)}`);
     }
     if (!token) throw new TokenSourceError('assertion_unavailable', `the platform token${assertionFile ? ` in ${assertionFile}` : ''} is empty`);
-    const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: clientId, assertion: token });
-    return { form, headers: {}, redact: (text) => text.replaceAll(token, '[redacted]') };
-  });
+    return endpoint.request({ ...parameters, assertion: token }, [token]);
+  }
+  const token = createRefreshingToken(fetchToken, refreshFraction(options.refreshAfter));
+
+  return {
+    getToken: () => token.getToken(),
+    get: async () => (await token.getToken()).accessToken,
+    invalidate: () => token.invalidate(),
+  };
 }
