@@ -4,7 +4,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT, UnsecuredJWT } from 
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
-import { postForm } from '../helpers/start-server.ts';
+import { basicAuth, demoSecret, postForm } from '../helpers/start-server.ts';
 import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer.ts';
 
 const jwtBearer = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -219,4 +219,16 @@ test('an initial access token cannot offer the jwt-bearer grant to self-register
   const issued = await adminCall(server, adminToken, 'POST', '/initial-access-tokens', { resources: [demo], grant_types: ['jwt-bearer'] });
   t.is(issued.status, 400);
   t.is(issued.body.field, 'grant_types');
+});
+
+test('a jwt-bearer token introspects like a client-credentials token, and inactive once its client is disabled', async (t) => {
+  const clientId = await federatedClient([{ issuer: cluster.issuer, subject: 'system:serviceaccount:intro:api' }], { max_priority: { intro: 1 } });
+  const issued = await exchange(clientId, await cluster.kubernetesToken('intro', 'api', server.url));
+  const introspect = () => postForm(`${server.url}/token/introspection`, { token: issued.body.access_token as string }, { authorization: basicAuth('demo', demoSecret) });
+  const active = await introspect();
+  t.is(active.body.active, true, JSON.stringify(active.body));
+  t.is(active.body.sub, clientId);
+  t.deepEqual(active.body.max_priority, { intro: 1 });
+  await adminCall(server, adminToken, 'PATCH', `/clients/${clientId}`, { disabled: true });
+  t.is((await introspect()).body.active, false);
 });
