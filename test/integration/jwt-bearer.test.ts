@@ -232,3 +232,22 @@ test('a jwt-bearer token introspects like a client-credentials token, and inacti
   await adminCall(server, adminToken, 'PATCH', `/clients/${clientId}`, { disabled: true });
   t.is((await introspect()).body.active, false);
 });
+
+test('a client with a secret and federated identities needs both for the jwt-bearer grant', async (t) => {
+  const created = await adminCall(server, adminToken, 'POST', '/clients', {
+    grant_types: ['client_credentials', 'jwt-bearer'],
+    federated_identities: [{ issuer: cluster.issuer, subject: 'system:serviceaccount:both:api' }],
+    resources: [demo],
+    default_resource: demo,
+    scopes: ['demo:read'],
+  });
+  t.is(created.status, 201, JSON.stringify(created.body));
+  const clientId = created.body.client_id as string;
+  const assertion = await cluster.kubernetesToken('both', 'api', server.url);
+  const withoutSecret = await exchange(clientId, assertion);
+  t.is(withoutSecret.status, 401);
+  t.is(withoutSecret.body.error, 'invalid_client');
+  const withSecret = await postForm(`${server.url}/token`, { grant_type: jwtBearer, assertion }, { authorization: basicAuth(clientId, created.body.client_secret as string) });
+  t.is(withSecret.status, 200, JSON.stringify(withSecret.body));
+  t.is(decodeJwt(withSecret.body.access_token as string).sub, clientId);
+});
