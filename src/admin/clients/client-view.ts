@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import type { ClientRecord } from '../../clients/client-record.ts';
 import { secretInForce } from '../../clients/client-secret.ts';
+import { federatedIdentitySchema } from '../../federation/federated-identity.ts';
 import { maxPriorityView, timestamp } from '../view-schemas.ts';
 
 /** A client as the admin API shows it: never a secret or its hash. */
@@ -16,6 +17,7 @@ export const clientViewSchema = z
     resources: z.array(z.string()),
     default_resource: z.string().nullable(),
     max_priority: maxPriorityView,
+    federated_identities: z.array(federatedIdentitySchema).describe('workload identities that may present a jwt-bearer assertion for this client'),
     disabled: z.boolean(),
     registered: z.boolean().describe('registered itself through RFC 7591'),
     jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
@@ -43,6 +45,7 @@ export function clientView(record: ClientRecord, lastUsedAt: string | undefined)
     resources: record.resources,
     default_resource: record.defaultResource ?? null,
     max_priority: record.maxPriority ?? null,
+    federated_identities: record.federatedIdentities ?? [],
     disabled: record.disabled,
     registered: record.registered ?? false,
     ...(record.jwks ? { jwks: record.jwks as unknown as ClientView['jwks'] } : {}),
