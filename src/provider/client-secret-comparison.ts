@@ -1,5 +1,6 @@
-import type { Provider } from 'oidc-provider';
+import type { Client, Provider } from 'oidc-provider';
 
+import type { ClientRecord } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { rememberingSecretCheck } from '../clients/client-secret.ts';
 
@@ -13,5 +14,29 @@ export function useHashedClientSecrets(provider: Provider, clients: ClientRegist
   provider.Client.prototype.compareClientSecret = async function compareHashedSecret(this: { clientId: string }, presented: string) {
     const record = await clients.get(this.clientId);
     return record ? accepts(record.secrets, presented) : false;
+  };
+}
+
+/**
+ * oidc-provider finds an adapter-backed client on every request by hashing its whole metadata
+ * (JSON.stringify + SHA-256) to look up the `Client` it built from it, in an LRU of 100 (past
+ * 100 clients in use, every request validates and builds one again). The `Client` built from a
+ * cached client record is kept with that record instead, so it lives exactly as long: the cache
+ * replaces the record when it re-reads it (every `clientCacheMs` at most) and at once on a change
+ * through this process, and a disabled or unknown client is never kept (the adapter finds none).
+ * With the cache off (`clientCacheMs` 0) every request reads the record, so nothing is kept.
+ */
+export function reuseBuiltClients(provider: Provider, clients: ClientRegistry, cacheMs: number): void {
+  if (cacheMs <= 0) return;
+  const ClientModel = provider.Client as unknown as { find(id: unknown): Promise<Client | undefined> };
+  const find = ClientModel.find.bind(ClientModel);
+  const built = new WeakMap<ClientRecord, Client>();
+  ClientModel.find = async function findBuiltClient(id: unknown) {
+    const record = typeof id === 'string' ? await clients.get(id) : undefined;
+    const known = record && built.get(record);
+    if (known) return known;
+    const client = await find(id);
+    if (record && client) built.set(record, client);
+    return client;
   };
 }

@@ -10,7 +10,7 @@ import { registrationFeatures } from '../registration/registration-features.ts';
 import { hideStoredSecretHashes } from '../registration/registration-responses.ts';
 import { createRegistrationTermsStore } from '../registration/registration-terms.ts';
 import type { Services } from '../services.ts';
-import { useHashedClientSecrets } from './client-secret-comparison.ts';
+import { reuseBuiltClients, useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
 import { createResourceServerPolicy } from './resource-server-policy.ts';
 import { createDevicePollPacing } from './device-poll-pacing.ts';
@@ -87,6 +87,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   useHashedClientSecrets(provider, clients, config.secretPepper);
+  reuseBuiltClients(provider, clients, config.clientCacheMs);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
   provider.use(invalidClientWithoutAuthentication);
