@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import type { Logger } from './logger.ts';
 import { createErrorMiddleware } from './http/error-middleware.ts';
 import { createRequestLog } from './http/request-log.ts';
+import { runFirst } from './provider/provider-internals.ts';
 
 export interface AppDeps {
   provider: Provider;
@@ -21,7 +22,5 @@ export interface AppDeps {
  * and 'error' listener are set where the provider is built and its events subscribed.
  */
 export function createApp({ provider, logger, routes }: AppDeps): Koa {
-  const app = provider as unknown as Koa;
-  app.middleware.unshift(createRequestLog(logger), createErrorMiddleware(logger), ...routes);
-  return app;
+  return runFirst(provider, [createRequestLog(logger), createErrorMiddleware(logger), ...routes]);
 }

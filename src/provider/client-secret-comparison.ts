@@ -3,18 +3,18 @@ import type { Client, Provider } from 'oidc-provider';
 import type { ClientRecord } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { rememberingSecretCheck } from '../clients/client-secret.ts';
+import { replaceClientSecretComparison, wrapClientFind } from './provider-internals.ts';
 
 /**
- * The one place that reaches into oidc-provider's internals. It compares client secrets in
- * plaintext against metadata (lib/models/client.js `compareClientSecret`); we store only hashes,
+ * oidc-provider compares client secrets in plaintext against metadata; we store only hashes,
  * and during a rotation's overlap window a previous secret still works, so the comparison is ours.
  */
 export function useHashedClientSecrets(provider: Provider, clients: ClientRegistry, pepper: string | undefined): void {
   const accepts = rememberingSecretCheck(pepper);
-  provider.Client.prototype.compareClientSecret = async function compareHashedSecret(this: { clientId: string }, presented: string) {
-    const record = await clients.get(this.clientId);
+  replaceClientSecretComparison(provider, async (clientId, presented) => {
+    const record = await clients.get(clientId);
     return record ? accepts(record.secrets, presented) : false;
-  };
+  });
 }
 
 /**
@@ -28,15 +28,13 @@ export function useHashedClientSecrets(provider: Provider, clients: ClientRegist
  */
 export function reuseBuiltClients(provider: Provider, clients: ClientRegistry, cacheMs: number): void {
   if (cacheMs <= 0) return;
-  const ClientModel = provider.Client as unknown as { find(id: unknown): Promise<Client | undefined> };
-  const find = ClientModel.find.bind(ClientModel);
   const built = new WeakMap<ClientRecord, Client>();
-  ClientModel.find = async function findBuiltClient(id: unknown) {
+  wrapClientFind(provider, (find) => async (id) => {
     const record = typeof id === 'string' ? await clients.get(id) : undefined;
     const known = record && built.get(record);
     if (known) return known;
     const client = await find(id);
     if (record && client) built.set(record, client);
     return client;
-  };
+  });
 }
