@@ -36,17 +36,19 @@ export async function clientCredentials(context: BenchContext, alg: 'ES256' | 'R
 
 /**
  * The same with tollgate on its in-process store (seeded from a file), like the baseline's
- * default store: Redis out of the comparison (issue 14 asks for both). With --against, the
- * reference stays the other tollgate on Redis.
+ * default store: Redis out of the comparison (issue 14 asks for both). Not with --against,
+ * whose reference tollgate runs on Redis.
  */
 export async function clientCredentialsInMemory(context: BenchContext, running: Array<ServerProcess | BenchRedis>): Promise<Row[]> {
+  const scenario = 'client credentials ES256, in-memory store';
+  if (context.against) return [{ scenario, load: '', unit: 'tokens/s', subject: 'tollgate, in-memory store', note: 'not run with --against: the reference tollgate runs on Redis' }];
   const seedFile = join(context.tmpDir, 'memory-seed.json');
   writeBenchSeed(seedFile);
   const memory = await startTollgate({ jwksFile: context.jwksFile, seedFile, name: 'tollgate (memory)' });
   running.push(memory);
   try {
     const side = { name: 'tollgate', server: memory, cpu: { server: memory.pid } };
-    const rows = await clientCredentials(context, 'ES256', side, 'client credentials ES256, in-memory store');
+    const rows = await clientCredentials(context, 'ES256', side, scenario);
     return rows.map((row) => ({ ...row, subject: 'tollgate, in-memory store' }));
   } finally {
     await memory.stop();
