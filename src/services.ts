@@ -5,6 +5,8 @@ import type { SigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
 import type { ResourceRegistry } from './resources/resource-registry.ts';
 import type { Storage } from './storage/storage.ts';
+import type { TokenSealer } from './upstreams/token-sealer.ts';
+import type { UpstreamRegistry } from './upstreams/upstream-registry.ts';
 
 /** The long-lived parts `createTollgate` builds once; the provider, the seed and the admin API work with them. */
 export interface Services {
@@ -15,4 +17,8 @@ export interface Services {
   resources: ResourceRegistry;
   signingKeys: SigningKeys;
   logger: Logger;
+  /** The identity providers people can sign in through. */
+  upstreams: UpstreamRegistry;
+  /** Seals upstream credentials and pending-login secrets at rest. */
+  sealer: TokenSealer;
 }

@@ -30,6 +30,10 @@ import { createResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
 import type { Services } from './services.ts';
+import { createUpstreamCallback } from './pages/upstream-callback.ts';
+import { createPendingLogins } from './upstreams/pending-logins.ts';
+import { createTokenSealer } from './upstreams/token-sealer.ts';
+import { createUpstreamRegistry } from './upstreams/upstream-registry.ts';
 import { createMemoryStorage } from './storage/memory-storage.ts';
 import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
 import { createRedisStorage } from './storage/redis-storage.ts';
@@ -64,7 +68,12 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     }
   }
 
-  const services: Services = { config, storage, clients, accounts, resources, signingKeys, logger };
+  const upstreams = await createUpstreamRegistry(config.upstreams).catch(async (error: unknown) => {
+    await storage.close();
+    throw error;
+  });
+  const sealer = createTokenSealer(cookieKeys);
+  const services: Services = { config, storage, clients, accounts, resources, signingKeys, logger, upstreams, sealer };
   // `env` carries the values of the seed's secretEnv / passwordEnv references.
   await ensureStartupPrincipals(services, env).catch(async (error: unknown) => {
     await storage.close();
@@ -79,11 +88,14 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   const provider = createProvider({ ...services, cookieKeys });
   subscribeProviderEvents(provider, { clients, logger, metrics });
   const limits = createAttemptLimits(storage, config.rateLimit);
+  const pending = createPendingLogins(storage, sealer, config.ttl.interaction);
+  const upstreamSignIn = { upstreams, pending, issuer: config.issuer, ttlSeconds: config.ttl.interaction, logger };
   const pages = [
     pageHeaders,
     userCodePrefill,
     createUserCodeAttempts(limits),
-    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys) }),
+    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), passwordSignIn: config.passwordSignIn, upstreamSignIn }),
+    createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer }),
   ];
   const app = createApp({
     provider,
