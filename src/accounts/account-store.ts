@@ -6,7 +6,7 @@ export interface AccountStore {
   get(id: string): Promise<AccountRecord | undefined>;
   findByUsername(username: string): Promise<AccountRecord | undefined>;
   list(): Promise<AccountRecord[]>;
-  /** False when the id or the username is taken. */
+  /** False when the id, the username or one of its identities is taken. */
   create(record: AccountRecord): Promise<boolean>;
   save(record: AccountRecord, previousUsername?: string): Promise<boolean>;
   delete(id: string): Promise<boolean>;
@@ -41,12 +41,21 @@ export function createAccountStore(storage: Storage): AccountStore {
     },
     list: () => accounts.list(),
     async create(record) {
-      if (!(await usernames.insert(normalizeUsername(record.username), record.id))) return false;
+      // Identities first: of two first sign-ins of one person at once, exactly one creates an account.
+      const claimed: string[] = [];
+      const release = async () => {
+        for (const key of claimed) await identities.delete(key);
+      };
+      for (const identity of record.identities ?? []) {
+        const key = identityKey(identity.upstream, identity.subject);
+        if (!(await identities.insert(key, record.id))) return release().then(() => false);
+        claimed.push(key);
+      }
+      if (!(await usernames.insert(normalizeUsername(record.username), record.id))) return release().then(() => false);
       if (!(await accounts.insert(record.id, record))) {
         await usernames.delete(normalizeUsername(record.username));
-        return false;
+        return release().then(() => false);
       }
-      for (const identity of record.identities ?? []) await identities.put(identityKey(identity.upstream, identity.subject), record.id);
       return true;
     },
     async save(record, previousUsername) {

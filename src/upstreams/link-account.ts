@@ -29,8 +29,11 @@ export async function signInAccount(deps: { accounts: AccountStore; sealer: Toke
     account = await existingAccount(accounts, profile);
     if (!account) return { refused: `There is no tollgate account for you yet. Ask an administrator to create one, then sign in through ${settings.name} again.` };
   } else {
-    account = await createAccount(accounts, settings, profile, now);
-    if (!account) return { refused: `No account could be created for you: the username is taken. Ask an administrator to link your ${settings.name} identity.` };
+    const created = await createAccount(accounts, settings, profile, identity, now);
+    if (created) return { account: created };
+    // A sign-in of the same person in another window may have created it just now.
+    account = await accounts.findByIdentity(settings.id, profile.subject);
+    if (!account) return { refused: `No account could be created for you: the username is taken, or you are signing in in another window. Try again, or ask an administrator to link your ${settings.name} identity.` };
   }
   if (account.disabled) return { refused: 'Your tollgate account is disabled.' };
   if (!(await accounts.link(account, identity))) return { refused: `Your ${settings.name} identity is linked to another account.` };
@@ -70,7 +73,7 @@ async function existingAccount(accounts: AccountStore, profile: UpstreamProfile)
  * else's account to whoever controls the upstream username): a taken one gets the upstream id
  * as a suffix, and if that is taken too, nothing is created.
  */
-async function createAccount(accounts: AccountStore, settings: UpstreamSettings, profile: UpstreamProfile, now: Date): Promise<AccountRecord | undefined> {
+async function createAccount(accounts: AccountStore, settings: UpstreamSettings, profile: UpstreamProfile, identity: LinkedIdentity, now: Date): Promise<AccountRecord | undefined> {
   const wanted = profile.username && usernameShape.safeParse(profile.username).success ? profile.username : `${settings.id}-${profile.subject}`.slice(0, 128);
   for (const username of [wanted, `${wanted}@${settings.id}`.slice(0, 128)]) {
     const record: AccountRecord = {
@@ -79,12 +82,13 @@ async function createAccount(accounts: AccountStore, settings: UpstreamSettings,
       passwordHash: '',
       ...(profile.name ? { name: profile.name.slice(0, 200) } : {}),
       ...(profile.email && profile.emailVerified ? { email: profile.email } : {}),
-      identities: [],
+      identities: [identity],
       disabled: false,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
     if (await accounts.create(record)) return record;
+    if (await accounts.findByIdentity(settings.id, profile.subject)) return undefined;
   }
   return undefined;
 }

@@ -12,7 +12,13 @@ export async function createOidcUpstream(settings: OidcUpstreamSettings): Promis
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(new URL(settings.issuer).hostname);
   // Plain http only to this machine (development and tests); anywhere else openid-client insists on https.
   const options: client.DiscoveryRequestOptions = { timeout: upstreamTimeoutMs / 1000, ...(loopback ? { execute: [client.allowInsecureRequests] } : {}) };
-  const discover = () => client.discovery(new URL(settings.issuer), settings.clientId, undefined, client.ClientSecretBasic(settings.clientSecret), options);
+  const discover = async () => {
+    const config = await client.discovery(new URL(settings.issuer), settings.clientId, undefined, client.ClientSecretBasic(settings.clientSecret), options);
+    // openid-client trusts TLS for ID tokens from the token endpoint (OIDC Core §3.1.3.7 step 6
+    // allows it); we verify their signatures against the upstream's JWKS all the same.
+    client.enableNonRepudiationChecks(config);
+    return config;
+  };
   let current = await discover();
 
   async function readPerson(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers, subject: string | undefined, credential: string | undefined) {
