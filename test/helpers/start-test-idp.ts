@@ -42,8 +42,9 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
   const foreign = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(own.privateKey)), kid, alg: 'ES256', use: 'sig' };
 
-  let handler: ((req: never, res: never) => void) | undefined;
-  const server: Server = createServer((req, res) => handler?.(req as never, res as never));
+  // The issuer names the port, so the server listens before the provider exists.
+  const app: { handle?: (req: never, res: never) => void } = {};
+  const server: Server = createServer((req, res) => app.handle?.(req as never, res as never));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -102,7 +103,7 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
     }
     for (const name of ['id_token', 'access_token', 'refresh_token']) if (body[name]) idp.issued.push(body[name]);
   });
-  handler = provider.callback() as never;
+  app.handle = provider.callback() as never;
   return idp;
 }
 

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
@@ -26,7 +26,7 @@ test.after.always(() => bed?.stop());
 
 const callback = /\/upstream\/[a-z]+\/callback/;
 
-async function assertNothingLoggedIn(t: import('ava').ExecutionContext, login: { authorization: Parameters<typeof pollDevice>[1] }) {
+async function assertNothingLoggedIn(t: ExecutionContext, login: { authorization: Parameters<typeof pollDevice>[1] }) {
   const { body } = await pollDevice(bed, login.authorization);
   t.is(body.error, 'authorization_pending', 'the device is not logged in');
 }
