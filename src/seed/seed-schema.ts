@@ -53,6 +53,19 @@ const account = z
     name: displayText(200).optional(),
     email: z.email().max(320).optional(),
     maxPriority: z.unknown().optional(),
+    /** Upstream identities linked in advance: the person's first upstream sign-in lands here. */
+    identities: z
+      .array(
+        z
+          .object({
+            upstream: z.string().min(1).max(32),
+            subject: z.string().min(1).max(512),
+            groups: z.array(z.string().min(1).max(512)).max(500).default([]),
+          })
+          .strict(),
+      )
+      .max(20)
+      .default([]),
     disabled: z.boolean().default(false),
   })
   .strict();

@@ -27,7 +27,7 @@ export interface UpstreamTestBed {
  * tollgate on Redis with three upstreams on two real test IdPs. tollgate's port is chosen first:
  * the IdPs must know its redirect URIs before tollgate, which discovers them at start, exists.
  */
-export async function startUpstreamTestBed(log: CapturedLog, settings: { reverifyAfter?: number; passwordSignIn?: boolean } = {}): Promise<UpstreamTestBed> {
+export async function startUpstreamTestBed(log: CapturedLog, settings: { reverifyAfter?: number; passwordSignIn?: boolean; seedFile?: string } = {}): Promise<UpstreamTestBed> {
   const redis = await startRedis();
   const port = await freePort();
   const base = `http://localhost:${port}`;
@@ -49,6 +49,7 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
       CORP_SECRET: upstreamSecrets.corp,
       FLAKY_SECRET: upstreamSecrets.flaky,
       ...(settings.passwordSignIn === false ? { TOLLGATE_PASSWORD_SIGN_IN: 'false' } : {}),
+      ...(settings.seedFile ? { TOLLGATE_SEED_FILE: settings.seedFile } : {}),
     },
     overrides: {
       upstreams: [
