@@ -4,6 +4,7 @@ import { deviceGrantType, relaxedLimits, startDeviceAuthorization, type DeviceAu
 import { freePort } from './free-port.ts';
 import { startRedis, type TestRedis } from './start-redis.ts';
 import { postForm, startTestServer } from './start-server.ts';
+import { startFakeGithub, type FakeGithub } from './start-fake-github.ts';
 import { startTestIdp, type TestIdp } from './start-test-idp.ts';
 import { TestBrowser, type Page } from './test-browser.ts';
 
@@ -11,6 +12,7 @@ export const upstreamSecrets = {
   acme: 'acme-upstream-client-secret-0123456789',
   corp: 'corp-upstream-client-secret-0123456789',
   flaky: 'flaky-upstream-client-secret-0123456789',
+  github: 'github-upstream-client-secret-0123456789',
 };
 
 export interface UpstreamTestBed {
@@ -19,6 +21,8 @@ export interface UpstreamTestBed {
   idp: TestIdp;
   /** A second upstream ("flaky") that tests may stop. */
   flaky: TestIdp;
+  /** GitHub's endpoints, for the "github" upstream. */
+  github: FakeGithub;
   server: RunningServer;
   stop(): Promise<void>;
 }
@@ -36,6 +40,7 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
     { clientId: 'tollgate-corp', clientSecret: upstreamSecrets.corp, redirectUri: `${base}/upstream/corp/callback` },
   ]);
   const flaky = await startTestIdp([{ clientId: 'tollgate', clientSecret: upstreamSecrets.flaky, redirectUri: `${base}/upstream/flaky/callback` }]);
+  const github = await startFakeGithub({ clientId: 'tollgate-gh', clientSecret: upstreamSecrets.github, redirectUri: `${base}/upstream/github/callback` });
   const scopes = ['openid', 'profile', 'email', 'groups', 'offline_access'];
   const reverifyAfter = settings.reverifyAfter ?? 1;
   const server = await startTestServer({
@@ -48,6 +53,7 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
       ACME_SECRET: upstreamSecrets.acme,
       CORP_SECRET: upstreamSecrets.corp,
       FLAKY_SECRET: upstreamSecrets.flaky,
+      GITHUB_SECRET: upstreamSecrets.github,
       ...(settings.passwordSignIn === false ? { TOLLGATE_PASSWORD_SIGN_IN: 'false' } : {}),
       ...(settings.seedFile ? { TOLLGATE_SEED_FILE: settings.seedFile } : {}),
     },
@@ -71,6 +77,19 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
         },
         { id: 'corp', name: 'Corp Directory', type: 'oidc', issuer: idp.issuer, clientId: 'tollgate-corp', clientSecretEnv: 'CORP_SECRET', scopes, provisioning: 'existing', reverifyAfter },
         { id: 'flaky', name: 'Flaky IdP', type: 'oidc', issuer: flaky.issuer, clientId: 'tollgate', clientSecretEnv: 'FLAKY_SECRET', scopes, reverifyAfter },
+        {
+          id: 'github',
+          name: 'GitHub',
+          type: 'github',
+          baseUrl: github.url,
+          apiUrl: `${github.url}/api/v3`,
+          clientId: 'tollgate-gh',
+          clientSecretEnv: 'GITHUB_SECRET',
+          admission: { orgs: ['acme-labs'] },
+          priorityRules: [{ group: 'acme-labs/release', maxPriority: { release: 8 } }],
+          reverifyAfter,
+          unreachableGrace: 0,
+        },
       ],
     },
   });
@@ -78,11 +97,13 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
     redis,
     idp,
     flaky,
+    github,
     server,
     stop: async () => {
       await server.stop();
       await idp.stop();
       await flaky.stop();
+      await github.stop();
       await redis.stop();
     },
   };
@@ -99,7 +120,7 @@ export interface UpstreamLogin {
 /** Starts a device login and presses "Continue with <upstream>" on the sign-in page, as `sub`. */
 export async function upstreamSignIn(bed: UpstreamTestBed, upstream: string, sub: string, options: { stopAt?: RegExp } = {}): Promise<UpstreamLogin> {
   const authorization = await startDeviceAuthorization(bed.server);
-  const browser = new TestBrowser({ headers: { 'x-idp-user': sub } });
+  const browser = new TestBrowser({ headers: { 'x-idp-user': sub, 'x-github-user': sub } });
   const codePage = await browser.request(authorization.verification_uri);
   const signIn = await browser.submit(codePage, { user_code: authorization.user_code });
   const after = await browser.submit(signIn, {}, { action: /\/upstream$/, button: upstream, ...(options.stopAt ? { stopAt: options.stopAt } : {}) });

@@ -44,7 +44,7 @@ test('the admin API lists upstreams with their redirect URIs and never their sec
   const { status, body } = await adminCall(bed.server, admin, 'GET', '/upstreams');
   t.is(status, 200);
   const upstreams = body.upstreams as Array<Record<string, unknown>>;
-  t.deepEqual(upstreams.map((upstream) => upstream.id), ['acme', 'corp', 'flaky']);
+  t.deepEqual(upstreams.map((upstream) => upstream.id), ['acme', 'corp', 'flaky', 'github']);
   t.is(upstreams[0]?.redirect_uri, `${bed.server.url}/upstream/acme/callback`);
   const text = JSON.stringify(body);
   for (const secret of Object.values(upstreamSecrets)) t.false(text.includes(secret));
