@@ -9,7 +9,7 @@ import { adminCall, adminToken } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { startTestServer } from '../helpers/start-server.ts';
+import { demoPassword, startTestServer } from '../helpers/start-server.ts';
 import { alice, approveAndPoll, startUpstreamTestBed, upstreamSecrets, upstreamSignIn, type UpstreamTestBed } from '../helpers/upstream-setup.ts';
 
 // Upstreams and linked identities as operators see them: seed, admin API, CLI, start-up errors.
@@ -84,4 +84,17 @@ test('an upstream whose discovery fails at start stops start-up with an error na
   );
   t.is((error as { code?: string }).code, 'CONFIG_INVALID');
   t.regex(error?.message ?? '', new RegExp(`upstreams\\.acme: discovery at ${nothing.replace(/[.]/g, '\\.')} failed`));
+});
+
+test('with password sign-in off the page offers only the upstream buttons and refuses a password', async (t) => {
+  const only = await startUpstreamTestBed(captureLog('silent'), { passwordSignIn: false });
+  t.teardown(() => only.stop());
+  const { signIn, browser } = await upstreamSignIn(only, 'acme', 'x', { stopAt: /./ });
+  t.false(signIn.html.includes('name="password"'));
+  t.regex(signIn.text, /Continue with Acme SSO/);
+  const action = new URL(/action="([^"]+)"/.exec(signIn.html)?.[1] as string, signIn.url).href.replace(/\/upstream$/, '/login');
+  const csrf = /name="csrf" value="([^"]+)"/.exec(signIn.html)?.[1] as string;
+  const posted = await browser.request(action, { form: { csrf, username: 'demo', password: demoPassword } });
+  t.regex(posted.text, /Continue with Acme SSO/, 'back on the sign-in page, not signed in');
+  t.notRegex(posted.text, /Approve this device/);
 });
