@@ -5,11 +5,11 @@ import type Provider from 'oidc-provider';
 import { createAccountStore } from './accounts/account-store.ts';
 import { createAdminRouter } from './admin/admin-router.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
-import { ensureDemoAdmin } from './admin/demo-admin.ts';
 import { createApp } from './app.ts';
 import { createClientRegistry } from './clients/client-registry.ts';
 import type { Config } from './config/schema.ts';
-import { ensureDemoPrincipals, type DemoCredentials } from './demo-principals.ts';
+import { ensureDemo, type DemoCredentials } from './demo/ensure-demo.ts';
+import { createTrustedIssuers } from './federation/trusted-issuers.ts';
 import { createHealthRoutes } from './http/health-routes.ts';
 import { loadSigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
@@ -21,24 +21,21 @@ import { createRouteClassifier } from './metrics/route-classifier.ts';
 import { createInteractionRoutes } from './pages/interaction-routes.ts';
 import { createAttemptLimits } from './pages/attempt-limits.ts';
 import { createInteractionCsrf } from './pages/interaction-csrf.ts';
-import { pageHeaders } from './pages/page-headers.ts';
+import { createPageHeaders } from './pages/page-headers.ts';
 import { createUserCodeAttempts } from './pages/user-code-attempts.ts';
-import { userCodePrefill } from './pages/user-code-prefill.ts';
+import { createUserCodePrefill } from './pages/user-code-prefill.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
+import { createProviderRoutes } from './provider/provider-routes.ts';
 import { createResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
 import type { Services } from './services.ts';
+import { openStorage } from './storage/open-storage.ts';
 import { createUpstreamCallback } from './pages/upstream-callback.ts';
 import { createPendingLogins } from './upstreams/pending-logins.ts';
 import { createTokenSealer } from './upstreams/token-sealer.ts';
 import { createUpstreamRegistry } from './upstreams/upstream-registry.ts';
-import { createMemoryStorage } from './storage/memory-storage.ts';
-import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
-import { createRedisStorage } from './storage/redis-storage.ts';
-import { logRedisState, maskCredentials } from './storage/redis-state-log.ts';
-import type { Storage } from './storage/storage.ts';
 
 export interface Tollgate extends Services {
   provider: Provider;
@@ -68,33 +65,32 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     }
   }
 
-  const upstreams = await createUpstreamRegistry(config.upstreams).catch(async (error: unknown) => {
+  const trustedIssuers = createTrustedIssuers(config.federation.trustedIssuers);
+  let demo: DemoCredentials | undefined;
+  let services: Services;
+  try {
+    const upstreams = await createUpstreamRegistry(config.upstreams);
+    services = { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger, upstreams, sealer: createTokenSealer(cookieKeys) };
+    // `env` carries the values of the seed's secretEnv / passwordEnv references.
+    await ensureStartupPrincipals(services, env);
+    demo = await ensureDemo(services, config);
+  } catch (error) {
     await storage.close();
     throw error;
-  });
-  const sealer = createTokenSealer(cookieKeys);
-  const services: Services = { config, storage, clients, accounts, resources, signingKeys, logger, upstreams, sealer };
-  // `env` carries the values of the seed's secretEnv / passwordEnv references.
-  await ensureStartupPrincipals(services, env).catch(async (error: unknown) => {
-    await storage.close();
-    throw error;
-  });
+  }
 
-  const demo = config.demo
-    ? await ensureDemoPrincipals({ clients, accounts, resources, secretPepper: config.secretPepper }, { secret: config.demoSecret, password: config.demoPassword })
-    : undefined;
-  if (demo) Object.assign(demo, await ensureDemoAdmin(clients, config.secretPepper));
-
-  const provider = createProvider({ ...services, cookieKeys });
+  const provider = createProvider({ ...services, cookieKeys, metrics });
   subscribeProviderEvents(provider, { clients, logger, metrics });
   const limits = createAttemptLimits(storage, config.rateLimit);
+  const { upstreams, sealer } = services;
   const pending = createPendingLogins(storage, sealer, config.ttl.interaction);
   const upstreamSignIn = { upstreams, pending, issuer: config.issuer, ttlSeconds: config.ttl.interaction, logger };
+  const providerRoutes = createProviderRoutes(provider);
   const pages = [
-    pageHeaders,
-    userCodePrefill,
-    createUserCodeAttempts(limits),
-    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), passwordSignIn: config.passwordSignIn, upstreamSignIn }),
+    createPageHeaders(providerRoutes),
+    createUserCodePrefill(providerRoutes),
+    createUserCodeAttempts(limits, providerRoutes),
+    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
     createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer }),
   ];
   const app = createApp({
@@ -102,12 +98,12 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     logger,
     trustProxy: config.trustProxy,
     routes: [
-      createHttpMetrics(metrics, createRouteClassifier(provider)),
+      createHttpMetrics(metrics, createRouteClassifier(providerRoutes)),
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
       createHealthRoutes(storage),
       ...pages,
       createAdminRouter({ ...services, provider }, adminRoutes),
-      createRegistrationUpdateSecret(clients, config.secretPepper),
+      createRegistrationUpdateSecret(clients, config.secretPepper, providerRoutes),
     ],
   });
 
@@ -119,23 +115,4 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     handler: app.callback(),
     close: () => storage.close(),
   };
-}
-
-async function openStorage(config: Config, logger: Logger): Promise<Storage> {
-  if (!config.redis.url && config.redis.nodes.length === 0) {
-    logger.warn('NO STORAGE CONFIGURED: running on the in-process store; every client, account and token is lost when this process stops. Set REDIS_URL for anything but trying tollgate out.');
-    return createMemoryStorage();
-  }
-  const client = createRedisClient(config.redis);
-  // Connection errors surface to requests as 503 and to /readyz; the log gets one line per change.
-  const stateLog = logRedisState(client, logger);
-  await connectRedis(client, (error) => logger.warn({ err: { message: maskCredentials(error.message) } }, 'waiting for Redis'));
-  logger.info({ mode: config.redis.mode }, 'connected to Redis');
-  const storage = createRedisStorage(client, config.redis.keyPrefix);
-  const close = storage.close;
-  storage.close = async () => {
-    stateLog.stop();
-    await close();
-  };
-  return storage;
 }

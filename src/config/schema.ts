@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
+import { trustedIssuerSchema } from '../federation/trusted-issuer.ts';
 import { upstreamSchema, type UpstreamSettings } from './upstream-schema.ts';
 
 /**
@@ -69,6 +71,7 @@ export const configSchema = z
     demoSecret: z
       .string()
       .min(16)
+      .regex(unreservedSecretPattern, unreservedSecretMessage)
       .optional()
       .describe('Fixed secret of the demo client; random when unset (TOLLGATE_DEMO_SECRET)'),
     demoPassword: z
@@ -142,6 +145,24 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    federation: z
+      .object({
+        trustedIssuers: z
+          .array(trustedIssuerSchema)
+          .max(100)
+          .default([])
+          .refine((list) => new Set(list.map((entry) => entry.issuer)).size === list.length, 'lists an issuer twice')
+          .describe('Platforms whose tokens clients may present as jwt-bearer assertions (Kubernetes, GitHub Actions); the seed can add more'),
+        maxAssertionLifetime: z
+          .number()
+          .int()
+          .min(60)
+          .max(86400)
+          .default(3600)
+          .describe('Longest lifetime (exp - iat) of an accepted assertion, seconds; refuses long-lived legacy tokens (TOLLGATE_MAX_ASSERTION_LIFETIME)'),
+      })
+      .strict()
+      .prefault({}),
     seedFile: z
       .string()
       .optional()
@@ -159,6 +180,7 @@ export const configSchema = z
     bootstrapAdminSecret: z
       .string()
       .min(32)
+      .regex(unreservedSecretPattern, unreservedSecretMessage)
       .optional()
       .describe('Creates the admin client "tollgate-admin" with this secret if no admin client exists (TOLLGATE_BOOTSTRAP_ADMIN_SECRET)'),
   })

@@ -6,12 +6,15 @@ import { createReverification } from '../upstreams/reverify-account.ts';
 import { createClientAdapter } from '../clients/client-adapter.ts';
 import { clientAuthMethods } from '../clients/client-record.ts';
 import { defaultSigningAlg } from '../keys/signing-keys.ts';
+import { renderNotFound } from '../http/not-found.ts';
 import * as deviceSources from '../pages/device-sources.ts';
+import { guardDeviceSession } from '../pages/device-session-guard.ts';
 import { createPendingRegistrations } from '../registration/pending-registrations.ts';
 import { createRegisteredClients } from '../registration/registered-clients.ts';
 import { registrationFeatures } from '../registration/registration-features.ts';
 import { hideStoredSecretHashes } from '../registration/registration-responses.ts';
 import { createRegistrationTermsStore } from '../registration/registration-terms.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Services } from '../services.ts';
 import { useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
@@ -22,15 +25,21 @@ import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
 import { devicePollInterval, invalidClientWithoutAuthentication, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
+import { createProtocolOutcomes } from './protocol-outcomes.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
 import { revocationAllowed } from './revocation-policy.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
+import { createAssertionVerifier } from '../federation/assertion-verifier.ts';
+import { createClientTokenIssuer } from './client-token.ts';
+import { registerGrantTypes, type ExtraGrant } from './grant-types.ts';
+import { jwtBearerGrant } from './jwt-bearer-grant.ts';
 
 export interface ProviderDeps extends Services {
   cookieKeys: string[];
+  metrics: Metrics;
 }
 
 /** Assembles oidc-provider from our modules; each callback is a small function defined elsewhere. */
@@ -44,6 +53,14 @@ export function createProvider(deps: ProviderDeps): Provider {
   const accessTokenGrants = createAccessTokenGrants(storage);
   const introspectionPolicy = createIntrospectionPolicy(clients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
+  const extraGrants: ExtraGrant[] = [
+    jwtBearerGrant({
+      clients,
+      verifier: createAssertionVerifier({ issuers: deps.trustedIssuers, defaultAudience: config.issuer, maxLifetimeSeconds: config.federation.maxAssertionLifetime }),
+      issueClientToken: createClientTokenIssuer(resourcePolicy),
+      logger: deps.logger,
+    }),
+  ];
 
   const configuration: Configuration = {
     adapter: function AdapterFor(model: string): Adapter {
@@ -91,7 +108,12 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
+  registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
+  // First, so outermost: it records what the client finally receives.
+  provider.use(createProtocolOutcomes(deps));
+  provider.use(renderNotFound);
+  provider.use(guardDeviceSession);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
   provider.use(invalidClientWithoutAuthentication);

@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { checkClient } from '../clients/client-rules.ts';
+import { checkFederatedIssuers } from '../clients/federated-identity-rules.ts';
+import type { TrustedIssuers } from '../federation/trusted-issuers.ts';
 import { AppError } from '../errors.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { checkResource } from '../resources/resource-rules.ts';
 import { parseInput } from '../parse-input.ts';
+import { seedName } from './seed-names.ts';
 import { seedSchema, type Seed } from './seed-schema.ts';
 import { seedAccountRecord, seedClientRecord, seedResourceRecord, type SecretSource } from './seed-records.ts';
 
@@ -17,6 +20,7 @@ export interface SeedDeps {
   accounts: AccountStore;
   resources: ResourceRegistry;
   signingKeys: SigningKeys;
+  trustedIssuers: TrustedIssuers;
   secretPepper: string | undefined;
   allowPlaintext: boolean;
   /** Ids of the configured upstreams: a seeded identity must name one. */
@@ -29,14 +33,8 @@ export interface SeedOutcome {
   unchanged: number;
 }
 
-const seedNames: Record<string, string> = {
-  token_endpoint_auth_method: 'authMethod',
-  grant_types: 'grantTypes',
-  default_resource: 'defaultResource',
-  signing_alg: 'signingAlg',
-  secret: 'secretEnv',
-};
-const seedField = (at: string) => (apiName: string) => `${at}.${seedNames[apiName] ?? apiName}`;
+// `secret` is how the client rules name a missing secret; the seed gives one as secretEnv.
+const seedField = (at: string) => (apiName: string) => `${at}.${apiName === 'secret' ? 'secretEnv' : seedName(apiName)}`;
 
 /** Reads, validates and applies the seed file; any problem stops start-up naming file and field. */
 export async function applySeedFile(file: string, deps: SeedDeps, env: NodeJS.ProcessEnv): Promise<SeedOutcome> {
@@ -77,6 +75,9 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
     return { ...desired, createdAt: existing?.createdAt ?? now, updatedAt: now } as T;
   };
 
+  // Before the clients, whose federated identities must name trusted issuers.
+  deps.trustedIssuers.declare(seed.trustedIssuers, 'seed', 'trustedIssuers');
+
   for (const [index, entry] of seed.resourceServers.entries()) {
     const at = `resourceServers.${index}`;
     if (entry.identifier === adminResource.identifier) throw new AppError('invalid_field', `${at}.identifier: ${adminResource.identifier} is built in`);
@@ -90,7 +91,8 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
     const at = `clients.${index}`;
     const existing = await deps.clients.get(entry.clientId);
     const desired = seedClientRecord(entry, at, existing, source);
-    await checkClient({ ...desired, createdAt: now, updatedAt: now }, deps.resources, seedField(at));
+    await checkClient(desired, deps.resources, seedField(at));
+    checkFederatedIssuers(desired, deps.trustedIssuers, seedField(at));
     const record = tally(existing, desired);
     if (record) await deps.clients.save(record);
   }
@@ -115,8 +117,12 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
 
 /** Equal apart from timestamps, whatever the key order (stored JSON vs. built objects). */
 function sameRecord(existing: object, desired: object): boolean {
-  const { createdAt: _createdAt, updatedAt: _updatedAt, ...rest } = existing as Record<string, unknown>;
-  return canonical(rest) === canonical(desired);
+  return canonical(withoutTimestamps(existing)) === canonical(withoutTimestamps(desired));
+}
+
+function withoutTimestamps(record: object): object {
+  const { createdAt: _createdAt, updatedAt: _updatedAt, ...rest } = record as Record<string, unknown>;
+  return rest;
 }
 
 function canonical(value: unknown): string {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/load-config.ts';
+import { invalidConfig } from '../errors.ts';
 import type { UpstreamSettings } from '../config/upstream-schema.ts';
 import { createGithubUpstream } from './github-upstream.ts';
 import { createOidcUpstream } from './oidc-upstream.ts';
@@ -22,7 +22,7 @@ export async function createUpstreamRegistry(settings: readonly UpstreamSettings
         return upstream.type === 'oidc' ? await createOidcUpstream(upstream) : createGithubUpstream(upstream);
       } catch (error) {
         const detail = (error as Error).message;
-        throw new ConfigError(`invalid configuration: upstreams.${upstream.id}: ${upstream.type === 'oidc' ? `discovery at ${upstream.issuer} failed` : 'unusable'}: ${detail}`, { cause: error });
+        throw invalidConfig(`invalid configuration: upstreams.${upstream.id}: ${upstream.type === 'oidc' ? `discovery at ${upstream.issuer} failed` : 'unusable'}: ${detail}`, error);
       }
     }),
   );

@@ -2,7 +2,7 @@ import test from 'ava';
 
 import { generateClientSecret, hashClientSecret } from '../../src/clients/client-secret.ts';
 import { grantTypes } from '../../src/clients/client-record.ts';
-import { demoResource } from '../../src/demo-principals.ts';
+import { demoResource } from '../../src/demo/demo-principals.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { dumpRedis } from '../helpers/dump-redis.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';

@@ -82,7 +82,7 @@ test('an upstream whose discovery fails at start stops start-up with an error na
       overrides: { upstreams: [{ id: 'acme', name: 'Acme SSO', type: 'oidc', issuer: nothing, clientId: 'tollgate', clientSecretEnv: 'ACME_SECRET' }] },
     }),
   );
-  t.is((error as { code?: string }).code, 'CONFIG_INVALID');
+  t.is((error as { code?: string }).code, 'invalid_config');
   t.regex(error?.message ?? '', new RegExp(`upstreams\\.acme: discovery at ${nothing.replace(/[.]/g, '\\.')} failed`));
 });
 

@@ -1,7 +1,7 @@
-import type { ClientRecord, GrantType } from '../../clients/client-record.ts';
+import type { ClientRecord } from '../../clients/client-record.ts';
 import { checkClient } from '../../clients/client-rules.ts';
+import { checkFederatedIssuers } from '../../clients/federated-identity-rules.ts';
 import { AppError } from '../../errors.ts';
-import { parseMaxPriority } from '../../principals/max-priority.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { parseInput } from '../../parse-input.ts';
@@ -26,7 +26,7 @@ export const updateClientRoute: AdminRoute = {
     const next: ClientRecord = { ...current, updatedAt: new Date().toISOString() };
     if (changes.name !== undefined) next.name = changes.name;
     if (changes.description !== undefined) next.description = changes.description;
-    if (changes.grant_types !== undefined) next.grantTypes = changes.grant_types as GrantType[];
+    if (changes.grant_types !== undefined) next.grantTypes = changes.grant_types;
     if (changes.scopes !== undefined) next.scopes = changes.scopes;
     if (changes.resources !== undefined) next.resources = changes.resources;
     if (changes.disabled !== undefined) next.disabled = changes.disabled;
@@ -34,9 +34,12 @@ export const updateClientRoute: AdminRoute = {
     if (changes.default_resource === null) delete next.defaultResource;
     else if (changes.default_resource !== undefined) next.defaultResource = changes.default_resource;
     if (changes.max_priority === null) delete next.maxPriority;
-    else if (changes.max_priority !== undefined) next.maxPriority = parseMaxPriority(changes.max_priority);
+    else if (changes.max_priority !== undefined) next.maxPriority = changes.max_priority;
+    if (changes.federated_identities?.length === 0) delete next.federatedIdentities;
+    else if (changes.federated_identities !== undefined) next.federatedIdentities = changes.federated_identities;
 
     await checkClient(next, deps.resources);
+    checkFederatedIssuers(next, deps.trustedIssuers);
     await deps.clients.save(next);
     audit(deps, caller, 'client.update', { clientId: next.clientId, fields: Object.keys(changes) });
     return { body: clientView(next, await deps.clients.lastUsed(next.clientId)) };
