@@ -32,6 +32,10 @@ import { createRegistrationUpdateSecret } from './registration/registration-upda
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
 import type { Services } from './services.ts';
 import { openStorage } from './storage/open-storage.ts';
+import { createUpstreamCallback } from './pages/upstream-callback.ts';
+import { createPendingLogins } from './upstreams/pending-logins.ts';
+import { createTokenSealer } from './upstreams/token-sealer.ts';
+import { createUpstreamRegistry } from './upstreams/upstream-registry.ts';
 
 export interface Tollgate extends Services {
   provider: Provider;
@@ -62,9 +66,11 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   }
 
   const trustedIssuers = createTrustedIssuers(config.federation.trustedIssuers);
-  const services: Services = { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger };
   let demo: DemoCredentials | undefined;
+  let services: Services;
   try {
+    const upstreams = await createUpstreamRegistry(config.upstreams);
+    services = { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger, upstreams, sealer: createTokenSealer(cookieKeys) };
     // `env` carries the values of the seed's secretEnv / passwordEnv references.
     await ensureStartupPrincipals(services, env);
     demo = await ensureDemo(services, config);
@@ -76,12 +82,16 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   const provider = createProvider({ ...services, cookieKeys, metrics });
   subscribeProviderEvents(provider, { clients, logger, metrics });
   const limits = createAttemptLimits(storage, config.rateLimit);
+  const { upstreams, sealer } = services;
+  const pending = createPendingLogins(storage, sealer, config.ttl.interaction);
+  const upstreamSignIn = { upstreams, pending, issuer: config.issuer, ttlSeconds: config.ttl.interaction, logger };
   const providerRoutes = createProviderRoutes(provider);
   const pages = [
     createPageHeaders(providerRoutes),
     createUserCodePrefill(providerRoutes),
     createUserCodeAttempts(limits, providerRoutes),
-    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger }),
+    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
+    createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer }),
   ];
   const app = createApp({
     provider,

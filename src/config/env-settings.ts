@@ -37,5 +37,6 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_METRICS_TOKEN', 'metrics.token', 'string'],
   ['TOLLGATE_MAX_ASSERTION_LIFETIME', 'federation.maxAssertionLifetime', 'int'],
   ['TOLLGATE_SEED_FILE', 'seedFile', 'string'],
+  ['TOLLGATE_PASSWORD_SIGN_IN', 'passwordSignIn', 'bool'],
   ['TOLLGATE_BOOTSTRAP_ADMIN_SECRET', 'bootstrapAdminSecret', 'string'],
 ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
 import { trustedIssuerSchema } from '../federation/trusted-issuer.ts';
+import { upstreamSchema, type UpstreamSettings } from './upstream-schema.ts';
 
 /**
  * Every setting tollgate reads, with its default and what it means. This is the one place
@@ -166,6 +167,16 @@ export const configSchema = z
       .string()
       .optional()
       .describe('Declarative seed (clients, accounts, resource servers) applied at start (TOLLGATE_SEED_FILE)'),
+    upstreams: z
+      .array(upstreamSchema)
+      .max(20)
+      .default([])
+      .refine((upstreams) => new Set(upstreams.map((upstream) => upstream.id)).size === upstreams.length, 'upstream ids must be unique')
+      .describe('Identity providers people can sign in through (README "Sign in with your identity provider"); config file only'),
+    passwordSignIn: z
+      .boolean()
+      .default(true)
+      .describe('Offer the username/password form on the sign-in page; false leaves only the upstream buttons (TOLLGATE_PASSWORD_SIGN_IN)'),
     bootstrapAdminSecret: z
       .string()
       .min(32)
@@ -177,5 +188,5 @@ export const configSchema = z
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<
-  Omit<z.output<typeof configSchema>, 'issuer' | 'demo'> & { issuer: string; demo: boolean }
+  Omit<z.output<typeof configSchema>, 'issuer' | 'demo' | 'upstreams'> & { issuer: string; demo: boolean; upstreams: readonly UpstreamSettings[] }
 >;

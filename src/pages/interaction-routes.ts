@@ -10,6 +10,8 @@ import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { accountKey, type Attempt, type AttemptLimits } from './attempt-limits.ts';
 import type { InteractionCsrf } from './interaction-csrf.ts';
 import { confirmPage, loginPage } from './interaction-pages.ts';
+import { contentSecurityPolicy } from './page-headers.ts';
+import { startUpstreamSignIn, type UpstreamSignInDeps } from './upstream-start.ts';
 import { sendFormExpired, sendInteractionExpired, sendPage, sendServerError, sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
 import { readForm, type Form } from './read-form.ts';
 
@@ -20,11 +22,14 @@ export interface InteractionDeps {
   limits: AttemptLimits;
   csrf: InteractionCsrf;
   logger: Logger;
+  /** Offer the username and password form (the passwordSignIn setting). */
+  passwordSignIn: boolean;
+  upstreamSignIn: UpstreamSignInDeps;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-const route = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm))?$/;
+const route = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm|upstream))?$/;
 // One message for an unknown username and a wrong password: the page must not tell them apart.
 const wrongCredentials = 'Wrong username or password.';
 
@@ -49,8 +54,8 @@ export function createInteractionRoutes(deps: InteractionDeps) {
 
       if (ctx.method === 'GET') {
         if (action) return ctx.redirect(`/interaction/${uid}`);
-        const body = details.prompt.name === 'login' ? loginPage({ action: `/interaction/${uid}/login`, csrf: deps.csrf.token(uid) }) : await renderConfirm(deps, details);
-        return sendPage(ctx, 200, body);
+        if (details.prompt.name === 'login') return sendLoginPage(ctx, deps, uid, 200);
+        return sendPage(ctx, 200, await renderConfirm(deps, details));
       }
       if (ctx.method !== 'POST') {
         ctx.set('allow', 'GET, POST');
@@ -61,7 +66,8 @@ export function createInteractionRoutes(deps: InteractionDeps) {
       if (!form) return;
       if (!deps.csrf.verify(uid, form.csrf)) return sendFormExpired(ctx);
 
-      if (action === 'login' && details.prompt.name === 'login') return await signIn(ctx, deps, uid, form);
+      if (action === 'login' && details.prompt.name === 'login' && deps.passwordSignIn) return await signIn(ctx, deps, uid, form);
+      if (action === 'upstream' && details.prompt.name === 'login') return await startUpstreamSignIn(ctx, deps.upstreamSignIn, uid, form.upstream);
       if (action === 'confirm' && details.prompt.name === 'consent') return await decide(ctx, deps, details, form);
       ctx.redirect(`/interaction/${uid}`);
     } catch (error) {
@@ -73,11 +79,26 @@ export function createInteractionRoutes(deps: InteractionDeps) {
   };
 }
 
-async function signIn(ctx: Context, { provider, accounts, limits, csrf }: InteractionDeps, uid: string, form: Form) {
+/** The sign-in page: the password form and one button per upstream, whose origins the CSP must allow. */
+function sendLoginPage(ctx: Context, deps: InteractionDeps, uid: string, status: number, filled: { error?: string; username?: string } = {}) {
+  const upstreams = deps.upstreamSignIn.upstreams.list;
+  if (upstreams.length) ctx.set('content-security-policy', contentSecurityPolicy(upstreams.map((upstream) => upstream.authorizationOrigin())));
+  const body = loginPage({
+    action: `/interaction/${uid}/login`,
+    csrf: deps.csrf.token(uid),
+    password: deps.passwordSignIn,
+    upstreamAction: `/interaction/${uid}/upstream`,
+    upstreams: upstreams.map(({ settings }) => ({ id: settings.id, name: settings.name })),
+    ...filled,
+  });
+  sendPage(ctx, status, body);
+}
+
+async function signIn(ctx: Context, deps: InteractionDeps, uid: string, form: Form) {
+  const { provider, accounts, limits } = deps;
   const username = (form.username ?? '').trim().slice(0, 256);
   const password = (form.password ?? '').slice(0, 1024);
-  const again = (status: number, error: string) =>
-    sendPage(ctx, status, loginPage({ action: `/interaction/${uid}/login`, csrf: csrf.token(uid), error, username }));
+  const again = (status: number, error: string) => sendLoginPage(ctx, deps, uid, status, { error, username });
   if (!username || !password) return again(400, 'Enter your username and password.');
 
   const attempts: Attempt[] = [

@@ -1,5 +1,8 @@
 import Provider, { type Adapter, type Configuration } from 'oidc-provider';
 
+import type { AccountRecord } from '../accounts/account-record.ts';
+import { effectiveMaxPriority } from '../upstreams/priority-rules.ts';
+import { createReverification } from '../upstreams/reverify-account.ts';
 import { createClientAdapter } from '../clients/client-adapter.ts';
 import { clientAuthMethods } from '../clients/client-record.ts';
 import { defaultSigningAlg } from '../keys/signing-keys.ts';
@@ -41,7 +44,9 @@ export interface ProviderDeps extends Services {
 
 /** Assembles oidc-provider from our modules; each callback is a small function defined elsewhere. */
 export function createProvider(deps: ProviderDeps): Provider {
-  const { config, storage, clients, accounts, resources, signingKeys } = deps;
+  const { config, storage, clients, accounts, resources, signingKeys, upstreams } = deps;
+  const maxPriorityOf = (account: AccountRecord) => effectiveMaxPriority(account, upstreams.settings);
+  const reverify = createReverification(deps);
   const pendingRegistrations = createPendingRegistrations();
   const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
   const clientAdapter = createClientAdapter(clients, registeredClients);
@@ -68,8 +73,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     cookies: { keys: deps.cookieKeys },
     clientAuthMethods: [...clientAuthMethods],
     clientBasedCORS: () => false,
-    findAccount: createFindAccount(accounts),
-    extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts)),
+    findAccount: createFindAccount({ accounts, maxPriorityOf, reverify }),
+    extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts, maxPriorityOf)),
     ...refreshTokenPolicy,
     loadExistingGrant: loadApprovedGrant,
     revokeGrantPolicy: keepRevokedGrantRecords,

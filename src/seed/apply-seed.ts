@@ -23,6 +23,8 @@ export interface SeedDeps {
   trustedIssuers: TrustedIssuers;
   secretPepper: string | undefined;
   allowPlaintext: boolean;
+  /** Ids of the configured upstreams: a seeded identity must name one. */
+  upstreamIds: ReadonlySet<string>;
 }
 
 export interface SeedOutcome {
@@ -97,12 +99,18 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
 
   for (const [index, entry] of seed.accounts.entries()) {
     const at = `accounts.${index}`;
+    entry.identities.forEach(({ upstream }, position) => {
+      if (!deps.upstreamIds.has(upstream)) throw new AppError('invalid_field', `${at}.identities.${position}.upstream: no upstream "${upstream}" is configured`);
+    });
     const existing = await deps.accounts.get(entry.id ?? entry.username);
     const desired = await seedAccountRecord(entry, at, existing, source);
     const record = tally(existing, desired);
     if (!record) continue;
     const saved = existing ? await deps.accounts.save(record, existing.username) : await deps.accounts.create(record);
-    if (!saved) throw new AppError('invalid_field', `${at}.username: "${entry.username}" belongs to another account`);
+    if (!saved) throw new AppError('invalid_field', `${at}.username: "${entry.username}" (or one of its identities) belongs to another account`);
+    for (const identity of existing ? (record.identities ?? []) : []) {
+      if (!(await deps.accounts.link(record, identity))) throw new AppError('invalid_field', `${at}.identities: ${identity.subject} at ${identity.upstream} is linked to another account`);
+    }
   }
   return outcome;
 }

@@ -145,3 +145,23 @@ test('trusted issuers are validated: both jwksUri and jwks, private keys and dup
   t.is(config.federation.maxAssertionLifetime, 3600);
   t.is(config.federation.trustedIssuers[0]?.issuer, issuer);
 });
+
+const acme = { id: 'acme', name: 'Acme SSO', type: 'oidc', issuer: 'https://sso.acme.test', clientId: 'tollgate', clientSecretEnv: 'ACME_SECRET' };
+
+test('an upstream gets its client secret from its variable and the documented defaults', (t) => {
+  const config = loadConfig({ TOLLGATE_CONFIG_FILE: configFile(JSON.stringify({ upstreams: [acme] })), ACME_SECRET: 'acme-secret' });
+  const [upstream] = config.upstreams;
+  t.like(upstream, { clientSecret: 'acme-secret', provisioning: 'jit', reverifyAfter: 86400, scopes: ['openid', 'profile', 'email'] });
+  t.deepEqual(upstream?.type === 'oidc' && upstream.claims, { username: 'preferred_username', name: 'name', email: 'email', groups: 'groups' });
+  t.true(config.passwordSignIn);
+});
+
+test('upstream configuration errors name the upstream and the setting', (t) => {
+  const fails = (upstream: object, env: Record<string, string> = { ACME_SECRET: 'x' }) =>
+    t.throws(() => loadConfig({ TOLLGATE_CONFIG_FILE: configFile(JSON.stringify({ upstreams: [upstream] })), ...env }), { instanceOf: AppError })?.message;
+  t.regex(fails({ ...acme, clientSecret: 'inline' }) ?? '', /upstreams\.acme\.clientSecret: unknown setting/);
+  t.regex(fails(acme, {}) ?? '', /upstreams\.acme\.clientSecretEnv: environment variable ACME_SECRET is not set/);
+  t.regex(fails({ ...acme, issuer: 'not a url' }) ?? '', /upstreams\.acme\.issuer/);
+  t.regex(fails({ ...acme, priorityRules: [{ group: 'g', maxPriority: { q: -1 } }] }) ?? '', /upstreams\.acme\.priorityRules\.0\.maxPriority\.q/);
+  t.regex(fails({ ...acme, type: 'saml' }) ?? '', /upstreams\.acme\.type/);
+});
