@@ -14,7 +14,7 @@ export interface AccountStore {
   authenticate(username: string, password: string): Promise<AccountRecord | undefined>;
 }
 
-const normalizeUsername = (username: string) => username.normalize('NFKC').toLowerCase();
+export const normalizeUsername = (username: string) => username.normalize('NFKC').toLowerCase();
 
 /** Accounts plus a username index; reads are not cached so a disable takes effect at once. */
 export function createAccountStore(storage: Storage): AccountStore {

@@ -1,9 +1,8 @@
-import type { AccountRecord } from '../accounts/account-record.ts';
+import { defaultAccountId, type AccountRecord } from '../accounts/account-record.ts';
 import { hashPassword, verifyPassword } from '../accounts/password-hash.ts';
 import { usesClientSecret, type ClientRecord } from '../clients/client-record.ts';
 import { hashClientSecret, unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
 import { invalidField } from '../errors.ts';
-import { principalId } from '../principals/identifiers.ts';
 import { parseMaxPriority } from '../principals/max-priority.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { SeedAccount, SeedClient, SeedResourceServer } from './seed-schema.ts';
@@ -71,11 +70,8 @@ function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): s
 }
 
 export async function seedAccountRecord(seed: SeedAccount, at: string, existing: AccountRecord | undefined, source: SecretSource): Promise<Omit<AccountRecord, 'createdAt' | 'updatedAt'>> {
-  if (seed.id === undefined && !principalId.safeParse(seed.username).success) {
-    throw invalidField(`${at}.id`, `the username "${seed.username}" cannot serve as the account id; give an id`);
-  }
   return {
-    id: seed.id ?? seed.username,
+    id: seed.id ?? defaultAccountId(seed.username, `${at}.id`),
     username: seed.username,
     passwordHash: await accountPasswordHash(seed, at, existing, source),
     ...(seed.name ? { name: seed.name } : {}),

@@ -154,3 +154,36 @@ for (const [what, seed, pattern] of badSeeds) {
     t.regex(message, pattern);
   });
 }
+
+test.serial('a seed refused for one entry writes nothing: a previously seeded client secret stays intact', async (t) => {
+  const base = { TOLLGATE_REDIS_PREFIX: 'transactional:', KEEP_SECRET: 'kept-secret-long-enough-for-a-fast-hash-0123' };
+  const good = seedFile('transactional-good', { clients: [{ clientId: 'kept', secretEnv: 'KEEP_SECRET' }] });
+  const before = await withServer({ ...base, TOLLGATE_SEED_FILE: good }, (server) => server.tollgate.clients.get('kept'));
+  t.truthy(before);
+
+  // The first client would replace the secret; the last entry is refused.
+  const bad = seedFile('transactional-bad', {
+    resourceServers: [{ identifier: 'https://new-api.example.com', scopes: ['read'] }],
+    clients: [{ clientId: 'kept', secretEnv: 'NEW_SECRET' }],
+    accounts: [{ username: 'new-person', passwordEnv: 'NOT_SET_ANYWHERE' }],
+  });
+  const error = await t.throwsAsync(withServer({ ...base, TOLLGATE_SEED_FILE: bad, NEW_SECRET: 'replaced-secret-long-enough-for-a-fast-hash' }, async () => undefined), { instanceOf: AppError });
+  t.regex(error?.message ?? '', /accounts\.0\.passwordEnv/);
+
+  await withServer({ TOLLGATE_REDIS_PREFIX: 'transactional:' }, async (server) => {
+    t.deepEqual(await server.tollgate.clients.get('kept'), before);
+    t.is(await server.tollgate.resources.get('https://new-api.example.com'), undefined);
+    t.is(await server.tollgate.accounts.get('new-person'), undefined);
+  });
+});
+
+test('a seed whose account takes another account\'s username is refused before anything is written', async (t) => {
+  const message = await seedError(t, {
+    clients: [{ clientId: 'first', secret: 'plaintext-secret-that-is-long-enough-0123' }],
+    accounts: [
+      { username: 'ada', password: 'ada password 1' },
+      { id: 'other', username: 'ADA', password: 'ada password 2' },
+    ],
+  });
+  t.regex(message, /accounts\.1: another entry has the same id or username/);
+});
