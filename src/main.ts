@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 
 import { prepareSharedSecrets } from './cluster/shared-secrets.ts';
-import { reportWorkerReady, superviseWorkers } from './cluster/worker-supervisor.ts';
+import { listenForAllWorkersReady, reportWorkerReady, superviseWorkers } from './cluster/worker-supervisor.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import { AppError } from './errors.ts';
 import type { Config } from './config/schema.ts';
@@ -38,7 +38,7 @@ try {
 /** One process serving requests: the whole server, or one worker of several. */
 async function runServer(logger: Logger): Promise<void> {
   const worker = cluster.isWorker;
-  const running = await startServer(process.env, logger, {}, { metricsListener: !worker });
+  const running = await startServer(process.env, logger, {}, { metricsListener: !worker, ...(worker ? { allStarted: listenForAllWorkersReady() } : {}) });
   const { config, demo } = running.tollgate;
   if (worker) {
     shareMetricsWithPrimary(running.tollgate.metrics.registry);

@@ -39,7 +39,8 @@ export async function startServer(
   logger: Logger,
   overrides: object = {},
   // A cluster worker leaves metrics.port to the primary, which serves the sum of all workers.
-  options: { metricsListener?: boolean } = {},
+  // A cluster worker is ready only once all of the host's workers are (allStarted).
+  options: { metricsListener?: boolean; allStarted?: () => boolean } = {},
 ): Promise<RunningServer> {
   let config: Config = loadConfig(env, overrides);
   const ready: { handle?: Tollgate['handler']; stopping?: boolean } = {};
@@ -61,7 +62,7 @@ export async function startServer(
     config = loadConfig(env, { ...overrides, port, ...(config.issuer === 'http://localhost:0' ? { issuer: `http://localhost:${port}` } : {}) });
   }
 
-  const tollgate = await createTollgate(config, logger, env).catch((error: unknown) => {
+  const tollgate = await createTollgate(config, logger, env, { ...(options.allStarted ? { allStarted: options.allStarted } : {}) }).catch((error: unknown) => {
     server.close();
     throw error;
   });

@@ -46,7 +46,7 @@ export interface Tollgate extends Services {
 }
 
 /** Builds every part from one validated configuration; connects storage but listens on nothing. */
-export async function createTollgate(config: Config, logger: Logger, env: NodeJS.ProcessEnv = {}): Promise<Tollgate> {
+export async function createTollgate(config: Config, logger: Logger, env: NodeJS.ProcessEnv = {}, options: { allStarted?: () => boolean } = {}): Promise<Tollgate> {
   const metrics = createMetrics();
   const storage = measureStorage(await openStorage(config, logger), metrics);
   const clients = createClientRegistry(storage, config.clientCacheMs, (error) => logger.warn({ err: error }, 'could not record client last use'));
@@ -94,7 +94,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     routes: [
       createHttpMetrics(metrics, createRouteClassifier(providerRoutes)),
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
-      createHealthRoutes(storage),
+      createHealthRoutes(storage, options.allStarted),
       ...pages,
       createAdminRouter({ ...services, provider }, adminRoutes),
       createRegistrationUpdateSecret(clients, config.secretPepper, providerRoutes),

@@ -1,7 +1,8 @@
 import Provider, { type Adapter, type Configuration } from 'oidc-provider';
 
 import { createClientAdapter } from '../clients/client-adapter.ts';
-import { clientAuthMethods } from '../clients/client-record.ts';
+import { clientAuthMethods, deviceCodeTtlRange } from '../clients/client-record.ts';
+import { deviceCodeTtlMetadata, refuseFromRegistrants } from '../clients/provider-metadata.ts';
 import { defaultSigningAlg } from '../keys/signing-keys.ts';
 import { renderNotFound } from '../http/not-found.ts';
 import * as deviceSources from '../pages/device-sources.ts';
@@ -20,7 +21,8 @@ import { createDevicePollPacing } from './device-poll-pacing.ts';
 import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
-import { devicePollInterval, invalidClientWithoutAuthentication, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { secureByIssuer } from './provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createProtocolOutcomes } from './protocol-outcomes.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
@@ -55,6 +57,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     clientDefaults: { id_token_signed_response_alg: defaultSigningAlg(signingKeys) },
     cookies: { keys: deps.cookieKeys },
     clientAuthMethods: [...clientAuthMethods],
+    extraClientMetadata: { properties: [deviceCodeTtlMetadata], validator: refuseFromRegistrants },
     clientBasedCORS: () => false,
     findAccount: createFindAccount(accounts),
     extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts)),
@@ -95,13 +98,15 @@ export function createProvider(deps: ProviderDeps): Provider {
   // First, so outermost: it records what the client finally receives.
   provider.use(createProtocolOutcomes(deps));
   provider.use(renderNotFound);
+  provider.use(secureByIssuer(config.issuer));
+  provider.use(noCacheTokenResponses);
   provider.use(guardDeviceSession);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
   provider.use(invalidClientWithoutAuthentication);
   provider.use(refusePublicIntrospection);
   provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, storage, clients, accounts, grants: accessTokenGrants, mayIntrospect: introspectionPolicy.mayIntrospect }));
-  provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: config.ttl.deviceCode + deviceCodeGraceSeconds }));
+  provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds }));
   provider.use(hideStoredSecretHashes);
   return provider;
 }

@@ -99,3 +99,17 @@ export function onProviderKoaError(provider: Provider, listener: (error: Error &
 export function dropErrorDetail(error: Error): void {
   delete (error as { error_detail?: string }).error_detail;
 }
+
+/**
+ * oidc-provider marks its cookies `Secure` when koa says the request is (helpers/oidc_context.js
+ * and models/session.js read `ctx.secure`). Behind a proxy that sends no X-Forwarded-Proto, or
+ * with trust-proxy off, koa says it is not; the issuer's scheme is what the browser sees, so an
+ * https issuer makes every request secure as far as the provider's cookies go.
+ */
+export function secureByIssuer(issuer: string) {
+  const https = new URL(issuer).protocol === 'https:';
+  return async function issuerDecidesSecure(ctx: KoaContextWithOIDC, next: () => Promise<unknown>) {
+    if (https) Object.defineProperty(ctx.request, 'secure', { value: true });
+    return next();
+  };
+}

@@ -48,6 +48,8 @@ export function createRegisteredClients({ clients, resources, storage, pending, 
       resources: granted.resources,
       ...(granted.defaultResource ? { defaultResource: granted.defaultResource } : {}),
       ...(granted.maxPriority ? { maxPriority: granted.maxPriority } : {}),
+      // An admin's setting, kept through the registrant's RFC 7592 updates.
+      ...(existing?.deviceCodeTtl !== undefined ? { deviceCodeTtl: existing.deviceCodeTtl } : {}),
       disabled: existing?.disabled ?? false,
       registered: true,
       createdAt: existing?.createdAt ?? now,

@@ -32,6 +32,7 @@ const seedNames: Record<string, string> = {
   token_endpoint_auth_method: 'authMethod',
   grant_types: 'grantTypes',
   default_resource: 'defaultResource',
+  device_code_ttl: 'deviceCodeTtl',
   signing_alg: 'signingAlg',
   secret: 'secretEnv',
 };

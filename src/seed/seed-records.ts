@@ -42,6 +42,7 @@ export function seedClientRecord(seed: SeedClient, at: string, existing: ClientR
     resources: seed.resources,
     ...(seed.defaultResource ? { defaultResource: seed.defaultResource } : {}),
     ...(seed.maxPriority !== undefined ? { maxPriority: parseMaxPriority(seed.maxPriority, `${at}.maxPriority`) } : {}),
+    ...(seed.deviceCodeTtl !== undefined ? { deviceCodeTtl: seed.deviceCodeTtl } : {}),
     disabled: seed.disabled,
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { allGrantTypes, clientAuthMethods, grantTypes } from '../clients/client-record.ts';
 import { secretHashPattern } from '../clients/client-secret.ts';
+import { deviceCodeTtl } from '../admin/clients/client-input.ts';
 import { passwordHashPattern } from '../accounts/password-hash.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken, username } from '../principals/identifiers.ts';
 import { signingAlgs } from '../resources/resource-server-record.ts';
@@ -38,6 +39,7 @@ const client = z
     resources: z.array(resourceIdentifier).max(100).default([]),
     defaultResource: resourceIdentifier.optional(),
     maxPriority: z.unknown().optional(),
+    deviceCodeTtl: deviceCodeTtl.optional(),
     disabled: z.boolean().default(false),
   })
   .strict();

@@ -133,6 +133,8 @@ test('plaintext secrets are accepted on the in-process (development) store', asy
 const badSeeds: Array<[string, unknown, RegExp]> = [
   ['a secret outside the unreserved characters', { clients: [{ clientId: 'a', secretEnv: 'PLUS_SECRET' }] }, /clients\.0\.secretEnv: PLUS_SECRET may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\)/],
   ['a plaintext secret outside the unreserved characters', { clients: [{ clientId: 'a', secret: 'c2VjcmV0K2Zyb20vb3BlbnNzbC1iYXNlNjQ+PT0=' }] }, /clients\.0\.secret: may contain only letters/],
+  ['a device code lifetime on a client without the device grant', { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', deviceCodeTtl: 120 }] }, /clients\.0\.deviceCodeTtl: only device_code clients have device codes/],
+  ['a device code lifetime out of range', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], deviceCodeTtl: 5 }] }, /clients\.0\.deviceCodeTtl/],
   ['a missing environment variable', { clients: [{ clientId: 'a', secretEnv: 'NOT_SET_ANYWHERE' }] }, /clients\.0\.secretEnv: environment variable NOT_SET_ANYWHERE is not set/],
   ['an unknown field', { clients: [{ clientId: 'a', secretEnv: 'X', colour: 'red' }] }, /clients\.0\.colour: unknown field/],
   ['a malformed hash', { clients: [{ clientId: 'a', secretHash: 'md5:abc' }] }, /clients\.0\.secretHash/],
@@ -175,6 +177,12 @@ test.serial('a seed refused for one entry writes nothing: a previously seeded cl
     t.is(await server.tollgate.resources.get('https://new-api.example.com'), undefined);
     t.is(await server.tollgate.accounts.get('new-person'), undefined);
   });
+});
+
+test('a seeded client keeps its deviceCodeTtl', async (t) => {
+  const seed = { clients: [{ clientId: 'slow-cli', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], deviceCodeTtl: 900 }] };
+  const record = await withServer({ TOLLGATE_SEED_FILE: seedFile('ttl', seed) }, (server) => server.tollgate.clients.get('slow-cli'), 'memory');
+  t.is(record?.deviceCodeTtl, 900);
 });
 
 test('a seed whose account takes another account\'s username is refused before anything is written', async (t) => {

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 
-import { allGrantTypes, clientAuthMethods, grantTypes, type GrantType } from '../../clients/client-record.ts';
+import { allGrantTypes, clientAuthMethods, deviceCodeTtlRange, grantTypes, type GrantType } from '../../clients/client-record.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 
 const grantType = z
   .enum([...allGrantTypes, 'device_code'])
   .transform((value): GrantType => (value === 'device_code' ? grantTypes.deviceCode : value));
+
+/** Seconds a device code of this client lives (RFC 8628 §3.2 expires_in). */
+export const deviceCodeTtl = z.number().int().min(deviceCodeTtlRange.min).max(deviceCodeTtlRange.max);
 
 const publicJwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) }).strict();
 
@@ -19,6 +22,7 @@ export const clientChanges = z
     resources: z.array(resourceIdentifier).max(100),
     default_resource: resourceIdentifier.nullable(),
     max_priority: z.unknown(),
+    device_code_ttl: deviceCodeTtl.nullable(),
     disabled: z.boolean(),
     jwks: publicJwks,
   })
@@ -37,6 +41,7 @@ export const newClient = z
     resources: z.array(resourceIdentifier).max(100).default([]),
     default_resource: resourceIdentifier.optional(),
     max_priority: z.unknown().optional(),
+    device_code_ttl: deviceCodeTtl.optional(),
     disabled: z.boolean().default(false),
   })
   .strict();

@@ -33,6 +33,7 @@ export const createClientRoute: AdminRoute = {
       resources: input.resources,
       ...(input.default_resource ? { defaultResource: input.default_resource } : {}),
       ...(input.max_priority !== undefined ? { maxPriority: parseMaxPriority(input.max_priority) } : {}),
+      ...(input.device_code_ttl !== undefined ? { deviceCodeTtl: input.device_code_ttl } : {}),
       disabled: input.disabled,
       createdAt: now,
       updatedAt: now,

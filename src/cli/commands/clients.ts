@@ -1,6 +1,6 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
 import type { Command, CommandGroup } from '../command.ts';
-import { clearableOption, defined, jsonFileOption, listOption, maxPriorityOption, stringOption } from '../option-values.ts';
+import { clearableOption, defined, jsonFileOption, listOption, maxPriorityOption, secondsOption, stringOption } from '../option-values.ts';
 import { formatFields, formatTable } from '../output.ts';
 
 const path = (id: string) => `/clients/${encodeURIComponent(id)}`;
@@ -14,6 +14,7 @@ const fieldOptions = {
   'default-resource': { type: 'string' },
   'max-priority': { type: 'string' },
   'jwks-file': { type: 'string' },
+  'device-code-ttl': { type: 'string' },
 } as const;
 
 const fieldHelp = `  --name TEXT               display name (shown on the device-login pages)
@@ -23,7 +24,8 @@ const fieldHelp = `  --name TEXT               display name (shown on the device
   --resource URI            resource servers it may get tokens for (repeatable)
   --default-resource URI    used when a token request names none ("none" clears)
   --max-priority MAP        queue=priority,... or JSON ("none" clears)
-  --jwks-file FILE          public keys, for private_key_jwt`;
+  --jwks-file FILE          public keys, for private_key_jwt
+  --device-code-ttl SECONDS lifetime of its device codes, 60-3600 ("none": the server's)`;
 
 function fields(values: Parameters<Command['run']>[0]['values']) {
   const grants = listOption(values, 'grant');
@@ -36,6 +38,7 @@ function fields(values: Parameters<Command['run']>[0]['values']) {
     default_resource: clearableOption(values, 'default-resource'),
     max_priority: maxPriorityOption(values),
     jwks: jsonFileOption(values, 'jwks-file'),
+    device_code_ttl: secondsOption(values, 'device-code-ttl'),
   });
 }
 
@@ -69,6 +72,7 @@ ${adminOptionsHelp}`,
     });
     if (body.default_resource === null) delete body.default_resource;
     if (body.max_priority === null) delete body.max_priority;
+    if (body.device_code_ttl === null) delete body.device_code_ttl;
     const client = await connectAdminApi(context).call('POST', '/clients', body);
     out.result(client, () => showClient(client));
   },
