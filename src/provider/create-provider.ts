@@ -25,6 +25,7 @@ import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenRes
 import { secureByIssuer } from './provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createProtocolOutcomes } from './protocol-outcomes.ts';
+import { createUnknownClientDecoy } from './unknown-client-decoy.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
 import { revocationAllowed } from './revocation-policy.ts';
@@ -42,7 +43,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const { config, storage, clients, accounts, resources, signingKeys } = deps;
   const pendingRegistrations = createPendingRegistrations();
   const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
-  const clientAdapter = createClientAdapter(clients, registeredClients);
+  const clientAdapter = createClientAdapter(clients, registeredClients, createUnknownClientDecoy(clients, config.secretPepper));
   const accessTokenGrants = createAccessTokenGrants(storage);
   const introspectionPolicy = createIntrospectionPolicy(clients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
