@@ -4,6 +4,7 @@ import type { Config } from './config/schema.ts';
 import type { SigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
 import type { ResourceRegistry } from './resources/resource-registry.ts';
+import type { SecurityEvents } from './security/security-events.ts';
 import type { Storage } from './storage/storage.ts';
 
 /** The long-lived parts `createTollgate` builds once; the provider, the seed and the admin API work with them. */
@@ -15,4 +16,5 @@ export interface Services {
   resources: ResourceRegistry;
   signingKeys: SigningKeys;
   logger: Logger;
+  securityEvents: SecurityEvents;
 }

@@ -30,6 +30,7 @@ import { createProviderRoutes } from './provider/provider-routes.ts';
 import { createResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
+import { createSecurityEvents } from './security/security-events.ts';
 import type { Services } from './services.ts';
 import { createMemoryStorage } from './storage/memory-storage.ts';
 import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
@@ -53,7 +54,9 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   const accounts = createAccountStore(storage);
   const resources = createResourceRegistry(storage, config.clientCacheMs);
 
+  const securityEvents = createSecurityEvents(logger, metrics);
   const signingKeys = await loadSigningKeys(config.keys);
+  securityEvents.emit('key_set.loaded', { kids: signingKeys.jwks.keys.map((key) => key.kid), signing: signingKeys.signingKid, ephemeral: signingKeys.ephemeral });
   if (signingKeys.ephemeral) {
     logger.warn('no signing keys configured (TOLLGATE_JWKS_FILE): using ephemeral keys; tokens stop verifying at restart');
   }
@@ -65,7 +68,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     }
   }
 
-  const services: Services = { config, storage, clients, accounts, resources, signingKeys, logger };
+  const services: Services = { config, storage, clients, accounts, resources, signingKeys, logger, securityEvents };
   // `env` carries the values of the seed's secretEnv / passwordEnv references.
   await ensureStartupPrincipals(services, env).catch(async (error: unknown) => {
     await storage.close();
@@ -78,14 +81,14 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   if (demo) Object.assign(demo, await ensureDemoAdmin(clients, config.secretPepper));
 
   const provider = createProvider({ ...services, cookieKeys, metrics });
-  subscribeProviderEvents(provider, { clients, logger, metrics });
+  subscribeProviderEvents(provider, { clients, logger, metrics, securityEvents });
   const limits = createAttemptLimits(storage, config.rateLimit);
   const providerRoutes = createProviderRoutes(provider);
   const pages = [
     createPageHeaders(providerRoutes),
     createUserCodePrefill(providerRoutes),
-    createUserCodeAttempts(limits, providerRoutes),
-    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger }),
+    createUserCodeAttempts(limits, providerRoutes, securityEvents),
+    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents }),
   ];
   const app = createApp({
     provider,

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { errors, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
 
 /**
  * Every dependency tollgate has on oidc-provider beyond its documented API, in one place, each
@@ -31,6 +31,15 @@ export function replaceClientSecretComparison(provider: Provider, compare: (clie
  */
 export function isDisallowedGrant(body: ErrorBody): boolean {
   return body?.error === 'invalid_request' && /^(requested grant type|\S+) is not allowed for this client$/.test(body.error_description ?? '');
+}
+
+/**
+ * actions/grants/refresh_token.js refuses a rotated refresh token presented again with
+ * InvalidGrant whose detail is "refresh token already used", after revoking its grant; so does
+ * our storage (storage/consume-conflict.ts) when two redemptions race. Either way: reuse.
+ */
+export function isRefreshTokenReuse(ctx: KoaContextWithOIDC, error: unknown): boolean {
+  return ctx.oidc?.params?.grant_type === 'refresh_token' && error instanceof errors.InvalidGrant && (error as { error_detail?: string }).error_detail === 'refresh token already used';
 }
 
 /** shared/client_auth.js: a request carrying no client authentication at all. */
