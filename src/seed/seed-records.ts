@@ -2,8 +2,8 @@ import { defaultAccountId, type AccountRecord } from '../accounts/account-record
 import { hashPassword, verifyPassword } from '../accounts/password-hash.ts';
 import { usesClientSecret, type ClientRecord } from '../clients/client-record.ts';
 import { hashClientSecret, unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
+import { newClientRecord } from '../clients/new-client-record.ts';
 import { invalidField } from '../errors.ts';
-import { parseMaxPriority } from '../principals/max-priority.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { SeedAccount, SeedClient, SeedResourceServer } from './seed-schema.ts';
 
@@ -26,25 +26,26 @@ export function seedResourceRecord(seed: SeedResourceServer): Omit<ResourceServe
   };
 }
 
-export function seedClientRecord(seed: SeedClient, at: string, existing: ClientRecord | undefined, source: SecretSource): Omit<ClientRecord, 'createdAt' | 'updatedAt'> {
+/** The record the seed asks for; its timestamps are the caller's business. */
+export function seedClientRecord(seed: SeedClient, at: string, existing: ClientRecord | undefined, source: SecretSource): ClientRecord {
   const hash = clientSecretHash(seed, at, source);
   // The current secret unchanged keeps any rotation overlap that an admin started.
   const secrets = hash === undefined ? [] : existing?.secrets[0]?.hash === hash ? existing.secrets : [{ hash }];
-  return {
+  return newClientRecord({
     clientId: seed.clientId,
-    name: seed.name ?? seed.clientId,
+    name: seed.name,
     description: seed.description,
     grantTypes: seed.grantTypes,
     authMethod: seed.authMethod,
     secrets,
-    ...(seed.jwks ? { jwks: seed.jwks as unknown as ClientRecord['jwks'] } : {}),
+    jwks: seed.jwks as ClientRecord['jwks'],
     scopes: seed.scopes,
     resources: seed.resources,
-    ...(seed.defaultResource ? { defaultResource: seed.defaultResource } : {}),
-    ...(seed.maxPriority !== undefined ? { maxPriority: parseMaxPriority(seed.maxPriority, `${at}.maxPriority`) } : {}),
-    ...(seed.deviceCodeTtl !== undefined ? { deviceCodeTtl: seed.deviceCodeTtl } : {}),
+    defaultResource: seed.defaultResource,
+    maxPriority: seed.maxPriority,
+    deviceCodeTtl: seed.deviceCodeTtl,
     disabled: seed.disabled,
-  };
+  });
 }
 
 function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): string | undefined {
@@ -77,7 +78,7 @@ export async function seedAccountRecord(seed: SeedAccount, at: string, existing:
     passwordHash: await accountPasswordHash(seed, at, existing, source),
     ...(seed.name ? { name: seed.name } : {}),
     ...(seed.email ? { email: seed.email } : {}),
-    ...(seed.maxPriority !== undefined ? { maxPriority: parseMaxPriority(seed.maxPriority, `${at}.maxPriority`) } : {}),
+    ...(seed.maxPriority !== undefined ? { maxPriority: seed.maxPriority } : {}),
     disabled: seed.disabled,
   };
 }
