@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { normalizeUsername, type AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { checkClient } from '../clients/client-rules.ts';
+import { checkFederatedIssuers } from '../clients/federated-identity-rules.ts';
+import type { TrustedIssuers } from '../federation/trusted-issuers.ts';
 import { AppError } from '../errors.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
@@ -19,6 +21,7 @@ export interface SeedDeps {
   accounts: AccountStore;
   resources: ResourceRegistry;
   signingKeys: SigningKeys;
+  trustedIssuers: TrustedIssuers;
   secretPepper: string | undefined;
   allowPlaintext: boolean;
 }
@@ -74,6 +77,9 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
   };
   const writes: Array<() => Promise<void>> = [];
 
+  // Before the clients, whose federated identities must name trusted issuers.
+  deps.trustedIssuers.declare(seed.trustedIssuers, 'seed', 'trustedIssuers');
+
   // Clients are checked against the seed's resource servers as if they were already stored.
   const seeded = new Map<string, ResourceServerRecord>();
   const resources: ResourceRegistry = { ...deps.resources, get: async (identifier) => seeded.get(identifier) ?? deps.resources.get(identifier) };
@@ -96,6 +102,7 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
     const existing = await deps.clients.get(entry.clientId);
     const desired = seedClientRecord(entry, at, existing, source);
     await checkClient(desired, resources, seedField(at));
+    checkFederatedIssuers(desired, deps.trustedIssuers, seedField(at));
     const record = tally(existing, desired);
     if (record) writes.push(() => deps.clients.save(record));
   }

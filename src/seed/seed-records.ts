@@ -44,6 +44,7 @@ export function seedClientRecord(seed: SeedClient, at: string, existing: ClientR
     defaultResource: seed.defaultResource,
     maxPriority: seed.maxPriority,
     deviceCodeTtl: seed.deviceCodeTtl,
+    federatedIdentities: seed.federatedIdentities,
     disabled: seed.disabled,
   });
 }

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 
+import { federatedIdentities } from '../../federation/federated-identity.ts';
 import { allGrantTypes, clientAuthMethods, deviceCodeTtlRange, grantTypes, type GrantType } from '../../clients/client-record.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 import { maxPrioritySchema } from '../../principals/max-priority.ts';
 
-/** A grant type by its full name, or `device_code` for short. */
+const shortGrantNames: Record<string, GrantType> = { device_code: grantTypes.deviceCode, 'jwt-bearer': grantTypes.jwtBearer };
+
+/** A grant type by its full name, or `device_code` / `jwt-bearer` for short. */
 const grantType = z
-  .enum([...allGrantTypes, 'device_code'])
-  .transform((value): GrantType => (value === 'device_code' ? grantTypes.deviceCode : value));
+  .enum([...allGrantTypes, 'device_code', 'jwt-bearer'])
+  .transform((value): GrantType => shortGrantNames[value] ?? (value as GrantType));
 
 /** Seconds a device code of this client lives (RFC 8628 §3.2 expires_in). */
 export const deviceCodeTtl = z.number().int().min(deviceCodeTtlRange.min).max(deviceCodeTtlRange.max);
@@ -26,6 +29,7 @@ export const clientChanges = z
     default_resource: resourceIdentifier.nullable(),
     max_priority: maxPrioritySchema.nullable(),
     device_code_ttl: deviceCodeTtl.nullable(),
+    federated_identities: federatedIdentities,
     disabled: z.boolean(),
     jwks: publicJwks,
   })
@@ -46,6 +50,7 @@ export const newClient = z
     default_resource: resourceIdentifier.optional(),
     max_priority: maxPrioritySchema.optional(),
     device_code_ttl: deviceCodeTtl.optional(),
+    federated_identities: federatedIdentities.optional(),
     disabled: z.boolean().default(false),
   })
   .strict();
