@@ -8,18 +8,21 @@ import { toProviderMetadata } from '../clients/provider-metadata.ts';
 
 /**
  * Client-id enumeration by timing: an unknown (or disabled) client and a known one with a wrong
- * secret get the same answer, and must cost the same. For a found client oidc-provider hashes
- * its metadata (lib/models/client.js `find`), and our secret comparison looks the client up
- * again and hashes the presented secret (client-secret-comparison.ts); for a client that is not
- * found, this does the same work: the metadata hash, the second lookup, and a secret check
- * against a secret nobody knows.
+ * secret get the same answer, and must cost the same. Our secret comparison hashes the presented
+ * secret (client-secret-comparison.ts); for a client that is not found this checks it against a
+ * secret nobody knows. Without the client cache (`builtClientsReused` false) a found client also
+ * costs oidc-provider's metadata hash (lib/models/client.js `find`) and a second lookup (the
+ * comparison's); then so does a client that is not found. With it, the lookup the adapter made
+ * for the unknown client stands for the comparison's.
  */
-export function createUnknownClientDecoy(clients: ClientRegistry, pepper: string | undefined): (clientId: string) => Promise<void> {
+export function createUnknownClientDecoy(clients: ClientRegistry, pepper: string | undefined, { builtClientsReused }: { builtClientsReused: boolean }): (clientId: string) => Promise<void> {
   const secrets = [{ hash: hashClientSecret(randomBytes(32).toString('base64url'), pepper) }];
   const accepts = rememberingSecretCheck(pepper);
   return async function spendLikeAKnownClient(clientId) {
-    hash('sha256', JSON.stringify(toProviderMetadata(decoyRecord(clientId, secrets[0]?.hash as string))), 'base64url');
-    await clients.get(clientId);
+    if (!builtClientsReused) {
+      hash('sha256', JSON.stringify(toProviderMetadata(decoyRecord(clientId, secrets[0]?.hash as string))), 'base64url');
+      await clients.get(clientId);
+    }
     const presented = presentedSecret(Provider.ctx);
     if (presented !== undefined) accepts(secrets, presented);
   };

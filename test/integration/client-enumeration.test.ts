@@ -8,12 +8,16 @@ import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts
 // Issue 11.6: an unknown client and a known one with a wrong secret answer alike and must cost
 // alike. Asserted structurally (the same lookups and hash computations), not by timing.
 let server: RunningServer;
+let uncached: RunningServer;
 
 test.before(async () => {
-  server = await startTestServer();
+  [server, uncached] = await Promise.all([startTestServer(), startTestServer({ env: { TOLLGATE_CLIENT_CACHE_MS: '0' } })]);
 });
 
-test.after.always(() => server?.stop());
+test.after.always(async () => {
+  await server?.stop();
+  await uncached?.stop();
+});
 
 interface Work {
   lookups: number;
@@ -21,7 +25,7 @@ interface Work {
 }
 
 /** Counts client lookups and hash computations (node:crypto, as every caller sees it) during `run`. */
-async function countWork(run: () => Promise<unknown>): Promise<Work> {
+async function countWork(server: RunningServer, run: () => Promise<unknown>): Promise<Work> {
   const work: Work = { lookups: 0, hashes: 0 };
   const { clients } = server.tollgate;
   const get = clients.get;
@@ -49,19 +53,20 @@ async function countWork(run: () => Promise<unknown>): Promise<Work> {
   return work;
 }
 
-const tokenRequest = (clientId: string, secret: string, how: 'basic' | 'post') =>
+const tokenRequest = (server: RunningServer, clientId: string, secret: string, how: 'basic' | 'post') =>
   how === 'basic'
     ? postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(clientId, secret) })
     : postForm(`${server.url}/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
 
-for (const how of ['basic', 'post'] as const) {
-  test.serial(`an unknown client costs the same lookups and hashes as a wrong secret (client_secret_${how})`, async (t) => {
+for (const [how, cache] of [['basic', 'cached'], ['post', 'cached'], ['basic', 'uncached']] as const) {
+  test.serial(`an unknown client costs the same lookups and hashes as a wrong secret (client_secret_${how}, client cache ${cache === 'cached' ? 'on' : 'off'})`, async (t) => {
+    const target = cache === 'cached' ? server : uncached;
     // Warm both paths first: oidc-provider builds a known client's model once.
-    for (const id of ['demo', 'no-such-client']) await tokenRequest(id, 'a-wrong-secret-0123456789', how);
+    for (const id of ['demo', 'no-such-client']) await tokenRequest(target, id, 'a-wrong-secret-0123456789', how);
     let known: Awaited<ReturnType<typeof tokenRequest>> | undefined;
     let unknown: Awaited<ReturnType<typeof tokenRequest>> | undefined;
-    const wrongSecret = await countWork(async () => (known = await tokenRequest('demo', 'a-wrong-secret-0123456789', how)));
-    const unknownClient = await countWork(async () => (unknown = await tokenRequest('no-such-client', 'a-wrong-secret-0123456789', how)));
+    const wrongSecret = await countWork(target, async () => (known = await tokenRequest(target, 'demo', 'a-wrong-secret-0123456789', how)));
+    const unknownClient = await countWork(target, async () => (unknown = await tokenRequest(target, 'no-such-client', 'a-wrong-secret-0123456789', how)));
     t.is(known?.status, 401);
     t.deepEqual(unknown?.body, known?.body);
     t.true(wrongSecret.hashes > 0 && wrongSecret.lookups > 0);
