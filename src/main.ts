@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 
 import { prepareSharedSecrets } from './cluster/shared-secrets.ts';
-import { reportWorkerReady, superviseWorkers } from './cluster/worker-supervisor.ts';
+import { listenForAllWorkersReady, reportWorkerReady, superviseWorkers } from './cluster/worker-supervisor.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
 import { demoBanner } from './demo/demo-banner.ts';
@@ -35,7 +35,7 @@ try {
 /** One process serving requests: the whole server, or one worker of several. */
 async function runServer(config: Config, logger: Logger): Promise<void> {
   const worker = cluster.isWorker;
-  const running = await startServer(config, logger, { env: process.env, metricsListener: !worker });
+  const running = await startServer(config, logger, { env: process.env, metricsListener: !worker, ...(worker ? { allStarted: listenForAllWorkersReady() } : {}) });
   const { demo } = running.tollgate;
   if (worker) {
     shareMetricsWithPrimary(running.tollgate.metrics.registry);

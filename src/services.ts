@@ -5,6 +5,7 @@ import type { SigningKeys } from './keys/signing-keys.ts';
 import type { TrustedIssuers } from './federation/trusted-issuers.ts';
 import type { Logger } from './logger.ts';
 import type { ResourceRegistry } from './resources/resource-registry.ts';
+import type { SecurityEvents } from './security/security-events.ts';
 import type { Storage } from './storage/storage.ts';
 import type { TokenSealer } from './upstreams/token-sealer.ts';
 import type { UpstreamRegistry } from './upstreams/upstream-registry.ts';
@@ -24,4 +25,5 @@ export interface Services {
   upstreams: UpstreamRegistry;
   /** Seals upstream credentials and pending-login secrets at rest. */
   sealer: TokenSealer;
+  securityEvents: SecurityEvents;
 }

@@ -1,3 +1,5 @@
+import { invalidField } from '../errors.ts';
+import { principalId } from '../principals/identifiers.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 
 /** A person's identity at an upstream IdP, linked to their account: (upstream, subject) is unique. */
@@ -32,4 +34,14 @@ export interface AccountRecord {
   disabled: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * The id (token `sub`) of an account made without one: its username, whether the seed, the CLI
+ * or the admin API makes it, so the same person gets the same `sub` whichever way they were
+ * added. A username that cannot be an id (principalId) needs an explicit one.
+ */
+export function defaultAccountId(username: string, field: string): string {
+  if (!principalId.safeParse(username).success) throw invalidField(field, `the username "${username}" cannot serve as the account id; give an id`);
+  return username;
 }

@@ -23,7 +23,7 @@ export interface AccountStore {
   authenticate(username: string, password: string): Promise<AccountRecord | undefined>;
 }
 
-const normalizeUsername = (username: string) => username.normalize('NFKC').toLowerCase();
+export const normalizeUsername = (username: string) => username.normalize('NFKC').toLowerCase();
 const identityKey = (upstream: string, subject: string) => `${upstream}:${subject}`;
 
 /** Accounts plus a username index; reads are not cached so a disable takes effect at once. */

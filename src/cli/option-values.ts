@@ -42,6 +42,14 @@ export function clearableOption(values: Values, name: string): string | null | u
   return text === 'none' ? null : text;
 }
 
+/** A whole number of seconds; `none` clears the field (null). */
+export function secondsOption(values: Values, name: string): number | null | undefined {
+  const text = clearableOption(values, name);
+  if (text === null || text === undefined) return text;
+  if (!/^\d+$/.test(text)) throw new AppError('usage', `--${name}: expected a whole number of seconds, got "${text}"`);
+  return Number(text);
+}
+
 export function jsonFileOption(values: Values, name: string): unknown {
   const file = stringOption(values, name);
   if (file === undefined) return undefined;

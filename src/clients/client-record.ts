@@ -15,6 +15,9 @@ export const grantTypes = {
 export const allGrantTypes = [grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken, grantTypes.jwtBearer] as const;
 
 export type GrantType = (typeof grantTypes)[keyof typeof grantTypes];
+/** Bounds of a per-client device code lifetime, seconds: a person needs a minute, a code is a credential. */
+export const deviceCodeTtlRange = { min: 60, max: 3600 } as const;
+
 export const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 export type ClientAuthMethod = (typeof clientAuthMethods)[number];
 
@@ -45,6 +48,8 @@ export interface ClientRecord {
   resources: string[];
   defaultResource?: string;
   maxPriority?: MaxPriority;
+  /** Lifetime of this client's device codes, seconds; the server's ttl.deviceCode when absent. */
+  deviceCodeTtl?: number;
   /** Platform identities that may get this client's tokens with the jwt-bearer grant. */
   federatedIdentities?: FederatedIdentity[];
   disabled: boolean;

@@ -30,6 +30,9 @@ export async function checkClient(record: ClientRecord, resources: ResourceRegis
   } else if (record.jwks) {
     throw invalidField(field('jwks'), 'only private_key_jwt clients have keys');
   }
+  if (record.deviceCodeTtl !== undefined && !grants.has(grantTypes.deviceCode)) {
+    throw invalidField(field('device_code_ttl'), 'only device_code clients have device codes');
+  }
   if (usesClientSecret(record.authMethod) && record.secrets.length === 0) {
     throw invalidField(field('secret'), `${record.authMethod} needs a secret`);
   }

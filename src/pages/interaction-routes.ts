@@ -4,7 +4,9 @@ import { errors } from 'oidc-provider';
 
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { requestIdOf } from '../http/request-log.ts';
 import type { Logger } from '../logger.ts';
+import type { SecurityEvents } from '../security/security-events.ts';
 import { deviceCodeIdOf } from '../provider/provider-internals.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { accountKey, type Attempt, type AttemptLimits } from './attempt-limits.ts';
@@ -25,6 +27,7 @@ export interface InteractionDeps {
   /** Offer the username and password form (the passwordSignIn setting). */
   passwordSignIn: boolean;
   upstreamSignIn: UpstreamSignInDeps;
+  securityEvents: SecurityEvents;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -66,7 +69,7 @@ export function createInteractionRoutes(deps: InteractionDeps) {
       if (!form) return;
       if (!deps.csrf.verify(uid, form.csrf)) return sendFormExpired(ctx);
 
-      if (action === 'login' && details.prompt.name === 'login' && deps.passwordSignIn) return await signIn(ctx, deps, uid, form);
+      if (action === 'login' && details.prompt.name === 'login' && deps.passwordSignIn) return await signIn(ctx, deps, details, form);
       if (action === 'upstream' && details.prompt.name === 'login') return await startUpstreamSignIn(ctx, deps.upstreamSignIn, uid, form.upstream);
       if (action === 'confirm' && details.prompt.name === 'consent') return await decide(ctx, deps, details, form);
       ctx.redirect(`/interaction/${uid}`);
@@ -94,8 +97,10 @@ function sendLoginPage(ctx: Context, deps: InteractionDeps, uid: string, status:
   sendPage(ctx, status, body);
 }
 
-async function signIn(ctx: Context, deps: InteractionDeps, uid: string, form: Form) {
-  const { provider, accounts, limits } = deps;
+async function signIn(ctx: Context, deps: InteractionDeps, details: Details, form: Form) {
+  const { provider, accounts, limits, securityEvents } = deps;
+  const uid = details.uid;
+  const where = { reqId: requestIdOf(ctx), ip: ctx.ip, clientId: String(details.params.client_id) };
   const username = (form.username ?? '').trim().slice(0, 256);
   const password = (form.password ?? '').slice(0, 1024);
   const again = (status: number, error: string) => sendLoginPage(ctx, deps, uid, status, { error, username });
@@ -106,16 +111,25 @@ async function signIn(ctx: Context, deps: InteractionDeps, uid: string, form: Fo
     ['passwordPerAccount', accountKey(username)],
   ];
   const limited = await limits.hit(attempts);
-  if (limited) return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
+  if (limited) {
+    securityEvents.emit('rate_limit.hit', { ...where, limit: 'password' });
+    return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
+  }
 
   const account = await accounts.authenticate(username, password);
-  if (!account) return again(400, wrongCredentials);
+  // The username typed is not logged: people type passwords into it.
+  if (!account) {
+    securityEvents.emit('sign_in.failed', where);
+    return again(400, wrongCredentials);
+  }
+  securityEvents.emit('sign_in.succeeded', { ...where, accountId: account.id });
   await limits.refund(attempts);
   await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
   ctx.respond = false;
 }
 
-async function decide(ctx: Context, { provider }: InteractionDeps, details: Details, form: Form) {
+async function decide(ctx: Context, { provider, securityEvents }: InteractionDeps, details: Details, form: Form) {
+  const where = { reqId: requestIdOf(ctx), ip: ctx.ip, clientId: String(details.params.client_id), accountId: details.session?.accountId };
   if (form.decision !== 'approve') {
     // RFC 8628 §3.5: the device's next poll gets access_denied.
     await provider.interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: 'the person denied the login' }, { mergeWithLastSubmission: false });
@@ -123,6 +137,7 @@ async function decide(ctx: Context, { provider }: InteractionDeps, details: Deta
     const grantId = await saveGrant(provider, details);
     await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
+  securityEvents.emit(form.decision === 'approve' ? 'device.approved' : 'device.denied', where);
   ctx.respond = false;
 }
 

@@ -4,7 +4,8 @@ import type { AccountRecord } from '../accounts/account-record.ts';
 import { effectiveMaxPriority } from '../upstreams/priority-rules.ts';
 import { createReverification } from '../upstreams/reverify-account.ts';
 import { createClientAdapter } from '../clients/client-adapter.ts';
-import { clientAuthMethods } from '../clients/client-record.ts';
+import { clientAuthMethods, deviceCodeTtlRange } from '../clients/client-record.ts';
+import { deviceCodeTtlMetadata, refuseFromRegistrants } from '../clients/provider-metadata.ts';
 import { defaultSigningAlg } from '../keys/signing-keys.ts';
 import { renderNotFound } from '../http/not-found.ts';
 import * as deviceSources from '../pages/device-sources.ts';
@@ -23,9 +24,11 @@ import { createDevicePollPacing } from './device-poll-pacing.ts';
 import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
-import { devicePollInterval, invalidClientWithoutAuthentication, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { secureByIssuer } from './provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createProtocolOutcomes } from './protocol-outcomes.ts';
+import { createUnknownClientDecoy } from './unknown-client-decoy.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
 import { revocationAllowed } from './revocation-policy.ts';
@@ -49,7 +52,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const reverify = createReverification(deps);
   const pendingRegistrations = createPendingRegistrations();
   const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
-  const clientAdapter = createClientAdapter(clients, registeredClients);
+  const clientAdapter = createClientAdapter(clients, registeredClients, createUnknownClientDecoy(clients, config.secretPepper, { builtClientsReused: config.clientCacheMs > 0 }));
   const accessTokenGrants = createAccessTokenGrants(storage);
   const introspectionPolicy = createIntrospectionPolicy(clients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
@@ -72,6 +75,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     clientDefaults: { id_token_signed_response_alg: defaultSigningAlg(signingKeys) },
     cookies: { keys: deps.cookieKeys },
     clientAuthMethods: [...clientAuthMethods],
+    extraClientMetadata: { properties: [deviceCodeTtlMetadata], validator: refuseFromRegistrants },
     clientBasedCORS: () => false,
     findAccount: createFindAccount({ accounts, maxPriorityOf, reverify }),
     extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts, maxPriorityOf)),
@@ -114,13 +118,15 @@ export function createProvider(deps: ProviderDeps): Provider {
   // First, so outermost: it records what the client finally receives.
   provider.use(createProtocolOutcomes(deps));
   provider.use(renderNotFound);
+  provider.use(secureByIssuer(config.issuer));
+  provider.use(noCacheTokenResponses);
   provider.use(guardDeviceSession);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
   provider.use(invalidClientWithoutAuthentication);
   provider.use(refusePublicIntrospection);
   provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, storage, clients, accounts, grants: accessTokenGrants, mayIntrospect: introspectionPolicy.mayIntrospect }));
-  provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: config.ttl.deviceCode + deviceCodeGraceSeconds }));
+  provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds }));
   provider.use(hideStoredSecretHashes);
   return provider;
 }

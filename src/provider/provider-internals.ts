@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import type { Client, KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { errors, type Client, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
 
 /**
  * Every dependency tollgate has on oidc-provider beyond its documented API, in one place, each
@@ -42,6 +42,15 @@ export function wrapClientFind(provider: Provider, around: (find: FindClient) =>
  */
 export function isDisallowedGrant(body: ErrorBody): boolean {
   return body?.error === 'invalid_request' && /^(requested grant type|\S+) is not allowed for this client$/.test(body.error_description ?? '');
+}
+
+/**
+ * actions/grants/refresh_token.js refuses a rotated refresh token presented again with
+ * InvalidGrant whose detail is "refresh token already used", after revoking its grant; so does
+ * our storage (storage/consume-conflict.ts) when two redemptions race. Either way: reuse.
+ */
+export function isRefreshTokenReuse(ctx: KoaContextWithOIDC, error: unknown): boolean {
+  return ctx.oidc?.params?.grant_type === 'refresh_token' && error instanceof errors.InvalidGrant && (error as { error_detail?: string }).error_detail === 'refresh token already used';
 }
 
 /** shared/client_auth.js: a request carrying no client authentication at all. */
@@ -121,4 +130,18 @@ export function runFirst(provider: Provider, middleware: Koa.Middleware[]): Koa 
  */
 export function dropErrorDetail(error: Error): void {
   delete (error as { error_detail?: string }).error_detail;
+}
+
+/**
+ * oidc-provider marks its cookies `Secure` when koa says the request is (helpers/oidc_context.js
+ * and models/session.js read `ctx.secure`). Behind a proxy that sends no X-Forwarded-Proto, or
+ * with trust-proxy off, koa says it is not; the issuer's scheme is what the browser sees, so an
+ * https issuer makes every request secure as far as the provider's cookies go.
+ */
+export function secureByIssuer(issuer: string) {
+  const https = new URL(issuer).protocol === 'https:';
+  return async function issuerDecidesSecure(ctx: KoaContextWithOIDC, next: () => Promise<unknown>) {
+    if (https) Object.defineProperty(ctx.request, 'secure', { value: true });
+    return next();
+  };
 }

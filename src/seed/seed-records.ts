@@ -1,10 +1,9 @@
-import type { AccountRecord, LinkedIdentity } from '../accounts/account-record.ts';
+import { defaultAccountId, type AccountRecord, type LinkedIdentity } from '../accounts/account-record.ts';
 import { hashPassword, verifyPassword } from '../accounts/password-hash.ts';
 import { usesClientSecret, type ClientRecord } from '../clients/client-record.ts';
 import { hashClientSecret, unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
 import { newClientRecord } from '../clients/new-client-record.ts';
 import { invalidField } from '../errors.ts';
-import { principalId } from '../principals/identifiers.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { SeedAccount, SeedClient, SeedResourceServer } from './seed-schema.ts';
 
@@ -44,6 +43,7 @@ export function seedClientRecord(seed: SeedClient, at: string, existing: ClientR
     resources: seed.resources,
     defaultResource: seed.defaultResource,
     maxPriority: seed.maxPriority,
+    deviceCodeTtl: seed.deviceCodeTtl,
     federatedIdentities: seed.federatedIdentities,
     disabled: seed.disabled,
   });
@@ -73,11 +73,8 @@ function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): s
 }
 
 export async function seedAccountRecord(seed: SeedAccount, at: string, existing: AccountRecord | undefined, source: SecretSource): Promise<Omit<AccountRecord, 'createdAt' | 'updatedAt'>> {
-  if (seed.id === undefined && !principalId.safeParse(seed.username).success) {
-    throw invalidField(`${at}.id`, `the username "${seed.username}" cannot serve as the account id; give an id`);
-  }
   return {
-    id: seed.id ?? seed.username,
+    id: seed.id ?? defaultAccountId(seed.username, `${at}.id`),
     username: seed.username,
     passwordHash: await accountPasswordHash(seed, at, existing, source),
     ...(seed.name ? { name: seed.name } : {}),

@@ -29,6 +29,16 @@ test.after.always(async () => {
 
 const cli = (args: string[], input?: string, env: Record<string, string> = {}) => runCli(args, { ...admin, ...env }, input);
 
+test.serial('clients create and update set and clear a device code lifetime (--device-code-ttl)', async (t) => {
+  const created = await cli(['clients', 'create', 'cli-device', '--auth-method', 'none', '--grant', 'device_code', '--resource', 'urn:tollgate:demo', '--device-code-ttl', '300', '--json']);
+  t.is(created.code, 0, created.stderr);
+  t.is(created.json().device_code_ttl, 300);
+  const cleared = await cli(['clients', 'update', 'cli-device', '--device-code-ttl', 'none', '--json']);
+  t.is(cleared.json().device_code_ttl, null);
+  const bad = await cli(['clients', 'update', 'cli-device', '--device-code-ttl', 'soon', '--json']);
+  t.not(bad.code, 0);
+});
+
 test.serial('clients create, get, list, update, rotate-secret, revoke-grants and delete', async (t) => {
   const created = await cli(['clients', 'create', 'cli-svc', '--resource', 'urn:tollgate:demo', '--default-resource', 'urn:tollgate:demo', '--scope', 'demo:read', '--max-priority', 'default=4', '--json']);
   t.is(created.code, 0, created.stderr);

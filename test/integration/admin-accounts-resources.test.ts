@@ -32,9 +32,15 @@ test('an account is created without its password in any response, and can sign i
   t.true(((await call('GET', '/accounts')).body.accounts as Array<{ id: string }>).some((account) => account.id === 'alice'));
 });
 
-test('an account gets a generated id when none is given', async (t) => {
+test('an account made without an id gets its username as id, as the seed gives it', async (t) => {
   const created = await call('POST', '/accounts', { username: 'generated', password: 'long enough password' });
-  t.regex(created.body.id as string, /^[0-9a-f-]{36}$/);
+  t.is(created.body.id, 'generated');
+});
+
+test('an account whose username cannot be an id needs an explicit id', async (t) => {
+  const refused = await call('POST', '/accounts', { username: 'we{ird}', password: 'long enough password' });
+  t.is(refused.status, 400);
+  t.is(refused.body.field, 'id');
 });
 
 const badAccounts: Array<[string, Record<string, unknown>, string]> = [

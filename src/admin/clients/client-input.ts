@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { federatedIdentities } from '../../federation/federated-identity.ts';
-import { allGrantTypes, clientAuthMethods, grantTypes, type GrantType } from '../../clients/client-record.ts';
+import { allGrantTypes, clientAuthMethods, deviceCodeTtlRange, grantTypes, type GrantType } from '../../clients/client-record.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 import { maxPrioritySchema } from '../../principals/max-priority.ts';
 
@@ -12,6 +12,8 @@ const grantType = z
   .enum([...allGrantTypes, 'device_code', 'jwt-bearer'])
   .transform((value): GrantType => shortGrantNames[value] ?? (value as GrantType));
 
+/** Seconds a device code of this client lives (RFC 8628 §3.2 expires_in). */
+export const deviceCodeTtl = z.number().int().min(deviceCodeTtlRange.min).max(deviceCodeTtlRange.max);
 export const grantTypeList = z.array(grantType).min(1).max(allGrantTypes.length);
 
 const publicJwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) }).strict();
@@ -26,6 +28,7 @@ export const clientChanges = z
     resources: z.array(resourceIdentifier).max(100),
     default_resource: resourceIdentifier.nullable(),
     max_priority: maxPrioritySchema.nullable(),
+    device_code_ttl: deviceCodeTtl.nullable(),
     federated_identities: federatedIdentities,
     disabled: z.boolean(),
     jwks: publicJwks,
@@ -46,6 +49,7 @@ export const newClient = z
     resources: z.array(resourceIdentifier).max(100).default([]),
     default_resource: resourceIdentifier.optional(),
     max_priority: maxPrioritySchema.optional(),
+    device_code_ttl: deviceCodeTtl.optional(),
     federated_identities: federatedIdentities.optional(),
     disabled: z.boolean().default(false),
   })

@@ -33,6 +33,7 @@ export const createClientRoute: AdminRoute = {
       resources: input.resources,
       defaultResource: input.default_resource,
       maxPriority: input.max_priority,
+      deviceCodeTtl: input.device_code_ttl,
       federatedIdentities: input.federated_identities,
       disabled: input.disabled,
     });

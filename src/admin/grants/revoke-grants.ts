@@ -17,6 +17,7 @@ export const revokeClientGrantsRoute: AdminRoute = {
     const record = await findClient(deps, params.id as string);
     const revoked = await deps.storage.revokeGrantsOf({ kind: 'client', id: record.clientId });
     audit(deps, caller, 'client.revoke-grants', { clientId: record.clientId, revokedGrants: revoked });
+    if (revoked > 0) deps.securityEvents.emit('grant.revoked', { reqId: caller.reqId, ip: caller.ip, clientId: record.clientId, by: caller.sub, grants: revoked, reason: 'admin' });
     return { body: { client_id: record.clientId, revoked_grants: revoked, note: clientNote } };
   },
 };
@@ -29,6 +30,7 @@ export const revokeAccountGrantsRoute: AdminRoute = {
     const record = await findAccount(deps, params.id as string);
     const revoked = await deps.storage.revokeGrantsOf({ kind: 'account', id: record.id });
     audit(deps, caller, 'account.revoke-grants', { accountId: record.id, revokedGrants: revoked });
+    if (revoked > 0) deps.securityEvents.emit('grant.revoked', { reqId: caller.reqId, ip: caller.ip, accountId: record.id, by: caller.sub, grants: revoked, reason: 'admin' });
     return { body: { id: record.id, revoked_grants: revoked, note: accountNote } };
   },
 };

@@ -32,7 +32,7 @@ const create: Command = {
   options: { ...adminOptions, ...fieldOptions, ...passwordOptions, id: { type: 'string' }, disabled: { type: 'boolean' } },
   help: `usage: tollgate accounts create <username> (--password-stdin | --password-env NAME | --generate-password) [options]
 
-  --id ID                   the token "sub" (default: a random UUID)
+  --id ID                   the token "sub" (default: the username)
 ${fieldHelp}
 ${passwordHelp}
   --disabled                create it disabled

@@ -1,6 +1,6 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
 import type { Command, CommandGroup } from '../command.ts';
-import { clearableOption, defined, federatedOption, jsonFileOption, listOption, maxPriorityOption, stringOption } from '../option-values.ts';
+import { clearableOption, defined, federatedOption, jsonFileOption, listOption, maxPriorityOption, secondsOption, stringOption } from '../option-values.ts';
 import { formatFields, formatTable } from '../output.ts';
 
 const path = (id: string) => `/clients/${encodeURIComponent(id)}`;
@@ -14,6 +14,7 @@ const fieldOptions = {
   'default-resource': { type: 'string' },
   'max-priority': { type: 'string' },
   'jwks-file': { type: 'string' },
+  'device-code-ttl': { type: 'string' },
   federated: { type: 'string', multiple: true },
 } as const;
 
@@ -25,6 +26,7 @@ const fieldHelp = `  --name TEXT               display name (shown on the device
   --default-resource URI    used when a token request names none ("none" clears)
   --max-priority MAP        queue=priority,... or JSON ("none" clears)
   --jwks-file FILE          public keys, for private_key_jwt
+  --device-code-ttl SECONDS lifetime of its device codes, 60-3600 ("none": the server's)
   --federated IDENTITY      a platform identity for the jwt-bearer grant (repeatable; "none" removes all):
                             issuer=URL,subject=SUB[,audience=AUD][,claim.NAME=VALUE...]
                             e.g. issuer=https://token.actions.githubusercontent.com,
@@ -41,6 +43,7 @@ function fields(values: Parameters<Command['run']>[0]['values']) {
     default_resource: clearableOption(values, 'default-resource'),
     max_priority: maxPriorityOption(values),
     jwks: jsonFileOption(values, 'jwks-file'),
+    device_code_ttl: secondsOption(values, 'device-code-ttl'),
     federated_identities: federatedOption(values),
   });
 }
@@ -76,6 +79,7 @@ ${adminOptionsHelp}`,
     });
     if (body.default_resource === null) delete body.default_resource;
     if (body.max_priority === null) delete body.max_priority;
+    if (body.device_code_ttl === null) delete body.device_code_ttl;
     const client = await connectAdminApi(context).call('POST', '/clients', body);
     out.result(client, () => showClient(client));
   },
