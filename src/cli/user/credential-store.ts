@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { AppError } from '../../errors.ts';
 import { withFileLock } from './file-lock.ts';
+import { reconnect } from './oauth-client.ts';
 
 /** One login: where it was made, and the tokens it holds. */
 export interface Session {
@@ -82,4 +83,9 @@ export function pickSession(credentials: Credentials, issuer: string | undefined
   const session = key ? credentials.sessions[key] : undefined;
   if (!key || !session) throw new AppError('unauthorized', 'not logged in; run: tollgate login --issuer URL --client-id ID');
   return [key, session];
+}
+
+/** The OAuth client of a stored login, from the endpoints it kept (no discovery round trip). */
+export function sessionClient(session: Session) {
+  return reconnect({ issuer: session.issuer, token_endpoint: session.tokenEndpoint, ...(session.revocationEndpoint ? { revocation_endpoint: session.revocationEndpoint } : {}) }, session.clientId);
 }
