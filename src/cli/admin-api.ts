@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
 import type { CommandContext } from './command.ts';
 import { requestJson, responseError } from './http.ts';
+import { urlOption } from './option-values.ts';
 
 /** Options every admin command takes; each falls back to its environment variable. */
 export const adminOptions: ParseArgsOptionsConfig = {
@@ -29,7 +30,7 @@ export interface AdminApi {
  * (client credentials for urn:tollgate:admin, scope admin), exactly as any other admin tool would.
  */
 export function connectAdminApi({ values, env }: CommandContext): AdminApi {
-  const url = String(values.url ?? env.TOLLGATE_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+  const url = urlOption(values, 'url', env.TOLLGATE_URL) ?? 'http://localhost:3000';
   const clientId = (values['client-id'] as string | undefined) ?? env.TOLLGATE_ADMIN_CLIENT_ID;
   const secret = (values['client-secret'] as string | undefined) ?? env.TOLLGATE_ADMIN_CLIENT_SECRET;
   if (!clientId || !secret) {

@@ -9,12 +9,13 @@ import { logoutCommand } from './commands/logout.ts';
 import { resourcesGroup } from './commands/resources.ts';
 import { seedGroup } from './commands/seed.ts';
 import { serveCommand } from './commands/serve.ts';
+import { statusCommand } from './commands/status.ts';
 import { tokenCommand } from './commands/token.ts';
 import { createOutput } from './output.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 
 const groups: CommandGroup[] = [clientsGroup, accountsGroup, resourcesGroup, keysGroup, seedGroup];
-const commands: Command[] = [serveCommand, loginCommand, tokenCommand, logoutCommand];
+const commands: Command[] = [serveCommand, loginCommand, statusCommand, tokenCommand, logoutCommand];
 
 const usage = `usage: tollgate <command> [options]
 

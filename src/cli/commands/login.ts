@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 
 import { AppError } from '../../errors.ts';
 import type { Command } from '../command.ts';
-import { stringOption } from '../option-values.ts';
+import { stringOption, urlOption } from '../option-values.ts';
 import { formatFields } from '../output.ts';
 import { configDir } from '../user/config-dir.ts';
 import { createCredentialStore, sessionClient, sessionKey } from '../user/credential-store.ts';
@@ -25,7 +25,7 @@ The refresh token is stored in $XDG_CONFIG_HOME/tollgate/credentials.json (or
   --resource URI            the API to get tokens for; default: the client's default
   --open                    also open the page in a browser`,
   async run({ values, env, out }) {
-    const issuer = (stringOption(values, 'issuer') ?? env.TOLLGATE_URL)?.replace(/\/$/, '');
+    const issuer = urlOption(values, 'issuer', env.TOLLGATE_URL);
     const clientId = stringOption(values, 'client-id') ?? env.TOLLGATE_CLIENT_ID;
     if (!issuer || !clientId) throw new AppError('usage', '--issuer and --client-id are required');
 
