@@ -23,16 +23,16 @@ export function subscribeProviderEvents(provider: Provider, deps: { clients: Cli
 
   provider.on('server_error', (ctx, error) => {
     if (ctx.oidc?.route === 'token') metrics.tokenError('server_error');
-    logger.error({ reqId: ctx.state?.requestId, route: ctx.oidc?.route, err: error }, 'provider server error');
+    logger.error({ route: ctx.oidc?.route, err: error }, 'provider server error');
   });
 
   // oidc-provider is itself a koa app: koa reports failures outside the protocol handlers (a
   // client cutting its request short, a reset socket) as 'error', and with no listener prints
   // their stack to stderr. They belong in the structured log, as client faults when they are.
-  (provider as unknown as Koa).on('error', (error: Error & { status?: number; code?: string }, ctx?: { state?: { requestId?: string } }) => {
+  (provider as unknown as Koa).on('error', (error: Error & { status?: number; code?: string }) => {
     const clientFault = (error.status ?? 500) < 500 || /^(HPE_|ECONNRESET|EPIPE|ECONNABORTED|ERR_STREAM_PREMATURE_CLOSE)/.test(error.code ?? '');
-    if (clientFault) logger.info({ reqId: ctx?.state?.requestId, err: { message: error.message, code: error.code } }, 'request ended abnormally');
-    else logger.error({ reqId: ctx?.state?.requestId, err: error }, 'provider request failed');
+    if (clientFault) logger.info({ err: { message: error.message, code: error.code } }, 'request ended abnormally');
+    else logger.error({ err: error }, 'provider request failed');
   });
 
   provider.on('grant.error', (ctx, error) => {
@@ -40,6 +40,6 @@ export function subscribeProviderEvents(provider: Provider, deps: { clients: Cli
     metrics.tokenError(code ?? 'unknown');
     // A device polling while its person signs in is the normal flow (RFC 8628 §3.5), not news.
     const level = code === 'authorization_pending' || code === 'slow_down' ? 'debug' : 'info';
-    logger[level]({ reqId: ctx.state?.requestId, clientId: ctx.oidc?.client?.clientId, error: code }, 'token request refused');
+    logger[level]({ clientId: ctx.oidc?.client?.clientId, error: code }, 'token request refused');
   });
 }
