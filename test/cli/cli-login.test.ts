@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
-import { approveDevice } from '../helpers/device-approver.ts';
+import { approveInBrowser } from '../helpers/device-login.ts';
 import { finished, runCli, spawnCli, type CliRun } from '../helpers/run-cli.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { demoPassword, postForm, startTestServer } from '../helpers/start-server.ts';
@@ -43,7 +43,7 @@ async function login(env: Record<string, string>, decision: 'approve' | 'deny' =
     });
     child.once('close', () => resolve(undefined));
   });
-  if (prompt) await approveDevice(prompt.uri, prompt.code, demo, decision);
+  if (prompt) await approveInBrowser(prompt.uri, prompt.code, { ...demo, decision });
   return done;
 }
 

@@ -6,6 +6,7 @@ import { grantTypes } from '../../src/clients/client-record.ts';
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
 
 // SPEC §4: nothing already stored is lost by a tollgate restart. Two processes in turn on one
@@ -79,8 +80,8 @@ test.serial('with TOLLGATE_DEMO=false a client, resource server and last-use sta
   });
   const issued = await postForm(`${first.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('boot-script', secret) });
   t.is(issued.status, 200);
-  await new Promise((resolve) => setTimeout(resolve, 200)); // the last-use stamp is written after the response
-  const lastUsed = await first.tollgate.clients.lastUsed('boot-script');
+  // The last-use stamp is written after the response.
+  const lastUsed = await eventually(() => first.tollgate.clients.lastUsed('boot-script'), 'last-use stamp');
   t.truthy(lastUsed);
 
   const second = await restart(first, env);

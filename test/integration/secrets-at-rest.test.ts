@@ -6,6 +6,7 @@ import { grantTypes } from '../../src/clients/client-record.ts';
 import { demoResource } from '../../src/demo/demo-principals.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { basicAuth, demoPassword, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
 
 // SPEC §3: secrets are stored only as hashes. Everything tollgate wrote to Redis is read back
@@ -76,7 +77,7 @@ test('no client secret, password, pepper or token appears in plaintext anywhere 
   t.is(own.status, 200, 'the secret works, so the stored hash is the one compared');
   t.is(demo.status, 200);
   // Last-use stamps are written after the response; let them land before the dump.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await eventually(async () => (await server.tollgate.clients.lastUsed('inventory-service')) && server.tollgate.clients.lastUsed('demo'), 'last-use stamps');
 
   const { text, keys } = await dumpRedis(redis.url);
   t.true(keys >= 5, `${keys} keys`);
