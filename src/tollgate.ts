@@ -20,11 +20,12 @@ import { createRouteClassifier } from './metrics/route-classifier.ts';
 import { createInteractionRoutes } from './pages/interaction-routes.ts';
 import { createAttemptLimits } from './pages/attempt-limits.ts';
 import { createInteractionCsrf } from './pages/interaction-csrf.ts';
-import { pageHeaders } from './pages/page-headers.ts';
+import { createPageHeaders } from './pages/page-headers.ts';
 import { createUserCodeAttempts } from './pages/user-code-attempts.ts';
-import { userCodePrefill } from './pages/user-code-prefill.ts';
+import { createUserCodePrefill } from './pages/user-code-prefill.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
+import { createProviderRoutes } from './provider/provider-routes.ts';
 import { createResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
@@ -70,26 +71,27 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     throw error;
   }
 
-  const provider = createProvider({ ...services, cookieKeys });
+  const provider = createProvider({ ...services, cookieKeys, metrics });
   subscribeProviderEvents(provider, { clients, logger, metrics });
   const limits = createAttemptLimits(storage, config.rateLimit);
+  const providerRoutes = createProviderRoutes(provider);
   const pages = [
-    pageHeaders,
-    userCodePrefill,
-    createUserCodeAttempts(limits),
-    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys) }),
+    createPageHeaders(providerRoutes),
+    createUserCodePrefill(providerRoutes),
+    createUserCodeAttempts(limits, providerRoutes),
+    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger }),
   ];
   const app = createApp({
     provider,
     logger,
     trustProxy: config.trustProxy,
     routes: [
-      createHttpMetrics(metrics, createRouteClassifier(provider)),
+      createHttpMetrics(metrics, createRouteClassifier(providerRoutes)),
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
       createHealthRoutes(storage),
       ...pages,
       createAdminRouter({ ...services, provider }, adminRoutes),
-      createRegistrationUpdateSecret(clients, config.secretPepper),
+      createRegistrationUpdateSecret(clients, config.secretPepper, providerRoutes),
     ],
   });
 

@@ -1,31 +1,41 @@
 import test from 'ava';
+import { z } from 'zod';
 
-import { parseMaxPriority } from '../../src/principals/max-priority.ts';
+import { maxPrioritySchema, parseMaxPriority } from '../../src/principals/max-priority.ts';
 
-test('a map of queue names to non-negative integers is accepted as a fresh copy', (t) => {
-  const input = { default: 5, 'nightly.arm64': 0, 'lab:*': 9 };
+test('a valid map comes back as a fresh copy', (t) => {
+  const input = { default: 3, 'gpu-large': 0, 'lab:*': 7 };
   const parsed = parseMaxPriority(input);
   t.deepEqual(parsed, input);
   t.not(parsed, input);
 });
 
-test('anything but an object is refused as invalid_field naming the field', (t) => {
-  for (const value of [null, 5, 'default=5', [1, 2]]) {
-    t.throws(() => parseMaxPriority(value, 'maxPriority'), { code: 'invalid_field', message: /^maxPriority: must be an object/ });
-  }
+const invalid: [string, unknown, string][] = [
+  ['an array', [1], 'max_priority'],
+  ['null', null, 'max_priority'],
+  ['a negative priority', { q: -1 }, 'max_priority.q'],
+  ['a fractional priority', { q: 1.5 }, 'max_priority.q'],
+  ['a string priority', { q: '1' }, 'max_priority.q'],
+  ['a queue name with a space', { 'a b': 1 }, 'max_priority.a b'],
+  ['a queue name starting with a dot', { '.q': 1 }, 'max_priority..q'],
+  ['too many queues', Object.fromEntries(Array.from({ length: 257 }, (_, index) => [`q${index}`, 1])), 'max_priority'],
+];
+for (const [what, value, field] of invalid) {
+  test(`${what} is refused naming ${field}`, (t) => {
+    const error = t.throws(() => parseMaxPriority(value), { instanceOf: Error }) as Error & { code: string; field: string };
+    t.is(error.code, 'invalid_field');
+    t.is(error.field, field);
+  });
+}
+
+test('inside a larger schema a problem is reported at the field and queue', (t) => {
+  const schema = z.object({ limits: maxPrioritySchema.optional() });
+  t.deepEqual(schema.parse({}), {});
+  const result = schema.safeParse({ limits: { q: -1 } });
+  t.false(result.success);
+  t.deepEqual(result.error?.issues[0]?.path, ['limits', 'q']);
 });
 
-test('a bad queue name or priority is refused naming the queue', (t) => {
-  t.throws(() => parseMaxPriority({ '-lead': 1 }), { code: 'invalid_field', message: /^max_priority\.-lead: queue names/ });
-  t.throws(() => parseMaxPriority({ 'has space': 1 }), { code: 'invalid_field' });
-  for (const priority of [-1, 1.5, '3', Number.MAX_SAFE_INTEGER + 1]) {
-    const error = t.throws(() => parseMaxPriority({ q: priority }), { code: 'invalid_field' });
-    t.is((error as { field?: string }).field, 'max_priority.q');
-  }
-});
-
-test('more than 256 queues are refused', (t) => {
-  const many = Object.fromEntries(Array.from({ length: 257 }, (_, index) => [`q${index}`, 1]));
-  t.throws(() => parseMaxPriority(many), { code: 'invalid_field', message: /at most 256 queues/ });
-  t.notThrows(() => parseMaxPriority(Object.fromEntries(Object.entries(many).slice(0, 256))));
+test('parseMaxPriority names the field it is given', (t) => {
+  t.throws(() => parseMaxPriority({ q: -1 }, 'clients.0.maxPriority'), { message: /^clients\.0\.maxPriority\.q: / });
 });
