@@ -93,7 +93,7 @@ export function spawnTollgate(env: Record<string, string>, command: string[] = [
     output: () => text,
     stderr: () => errors,
     waitForLog: (match, timeoutMs = 60_000) => waitUntil(() => logs.find(match), 'matching log line', timeoutMs),
-    waitFor: (pattern, timeoutMs = 20_000) => waitUntil(() => text.match(pattern) ?? undefined, String(pattern), timeoutMs),
+    waitFor: (pattern, timeoutMs = 60_000) => waitUntil(() => text.match(pattern) ?? undefined, String(pattern), timeoutMs),
   };
 }
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 
-import { createPendingRegistrations } from '../../src/registration/pending-registrations.ts';
+import type { PendingRegistration } from '../../src/registration/pending-registrations.ts';
 import { createRegistrationPolicy } from '../../src/registration/registration-policy.ts';
 import { createRegistrationTermsStore, type RegistrationTerms } from '../../src/registration/registration-terms.ts';
 import { createMemoryStorage } from '../../src/storage/memory-storage.ts';
@@ -10,7 +10,9 @@ const terms: RegistrationTerms = { resources: ['urn:api'], scopes: ['read', 'wri
 async function setUp() {
   const store = createRegistrationTermsStore(createMemoryStorage());
   await store.save('iat-1', terms, 60);
-  const pending = createPendingRegistrations();
+  // What the policy hands on; in a server it travels in the request's state (Provider.ctx).
+  const handed = new Map<string, PendingRegistration>();
+  const pending = { put: (clientId: string, entry: PendingRegistration) => void handed.set(clientId, entry), take: (clientId: string) => handed.get(clientId) };
   const policy = createRegistrationPolicy(store, pending);
   const registration = (properties: Record<string, unknown>, tokenId: string | undefined = 'iat-1') =>
     policy({ oidc: { entities: { InitialAccessToken: tokenId ? { jti: tokenId } : undefined } } } as never, properties);
