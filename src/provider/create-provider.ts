@@ -29,6 +29,10 @@ import { revocationAllowed } from './revocation-policy.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
+import { createAssertionVerifier } from '../federation/assertion-verifier.ts';
+import { createClientTokenIssuer } from './client-token.ts';
+import { registerGrantTypes, type ExtraGrant } from './grant-types.ts';
+import { jwtBearerGrant } from './jwt-bearer-grant.ts';
 
 export interface ProviderDeps extends Services {
   cookieKeys: string[];
@@ -44,6 +48,14 @@ export function createProvider(deps: ProviderDeps): Provider {
   const accessTokenGrants = createAccessTokenGrants(storage);
   const introspectionPolicy = createIntrospectionPolicy(clients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
+  const extraGrants: ExtraGrant[] = [
+    jwtBearerGrant({
+      clients,
+      verifier: createAssertionVerifier({ issuers: deps.trustedIssuers, defaultAudience: config.issuer, maxLifetimeSeconds: config.federation.maxAssertionLifetime }),
+      issueClientToken: createClientTokenIssuer(resourcePolicy),
+      logger: deps.logger,
+    }),
+  ];
 
   const configuration: Configuration = {
     adapter: function AdapterFor(model: string): Adapter {
@@ -91,6 +103,7 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
+  registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
   // First, so outermost: it records what the client finally receives.
   provider.use(createProtocolOutcomes(deps));
