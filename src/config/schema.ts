@@ -24,6 +24,10 @@ export const configSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('pino log level (TOLLGATE_LOG_LEVEL)'),
+    logFormat: z
+      .enum(['auto', 'json', 'pretty'])
+      .default('auto')
+      .describe('json: one JSON object per line; pretty: human-readable lines; auto: pretty when stdout is a terminal (TOLLGATE_LOG_FORMAT)'),
     workers: z
       .number()
       .int()

@@ -6,7 +6,9 @@ import { demoResource } from '../../src/demo/demo-principals.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { dumpRedis } from '../helpers/dump-redis.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { basicAuth, demoPassword, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
+import { createTestClient } from '../helpers/test-principals.ts';
 
 // SPEC §3: secrets are stored only as hashes. Everything tollgate wrote to Redis is read back
 // by type and searched for every secret it was given.
@@ -26,29 +28,13 @@ test.after.always(async () => {
 
 test('no client secret, password, pepper or token appears in plaintext anywhere in Redis', async (t) => {
   const secret = generateClientSecret();
-  const now = new Date().toISOString();
-  t.true(
-    await server.tollgate.clients.create({
-      clientId: 'inventory-service',
-      name: 'Inventory',
-      description: 'created through the registry with a known secret',
-      grantTypes: [grantTypes.clientCredentials],
-      authMethod: 'client_secret_post',
-      secrets: [{ hash: hashClientSecret(secret, pepper) }],
-      scopes: ['demo:read'],
-      resources: [demoResource],
-      defaultResource: demoResource,
-      disabled: false,
-      createdAt: now,
-      updatedAt: now,
-    }),
-  );
+  await createTestClient(server, { clientId: 'inventory-service', name: 'Inventory', authMethod: 'client_secret_post', grantTypes: [grantTypes.clientCredentials], scopes: ['demo:read'], resources: [demoResource], defaultResource: demoResource }, secret);
   const own = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', client_id: 'inventory-service', client_secret: secret });
   const demo = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
   t.is(own.status, 200, 'the secret works, so the stored hash is the one compared');
   t.is(demo.status, 200);
   // Last-use stamps are written after the response; let them land before the dump.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await eventually(async () => (await server.tollgate.clients.lastUsed('inventory-service')) && server.tollgate.clients.lastUsed('demo'), 'last-use stamps');
 
   const { text, keys } = await dumpRedis(redis.url);
   t.true(keys >= 5, `${keys} keys`);
