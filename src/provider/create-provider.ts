@@ -25,6 +25,7 @@ import { revocationAllowed } from './revocation-policy.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
+import { createRefreshTokenRotation } from './refresh-token-rotation.ts';
 
 export interface ProviderDeps extends Services {
   cookieKeys: string[];
@@ -38,11 +39,13 @@ export function createProvider(deps: ProviderDeps): Provider {
   const clientAdapter = createClientAdapter(clients, registeredClients);
   const accessTokenGrants = createAccessTokenGrants(storage);
   const introspectionPolicy = createIntrospectionPolicy(clients);
+  const rotation = createRefreshTokenRotation(storage, { reuseIntervalSeconds: config.ttl.refreshTokenReuseInterval });
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
 
   const configuration: Configuration = {
     adapter: function AdapterFor(model: string): Adapter {
       if (model === 'DeviceCode') return retainExpiredDeviceCodes(storage.modelAdapter(model), deviceCodeGraceSeconds);
+      if (model === 'RefreshToken') return rotation.adapter(storage.modelAdapter(model));
       return model === 'Client' ? clientAdapter : storage.modelAdapter(model);
     } as unknown as Configuration['adapter'],
     jwks: signingKeys.jwks as Configuration['jwks'],
@@ -87,6 +90,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   useHashedClientSecrets(provider, clients, config.secretPepper);
+  provider.use(rotation.middleware);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
   provider.use(invalidClientWithoutAuthentication);

@@ -17,14 +17,43 @@ export class StorageUnavailableError extends errors.OIDCProviderError {
   }
 }
 
-/** Runs a storage call, turning connection failures into StorageUnavailableError. */
-export async function guardStorage<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    if (error instanceof StorageUnavailableError || !isConnectionError(error)) throw error;
-    throw new StorageUnavailableError(error);
+/** Why a storage call was given up: it did not finish within the configured time. */
+export class StorageDeadlineError extends Error {
+  readonly code = 'storage_deadline';
+  readonly deadlineMs: number;
+
+  constructor(deadlineMs: number) {
+    super(`storage did not answer within ${deadlineMs} ms`);
+    this.deadlineMs = deadlineMs;
   }
+}
+
+export type StorageGuard = <T>(operation: () => Promise<T>) => Promise<T>;
+
+/**
+ * Runs storage calls, turning connection failures into StorageUnavailableError, and gives a
+ * call up after `deadlineMs` from its start (0: no deadline). ioredis times each command from
+ * when it is written, and auto-pipelining writes a command only once the pipeline before it
+ * has answered or timed out: with a frozen Redis a command waited up to twice its timeout, and
+ * a call of several commands longer still. The deadline bounds the whole call instead; the
+ * command itself still times out in ioredis.
+ */
+export function createStorageGuard(deadlineMs: number): StorageGuard {
+  return async function guardStorage<T>(operation: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      if (!deadlineMs) return await operation();
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new StorageDeadlineError(deadlineMs)), deadlineMs);
+      });
+      return await Promise.race([operation(), deadline]);
+    } catch (error) {
+      if (error instanceof StorageUnavailableError || !(error instanceof StorageDeadlineError || isConnectionError(error))) throw error;
+      throw new StorageUnavailableError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 // ioredis reports an unreachable server through plain Errors; replies that mean "not now"

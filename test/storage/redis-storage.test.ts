@@ -4,14 +4,15 @@ import { Redis } from 'ioredis';
 
 import { resolveConfig } from '../../src/config/load-config.ts';
 import { connectRedis, createRedisClient } from '../../src/storage/redis-connection.ts';
-import { createRedisKeys } from '../../src/storage/redis-keys.ts';
+import { createRedisKeys } from '../../src/storage/storage-names.ts';
+import { createTokenDigest } from '../../src/storage/token-digest.ts';
 import { createRedisStorage } from '../../src/storage/redis-storage.ts';
 import type { Storage } from '../../src/storage/storage.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { storageContract } from './storage-contract.ts';
 
 const prefix = 'contract:';
-const keys = createRedisKeys(prefix);
+const keys = createRedisKeys(prefix, createTokenDigest(undefined));
 let redis: TestRedis;
 let storage: Storage;
 let inspect: Redis;
@@ -63,16 +64,18 @@ test('a grant index lives as long as its longest-lived member, whatever the orde
   await storage.modelAdapter('AccessToken').upsert(access, { jti: access, grantId }, 600);
   const ttl = await inspect.ttl(keys.grant(grantId));
   t.true(ttl > 86_390 && ttl <= 86_400, `grant index ttl ${ttl}`);
-  t.deepEqual((await inspect.smembers(keys.grant(grantId))).sort(), [keys.model('AccessToken', access), keys.model('RefreshToken', refresh)].sort());
+  t.deepEqual((await inspect.smembers(keys.grant(grantId))).sort(), [keys.model('AccessToken', access), keys.refreshToken(grantId, refresh)].sort());
 });
 
-test('the stored payload is the hash field p, the consume stamp the field c', async (t) => {
+test('the stored payload is the hash field p, sealed, and the consume stamp the field c', async (t) => {
   const tokenId = randomUUID();
-  await storage.modelAdapter('RefreshToken').upsert(tokenId, { jti: tokenId, grantId: randomUUID() }, 600);
-  await storage.modelAdapter('RefreshToken').consume(tokenId);
-  const fields = await inspect.hgetall(keys.model('RefreshToken', tokenId));
+  await storage.modelAdapter('DeviceCode').upsert(tokenId, { jti: tokenId, grantId: randomUUID(), userCode: `P${tokenId}` }, 600);
+  await storage.modelAdapter('DeviceCode').consume(tokenId);
+  const fields = await inspect.hgetall(keys.model('DeviceCode', tokenId));
   t.deepEqual(Object.keys(fields).sort(), ['c', 'p']);
-  t.false('consumed' in (JSON.parse(fields.p as string) as object));
+  const opened = createTokenDigest(undefined).open(tokenId, fields.p as string);
+  t.false('consumed' in (JSON.parse(opened as string) as object));
+  t.false((fields.p as string).includes(tokenId));
 });
 
 // STYLE §7: every write has a TTL or a reason. Collections (records that live until deleted)
