@@ -1,7 +1,7 @@
 import { invalidField } from '../errors.ts';
 import { privateJwkMembers } from '../keys/signing-keys.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
-import { grantTypes, usesClientSecret, type ClientRecord } from './client-record.ts';
+import { grantTypes, usesClientSecret, type ClientRecord, type GrantType } from './client-record.ts';
 
 /** How a surface names a field of the client record (snake_case in the API, camelCase in the seed). */
 export type FieldNamer = (apiName: string) => string;
@@ -11,12 +11,8 @@ export type FieldNamer = (apiName: string) => string;
  * first broken one is reported by field.
  */
 export async function checkClient(record: ClientRecord, resources: ResourceRegistry, field: FieldNamer = (name) => name): Promise<void> {
+  checkGrantTypes(record.grantTypes, field);
   const grants = new Set(record.grantTypes);
-  if (grants.size === 0) throw invalidField(field('grant_types'), 'at least one grant type is needed');
-  if (grants.size !== record.grantTypes.length) throw invalidField(field('grant_types'), 'lists a grant type twice');
-  if (grants.has(grantTypes.refreshToken) && !grants.has(grantTypes.deviceCode)) {
-    throw invalidField(field('grant_types'), 'refresh_token is only issued with the device_code grant');
-  }
 
   // SPEC §2: public clients only for device-flow CLIs; a service must prove who it is.
   if (record.authMethod === 'none' && (grants.has(grantTypes.clientCredentials) || !grants.has(grantTypes.deviceCode))) {
@@ -35,7 +31,16 @@ export async function checkClient(record: ClientRecord, resources: ResourceRegis
   }
 
   await checkResourcesAndScopes(record, resources, field);
+}
 
+/** A client's grant types, or the ones an initial access token lets a service register with. */
+export function checkGrantTypes(grantList: readonly GrantType[], field: FieldNamer = (name) => name): void {
+  const grants = new Set(grantList);
+  if (grants.size === 0) throw invalidField(field('grant_types'), 'at least one grant type is needed');
+  if (grants.size !== grantList.length) throw invalidField(field('grant_types'), 'lists a grant type twice');
+  if (grants.has(grantTypes.refreshToken) && !grants.has(grantTypes.deviceCode)) {
+    throw invalidField(field('grant_types'), 'refresh_token is only issued with the device_code grant');
+  }
 }
 
 /** Every resource exists, the default is one of them, and every scope is defined by one of them. */

@@ -3,12 +3,15 @@ import Provider, { type Adapter, type Configuration } from 'oidc-provider';
 import { createClientAdapter } from '../clients/client-adapter.ts';
 import { clientAuthMethods } from '../clients/client-record.ts';
 import { defaultSigningAlg } from '../keys/signing-keys.ts';
+import { renderNotFound } from '../http/not-found.ts';
 import * as deviceSources from '../pages/device-sources.ts';
+import { guardDeviceSession } from '../pages/device-session-guard.ts';
 import { createPendingRegistrations } from '../registration/pending-registrations.ts';
 import { createRegisteredClients } from '../registration/registered-clients.ts';
 import { registrationFeatures } from '../registration/registration-features.ts';
 import { hideStoredSecretHashes } from '../registration/registration-responses.ts';
 import { createRegistrationTermsStore } from '../registration/registration-terms.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Services } from '../services.ts';
 import { useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
@@ -19,6 +22,7 @@ import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
 import { devicePollInterval, invalidClientWithoutAuthentication, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
+import { createProtocolOutcomes } from './protocol-outcomes.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
 import { revocationAllowed } from './revocation-policy.ts';
@@ -29,6 +33,7 @@ import { createRefreshTokenRotation } from './refresh-token-rotation.ts';
 
 export interface ProviderDeps extends Services {
   cookieKeys: string[];
+  metrics: Metrics;
 }
 
 /** Assembles oidc-provider from our modules; each callback is a small function defined elsewhere. */
@@ -90,7 +95,12 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   useHashedClientSecrets(provider, clients, config.secretPepper);
+  // First, so outermost: it records what the client finally receives.
+  provider.use(createProtocolOutcomes(deps));
+  // Outside every rewrite, so it sees the status the client receives.
   provider.use(rotation.middleware);
+  provider.use(renderNotFound);
+  provider.use(guardDeviceSession);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
   provider.use(invalidClientWithoutAuthentication);

@@ -3,6 +3,7 @@ import Provider, { errors, type Adapter, type KoaContextWithOIDC } from 'oidc-pr
 
 import type { ModelPayload, RefreshTokenRotation, Storage } from '../storage/storage.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
+import { isRefreshTokenGrant } from './provider-internals.ts';
 
 type Next = () => Promise<unknown>;
 
@@ -22,9 +23,9 @@ interface RequestRotation {
 /**
  * Refresh-token rotation (RFC 9700 §4.14.2) that a storage outage cannot turn into a lost login.
  *
- * oidc-provider's refresh_token grant (lib/actions/grants/refresh_token.js) finds the token,
- * refuses it if `consumed`, calls `consume()`, then builds the successor and `save()`s it, then
- * saves the access token. Here `consume()` only notes the token, and the successor's `upsert` is
+ * oidc-provider's refresh_token grant finds the token, refuses it if `consumed`, calls
+ * `consume()`, then builds the successor and `save()`s it, then saves the access token
+ * (provider-internals.ts, isRefreshTokenGrant). Here `consume()` only notes the token, and the successor's `upsert` is
  * the rotation: one atomic storage operation (Storage.rotateRefreshToken) that consumes the old
  * token, saves the successor and records which it was. Within this grant `find` hides a
  * `consumed` stamp so that the decision is the rotation's alone: a retry of a token whose
@@ -49,7 +50,7 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
       ...base,
       async find(id) {
         const payload = await base.find(id);
-        if (!payload || !inRefreshGrant()) return payload;
+        if (!payload || !isRefreshTokenGrant(Provider.ctx)) return payload;
         const { consumed: _consumed, ...rest } = payload;
         return rest;
       },
@@ -92,10 +93,4 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
 async function onRefreshTokenReuse(storage: Storage, grantId: string): Promise<never> {
   await storage.modelAdapter('RefreshToken').revokeByGrantId(grantId);
   throw new errors.InvalidGrant('refresh token already used');
-}
-
-/** The request being served is oidc-provider's refresh_token grant (Provider.ctx is its documented request context). */
-function inRefreshGrant(): boolean {
-  const ctx = Provider.ctx;
-  return ctx?.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
 }

@@ -4,6 +4,7 @@ import { usesClientSecret, type ClientAuthMethod, type ClientRecord, type GrantT
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { checkClient } from '../clients/client-rules.ts';
 import { hashClientSecret } from '../clients/client-secret.ts';
+import { newClientRecord } from '../clients/new-client-record.ts';
 import { AppError } from '../errors.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -34,25 +35,23 @@ export function createRegisteredClients({ clients, resources, storage, pending, 
       throw new errors.InvalidClientMetadata(`grant_types must be among: ${existing.grantTypes.join(' ')}`);
     }
     const authMethod = (metadata.token_endpoint_auth_method ?? 'client_secret_basic') as ClientAuthMethod;
-    const now = new Date().toISOString();
     const granted = registration?.terms ?? (existing as ClientRecord);
-    const record: ClientRecord = {
+    const record = newClientRecord({
       clientId,
-      name: typeof metadata.client_name === 'string' ? metadata.client_name : clientId,
+      name: typeof metadata.client_name === 'string' ? metadata.client_name : undefined,
       description: existing?.description ?? 'registered through RFC 7591',
       grantTypes,
       authMethod,
       secrets: secretsFor(metadata.client_secret, authMethod, existing),
-      ...(metadata.jwks ? { jwks: metadata.jwks as ClientRecord['jwks'] } : {}),
+      jwks: metadata.jwks as ClientRecord['jwks'],
       scopes: granted.scopes,
       resources: granted.resources,
-      ...(granted.defaultResource ? { defaultResource: granted.defaultResource } : {}),
-      ...(granted.maxPriority ? { maxPriority: granted.maxPriority } : {}),
-      disabled: existing?.disabled ?? false,
+      defaultResource: granted.defaultResource,
+      maxPriority: granted.maxPriority,
+      disabled: existing?.disabled,
       registered: true,
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    };
+      createdAt: existing?.createdAt,
+    });
     try {
       await checkClient(record, resources);
     } catch (error) {

@@ -9,6 +9,7 @@ import { adminResource } from '../resources/resource-server-record.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { checkResource } from '../resources/resource-rules.ts';
 import { parseInput } from '../parse-input.ts';
+import { seedName } from './seed-names.ts';
 import { seedSchema, type Seed } from './seed-schema.ts';
 import { seedAccountRecord, seedClientRecord, seedResourceRecord, type SecretSource } from './seed-records.ts';
 
@@ -27,14 +28,8 @@ export interface SeedOutcome {
   unchanged: number;
 }
 
-const seedNames: Record<string, string> = {
-  token_endpoint_auth_method: 'authMethod',
-  grant_types: 'grantTypes',
-  default_resource: 'defaultResource',
-  signing_alg: 'signingAlg',
-  secret: 'secretEnv',
-};
-const seedField = (at: string) => (apiName: string) => `${at}.${seedNames[apiName] ?? apiName}`;
+// `secret` is how the client rules name a missing secret; the seed gives one as secretEnv.
+const seedField = (at: string) => (apiName: string) => `${at}.${apiName === 'secret' ? 'secretEnv' : seedName(apiName)}`;
 
 /** Reads, validates and applies the seed file; any problem stops start-up naming file and field. */
 export async function applySeedFile(file: string, deps: SeedDeps, env: NodeJS.ProcessEnv): Promise<SeedOutcome> {
@@ -88,7 +83,7 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
     const at = `clients.${index}`;
     const existing = await deps.clients.get(entry.clientId);
     const desired = seedClientRecord(entry, at, existing, source);
-    await checkClient({ ...desired, createdAt: now, updatedAt: now }, deps.resources, seedField(at));
+    await checkClient(desired, deps.resources, seedField(at));
     const record = tally(existing, desired);
     if (record) await deps.clients.save(record);
   }
@@ -107,8 +102,12 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
 
 /** Equal apart from timestamps, whatever the key order (stored JSON vs. built objects). */
 function sameRecord(existing: object, desired: object): boolean {
-  const { createdAt: _createdAt, updatedAt: _updatedAt, ...rest } = existing as Record<string, unknown>;
-  return canonical(rest) === canonical(desired);
+  return canonical(withoutTimestamps(existing)) === canonical(withoutTimestamps(desired));
+}
+
+function withoutTimestamps(record: object): object {
+  const { createdAt: _createdAt, updatedAt: _updatedAt, ...rest } = record as Record<string, unknown>;
+  return rest;
 }
 
 function canonical(value: unknown): string {

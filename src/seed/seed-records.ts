@@ -1,10 +1,10 @@
 import type { AccountRecord } from '../accounts/account-record.ts';
 import { hashPassword, verifyPassword } from '../accounts/password-hash.ts';
 import { usesClientSecret, type ClientRecord } from '../clients/client-record.ts';
-import { hashClientSecret } from '../clients/client-secret.ts';
+import { hashClientSecret, unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
+import { newClientRecord } from '../clients/new-client-record.ts';
 import { invalidField } from '../errors.ts';
 import { principalId } from '../principals/identifiers.ts';
-import { parseMaxPriority } from '../principals/max-priority.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { SeedAccount, SeedClient, SeedResourceServer } from './seed-schema.ts';
 
@@ -27,24 +27,25 @@ export function seedResourceRecord(seed: SeedResourceServer): Omit<ResourceServe
   };
 }
 
-export function seedClientRecord(seed: SeedClient, at: string, existing: ClientRecord | undefined, source: SecretSource): Omit<ClientRecord, 'createdAt' | 'updatedAt'> {
+/** The record the seed asks for; its timestamps are the caller's business. */
+export function seedClientRecord(seed: SeedClient, at: string, existing: ClientRecord | undefined, source: SecretSource): ClientRecord {
   const hash = clientSecretHash(seed, at, source);
   // The current secret unchanged keeps any rotation overlap that an admin started.
   const secrets = hash === undefined ? [] : existing?.secrets[0]?.hash === hash ? existing.secrets : [{ hash }];
-  return {
+  return newClientRecord({
     clientId: seed.clientId,
-    name: seed.name ?? seed.clientId,
+    name: seed.name,
     description: seed.description,
     grantTypes: seed.grantTypes,
     authMethod: seed.authMethod,
     secrets,
-    ...(seed.jwks ? { jwks: seed.jwks as unknown as ClientRecord['jwks'] } : {}),
+    jwks: seed.jwks as ClientRecord['jwks'],
     scopes: seed.scopes,
     resources: seed.resources,
-    ...(seed.defaultResource ? { defaultResource: seed.defaultResource } : {}),
-    ...(seed.maxPriority !== undefined ? { maxPriority: parseMaxPriority(seed.maxPriority, `${at}.maxPriority`) } : {}),
+    defaultResource: seed.defaultResource,
+    maxPriority: seed.maxPriority,
     disabled: seed.disabled,
-  };
+  });
 }
 
 function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): string | undefined {
@@ -60,11 +61,13 @@ function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): s
   }
   if (seed.secret !== undefined) {
     if (!source.allowPlaintext) throw invalidField(`${at}.secret`, 'plaintext secrets are for development only (no Redis); use secretEnv or secretHash');
+    if (!unreservedSecretPattern.test(seed.secret)) throw invalidField(`${at}.secret`, unreservedSecretMessage);
     return hashClientSecret(seed.secret, source.secretPepper);
   }
   const value = source.env[seed.secretEnv as string];
   if (!value) throw invalidField(`${at}.secretEnv`, `environment variable ${seed.secretEnv} is not set`);
   if (value.length < 32) throw invalidField(`${at}.secretEnv`, `${seed.secretEnv} must be at least 32 characters (tollgate keeps client secrets under a fast hash)`);
+  if (!unreservedSecretPattern.test(value)) throw invalidField(`${at}.secretEnv`, `${seed.secretEnv} ${unreservedSecretMessage}`);
   return hashClientSecret(value, source.secretPepper);
 }
 
@@ -78,7 +81,7 @@ export async function seedAccountRecord(seed: SeedAccount, at: string, existing:
     passwordHash: await accountPasswordHash(seed, at, existing, source),
     ...(seed.name ? { name: seed.name } : {}),
     ...(seed.email ? { email: seed.email } : {}),
-    ...(seed.maxPriority !== undefined ? { maxPriority: parseMaxPriority(seed.maxPriority, `${at}.maxPriority`) } : {}),
+    ...(seed.maxPriority !== undefined ? { maxPriority: seed.maxPriority } : {}),
     disabled: seed.disabled,
   };
 }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 
 import { generateClientSecret, hashClientSecret } from '../../src/clients/client-secret.ts';
 import { grantTypes } from '../../src/clients/client-record.ts';
-import { demoResource } from '../../src/demo-principals.ts';
+import { demoResource } from '../../src/demo/demo-principals.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
 import { approveInBrowser, pollToken, relaxedLimits, startDeviceAuthorization } from '../helpers/device-login.ts';

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { AccountRecord } from '../../accounts/account-record.ts';
 import { hashPassword } from '../../accounts/password-hash.ts';
 import { AppError } from '../../errors.ts';
-import { parseMaxPriority } from '../../principals/max-priority.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { parseInput } from '../../parse-input.ts';
@@ -16,7 +15,6 @@ export const createAccountRoute: AdminRoute = {
   path: '/accounts',
   async handle({ body, caller }, deps) {
     const input = parseInput(newAccount, body);
-    const maxPriority = input.max_priority !== undefined ? parseMaxPriority(input.max_priority) : undefined;
     const now = new Date().toISOString();
     const record: AccountRecord = {
       id: input.id ?? randomUUID(),
@@ -24,7 +22,7 @@ export const createAccountRoute: AdminRoute = {
       passwordHash: await hashPassword(input.password),
       ...(input.name ? { name: input.name } : {}),
       ...(input.email ? { email: input.email } : {}),
-      ...(maxPriority ? { maxPriority } : {}),
+      ...(input.max_priority ? { maxPriority: input.max_priority } : {}),
       disabled: input.disabled,
       createdAt: now,
       updatedAt: now,

@@ -1,6 +1,5 @@
 import type { AccountRecord } from '../../accounts/account-record.ts';
 import { AppError } from '../../errors.ts';
-import { parseMaxPriority } from '../../principals/max-priority.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { parseInput } from '../../parse-input.ts';
@@ -27,7 +26,7 @@ export const updateAccountRoute: AdminRoute = {
     if (changes.email === null) delete next.email;
     else if (changes.email !== undefined) next.email = changes.email;
     if (changes.max_priority === null) delete next.maxPriority;
-    else if (changes.max_priority !== undefined) next.maxPriority = parseMaxPriority(changes.max_priority);
+    else if (changes.max_priority !== undefined) next.maxPriority = changes.max_priority;
 
     if (!(await deps.accounts.save(next, current.username))) {
       throw new AppError('conflict', `the username "${next.username}" is taken`, { field: 'username' });

@@ -2,10 +2,14 @@ import { z } from 'zod';
 
 import { allGrantTypes, clientAuthMethods, grantTypes, type GrantType } from '../../clients/client-record.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
+import { maxPrioritySchema } from '../../principals/max-priority.ts';
 
+/** A grant type by its full name, or `device_code` for short. */
 const grantType = z
   .enum([...allGrantTypes, 'device_code'])
   .transform((value): GrantType => (value === 'device_code' ? grantTypes.deviceCode : value));
+
+export const grantTypeList = z.array(grantType).min(1).max(allGrantTypes.length);
 
 const publicJwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) }).strict();
 
@@ -14,29 +18,30 @@ export const clientChanges = z
   .object({
     name: displayText(200).min(1),
     description: displayText(2000),
-    grant_types: z.array(grantType).min(1).max(3),
+    grant_types: grantTypeList,
     scopes: z.array(scopeToken).max(100),
     resources: z.array(resourceIdentifier).max(100),
     default_resource: resourceIdentifier.nullable(),
-    max_priority: z.unknown(),
+    max_priority: maxPrioritySchema.nullable(),
     disabled: z.boolean(),
     jwks: publicJwks,
   })
   .partial()
   .strict();
 
+/** A new client (POST); the seed's client entries are this schema under camelCase names. */
 export const newClient = z
   .object({
     client_id: principalId.optional(),
     name: displayText(200).min(1).optional(),
     description: displayText(2000).default(''),
-    grant_types: z.array(grantType).min(1).max(3).default([grantTypes.clientCredentials]),
+    grant_types: grantTypeList.default([grantTypes.clientCredentials]),
     token_endpoint_auth_method: z.enum(clientAuthMethods).default('client_secret_basic'),
     jwks: publicJwks.optional(),
     scopes: z.array(scopeToken).max(100).default([]),
     resources: z.array(resourceIdentifier).max(100).default([]),
     default_resource: resourceIdentifier.optional(),
-    max_priority: z.unknown().optional(),
+    max_priority: maxPrioritySchema.optional(),
     disabled: z.boolean().default(false),
   })
   .strict();

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { usesClientSecret, type ClientRecord } from '../../clients/client-record.ts';
 import { checkClient } from '../../clients/client-rules.ts';
 import { generateClientSecret, hashClientSecret } from '../../clients/client-secret.ts';
+import { newClientRecord } from '../../clients/new-client-record.ts';
 import { AppError } from '../../errors.ts';
-import { parseMaxPriority } from '../../principals/max-priority.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { parseInput } from '../../parse-input.ts';
@@ -18,25 +18,22 @@ export const createClientRoute: AdminRoute = {
   path: '/clients',
   async handle({ body, caller }, deps) {
     const input = parseInput(newClient, body);
-    const now = new Date().toISOString();
     const clientId = input.client_id ?? randomBytes(10).toString('hex');
     const secret = usesClientSecret(input.token_endpoint_auth_method) ? generateClientSecret() : undefined;
-    const record: ClientRecord = {
+    const record = newClientRecord({
       clientId,
-      name: input.name ?? clientId,
+      name: input.name,
       description: input.description,
       grantTypes: input.grant_types,
       authMethod: input.token_endpoint_auth_method,
       secrets: secret ? [{ hash: hashClientSecret(secret, deps.config.secretPepper) }] : [],
-      ...(input.jwks ? { jwks: input.jwks as unknown as ClientRecord['jwks'] } : {}),
+      jwks: input.jwks as ClientRecord['jwks'],
       scopes: input.scopes,
       resources: input.resources,
-      ...(input.default_resource ? { defaultResource: input.default_resource } : {}),
-      ...(input.max_priority !== undefined ? { maxPriority: parseMaxPriority(input.max_priority) } : {}),
+      defaultResource: input.default_resource,
+      maxPriority: input.max_priority,
       disabled: input.disabled,
-      createdAt: now,
-      updatedAt: now,
-    };
+    });
     await checkClient(record, deps.resources);
     if (!(await deps.clients.create(record))) throw new AppError('conflict', `client "${clientId}" already exists`, { field: 'client_id' });
     audit(deps, caller, 'client.create', { clientId });

@@ -1,7 +1,6 @@
-import type { ClientRecord, GrantType } from '../../clients/client-record.ts';
+import type { ClientRecord } from '../../clients/client-record.ts';
 import { checkClient } from '../../clients/client-rules.ts';
 import { AppError } from '../../errors.ts';
-import { parseMaxPriority } from '../../principals/max-priority.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { parseInput } from '../../parse-input.ts';
@@ -26,7 +25,7 @@ export const updateClientRoute: AdminRoute = {
     const next: ClientRecord = { ...current, updatedAt: new Date().toISOString() };
     if (changes.name !== undefined) next.name = changes.name;
     if (changes.description !== undefined) next.description = changes.description;
-    if (changes.grant_types !== undefined) next.grantTypes = changes.grant_types as GrantType[];
+    if (changes.grant_types !== undefined) next.grantTypes = changes.grant_types;
     if (changes.scopes !== undefined) next.scopes = changes.scopes;
     if (changes.resources !== undefined) next.resources = changes.resources;
     if (changes.disabled !== undefined) next.disabled = changes.disabled;
@@ -34,7 +33,7 @@ export const updateClientRoute: AdminRoute = {
     if (changes.default_resource === null) delete next.defaultResource;
     else if (changes.default_resource !== undefined) next.defaultResource = changes.default_resource;
     if (changes.max_priority === null) delete next.maxPriority;
-    else if (changes.max_priority !== undefined) next.maxPriority = parseMaxPriority(changes.max_priority);
+    else if (changes.max_priority !== undefined) next.maxPriority = changes.max_priority;
 
     await checkClient(next, deps.resources);
     await deps.clients.save(next);

@@ -1,27 +1,24 @@
 import { z } from 'zod';
 
-import { allGrantTypes, grantTypes, type GrantType } from '../../clients/client-record.ts';
-import { checkResourcesAndScopes } from '../../clients/client-rules.ts';
-import { invalidField } from '../../errors.ts';
+import { grantTypes } from '../../clients/client-record.ts';
+import { checkGrantTypes, checkResourcesAndScopes } from '../../clients/client-rules.ts';
 import { resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
-import { parseMaxPriority } from '../../principals/max-priority.ts';
+import { maxPrioritySchema } from '../../principals/max-priority.ts';
 import type { ResourceRegistry } from '../../resources/resource-registry.ts';
 import { issueInitialAccessToken } from '../../registration/initial-access-tokens.ts';
 import { createRegistrationTermsStore, type RegistrationTerms } from '../../registration/registration-terms.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { parseInput } from '../../parse-input.ts';
+import { grantTypeList } from '../clients/client-input.ts';
 
 const request = z
   .object({
     resources: z.array(resourceIdentifier).min(1).max(100),
     scopes: z.array(scopeToken).max(100).optional(),
     default_resource: resourceIdentifier.optional(),
-    grant_types: z
-      .array(z.enum(allGrantTypes))
-      .min(1)
-      .default([grantTypes.clientCredentials]),
-    max_priority: z.unknown().optional(),
+    grant_types: grantTypeList.default([grantTypes.clientCredentials]),
+    max_priority: maxPrioritySchema.optional(),
     expires_in: z.number().int().min(60).max(30 * 86400).default(86400),
     single_use: z.boolean().default(false),
   })
@@ -37,16 +34,14 @@ export const issueInitialAccessTokenRoute: AdminRoute = {
   path: '/initial-access-tokens',
   async handle({ body, caller }, deps) {
     const input = parseInput(request, body);
-    if (input.grant_types.includes(grantTypes.refreshToken) && !input.grant_types.includes(grantTypes.deviceCode)) {
-      throw invalidField('grant_types', 'refresh_token is only issued with the device_code grant');
-    }
+    checkGrantTypes(input.grant_types);
     const scopes = input.scopes ?? (await defaultScopes(deps.resources, input.resources));
     const terms: RegistrationTerms = {
       resources: input.resources,
       scopes,
-      grantTypes: input.grant_types as GrantType[],
+      grantTypes: input.grant_types,
       ...(input.default_resource ? { defaultResource: input.default_resource } : {}),
-      ...(input.max_priority !== undefined ? { maxPriority: parseMaxPriority(input.max_priority) } : {}),
+      ...(input.max_priority !== undefined ? { maxPriority: input.max_priority } : {}),
       singleUse: input.single_use,
     };
     await checkResourcesAndScopes(terms, deps.resources);

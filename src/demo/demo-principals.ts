@@ -1,23 +1,21 @@
 import { randomBytes } from 'node:crypto';
 
-import type { AccountStore } from './accounts/account-store.ts';
-import { hashPassword } from './accounts/password-hash.ts';
-import type { ClientRegistry } from './clients/client-registry.ts';
-import { generateClientSecret, hashClientSecret } from './clients/client-secret.ts';
-import { grantTypes } from './clients/client-record.ts';
-import type { ResourceRegistry } from './resources/resource-registry.ts';
+import type { AccountStore } from '../accounts/account-store.ts';
+import { hashPassword } from '../accounts/password-hash.ts';
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import { generateClientSecret, hashClientSecret } from '../clients/client-secret.ts';
+import { grantTypes } from '../clients/client-record.ts';
+import { newClientRecord } from '../clients/new-client-record.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
 
 export const demoResource = 'urn:tollgate:demo';
 
-export interface DemoCredentials {
+export interface DemoPrincipals {
   clientId: string;
   clientSecret: string;
   deviceClientId: string;
   username: string;
   password: string;
-  /** The demo admin client (admin API and CLI), when tollgate.ts added it. */
-  adminClientId?: string;
-  adminClientSecret?: string;
 }
 
 /**
@@ -28,7 +26,7 @@ export interface DemoCredentials {
 export async function ensureDemoPrincipals(
   deps: { clients: ClientRegistry; accounts: AccountStore; resources: ResourceRegistry; secretPepper: string | undefined },
   fixed: { secret?: string | undefined; password?: string | undefined },
-): Promise<DemoCredentials> {
+): Promise<DemoPrincipals> {
   const now = new Date().toISOString();
   const clientSecret = fixed.secret ?? generateClientSecret();
   const password = fixed.password ?? randomBytes(12).toString('base64url');
@@ -43,30 +41,33 @@ export async function ensureDemoPrincipals(
     updatedAt: now,
   });
 
-  const common = { scopes: ['demo:read', 'demo:write'], resources: [demoResource], defaultResource: demoResource, disabled: false, updatedAt: now };
+  const common = { scopes: ['demo:read', 'demo:write'], resources: [demoResource], defaultResource: demoResource };
   const existingClient = await deps.clients.get('demo');
-  await deps.clients.save({
-    ...common,
-    clientId: 'demo',
-    name: 'Demo service',
-    description: 'Demo confidential client for the client-credentials grant',
-    grantTypes: [grantTypes.clientCredentials],
-    authMethod: 'client_secret_basic',
-    secrets: [{ hash: hashClientSecret(clientSecret, deps.secretPepper) }],
-    maxPriority: { default: 5 },
-    createdAt: existingClient?.createdAt ?? now,
-  });
+  await deps.clients.save(
+    newClientRecord({
+      ...common,
+      clientId: 'demo',
+      name: 'Demo service',
+      description: 'Demo confidential client for the client-credentials grant',
+      grantTypes: [grantTypes.clientCredentials],
+      authMethod: 'client_secret_basic',
+      secrets: [{ hash: hashClientSecret(clientSecret, deps.secretPepper) }],
+      maxPriority: { default: 5 },
+      createdAt: existingClient?.createdAt,
+    }, now),
+  );
   const existingCli = await deps.clients.get('demo-cli');
-  await deps.clients.save({
-    ...common,
-    clientId: 'demo-cli',
-    name: 'Demo CLI',
-    description: 'Demo public client for device login',
-    grantTypes: [grantTypes.deviceCode, grantTypes.refreshToken],
-    authMethod: 'none',
-    secrets: [],
-    createdAt: existingCli?.createdAt ?? now,
-  });
+  await deps.clients.save(
+    newClientRecord({
+      ...common,
+      clientId: 'demo-cli',
+      name: 'Demo CLI',
+      description: 'Demo public client for device login',
+      grantTypes: [grantTypes.deviceCode, grantTypes.refreshToken],
+      authMethod: 'none',
+      createdAt: existingCli?.createdAt,
+    }, now),
+  );
 
   const passwordHash = await hashPassword(password);
   const account = await deps.accounts.get('demo');

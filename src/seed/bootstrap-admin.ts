@@ -2,6 +2,7 @@ import type { ClientRecord } from '../clients/client-record.ts';
 import { grantTypes } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { hashClientSecret } from '../clients/client-secret.ts';
+import { newClientRecord } from '../clients/new-client-record.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
 
 export const bootstrapAdminClientId = 'tollgate-admin';
@@ -13,8 +14,7 @@ export function isAdminClient(record: ClientRecord): boolean {
 
 /** The record of an admin client authenticating with client_secret_basic and the given secret. */
 export function adminClientRecord(clientId: string, name: string, secret: string, pepper: string | undefined): ClientRecord {
-  const now = new Date().toISOString();
-  return {
+  return newClientRecord({
     clientId,
     name,
     description: 'Administers tollgate through /admin (client credentials, scope admin)',
@@ -24,10 +24,7 @@ export function adminClientRecord(clientId: string, name: string, secret: string
     scopes: [adminResource.scope],
     resources: [adminResource.identifier],
     defaultResource: adminResource.identifier,
-    disabled: false,
-    createdAt: now,
-    updatedAt: now,
-  };
+  });
 }
 
 /**
