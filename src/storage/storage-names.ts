@@ -56,9 +56,6 @@ export function createRedisKeys(prefix: string, digest: TokenDigest) {
       model: (model: string, id: string) => `${prefix}oidc:${model}:{${id}}`,
       uid: (uid: string) => `${prefix}uid:{${uid}}`,
       userCode: (userCode: string) => `${prefix}user-code:{${userCode}}`,
-      revokedGrant: (grantId: string) => `${prefix}v:revoked-grant:${grantId}`,
     },
   };
 }
-
-export type RedisKeys = ReturnType<typeof createRedisKeys>;
