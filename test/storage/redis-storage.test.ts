@@ -86,3 +86,40 @@ test.after('every key but the collections carries a TTL', async (t) => {
   t.true(expiring.length > 20, `${expiring.length} keys`);
   for (const key of expiring) t.true((await inspect.ttl(key)) > 0, `${key} has no TTL`);
 });
+
+// Issue 11.2: keys written before credentials were hashed at rest keep working until they expire.
+test('a refresh token stored before hashing (plain key, plain payload) is still found, and rotates once', async (t) => {
+  const [tokenId, grantId] = [randomUUID(), randomUUID()];
+  const legacyKey = keys.legacy.model('RefreshToken', tokenId);
+  await inspect.hset(legacyKey, 'p', JSON.stringify({ jti: tokenId, kind: 'RefreshToken', grantId, accountId: 'alice' }));
+  await inspect.expire(legacyKey, 600);
+  t.like(await storage.modelAdapter('RefreshToken').find(tokenId), { jti: tokenId, grantId, accountId: 'alice' });
+  const rotation = (id: string) => ({ previousId: tokenId, id, payload: { jti: id, kind: 'RefreshToken', grantId }, expiresIn: 600, reuseIntervalSeconds: 30 });
+  const successor = randomUUID();
+  t.is(await storage.rotateRefreshToken(rotation(successor)), 'rotated');
+  t.like(await storage.modelAdapter('RefreshToken').find(successor), { jti: successor, grantId });
+  t.is(await storage.rotateRefreshToken(rotation(randomUUID())), 'reused', 'a legacy token has no retry leeway');
+});
+
+test('a device code and its user code stored before hashing are still found by the user code, and consumed once', async (t) => {
+  const [deviceId, grantId] = [randomUUID(), randomUUID()];
+  const userCode = `LEGACY${deviceId.slice(0, 6)}`;
+  await inspect.hset(keys.legacy.model('DeviceCode', deviceId), 'p', JSON.stringify({ jti: deviceId, kind: 'DeviceCode', userCode, grantId }));
+  await inspect.expire(keys.legacy.model('DeviceCode', deviceId), 600);
+  await inspect.set(keys.legacy.userCode(userCode), deviceId, 'EX', 600);
+  t.is((await storage.modelAdapter('DeviceCode').findByUserCode(userCode))?.jti, deviceId);
+  await storage.modelAdapter('DeviceCode').consume(deviceId);
+  const again = await t.throwsAsync(storage.modelAdapter('DeviceCode').consume(deviceId));
+  t.like(again, { error: 'invalid_grant', error_detail: 'device code already used' });
+});
+
+test('no key, index member or value holds a model id or user code in plain text', async (t) => {
+  const [deviceId, sessionId, uid] = [randomUUID(), randomUUID(), randomUUID()];
+  const userCode = `PLAIN${deviceId.slice(0, 6)}`;
+  await storage.modelAdapter('DeviceCode').upsert(deviceId, { jti: deviceId, kind: 'DeviceCode', userCode, grantId: randomUUID() }, 600);
+  await storage.modelAdapter('Session').upsert(sessionId, { jti: sessionId, kind: 'Session', uid }, 600);
+  const names = [keys.model('DeviceCode', deviceId), keys.userCode(userCode), keys.model('Session', sessionId), keys.uid(uid)];
+  const stored = (await Promise.all(names.map(async (name) => [name, ...((await inspect.type(name)) === 'hash' ? Object.values(await inspect.hgetall(name)) : [await inspect.get(name)])]))).flat();
+  t.is(stored.filter((value) => value === null).length, 0, 'every name exists');
+  for (const secret of [deviceId, userCode, sessionId, uid]) t.false(stored.some((value) => value?.includes(secret)), secret);
+});
