@@ -5,14 +5,14 @@ import { consumableModels, grantableModels, principalsOf } from './storage.ts';
 import { createRedisKeys } from './storage-names.ts';
 import type { RedisClient } from './redis-connection.ts';
 import { defineRedisScripts } from './redis-scripts.ts';
-import { createStorageGuard } from './storage-unavailable.ts';
+import { guardStorage as guard, withDeadline } from './storage-unavailable.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createTokenDigest } from './token-digest.ts';
 
 export interface RedisStorageOptions {
   /** Keys the digests of credentials (HMAC-SHA-256); plain SHA-256 without it. */
   secretPepper?: string;
-  /** A storage call still unanswered after this fails with 503 (0: only ioredis's own timeout). */
+  /** A Redis command unanswered this long after it was issued fails the call with 503 (0: only ioredis's own timeout). */
   deadlineMs?: number;
 }
 
@@ -22,11 +22,11 @@ export interface RedisStorageOptions {
  * payloads are sealed under their own id (token-digest.ts); keys written before that are still
  * read, consumed and deleted until they expire (`keys.legacy`).
  */
-export function createRedisStorage(client: RedisClient, keyPrefix: string, options: RedisStorageOptions = {}): Storage {
+export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, options: RedisStorageOptions = {}): Storage {
   const digest = createTokenDigest(options.secretPepper);
   const keys = createRedisKeys(keyPrefix, digest);
+  const client = commandsWithDeadline(rawClient, options.deadlineMs ?? 0);
   const scripts = defineRedisScripts(client);
-  const guard = createStorageGuard(options.deadlineMs ?? 0);
   const stamp = () => Math.floor(Date.now() / 1000);
 
   async function readModel(key: string, id: string): Promise<ModelPayload | undefined> {
@@ -217,7 +217,7 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string, optio
     annulRefreshTokenRotation: (rotation) => guard(() => annulRefreshTokenRotation(rotation)),
     rateLimiter({ name, points, durationSeconds }: RateLimiterOptions) {
       return new RateLimiterRedis({
-        storeClient: client,
+        storeClient: rawClient,
         keyPrefix: keys.rateLimit(name),
         points,
         duration: durationSeconds,
@@ -229,7 +229,22 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string, optio
         await client.ping();
       }),
     async close() {
-      await client.quit().catch(() => client.disconnect());
+      await rawClient.quit().catch(() => rawClient.disconnect());
     },
   };
+}
+
+/** The client, with every command it answers by a promise bounded by `deadlineMs` from its issue. */
+function commandsWithDeadline(client: RedisClient, deadlineMs: number): RedisClient {
+  if (!deadlineMs) return client;
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        return result instanceof Promise ? withDeadline(result, deadlineMs) : result;
+      };
+    },
+  });
 }

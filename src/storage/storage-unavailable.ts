@@ -30,32 +30,30 @@ export class StorageDeadlineError extends Error {
   }
 }
 
-export type StorageGuard = <T>(operation: () => Promise<T>) => Promise<T>;
-
 /**
- * Runs storage calls, turning connection failures into StorageUnavailableError, and gives a
- * call up after `deadlineMs` from its start (0: no deadline). ioredis times each command from
- * when it is written, and auto-pipelining writes a command only once the pipeline before it
- * has answered or timed out: with a frozen Redis a command waited up to twice its timeout, and
- * a call of several commands longer still. The deadline bounds the whole call instead; the
- * command itself still times out in ioredis.
+ * Settles as `command` does, or rejects with StorageDeadlineError once `deadlineMs` have passed
+ * since it was issued (0: never). ioredis times a command from when it is written, and
+ * auto-pipelining writes a command only after the pipeline before it has answered or timed
+ * out: with a frozen Redis a command waited up to twice its timeout. This deadline starts when
+ * the command is issued; the command itself still times out in ioredis.
  */
-export function createStorageGuard(deadlineMs: number): StorageGuard {
-  return async function guardStorage<T>(operation: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      if (!deadlineMs) return await operation();
-      const deadline = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new StorageDeadlineError(deadlineMs)), deadlineMs);
-      });
-      return await Promise.race([operation(), deadline]);
-    } catch (error) {
-      if (error instanceof StorageUnavailableError || !(error instanceof StorageDeadlineError || isConnectionError(error))) throw error;
-      throw new StorageUnavailableError(error);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+export function withDeadline<T>(command: Promise<T>, deadlineMs: number): Promise<T> {
+  if (!deadlineMs) return command;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new StorageDeadlineError(deadlineMs)), deadlineMs);
+  });
+  return Promise.race([command, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Runs a storage call, turning connection failures and missed deadlines into StorageUnavailableError. */
+export async function guardStorage<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof StorageUnavailableError || !(error instanceof StorageDeadlineError || isConnectionError(error))) throw error;
+    throw new StorageUnavailableError(error);
+  }
 }
 
 // ioredis reports an unreachable server through plain Errors; replies that mean "not now"

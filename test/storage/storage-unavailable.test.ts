@@ -4,29 +4,27 @@ import test from 'ava';
 import { resolveConfig } from '../../src/config/load-config.ts';
 import { connectRedis, createRedisClient } from '../../src/storage/redis-connection.ts';
 import { createRedisStorage } from '../../src/storage/redis-storage.ts';
-import { createStorageGuard, StorageDeadlineError, StorageUnavailableError } from '../../src/storage/storage-unavailable.ts';
+import { guardStorage, StorageDeadlineError, StorageUnavailableError, withDeadline } from '../../src/storage/storage-unavailable.ts';
 import { startRedis } from '../helpers/start-redis.ts';
 
 const causeOf = (error: unknown) => (error as { cause?: unknown }).cause;
 
-test('a storage call still running at its deadline fails as storage_unavailable, caused by the deadline', async (t) => {
-  const guard = createStorageGuard(50);
-  const error = await t.throwsAsync(guard(() => new Promise<never>(() => {})), { instanceOf: StorageUnavailableError });
+test('a storage command still running at its deadline fails the call as storage_unavailable, caused by the deadline', async (t) => {
+  const error = await t.throwsAsync(guardStorage(() => withDeadline(new Promise<never>(() => {}), 50)), { instanceOf: StorageUnavailableError });
   t.is(error?.error, 'temporarily_unavailable');
   t.is(error?.status, 503);
   t.like(causeOf(error), { code: 'storage_deadline', deadlineMs: 50 });
 });
 
-test('a storage call that answers in time is unchanged, and its own errors pass through', async (t) => {
-  const guard = createStorageGuard(1000);
-  t.is(await guard(async () => 'value'), 'value');
-  await t.throwsAsync(guard(async () => Promise.reject(new TypeError('a bug'))), { instanceOf: TypeError });
+test('a storage command that answers in time is unchanged, and other errors pass through', async (t) => {
+  t.is(await guardStorage(() => withDeadline(Promise.resolve('value'), 1000)), 'value');
+  await t.throwsAsync(guardStorage(() => withDeadline(Promise.reject(new TypeError('a bug')), 1000)), { instanceOf: TypeError });
 });
 
 // Issue 11.7: ioredis times a command from when it is written, and auto-pipelining writes a
 // command only after the pipeline before it has answered or timed out, so with a frozen Redis
-// the second of two calls waited two timeouts. Each call now has its own deadline from its
-// start: the second call is ended by that deadline, not by ioredis timing out its command.
+// the second of two calls waited two timeouts. Each command now has a deadline from when it is
+// issued: the second call is ended by that deadline, not by ioredis timing out its command.
 test('with a frozen Redis, a call queued behind a waiting auto-pipeline is ended by its own deadline', async (t) => {
   const redis = await startRedis();
   const timeoutMs = 400;
