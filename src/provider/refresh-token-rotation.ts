@@ -64,10 +64,12 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
         const previousId = request?.previousId;
         if (!request || !previousId || !payload.grantId) return base.upsert(id, payload, expiresIn);
         request.previousId = undefined;
+        // Noted before the outcome is known: a rotation whose answer from Redis timed out may
+        // still have happened (or happen when a frozen Redis thaws), and is undone all the same.
+        request.rotated = { previousId, id, payload: payload as ModelPayload };
         const outcome = await storage.rotateRefreshToken({ previousId, id, payload, expiresIn: expiresIn ?? 1, reuseIntervalSeconds: options.reuseIntervalSeconds });
         if (outcome === 'reused') return onRefreshTokenReuse(storage, payload.grantId);
         if (outcome === 'gone') throw new errors.InvalidGrant('refresh token not found');
-        request.rotated = { previousId, id, payload: payload as ModelPayload };
       },
     };
   }

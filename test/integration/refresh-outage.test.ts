@@ -35,18 +35,18 @@ interface Cli {
   lost?: string;
 }
 
-async function refresh(refreshToken: string) {
+async function refresh(refreshToken: string, target: RunningServer = server) {
   try {
-    return await postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
+    return await postForm(`${target.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
   } catch {
     return { status: 0, body: {} as Record<string, unknown> };
   }
 }
 
 /** One CLI: refreshes until told to stop, retrying after anything but an answer. */
-async function run(cli: Cli, running: () => boolean, maxRequests: number) {
+async function run(cli: Cli, running: () => boolean, maxRequests: number, target: RunningServer = server) {
   for (let requests = 0; running() && requests < maxRequests; requests += 1) {
-    const { status, body } = await refresh(cli.refreshToken);
+    const { status, body } = await refresh(cli.refreshToken, target);
     if (status === 200) {
       cli.refreshToken = body.refresh_token as string;
       cli.refreshed += 1;
@@ -60,14 +60,31 @@ async function run(cli: Cli, running: () => boolean, maxRequests: number) {
   }
 }
 
-test('CLIs refreshing through a frozen, a killed and restarted, and a long-frozen Redis lose no login', async (t) => {
-  const account = await createTestAccount(server);
+async function loginClis(target: RunningServer, count: number): Promise<Cli[]> {
+  const account = await createTestAccount(target);
   const browser = new TestBrowser();
   const clis: Cli[] = [];
-  for (let index = 0; index < clients; index += 1) {
-    const { tokens } = await deviceLogin(server, { browser, username: account.username, password: account.password });
+  for (let index = 0; index < count; index += 1) {
+    const { tokens } = await deviceLogin(target, { browser, username: account.username, password: account.password });
     clis.push({ refreshToken: tokens.refresh_token as string, refreshed: 0, retried: 0 });
   }
+  return clis;
+}
+
+/** Refreshes every CLI's token until it answers; a login is lost on invalid_grant. */
+async function stillLoggedIn(clis: Cli[], target: RunningServer = server) {
+  for (const cli of clis.filter((candidate) => !candidate.lost)) {
+    let answer = await refresh(cli.refreshToken, target);
+    for (let attempt = 0; answer.status !== 200 && answer.status !== 400 && attempt < 100; attempt += 1) {
+      await sleep(100);
+      answer = await refresh(cli.refreshToken, target);
+    }
+    if (answer.status !== 200) cli.lost = `after the outages: ${String(answer.body.error)}`;
+  }
+}
+
+test.serial('CLIs refreshing through a frozen, a killed and restarted, and a long-frozen Redis lose no login', async (t) => {
+  const clis = await loginClis(server, clients);
 
   let running = true;
   const loops = Promise.all(clis.map((cli) => run(cli, () => running, 5_000)));
@@ -92,14 +109,7 @@ test('CLIs refreshing through a frozen, a killed and restarted, and a long-froze
   }
 
   // Every login still refreshes once Redis is steady again.
-  for (const cli of clis.filter((candidate) => !candidate.lost)) {
-    let answer = await refresh(cli.refreshToken);
-    for (let attempt = 0; answer.status !== 200 && answer.status !== 400 && attempt < 100; attempt += 1) {
-      await sleep(100);
-      answer = await refresh(cli.refreshToken);
-    }
-    if (answer.status !== 200) cli.lost = `after the outages: ${String(answer.body.error)}`;
-  }
+  await stillLoggedIn(clis);
 
   const lost = clis.filter((cli) => cli.lost);
   const refreshes = clis.reduce((sum, cli) => sum + cli.refreshed, 0);
@@ -109,4 +119,35 @@ test('CLIs refreshing through a frozen, a killed and restarted, and a long-froze
   t.true(refreshes > clients, 'the CLIs did refresh');
   t.true(retries > 0, 'the outages were felt');
   t.is(lost.length, 0);
+});
+
+// Without the reuse interval, only the undo of rotations whose answer was lost keeps these
+// logins: a CLI retries only after Redis thaws, whatever the interval would have allowed.
+test.serial('with no reuse leeway, rotations cut off by a frozen Redis are undone, and no login is lost', async (t) => {
+  const target = await startDeviceServer(redis.url, { TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs), TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '0', TOLLGATE_REDIS_PREFIX: 'no-leeway:' });
+  try {
+    const clis = await loginClis(target, 8);
+    let running = true;
+    const loops = Promise.all(clis.map((cli) => run(cli, () => running, 5_000, target)));
+    try {
+      for (const pause of [2_000, 3_000]) {
+        await sleep(1_000);
+        redis.pause();
+        await sleep(pause);
+        redis.resume();
+      }
+      await sleep(1_000);
+    } finally {
+      redis.resume();
+      running = false;
+      await loops;
+    }
+    await stillLoggedIn(clis, target);
+    const lost = clis.filter((cli) => cli.lost);
+    t.log(`8 CLIs: ${clis.reduce((sum, cli) => sum + cli.refreshed, 0)} refreshes, ${clis.reduce((sum, cli) => sum + cli.retried, 0)} retried answers, ${lost.length} logins lost`);
+    t.true(clis.some((cli) => cli.retried > 0), 'the outages were felt');
+    t.deepEqual(lost.map((cli) => cli.lost), []);
+  } finally {
+    await target.stop();
+  }
 });
