@@ -1,15 +1,18 @@
 import type { JSONWebKeySet } from 'jose';
 
+import type { FederatedIdentity } from '../federation/federated-identity.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 
 export const grantTypes = {
   clientCredentials: 'client_credentials',
   deviceCode: 'urn:ietf:params:oauth:grant-type:device_code',
   refreshToken: 'refresh_token',
+  /** RFC 7523 §2.1: a platform token (Kubernetes, GitHub Actions) stands in for a client secret. */
+  jwtBearer: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
 } as const;
 
 /** Every grant type a client can hold, for the schemas that accept them. */
-export const allGrantTypes = [grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken] as const;
+export const allGrantTypes = [grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken, grantTypes.jwtBearer] as const;
 
 export type GrantType = (typeof grantTypes)[keyof typeof grantTypes];
 export const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
@@ -42,6 +45,8 @@ export interface ClientRecord {
   resources: string[];
   defaultResource?: string;
   maxPriority?: MaxPriority;
+  /** Platform identities that may get this client's tokens with the jwt-bearer grant. */
+  federatedIdentities?: FederatedIdentity[];
   disabled: boolean;
   /** Set for clients created through dynamic registration (RFC 7591). */
   registered?: boolean;

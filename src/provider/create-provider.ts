@@ -30,6 +30,10 @@ import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
 import { createRefreshTokenRotation } from './refresh-token-rotation.ts';
+import { createAssertionVerifier } from '../federation/assertion-verifier.ts';
+import { createClientTokenIssuer } from './client-token.ts';
+import { registerGrantTypes, type ExtraGrant } from './grant-types.ts';
+import { jwtBearerGrant } from './jwt-bearer-grant.ts';
 
 export interface ProviderDeps extends Services {
   cookieKeys: string[];
@@ -46,6 +50,14 @@ export function createProvider(deps: ProviderDeps): Provider {
   const introspectionPolicy = createIntrospectionPolicy(clients);
   const rotation = createRefreshTokenRotation(storage, { reuseIntervalSeconds: config.ttl.refreshTokenReuseInterval });
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
+  const extraGrants: ExtraGrant[] = [
+    jwtBearerGrant({
+      clients,
+      verifier: createAssertionVerifier({ issuers: deps.trustedIssuers, defaultAudience: config.issuer, maxLifetimeSeconds: config.federation.maxAssertionLifetime }),
+      issueClientToken: createClientTokenIssuer(resourcePolicy),
+      logger: deps.logger,
+    }),
+  ];
 
   const configuration: Configuration = {
     adapter: function AdapterFor(model: string): Adapter {
@@ -94,6 +106,7 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
+  registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
   // First, so outermost: it records what the client finally receives.
   provider.use(createProtocolOutcomes(deps));

@@ -44,6 +44,7 @@ export function seedClientRecord(seed: SeedClient, at: string, existing: ClientR
     resources: seed.resources,
     defaultResource: seed.defaultResource,
     maxPriority: seed.maxPriority,
+    federatedIdentities: seed.federatedIdentities,
     disabled: seed.disabled,
   });
 }

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 
+import { federatedIdentities } from '../../federation/federated-identity.ts';
 import { allGrantTypes, clientAuthMethods, grantTypes, type GrantType } from '../../clients/client-record.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 import { maxPrioritySchema } from '../../principals/max-priority.ts';
 
-/** A grant type by its full name, or `device_code` for short. */
+const shortGrantNames: Record<string, GrantType> = { device_code: grantTypes.deviceCode, 'jwt-bearer': grantTypes.jwtBearer };
+
+/** A grant type by its full name, or `device_code` / `jwt-bearer` for short. */
 const grantType = z
-  .enum([...allGrantTypes, 'device_code'])
-  .transform((value): GrantType => (value === 'device_code' ? grantTypes.deviceCode : value));
+  .enum([...allGrantTypes, 'device_code', 'jwt-bearer'])
+  .transform((value): GrantType => shortGrantNames[value] ?? (value as GrantType));
 
 export const grantTypeList = z.array(grantType).min(1).max(allGrantTypes.length);
 
@@ -23,6 +26,7 @@ export const clientChanges = z
     resources: z.array(resourceIdentifier).max(100),
     default_resource: resourceIdentifier.nullable(),
     max_priority: maxPrioritySchema.nullable(),
+    federated_identities: federatedIdentities,
     disabled: z.boolean(),
     jwks: publicJwks,
   })
@@ -42,6 +46,7 @@ export const newClient = z
     resources: z.array(resourceIdentifier).max(100).default([]),
     default_resource: resourceIdentifier.optional(),
     max_priority: maxPrioritySchema.optional(),
+    federated_identities: federatedIdentities.optional(),
     disabled: z.boolean().default(false),
   })
   .strict();

@@ -14,6 +14,7 @@ export function clientView(record: ClientRecord, lastUsedAt: string | undefined)
     resources: record.resources,
     default_resource: record.defaultResource ?? null,
     max_priority: record.maxPriority ?? null,
+    federated_identities: record.federatedIdentities ?? [],
     disabled: record.disabled,
     registered: record.registered ?? false,
     ...(record.jwks ? { jwks: record.jwks } : {}),
