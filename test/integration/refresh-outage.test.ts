@@ -71,6 +71,19 @@ async function loginClis(target: RunningServer, count: number): Promise<Cli[]> {
   return clis;
 }
 
+/** Runs every CLI's loop while `outages` plays on the Redis, then stops them. */
+async function refreshThrough(clis: Cli[], outages: () => Promise<void>, target: RunningServer = server) {
+  let running = true;
+  const loops = Promise.all(clis.map((cli) => run(cli, () => running, 5_000, target)));
+  try {
+    await outages();
+  } finally {
+    redis.resume();
+    running = false;
+    await loops;
+  }
+}
+
 /** Refreshes every CLI's token until it answers; a login is lost on invalid_grant. */
 async function stillLoggedIn(clis: Cli[], target: RunningServer = server) {
   for (const cli of clis.filter((candidate) => !candidate.lost)) {
@@ -86,9 +99,7 @@ async function stillLoggedIn(clis: Cli[], target: RunningServer = server) {
 test.serial('CLIs refreshing through a frozen, a killed and restarted, and a long-frozen Redis lose no login', async (t) => {
   const clis = await loginClis(server, clients);
 
-  let running = true;
-  const loops = Promise.all(clis.map((cli) => run(cli, () => running, 5_000)));
-  try {
+  await refreshThrough(clis, async () => {
     await sleep(1_000);
     redis.pause();
     await sleep(3_000);
@@ -102,11 +113,7 @@ test.serial('CLIs refreshing through a frozen, a killed and restarted, and a lon
     await sleep(8_000);
     redis.resume();
     await sleep(2_000);
-  } finally {
-    redis.resume();
-    running = false;
-    await loops;
-  }
+  });
 
   // Every login still refreshes once Redis is steady again.
   await stillLoggedIn(clis);
@@ -127,21 +134,19 @@ test.serial('with no reuse leeway, rotations cut off by a frozen Redis are undon
   const target = await startDeviceServer(redis.url, { TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs), TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '0', TOLLGATE_REDIS_PREFIX: 'no-leeway:' });
   try {
     const clis = await loginClis(target, 8);
-    let running = true;
-    const loops = Promise.all(clis.map((cli) => run(cli, () => running, 5_000, target)));
-    try {
-      for (const pause of [2_000, 3_000]) {
+    await refreshThrough(
+      clis,
+      async () => {
+        for (const pause of [2_000, 3_000]) {
+          await sleep(1_000);
+          redis.pause();
+          await sleep(pause);
+          redis.resume();
+        }
         await sleep(1_000);
-        redis.pause();
-        await sleep(pause);
-        redis.resume();
-      }
-      await sleep(1_000);
-    } finally {
-      redis.resume();
-      running = false;
-      await loops;
-    }
+      },
+      target,
+    );
     await stillLoggedIn(clis, target);
     const lost = clis.filter((cli) => cli.lost);
     t.log(`8 CLIs: ${clis.reduce((sum, cli) => sum + cli.refreshed, 0)} refreshes, ${clis.reduce((sum, cli) => sum + cli.retried, 0)} retried answers, ${lost.length} logins lost`);
