@@ -27,6 +27,7 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_DEVICE_POLL_INTERVAL', 'ttl.devicePollInterval', 'int'],
   ['TOLLGATE_REFRESH_TOKEN_TTL', 'ttl.refreshToken', 'int'],
   ['TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL', 'ttl.refreshTokenAbsolute', 'int'],
+  ['TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL', 'ttl.refreshTokenReuseInterval', 'int'],
   ['TOLLGATE_INTERACTION_TTL', 'ttl.interaction', 'int'],
   ['TOLLGATE_RATE_LIMIT_USER_CODE_PER_IP', 'rateLimit.userCodePerIp', 'int'],
   ['TOLLGATE_RATE_LIMIT_PASSWORD_PER_IP', 'rateLimit.passwordPerIp', 'int'],

@@ -112,6 +112,15 @@ export const configSchema = z
         devicePollInterval: z.number().int().positive().default(5).describe('Minimum polling interval told to device clients, seconds'),
         refreshToken: z.number().int().positive().default(14 * 86400).describe('Refresh-token idle lifetime, seconds; each rotation starts it again (TOLLGATE_REFRESH_TOKEN_TTL)'),
         refreshTokenAbsolute: z.number().int().positive().default(90 * 86400).describe('Absolute cap from the first login, seconds; no rotation extends past it (TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL)'),
+        refreshTokenReuseInterval: z
+          .number()
+          .int()
+          .min(0)
+          .max(300)
+          .default(10)
+          .describe(
+            'How long after a refresh token was first used it may be presented again while its successor is still unused (the answer with the successor was lost: a Redis outage, a dropped connection), seconds; the retry replaces that successor. Later, or once the successor was used, it is reuse and revokes the grant. 0 turns retries off (TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL)',
+          ),
         interaction: z.number().int().positive().default(900).describe('How long a person has to finish the sign-in pages, seconds'),
       })
       .strict()

@@ -35,6 +35,7 @@ import { revocationAllowed } from './revocation-policy.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
+import { createRefreshTokenRotation } from './refresh-token-rotation.ts';
 import { createAssertionVerifier } from '../federation/assertion-verifier.ts';
 import { createClientTokenIssuer } from './client-token.ts';
 import { registerGrantTypes, type ExtraGrant } from './grant-types.ts';
@@ -55,6 +56,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const clientAdapter = createClientAdapter(clients, registeredClients, createUnknownClientDecoy(clients, config.secretPepper, { builtClientsReused: config.clientCacheMs > 0 }));
   const accessTokenGrants = createAccessTokenGrants(storage);
   const introspectionPolicy = createIntrospectionPolicy(clients);
+  const rotation = createRefreshTokenRotation(storage, { reuseIntervalSeconds: config.ttl.refreshTokenReuseInterval });
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
   const extraGrants: ExtraGrant[] = [
     jwtBearerGrant({
@@ -68,6 +70,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const configuration: Configuration = {
     adapter: function AdapterFor(model: string): Adapter {
       if (model === 'DeviceCode') return retainExpiredDeviceCodes(storage.modelAdapter(model), deviceCodeGraceSeconds);
+      if (model === 'RefreshToken') return rotation.adapter(storage.modelAdapter(model));
       return model === 'Client' ? clientAdapter : storage.modelAdapter(model);
     } as unknown as Configuration['adapter'],
     jwks: signingKeys.jwks as Configuration['jwks'],
@@ -117,6 +120,8 @@ export function createProvider(deps: ProviderDeps): Provider {
   reuseBuiltClients(provider, clients, config.clientCacheMs);
   // First, so outermost: it records what the client finally receives.
   provider.use(createProtocolOutcomes(deps));
+  // Outside every rewrite, so it sees the status the client receives.
+  provider.use(rotation.middleware);
   provider.use(renderNotFound);
   provider.use(secureByIssuer(config.issuer));
   provider.use(noCacheTokenResponses);

@@ -4,7 +4,7 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { publicKeySet, type SigningKeys } from '../keys/signing-keys.ts';
-import { revokedGrantValue, type Storage } from '../storage/storage.ts';
+import type { Storage } from '../storage/storage.ts';
 import type { AccessTokenGrants } from './access-token-grants.ts';
 import type { IntrospectedToken } from './introspection-policy.ts';
 import { renderProtocolError } from './render-protocol-error.ts';
@@ -55,7 +55,7 @@ export function createJwtIntrospection(deps: JwtIntrospectionDeps) {
     if (!grantId || !payload.sub) return false;
     const [grant, revoked, account] = await Promise.all([
       ctx.oidc.provider.Grant.find(grantId),
-      deps.storage.getValue(revokedGrantValue(grantId)),
+      deps.storage.isGrantRevoked(grantId),
       deps.accounts.get(payload.sub),
     ]);
     return Boolean(grant && !revoked && account && !account.disabled);

@@ -145,3 +145,13 @@ export function secureByIssuer(issuer: string) {
     return next();
   };
 }
+
+/**
+ * actions/grants/refresh_token.js: the refresh_token grant finds the token, refuses it itself
+ * when `consumed` is set, then calls `consume()` and only after it `save()`s the successor.
+ * refresh-token-rotation.ts relies on that order (consume notes the token; the successor's
+ * upsert is the atomic rotation) and hides `consumed` from the grant's find.
+ */
+export function isRefreshTokenGrant(ctx: KoaContextWithOIDC | undefined): boolean {
+  return ctx?.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
+}

@@ -1,5 +1,6 @@
 import type { GrantType } from '../clients/client-record.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
+import { valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 
 /**
@@ -22,15 +23,14 @@ export interface RegistrationTermsStore {
   load(tokenId: string): Promise<RegistrationTerms | undefined>;
 }
 
-/** Terms live beside their initial access token, with the same TTL. */
+/** Terms live beside their initial access token (named by its hash), with the same TTL. */
 export function createRegistrationTermsStore(storage: Storage): RegistrationTermsStore {
-  const key = (tokenId: string) => `registration-terms:${tokenId}`;
   return {
     async save(tokenId, terms, ttlSeconds) {
-      await storage.swapValue(key(tokenId), JSON.stringify(terms), ttlSeconds);
+      await storage.swapValue(valueNames.registrationTerms(tokenId), JSON.stringify(terms), ttlSeconds);
     },
     async load(tokenId) {
-      const text = await storage.getValue(key(tokenId));
+      const text = (await storage.getValue(valueNames.registrationTerms(tokenId))) ?? (await storage.getValue(valueNames.legacyRegistrationTerms(tokenId)));
       return text ? (JSON.parse(text) as RegistrationTerms) : undefined;
     },
   };

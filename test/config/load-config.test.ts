@@ -31,7 +31,7 @@ test('with nothing configured every setting has its documented default', (t) => 
   t.deepEqual(config.keys, {});
   t.deepEqual(config.cookieKeys, []);
   t.is(config.secretPepper, undefined);
-  t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, interaction: 900 });
+  t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, refreshTokenReuseInterval: 10, interaction: 900 });
   t.deepEqual(config.rateLimit, { userCodePerIp: 20, passwordPerIp: 20, passwordPerAccount: 10, windowSeconds: 300 });
   t.is(config.clientCacheMs, 2000);
   t.true(config.demo, 'the demo is on when no storage is configured');
@@ -93,6 +93,8 @@ const badValues: Array<[env: Record<string, string>, message: RegExp]> = [
   [{ TOLLGATE_ACCESS_TOKEN_TTL: '0' }, /^invalid configuration: ttl\.accessToken \(TOLLGATE_ACCESS_TOKEN_TTL\): Too small/],
   [{ TOLLGATE_ACCESS_TOKEN_TTL: '1.5' }, /^invalid configuration: ttl\.accessToken \(TOLLGATE_ACCESS_TOKEN_TTL\): expected an integer/],
   [{ TOLLGATE_CLIENT_CACHE_MS: '-1' }, /^invalid configuration: clientCacheMs \(TOLLGATE_CLIENT_CACHE_MS\): Too small/],
+  [{ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '301' }, /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too big/],
+  [{ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '-1' }, /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too small/],
   [{ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'bootstrap+secret/from-openssl-base64=' }, /^invalid configuration: bootstrapAdminSecret \(TOLLGATE_BOOTSTRAP_ADMIN_SECRET\): may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\)/],
   [{ TOLLGATE_DEMO_SECRET: 'short' }, /^invalid configuration: demoSecret \(TOLLGATE_DEMO_SECRET\): Too small/],
   [{ TOLLGATE_SECRET_PEPPER: 'short-pepper' }, /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): Too small/],
