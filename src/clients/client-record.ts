@@ -6,10 +6,22 @@ export const grantTypes = {
   clientCredentials: 'client_credentials',
   deviceCode: 'urn:ietf:params:oauth:grant-type:device_code',
   refreshToken: 'refresh_token',
+  tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
 } as const;
 
 /** Every grant type a client can hold, for the schemas that accept them. */
-export const allGrantTypes = [grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken] as const;
+export const allGrantTypes = [
+  grantTypes.clientCredentials,
+  grantTypes.deviceCode,
+  grantTypes.refreshToken,
+  grantTypes.tokenExchange,
+] as const;
+
+/** Short names the admin API, CLI and seed also accept for the URN grant types. */
+export const grantTypeShortNames = {
+  device_code: grantTypes.deviceCode,
+  'token-exchange': grantTypes.tokenExchange,
+} as const;
 
 export type GrantType = (typeof grantTypes)[keyof typeof grantTypes];
 export const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
@@ -41,6 +53,11 @@ export interface ClientRecord {
   /** Resource indicators (token audiences) the client may request. */
   resources: string[];
   defaultResource?: string;
+  /**
+   * Resource servers (APIs) this client is: it may exchange (RFC 8693) tokens whose `aud` is
+   * one of them for tokens to its own `resources`. Only with the token-exchange grant.
+   */
+  serves?: string[];
   maxPriority?: MaxPriority;
   disabled: boolean;
   /** Set for clients created through dynamic registration (RFC 7591). */

@@ -19,6 +19,10 @@ import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
 import { devicePollInterval, invalidClientWithoutAuthentication, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
+import { createAccessTokenLiveness } from './access-token-liveness.ts';
+import { registerGrantTypes } from './grant-types.ts';
+import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
+import { createTokenExchangeGrant } from '../token-exchange/token-exchange-grant.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
 import { revocationAllowed } from './revocation-policy.ts';
@@ -37,6 +41,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
   const clientAdapter = createClientAdapter(clients, registeredClients);
   const accessTokenGrants = createAccessTokenGrants(storage);
+  const liveness = createAccessTokenLiveness({ storage, clients, accounts, grants: accessTokenGrants });
   const introspectionPolicy = createIntrospectionPolicy(clients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
 
@@ -86,12 +91,15 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
+  registerGrantTypes(provider, [
+    createTokenExchangeGrant({ clients, resourcePolicy, verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness }) }),
+  ]);
   useHashedClientSecrets(provider, clients, config.secretPepper);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
   provider.use(invalidClientWithoutAuthentication);
   provider.use(refusePublicIntrospection);
-  provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, storage, clients, accounts, grants: accessTokenGrants, mayIntrospect: introspectionPolicy.mayIntrospect }));
+  provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect }));
   provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: config.ttl.deviceCode + deviceCodeGraceSeconds }));
   provider.use(hideStoredSecretHashes);
   return provider;

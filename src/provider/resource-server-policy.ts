@@ -1,5 +1,6 @@
 import { errors, type KoaContextWithOIDC, type Client, type ResourceServer } from 'oidc-provider';
 
+import { grantTypes } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
@@ -64,7 +65,12 @@ export function createResourceServerPolicy({ clients, resources, signingKeys, de
   return { defaultResource, getResourceServerInfo, useGrantedResource };
 }
 
+export type ResourceServerPolicy = ReturnType<typeof createResourceServerPolicy>;
+
+// Grants at the token endpoint that start afresh (not from a grant that already has its scopes).
+const grantsWithDefaultScopes = new Set<unknown>([grantTypes.clientCredentials, grantTypes.tokenExchange]);
+
 function asksForDefaultScopes(ctx: KoaContextWithOIDC): boolean {
   if (ctx.oidc.route === 'device_authorization') return true;
-  return ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'client_credentials';
+  return ctx.oidc.route === 'token' && grantsWithDefaultScopes.has(ctx.oidc.params?.grant_type);
 }

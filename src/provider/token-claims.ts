@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
 import type { AccountStore } from '../accounts/account-store.ts';
+import { grantTypes } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 import type { LoadedAccount } from './find-account.ts';
@@ -9,6 +10,8 @@ interface TokenLike {
   kind: string;
   clientId?: string;
   accountId?: string;
+  gty?: string;
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -19,6 +22,8 @@ interface TokenLike {
  */
 export function createTokenClaims(clients: ClientRegistry, accounts: AccountStore) {
   return async function extraTokenClaims(ctx: KoaContextWithOIDC, token: TokenLike) {
+    // A token exchange decides its claims itself (act, the narrowed max_priority): see token-exchange/.
+    if (token.gty === grantTypes.tokenExchange) return token.extra;
     let maxPriority: MaxPriority | undefined;
     if (token.accountId) maxPriority = (loadedAccount(ctx, token.accountId) ?? (await accounts.get(token.accountId)))?.maxPriority;
     else if (token.clientId) maxPriority = (await clients.get(token.clientId))?.maxPriority;

@@ -43,6 +43,7 @@ export function seedClientRecord(seed: SeedClient, at: string, existing: ClientR
     scopes: seed.scopes,
     resources: seed.resources,
     defaultResource: seed.defaultResource,
+    serves: seed.serves,
     maxPriority: seed.maxPriority,
     disabled: seed.disabled,
   });

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 
-import { allGrantTypes, clientAuthMethods, grantTypes, type GrantType } from '../../clients/client-record.ts';
+import { allGrantTypes, clientAuthMethods, grantTypes, grantTypeShortNames, type GrantType } from '../../clients/client-record.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 import { maxPrioritySchema } from '../../principals/max-priority.ts';
 
-/** A grant type by its full name, or `device_code` for short. */
+const shortNames = Object.keys(grantTypeShortNames) as (keyof typeof grantTypeShortNames)[];
+
+/** A grant type by its full name, or by its short name (`device_code`, `token-exchange`). */
 const grantType = z
-  .enum([...allGrantTypes, 'device_code'])
-  .transform((value): GrantType => (value === 'device_code' ? grantTypes.deviceCode : value));
+  .enum([...allGrantTypes, ...shortNames])
+  .transform((value): GrantType => (value in grantTypeShortNames ? grantTypeShortNames[value as keyof typeof grantTypeShortNames] : (value as GrantType)));
 
 export const grantTypeList = z.array(grantType).min(1).max(allGrantTypes.length);
 
@@ -22,6 +24,7 @@ export const clientChanges = z
     scopes: z.array(scopeToken).max(100),
     resources: z.array(resourceIdentifier).max(100),
     default_resource: resourceIdentifier.nullable(),
+    serves: z.array(resourceIdentifier).max(100),
     max_priority: maxPrioritySchema.nullable(),
     disabled: z.boolean(),
     jwks: publicJwks,
@@ -41,6 +44,7 @@ export const newClient = z
     scopes: z.array(scopeToken).max(100).default([]),
     resources: z.array(resourceIdentifier).max(100).default([]),
     default_resource: resourceIdentifier.optional(),
+    serves: z.array(resourceIdentifier).max(100).optional(),
     max_priority: maxPrioritySchema.optional(),
     disabled: z.boolean().default(false),
   })

@@ -13,6 +13,7 @@ export function clientView(record: ClientRecord, lastUsedAt: string | undefined)
     scopes: record.scopes,
     resources: record.resources,
     default_resource: record.defaultResource ?? null,
+    serves: record.serves ?? [],
     max_priority: record.maxPriority ?? null,
     disabled: record.disabled,
     registered: record.registered ?? false,

@@ -31,6 +31,7 @@ export const createClientRoute: AdminRoute = {
       scopes: input.scopes,
       resources: input.resources,
       defaultResource: input.default_resource,
+      serves: input.serves,
       maxPriority: input.max_priority,
       disabled: input.disabled,
     });

@@ -12,16 +12,20 @@ const fieldOptions = {
   scope: { type: 'string', multiple: true },
   resource: { type: 'string', multiple: true },
   'default-resource': { type: 'string' },
+  serves: { type: 'string', multiple: true },
   'max-priority': { type: 'string' },
   'jwks-file': { type: 'string' },
 } as const;
 
 const fieldHelp = `  --name TEXT               display name (shown on the device-login pages)
   --description TEXT
-  --grant GRANT             client_credentials, device_code, refresh_token (repeatable)
+  --grant GRANT             client_credentials, device_code, refresh_token,
+                            token-exchange (repeatable)
   --scope SCOPE             scopes it may ask for (repeatable, or comma-separated)
   --resource URI            resource servers it may get tokens for (repeatable)
   --default-resource URI    used when a token request names none ("none" clears)
+  --serves URI              resource servers this client is, whose tokens it may exchange
+                            (token-exchange grant; repeatable)
   --max-priority MAP        queue=priority,... or JSON ("none" clears)
   --jwks-file FILE          public keys, for private_key_jwt`;
 
@@ -34,6 +38,7 @@ function fields(values: Parameters<Command['run']>[0]['values']) {
     scopes: listOption(values, 'scope'),
     resources: listOption(values, 'resource'),
     default_resource: clearableOption(values, 'default-resource'),
+    serves: listOption(values, 'serves'),
     max_priority: maxPriorityOption(values),
     jwks: jsonFileOption(values, 'jwks-file'),
   });
@@ -193,7 +198,7 @@ ${adminOptionsHelp}`,
   async run(context) {
     const { values, out } = context;
     const expiresIn = stringOption(values, 'expires-in');
-    const grants = listOption(values, 'grant')?.map((grant) => (grant === 'device_code' ? 'urn:ietf:params:oauth:grant-type:device_code' : grant));
+    const grants = listOption(values, 'grant');
     const result = await connectAdminApi(context).call(
       'POST',
       '/initial-access-tokens',
