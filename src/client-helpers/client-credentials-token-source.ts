@@ -1,39 +1,16 @@
-import { describeNetworkError, discoverAuthorizationServer } from './discovery.ts';
-import { isRetryableStatus, resolveRetry, retryDelayMs, sleep, type RetryOptions } from './retry-policy.ts';
-import { TokenSourceError } from './token-source-error.ts';
+import { createRefreshingToken, refreshFraction } from './refreshing-token.ts';
+import { createTokenEndpointClient, type AccessToken, type TokenEndpointClientOptions } from './token-endpoint-client.ts';
+
+export type { AccessToken } from './token-endpoint-client.ts';
 
 /** Options of {@link createClientCredentialsTokenSource}. */
-export interface ClientCredentialsTokenSourceOptions {
-  /** The issuer URL; its token endpoint is found by discovery (RFC 8414). Give this or `tokenEndpoint`. */
-  issuer?: string;
-  /** The token endpoint itself, skipping discovery. */
-  tokenEndpoint?: string;
-  clientId: string;
-  clientSecret: string;
-  /** How the secret is sent (RFC 6749 §2.3.1). Default `client_secret_basic`. */
-  authMethod?: 'client_secret_basic' | 'client_secret_post';
+export interface ClientCredentialsTokenSourceOptions extends TokenEndpointClientOptions {
   /** The API the token is for (RFC 8707); omit to use the client's default resource. */
   resource?: string;
   /** Scopes to ask for; omit for every scope the client may have. */
   scope?: string | readonly string[];
   /** Fraction of a token's lifetime after which a new one is fetched in the background. Default 0.8. */
   refreshAfter?: number;
-  /** Retries on network errors, timeouts, 5xx and 429. */
-  retry?: RetryOptions;
-  /** Per-request timeout. Default 10 000 ms. */
-  timeoutMs?: number;
-  /** A fetch implementation (proxies, instrumentation, tests). Default: the global fetch. */
-  fetch?: typeof fetch;
-}
-
-/** An access token with what the source knows about it. */
-export interface AccessToken {
-  accessToken: string;
-  tokenType: 'Bearer';
-  /** When it expires, in milliseconds since the epoch, by this machine's clock. */
-  expiresAt: number;
-  /** The granted scopes, when the server said. */
-  scope: string | undefined;
 }
 
 /** A cached, self-refreshing supply of client-credentials access tokens. */
@@ -45,17 +22,6 @@ export interface ClientCredentialsTokenSource {
   /** Drops the cached token, e.g. after an API answered 401 to it; the next `get` fetches. */
   invalidate(): void;
 }
-
-interface CachedToken {
-  token: AccessToken;
-  /** From here on a new token is fetched in the background while this one is still handed out. */
-  refreshAt: number;
-  /** From here on this token is too close to expiry to hand out. */
-  unusableAt: number;
-}
-
-/** Lifetime assumed when a token response has no expires_in (RFC 6749 §5.1 makes it optional). */
-const assumedLifetimeSeconds = 60;
 
 /**
  * Creates a token source for the OAuth 2.0 client-credentials grant (RFC 6749 §4.4).
@@ -73,146 +39,16 @@ const assumedLifetimeSeconds = 60;
  * await fetch(url, { headers: { authorization: `Bearer ${await tokens.get()}` } });
  */
 export function createClientCredentialsTokenSource(options: ClientCredentialsTokenSourceOptions): ClientCredentialsTokenSource {
-  const { issuer, clientId, clientSecret, resource } = options;
-  if (Boolean(issuer) === Boolean(options.tokenEndpoint)) throw new TypeError('give exactly one of issuer and tokenEndpoint');
-  if (!clientId || !clientSecret) throw new TypeError('clientId and clientSecret are required');
-  const refreshAfter = options.refreshAfter ?? 0.8;
-  if (!(refreshAfter > 0 && refreshAfter < 1)) throw new TypeError('refreshAfter must be between 0 and 1');
-  const authMethod = options.authMethod ?? 'client_secret_basic';
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const retry = resolveRetry(options.retry);
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const endpoint = createTokenEndpointClient(options);
   const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
-
-  // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
-  const basicCredentials = Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64');
-  const secretForms = [clientSecret, formEncode(clientSecret), basicCredentials];
-  const redact = (text: string) => secretForms.reduce((result, form) => result.replaceAll(form, '[redacted]'), text);
-
-  let endpoint: Promise<string> | undefined = options.tokenEndpoint ? Promise.resolve(options.tokenEndpoint) : undefined;
-  let cached: CachedToken | undefined;
-  let inflight: Promise<CachedToken> | undefined;
-
-  function tokenEndpoint(): Promise<string> {
-    endpoint ??= discoverAuthorizationServer(issuer as string, { fetch: fetchImpl, retry, timeoutMs }).then(
-      (metadata) => metadata.token_endpoint,
-      (error: unknown) => {
-        endpoint = undefined; // not cached: the next call tries again
-        throw new TokenSourceError('discovery_failed', redact((error as Error).message));
-      },
-    );
-    return endpoint;
-  }
-
-  function refresh(): Promise<CachedToken> {
-    inflight ??= requestToken().then(
-      (fresh) => {
-        cached = fresh;
-        inflight = undefined;
-        return fresh;
-      },
-      (error: unknown) => {
-        inflight = undefined;
-        throw error;
-      },
-    );
-    return inflight;
-  }
-
-  async function requestToken(): Promise<CachedToken> {
-    const url = await tokenEndpoint();
-    const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (scope) form.set('scope', scope);
-    if (resource) form.set('resource', resource);
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-    if (authMethod === 'client_secret_basic') headers.authorization = `Basic ${basicCredentials}`;
-    else {
-      form.set('client_id', clientId);
-      form.set('client_secret', clientSecret);
-    }
-    const body = form.toString();
-
-    let problem = '';
-    let status: number | undefined;
-    let retryAfter: string | null = null;
-    for (let attempt = 0; attempt < retry.attempts; attempt++) {
-      if (attempt > 0) await sleep(retryDelayMs(attempt - 1, retry, retryAfter));
-      const started = Date.now();
-      let response: Response;
-      try {
-        // redirect 'error': a credential-bearing POST is never replayed to another location.
-        response = await fetchImpl(url, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
-      } catch (error) {
-        problem = describeNetworkError(error);
-        status = undefined;
-        retryAfter = null;
-        continue;
-      }
-      status = response.status;
-      if (isRetryableStatus(response.status)) {
-        problem = `HTTP ${response.status}`;
-        retryAfter = response.headers.get('retry-after');
-        await response.body?.cancel();
-        continue;
-      }
-      const payload = await readJson(response);
-      if (response.status === 200) return cacheEntry(payload, started);
-      const error = typeof payload?.error === 'string' ? payload.error : undefined;
-      if (error) {
-        const errorDescription = typeof payload?.error_description === 'string' ? redact(payload.error_description) : undefined;
-        throw new TokenSourceError('oauth_error', `token request refused: ${error}${errorDescription ? ` (${errorDescription})` : ''}`, { error, errorDescription, status });
-      }
-      throw new TokenSourceError('invalid_token_response', `token endpoint answered HTTP ${response.status} without an OAuth error`, { status });
-    }
-    throw new TokenSourceError('token_endpoint_unavailable', redact(`token endpoint unavailable after ${retry.attempts} attempts: ${problem}`), status === undefined ? {} : { status });
-  }
-
-  function cacheEntry(payload: Record<string, unknown> | undefined, started: number): CachedToken {
-    const accessToken = payload?.access_token;
-    // RFC 6749 §7.1: token types are compared case-insensitively.
-    if (typeof accessToken !== 'string' || accessToken === '' || String(payload?.token_type).toLowerCase() !== 'bearer') {
-      throw new TokenSourceError('invalid_token_response', 'token response has no Bearer access_token', { status: 200 });
-    }
-    const expiresIn = typeof payload?.expires_in === 'number' && payload.expires_in > 0 ? payload.expires_in : assumedLifetimeSeconds;
-    // Measured from when the request left, and a second shorter: expires_in is whole seconds,
-    // so the server's expiry can be up to one second earlier than the number says.
-    const lifetimeMs = expiresIn > 1 ? (expiresIn - 1) * 1000 : expiresIn * 500;
-    const expiresAt = started + lifetimeMs;
-    return {
-      token: { accessToken, tokenType: 'Bearer', expiresAt, scope: typeof payload?.scope === 'string' ? payload.scope : undefined },
-      refreshAt: started + lifetimeMs * refreshAfter,
-      unusableAt: expiresAt - Math.min(5000, lifetimeMs / 10),
-    };
-  }
-
-  async function getToken(): Promise<AccessToken> {
-    const now = Date.now();
-    const current = cached;
-    if (current && now < current.unusableAt) {
-      if (now >= current.refreshAt && !inflight) refresh().catch(() => {}); // a failure shows on a later call
-      return current.token;
-    }
-    return (await refresh()).token;
-  }
+  const parameters: Record<string, string> = { grant_type: 'client_credentials' };
+  if (scope) parameters.scope = scope;
+  if (options.resource) parameters.resource = options.resource;
+  const token = createRefreshingToken(() => endpoint.request(parameters), refreshFraction(options.refreshAfter));
 
   return {
-    getToken,
-    get: async () => (await getToken()).accessToken,
-    invalidate() {
-      cached = undefined;
-    },
+    getToken: () => token.getToken(),
+    get: async () => (await token.getToken()).accessToken,
+    invalidate: () => token.invalidate(),
   };
-}
-
-function formEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, '+');
-}
-
-async function readJson(response: Response): Promise<Record<string, unknown> | undefined> {
-  try {
-    const value: unknown = await response.json();
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

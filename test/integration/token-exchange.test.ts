@@ -1,8 +1,10 @@
 import test from 'ava';
 import { SignJWT, decodeJwt, generateKeyPair, importJWK, type JWK, type JWTPayload } from 'jose';
 
+import { createTokenExchanger, createTokenVerifier, TokenSourceError } from '../../src/index.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
+import { countingFetch } from '../helpers/counting-proxy.ts';
 import { deviceLogin, relaxedLimits } from '../helpers/device-login.ts';
 import { basicAuth, postForm } from '../helpers/start-server.ts';
 import { createTestAccount } from '../helpers/test-principals.ts';
@@ -243,4 +245,39 @@ test('a disabled gateway cannot exchange, and a public client cannot hold the gr
   t.is(publicClient.body.field, 'token_endpoint_auth_method');
   const noServes = await admin('POST', '/clients', { grant_types: ['token-exchange'] });
   t.is(noServes.body.field, 'serves');
+});
+
+test('the exchanger helper caches per subject token and target, one request for concurrent callers', async (t) => {
+  const [first, second] = await Promise.all([personLogin(), personLogin()]);
+  const counting = countingFetch();
+  const exchanger = createTokenExchanger({ issuer: server.url, clientId: gateway.clientId, clientSecret: gateway.secret, fetch: counting.fetch });
+  const tokens = await Promise.all(Array.from({ length: 10 }, () => exchanger.exchange(first!.accessToken, { resource: apiB })));
+  t.is(new Set(tokens).size, 1);
+  t.is(counting.count('/token'), 1);
+  t.is(decodeJwt(tokens[0] as string).sub, first!.account.id);
+
+  const other = await exchanger.exchangeToken(second!.accessToken, { resource: apiB });
+  t.is(decodeJwt(other.accessToken).sub, second!.account.id);
+  t.is(other.scope, 'b:read');
+  t.is(counting.count('/token'), 2);
+
+  exchanger.invalidate(first!.accessToken, { resource: apiB });
+  t.not(await exchanger.exchange(first!.accessToken, { resource: apiB }), tokens[0]);
+  t.is(counting.count('/token'), 3);
+});
+
+test('the exchanger helper reports a refused exchange as an oauth_error with the server’s code', async (t) => {
+  const { accessToken } = await personLogin();
+  const exchanger = createTokenExchanger({ issuer: server.url, clientId: gateway.clientId, clientSecret: gateway.secret });
+  await t.throwsAsync(exchanger.exchange(accessToken, { resource: apiC }), { instanceOf: TokenSourceError, code: 'oauth_error', message: /invalid_target/ });
+});
+
+test('a resource server reads the act chain with the verifier helper', async (t) => {
+  const { account, accessToken } = await personLogin();
+  const toB = (await exchange(gateway, { subject_token: accessToken, resource: apiB })).body.access_token as string;
+  const toC = (await exchange(backend, { subject_token: toB, resource: apiC })).body.access_token as string;
+  const principal = await createTokenVerifier({ issuer: server.url, audience: apiC }).verify(toC);
+  t.is(principal.subject, account.id);
+  t.deepEqual(principal.actors, ['backend', 'gateway']);
+  t.is(principal.clientId, 'backend');
 });
