@@ -35,7 +35,10 @@ export function createAccessTokenLiveness(deps: AccessTokenLivenessDeps) {
       deps.storage.getValue(revokedGrantValue(grantId)),
       deps.accounts.get(payload.sub),
     ]);
-    return grant && !revoked && account && !account.disabled ? { grantId, account } : undefined;
+    if (!grant || revoked || !account || account.disabled) return undefined;
+    // The client the person logged in with: for an exchanged token it is not the token's own.
+    if (grant.clientId !== payload.client_id && !(grant.clientId && (await clientEnabled(grant.clientId)))) return undefined;
+    return { grantId, account };
   }
 
   async function clientEnabled(clientId: string): Promise<boolean> {

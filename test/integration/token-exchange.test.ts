@@ -61,6 +61,11 @@ async function personLogin(maxPriority: Record<string, number> = { default: 5, g
   return { account, accessToken: tokens.access_token, refreshToken: tokens.refresh_token as string };
 }
 
+type Login = Awaited<ReturnType<typeof personLogin>>;
+let shared: Promise<Login> | undefined;
+/** One login for the tests that only read: fewer scrypt sign-ins on a loaded machine. */
+const sharedLogin = () => (shared ??= personLogin());
+
 function exchange(as: Credentials, form: Record<string, string>) {
   return postForm(`${server.url}/token`, { grant_type: exchangeGrant, subject_token_type: accessTokenType, ...form }, { authorization: basicAuth(as.clientId, as.secret) });
 }
@@ -77,7 +82,7 @@ test('the admin API shows what a client serves', async (t) => {
 });
 
 test('a gateway exchanges a person’s token for API B: sub, act, aud, scope, narrowed max_priority, exp', async (t) => {
-  const { account, accessToken } = await personLogin();
+  const { account, accessToken } = await sharedLogin();
   const subject = decodeJwt(accessToken);
   t.is(subject.aud, apiA);
   const { status, body } = await exchange(gateway, { subject_token: accessToken, resource: apiB });
@@ -95,7 +100,7 @@ test('a gateway exchanges a person’s token for API B: sub, act, aud, scope, na
 });
 
 test('audience works like resource; the jwt subject token type and an explicit access-token request are accepted', async (t) => {
-  const { accessToken } = await personLogin();
+  const { accessToken } = await sharedLogin();
   const byAudience = await exchange(gateway, { subject_token: accessToken, audience: apiB });
   t.is(decodeJwt(byAudience.body.access_token as string).aud, apiB);
   const jwtType = await exchange(gateway, { subject_token: accessToken, resource: apiB, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', requested_token_type: accessTokenType });
@@ -110,7 +115,7 @@ test('a changed account max_priority shows in the next exchange', async (t) => {
 });
 
 test('exchanges nest act through two services (RFC 8693 §4.1)', async (t) => {
-  const { account, accessToken } = await personLogin();
+  const { account, accessToken } = await sharedLogin();
   const first = await exchange(gateway, { subject_token: accessToken, resource: apiB });
   const second = await exchange(backend, { subject_token: first.body.access_token as string, resource: apiC });
   t.is(second.status, 200, JSON.stringify(second.body));
@@ -140,7 +145,7 @@ test('deleting the person makes the exchanged token inactive', async (t) => {
 });
 
 test('20 concurrent exchanges for different people all succeed, each for its own person', async (t) => {
-  const people = await Promise.all(Array.from({ length: 4 }, () => personLogin()));
+  const people = await Promise.all([sharedLogin(), personLogin(), personLogin(), personLogin()]);
   const requests = Array.from({ length: 20 }, (_, index) => people[index % people.length] as (typeof people)[number]);
   const answers = await Promise.all(requests.map((person) => exchange(gateway, { subject_token: person.accessToken, resource: apiB })));
   answers.forEach((answer, index) => {
@@ -153,7 +158,7 @@ test('20 concurrent exchanges for different people all succeed, each for its own
 
 // Serial: the other tests exchange as the gateway too.
 test.serial('exchanges are counted by client in the metrics', async (t) => {
-  const { accessToken } = await personLogin();
+  const { accessToken } = await sharedLogin();
   const counter = server.tollgate.metrics.registry.getSingleMetric('tollgate_tokens_issued_total');
   const count = async () => (await counter?.get())?.values.find((value) => value.labels.grant_type === exchangeGrant && value.labels.client_id === 'gateway')?.value ?? 0;
   const before = await count();
@@ -169,7 +174,7 @@ async function craftToken(claims: JWTPayload, key?: Parameters<SignJWT['sign']>[
 }
 
 test('refused: an expired subject token, or one signed by another key, is invalid_grant', async (t) => {
-  const { accessToken } = await personLogin();
+  const { accessToken } = await sharedLogin();
   const claims = decodeJwt(accessToken);
   const now = Math.floor(Date.now() / 1000);
   const expired = await craftToken({ ...claims, iat: now - 600, exp: now - 300 });
@@ -190,7 +195,7 @@ test('refused: a subject token for an API the client does not serve is invalid_g
 });
 
 test('refused: a target the client may not call is invalid_target; a scope it may not have is invalid_scope', async (t) => {
-  const { accessToken } = await personLogin();
+  const { accessToken } = await sharedLogin();
   t.is((await exchange(gateway, { subject_token: accessToken, resource: apiC })).body.error, 'invalid_target');
   t.is((await exchange(gateway, { subject_token: accessToken })).body.error, 'invalid_target');
   t.is((await exchange(gateway, { subject_token: accessToken, resource: apiB, audience: apiC })).body.error, 'invalid_target');
@@ -198,7 +203,7 @@ test('refused: a target the client may not call is invalid_target; a scope it ma
 });
 
 test('refused: a client without the grant is unauthorized_client', async (t) => {
-  const { accessToken } = await personLogin();
+  const { accessToken } = await sharedLogin();
   const plain = await createClient({ grant_types: ['client_credentials'], resources: [apiB], scopes: ['b:read'] });
   const { status, body } = await exchange(plain, { subject_token: accessToken, resource: apiB });
   t.is(status, 400);
@@ -206,7 +211,7 @@ test('refused: a client without the grant is unauthorized_client', async (t) => 
 });
 
 test('refused: a refresh token as subject is invalid_grant, or invalid_request when typed as one', async (t) => {
-  const { refreshToken } = await personLogin();
+  const { refreshToken } = await sharedLogin();
   t.is((await exchange(gateway, { subject_token: refreshToken, resource: apiB })).body.error, 'invalid_grant');
   const typed = await exchange(gateway, { subject_token: refreshToken, subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token', resource: apiB });
   t.is(typed.body.error, 'invalid_request');
@@ -228,7 +233,7 @@ test('refused: a service token (no person behind it) is invalid_grant', async (t
 });
 
 test('refused: missing or unsupported parameters are invalid_request', async (t) => {
-  const { accessToken } = await personLogin();
+  const { accessToken } = await sharedLogin();
   t.is((await exchange(gateway, { resource: apiB })).body.error, 'invalid_request');
   t.is((await exchange(gateway, { subject_token: accessToken, subject_token_type: '', resource: apiB })).body.error, 'invalid_request');
   t.is((await exchange(gateway, { subject_token: accessToken, resource: apiB, requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' })).body.error, 'invalid_request');
@@ -236,7 +241,7 @@ test('refused: missing or unsupported parameters are invalid_request', async (t)
 });
 
 test('a disabled gateway cannot exchange, and a public client cannot hold the grant', async (t) => {
-  const { accessToken } = await personLogin();
+  const { accessToken } = await sharedLogin();
   const other = await createClient({ grant_types: ['token-exchange'], serves: [apiA], resources: [apiB], scopes: ['b:read'] });
   await admin('PATCH', `/clients/${other.clientId}`, { disabled: true });
   t.is((await exchange(other, { subject_token: accessToken, resource: apiB })).body.error, 'invalid_client');
@@ -248,7 +253,7 @@ test('a disabled gateway cannot exchange, and a public client cannot hold the gr
 });
 
 test('the exchanger helper caches per subject token and target, one request for concurrent callers', async (t) => {
-  const [first, second] = await Promise.all([personLogin(), personLogin()]);
+  const [first, second] = await Promise.all([sharedLogin(), personLogin()]);
   const counting = countingFetch();
   const exchanger = createTokenExchanger({ issuer: server.url, clientId: gateway.clientId, clientSecret: gateway.secret, fetch: counting.fetch });
   const tokens = await Promise.all(Array.from({ length: 10 }, () => exchanger.exchange(first!.accessToken, { resource: apiB })));
@@ -267,17 +272,28 @@ test('the exchanger helper caches per subject token and target, one request for 
 });
 
 test('the exchanger helper reports a refused exchange as an oauth_error with the server’s code', async (t) => {
-  const { accessToken } = await personLogin();
+  const { accessToken } = await sharedLogin();
   const exchanger = createTokenExchanger({ issuer: server.url, clientId: gateway.clientId, clientSecret: gateway.secret });
   await t.throwsAsync(exchanger.exchange(accessToken, { resource: apiC }), { instanceOf: TokenSourceError, code: 'oauth_error', message: /invalid_target/ });
 });
 
 test('a resource server reads the act chain with the verifier helper', async (t) => {
-  const { account, accessToken } = await personLogin();
+  const { account, accessToken } = await sharedLogin();
   const toB = (await exchange(gateway, { subject_token: accessToken, resource: apiB })).body.access_token as string;
   const toC = (await exchange(backend, { subject_token: toB, resource: apiC })).body.access_token as string;
   const principal = await createTokenVerifier({ issuer: server.url, audience: apiC }).verify(toC);
   t.is(principal.subject, account.id);
   t.deepEqual(principal.actors, ['backend', 'gateway']);
   t.is(principal.clientId, 'backend');
+});
+
+test('disabling the client the person logged in with makes the exchanged token inactive', async (t) => {
+  await admin('POST', '/clients', { client_id: 'cli-short-lived', token_endpoint_auth_method: 'none', grant_types: ['device_code'], resources: [apiA], default_resource: apiA, scopes: ['a:read'] });
+  const account = await createTestAccount(server);
+  const { tokens } = await deviceLogin(server, { clientId: 'cli-short-lived', username: account.username, password: account.password });
+  const exchanged = (await exchange(gateway, { subject_token: tokens.access_token, resource: apiB })).body.access_token as string;
+  const introspect = () => postForm(`${server.url}/token/introspection`, { token: exchanged }, { authorization: basicAuth(gateway.clientId, gateway.secret) });
+  t.true((await introspect()).body.active);
+  await admin('PATCH', '/clients/cli-short-lived', { disabled: true });
+  t.deepEqual((await introspect()).body, { active: false });
 });
