@@ -44,6 +44,15 @@ export function checkGrantTypes(grantList: readonly GrantType[], field: FieldNam
   }
 }
 
+/** What an initial access token may let a service register itself with (RFC 7591). */
+export function checkRegistrableGrantTypes(grantList: readonly GrantType[]): void {
+  checkGrantTypes(grantList);
+  // Registration metadata has no `serves`, so such a client could never be valid.
+  if (grantList.includes(grantTypes.tokenExchange)) {
+    throw invalidField('grant_types', 'token-exchange clients need serves, which only an administrator sets (POST /admin/clients)');
+  }
+}
+
 /**
  * RFC 8693 token exchange: only a client that proves who it is may act for a person, and it
  * must say which APIs it is, since it may only exchange tokens that were sent to them.

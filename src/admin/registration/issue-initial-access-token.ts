@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { grantTypes } from '../../clients/client-record.ts';
-import { checkGrantTypes, checkResourcesAndScopes } from '../../clients/client-rules.ts';
+import { checkRegistrableGrantTypes, checkResourcesAndScopes } from '../../clients/client-rules.ts';
 import { resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 import { maxPrioritySchema } from '../../principals/max-priority.ts';
 import type { ResourceRegistry } from '../../resources/resource-registry.ts';
@@ -34,7 +34,7 @@ export const issueInitialAccessTokenRoute: AdminRoute = {
   path: '/initial-access-tokens',
   async handle({ body, caller }, deps) {
     const input = parseInput(request, body);
-    checkGrantTypes(input.grant_types);
+    checkRegistrableGrantTypes(input.grant_types);
     const scopes = input.scopes ?? (await defaultScopes(deps.resources, input.resources));
     const terms: RegistrationTerms = {
       resources: input.resources,
