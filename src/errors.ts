@@ -1,53 +1,84 @@
-/** Typed codes of every error the admin API, the seed loader and the CLI can report. */
+/** Typed codes of every error the server's start, the admin API, the seed loader and the CLI can report. */
 export type AppErrorCode =
+  | 'invalid_config'
   | 'invalid_field'
+  | 'invalid_seed'
+  | 'invalid_keys'
+  | 'usage'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
   | 'unauthorized'
   | 'forbidden'
-  | 'storage_unavailable'
-  | 'invalid_seed'
-  | 'invalid_keys'
-  | 'usage'
   | 'unreachable'
+  | 'temporarily_unavailable'
+  | 'cannot_listen'
   | 'internal';
 
-const statusByCode: Record<AppErrorCode, number> = {
-  invalid_field: 400,
-  invalid_seed: 400,
-  invalid_keys: 400,
-  usage: 400,
-  unreachable: 503,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  unauthorized: 401,
-  forbidden: 403,
-  storage_unavailable: 503,
-  internal: 500,
+/**
+ * Each code's HTTP status (when a route renders it) and process exit code (when the server's
+ * start or the CLI ends with it). README "CLI exit codes" lists the same exit codes:
+ *   0 success, 1 unexpected error, 2 usage or invalid input, 3 not authenticated or not allowed
+ *   (also: not logged in, login denied or expired), 4 not found, 5 conflict, 6 server unreachable
+ *   or unavailable.
+ */
+export const appErrorCodes: Record<AppErrorCode, { status: number; exitCode: number }> = {
+  invalid_config: { status: 500, exitCode: 2 },
+  invalid_field: { status: 400, exitCode: 2 },
+  invalid_seed: { status: 400, exitCode: 2 },
+  invalid_keys: { status: 400, exitCode: 2 },
+  usage: { status: 400, exitCode: 2 },
+  unauthorized: { status: 401, exitCode: 3 },
+  forbidden: { status: 403, exitCode: 3 },
+  not_found: { status: 404, exitCode: 4 },
+  // Only the server raises it; the CLI calling a method an endpoint lacks would be a CLI bug.
+  method_not_allowed: { status: 405, exitCode: 1 },
+  conflict: { status: 409, exitCode: 5 },
+  unreachable: { status: 503, exitCode: 6 },
+  temporarily_unavailable: { status: 503, exitCode: 6 },
+  cannot_listen: { status: 500, exitCode: 1 },
+  internal: { status: 500, exitCode: 1 },
 };
 
+export interface AppErrorOptions {
+  /** The request field or setting at fault, sent along in admin API error bodies. */
+  field?: string;
+  /** Whether the message may be shown to the caller; by default 4xx and 503 are. */
+  expose?: boolean;
+  /** Response headers that belong to the error (WWW-Authenticate, Allow, Retry-After). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
 /**
- * The one error of tollgate's own surfaces (admin API, seed, CLI). `expose` says whether the
- * message may be shown to the caller; anything unexposed is rendered as a generic error.
+ * The one error of tollgate's own surfaces (start-up, admin API, seed, CLI). `expose` says
+ * whether the message may be shown to the caller; anything unexposed is rendered as a
+ * generic error by the one renderer (src/http/error-response.ts).
  */
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly status: number;
+  readonly exitCode: number;
   readonly expose: boolean;
   readonly field: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
   override name = 'AppError';
 
-  constructor(code: AppErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.code = code;
-    this.status = statusByCode[code];
-    this.expose = this.status < 500 || code === 'storage_unavailable' || code === 'unreachable';
+    ({ status: this.status, exitCode: this.exitCode } = appErrorCodes[code]);
+    this.expose = options.expose ?? (this.status < 500 || this.status === 503);
     this.field = options.field;
+    this.headers = options.headers ?? {};
   }
 }
 
 export function invalidField(field: string, message: string): AppError {
   return new AppError('invalid_field', `${field}: ${message}`, { field });
+}
+
+/** A configuration that cannot be used; the message names the setting. */
+export function invalidConfig(message: string, cause?: unknown): AppError {
+  return new AppError('invalid_config', message, { cause });
 }

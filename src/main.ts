@@ -2,14 +2,14 @@ import cluster from 'node:cluster';
 
 import { prepareSharedSecrets } from './cluster/shared-secrets.ts';
 import { reportWorkerReady, superviseWorkers } from './cluster/worker-supervisor.ts';
-import { ConfigError, loadConfig } from './config/load-config.ts';
-import { AppError } from './errors.ts';
+import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
-import type { DemoCredentials } from './demo-principals.ts';
+import { demoBanner } from './demo/demo-banner.ts';
+import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createClusterMetrics, shareMetricsWithPrimary } from './metrics/cluster-metrics.ts';
 import { startMetricsServer } from './metrics/metrics-server.ts';
-import { ListenError, startServer } from './server.ts';
+import { startServer } from './server.ts';
 
 // The only module that reads signals, writes the banner, forks and exits.
 // The logger exists once configuration is valid, so that even a bad log level is a one-line error.
@@ -20,15 +20,12 @@ try {
   const logger = createLogger(config.logLevel);
   startupLogger = logger;
   if (config.workers > 1 && cluster.isPrimary) await runPrimary(config, logger);
-  else await runServer(logger);
+  else await runServer(config, logger);
 } catch (error) {
-  if (error instanceof ConfigError || (error instanceof AppError && error.code === 'invalid_seed')) {
+  // A bad setting, seed or key file, a port taken: one line the operator can act on.
+  if (error instanceof AppError) {
     process.stderr.write(`tollgate: ${error.message}\n`);
-    process.exit(2);
-  }
-  if (error instanceof ListenError) {
-    process.stderr.write(`tollgate: ${error.message}\n`);
-    process.exit(1);
+    process.exit(error.exitCode);
   }
   if (startupLogger) startupLogger.fatal({ err: error }, 'tollgate failed to start');
   else process.stderr.write(`tollgate: failed to start: ${(error as Error).message}\n`);
@@ -36,16 +33,16 @@ try {
 }
 
 /** One process serving requests: the whole server, or one worker of several. */
-async function runServer(logger: Logger): Promise<void> {
+async function runServer(config: Config, logger: Logger): Promise<void> {
   const worker = cluster.isWorker;
-  const running = await startServer(process.env, logger, {}, { metricsListener: !worker });
-  const { config, demo } = running.tollgate;
+  const running = await startServer(config, logger, { env: process.env, metricsListener: !worker });
+  const { demo } = running.tollgate;
   if (worker) {
     shareMetricsWithPrimary(running.tollgate.metrics.registry);
     reportWorkerReady();
   } else {
-    logger.info({ issuer: config.issuer, storage: running.tollgate.storage.kind, metrics: running.metricsUrl }, 'tollgate listening');
-    if (demo) printBanner(config.issuer, demo);
+    logger.info({ issuer: running.url, storage: running.tollgate.storage.kind, metrics: running.metricsUrl }, 'tollgate listening');
+    if (demo) process.stdout.write(demoBanner(running.url, demo));
   }
 
   onShutdownSignal(logger, async () => {
@@ -86,7 +83,7 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
 
   logger.info({ issuer: config.issuer, workers: config.workers, metrics: metricsServer?.url }, 'tollgate listening');
   if (shared.demo) {
-    printBanner(config.issuer, { clientId: 'demo', clientSecret: shared.demo.clientSecret, deviceClientId: 'demo-cli', username: 'demo', password: shared.demo.password });
+    process.stdout.write(demoBanner(config.issuer, { clientId: 'demo', clientSecret: shared.demo.clientSecret, deviceClientId: 'demo-cli', username: 'demo', password: shared.demo.password }));
   }
 }
 
@@ -110,22 +107,4 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-}
-
-/** Demo credentials go to the terminal once, outside the log stream. */
-function printBanner(issuer: string, demo: DemoCredentials): void {
-  process.stdout.write(
-    [
-      '',
-      `  tollgate is running at ${issuer}  (demo mode: TOLLGATE_DEMO=true)`,
-      `  demo service client:  ${demo.clientId} / ${demo.clientSecret}`,
-      `  demo device client:   ${demo.deviceClientId} (public)`,
-      `  demo account:         ${demo.username} / ${demo.password}`,
-      ...(demo.adminClientId ? [`  demo admin client:    ${demo.adminClientId} / ${demo.adminClientSecret}  (TOLLGATE_ADMIN_CLIENT_ID / TOLLGATE_ADMIN_CLIENT_SECRET for the tollgate CLI)`] : []),
-      '',
-      `  curl -s -u ${demo.clientId}:${demo.clientSecret} -d grant_type=client_credentials ${issuer}/token`,
-      `  curl -s -d client_id=${demo.deviceClientId} ${issuer}/device/auth    # device login, then open ${issuer}/device`,
-      '',
-    ].join('\n') + '\n',
-  );
 }

@@ -1,21 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
+import { AppError } from './errors.ts';
+import { sendErrorResponse, temporarilyUnavailable } from './http/error-response.ts';
 import type { Logger } from './logger.ts';
 import { startMetricsServer, type RunningMetricsServer } from './metrics/metrics-server.ts';
 import { createTollgate, type Tollgate } from './tollgate.ts';
 
-/** The server could not bind its address; the message is one line an operator can act on. */
-export class ListenError extends Error {
-  readonly code: string;
-  override name = 'ListenError';
-
-  constructor(code: string, message: string, cause: unknown) {
-    super(message, { cause });
-    this.code = code;
-  }
+export interface StartOptions {
+  /** Values of the seed's secretEnv / passwordEnv references. */
+  env?: NodeJS.ProcessEnv;
+  /** A cluster worker leaves metrics.port to the primary, which serves the sum of all workers. */
+  metricsListener?: boolean;
 }
 
 export interface RunningServer {
@@ -34,20 +31,14 @@ export interface RunningServer {
  * tollgate is built, so no connection meets a half-started process (a restarted cluster worker
  * joins the shared port only when it can answer).
  */
-export async function startServer(
-  env: NodeJS.ProcessEnv,
-  logger: Logger,
-  overrides: object = {},
-  // A cluster worker leaves metrics.port to the primary, which serves the sum of all workers.
-  options: { metricsListener?: boolean } = {},
-): Promise<RunningServer> {
-  let config: Config = loadConfig(env, overrides);
+export async function startServer(validated: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  let config = validated;
   const ready: { handle?: Tollgate['handler']; stopping?: boolean } = {};
   const server = createServer((req, res) => {
     // While stopping, keep-alive clients are told to take their next request elsewhere.
     if (ready.stopping) res.setHeader('connection', 'close');
     if (ready.handle) return ready.handle(req, res);
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"temporarily_unavailable","error_description":"starting"}');
+    sendErrorResponse(res, temporarilyUnavailable('starting'));
   });
   server.keepAliveTimeout = 65_000;
   const listen = () =>
@@ -57,11 +48,10 @@ export async function startServer(
     });
   if (config.port === 0) {
     await listen();
-    const { port } = server.address() as AddressInfo;
-    config = loadConfig(env, { ...overrides, port, ...(config.issuer === 'http://localhost:0' ? { issuer: `http://localhost:${port}` } : {}) });
+    config = withBoundPort(config, (server.address() as AddressInfo).port);
   }
 
-  const tollgate = await createTollgate(config, logger, env).catch((error: unknown) => {
+  const tollgate = await createTollgate(config, logger, options.env).catch((error: unknown) => {
     server.close();
     throw error;
   });
@@ -110,6 +100,12 @@ export async function startServer(
   };
 }
 
+/** The configuration with the port actually bound, and the default issuer naming it. */
+function withBoundPort(config: Config, port: number): Config {
+  const issuer = config.issuer === 'http://localhost:0' ? `http://localhost:${port}` : config.issuer;
+  return Object.freeze({ ...config, port, issuer });
+}
+
 function listenError(error: NodeJS.ErrnoException, config: Config): Error {
   const address = `${config.host}:${config.port}`;
   const reasons: Record<string, string> = {
@@ -118,5 +114,5 @@ function listenError(error: NodeJS.ErrnoException, config: Config): Error {
     EADDRNOTAVAIL: `cannot listen on ${address}: no such address on this host (check TOLLGATE_HOST)`,
   };
   const reason = error.code ? reasons[error.code] : undefined;
-  return reason ? new ListenError(error.code as string, reason, error) : error;
+  return reason ? new AppError('cannot_listen', reason, { cause: error }) : error;
 }

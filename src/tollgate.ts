@@ -5,11 +5,10 @@ import type Provider from 'oidc-provider';
 import { createAccountStore } from './accounts/account-store.ts';
 import { createAdminRouter } from './admin/admin-router.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
-import { ensureDemoAdmin } from './admin/demo-admin.ts';
 import { createApp } from './app.ts';
 import { createClientRegistry } from './clients/client-registry.ts';
 import type { Config } from './config/schema.ts';
-import { ensureDemoPrincipals, type DemoCredentials } from './demo-principals.ts';
+import { ensureDemo, type DemoCredentials } from './demo/ensure-demo.ts';
 import { createHealthRoutes } from './http/health-routes.ts';
 import { loadSigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
@@ -21,20 +20,17 @@ import { createRouteClassifier } from './metrics/route-classifier.ts';
 import { createInteractionRoutes } from './pages/interaction-routes.ts';
 import { createAttemptLimits } from './pages/attempt-limits.ts';
 import { createInteractionCsrf } from './pages/interaction-csrf.ts';
-import { pageHeaders } from './pages/page-headers.ts';
+import { createPageHeaders } from './pages/page-headers.ts';
 import { createUserCodeAttempts } from './pages/user-code-attempts.ts';
-import { userCodePrefill } from './pages/user-code-prefill.ts';
+import { createUserCodePrefill } from './pages/user-code-prefill.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
+import { createProviderRoutes } from './provider/provider-routes.ts';
 import { createResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
 import type { Services } from './services.ts';
-import { createMemoryStorage } from './storage/memory-storage.ts';
-import { connectRedis, createRedisClient } from './storage/redis-connection.ts';
-import { createRedisStorage } from './storage/redis-storage.ts';
-import { logRedisState, maskCredentials } from './storage/redis-state-log.ts';
-import type { Storage } from './storage/storage.ts';
+import { openStorage } from './storage/open-storage.ts';
 
 export interface Tollgate extends Services {
   provider: Provider;
@@ -65,37 +61,37 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   }
 
   const services: Services = { config, storage, clients, accounts, resources, signingKeys, logger };
-  // `env` carries the values of the seed's secretEnv / passwordEnv references.
-  await ensureStartupPrincipals(services, env).catch(async (error: unknown) => {
+  let demo: DemoCredentials | undefined;
+  try {
+    // `env` carries the values of the seed's secretEnv / passwordEnv references.
+    await ensureStartupPrincipals(services, env);
+    demo = await ensureDemo(services, config);
+  } catch (error) {
     await storage.close();
     throw error;
-  });
+  }
 
-  const demo = config.demo
-    ? await ensureDemoPrincipals({ clients, accounts, resources, secretPepper: config.secretPepper }, { secret: config.demoSecret, password: config.demoPassword })
-    : undefined;
-  if (demo) Object.assign(demo, await ensureDemoAdmin(clients, config.secretPepper));
-
-  const provider = createProvider({ ...services, cookieKeys });
+  const provider = createProvider({ ...services, cookieKeys, metrics });
   subscribeProviderEvents(provider, { clients, logger, metrics });
   const limits = createAttemptLimits(storage, config.rateLimit);
+  const providerRoutes = createProviderRoutes(provider);
   const pages = [
-    pageHeaders,
-    userCodePrefill,
-    createUserCodeAttempts(limits),
-    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys) }),
+    createPageHeaders(providerRoutes),
+    createUserCodePrefill(providerRoutes),
+    createUserCodeAttempts(limits, providerRoutes),
+    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger }),
   ];
   const app = createApp({
     provider,
     logger,
     trustProxy: config.trustProxy,
     routes: [
-      createHttpMetrics(metrics, createRouteClassifier(provider)),
+      createHttpMetrics(metrics, createRouteClassifier(providerRoutes)),
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
       createHealthRoutes(storage),
       ...pages,
       createAdminRouter({ ...services, provider }, adminRoutes),
-      createRegistrationUpdateSecret(clients, config.secretPepper),
+      createRegistrationUpdateSecret(clients, config.secretPepper, providerRoutes),
     ],
   });
 
@@ -107,23 +103,4 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     handler: app.callback(),
     close: () => storage.close(),
   };
-}
-
-async function openStorage(config: Config, logger: Logger): Promise<Storage> {
-  if (!config.redis.url && config.redis.nodes.length === 0) {
-    logger.warn('NO STORAGE CONFIGURED: running on the in-process store; every client, account and token is lost when this process stops. Set REDIS_URL for anything but trying tollgate out.');
-    return createMemoryStorage();
-  }
-  const client = createRedisClient(config.redis);
-  // Connection errors surface to requests as 503 and to /readyz; the log gets one line per change.
-  const stateLog = logRedisState(client, logger);
-  await connectRedis(client, (error) => logger.warn({ err: { message: maskCredentials(error.message) } }, 'waiting for Redis'));
-  logger.info({ mode: config.redis.mode }, 'connected to Redis');
-  const storage = createRedisStorage(client, config.redis.keyPrefix);
-  const close = storage.close;
-  storage.close = async () => {
-    stateLog.stop();
-    await close();
-  };
-  return storage;
 }

@@ -10,17 +10,12 @@ import type { AdminCaller } from './admin-route.ts';
 const realm = 'tollgate-admin';
 
 /** A 401/403 of the admin API with its RFC 6750 §3 WWW-Authenticate challenge. */
-export class AdminAuthError extends AppError {
-  readonly challenge: string;
-
-  constructor(code: 'unauthorized' | 'forbidden', bearerError: string | undefined, message: string) {
-    super(code, message);
-    const params = [`realm="${realm}"`];
-    // RFC 6750 §3: error_description is a quoted string without `"` or `\`.
-    if (bearerError) params.push(`error="${bearerError}"`, `error_description="${message.replace(/["\\]/g, "'")}"`);
-    if (bearerError === 'insufficient_scope') params.push(`scope="${adminResource.scope}"`);
-    this.challenge = `Bearer ${params.join(', ')}`;
-  }
+function adminAuthError(code: 'unauthorized' | 'forbidden', bearerError: string | undefined, message: string): AppError {
+  const params = [`realm="${realm}"`];
+  // RFC 6750 §3: error_description is a quoted string without `"` or `\`.
+  if (bearerError) params.push(`error="${bearerError}"`, `error_description="${message.replace(/["\\]/g, "'")}"`);
+  if (bearerError === 'insufficient_scope') params.push(`scope="${adminResource.scope}"`);
+  return new AppError(code, message, { headers: { 'www-authenticate': `Bearer ${params.join(', ')}` } });
 }
 
 export interface AdminAuthDeps {
@@ -41,7 +36,7 @@ export function createAdminAuth({ issuer, signingKeys, clients, accounts }: Admi
   return async function authenticate(authorization: string | undefined): Promise<AdminCaller> {
     // RFC 6750 §3.1: a request without credentials gets a challenge and no error code.
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization ?? '');
-    if (!match) throw new AdminAuthError('unauthorized', undefined, 'a bearer token with scope "admin" is required');
+    if (!match) throw adminAuthError('unauthorized', undefined, 'a bearer token with scope "admin" is required');
 
     let payload: Record<string, unknown>;
     try {
@@ -53,23 +48,23 @@ export function createAdminAuth({ issuer, signingKeys, clients, accounts }: Admi
       }));
     } catch (error) {
       const message = error instanceof joseErrors.JWTExpired ? 'the access token has expired' : 'the access token is not valid for this server';
-      throw new AdminAuthError('unauthorized', 'invalid_token', message);
+      throw adminAuthError('unauthorized', 'invalid_token', message);
     }
 
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
     if (!scopes.includes(adminResource.scope)) {
-      throw new AdminAuthError('forbidden', 'insufficient_scope', `the access token lacks the "${adminResource.scope}" scope`);
+      throw adminAuthError('forbidden', 'insufficient_scope', `the access token lacks the "${adminResource.scope}" scope`);
     }
     const clientId = String(payload.client_id ?? '');
     const sub = String(payload.sub ?? '');
     const client = await clients.get(clientId);
     if (!client || client.disabled || !client.resources.includes(adminResource.identifier)) {
-      throw new AdminAuthError('unauthorized', 'invalid_token', 'the client of this access token is disabled or no longer an admin client');
+      throw adminAuthError('unauthorized', 'invalid_token', 'the client of this access token is disabled or no longer an admin client');
     }
     // A client-credentials token's subject is its client; any other subject is a person.
     if (sub !== clientId || !client.grantTypes.includes('client_credentials')) {
       const account = await accounts.get(sub);
-      if (!account || account.disabled) throw new AdminAuthError('unauthorized', 'invalid_token', 'the account of this access token is disabled or gone');
+      if (!account || account.disabled) throw adminAuthError('unauthorized', 'invalid_token', 'the account of this access token is disabled or gone');
     }
     return { clientId, sub };
   };

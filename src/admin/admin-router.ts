@@ -2,7 +2,7 @@ import type { Context, Next } from 'koa';
 
 import { AppError } from '../errors.ts';
 import { readBody } from '../http/read-body.ts';
-import { AdminAuthError, createAdminAuth } from './admin-auth.ts';
+import { createAdminAuth } from './admin-auth.ts';
 import type { AdminDeps, AdminRoute } from './admin-route.ts';
 
 interface CompiledRoute {
@@ -25,21 +25,15 @@ export function createAdminRouter(deps: AdminDeps, routes: AdminRoute[]) {
     if (ctx.path !== prefix && !ctx.path.startsWith(`${prefix}/`)) return next();
     ctx.set('cache-control', 'no-store');
 
-    let caller;
-    try {
-      caller = await authenticate(ctx.get('authorization') || undefined);
-    } catch (error) {
-      if (error instanceof AdminAuthError) ctx.set('www-authenticate', error.challenge);
-      throw error;
-    }
+    const caller = await authenticate(ctx.get('authorization') || undefined);
 
     const path = ctx.path.slice(prefix.length) || '/';
     const matches = compiled.map((entry) => ({ entry, found: entry.pattern.exec(path) })).filter(({ found }) => found);
     if (matches.length === 0) throw new AppError('not_found', `no admin endpoint ${path}`);
     const match = matches.find(({ entry }) => entry.route.method === ctx.method);
     if (!match) {
-      ctx.set('allow', [...new Set(matches.map(({ entry }) => entry.route.method))].join(', '));
-      throw new AppError('method_not_allowed', `${ctx.method} is not allowed on ${path}`);
+      const allow = [...new Set(matches.map(({ entry }) => entry.route.method))].join(', ');
+      throw new AppError('method_not_allowed', `${ctx.method} is not allowed on ${path}`, { headers: { allow } });
     }
 
     const params: Record<string, string> = {};

@@ -47,8 +47,6 @@ export function responseError(response: JsonResponse, what: string): AppError {
                 ? 'unreachable'
                 : 'internal';
   const detail = description ? `${error ?? response.status}: ${description}` : String(error ?? `HTTP ${response.status}`);
-  const result = new AppError(code, `${what}: ${detail}`, field ? { field } : {});
   // Even a 5xx from the server is a known answer: show it rather than "unexpected error".
-  Object.defineProperty(result, 'expose', { value: true });
-  return result;
+  return new AppError(code, `${what}: ${detail}`, { expose: true, ...(field ? { field } : {}) });
 }

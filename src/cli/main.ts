@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { AppError } from '../errors.ts';
+import { AppError, appErrorCodes } from '../errors.ts';
 import type { Command, CommandGroup } from './command.ts';
 import { accountsGroup } from './commands/accounts.ts';
 import { clientsGroup } from './commands/clients.ts';
@@ -10,7 +10,6 @@ import { resourcesGroup } from './commands/resources.ts';
 import { seedGroup } from './commands/seed.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenCommand } from './commands/token.ts';
-import { exitCodes } from './exit-codes.ts';
 import { createOutput } from './output.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 
@@ -75,12 +74,12 @@ async function main(argv: string[]): Promise<number> {
 
 /** Every failure: one line on stderr, the error as JSON on stdout with --json, a meaningful exit code. */
 function report(error: unknown, out: ReturnType<typeof createOutput>): number {
-  const known = error instanceof AppError && error.expose;
-  const code = known ? (error as AppError).code : 'internal';
-  const message = known ? (error as AppError).message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  const known = error instanceof AppError && error.expose ? error : undefined;
+  const code = known?.code ?? 'internal';
+  const message = known?.message ?? `unexpected error: ${(error as Error)?.message ?? String(error)}`;
   out.note(`tollgate: ${message.split('\n')[0]}`);
   if (out.json) process.stdout.write(`${JSON.stringify({ error: code, message })}\n`);
-  return exitCodes[code];
+  return appErrorCodes[code].exitCode;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -59,4 +59,14 @@ export function rememberingSecretCheck(pepper: string | undefined): (secrets: re
   };
 }
 
+/**
+ * RFC 6749 §2.3.1 form-encodes the client id and secret before they go into a Basic header, so
+ * a secret with `+`, `/` or `=` (e.g. from `openssl rand -base64`) fails with clients that do not
+ * (curl -u). Secrets people choose are held to RFC 3986 §2.3 unreserved characters; generated
+ * ones are base64url and always are.
+ */
+export const unreservedSecretPattern = /^[A-Za-z0-9\-._~]+$/;
+export const unreservedSecretMessage =
+  'may contain only letters, digits and - . _ ~ (RFC 3986 unreserved): Basic authentication form-encodes secrets (RFC 6749 §2.3.1), so +, / or = break clients such as curl -u; use e.g. `openssl rand -hex 32`';
+
 export const secretHashPattern = /^(sha256|hmac-sha256):[A-Za-z0-9_-]{43}$/;

@@ -1,13 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 
+import { invalidConfig } from '../errors.ts';
 import { configSchema, type Config } from './schema.ts';
 import { envSettings, type EnvParser } from './env-settings.ts';
-
-/** A configuration that cannot be used; the message names the setting. */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  override name = 'ConfigError';
-}
 
 const defaultFile = 'config/tollgate.json';
 
@@ -42,20 +37,20 @@ export function resolveConfig(input: unknown): Config {
       const variable = envSettings.find(([, path]) => setting === path || setting.startsWith(`${path}.`))?.[0];
       return [`${setting}${variable ? ` (${variable})` : ''}: ${issue.message}`];
     });
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+    throw invalidConfig(`invalid configuration: ${problems.join('; ')}`);
   }
   const parsed = result.data;
   if (parsed.redis.mode !== 'standalone' && parsed.redis.nodes.length === 0) {
-    throw new ConfigError(`invalid configuration: redis.nodes (TOLLGATE_REDIS_NODES): required when redis.mode is ${parsed.redis.mode}`);
+    throw invalidConfig(`invalid configuration: redis.nodes (TOLLGATE_REDIS_NODES): required when redis.mode is ${parsed.redis.mode}`);
   }
   if (parsed.workers > 1 && !parsed.redis.url && parsed.redis.nodes.length === 0) {
-    throw new ConfigError('invalid configuration: workers (TOLLGATE_WORKERS): more than 1 process needs Redis (REDIS_URL), the in-process store is not shared');
+    throw invalidConfig('invalid configuration: workers (TOLLGATE_WORKERS): more than 1 process needs Redis (REDIS_URL), the in-process store is not shared');
   }
   if (parsed.workers > 1 && parsed.metrics.token && parsed.metrics.port === undefined) {
-    throw new ConfigError('invalid configuration: metrics.port (TOLLGATE_METRICS_PORT): required for metrics with more than 1 worker; the primary serves them there, summed over workers');
+    throw invalidConfig('invalid configuration: metrics.port (TOLLGATE_METRICS_PORT): required for metrics with more than 1 worker; the primary serves them there, summed over workers');
   }
   if (parsed.keys.jwks && parsed.keys.jwksFile) {
-    throw new ConfigError('invalid configuration: keys.jwks (TOLLGATE_JWKS) and keys.jwksFile (TOLLGATE_JWKS_FILE) are both set; choose one');
+    throw invalidConfig('invalid configuration: keys.jwks (TOLLGATE_JWKS) and keys.jwksFile (TOLLGATE_JWKS_FILE) are both set; choose one');
   }
   const hasStorage = Boolean(parsed.redis.url) || parsed.redis.nodes.length > 0;
   const config: Config = {
@@ -71,14 +66,14 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ConfigError(`cannot read configuration file ${file} (TOLLGATE_CONFIG_FILE): ${(cause as Error).message}`);
+    throw invalidConfig(`cannot read configuration file ${file} (TOLLGATE_CONFIG_FILE): ${(cause as Error).message}`);
   }
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
     return value as Record<string, unknown>;
   } catch (cause) {
-    throw new ConfigError(`configuration file ${file} is not valid: ${(cause as Error).message}`);
+    throw invalidConfig(`configuration file ${file} is not valid: ${(cause as Error).message}`);
   }
 }
 
@@ -89,14 +84,14 @@ function parseEnv(setting: string, text: string, parser: EnvParser): unknown {
     case 'list':
       return text.split(',').map((item) => item.trim()).filter(Boolean);
     case 'int': {
-      if (!/^-?\d+$/.test(text.trim())) throw new ConfigError(`invalid configuration: ${setting}: expected an integer, got "${text}"`);
+      if (!/^-?\d+$/.test(text.trim())) throw invalidConfig(`invalid configuration: ${setting}: expected an integer, got "${text}"`);
       return Number(text);
     }
     case 'bool': {
       const lowered = text.trim().toLowerCase();
       if (['true', '1', 'yes', 'on'].includes(lowered)) return true;
       if (['false', '0', 'no', 'off'].includes(lowered)) return false;
-      throw new ConfigError(`invalid configuration: ${setting}: expected true or false, got "${text}"`);
+      throw invalidConfig(`invalid configuration: ${setting}: expected true or false, got "${text}"`);
     }
   }
 }

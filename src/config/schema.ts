@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
+
 /**
  * Every setting tollgate reads, with its default and what it means. This is the one place
  * defaults are documented; README.md points here.
@@ -67,6 +69,7 @@ export const configSchema = z
     demoSecret: z
       .string()
       .min(16)
+      .regex(unreservedSecretPattern, unreservedSecretMessage)
       .optional()
       .describe('Fixed secret of the demo client; random when unset (TOLLGATE_DEMO_SECRET)'),
     demoPassword: z
@@ -147,6 +150,7 @@ export const configSchema = z
     bootstrapAdminSecret: z
       .string()
       .min(32)
+      .regex(unreservedSecretPattern, unreservedSecretMessage)
       .optional()
       .describe('Creates the admin client "tollgate-admin" with this secret if no admin client exists (TOLLGATE_BOOTSTRAP_ADMIN_SECRET)'),
   })

@@ -5,6 +5,15 @@ import type { Logger } from '../logger.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
 
+/**
+ * The request's id, from any koa context of the request: ours keeps it in state, and
+ * oidc-provider's (a koa app of its own, with its own context) finds it on the shared response.
+ */
+export function requestIdOf(ctx: { state?: { requestId?: unknown }; res: { getHeader(name: string): unknown } }): string | undefined {
+  const id = ctx.state?.requestId ?? ctx.res.getHeader('x-request-id');
+  return typeof id === 'string' ? id : undefined;
+}
+
 /** Gives each request an id (or keeps a sane incoming X-Request-Id) and logs one line for it. */
 export function createRequestLog(logger: Logger) {
   return async function requestLog(ctx: Context, next: Next) {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
 
-import { ConfigError } from '../config/load-config.ts';
 import type { Config } from '../config/schema.ts';
+import { invalidConfig } from '../errors.ts';
 import type { SigningAlg } from '../resources/resource-server-record.ts';
 
 export interface SigningKeys {
@@ -44,7 +44,7 @@ export async function loadSigningKeys(keys: Config['keys']): Promise<SigningKeys
     try {
       text = readFileSync(keys.jwksFile, 'utf8');
     } catch (cause) {
-      throw new ConfigError(`${setting}: cannot read ${keys.jwksFile}: ${(cause as Error).message}`);
+      throw invalidConfig(`${setting}: cannot read ${keys.jwksFile}: ${(cause as Error).message}`);
     }
   }
   return { ...indexKeys(parsePrivateJwks(text as string, setting)), ephemeral: false };
@@ -55,16 +55,16 @@ export function parsePrivateJwks(text: string, setting: string): JWK[] {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new ConfigError(`${setting}: not valid JSON`);
+    throw invalidConfig(`${setting}: not valid JSON`);
   }
   const list = (parsed as { keys?: unknown })?.keys;
-  if (!Array.isArray(list) || list.length === 0) throw new ConfigError(`${setting}: must be a JWKS object with a non-empty "keys" array`);
+  if (!Array.isArray(list) || list.length === 0) throw invalidConfig(`${setting}: must be a JWKS object with a non-empty "keys" array`);
   const seen = new Set<string>();
   return list.map((jwk: JWK, index) => {
-    if (!algFor(jwk)) throw new ConfigError(`${setting}: keys[${index}] must be an EC P-256, RSA or OKP Ed25519 key`);
-    if (!jwk.d) throw new ConfigError(`${setting}: keys[${index}] is a public key; signing needs the private key`);
-    if (!jwk.kid) throw new ConfigError(`${setting}: keys[${index}] has no "kid"`);
-    if (seen.has(jwk.kid)) throw new ConfigError(`${setting}: kid "${jwk.kid}" appears twice`);
+    if (!algFor(jwk)) throw invalidConfig(`${setting}: keys[${index}] must be an EC P-256, RSA or OKP Ed25519 key`);
+    if (!jwk.d) throw invalidConfig(`${setting}: keys[${index}] is a public key; signing needs the private key`);
+    if (!jwk.kid) throw invalidConfig(`${setting}: keys[${index}] has no "kid"`);
+    if (seen.has(jwk.kid)) throw invalidConfig(`${setting}: kid "${jwk.kid}" appears twice`);
     seen.add(jwk.kid);
     return jwk;
   });

@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 
 import type { Metrics } from './metrics.ts';
-import { createScrapeAccess } from './scrape-access.ts';
+import { createScrapeAccess, scrapeTokenRequired } from './scrape-access.ts';
 
 /**
  * `/metrics` on the main port, for deployments without a separate metrics port: only with the
@@ -11,12 +11,7 @@ export function createMetricsRoute(metrics: Metrics, token: string) {
   const allowed = createScrapeAccess(token);
   return async function metricsRoute(ctx: Context, next: Next) {
     if (ctx.path !== '/metrics' || ctx.method !== 'GET') return next();
-    if (!allowed(ctx.get('authorization'))) {
-      ctx.status = 401;
-      ctx.set('www-authenticate', 'Bearer realm="metrics"');
-      ctx.body = { error: 'unauthorized', error_description: 'a metrics scrape token is required' };
-      return;
-    }
+    if (!allowed(ctx.get('authorization'))) throw scrapeTokenRequired();
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   };

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { createScrapeAccess } from './scrape-access.ts';
+import { AppError } from '../errors.ts';
+import { sendErrorResponse, temporarilyUnavailable } from '../http/error-response.ts';
+import { createScrapeAccess, scrapeTokenRequired } from './scrape-access.ts';
 
 export interface MetricsServerOptions {
   host: string;
@@ -24,16 +26,16 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+      sendErrorResponse(res, new AppError('not_found', 'this port serves GET /metrics only'));
       return;
     }
     if (!allowed(req.headers.authorization)) {
-      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="metrics"' }).end('{"error":"unauthorized"}');
+      sendErrorResponse(res, scrapeTokenRequired());
       return;
     }
     options.render().then(
       (text) => res.writeHead(200, { 'content-type': options.contentType }).end(req.method === 'HEAD' ? undefined : text),
-      () => res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"temporarily_unavailable"}'),
+      () => sendErrorResponse(res, temporarilyUnavailable('the metrics could not be collected')),
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -5,6 +5,7 @@ export interface Metrics {
   readonly registry: Registry;
   tokenIssued(grantType: string, clientId: string): void;
   tokenError(error: string): void;
+  deviceAuthorizationError(error: string): void;
   httpRequest(route: RouteLabels, seconds: number): void;
   storageOperation(labels: StorageLabels, seconds: number): void;
   storageUnavailable(labels: StorageLabels): void;
@@ -39,6 +40,12 @@ export function createMetrics(): Metrics {
     labelNames: ['error'] as const,
     registers: [registry],
   });
+  const deviceAuthorizationErrors = new Counter({
+    name: 'tollgate_device_authorization_errors_total',
+    help: 'Device authorization endpoint error responses, by OAuth error code (RFC 8628 §3.2)',
+    labelNames: ['error'] as const,
+    registers: [registry],
+  });
   const httpDuration = new Histogram({
     name: 'tollgate_http_request_duration_seconds',
     help: 'Time from request to response, by route',
@@ -64,6 +71,7 @@ export function createMetrics(): Metrics {
     registry,
     tokenIssued: (grantType, clientId) => tokensIssued.inc({ grant_type: grantType, client_id: clientId }),
     tokenError: (error) => tokenErrors.inc({ error }),
+    deviceAuthorizationError: (error) => deviceAuthorizationErrors.inc({ error }),
     httpRequest: (route, seconds) => httpDuration.observe(route, seconds),
     storageOperation: (labels, seconds) => storageDuration.observe(labels, seconds),
     storageUnavailable: (labels) => storageErrors.inc(labels),

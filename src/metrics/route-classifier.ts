@@ -1,16 +1,12 @@
-import type Provider from 'oidc-provider';
-
+import type { ProviderRoutes } from '../provider/provider-routes.ts';
 import type { RouteLabels } from './metrics.ts';
-
-// oidc-provider routes by name; disabled ones are skipped (pathFor throws for them).
-const providerRoutes = ['token', 'jwks', 'device_authorization', 'code_verification', 'introspection', 'revocation', 'registration', 'authorization', 'userinfo', 'end_session'];
 
 /**
  * Maps a request path to one of a fixed set of route labels, so the latency histogram has a
- * bounded number of series whatever paths clients send. One Map lookup for exact routes, a few
- * prefix checks for routes with ids in them; the label objects are built here once.
+ * bounded number of series whatever paths clients send. Provider routes are named as
+ * oidc-provider's router matches them (provider-routes.ts); the label objects are built once.
  */
-export function createRouteClassifier(provider: Provider): (path: string) => RouteLabels {
+export function createRouteClassifier(routes: ProviderRoutes): (path: string) => RouteLabels {
   const labels = new Map<string, RouteLabels>();
   const label = (route: string) => {
     let existing = labels.get(route);
@@ -19,35 +15,24 @@ export function createRouteClassifier(provider: Provider): (path: string) => Rou
   };
 
   const exact = new Map<string, RouteLabels>([
-    ['/.well-known/openid-configuration', label('discovery')],
-    ['/.well-known/oauth-authorization-server', label('discovery')],
     ['/healthz', label('healthz')],
     ['/readyz', label('readyz')],
     ['/metrics', label('metrics')],
+    ['/admin', label('admin')],
   ]);
   const prefixes: [string, RouteLabels][] = [
     ['/interaction/', label('interaction')],
     ['/admin/', label('admin')],
   ];
-  for (const name of providerRoutes) {
-    let path: string;
-    try {
-      path = provider.pathFor(name);
-    } catch {
-      continue;
-    }
-    exact.set(path, label(name));
-    // Routes whose own path is followed by an id: /device/:uid, /reg/:client_id.
-    if (name === 'code_verification') prefixes.push([`${path}/`, label('device_resume')]);
-    if (name === 'registration') prefixes.push([`${path}/`, label('registration')]);
-  }
-  exact.set('/admin', label('admin'));
+  // Label names kept from before the provider routes were matched by name.
+  const renamed: Record<string, string> = { client: 'registration' };
   const other = label('other');
 
   return (path) => {
     const known = exact.get(path);
     if (known) return known;
     for (const [prefix, route] of prefixes) if (path.startsWith(prefix)) return route;
-    return other;
+    const name = routes.nameOf(path);
+    return name ? label(renamed[name] ?? name) : other;
   };
 }

@@ -1,25 +1,27 @@
 import type { KoaContextWithOIDC, errors } from 'oidc-provider';
 
+import { codeErrorOf, deviceFormSecret, isDeviceFormExpired, type CodeError } from '../provider/provider-internals.ts';
 import { html, raw } from './html.ts';
 import { icons, page } from './layout.ts';
 
 type ErrorOut = { error: string; error_description?: string };
 
-// oidc-provider re-renders the code page with one of these (lib/helpers/re_render_errors.js).
-const codeErrors: Record<string, string> = {
-  NoCodeError: 'Enter the code shown on your device.',
-  NotFoundError: 'That code is not valid. Check it against your device and try again.',
-  ExpiredError: 'That code has expired. Start the login on your device again to get a new one.',
-  AlreadyUsedError: 'That code has already been used. Start the login on your device again to get a new one.',
+// oidc-provider re-renders the code page with one of these.
+const codeErrors: Record<Exclude<CodeError, 'aborted'>, string> = {
+  no_code: 'Enter the code shown on your device.',
+  not_found: 'That code is not valid. Check it against your device and try again.',
+  expired: 'That code has expired. Start the login on your device again to get a new one.',
+  already_used: 'That code has already been used. Start the login on your device again to get a new one.',
 };
 
 const prefillPattern = /^[A-Za-z0-9 -]{1,32}$/;
 
 /** Step 1 of the device login: enter the user code (RFC 8628 §3.3). */
 export async function userCodeInputSource(ctx: KoaContextWithOIDC, _form: string, out?: ErrorOut, err?: errors.OIDCProviderError | Error) {
-  if (err?.name === 'AbortedError') return deniedPage(ctx);
-  const secret = (ctx.oidc.session?.state as { secret?: string } | undefined)?.secret ?? '';
-  const message = err ? (codeErrors[err.name] ?? (formExpired(out) ? 'This form has expired. Enter the code again.' : out?.error_description) ?? 'Something went wrong. Try again.') : undefined;
+  const codeError = codeErrorOf(err);
+  if (codeError === 'aborted') return deniedPage(ctx);
+  const secret = deviceFormSecret(ctx);
+  const message = err ? ((codeError ? codeErrors[codeError] : undefined) ?? (isDeviceFormExpired(out) ? 'This form has expired. Enter the code again.' : out?.error_description) ?? 'Something went wrong. Try again.') : undefined;
   const prefill = typeof ctx.query.prefill === 'string' && prefillPattern.test(ctx.query.prefill) ? ctx.query.prefill : undefined;
   const value = (err as { userCode?: string } | undefined)?.userCode ?? prefill ?? '';
   ctx.body = page(
@@ -77,13 +79,11 @@ function deniedPage(ctx: KoaContextWithOIDC) {
   );
 }
 
-// The code form's anti-forgery token did not match (an old tab, or a post from another site).
-const formExpired = (out: ErrorOut | undefined) => out?.error === 'invalid_request' && /xsrf|device form details/.test(out.error_description ?? '');
-
 /** Error page for browser requests oidc-provider rejects (JSON clients get RFC 6749 JSON). */
 export async function renderError(ctx: KoaContextWithOIDC, out: ErrorOut) {
   ctx.type = 'html';
-  ctx.body = formExpired(out)
+  // The code form's anti-forgery token did not match (an old tab, or a post from another site).
+  ctx.body = isDeviceFormExpired(out)
     ? page(
         'Form expired',
         html`<h1>This form has expired</h1>

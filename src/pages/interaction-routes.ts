@@ -4,12 +4,14 @@ import { errors } from 'oidc-provider';
 
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
-import { readBody } from '../http/read-body.ts';
+import type { Logger } from '../logger.ts';
+import { deviceCodeIdOf } from '../provider/provider-internals.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { accountKey, type Attempt, type AttemptLimits } from './attempt-limits.ts';
 import type { InteractionCsrf } from './interaction-csrf.ts';
 import { confirmPage, loginPage } from './interaction-pages.ts';
-import { sendFormExpired, sendInteractionExpired, sendPage, sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
+import { sendFormExpired, sendInteractionExpired, sendPage, sendServerError, sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
+import { readForm, type Form } from './read-form.ts';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -17,10 +19,10 @@ export interface InteractionDeps {
   resources: ResourceRegistry;
   limits: AttemptLimits;
   csrf: InteractionCsrf;
+  logger: Logger;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
-type Form = Record<string, string | undefined>;
 
 const route = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm))?$/;
 // One message for an unknown username and a wrong password: the page must not tell them apart.
@@ -55,7 +57,8 @@ export function createInteractionRoutes(deps: InteractionDeps) {
         ctx.status = 405;
         return;
       }
-      const form = (await readBody(ctx, 8 * 1024)) as Form;
+      const form = await readForm(ctx);
+      if (!form) return;
       if (!deps.csrf.verify(uid, form.csrf)) return sendFormExpired(ctx);
 
       if (action === 'login' && details.prompt.name === 'login') return await signIn(ctx, deps, uid, form);
@@ -63,7 +66,9 @@ export function createInteractionRoutes(deps: InteractionDeps) {
       ctx.redirect(`/interaction/${uid}`);
     } catch (error) {
       if (error instanceof StorageUnavailableError) return sendUnavailable(ctx);
-      throw error;
+      // A person's page, never the error middleware's JSON: logged here, shown without detail.
+      deps.logger.error({ reqId: ctx.state.requestId, err: error }, 'sign-in page failed');
+      sendServerError(ctx);
     }
   };
 }
@@ -112,7 +117,7 @@ async function saveGrant(provider: Provider, details: Details): Promise<string> 
 
 async function renderConfirm({ provider, accounts, resources, csrf }: InteractionDeps, details: Details): Promise<string> {
   const clientId = String(details.params.client_id);
-  const deviceCodeId = (details as unknown as { deviceCode?: string }).deviceCode;
+  const deviceCodeId = deviceCodeIdOf(details);
   const [client, deviceCode, account] = await Promise.all([
     provider.Client.find(clientId),
     deviceCodeId ? provider.DeviceCode.find(deviceCodeId, { ignoreExpiration: true }) : undefined,

@@ -43,8 +43,11 @@ export function sendInteractionExpired(ctx: Context): void {
   );
 }
 
-/** The form's anti-forgery token did not match: an old tab, or a request from another site. */
-export function sendFormExpired(ctx: Context): void {
+/**
+ * The form's anti-forgery token did not match: an old tab, or a request from another site.
+ * `startOver` links to where the person can begin again (the code page) when reloading won't do.
+ */
+export function sendFormExpired(ctx: Context, startOver?: string): void {
   sendPage(
     ctx,
     403,
@@ -52,7 +55,47 @@ export function sendFormExpired(ctx: Context): void {
       'Form expired',
       html`<h1>This form has expired</h1>
 <p class="alert" role="alert">The form could not be verified, so nothing was changed.</p>
-<p>Reload the page and try again.</p>`,
+${startOver ? html`<p><a href="${startOver}">Enter your code again</a></p>` : html`<p>Reload the page and try again.</p>`}`,
+    ),
+  );
+}
+
+/** A request the pages cannot use (wrong content type, too large): nothing was changed. */
+export function sendBadRequest(ctx: Context, status: number, reason: string): void {
+  sendPage(
+    ctx,
+    status,
+    page(
+      'Request not accepted',
+      html`<h1>That did not work</h1>
+<p class="alert" role="alert">${reason}</p>
+<p>Go back, reload the page and try again.</p>`,
+    ),
+  );
+}
+
+export function sendNotFound(ctx: Context): void {
+  sendPage(
+    ctx,
+    404,
+    page(
+      'Page not found',
+      html`<h1>Page not found</h1>
+<p>There is no page at this address.</p>
+<p>To connect a device, open the address your device shows and enter its code.</p>`,
+    ),
+  );
+}
+
+/** Our fault, not the person's: no detail is shown. */
+export function sendServerError(ctx: Context): void {
+  sendPage(
+    ctx,
+    500,
+    page(
+      'Something went wrong',
+      html`<h1>Something went wrong</h1>
+<p>Nothing was changed. Wait a moment, then reload this page.</p>`,
     ),
   );
 }

@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 
+import type { ProviderRoutes } from '../provider/provider-routes.ts';
 import { styleSource } from './layout.ts';
 
 // No script at all, only our one stylesheet (by hash), forms post only to us, and no framing
@@ -13,20 +14,27 @@ const contentSecurityPolicy = [
   "base-uri 'none'",
 ].join('; ');
 
-const pagePaths = /^\/(?:device|interaction)(?:\/|$)/;
+// Our own sign-in pages (interaction-routes.ts), matched as that route matches them.
+const interactionPaths = /^\/interaction(?:\/|$)/;
 
 /**
  * Security headers for the device-login pages, set before oidc-provider or our routes render
  * them. Nothing there may be cached: the pages carry CSRF tokens and personal details.
  */
-export async function pageHeaders(ctx: Context, next: Next) {
-  if (pagePaths.test(ctx.path) && ctx.path !== '/device/auth') {
-    ctx.set('content-security-policy', contentSecurityPolicy);
-    ctx.set('x-frame-options', 'DENY');
-    ctx.set('x-content-type-options', 'nosniff');
-    ctx.set('referrer-policy', 'no-referrer');
-    ctx.set('cache-control', 'no-store');
-    ctx.set('cross-origin-opener-policy', 'same-origin');
-  }
-  return next();
+export function createPageHeaders(routes: ProviderRoutes) {
+  const isPage = (path: string) => interactionPaths.test(path) || routes.is('code_verification', path) || routes.is('device_resume', path);
+  return async function pageHeaders(ctx: Context, next: Next) {
+    if (isPage(ctx.path)) setPageHeaders(ctx);
+    return next();
+  };
+}
+
+/** The headers every device-login page carries, whoever renders it. */
+export function setPageHeaders(ctx: Pick<Context, 'set'>): void {
+  ctx.set('content-security-policy', contentSecurityPolicy);
+  ctx.set('x-frame-options', 'DENY');
+  ctx.set('x-content-type-options', 'nosniff');
+  ctx.set('referrer-policy', 'no-referrer');
+  ctx.set('cache-control', 'no-store');
+  ctx.set('cross-origin-opener-policy', 'same-origin');
 }

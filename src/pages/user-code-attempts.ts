@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 
+import type { ProviderRoutes } from '../provider/provider-routes.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import type { Attempt, AttemptLimits } from './attempt-limits.ts';
 import { sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
@@ -9,9 +10,9 @@ import { sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
  * only counts: the body is left unread, for oidc-provider to parse. A code that was right
  * (oidc-provider moves on to sign-in with a redirect) is given back, so only misses add up.
  */
-export function createUserCodeAttempts(limits: AttemptLimits) {
+export function createUserCodeAttempts(limits: AttemptLimits, routes: ProviderRoutes) {
   return async function userCodeAttempts(ctx: Context, next: Next) {
-    if (ctx.method !== 'POST' || ctx.path !== '/device') return next();
+    if (ctx.method !== 'POST' || !routes.is('code_verification', ctx.path)) return next();
     const attempts: Attempt[] = [['userCodePerIp', ctx.ip]];
     let limited: Awaited<ReturnType<AttemptLimits['hit']>>;
     try {

@@ -3,12 +3,15 @@ import Provider, { type Adapter, type Configuration } from 'oidc-provider';
 import { createClientAdapter } from '../clients/client-adapter.ts';
 import { clientAuthMethods } from '../clients/client-record.ts';
 import { defaultSigningAlg } from '../keys/signing-keys.ts';
+import { renderNotFound } from '../http/not-found.ts';
 import * as deviceSources from '../pages/device-sources.ts';
+import { guardDeviceSession } from '../pages/device-session-guard.ts';
 import { createPendingRegistrations } from '../registration/pending-registrations.ts';
 import { createRegisteredClients } from '../registration/registered-clients.ts';
 import { registrationFeatures } from '../registration/registration-features.ts';
 import { hideStoredSecretHashes } from '../registration/registration-responses.ts';
 import { createRegistrationTermsStore } from '../registration/registration-terms.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Services } from '../services.ts';
 import { useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
@@ -23,6 +26,7 @@ import { createAccessTokenLiveness } from './access-token-liveness.ts';
 import { registerGrantTypes } from './grant-types.ts';
 import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
 import { createTokenExchangeGrant } from '../token-exchange/token-exchange-grant.ts';
+import { createProtocolOutcomes } from './protocol-outcomes.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
 import { revocationAllowed } from './revocation-policy.ts';
@@ -32,6 +36,7 @@ import { refreshTokenPolicy } from './refresh-token-policy.ts';
 
 export interface ProviderDeps extends Services {
   cookieKeys: string[];
+  metrics: Metrics;
 }
 
 /** Assembles oidc-provider from our modules; each callback is a small function defined elsewhere. */
@@ -95,6 +100,10 @@ export function createProvider(deps: ProviderDeps): Provider {
     createTokenExchangeGrant({ clients, resourcePolicy, verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness }) }),
   ]);
   useHashedClientSecrets(provider, clients, config.secretPepper);
+  // First, so outermost: it records what the client finally receives.
+  provider.use(createProtocolOutcomes(deps));
+  provider.use(renderNotFound);
+  provider.use(guardDeviceSession);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
   provider.use(invalidClientWithoutAuthentication);

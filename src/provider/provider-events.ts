@@ -1,9 +1,10 @@
-import type Koa from 'koa';
 import type Provider from 'oidc-provider';
 
 import type { ClientRegistry } from '../clients/client-registry.ts';
+import { requestIdOf } from '../http/request-log.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { onProviderKoaError } from './provider-internals.ts';
 
 /**
  * The one place oidc-provider events are subscribed. Log lines carry codes and ids only:
@@ -21,25 +22,17 @@ export function subscribeProviderEvents(provider: Provider, deps: { clients: Cli
     }
   });
 
+  // Error codes clients receive are logged and counted by protocol-outcomes.ts, after our rewrites.
   provider.on('server_error', (ctx, error) => {
-    if (ctx.oidc?.route === 'token') metrics.tokenError('server_error');
-    logger.error({ reqId: ctx.state?.requestId, route: ctx.oidc?.route, err: error }, 'provider server error');
+    logger.error({ reqId: requestIdOf(ctx), route: ctx.oidc?.route, err: error }, 'provider server error');
   });
 
   // oidc-provider is itself a koa app: koa reports failures outside the protocol handlers (a
   // client cutting its request short, a reset socket) as 'error', and with no listener prints
   // their stack to stderr. They belong in the structured log, as client faults when they are.
-  (provider as unknown as Koa).on('error', (error: Error & { status?: number; code?: string }, ctx?: { state?: { requestId?: string } }) => {
+  onProviderKoaError(provider, (error, ctx) => {
     const clientFault = (error.status ?? 500) < 500 || /^(HPE_|ECONNRESET|EPIPE|ECONNABORTED|ERR_STREAM_PREMATURE_CLOSE)/.test(error.code ?? '');
-    if (clientFault) logger.info({ reqId: ctx?.state?.requestId, err: { message: error.message, code: error.code } }, 'request ended abnormally');
-    else logger.error({ reqId: ctx?.state?.requestId, err: error }, 'provider request failed');
-  });
-
-  provider.on('grant.error', (ctx, error) => {
-    const code = (error as { error?: string }).error;
-    metrics.tokenError(code ?? 'unknown');
-    // A device polling while its person signs in is the normal flow (RFC 8628 §3.5), not news.
-    const level = code === 'authorization_pending' || code === 'slow_down' ? 'debug' : 'info';
-    logger[level]({ reqId: ctx.state?.requestId, clientId: ctx.oidc?.client?.clientId, error: code }, 'token request refused');
+    if (clientFault) logger.info({ reqId: ctx && requestIdOf(ctx), err: { message: error.message, code: error.code } }, 'request ended abnormally');
+    else logger.error({ reqId: ctx && requestIdOf(ctx), err: error }, 'provider request failed');
   });
 }

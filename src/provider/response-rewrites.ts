@@ -1,5 +1,6 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
+import { isDisallowedGrant, isMissingClientAuthentication } from './provider-internals.ts';
 import { renderProtocolError } from './render-protocol-error.ts';
 
 type Next = () => Promise<unknown>;
@@ -7,13 +8,15 @@ type ErrorBody = { error?: string; error_description?: string };
 
 /**
  * RFC 6749 §5.2: a client using a grant type it is not registered for gets
- * `unauthorized_client`; oidc-provider answers `invalid_request` there.
+ * `unauthorized_client`; oidc-provider answers `invalid_request` there. RFC 8628 §3.2 answers
+ * device authorization errors as the token endpoint does, so the same holds at /device/auth.
  */
 export async function unauthorizedClientForDisallowedGrant(ctx: KoaContextWithOIDC, next: Next) {
   await next();
   const body = ctx.body as ErrorBody | undefined;
-  if (ctx.oidc?.route === 'token' && body?.error === 'invalid_request' && body.error_description === 'requested grant type is not allowed for this client') {
-    ctx.body = { error: 'unauthorized_client', error_description: body.error_description };
+  const route = ctx.oidc?.route;
+  if ((route === 'token' || route === 'device_authorization') && isDisallowedGrant(body)) {
+    renderProtocolError(ctx, new errors.UnauthorizedClient(body?.error_description));
   }
 }
 
@@ -35,7 +38,7 @@ export function devicePollInterval(intervalSeconds: number) {
 export async function invalidClientWithoutAuthentication(ctx: KoaContextWithOIDC, next: Next) {
   await next();
   const body = ctx.body as ErrorBody | undefined;
-  if (body?.error === 'invalid_request' && body.error_description === 'no client authentication mechanism provided') {
+  if (isMissingClientAuthentication(body)) {
     renderProtocolError(ctx, new errors.InvalidClientAuth('client authentication is required'));
   }
 }

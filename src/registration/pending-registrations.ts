@@ -1,3 +1,5 @@
+import Provider from 'oidc-provider';
+
 import type { RegistrationTerms } from './registration-terms.ts';
 
 export interface PendingRegistration {
@@ -5,23 +7,30 @@ export interface PendingRegistration {
   initialAccessTokenId: string;
 }
 
+const stateKey = Symbol('tollgate.pendingRegistration');
+type State = Record<symbol, { clientId: string; pending: PendingRegistration } | undefined>;
+
 /**
  * Hands the terms found by the registration policy to the client store's upsert, which
- * oidc-provider calls a moment later in the same request with only the client metadata.
- * Entries not picked up (the registration failed validation in between) are dropped.
+ * oidc-provider calls a moment later in the same request with only the client metadata. They
+ * travel in that request's koa state, reached through `Provider.ctx` (oidc-provider's documented
+ * AsyncLocalStorage access to the request), so nothing outlives the request.
  */
-export function createPendingRegistrations(maxAgeMs = 60_000) {
-  const entries = new Map<string, PendingRegistration & { at: number }>();
+export function createPendingRegistrations() {
+  const state = (): State => {
+    const ctx = Provider.ctx;
+    if (!ctx) throw new Error('a registration is handled outside of an oidc-provider request');
+    return ctx.state as State;
+  };
   return {
     put(clientId: string, pending: PendingRegistration) {
-      const now = Date.now();
-      for (const [id, entry] of entries) if (entry.at + maxAgeMs < now) entries.delete(id);
-      entries.set(clientId, { ...pending, at: now });
+      state()[stateKey] = { clientId, pending };
     },
     take(clientId: string): PendingRegistration | undefined {
-      const entry = entries.get(clientId);
-      entries.delete(clientId);
-      return entry;
+      const entry = state()[stateKey];
+      if (entry?.clientId !== clientId) return undefined;
+      state()[stateKey] = undefined;
+      return entry.pending;
     },
   };
 }

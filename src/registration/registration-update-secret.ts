@@ -4,8 +4,7 @@ import type { Context, Next } from 'koa';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { clientSecretMatches } from '../clients/client-secret.ts';
 import { readRawBody } from '../http/read-body.ts';
-
-const route = /^\/reg\/([^/]+)$/;
+import type { ProviderRoutes } from '../provider/provider-routes.ts';
 
 /**
  * RFC 7592 §2.2: an update request MAY carry the client's secret, which MUST then match the
@@ -13,16 +12,16 @@ const route = /^\/reg\/([^/]+)$/;
  * presented secret that matches is swapped for that hash before the provider reads the body.
  * A wrong one is passed on unchanged and the provider rejects it.
  */
-export function createRegistrationUpdateSecret(clients: ClientRegistry, pepper: string | undefined) {
+export function createRegistrationUpdateSecret(clients: ClientRegistry, pepper: string | undefined, routes: ProviderRoutes) {
   return async function matchPresentedSecret(ctx: Context, next: Next) {
-    const match = route.exec(ctx.path);
-    if (ctx.method !== 'PUT' || !match || !ctx.is('application/json')) return next();
+    if (ctx.method !== 'PUT' || !routes.is('client', ctx.path) || !ctx.is('application/json')) return next();
+    const clientId = ctx.path.replace(/\/$/, '').split('/').pop() as string;
 
     const raw = await readRawBody(ctx);
     let body = raw;
     const parsed = parseObject(raw);
     if (parsed && typeof parsed.client_secret === 'string') {
-      const record = await clients.get(decodePathSegment(match[1] as string));
+      const record = await clients.get(decodePathSegment(clientId));
       const current = record?.secrets[0];
       if (current && clientSecretMatches(parsed.client_secret, current.hash, pepper)) {
         body = Buffer.from(JSON.stringify({ ...parsed, client_secret: current.hash }));

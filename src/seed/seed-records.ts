@@ -1,7 +1,7 @@
 import type { AccountRecord } from '../accounts/account-record.ts';
 import { hashPassword, verifyPassword } from '../accounts/password-hash.ts';
 import { usesClientSecret, type ClientRecord } from '../clients/client-record.ts';
-import { hashClientSecret } from '../clients/client-secret.ts';
+import { hashClientSecret, unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
 import { newClientRecord } from '../clients/new-client-record.ts';
 import { invalidField } from '../errors.ts';
 import { principalId } from '../principals/identifiers.ts';
@@ -62,11 +62,13 @@ function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): s
   }
   if (seed.secret !== undefined) {
     if (!source.allowPlaintext) throw invalidField(`${at}.secret`, 'plaintext secrets are for development only (no Redis); use secretEnv or secretHash');
+    if (!unreservedSecretPattern.test(seed.secret)) throw invalidField(`${at}.secret`, unreservedSecretMessage);
     return hashClientSecret(seed.secret, source.secretPepper);
   }
   const value = source.env[seed.secretEnv as string];
   if (!value) throw invalidField(`${at}.secretEnv`, `environment variable ${seed.secretEnv} is not set`);
   if (value.length < 32) throw invalidField(`${at}.secretEnv`, `${seed.secretEnv} must be at least 32 characters (tollgate keeps client secrets under a fast hash)`);
+  if (!unreservedSecretPattern.test(value)) throw invalidField(`${at}.secretEnv`, `${seed.secretEnv} ${unreservedSecretMessage}`);
   return hashClientSecret(value, source.secretPepper);
 }
 

@@ -1,4 +1,4 @@
-import { bootstrapAdminClient } from '../admin/bootstrap-admin.ts';
+import { bootstrapAdminClient } from './bootstrap-admin.ts';
 import type { Services } from '../services.ts';
 import { applySeedFile } from './apply-seed.ts';
 

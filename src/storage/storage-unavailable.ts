@@ -1,5 +1,7 @@
 import { errors } from 'oidc-provider';
 
+import { dropErrorDetail } from '../provider/provider-internals.ts';
+
 /**
  * Storage could not be reached. An OIDCProviderError so oidc-provider renders it itself, as
  * `503 temporarily_unavailable` (RFC 6749 §4.1.2.1 names the code); our own routes render
@@ -13,7 +15,7 @@ export class StorageUnavailableError extends errors.OIDCProviderError {
     super(503, 'temporarily_unavailable', { cause });
     this.expose = true;
     // The cause names a host and an errno: keep it for logs, never send it.
-    delete (this as { error_detail?: string }).error_detail;
+    dropErrorDetail(this);
   }
 }
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 
-import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { AppError } from '../../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-config-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,6 +93,7 @@ const badValues: Array<[env: Record<string, string>, message: RegExp]> = [
   [{ TOLLGATE_ACCESS_TOKEN_TTL: '0' }, /^invalid configuration: ttl\.accessToken \(TOLLGATE_ACCESS_TOKEN_TTL\): Too small/],
   [{ TOLLGATE_ACCESS_TOKEN_TTL: '1.5' }, /^invalid configuration: ttl\.accessToken \(TOLLGATE_ACCESS_TOKEN_TTL\): expected an integer/],
   [{ TOLLGATE_CLIENT_CACHE_MS: '-1' }, /^invalid configuration: clientCacheMs \(TOLLGATE_CLIENT_CACHE_MS\): Too small/],
+  [{ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'bootstrap+secret/from-openssl-base64=' }, /^invalid configuration: bootstrapAdminSecret \(TOLLGATE_BOOTSTRAP_ADMIN_SECRET\): may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\)/],
   [{ TOLLGATE_DEMO_SECRET: 'short' }, /^invalid configuration: demoSecret \(TOLLGATE_DEMO_SECRET\): Too small/],
   [{ TOLLGATE_SECRET_PEPPER: 'short-pepper' }, /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): Too small/],
   [{ TOLLGATE_COOKIE_KEYS: 'too-short' }, /^invalid configuration: cookieKeys\.0 \(TOLLGATE_COOKIE_KEYS\): Too small/],
@@ -101,34 +103,34 @@ const badValues: Array<[env: Record<string, string>, message: RegExp]> = [
 for (const [env, message] of badValues) {
   const [variable, value] = Object.entries(env)[0] as [string, string];
   test(`${variable}=${JSON.stringify(value)} is refused with a message naming the setting and the variable`, (t) => {
-    const error = t.throws(() => load(env), { instanceOf: ConfigError, message });
-    t.is(error?.code, 'CONFIG_INVALID');
+    const error = t.throws(() => load(env), { instanceOf: AppError, message });
+    t.is(error?.code, 'invalid_config');
   });
 }
 
 test('a refused secret is not repeated in the message', (t) => {
-  const error = t.throws(() => load({ TOLLGATE_SECRET_PEPPER: 'a-short-but-secret-pepper' }), { instanceOf: ConfigError });
+  const error = t.throws(() => load({ TOLLGATE_SECRET_PEPPER: 'a-short-but-secret-pepper' }), { instanceOf: AppError });
   t.false(error?.message.includes('a-short-but-secret-pepper'));
 });
 
 test('unknown keys in the config file are refused, each named with its path', (t) => {
   const file = configFile(JSON.stringify({ port: 3000, prot: 3001, redis: { url: 'redis://127.0.0.1:6379', keyprefix: 'x:' } }));
   t.throws(() => load({ TOLLGATE_CONFIG_FILE: file }), {
-    instanceOf: ConfigError,
+    instanceOf: AppError,
     message: /^invalid configuration: (prot: unknown setting; redis\.keyprefix: unknown setting|redis\.keyprefix: unknown setting; prot: unknown setting)$/,
   });
 });
 
 test('a value of the wrong type in the config file names the setting', (t) => {
   const file = configFile(JSON.stringify({ port: '3000' }));
-  t.throws(() => load({ TOLLGATE_CONFIG_FILE: file }), { instanceOf: ConfigError, message: /^invalid configuration: port \(PORT\): .*expected number/ });
+  t.throws(() => load({ TOLLGATE_CONFIG_FILE: file }), { instanceOf: AppError, message: /^invalid configuration: port \(PORT\): .*expected number/ });
 });
 
 test('a config file that is missing, not JSON or not an object is refused naming the file', (t) => {
   const missing = join(dir, 'missing.json');
-  t.throws(() => load({ TOLLGATE_CONFIG_FILE: missing }), { instanceOf: ConfigError, message: new RegExp(`cannot read configuration file ${missing} \\(TOLLGATE_CONFIG_FILE\\)`) });
+  t.throws(() => load({ TOLLGATE_CONFIG_FILE: missing }), { instanceOf: AppError, message: new RegExp(`cannot read configuration file ${missing} \\(TOLLGATE_CONFIG_FILE\\)`) });
   const notJson = configFile('{ port: 3000 }');
-  t.throws(() => load({ TOLLGATE_CONFIG_FILE: notJson }), { instanceOf: ConfigError, message: new RegExp(`configuration file ${notJson} is not valid`) });
+  t.throws(() => load({ TOLLGATE_CONFIG_FILE: notJson }), { instanceOf: AppError, message: new RegExp(`configuration file ${notJson} is not valid`) });
   const array = configFile('[]');
-  t.throws(() => load({ TOLLGATE_CONFIG_FILE: array }), { instanceOf: ConfigError, message: /is not valid: not a JSON object/ });
+  t.throws(() => load({ TOLLGATE_CONFIG_FILE: array }), { instanceOf: AppError, message: /is not valid: not a JSON object/ });
 });

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 
@@ -14,20 +15,17 @@ export interface TestServerOptions {
 
 /** The real HTTP server on a free port, issuer built from that port, logging nothing. */
 export async function startTestServer({ redisUrl, env = {}, overrides = {}, logger }: TestServerOptions = {}): Promise<RunningServer> {
-  return startServer(
-    {
-      PORT: '0',
-      TOLLGATE_HOST: '127.0.0.1',
-      TOLLGATE_DEMO: 'true',
-      TOLLGATE_DEMO_SECRET: demoSecret,
-      TOLLGATE_DEMO_PASSWORD: demoPassword,
-      TOLLGATE_CONFIG_FILE: '',
-      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
-      ...env,
-    },
-    logger ?? createLogger('silent'),
-    overrides,
-  );
+  const serverEnv = {
+    PORT: '0',
+    TOLLGATE_HOST: '127.0.0.1',
+    TOLLGATE_DEMO: 'true',
+    TOLLGATE_DEMO_SECRET: demoSecret,
+    TOLLGATE_DEMO_PASSWORD: demoPassword,
+    TOLLGATE_CONFIG_FILE: '',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...env,
+  };
+  return startServer(loadConfig(serverEnv, overrides), logger ?? createLogger('silent'), { env: serverEnv });
 }
 
 export function basicAuth(clientId: string, secret: string): string {

@@ -115,16 +115,19 @@ export class TestBrowser {
     }
   }
 
-  /** One request, following redirects (303/302 turn into GET) like a browser does. */
-  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Page> {
+  /**
+   * One request, following redirects (303/302 turn into GET) like a browser does. `raw` sends a
+   * body as given, with the content type in `headers` (what a script, not a browser, might post).
+   */
+  async request(url: string, init: { method?: string; form?: Record<string, string>; raw?: string; headers?: Record<string, string> } = {}): Promise<Page> {
     let target = new URL(url);
-    let method = init.method ?? (init.form ? 'POST' : 'GET');
-    let body: string | undefined = init.form ? new URLSearchParams(init.form).toString() : undefined;
+    let method = init.method ?? (init.form || init.raw !== undefined ? 'POST' : 'GET');
+    let body: string | undefined = init.form ? new URLSearchParams(init.form).toString() : init.raw;
     for (let hops = 0; hops < 10; hops++) {
       const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'text/html', ...this.extraHeaders, ...init.headers };
       const cookie = this.cookieHeader(target);
       if (cookie) headers.cookie = cookie;
-      if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+      if (body !== undefined) headers['content-type'] ??= 'application/x-www-form-urlencoded';
       const response = await fetch(target, { method, headers, body, redirect: 'manual' });
       this.store(target, response.headers);
       const location = response.headers.get('location');

@@ -1,6 +1,6 @@
 import test from 'ava';
 
-import { ConfigError } from '../../src/config/load-config.ts';
+import { AppError } from '../../src/errors.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
@@ -50,6 +50,6 @@ test.serial('the bootstrap secret creates tollgate-admin once; a rotated secret 
 });
 
 test.serial('a bootstrap secret shorter than 32 characters stops start-up naming the setting', async (t) => {
-  const error = await t.throwsAsync(withServer({ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'short' }, async () => undefined), { instanceOf: ConfigError });
+  const error = await t.throwsAsync(withServer({ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'short' }, async () => undefined), { instanceOf: AppError, code: 'invalid_config' });
   t.regex(error?.message ?? '', /TOLLGATE_BOOTSTRAP_ADMIN_SECRET/);
 });

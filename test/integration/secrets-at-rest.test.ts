@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 
 import { generateClientSecret, hashClientSecret } from '../../src/clients/client-secret.ts';
 import { grantTypes } from '../../src/clients/client-record.ts';
-import { demoResource } from '../../src/demo-principals.ts';
+import { demoResource } from '../../src/demo/demo-principals.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { basicAuth, demoPassword, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';

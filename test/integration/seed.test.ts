@@ -142,6 +142,8 @@ test('plaintext secrets are accepted on the in-process (development) store', asy
 });
 
 const badSeeds: Array<[string, unknown, RegExp]> = [
+  ['a secret outside the unreserved characters', { clients: [{ clientId: 'a', secretEnv: 'PLUS_SECRET' }] }, /clients\.0\.secretEnv: PLUS_SECRET may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\)/],
+  ['a plaintext secret outside the unreserved characters', { clients: [{ clientId: 'a', secret: 'c2VjcmV0K2Zyb20vb3BlbnNzbC1iYXNlNjQ+PT0=' }] }, /clients\.0\.secret: may contain only letters/],
   ['a missing environment variable', { clients: [{ clientId: 'a', secretEnv: 'NOT_SET_ANYWHERE' }] }, /clients\.0\.secretEnv: environment variable NOT_SET_ANYWHERE is not set/],
   ['an unknown field', { clients: [{ clientId: 'a', secretEnv: 'X', colour: 'red' }] }, /clients\.0\.colour: unknown field/],
   ['a malformed hash', { clients: [{ clientId: 'a', secretHash: 'md5:abc' }] }, /clients\.0\.secretHash/],
@@ -160,7 +162,7 @@ for (const [what, seed, pattern] of badSeeds) {
   test(`a seed with ${what} stops start-up with a message naming it`, async (t) => {
     // Only an ES256 key, so RS256 has none.
     const jwks = JSON.stringify({ keys: [await generateSigningKey('ES256')] });
-    const message = await seedError(t, seed, { TOLLGATE_JWKS: jwks });
+    const message = await seedError(t, seed, { TOLLGATE_JWKS: jwks, PLUS_SECRET: 'Zm9vYmFy+YmF6/cXV4cXV1eHF1dXhxdXV4cXV1eA==' });
     t.regex(message, pattern);
   });
 }

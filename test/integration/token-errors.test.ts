@@ -4,7 +4,7 @@ import test, { type ExecutionContext } from 'ava';
 
 import { hashClientSecret } from '../../src/clients/client-secret.ts';
 import { grantTypes, type ClientRecord } from '../../src/clients/client-record.ts';
-import { demoResource } from '../../src/demo-principals.ts';
+import { demoResource } from '../../src/demo/demo-principals.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';

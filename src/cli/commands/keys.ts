@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { JWK } from 'jose';
 
-import { ConfigError } from '../../config/load-config.ts';
 import { AppError } from '../../errors.ts';
 import { addKey, describeKeys, promoteKey, retireKey } from '../../keys/key-rotation.ts';
 import { algFor, generateSigningKey, parsePrivateJwks } from '../../keys/signing-keys.ts';
@@ -35,7 +34,7 @@ function readKeys(file: string): JWK[] {
   try {
     return parsePrivateJwks(text, file);
   } catch (error) {
-    if (error instanceof ConfigError) throw new AppError('invalid_keys', error.message);
+    if (error instanceof AppError && error.code === 'invalid_config') throw new AppError('invalid_keys', error.message);
     throw error;
   }
 }

@@ -1,24 +1,21 @@
 import { randomBytes } from 'node:crypto';
 
-import type { AccountStore } from './accounts/account-store.ts';
-import { hashPassword } from './accounts/password-hash.ts';
-import type { ClientRegistry } from './clients/client-registry.ts';
-import { generateClientSecret, hashClientSecret } from './clients/client-secret.ts';
-import { grantTypes } from './clients/client-record.ts';
-import { newClientRecord } from './clients/new-client-record.ts';
-import type { ResourceRegistry } from './resources/resource-registry.ts';
+import type { AccountStore } from '../accounts/account-store.ts';
+import { hashPassword } from '../accounts/password-hash.ts';
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import { generateClientSecret, hashClientSecret } from '../clients/client-secret.ts';
+import { grantTypes } from '../clients/client-record.ts';
+import { newClientRecord } from '../clients/new-client-record.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
 
 export const demoResource = 'urn:tollgate:demo';
 
-export interface DemoCredentials {
+export interface DemoPrincipals {
   clientId: string;
   clientSecret: string;
   deviceClientId: string;
   username: string;
   password: string;
-  /** The demo admin client (admin API and CLI), when tollgate.ts added it. */
-  adminClientId?: string;
-  adminClientSecret?: string;
 }
 
 /**
@@ -29,7 +26,7 @@ export interface DemoCredentials {
 export async function ensureDemoPrincipals(
   deps: { clients: ClientRegistry; accounts: AccountStore; resources: ResourceRegistry; secretPepper: string | undefined },
   fixed: { secret?: string | undefined; password?: string | undefined },
-): Promise<DemoCredentials> {
+): Promise<DemoPrincipals> {
   const now = new Date().toISOString();
   const clientSecret = fixed.secret ?? generateClientSecret();
   const password = fixed.password ?? randomBytes(12).toString('base64url');

@@ -1,6 +1,6 @@
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { generateClientSecret } from '../clients/client-secret.ts';
-import { adminClientRecord } from './bootstrap-admin.ts';
+import { adminClientRecord } from '../seed/bootstrap-admin.ts';
 
 /**
  * Demo mode's admin client `demo-admin`, so the admin API and CLI can be tried at once. Its

@@ -1,0 +1,23 @@
+import type { Context, Next } from 'koa';
+
+import { sendNotFound } from '../pages/notice-pages.ts';
+import { setPageHeaders } from '../pages/page-headers.ts';
+
+// Where people browse: the device pages and our sign-in pages.
+const pagePaths = /^\/(?:device|interaction)(?:\/|$)/i;
+
+/**
+ * A request nothing answered (no route, or a method a route does not have): a browser on the
+ * device pages gets our HTML page, everyone else JSON, instead of koa's plain-text 404.
+ */
+export async function renderNotFound(ctx: Context, next: Next) {
+  await next();
+  if (ctx.status !== 404 || ctx.body !== undefined || ctx.respond === false) return;
+  if (pagePaths.test(ctx.path) && ctx.accepts('json', 'html') === 'html') {
+    setPageHeaders(ctx);
+    sendNotFound(ctx);
+    return;
+  }
+  ctx.status = 404;
+  ctx.body = { error: 'not_found', error_description: 'no such endpoint' };
+}

@@ -1,0 +1,101 @@
+import type { ServerResponse } from 'node:http';
+import type Koa from 'koa';
+import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+
+/**
+ * Every dependency tollgate has on oidc-provider beyond its documented API, in one place, each
+ * with the file of oidc-provider it was read from (node_modules/oidc-provider/lib/...). An
+ * upgrade re-reads exactly these; test/provider/provider-internals.test.ts pins the version
+ * range they were checked against, and a lint rule keeps such code out of every other file.
+ */
+export const checkedOidcProviderRange = { from: '9.13.3', below: '10.0.0' } as const;
+
+type ErrorBody = { error?: string; error_description?: string } | undefined;
+
+/**
+ * models/client.js `compareClientSecret`, called by shared/client_auth.js for
+ * client_secret_basic / client_secret_post. It compares the plaintext metadata value; we keep
+ * hashes, so the comparison is replaced with ours.
+ */
+export function replaceClientSecretComparison(provider: Provider, compare: (clientId: string, presented: string) => Promise<boolean>): void {
+  provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientId: string }, presented: string) {
+    return compare(this.clientId, presented);
+  };
+}
+
+/**
+ * The English descriptions oidc-provider gives some errors, where it answers a code RFC 6749
+ * does not: actions/token.js ("requested grant type is not allowed for this client") and
+ * actions/authorization/client.js `checkClientGrantType` ("<grant> is not allowed for this
+ * client", at the device authorization endpoint).
+ */
+export function isDisallowedGrant(body: ErrorBody): boolean {
+  return body?.error === 'invalid_request' && /^(requested grant type|\S+) is not allowed for this client$/.test(body.error_description ?? '');
+}
+
+/** shared/client_auth.js: a request carrying no client authentication at all. */
+export function isMissingClientAuthentication(body: ErrorBody): boolean {
+  return body?.error === 'invalid_request' && body.error_description === 'no client authentication mechanism provided';
+}
+
+/** shared/xsrf.js and actions/code_verification.js: the code form's anti-forgery check failed. */
+export function isDeviceFormExpired(body: ErrorBody): boolean {
+  return body?.error === 'invalid_request' && /xsrf|device form details/.test(body.error_description ?? '');
+}
+
+/** Why oidc-provider re-renders the user-code page. */
+export type CodeError = 'no_code' | 'not_found' | 'expired' | 'already_used' | 'aborted';
+/**
+ * helpers/re_render_errors.js: the classes (not exported by the package) oidc-provider re-renders
+ * the user-code page with, known by their names.
+ */
+const codeErrorsByClass: Record<string, CodeError> = {
+  NoCodeError: 'no_code',
+  NotFoundError: 'not_found',
+  ExpiredError: 'expired',
+  AlreadyUsedError: 'already_used',
+  AbortedError: 'aborted',
+};
+export function codeErrorOf(error: Error | undefined): CodeError | undefined {
+  return error && Object.hasOwn(codeErrorsByClass, error.name) ? codeErrorsByClass[error.name] : undefined;
+}
+
+/** shared/xsrf.js `generateXsrf`: the code form's anti-forgery secret lives in the session state. */
+export function deviceFormSecret(ctx: KoaContextWithOIDC): string {
+  return (ctx.oidc.session?.state as { secret?: string } | undefined)?.secret ?? '';
+}
+
+/** models/interaction.js keeps the device code's id in the interaction (`deviceCode`). */
+export function deviceCodeIdOf(details: object): string | undefined {
+  const id = (details as { deviceCode?: unknown }).deviceCode;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * helpers/initialize_app.js `ensureSessionSave` persists a session that shared/error_handler.js
+ * touched (generateXsrf) while re-rendering the code page; a session that was never saved
+ * (no cookie, or one whose session expired) fails there with models/session.js's TypeError
+ * "persist can only be called on previously persisted Sessions", which oidc-provider answers
+ * with a plain-text 500. This recognises that failure so it can be answered as a client error.
+ */
+export function isUnsavedSessionFailure(ctx: KoaContextWithOIDC, error: unknown): boolean {
+  const route = (ctx as { oidc?: KoaContextWithOIDC['oidc'] }).oidc?.route;
+  if (route !== 'code_verification' && route !== 'device_resume') return false;
+  return error instanceof TypeError && /previously persisted Sessions/.test(error.message);
+}
+
+/**
+ * Provider is a koa application (lib/provider.js `class Provider extends Koa`); koa reports
+ * failures outside the protocol handlers (a cut request, a reset socket) as its 'error' event.
+ */
+export function onProviderKoaError(provider: Provider, listener: (error: Error & { status?: number; code?: string }, ctx?: { state?: { requestId?: unknown }; res: ServerResponse }) => void): void {
+  (provider as unknown as Koa).on('error', listener);
+}
+
+/**
+ * helpers/errors.js `OIDCProviderError` keeps an `error_detail`, which shared/error_handler.js
+ * writes to its debug output; for errors whose detail would name hosts or errnos it is removed.
+ */
+export function dropErrorDetail(error: Error): void {
+  delete (error as { error_detail?: string }).error_detail;
+}
