@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 
 import { createClientRegistry } from '../../src/clients/client-registry.ts';
-import { grantTypes } from '../../src/clients/client-record.ts';
+import { grantTypes, type ClientRecord } from '../../src/clients/client-record.ts';
 import { hashClientSecret } from '../../src/clients/client-secret.ts';
 import { newClientRecord } from '../../src/clients/new-client-record.ts';
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
@@ -53,32 +53,32 @@ export async function seedTollgate(redisUrl: string, keyPrefix = 'tollgate:'): P
       });
     }
     const clients = createClientRegistry(storage, 0, () => {});
-    await clients.save({
-      clientId: fixtures.clientId,
-      name: 'Bench service',
-      description: 'Client-credentials client of the benchmark',
-      grantTypes: [grantTypes.clientCredentials],
+    // Both bench clients share the secret, the bench API's scopes and resources.
+    const common: Pick<ClientRecord, 'authMethod' | 'secrets' | 'scopes' | 'resources'> = {
       authMethod: 'client_secret_basic',
       secrets: [{ hash: hashClientSecret(fixtures.clientSecret, fixtures.secretPepper) }],
       scopes: fixtures.scope.split(' '),
       resources: Object.values(fixtures.resources),
-      defaultResource: fixtures.resources.ES256,
-      maxPriority: { default: 5, gpu: 2 },
-      disabled: false,
-      createdAt: now,
-      updatedAt: now,
-    });
+    };
     await clients.save(
       newClientRecord({
+        ...common,
+        clientId: fixtures.clientId,
+        name: 'Bench service',
+        description: 'Client-credentials client of the benchmark',
+        grantTypes: [grantTypes.clientCredentials],
+        defaultResource: fixtures.resources.ES256,
+        maxPriority: { default: 5, gpu: 2 },
+      }, now),
+    );
+    await clients.save(
+      newClientRecord({
+        ...common,
         clientId: fixtures.gatewayClientId,
         name: 'Bench gateway',
-        description: 'Token-exchange client of the benchmark',
+        description: 'Token-exchange client of the benchmark: serves the demo API that device logins get tokens for',
         grantTypes: [grantTypes.tokenExchange],
-        authMethod: 'client_secret_basic',
-        secrets: [{ hash: hashClientSecret(fixtures.clientSecret, fixtures.secretPepper) }],
         serves: ['urn:tollgate:demo'],
-        scopes: fixtures.scope.split(' '),
-        resources: Object.values(fixtures.resources),
         maxPriority: { default: 4 },
       }, now),
     );
