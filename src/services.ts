@@ -2,6 +2,7 @@ import type { AccountStore } from './accounts/account-store.ts';
 import type { ClientRegistry } from './clients/client-registry.ts';
 import type { Config } from './config/schema.ts';
 import type { SigningKeys } from './keys/signing-keys.ts';
+import type { TrustedIssuers } from './federation/trusted-issuers.ts';
 import type { Logger } from './logger.ts';
 import type { ResourceRegistry } from './resources/resource-registry.ts';
 import type { Storage } from './storage/storage.ts';
@@ -14,5 +15,7 @@ export interface Services {
   accounts: AccountStore;
   resources: ResourceRegistry;
   signingKeys: SigningKeys;
+  /** Platforms whose tokens stand in for client secrets (jwt-bearer grant). */
+  trustedIssuers: TrustedIssuers;
   logger: Logger;
 }

@@ -9,6 +9,7 @@ import { createApp } from './app.ts';
 import { createClientRegistry } from './clients/client-registry.ts';
 import type { Config } from './config/schema.ts';
 import { ensureDemo, type DemoCredentials } from './demo/ensure-demo.ts';
+import { createTrustedIssuers } from './federation/trusted-issuers.ts';
 import { createHealthRoutes } from './http/health-routes.ts';
 import { loadSigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
@@ -60,7 +61,8 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     }
   }
 
-  const services: Services = { config, storage, clients, accounts, resources, signingKeys, logger };
+  const trustedIssuers = createTrustedIssuers(config.federation.trustedIssuers);
+  const services: Services = { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger };
   let demo: DemoCredentials | undefined;
   try {
     // `env` carries the values of the seed's secretEnv / passwordEnv references.

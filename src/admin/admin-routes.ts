@@ -11,6 +11,7 @@ import { getClientRoute } from './clients/get-client.ts';
 import { listClientsRoute } from './clients/list-clients.ts';
 import { rotateClientSecretRoute } from './clients/rotate-client-secret.ts';
 import { updateClientRoute } from './clients/update-client.ts';
+import { listTrustedIssuersRoute } from './federation/list-trusted-issuers.ts';
 import { revokeAccountGrantsRoute, revokeClientGrantsRoute } from './grants/revoke-grants.ts';
 import { issueInitialAccessTokenRoute } from './registration/issue-initial-access-token.ts';
 import { createResourceRoute } from './resources/create-resource.ts';
@@ -41,4 +42,5 @@ export const adminRoutes: AdminRoute[] = [
   updateResourceRoute,
   deleteResourceRoute,
   issueInitialAccessTokenRoute,
+  listTrustedIssuersRoute,
 ];

@@ -10,10 +10,11 @@ import { resourcesGroup } from './commands/resources.ts';
 import { seedGroup } from './commands/seed.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenCommand } from './commands/token.ts';
+import { trustedIssuersGroup } from './commands/trusted-issuers.ts';
 import { createOutput } from './output.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 
-const groups: CommandGroup[] = [clientsGroup, accountsGroup, resourcesGroup, keysGroup, seedGroup];
+const groups: CommandGroup[] = [clientsGroup, accountsGroup, resourcesGroup, keysGroup, trustedIssuersGroup, seedGroup];
 const commands: Command[] = [serveCommand, loginCommand, tokenCommand, logoutCommand];
 
 const usage = `usage: tollgate <command> [options]

@@ -24,13 +24,7 @@ export function maxPriorityOption(values: Values): Record<string, unknown> | nul
   const text = stringOption(values, 'max-priority');
   if (text === undefined) return undefined;
   if (text === 'none') return null;
-  if (text.trim().startsWith('{')) {
-    try {
-      return JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      throw new AppError('usage', '--max-priority: not valid JSON');
-    }
-  }
+  if (text.trim().startsWith('{')) return jsonObjectOption(text, 'max-priority');
   const result: Record<string, unknown> = {};
   for (const pair of text.split(',').filter(Boolean)) {
     const [queue, priority] = pair.split('=');
@@ -61,4 +55,39 @@ export function jsonFileOption(values: Values, name: string): unknown {
 /** Drops undefined entries so only the options given are sent. */
 export function defined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * `--federated issuer=URL,subject=SUB[,audience=AUD][,claim.NAME=VALUE...]` (repeatable), or
+ * each as a JSON object, or `none` to remove them all. The server checks the values.
+ */
+export function federatedOption(values: Values): Array<Record<string, unknown>> | undefined {
+  const raw = values.federated;
+  if (raw === undefined) return undefined;
+  const items = (Array.isArray(raw) ? raw : [raw]).map(String);
+  if (items.length === 1 && items[0] === 'none') return [];
+  return items.map((item) => {
+    if (item.trim().startsWith('{')) return jsonObjectOption(item, 'federated');
+    const identity: Record<string, unknown> = {};
+    const conditions: Record<string, string> = {};
+    for (const pair of item.split(',').filter(Boolean)) {
+      const at = pair.indexOf('=');
+      const key = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1);
+      if (at <= 0) throw new AppError('usage', `--federated: "${pair}" is not key=value`);
+      if (key.startsWith('claim.') && key.length > 6) conditions[key.slice(6)] = value;
+      else if (key === 'issuer' || key === 'subject' || key === 'audience') identity[key] = value;
+      else throw new AppError('usage', `--federated: unknown key "${key}" (issuer, subject, audience, claim.NAME)`);
+    }
+    return Object.keys(conditions).length > 0 ? { ...identity, conditions } : identity;
+  });
+}
+
+/** An option value given as a JSON object; the server checks its members. */
+function jsonObjectOption(text: string, name: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new AppError('usage', `--${name}: not valid JSON`);
+  }
 }

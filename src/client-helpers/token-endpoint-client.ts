@@ -2,7 +2,7 @@ import { describeNetworkError, discoverAuthorizationServer } from './discovery.t
 import { isRetryableStatus, resolveRetry, retryDelayMs, sleep, type RetryOptions } from './retry-policy.ts';
 import { TokenSourceError } from './token-source-error.ts';
 
-/** How a confidential client reaches the token endpoint: shared by the token sources. */
+/** How a client reaches the token endpoint: shared by the token sources. */
 export interface TokenEndpointClientOptions {
   /** The issuer URL; its token endpoint is found by discovery (RFC 8414). Give this or `tokenEndpoint`. */
   issuer?: string;
@@ -37,27 +37,38 @@ export interface IssuedToken {
   lifetimeMs: number;
 }
 
+export interface TokenEndpointClient {
+  request(parameters: Record<string, string>, credentials?: readonly string[]): Promise<IssuedToken>;
+}
+
 /** Lifetime assumed when a token response has no expires_in (RFC 6749 §5.1 makes it optional). */
 const assumedLifetimeSeconds = 60;
 
 /**
- * POSTs token requests as a confidential client: discovery once, client authentication, retries
- * with backoff on network errors, timeouts, 5xx and 429; an OAuth error answer is final and
- * thrown as a {@link TokenSourceError} `oauth_error`. The secret never appears in an error.
+ * POSTs token requests: discovery once, client authentication, retries with backoff on network
+ * errors, timeouts, 5xx and 429; an OAuth error answer is final and thrown as a
+ * {@link TokenSourceError} `oauth_error`. The secret never appears in an error, nor do the
+ * request's own credentials named in `request`'s `credentials`. A client without a secret
+ * (`withoutSecret`: it proves itself in the grant, as jwt-bearer does, RFC 7523 §2.1) sends
+ * its client_id in the form and nothing else authenticates it.
  */
-export function createTokenEndpointClient(options: TokenEndpointClientOptions) {
-  const { issuer, clientId, clientSecret } = options;
+export function createTokenEndpointClient(options: TokenEndpointClientOptions): TokenEndpointClient;
+export function createTokenEndpointClient(options: Omit<TokenEndpointClientOptions, 'clientSecret' | 'authMethod'>, withoutSecret: true): TokenEndpointClient;
+export function createTokenEndpointClient(options: Omit<TokenEndpointClientOptions, 'clientSecret'> & { clientSecret?: string }, withoutSecret = false): TokenEndpointClient {
+  const { issuer, clientId } = options;
+  const clientSecret = withoutSecret ? undefined : options.clientSecret;
   if (Boolean(issuer) === Boolean(options.tokenEndpoint)) throw new TypeError('give exactly one of issuer and tokenEndpoint');
-  if (!clientId || !clientSecret) throw new TypeError('clientId and clientSecret are required');
+  if (!clientId || (!withoutSecret && !clientSecret)) throw new TypeError(withoutSecret ? 'clientId is required' : 'clientId and clientSecret are required');
   const authMethod = options.authMethod ?? 'client_secret_basic';
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const retry = resolveRetry(options.retry);
   const timeoutMs = options.timeoutMs ?? 10_000;
 
   // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
-  const basicCredentials = Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64');
-  const secretForms = [clientSecret, formEncode(clientSecret), basicCredentials];
-  const redact = (text: string) => secretForms.reduce((result, form) => result.replaceAll(form, '[redacted]'), text);
+  const basicCredentials = clientSecret === undefined ? undefined : Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64');
+  const secretForms = clientSecret === undefined ? [] : [clientSecret, formEncode(clientSecret), basicCredentials as string];
+  const redactWith = (forms: readonly string[]) => (text: string) => forms.reduce((result, form) => result.replaceAll(form, '[redacted]'), text);
+  const redactSecret = redactWith(secretForms);
 
   let endpoint: Promise<string> | undefined = options.tokenEndpoint ? Promise.resolve(options.tokenEndpoint) : undefined;
 
@@ -66,22 +77,24 @@ export function createTokenEndpointClient(options: TokenEndpointClientOptions) {
       (metadata) => metadata.token_endpoint,
       (error: unknown) => {
         endpoint = undefined; // not cached: the next call tries again
-        throw new TokenSourceError('discovery_failed', redact((error as Error).message));
+        throw new TokenSourceError('discovery_failed', redactSecret((error as Error).message));
       },
     );
     return endpoint;
   }
 
-  /** One token request with these parameters (grant_type and the grant's own). */
-  async function request(parameters: Record<string, string>): Promise<IssuedToken> {
+  /** One token request with these parameters (grant_type and the grant's own); `credentials` among them never reach an error. */
+  async function request(parameters: Record<string, string>, credentials: readonly string[] = []): Promise<IssuedToken> {
     const url = await tokenEndpoint();
     const form = new URLSearchParams(parameters);
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-    if (authMethod === 'client_secret_basic') headers.authorization = `Basic ${basicCredentials}`;
+    if (clientSecret === undefined) form.set('client_id', clientId);
+    else if (authMethod === 'client_secret_basic') headers.authorization = `Basic ${basicCredentials}`;
     else {
       form.set('client_id', clientId);
       form.set('client_secret', clientSecret);
     }
+    const redact = credentials.length === 0 ? redactSecret : redactWith([...secretForms, ...credentials]);
     const body = form.toString();
 
     let problem = '';

@@ -88,7 +88,8 @@ export function createTokenExchanger(options: TokenExchangerOptions): TokenExcha
     if (!entry) {
       if (entries.size >= maxCachedTokens) makeRoom();
       const parameters = parametersFor(subjectToken, target);
-      entry = createRefreshingToken(() => endpoint.request(parameters), refreshAfter);
+      // The person's token is a credential too: it must never show in an error message.
+      entry = createRefreshingToken(() => endpoint.request(parameters, [subjectToken]), refreshAfter);
       entries.set(key, entry);
     }
     return entry;

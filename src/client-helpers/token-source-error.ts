@@ -5,8 +5,9 @@
  * - `token_endpoint_unavailable`: network errors, timeouts, 5xx or 429 on every attempt.
  * - `invalid_token_response`: an answer that is neither a token nor an OAuth error.
  * - `discovery_failed`: the issuer's metadata could not be fetched or is not usable.
+ * - `assertion_unavailable`: a jwt-bearer source could not read its platform token.
  */
-export type TokenSourceErrorCode = 'oauth_error' | 'token_endpoint_unavailable' | 'invalid_token_response' | 'discovery_failed';
+export type TokenSourceErrorCode = 'oauth_error' | 'token_endpoint_unavailable' | 'invalid_token_response' | 'discovery_failed' | 'assertion_unavailable';
 
 /** The one error a token source throws. Its message never contains the client secret. */
 export class TokenSourceError extends Error {

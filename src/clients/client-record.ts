@@ -1,5 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 
+import type { FederatedIdentity } from '../federation/federated-identity.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 
 export const grantTypes = {
@@ -7,6 +8,8 @@ export const grantTypes = {
   deviceCode: 'urn:ietf:params:oauth:grant-type:device_code',
   refreshToken: 'refresh_token',
   tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
+  /** RFC 7523 §2.1: a platform token (Kubernetes, GitHub Actions) stands in for a client secret. */
+  jwtBearer: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
 } as const;
 
 /** Every grant type a client can hold, for the schemas that accept them. */
@@ -15,12 +18,14 @@ export const allGrantTypes = [
   grantTypes.deviceCode,
   grantTypes.refreshToken,
   grantTypes.tokenExchange,
+  grantTypes.jwtBearer,
 ] as const;
 
 /** Short names the admin API, CLI and seed also accept for the URN grant types. */
 export const grantTypeShortNames = {
   device_code: grantTypes.deviceCode,
   'token-exchange': grantTypes.tokenExchange,
+  'jwt-bearer': grantTypes.jwtBearer,
 } as const;
 
 export type GrantType = (typeof grantTypes)[keyof typeof grantTypes];
@@ -59,6 +64,8 @@ export interface ClientRecord {
    */
   serves?: string[];
   maxPriority?: MaxPriority;
+  /** Platform identities that may get this client's tokens with the jwt-bearer grant. */
+  federatedIdentities?: FederatedIdentity[];
   disabled: boolean;
   /** Set for clients created through dynamic registration (RFC 7591). */
   registered?: boolean;

@@ -1,6 +1,7 @@
 import { invalidField } from '../errors.ts';
 import { privateJwkMembers } from '../keys/signing-keys.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { checkFederatedIdentities } from './federated-identity-rules.ts';
 import { grantTypes, usesClientSecret, type ClientRecord, type GrantType } from './client-record.ts';
 
 /** How a surface names a field of the client record (snake_case in the API, camelCase in the seed). */
@@ -14,10 +15,13 @@ export async function checkClient(record: ClientRecord, resources: ResourceRegis
   checkGrantTypes(record.grantTypes, field);
   const grants = new Set(record.grantTypes);
 
-  // SPEC §2: public clients only for device-flow CLIs; a service must prove who it is.
-  if (record.authMethod === 'none' && (grants.has(grantTypes.clientCredentials) || !grants.has(grantTypes.deviceCode))) {
-    throw invalidField(field('token_endpoint_auth_method'), '"none" (a public client) is only allowed for device-flow clients without client_credentials');
+  // SPEC §2: public clients only for device-flow CLIs; a service must prove who it is. A
+  // jwt-bearer client proves it with its platform token at every request, so it may have no
+  // secret either; without one, client_credentials would hand its tokens to anyone naming it.
+  if (record.authMethod === 'none' && (grants.has(grantTypes.clientCredentials) || !(grants.has(grantTypes.deviceCode) || grants.has(grantTypes.jwtBearer)))) {
+    throw invalidField(field('token_endpoint_auth_method'), '"none" (no secret) is only allowed for device-flow and jwt-bearer clients without client_credentials');
   }
+  checkFederatedIdentities(record, field);
   if (record.authMethod === 'private_key_jwt') {
     if (!record.jwks?.keys?.length) throw invalidField(field('jwks'), 'private_key_jwt needs the public keys the client signs with');
     record.jwks.keys.forEach((key, index) => {
@@ -50,6 +54,10 @@ export function checkRegistrableGrantTypes(grantList: readonly GrantType[]): voi
   // Registration metadata has no `serves`, so such a client could never be valid.
   if (grantList.includes(grantTypes.tokenExchange)) {
     throw invalidField('grant_types', 'token-exchange clients need serves, which only an administrator sets (POST /admin/clients)');
+  }
+  if (grantList.includes(grantTypes.jwtBearer)) {
+    // Its federated identities are trust decisions; RFC 7591 metadata cannot carry them.
+    throw invalidField('grant_types', 'jwt-bearer clients get their federated identities from an admin or the seed, not through registration');
   }
 }
 

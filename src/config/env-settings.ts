@@ -35,6 +35,7 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_METRICS_PORT', 'metrics.port', 'int'],
   ['TOLLGATE_METRICS_HOST', 'metrics.host', 'string'],
   ['TOLLGATE_METRICS_TOKEN', 'metrics.token', 'string'],
+  ['TOLLGATE_MAX_ASSERTION_LIFETIME', 'federation.maxAssertionLifetime', 'int'],
   ['TOLLGATE_SEED_FILE', 'seedFile', 'string'],
   ['TOLLGATE_BOOTSTRAP_ADMIN_SECRET', 'bootstrapAdminSecret', 'string'],
 ];

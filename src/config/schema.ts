@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
+import { trustedIssuerSchema } from '../federation/trusted-issuer.ts';
 
 /**
  * Every setting tollgate reads, with its default and what it means. This is the one place
@@ -140,6 +141,24 @@ export const configSchema = z
           .min(16)
           .optional()
           .describe('Bearer token a scraper must send; without a metrics port, /metrics on the main port exists only with it (TOLLGATE_METRICS_TOKEN)'),
+      })
+      .strict()
+      .prefault({}),
+    federation: z
+      .object({
+        trustedIssuers: z
+          .array(trustedIssuerSchema)
+          .max(100)
+          .default([])
+          .refine((list) => new Set(list.map((entry) => entry.issuer)).size === list.length, 'lists an issuer twice')
+          .describe('Platforms whose tokens clients may present as jwt-bearer assertions (Kubernetes, GitHub Actions); the seed can add more'),
+        maxAssertionLifetime: z
+          .number()
+          .int()
+          .min(60)
+          .max(86400)
+          .default(3600)
+          .describe('Longest lifetime (exp - iat) of an accepted assertion, seconds; refuses long-lived legacy tokens (TOLLGATE_MAX_ASSERTION_LIFETIME)'),
       })
       .strict()
       .prefault({}),

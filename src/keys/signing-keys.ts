@@ -4,6 +4,7 @@ import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, 
 import type { Config } from '../config/schema.ts';
 import { invalidConfig } from '../errors.ts';
 import type { SigningAlg } from '../resources/resource-server-record.ts';
+import { privateJwkMembers } from './private-jwk-members.ts';
 
 export interface SigningKeys {
   /** Private JWKS handed to oidc-provider; it publishes the public halves at jwks_uri. */
@@ -13,8 +14,8 @@ export interface SigningKeys {
   ephemeral: boolean;
 }
 
-/** JWK members that hold private key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */
-export const privateJwkMembers: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+// Its own module so that the configuration schema can use it without importing key loading.
+export { privateJwkMembers };
 
 /** A key set of the public halves, to verify our own tokens in-process without a fetch. */
 export function publicKeySet(keys: SigningKeys): ReturnType<typeof createLocalJWKSet> {

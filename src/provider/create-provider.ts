@@ -23,7 +23,6 @@ import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
 import { devicePollInterval, invalidClientWithoutAuthentication, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createAccessTokenLiveness } from './access-token-liveness.ts';
-import { registerGrantTypes } from './grant-types.ts';
 import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
 import { createTokenExchangeGrant } from '../token-exchange/token-exchange-grant.ts';
 import { createProtocolOutcomes } from './protocol-outcomes.ts';
@@ -33,6 +32,10 @@ import { revocationAllowed } from './revocation-policy.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
+import { createAssertionVerifier } from '../federation/assertion-verifier.ts';
+import { createClientTokenIssuer } from './client-token.ts';
+import { registerGrantTypes, type ExtraGrant } from './grant-types.ts';
+import { jwtBearerGrant } from './jwt-bearer-grant.ts';
 
 export interface ProviderDeps extends Services {
   cookieKeys: string[];
@@ -49,6 +52,15 @@ export function createProvider(deps: ProviderDeps): Provider {
   const liveness = createAccessTokenLiveness({ storage, clients, accounts, grants: accessTokenGrants });
   const introspectionPolicy = createIntrospectionPolicy(clients);
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
+  const extraGrants: ExtraGrant[] = [
+    jwtBearerGrant({
+      clients,
+      verifier: createAssertionVerifier({ issuers: deps.trustedIssuers, defaultAudience: config.issuer, maxLifetimeSeconds: config.federation.maxAssertionLifetime }),
+      issueClientToken: createClientTokenIssuer(resourcePolicy),
+      logger: deps.logger,
+    }),
+    createTokenExchangeGrant({ clients, resourcePolicy, verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness }) }),
+  ];
 
   const configuration: Configuration = {
     adapter: function AdapterFor(model: string): Adapter {
@@ -96,9 +108,7 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
-  registerGrantTypes(provider, [
-    createTokenExchangeGrant({ clients, resourcePolicy, verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness }) }),
-  ]);
+  registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
   // First, so outermost: it records what the client finally receives.
   provider.use(createProtocolOutcomes(deps));

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { checkClient } from '../clients/client-rules.ts';
+import { checkFederatedIssuers } from '../clients/federated-identity-rules.ts';
+import type { TrustedIssuers } from '../federation/trusted-issuers.ts';
 import { AppError } from '../errors.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
@@ -18,6 +20,7 @@ export interface SeedDeps {
   accounts: AccountStore;
   resources: ResourceRegistry;
   signingKeys: SigningKeys;
+  trustedIssuers: TrustedIssuers;
   secretPepper: string | undefined;
   allowPlaintext: boolean;
 }
@@ -70,6 +73,9 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
     return { ...desired, createdAt: existing?.createdAt ?? now, updatedAt: now } as T;
   };
 
+  // Before the clients, whose federated identities must name trusted issuers.
+  deps.trustedIssuers.declare(seed.trustedIssuers, 'seed', 'trustedIssuers');
+
   for (const [index, entry] of seed.resourceServers.entries()) {
     const at = `resourceServers.${index}`;
     if (entry.identifier === adminResource.identifier) throw new AppError('invalid_field', `${at}.identifier: ${adminResource.identifier} is built in`);
@@ -84,6 +90,7 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
     const existing = await deps.clients.get(entry.clientId);
     const desired = seedClientRecord(entry, at, existing, source);
     await checkClient(desired, deps.resources, seedField(at));
+    checkFederatedIssuers(desired, deps.trustedIssuers, seedField(at));
     const record = tally(existing, desired);
     if (record) await deps.clients.save(record);
   }

@@ -45,6 +45,7 @@ export function seedClientRecord(seed: SeedClient, at: string, existing: ClientR
     defaultResource: seed.defaultResource,
     serves: seed.serves,
     maxPriority: seed.maxPriority,
+    federatedIdentities: seed.federatedIdentities,
     disabled: seed.disabled,
   });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 
-import { loadConfig } from '../../src/config/load-config.ts';
+import { loadConfig, resolveConfig } from '../../src/config/load-config.ts';
 import { AppError } from '../../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-config-'));
@@ -133,4 +133,15 @@ test('a config file that is missing, not JSON or not an object is refused naming
   t.throws(() => load({ TOLLGATE_CONFIG_FILE: notJson }), { instanceOf: AppError, message: new RegExp(`configuration file ${notJson} is not valid`) });
   const array = configFile('[]');
   t.throws(() => load({ TOLLGATE_CONFIG_FILE: array }), { instanceOf: AppError, message: /is not valid: not a JSON object/ });
+});
+
+test('trusted issuers are validated: both jwksUri and jwks, private keys and duplicates are refused naming the setting', (t) => {
+  const issuer = 'https://token.actions.githubusercontent.com';
+  t.throws(() => resolveConfig({ federation: { trustedIssuers: [{ issuer, jwksUri: `${issuer}/jwks`, jwks: { keys: [{ kty: 'EC' }] } }] } }), { message: /federation\.trustedIssuers\.0\.jwks: give jwksUri or jwks, not both/ });
+  t.throws(() => resolveConfig({ federation: { trustedIssuers: [{ issuer, jwks: { keys: [{ kty: 'EC', d: 'secret' }] } }] } }), { message: /federation\.trustedIssuers\.0\.jwks: must hold public keys only/ });
+  t.throws(() => resolveConfig({ federation: { trustedIssuers: [{ issuer }, { issuer }] } }), { message: /federation\.trustedIssuers: lists an issuer twice/ });
+  t.throws(() => resolveConfig({ federation: { trustedIssuers: [{ issuer: 'ftp://x.example' }] } }), { message: /federation\.trustedIssuers\.0\.issuer/ });
+  const config = resolveConfig({ federation: { trustedIssuers: [{ issuer }] } });
+  t.is(config.federation.maxAssertionLifetime, 3600);
+  t.is(config.federation.trustedIssuers[0]?.issuer, issuer);
 });

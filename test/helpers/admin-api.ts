@@ -1,6 +1,6 @@
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis } from './start-redis.ts';
-import { basicAuth, postForm, startTestServer } from './start-server.ts';
+import { basicAuth, postForm, startTestServer, type TestServerOptions } from './start-server.ts';
 
 export interface AdminTestServer {
   server: RunningServer;
@@ -14,11 +14,11 @@ export interface AdminTestServer {
  * A test file's own redis-server and tollgate with an admin token; the client cache is off so
  * every admin edit shows in the next request. If a step fails, what already started is stopped.
  */
-export async function startAdminTestServer(env: Record<string, string> = {}): Promise<AdminTestServer> {
+export async function startAdminTestServer(env: Record<string, string> = {}, options: Pick<TestServerOptions, 'overrides' | 'logger'> = {}): Promise<AdminTestServer> {
   const redis = await startRedis();
   let server: RunningServer | undefined;
   try {
-    server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_CLIENT_CACHE_MS: '0', ...env } });
+    server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_CLIENT_CACHE_MS: '0', ...env }, ...options });
     const running = server;
     const stop = async () => {
       await running.stop();

@@ -9,6 +9,7 @@ import { generateSigningKey } from '../../src/keys/signing-keys.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
+import { startTestIssuer } from '../helpers/test-issuer.ts';
 
 let redis: TestRedis;
 const directory = mkdtempSync(join(tmpdir(), 'tollgate-seed-'));
@@ -155,6 +156,9 @@ const badSeeds: Array<[string, unknown, RegExp]> = [
   ['an algorithm without a key', { resourceServers: [{ identifier: 'urn:x', signingAlg: 'RS256' }] }, /resourceServers\.0\.signingAlg/],
   ['the built-in admin resource', { resourceServers: [{ identifier: 'urn:tollgate:admin' }] }, /resourceServers\.0\.identifier/],
   ['not JSON at all', 'not json', /not valid JSON/],
+  ['a federated identity at an untrusted issuer', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['jwt-bearer'], federatedIdentities: [{ issuer: 'https://untrusted.example', subject: 's' }] }] }, /clients\.0\.federatedIdentities\.0\.issuer: https:\/\/untrusted\.example is not a trusted issuer/],
+  ['the jwt-bearer grant without a federated identity', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['jwt-bearer'] }] }, /clients\.0\.federatedIdentities: the jwt-bearer grant needs/],
+  ['a trusted issuer with private keys', { trustedIssuers: [{ issuer: 'https://k8s.example', jwks: { keys: [{ kty: 'EC', d: 'x' }] } }] }, /trustedIssuers\.0\.jwks: must hold public keys only/],
   ['a username that cannot be an id', { accounts: [{ username: 'we{ird}', passwordHash: 'scrypt$32768$8$1$uRDUA2UcRFHXtsjAoXPh7g$VbnS7B52H8aLw0KStO1V_IunlvIMTqp34shD0uEPy6g' }] }, /accounts\.0\.id/],
 ];
 
@@ -166,3 +170,28 @@ for (const [what, seed, pattern] of badSeeds) {
     t.regex(message, pattern);
   });
 }
+
+test('a seeded trusted issuer and federated client: the platform token gets the client its token', async (t) => {
+  const cluster = await startTestIssuer();
+  t.teardown(() => cluster.stop());
+  const seed = {
+    trustedIssuers: [{ issuer: cluster.issuer, jwks: cluster.publicJwks() }],
+    clients: [
+      {
+        clientId: 'seeded-workload',
+        grantTypes: ['jwt-bearer'],
+        authMethod: 'none',
+        federatedIdentities: [{ issuer: cluster.issuer, subject: 'system:serviceaccount:ops:backup', audience: 'tollgate', conditions: { 'kubernetes.io.namespace': 'ops' } }],
+        resources: ['urn:tollgate:admin'],
+        scopes: ['admin'],
+      },
+    ],
+  };
+  await withServer({ TOLLGATE_SEED_FILE: seedFile('federated', seed) }, async (server) => {
+    const assertion = await cluster.kubernetesToken('ops', 'backup', 'tollgate');
+    const issued = await postForm(`${server.url}/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: 'seeded-workload', assertion, resource: 'urn:tollgate:admin' });
+    t.is(issued.status, 200, JSON.stringify(issued.body));
+    t.is(decodeJwt(issued.body.access_token as string).sub, 'seeded-workload');
+    t.deepEqual(server.tollgate.trustedIssuers.list().map(({ issuer, keys, origin }) => ({ issuer, keys, origin })), [{ issuer: cluster.issuer, keys: 'static', origin: 'seed' }]);
+  }, 'memory');
+});

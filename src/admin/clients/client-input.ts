@@ -1,12 +1,13 @@
 import { z } from 'zod';
 
+import { federatedIdentities } from '../../federation/federated-identity.ts';
 import { allGrantTypes, clientAuthMethods, grantTypes, grantTypeShortNames, type GrantType } from '../../clients/client-record.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 import { maxPrioritySchema } from '../../principals/max-priority.ts';
 
 const shortNames = Object.keys(grantTypeShortNames) as (keyof typeof grantTypeShortNames)[];
 
-/** A grant type by its full name, or by its short name (`device_code`, `token-exchange`). */
+/** A grant type by its full name, or by its short name (`device_code`, `token-exchange`, `jwt-bearer`). */
 const grantType = z
   .enum([...allGrantTypes, ...shortNames])
   .transform((value): GrantType => (value in grantTypeShortNames ? grantTypeShortNames[value as keyof typeof grantTypeShortNames] : (value as GrantType)));
@@ -26,6 +27,7 @@ export const clientChanges = z
     default_resource: resourceIdentifier.nullable(),
     serves: z.array(resourceIdentifier).max(100),
     max_priority: maxPrioritySchema.nullable(),
+    federated_identities: federatedIdentities,
     disabled: z.boolean(),
     jwks: publicJwks,
   })
@@ -46,6 +48,7 @@ export const newClient = z
     default_resource: resourceIdentifier.optional(),
     serves: z.array(resourceIdentifier).max(100).optional(),
     max_priority: maxPrioritySchema.optional(),
+    federated_identities: federatedIdentities.optional(),
     disabled: z.boolean().default(false),
   })
   .strict();

@@ -15,6 +15,7 @@ export function clientView(record: ClientRecord, lastUsedAt: string | undefined)
     default_resource: record.defaultResource ?? null,
     serves: record.serves ?? [],
     max_priority: record.maxPriority ?? null,
+    federated_identities: record.federatedIdentities ?? [],
     disabled: record.disabled,
     registered: record.registered ?? false,
     ...(record.jwks ? { jwks: record.jwks } : {}),

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { usesClientSecret, type ClientRecord } from '../../clients/client-record.ts';
 import { checkClient } from '../../clients/client-rules.ts';
 import { generateClientSecret, hashClientSecret } from '../../clients/client-secret.ts';
+import { checkFederatedIssuers } from '../../clients/federated-identity-rules.ts';
 import { newClientRecord } from '../../clients/new-client-record.ts';
 import { AppError } from '../../errors.ts';
 import type { AdminRoute } from '../admin-route.ts';
@@ -33,9 +34,11 @@ export const createClientRoute: AdminRoute = {
       defaultResource: input.default_resource,
       serves: input.serves,
       maxPriority: input.max_priority,
+      federatedIdentities: input.federated_identities,
       disabled: input.disabled,
     });
     await checkClient(record, deps.resources);
+    checkFederatedIssuers(record, deps.trustedIssuers);
     if (!(await deps.clients.create(record))) throw new AppError('conflict', `client "${clientId}" already exists`, { field: 'client_id' });
     audit(deps, caller, 'client.create', { clientId });
     return { status: 201, body: { ...clientView(record, undefined), ...(secret ? { client_secret: secret } : {}) } };

@@ -1,5 +1,6 @@
 import type { ClientRecord } from '../../clients/client-record.ts';
 import { checkClient } from '../../clients/client-rules.ts';
+import { checkFederatedIssuers } from '../../clients/federated-identity-rules.ts';
 import { AppError } from '../../errors.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
@@ -36,8 +37,11 @@ export const updateClientRoute: AdminRoute = {
     else if (changes.default_resource !== undefined) next.defaultResource = changes.default_resource;
     if (changes.max_priority === null) delete next.maxPriority;
     else if (changes.max_priority !== undefined) next.maxPriority = changes.max_priority;
+    if (changes.federated_identities?.length === 0) delete next.federatedIdentities;
+    else if (changes.federated_identities !== undefined) next.federatedIdentities = changes.federated_identities;
 
     await checkClient(next, deps.resources);
+    checkFederatedIssuers(next, deps.trustedIssuers);
     await deps.clients.save(next);
     audit(deps, caller, 'client.update', { clientId: next.clientId, fields: Object.keys(changes) });
     return { body: clientView(next, await deps.clients.lastUsed(next.clientId)) };

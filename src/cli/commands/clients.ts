@@ -1,6 +1,6 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
 import type { Command, CommandGroup } from '../command.ts';
-import { clearableOption, defined, jsonFileOption, listOption, maxPriorityOption, stringOption } from '../option-values.ts';
+import { clearableOption, defined, federatedOption, jsonFileOption, listOption, maxPriorityOption, stringOption } from '../option-values.ts';
 import { formatFields, formatTable } from '../output.ts';
 
 const path = (id: string) => `/clients/${encodeURIComponent(id)}`;
@@ -15,19 +15,24 @@ const fieldOptions = {
   serves: { type: 'string', multiple: true },
   'max-priority': { type: 'string' },
   'jwks-file': { type: 'string' },
+  federated: { type: 'string', multiple: true },
 } as const;
 
 const fieldHelp = `  --name TEXT               display name (shown on the device-login pages)
   --description TEXT
   --grant GRANT             client_credentials, device_code, refresh_token,
-                            token-exchange (repeatable)
+                            token-exchange, jwt-bearer (repeatable)
   --scope SCOPE             scopes it may ask for (repeatable, or comma-separated)
   --resource URI            resource servers it may get tokens for (repeatable)
   --default-resource URI    used when a token request names none ("none" clears)
   --serves URI              resource servers this client is, whose tokens it may exchange
                             (token-exchange grant; repeatable)
   --max-priority MAP        queue=priority,... or JSON ("none" clears)
-  --jwks-file FILE          public keys, for private_key_jwt`;
+  --jwks-file FILE          public keys, for private_key_jwt
+  --federated IDENTITY      a platform identity for the jwt-bearer grant (repeatable; "none" removes all):
+                            issuer=URL,subject=SUB[,audience=AUD][,claim.NAME=VALUE...]
+                            e.g. issuer=https://token.actions.githubusercontent.com,
+                                 subject=repo:org/repo:ref:refs/heads/main,claim.environment=prod`;
 
 function fields(values: Parameters<Command['run']>[0]['values']) {
   const grants = listOption(values, 'grant');
@@ -41,6 +46,7 @@ function fields(values: Parameters<Command['run']>[0]['values']) {
     serves: listOption(values, 'serves'),
     max_priority: maxPriorityOption(values),
     jwks: jsonFileOption(values, 'jwks-file'),
+    federated_identities: federatedOption(values),
   });
 }
 
@@ -59,7 +65,8 @@ const create: Command = {
 
 Creates a client. A confidential client gets a generated 256-bit secret, printed once.
   --auth-method METHOD      client_secret_basic (default), client_secret_post,
-                            private_key_jwt, or none (public; device-flow clients only)
+                            private_key_jwt, or none (no secret: device-flow clients, and
+                            jwt-bearer clients that prove themselves with a platform token)
 ${fieldHelp}
   --disabled                create it disabled
 

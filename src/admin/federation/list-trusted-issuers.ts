@@ -1,0 +1,17 @@
+import type { AdminRoute } from '../admin-route.ts';
+
+/**
+ * GET /admin/trusted-issuers: the platforms whose tokens clients may present (jwt-bearer), with
+ * where their keys come from. Read-only: trust is declared in the configuration or the seed.
+ */
+export const listTrustedIssuersRoute: AdminRoute = {
+  method: 'GET',
+  path: '/trusted-issuers',
+  async handle(_request, deps) {
+    return {
+      body: {
+        trusted_issuers: deps.trustedIssuers.list().map((entry) => ({ issuer: entry.issuer, keys: entry.keys, jwks_uri: entry.jwksUri ?? null, declared_in: entry.origin })),
+      },
+    };
+  },
+};
