@@ -57,3 +57,17 @@ test('options and arguments are checked', async (t) => {
   const exchanger = createTokenExchanger({ tokenEndpoint: 'http://127.0.0.1:1/token', clientId: 'g', clientSecret: 's' });
   await t.throwsAsync(exchanger.exchange(''), { instanceOf: TypeError });
 });
+
+test('the subject token never shows in an error, even when the server echoes it', async (t) => {
+  const server = createServer((_req, res) => {
+    res.statusCode = 400;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'bad subject_token the-persons-token' }));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => server.close());
+  const exchanger = createTokenExchanger({ tokenEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`, clientId: 'gateway', clientSecret: 'gateway-secret' });
+  const error = await t.throwsAsync(exchanger.exchange('the-persons-token'), { message: /invalid_grant/ });
+  t.false(error?.message.includes('the-persons-token'));
+});
