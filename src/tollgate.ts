@@ -86,7 +86,6 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   const app = createApp({
     provider,
     logger,
-    trustProxy: config.trustProxy,
     routes: [
       createHttpMetrics(metrics, createRouteClassifier(providerRoutes)),
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),

@@ -87,6 +87,37 @@ export async function seedTollgate(redisUrl: string, keyPrefix = 'tollgate:'): P
   }
 }
 
+/**
+ * The same client and resource servers as a seed file, for tollgate on its in-process store
+ * (nothing to write them into before it starts); the secret goes in as the same HMAC hash.
+ */
+export function writeBenchSeed(path: string): void {
+  const seed = {
+    resourceServers: Object.entries(fixtures.resources).map(([signingAlg, identifier]) => ({
+      identifier,
+      name: `Bench API (${signingAlg})`,
+      scopes: fixtures.scope.split(' '),
+      accessTokenTtl: 600,
+      signingAlg,
+    })),
+    clients: [
+      {
+        clientId: fixtures.clientId,
+        name: 'Bench service',
+        description: 'Client-credentials client of the benchmark',
+        grantTypes: [grantTypes.clientCredentials],
+        authMethod: 'client_secret_basic',
+        secretHash: hashClientSecret(fixtures.clientSecret, fixtures.secretPepper),
+        scopes: fixtures.scope.split(' '),
+        resources: Object.values(fixtures.resources),
+        defaultResource: fixtures.resources.ES256,
+        maxPriority: { default: 5, gpu: 2 },
+      },
+    ],
+  };
+  writeFileSync(path, JSON.stringify(seed), { mode: 0o600 });
+}
+
 export function basicAuthorization(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }

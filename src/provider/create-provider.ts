@@ -13,7 +13,7 @@ import { hideStoredSecretHashes } from '../registration/registration-responses.t
 import { createRegistrationTermsStore } from '../registration/registration-terms.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Services } from '../services.ts';
-import { useHashedClientSecrets } from './client-secret-comparison.ts';
+import { reuseBuiltClients, useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
 import { createResourceServerPolicy } from './resource-server-policy.ts';
 import { createDevicePollPacing } from './device-poll-pacing.ts';
@@ -110,6 +110,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.proxy = config.trustProxy;
   registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
+  reuseBuiltClients(provider, clients, config.clientCacheMs);
   // First, so outermost: it records what the client finally receives.
   provider.use(createProtocolOutcomes(deps));
   provider.use(renderNotFound);

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+import type { Client, KoaContextWithOIDC, Provider } from 'oidc-provider';
 
 /**
  * Every dependency tollgate has on oidc-provider beyond its documented API, in one place, each
@@ -21,6 +21,17 @@ export function replaceClientSecretComparison(provider: Provider, compare: (clie
   provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientId: string }, presented: string) {
     return compare(this.clientId, presented);
   };
+}
+
+/**
+ * models/client.js static `find`: for an adapter-backed client it hashes the whole metadata
+ * (JSON.stringify + SHA-256) on every call to look up the `Client` it built from it, in an LRU
+ * of 100 (`dynamicClients`). `around` gets the original and returns its replacement.
+ */
+export type FindClient = (id: unknown) => Promise<Client | undefined>;
+export function wrapClientFind(provider: Provider, around: (find: FindClient) => FindClient): void {
+  const model = provider.Client as unknown as { find: FindClient };
+  model.find = around(model.find.bind(model));
 }
 
 /**
@@ -90,6 +101,18 @@ export function isUnsavedSessionFailure(ctx: KoaContextWithOIDC, error: unknown)
  */
 export function onProviderKoaError(provider: Provider, listener: (error: Error & { status?: number; code?: string }, ctx?: { state?: { requestId?: unknown }; res: ServerResponse }) => void): void {
   (provider as unknown as Koa).on('error', listener);
+}
+
+/**
+ * Provider is a koa application, and lib/provider.js `use` puts middleware just before its
+ * router, after whatever was `use`d before. `runFirst` puts middleware in front of all of it
+ * (koa's `middleware` array, composed when the handler is made), so tollgate's request log,
+ * error rendering and routes share the provider's koa context: one per request, not two.
+ */
+export function runFirst(provider: Provider, middleware: Koa.Middleware[]): Koa {
+  const app = provider as unknown as Koa;
+  app.middleware.unshift(...middleware);
+  return app;
 }
 
 /**
