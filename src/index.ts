@@ -10,6 +10,7 @@ export {
   type ClientCredentialsTokenSource,
   type ClientCredentialsTokenSourceOptions,
 } from './client-helpers/client-credentials-token-source.ts';
+export { createTokenExchanger, type ExchangeTarget, type TokenExchanger, type TokenExchangerOptions } from './client-helpers/token-exchanger.ts';
 export { createJwtBearerTokenSource, type JwtBearerTokenSourceOptions } from './client-helpers/jwt-bearer-token-source.ts';
 export { TokenSourceError, type TokenSourceErrorCode } from './client-helpers/token-source-error.ts';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions, type VerifiedAccessToken } from './client-helpers/token-verifier.ts';

@@ -7,12 +7,26 @@ export const grantTypes = {
   clientCredentials: 'client_credentials',
   deviceCode: 'urn:ietf:params:oauth:grant-type:device_code',
   refreshToken: 'refresh_token',
+  tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
   /** RFC 7523 §2.1: a platform token (Kubernetes, GitHub Actions) stands in for a client secret. */
   jwtBearer: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
 } as const;
 
 /** Every grant type a client can hold, for the schemas that accept them. */
-export const allGrantTypes = [grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken, grantTypes.jwtBearer] as const;
+export const allGrantTypes = [
+  grantTypes.clientCredentials,
+  grantTypes.deviceCode,
+  grantTypes.refreshToken,
+  grantTypes.tokenExchange,
+  grantTypes.jwtBearer,
+] as const;
+
+/** Short names the admin API, CLI and seed also accept for the URN grant types. */
+export const grantTypeShortNames = {
+  device_code: grantTypes.deviceCode,
+  'token-exchange': grantTypes.tokenExchange,
+  'jwt-bearer': grantTypes.jwtBearer,
+} as const;
 
 export type GrantType = (typeof grantTypes)[keyof typeof grantTypes];
 /** Bounds of a per-client device code lifetime, seconds: a person needs a minute, a code is a credential. */
@@ -47,6 +61,11 @@ export interface ClientRecord {
   /** Resource indicators (token audiences) the client may request. */
   resources: string[];
   defaultResource?: string;
+  /**
+   * Resource servers (APIs) this client is: it may exchange (RFC 8693) tokens whose `aud` is
+   * one of them for tokens to its own `resources`. Only with the token-exchange grant.
+   */
+  serves?: string[];
   maxPriority?: MaxPriority;
   /** Lifetime of this client's device codes, seconds; the server's ttl.deviceCode when absent. */
   deviceCodeTtl?: number;

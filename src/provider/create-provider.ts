@@ -27,6 +27,9 @@ import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
 import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
 import { secureByIssuer } from './provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
+import { createAccessTokenLiveness } from './access-token-liveness.ts';
+import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
+import { createTokenExchangeGrant } from '../token-exchange/token-exchange-grant.ts';
 import { createProtocolOutcomes } from './protocol-outcomes.ts';
 import { createUnknownClientDecoy } from './unknown-client-decoy.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
@@ -55,6 +58,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
   const clientAdapter = createClientAdapter(clients, registeredClients, createUnknownClientDecoy(clients, config.secretPepper, { builtClientsReused: config.clientCacheMs > 0 }));
   const accessTokenGrants = createAccessTokenGrants(storage);
+  const liveness = createAccessTokenLiveness({ storage, clients, accounts, grants: accessTokenGrants });
   const introspectionPolicy = createIntrospectionPolicy(clients);
   const rotation = createRefreshTokenRotation(storage, { reuseIntervalSeconds: config.ttl.refreshTokenReuseInterval });
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
@@ -65,6 +69,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       issueClientToken: createClientTokenIssuer(resourcePolicy),
       logger: deps.logger,
     }),
+    createTokenExchangeGrant({ clients, resourcePolicy, maxPriorityOf, verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness }) }),
   ];
 
   const configuration: Configuration = {
@@ -130,7 +135,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
   provider.use(invalidClientWithoutAuthentication);
   provider.use(refusePublicIntrospection);
-  provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, storage, clients, accounts, grants: accessTokenGrants, mayIntrospect: introspectionPolicy.mayIntrospect }));
+  provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect }));
   provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds }));
   provider.use(hideStoredSecretHashes);
   return provider;

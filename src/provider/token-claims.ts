@@ -2,6 +2,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 
 import type { AccountRecord } from '../accounts/account-record.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
+import { grantTypes } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 import type { LoadedAccount } from './find-account.ts';
@@ -10,6 +11,8 @@ interface TokenLike {
   kind: string;
   clientId?: string;
   accountId?: string;
+  gty?: string;
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -20,6 +23,8 @@ interface TokenLike {
  */
 export function createTokenClaims(clients: ClientRegistry, accounts: AccountStore, maxPriorityOf: (account: AccountRecord) => MaxPriority | undefined) {
   return async function extraTokenClaims(ctx: KoaContextWithOIDC, token: TokenLike) {
+    // A token exchange decides its claims itself (act, the narrowed max_priority): see token-exchange/.
+    if (token.gty === grantTypes.tokenExchange) return token.extra;
     let maxPriority: MaxPriority | undefined;
     if (token.accountId) {
       const loaded = loadedAccount(ctx, token.accountId);

@@ -42,6 +42,7 @@ export function seedClientRecord(seed: SeedClient, at: string, existing: ClientR
     scopes: seed.scopes,
     resources: seed.resources,
     defaultResource: seed.defaultResource,
+    serves: seed.serves,
     maxPriority: seed.maxPriority,
     deviceCodeTtl: seed.deviceCodeTtl,
     federatedIdentities: seed.federatedIdentities,

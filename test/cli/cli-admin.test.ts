@@ -75,6 +75,17 @@ test.serial('clients create, get, list, update, rotate-secret, revoke-grants and
   t.is((await cli(['clients', 'get', 'cli-svc'])).code, 4);
 });
 
+test.serial('clients create --grant token-exchange --serves, and update --serves', async (t) => {
+  const created = await cli(['clients', 'create', 'cli-gateway', '--grant', 'token-exchange', '--serves', 'urn:tollgate:demo', '--resource', 'urn:tollgate:demo', '--json']);
+  t.is(created.code, 0, created.stderr);
+  t.deepEqual(created.json().grant_types, ['urn:ietf:params:oauth:grant-type:token-exchange']);
+  t.deepEqual(created.json().serves, ['urn:tollgate:demo']);
+  const refused = await cli(['clients', 'update', 'cli-gateway', '--serves', 'urn:nowhere', '--json']);
+  t.not(refused.code, 0);
+  t.regex(refused.stderr, /serves\.0/);
+  t.is((await cli(['clients', 'delete', 'cli-gateway', '--json'])).code, 0);
+});
+
 test.serial('clients registration-token issues an initial access token', async (t) => {
   const run = await cli(['clients', 'registration-token', '--resource', 'urn:tollgate:demo', '--single-use', '--json']);
   t.is(run.code, 0, run.stderr);

@@ -94,6 +94,17 @@ test.serial('a changed seed entry is updated, keeping createdAt', async (t) => {
   t.not(after?.updatedAt, before?.updatedAt);
 });
 
+test.serial('a seeded gateway serves one API and exchanges its tokens for another', async (t) => {
+  const seed = {
+    resourceServers: [{ identifier: 'urn:example:a' }, { identifier: 'urn:example:b', scopes: ['read'] }],
+    clients: [{ clientId: 'gateway', secretEnv: 'GATEWAY_SECRET', grantTypes: ['token-exchange'], serves: ['urn:example:a'], resources: ['urn:example:b'], scopes: ['read'] }],
+  };
+  const env = { GATEWAY_SECRET: 'gateway-secret-long-enough-for-a-fast-hash-0', TOLLGATE_REDIS_PREFIX: 'gateway:' };
+  const stored = await withServer({ ...env, TOLLGATE_SEED_FILE: seedFile('gateway', seed) }, (server) => server.tollgate.clients.get('gateway'));
+  t.deepEqual(stored?.serves, ['urn:example:a']);
+  t.deepEqual(stored?.grantTypes, ['urn:ietf:params:oauth:grant-type:token-exchange']);
+});
+
 test.serial('a secret changed in the environment replaces the stored hash', async (t) => {
   const seed = { clients: [{ clientId: 'env-svc', secretEnv: 'ENV_SVC_SECRET' }] };
   const file = seedFile('env', seed);
@@ -142,6 +153,7 @@ const badSeeds: Array<[string, unknown, RegExp]> = [
   ['a client without a secret', { clients: [{ clientId: 'a' }] }, /clients\.0\.secretEnv: a client_secret_\* client needs exactly one/],
   ['a public client with a secret', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], secretEnv: 'X' }] }, /clients\.0\.authMethod/],
   ['a resource the seed does not define', { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', resources: ['urn:x'] }] }, /clients\.0\.resources\.0/],
+  ['a gateway without serves', { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', grantTypes: ['token-exchange'] }] }, /clients\.0\.serves: the token-exchange grant needs/],
   ['a bad max_priority', { accounts: [{ username: 'a', passwordHash: 'scrypt$32768$8$1$uRDUA2UcRFHXtsjAoXPh7g$VbnS7B52H8aLw0KStO1V_IunlvIMTqp34shD0uEPy6g', maxPriority: { q: -1 } }] }, /accounts\.0\.maxPriority\.q/],
   ['an algorithm without a key', { resourceServers: [{ identifier: 'urn:x', signingAlg: 'RS256' }] }, /resourceServers\.0\.signingAlg/],
   ['the built-in admin resource', { resourceServers: [{ identifier: 'urn:tollgate:admin' }] }, /resourceServers\.0\.identifier/],

@@ -13,6 +13,7 @@ export function clientView(record: ClientRecord, lastUsedAt: string | undefined)
     scopes: record.scopes,
     resources: record.resources,
     default_resource: record.defaultResource ?? null,
+    serves: record.serves ?? [],
     max_priority: record.maxPriority ?? null,
     device_code_ttl: record.deviceCodeTtl ?? null,
     federated_identities: record.federatedIdentities ?? [],

@@ -29,6 +29,8 @@ export const updateClientRoute: AdminRoute = {
     if (changes.grant_types !== undefined) next.grantTypes = changes.grant_types;
     if (changes.scopes !== undefined) next.scopes = changes.scopes;
     if (changes.resources !== undefined) next.resources = changes.resources;
+    if (changes.serves?.length === 0) delete next.serves;
+    else if (changes.serves !== undefined) next.serves = changes.serves;
     if (changes.disabled !== undefined) next.disabled = changes.disabled;
     if (changes.jwks !== undefined) next.jwks = changes.jwks as unknown as ClientRecord['jwks'];
     if (changes.default_resource === null) delete next.defaultResource;

@@ -12,6 +12,7 @@ const fieldOptions = {
   scope: { type: 'string', multiple: true },
   resource: { type: 'string', multiple: true },
   'default-resource': { type: 'string' },
+  serves: { type: 'string', multiple: true },
   'max-priority': { type: 'string' },
   'jwks-file': { type: 'string' },
   'device-code-ttl': { type: 'string' },
@@ -20,10 +21,13 @@ const fieldOptions = {
 
 const fieldHelp = `  --name TEXT               display name (shown on the device-login pages)
   --description TEXT
-  --grant GRANT             client_credentials, device_code, refresh_token, jwt-bearer (repeatable)
+  --grant GRANT             client_credentials, device_code, refresh_token,
+                            token-exchange, jwt-bearer (repeatable)
   --scope SCOPE             scopes it may ask for (repeatable, or comma-separated)
   --resource URI            resource servers it may get tokens for (repeatable)
   --default-resource URI    used when a token request names none ("none" clears)
+  --serves URI              resource servers this client is, whose tokens it may exchange
+                            (token-exchange grant; repeatable)
   --max-priority MAP        queue=priority,... or JSON ("none" clears)
   --jwks-file FILE          public keys, for private_key_jwt
   --device-code-ttl SECONDS lifetime of its device codes, 60-3600 ("none": the server's)
@@ -41,6 +45,7 @@ function fields(values: Parameters<Command['run']>[0]['values']) {
     scopes: listOption(values, 'scope'),
     resources: listOption(values, 'resource'),
     default_resource: clearableOption(values, 'default-resource'),
+    serves: listOption(values, 'serves'),
     max_priority: maxPriorityOption(values),
     jwks: jsonFileOption(values, 'jwks-file'),
     device_code_ttl: secondsOption(values, 'device-code-ttl'),
@@ -204,7 +209,7 @@ ${adminOptionsHelp}`,
   async run(context) {
     const { values, out } = context;
     const expiresIn = stringOption(values, 'expires-in');
-    const grants = listOption(values, 'grant')?.map((grant) => (grant === 'device_code' ? 'urn:ietf:params:oauth:grant-type:device_code' : grant));
+    const grants = listOption(values, 'grant');
     const result = await connectAdminApi(context).call(
       'POST',
       '/initial-access-tokens',
