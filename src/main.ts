@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 
 import { prepareSharedSecrets } from './cluster/shared-secrets.ts';
-import { reportWorkerReady, superviseWorkers } from './cluster/worker-supervisor.ts';
+import { listenForAllWorkersReady, reportWorkerReady, superviseWorkers } from './cluster/worker-supervisor.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
 import { demoBanner } from './demo/demo-banner.ts';
@@ -17,7 +17,8 @@ let startupLogger: Logger | undefined;
 
 try {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const format = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
+  const logger = createLogger(config.logLevel, undefined, format);
   startupLogger = logger;
   if (config.workers > 1 && cluster.isPrimary) await runPrimary(config, logger);
   else await runServer(config, logger);
@@ -37,7 +38,7 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
   const worker = cluster.isWorker;
   // Loaded only when configured: without an endpoint no OpenTelemetry code runs at all.
   const tracing = config.tracing.endpoint || config.tracing.tracesEndpoint ? (await import('./tracing/start-tracing.ts')).startTracing(config.tracing) : undefined;
-  const running = await startServer(config, logger, { env: process.env, metricsListener: !worker });
+  const running = await startServer(config, logger, { env: process.env, metricsListener: !worker, ...(worker ? { allStarted: listenForAllWorkersReady() } : {}) });
   const { demo } = running.tollgate;
   if (worker) {
     shareMetricsWithPrimary(running.tollgate.metrics.registry);

@@ -13,6 +13,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** A cluster worker leaves metrics.port to the primary, which serves the sum of all workers. */
   metricsListener?: boolean;
+  /** A cluster worker is ready only once all of the host's workers are. */
+  allStarted?: () => boolean;
 }
 
 export interface RunningServer {
@@ -51,7 +53,7 @@ export async function startServer(validated: Config, logger: Logger, options: St
     config = withBoundPort(config, (server.address() as AddressInfo).port);
   }
 
-  const tollgate = await createTollgate(config, logger, options.env).catch((error: unknown) => {
+  const tollgate = await createTollgate(config, logger, options.env, { ...(options.allStarted ? { allStarted: options.allStarted } : {}) }).catch((error: unknown) => {
     server.close();
     throw error;
   });

@@ -5,7 +5,10 @@ import type { SigningKeys } from './keys/signing-keys.ts';
 import type { TrustedIssuers } from './federation/trusted-issuers.ts';
 import type { Logger } from './logger.ts';
 import type { ResourceRegistry } from './resources/resource-registry.ts';
+import type { SecurityEvents } from './security/security-events.ts';
 import type { Storage } from './storage/storage.ts';
+import type { TokenSealer } from './upstreams/token-sealer.ts';
+import type { UpstreamRegistry } from './upstreams/upstream-registry.ts';
 
 /** The long-lived parts `createTollgate` builds once; the provider, the seed and the admin API work with them. */
 export interface Services {
@@ -18,4 +21,9 @@ export interface Services {
   /** Platforms whose tokens stand in for client secrets (jwt-bearer grant). */
   trustedIssuers: TrustedIssuers;
   logger: Logger;
+  /** The identity providers people can sign in through. */
+  upstreams: UpstreamRegistry;
+  /** Seals upstream credentials and pending-login secrets at rest. */
+  sealer: TokenSealer;
+  securityEvents: SecurityEvents;
 }

@@ -30,8 +30,13 @@ import { createProviderRoutes } from './provider/provider-routes.ts';
 import { createResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
+import { createSecurityEvents } from './security/security-events.ts';
 import type { Services } from './services.ts';
 import { openStorage } from './storage/open-storage.ts';
+import { createUpstreamCallback } from './pages/upstream-callback.ts';
+import { createPendingLogins } from './upstreams/pending-logins.ts';
+import { createTokenSealer } from './upstreams/token-sealer.ts';
+import { createUpstreamRegistry } from './upstreams/upstream-registry.ts';
 
 export interface Tollgate extends Services {
   provider: Provider;
@@ -42,14 +47,16 @@ export interface Tollgate extends Services {
 }
 
 /** Builds every part from one validated configuration; connects storage but listens on nothing. */
-export async function createTollgate(config: Config, logger: Logger, env: NodeJS.ProcessEnv = {}): Promise<Tollgate> {
+export async function createTollgate(config: Config, logger: Logger, env: NodeJS.ProcessEnv = {}, options: { allStarted?: () => boolean } = {}): Promise<Tollgate> {
   const metrics = createMetrics();
   const storage = measureStorage(await openStorage(config, logger), metrics);
   const clients = createClientRegistry(storage, config.clientCacheMs, (error) => logger.warn({ err: error }, 'could not record client last use'));
   const accounts = createAccountStore(storage);
   const resources = createResourceRegistry(storage, config.clientCacheMs);
 
+  const securityEvents = createSecurityEvents(logger, metrics);
   const signingKeys = await loadSigningKeys(config.keys);
+  securityEvents.emit('key_set.loaded', { kids: signingKeys.jwks.keys.map((key) => key.kid), signing: signingKeys.signingKid, ephemeral: signingKeys.ephemeral });
   if (signingKeys.ephemeral) {
     logger.warn('no signing keys configured (TOLLGATE_JWKS_FILE): using ephemeral keys; tokens stop verifying at restart');
   }
@@ -62,9 +69,11 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   }
 
   const trustedIssuers = createTrustedIssuers(config.federation.trustedIssuers);
-  const services: Services = { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger };
   let demo: DemoCredentials | undefined;
+  let services: Services;
   try {
+    const upstreams = await createUpstreamRegistry(config.upstreams);
+    services = { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger, securityEvents, upstreams, sealer: createTokenSealer(cookieKeys) };
     // `env` carries the values of the seed's secretEnv / passwordEnv references.
     await ensureStartupPrincipals(services, env);
     demo = await ensureDemo(services, config);
@@ -74,23 +83,26 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   }
 
   const provider = createProvider({ ...services, cookieKeys, metrics });
-  subscribeProviderEvents(provider, { clients, logger, metrics });
+  subscribeProviderEvents(provider, { clients, logger, metrics, securityEvents });
   const limits = createAttemptLimits(storage, config.rateLimit);
+  const { upstreams, sealer } = services;
+  const pending = createPendingLogins(storage, sealer, config.ttl.interaction);
+  const upstreamSignIn = { upstreams, pending, issuer: config.issuer, ttlSeconds: config.ttl.interaction, logger };
   const providerRoutes = createProviderRoutes(provider);
   const pages = [
     createPageHeaders(providerRoutes),
     createUserCodePrefill(providerRoutes),
-    createUserCodeAttempts(limits, providerRoutes),
-    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger }),
+    createUserCodeAttempts(limits, providerRoutes, securityEvents),
+    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
+    createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer }),
   ];
   const app = createApp({
     provider,
     logger,
-    trustProxy: config.trustProxy,
     routes: [
       createHttpMetrics(metrics, createRouteClassifier(providerRoutes)),
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
-      createHealthRoutes(storage),
+      createHealthRoutes(storage, options.allStarted),
       ...pages,
       createAdminRouter({ ...services, provider }, adminRoutes),
       createRegistrationUpdateSecret(clients, config.secretPepper, providerRoutes),

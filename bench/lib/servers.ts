@@ -10,10 +10,12 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
  * tollgate as an operator runs it: `node src/main.ts` on Redis, keys from a JWKS file, hashed
  * secrets with a pepper, log level info. The demo principals give the device client and the
  * account the device-flow runs log in with; rate limits are raised because every login of the
- * bench comes from one IP address.
+ * bench comes from one IP address. Without `redisUrl` it runs on its in-process store, with the
+ * bench client and resource servers from `seedFile` (writeBenchSeed).
  */
 export async function startTollgate(options: {
-  redisUrl: string;
+  redisUrl?: string;
+  seedFile?: string;
   jwksFile: string;
   workers?: number;
   nodeArgs?: string[];
@@ -35,7 +37,8 @@ export async function startTollgate(options: {
       TOLLGATE_ISSUER: `http://127.0.0.1:${port}`,
       TOLLGATE_CONFIG_FILE: '',
       TOLLGATE_LOG_LEVEL: 'info',
-      REDIS_URL: options.redisUrl,
+      REDIS_URL: options.redisUrl ?? '',
+      ...(options.seedFile ? { TOLLGATE_SEED_FILE: options.seedFile } : {}),
       ...(options.keyPrefix ? { TOLLGATE_REDIS_PREFIX: options.keyPrefix } : {}),
       TOLLGATE_JWKS_FILE: options.jwksFile,
       TOLLGATE_SECRET_PEPPER: fixtures.secretPepper,

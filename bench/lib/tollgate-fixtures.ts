@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 
 import { createClientRegistry } from '../../src/clients/client-registry.ts';
-import { grantTypes } from '../../src/clients/client-record.ts';
+import { grantTypes, type ClientRecord } from '../../src/clients/client-record.ts';
 import { hashClientSecret } from '../../src/clients/client-secret.ts';
+import { newClientRecord } from '../../src/clients/new-client-record.ts';
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
 import { createResourceRegistry } from '../../src/resources/resource-registry.ts';
 import { createRedisClient } from '../../src/storage/redis-connection.ts';
@@ -11,6 +12,8 @@ import { createRedisStorage } from '../../src/storage/redis-storage.ts';
 /** What both servers are given, so the only difference between them is the server. */
 export const fixtures = {
   clientId: 'bench',
+  /** Serves the demo API (device logins' tokens) and exchanges them for the bench API; same secret. */
+  gatewayClientId: 'bench-gateway',
   clientSecret: 'bench-secret-7f3c9a1e5b2d4f60a8c7e9b1d3f5a7c9e1b3d5f7a9c1e3',
   secretPepper: 'bench-pepper-0123456789abcdef0123456789abcdef',
   scope: 'bench:read bench:write',
@@ -50,24 +53,69 @@ export async function seedTollgate(redisUrl: string, keyPrefix = 'tollgate:'): P
       });
     }
     const clients = createClientRegistry(storage, 0, () => {});
-    await clients.save({
-      clientId: fixtures.clientId,
-      name: 'Bench service',
-      description: 'Client-credentials client of the benchmark',
-      grantTypes: [grantTypes.clientCredentials],
+    // Both bench clients share the secret, the bench API's scopes and resources.
+    const common: Pick<ClientRecord, 'authMethod' | 'secrets' | 'scopes' | 'resources'> = {
       authMethod: 'client_secret_basic',
       secrets: [{ hash: hashClientSecret(fixtures.clientSecret, fixtures.secretPepper) }],
       scopes: fixtures.scope.split(' '),
       resources: Object.values(fixtures.resources),
-      defaultResource: fixtures.resources.ES256,
-      maxPriority: { default: 5, gpu: 2 },
-      disabled: false,
-      createdAt: now,
-      updatedAt: now,
-    });
+    };
+    await clients.save(
+      newClientRecord({
+        ...common,
+        clientId: fixtures.clientId,
+        name: 'Bench service',
+        description: 'Client-credentials client of the benchmark',
+        grantTypes: [grantTypes.clientCredentials],
+        defaultResource: fixtures.resources.ES256,
+        maxPriority: { default: 5, gpu: 2 },
+      }, now),
+    );
+    await clients.save(
+      newClientRecord({
+        ...common,
+        clientId: fixtures.gatewayClientId,
+        name: 'Bench gateway',
+        description: 'Token-exchange client of the benchmark: serves the demo API that device logins get tokens for',
+        grantTypes: [grantTypes.tokenExchange],
+        serves: ['urn:tollgate:demo'],
+        maxPriority: { default: 4 },
+      }, now),
+    );
   } finally {
     await storage.close();
   }
+}
+
+/**
+ * The same client and resource servers as a seed file, for tollgate on its in-process store
+ * (nothing to write them into before it starts); the secret goes in as the same HMAC hash.
+ */
+export function writeBenchSeed(path: string): void {
+  const seed = {
+    resourceServers: Object.entries(fixtures.resources).map(([signingAlg, identifier]) => ({
+      identifier,
+      name: `Bench API (${signingAlg})`,
+      scopes: fixtures.scope.split(' '),
+      accessTokenTtl: 600,
+      signingAlg,
+    })),
+    clients: [
+      {
+        clientId: fixtures.clientId,
+        name: 'Bench service',
+        description: 'Client-credentials client of the benchmark',
+        grantTypes: [grantTypes.clientCredentials],
+        authMethod: 'client_secret_basic',
+        secretHash: hashClientSecret(fixtures.clientSecret, fixtures.secretPepper),
+        scopes: fixtures.scope.split(' '),
+        resources: Object.values(fixtures.resources),
+        defaultResource: fixtures.resources.ES256,
+        maxPriority: { default: 5, gpu: 2 },
+      },
+    ],
+  };
+  writeFileSync(path, JSON.stringify(seed), { mode: 0o600 });
 }
 
 export function basicAuthorization(clientId: string, secret: string): string {

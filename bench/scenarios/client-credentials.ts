@@ -1,30 +1,56 @@
-import { baselineSide, comparePairs, tollgateSide, type BenchContext } from '../lib/context.ts';
+import { join } from 'node:path';
+
+import { baselineSide, comparePairs, tollgateSide, type BenchContext, type Side } from '../lib/context.ts';
+import type { ServerProcess } from '../lib/processes.ts';
+import type { BenchRedis } from '../lib/redis.ts';
 import type { Row } from '../lib/results.ts';
-import { basicAuthorization, fixtures } from '../lib/tollgate-fixtures.ts';
+import { startTollgate } from '../lib/servers.ts';
+import { basicAuthorization, fixtures, writeBenchSeed } from '../lib/tollgate-fixtures.ts';
 
 /**
  * Client credentials, the service-to-service path: the same request body and Basic credentials
  * to both servers, a JWT access token signed with `alg` for the bench resource.
  */
-export async function clientCredentials(context: BenchContext, alg: 'ES256' | 'RS256'): Promise<Row[]> {
+export async function clientCredentials(context: BenchContext, alg: 'ES256' | 'RS256', tollgate: Side = tollgateSide(context), scenarioName = `client credentials ${alg}`): Promise<Row[]> {
   const env = {
     BENCH_BODY: `grant_type=client_credentials&resource=${encodeURIComponent(fixtures.resources[alg])}&scope=${encodeURIComponent(fixtures.scope)}`,
     BENCH_AUTHORIZATION: basicAuthorization(fixtures.clientId, fixtures.clientSecret),
   };
   const rows: Row[] = [];
   for (const connections of context.connections) {
-    context.log(`client credentials ${alg}, ${connections} connection(s)`);
+    context.log(`${scenarioName}, ${connections} connection(s)`);
     rows.push(
       await comparePairs(context, {
-        scenario: `client credentials ${alg}`,
+        scenario: scenarioName,
         unit: 'tokens/s',
         connections,
         script: 'token.lua',
         env: () => env,
-        a: tollgateSide(context),
+        a: tollgate,
         b: baselineSide(context),
       }),
     );
   }
   return rows;
+}
+
+/**
+ * The same with tollgate on its in-process store (seeded from a file), like the baseline's
+ * default store: Redis out of the comparison (issue 14 asks for both). Not with --against,
+ * whose reference tollgate runs on Redis.
+ */
+export async function clientCredentialsInMemory(context: BenchContext, running: Array<ServerProcess | BenchRedis>): Promise<Row[]> {
+  const scenario = 'client credentials ES256, in-memory store';
+  if (context.against) return [{ scenario, load: '', unit: 'tokens/s', subject: 'tollgate, in-memory store', note: 'not run with --against: the reference tollgate runs on Redis' }];
+  const seedFile = join(context.tmpDir, 'memory-seed.json');
+  writeBenchSeed(seedFile);
+  const memory = await startTollgate({ jwksFile: context.jwksFile, seedFile, name: 'tollgate (memory)' });
+  running.push(memory);
+  try {
+    const side = { name: 'tollgate', server: memory, cpu: { server: memory.pid } };
+    const rows = await clientCredentials(context, 'ES256', side, scenario);
+    return rows.map((row) => ({ ...row, subject: 'tollgate, in-memory store' }));
+  } finally {
+    await memory.stop();
+  }
 }

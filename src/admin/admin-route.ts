@@ -12,6 +12,9 @@ export interface AdminDeps extends Services {
 export interface AdminCaller {
   clientId: string;
   sub: string;
+  /** Where the call came from, for the security log. */
+  reqId?: string | undefined;
+  ip?: string | undefined;
 }
 
 export interface AdminRequest {

@@ -1,4 +1,5 @@
 import type { Context, Next } from 'koa';
+import { requestIdOf } from '../http/request-log.ts';
 
 import { AppError } from '../errors.ts';
 import { readBody } from '../http/read-body.ts';
@@ -39,7 +40,8 @@ export function createAdminRouter(deps: AdminDeps, routes: AdminRoute[]) {
     const params: Record<string, string> = {};
     match.entry.names.forEach((name, index) => (params[name] = decodeParam(match.found?.[index + 1] ?? '')));
     const body = ['POST', 'PUT', 'PATCH'].includes(ctx.method) ? await readJson(ctx) : undefined;
-    const result = await match.entry.route.handle({ params, body, query: new URLSearchParams(ctx.querystring), caller }, deps);
+    const from = { reqId: requestIdOf(ctx), ip: ctx.ip };
+    const result = await match.entry.route.handle({ params, body, query: new URLSearchParams(ctx.querystring), caller: { ...caller, ...from } }, deps);
     ctx.status = result.status ?? 200;
     if (result.body !== undefined) ctx.body = result.body;
   };

@@ -5,6 +5,7 @@ import { deleteAccountRoute } from './accounts/delete-account.ts';
 import { getAccountRoute } from './accounts/get-account.ts';
 import { listAccountsRoute } from './accounts/list-accounts.ts';
 import { setAccountPasswordRoute } from './accounts/set-account-password.ts';
+import { unlinkIdentityRoute } from './accounts/unlink-identity.ts';
 import { updateAccountRoute } from './accounts/update-account.ts';
 import { createClientRoute } from './clients/create-client.ts';
 import { deleteClientRoute } from './clients/delete-client.ts';
@@ -22,6 +23,7 @@ import { deleteResourceRoute } from './resources/delete-resource.ts';
 import { getResourceRoute } from './resources/get-resource.ts';
 import { listResourcesRoute } from './resources/list-resources.ts';
 import { updateResourceRoute } from './resources/update-resource.ts';
+import { listUpstreamsRoute } from './upstreams/list-upstreams.ts';
 
 /**
  * The admin API, as a table (paths relative to /admin). A new endpoint is one module exporting
@@ -44,6 +46,7 @@ export const adminRoutes: AdminRoute[] = [
   deleteAccountRoute,
   setAccountPasswordRoute,
   revokeAccountGrantsRoute,
+  unlinkIdentityRoute,
   listResourcesRoute,
   createResourceRoute,
   getResourceRoute,
@@ -52,5 +55,6 @@ export const adminRoutes: AdminRoute[] = [
   listInitialAccessTokensRoute,
   issueInitialAccessTokenRoute,
   revokeInitialAccessTokenRoute,
+  listUpstreamsRoute,
   listTrustedIssuersRoute,
 ];

@@ -1,6 +1,9 @@
 import type { AdminCaller, AdminDeps } from './admin-route.ts';
 
-/** One log line per change an admin makes: who, what, to which principal; never a secret. */
-export function audit(deps: AdminDeps, caller: AdminCaller, action: string, target: Record<string, unknown>): void {
-  deps.logger.info({ audit: action, by: caller.sub, via: caller.clientId, ...target }, `admin: ${action}`);
+/**
+ * One security event per change an admin makes (`admin.change`): who (the token's subject and
+ * client), what, to which principal; never a secret.
+ */
+export function audit(deps: Pick<AdminDeps, 'securityEvents'>, caller: AdminCaller, action: string, target: Record<string, unknown>): void {
+  deps.securityEvents.emit('admin.change', { reqId: caller.reqId, ip: caller.ip, by: caller.sub, via: caller.clientId, action, ...target });
 }

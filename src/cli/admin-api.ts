@@ -1,8 +1,11 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 
+import { createClientCredentialsTokenSource, TokenSourceError } from '@tollgate/client';
 import { AppError } from '../errors.ts';
+import { adminResource } from '../resources/resource-server-record.ts';
 import type { CommandContext } from './command.ts';
 import { requestJson, responseError } from './http.ts';
+import { urlOption } from './option-values.ts';
 
 /** Options every admin command takes; each falls back to its environment variable. */
 export const adminOptions: ParseArgsOptionsConfig = {
@@ -28,30 +31,28 @@ export interface AdminApi {
  * (client credentials for urn:tollgate:admin, scope admin), exactly as any other admin tool would.
  */
 export function connectAdminApi({ values, env }: CommandContext): AdminApi {
-  const url = String(values.url ?? env.TOLLGATE_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+  const url = urlOption(values, 'url', env.TOLLGATE_URL) ?? 'http://localhost:3000';
   const clientId = (values['client-id'] as string | undefined) ?? env.TOLLGATE_ADMIN_CLIENT_ID;
   const secret = (values['client-secret'] as string | undefined) ?? env.TOLLGATE_ADMIN_CLIENT_SECRET;
   if (!clientId || !secret) {
     throw new AppError('usage', 'admin credentials are needed: set TOLLGATE_ADMIN_CLIENT_ID and TOLLGATE_ADMIN_CLIENT_SECRET (or --client-id / --client-secret)');
   }
-  let token: Promise<string> | undefined;
   // Items per list page; small values are for tests and slow links.
   const pageSize = env.TOLLGATE_CLI_PAGE_SIZE || '500';
+  // The same token source services use (client_secret_basic, RFC 6749 §2.3.1 form encoding);
+  // one attempt: a person at a terminal would rather hear at once that the server is down.
+  const tokens = createClientCredentialsTokenSource({ tokenEndpoint: `${url}/token`, clientId, clientSecret: secret, resource: adminResource.identifier, scope: adminResource.scope, retry: { attempts: 1 } });
 
   async function accessToken(): Promise<string> {
-    const response = await requestJson(`${url}/token`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId as string)}:${encodeURIComponent(secret as string)}`).toString('base64')}`,
-      },
-      body: new URLSearchParams({ grant_type: 'client_credentials', resource: 'urn:tollgate:admin', scope: 'admin' }),
-    });
-    if (response.status !== 200) {
-      const error = responseError(response, `cannot get an admin token as ${clientId}`);
-      throw response.status === 400 ? new AppError('unauthorized', error.message) : error;
+    try {
+      return await tokens.get();
+    } catch (error) {
+      if (!(error instanceof TokenSourceError)) throw error;
+      if (error.code === 'token_endpoint_unavailable') throw new AppError('unreachable', `cannot reach ${new URL(url).origin}: ${error.message}`, { cause: error });
+      const what = `cannot get an admin token as ${clientId}: ${error.message}`;
+      // RFC 6749 §5.2: a refused client or grant (400 or 401) means these credentials do not work.
+      throw new AppError(error.code === 'oauth_error' ? 'unauthorized' : 'internal', what, { expose: true, cause: error });
     }
-    return response.body.access_token as string;
   }
 
   const api: AdminApi = {
@@ -68,10 +69,9 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
       return items;
     },
     async call(method, path, body) {
-      token ??= accessToken();
       const response = await requestJson(`${url}/admin${path}`, {
         method,
-        headers: { authorization: `Bearer ${await token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: { authorization: `Bearer ${await accessToken()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
       if (response.status >= 400) throw responseError(response, `${method} /admin${path}`);

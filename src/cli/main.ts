@@ -8,14 +8,16 @@ import { loginCommand } from './commands/login.ts';
 import { logoutCommand } from './commands/logout.ts';
 import { resourcesGroup } from './commands/resources.ts';
 import { seedGroup } from './commands/seed.ts';
+import { upstreamsGroup } from './commands/upstreams.ts';
 import { serveCommand } from './commands/serve.ts';
+import { statusCommand } from './commands/status.ts';
 import { tokenCommand } from './commands/token.ts';
 import { trustedIssuersGroup } from './commands/trusted-issuers.ts';
 import { createOutput } from './output.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 
-const groups: CommandGroup[] = [clientsGroup, accountsGroup, resourcesGroup, keysGroup, trustedIssuersGroup, seedGroup];
-const commands: Command[] = [serveCommand, loginCommand, tokenCommand, logoutCommand];
+const groups: CommandGroup[] = [clientsGroup, accountsGroup, resourcesGroup, keysGroup, trustedIssuersGroup, seedGroup, upstreamsGroup];
+const commands: Command[] = [serveCommand, loginCommand, statusCommand, tokenCommand, logoutCommand];
 
 const usage = `usage: tollgate <command> [options]
 

@@ -16,6 +16,20 @@ export function stringOption(values: Values, name: string): string | undefined {
   return raw === undefined ? undefined : String(raw);
 }
 
+/** A server address from an option or its variable, without a trailing slash; a usage error when it is not an http(s) URL. */
+export function urlOption(values: Values, name: string, fallback: string | undefined): string | undefined {
+  const text = stringOption(values, name) ?? fallback;
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new AppError('usage', `--${name}: "${text}" is not an http(s) URL`);
+  return text.replace(/\/$/, '');
+}
+
 /**
  * `--max-priority default=5,nightly=8`, or the same as JSON, or `none` to remove it. Values
  * are checked by the server, which names the offending queue.
@@ -40,6 +54,14 @@ export function maxPriorityOption(values: Values): Record<string, unknown> | nul
 export function clearableOption(values: Values, name: string): string | null | undefined {
   const text = stringOption(values, name);
   return text === 'none' ? null : text;
+}
+
+/** A whole number of seconds; `none` clears the field (null). */
+export function secondsOption(values: Values, name: string): number | null | undefined {
+  const text = clearableOption(values, name);
+  if (text === null || text === undefined) return text;
+  if (!/^\d+$/.test(text)) throw new AppError('usage', `--${name}: expected a whole number of seconds, got "${text}"`);
+  return Number(text);
 }
 
 export function jsonFileOption(values: Values, name: string): unknown {

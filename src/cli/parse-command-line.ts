@@ -11,9 +11,10 @@ export const commonOptions: ParseArgsOptionsConfig = {
 
 /** node:util parseArgs, strict, with its complaints turned into usage errors. */
 export function parseCommandLine(args: string[], options: ParseArgsOptionsConfig, positionalNames: string[] = []): { values: Values; positionals: string[] } {
+  const all = { ...commonOptions, ...options };
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { ...commonOptions, ...options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: attachValues(args, all), options: all, allowPositionals: true, strict: true });
   } catch (error) {
     throw new AppError('usage', (error as Error).message.split('\n')[0] as string);
   }
@@ -26,4 +27,29 @@ export function parseCommandLine(args: string[], options: ParseArgsOptionsConfig
     throw new AppError('usage', `unexpected argument "${parsed.positionals[positionalNames.length]}"`);
   }
   return { values: parsed.values as Values, positionals: parsed.positionals };
+}
+
+/**
+ * `--kid -abc` as `--kid=-abc`: parseArgs refuses a value that starts with a dash after a
+ * separate option, but a string option always takes the next word, whatever it looks like
+ * (key ids, secrets and URNs can start with one).
+ */
+function attachValues(args: string[], options: ParseArgsOptionsConfig): string[] {
+  const result: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    if (arg === '--') {
+      result.push(...args.slice(index));
+      break;
+    }
+    const name = arg.startsWith('--') ? arg.slice(2) : arg.length === 2 && arg.startsWith('-') ? Object.keys(options).find((key) => options[key]?.short === arg[1]) : undefined;
+    const next = args[index + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined) {
+      result.push(`--${name}=${next}`);
+      index += 1;
+    } else {
+      result.push(arg);
+    }
+  }
+  return result;
 }

@@ -7,14 +7,31 @@ export const grantTypes = {
   clientCredentials: 'client_credentials',
   deviceCode: 'urn:ietf:params:oauth:grant-type:device_code',
   refreshToken: 'refresh_token',
+  tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
   /** RFC 7523 §2.1: a platform token (Kubernetes, GitHub Actions) stands in for a client secret. */
   jwtBearer: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
 } as const;
 
 /** Every grant type a client can hold, for the schemas that accept them. */
-export const allGrantTypes = [grantTypes.clientCredentials, grantTypes.deviceCode, grantTypes.refreshToken, grantTypes.jwtBearer] as const;
+export const allGrantTypes = [
+  grantTypes.clientCredentials,
+  grantTypes.deviceCode,
+  grantTypes.refreshToken,
+  grantTypes.tokenExchange,
+  grantTypes.jwtBearer,
+] as const;
+
+/** Short names the admin API, CLI and seed also accept for the URN grant types. */
+export const grantTypeShortNames = {
+  device_code: grantTypes.deviceCode,
+  'token-exchange': grantTypes.tokenExchange,
+  'jwt-bearer': grantTypes.jwtBearer,
+} as const;
 
 export type GrantType = (typeof grantTypes)[keyof typeof grantTypes];
+/** Bounds of a per-client device code lifetime, seconds: a person needs a minute, a code is a credential. */
+export const deviceCodeTtlRange = { min: 60, max: 3600 } as const;
+
 export const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 export type ClientAuthMethod = (typeof clientAuthMethods)[number];
 
@@ -44,7 +61,14 @@ export interface ClientRecord {
   /** Resource indicators (token audiences) the client may request. */
   resources: string[];
   defaultResource?: string;
+  /**
+   * Resource servers (APIs) this client is: it may exchange (RFC 8693) tokens whose `aud` is
+   * one of them for tokens to its own `resources`. Only with the token-exchange grant.
+   */
+  serves?: string[];
   maxPriority?: MaxPriority;
+  /** Lifetime of this client's device codes, seconds; the server's ttl.deviceCode when absent. */
+  deviceCodeTtl?: number;
   /** Platform identities that may get this client's tokens with the jwt-bearer grant. */
   federatedIdentities?: FederatedIdentity[];
   disabled: boolean;

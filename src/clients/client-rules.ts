@@ -30,11 +30,15 @@ export async function checkClient(record: ClientRecord, resources: ResourceRegis
   } else if (record.jwks) {
     throw invalidField(field('jwks'), 'only private_key_jwt clients have keys');
   }
+  if (record.deviceCodeTtl !== undefined && !grants.has(grantTypes.deviceCode)) {
+    throw invalidField(field('device_code_ttl'), 'only device_code clients have device codes');
+  }
   if (usesClientSecret(record.authMethod) && record.secrets.length === 0) {
     throw invalidField(field('secret'), `${record.authMethod} needs a secret`);
   }
 
   await checkResourcesAndScopes(record, resources, field);
+  await checkServes(record, resources, field);
 }
 
 /** A client's grant types, or the ones an initial access token lets a service register with. */
@@ -44,6 +48,37 @@ export function checkGrantTypes(grantList: readonly GrantType[], field: FieldNam
   if (grants.size !== grantList.length) throw invalidField(field('grant_types'), 'lists a grant type twice');
   if (grants.has(grantTypes.refreshToken) && !grants.has(grantTypes.deviceCode)) {
     throw invalidField(field('grant_types'), 'refresh_token is only issued with the device_code grant');
+  }
+}
+
+/** What an initial access token may let a service register itself with (RFC 7591). */
+export function checkRegistrableGrantTypes(grantList: readonly GrantType[]): void {
+  checkGrantTypes(grantList);
+  // Registration metadata has no `serves`, so such a client could never be valid.
+  if (grantList.includes(grantTypes.tokenExchange)) {
+    throw invalidField('grant_types', 'token-exchange clients need serves, which only an administrator sets (POST /admin/clients)');
+  }
+  if (grantList.includes(grantTypes.jwtBearer)) {
+    // Its federated identities are trust decisions; RFC 7591 metadata cannot carry them.
+    throw invalidField('grant_types', 'jwt-bearer clients get their federated identities from an admin or the seed, not through registration');
+  }
+}
+
+/**
+ * RFC 8693 token exchange: only a client that proves who it is may act for a person, and it
+ * must say which APIs it is, since it may only exchange tokens that were sent to them.
+ */
+async function checkServes(record: ClientRecord, resources: ResourceRegistry, field: FieldNamer): Promise<void> {
+  const serves = record.serves ?? [];
+  if (!record.grantTypes.includes(grantTypes.tokenExchange)) {
+    if (serves.length > 0) throw invalidField(field('serves'), 'is only used with the token-exchange grant');
+    return;
+  }
+  if (record.authMethod === 'none') throw invalidField(field('token_endpoint_auth_method'), 'the token-exchange grant is for confidential clients only');
+  if (serves.length === 0) throw invalidField(field('serves'), 'the token-exchange grant needs the resource servers this client serves');
+  for (const [index, identifier] of serves.entries()) {
+    if (serves.indexOf(identifier) !== index) throw invalidField(`${field('serves')}.${index}`, 'listed twice');
+    if (!(await resources.get(identifier))) throw invalidField(`${field('serves')}.${index}`, `no resource server "${identifier}"; create it first`);
   }
 }
 

@@ -3,10 +3,23 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../logger.ts';
 
 const readyMessage = 'tollgate:worker-ready';
+const allReadyMessage = 'tollgate:all-workers-ready';
 
 /** In a worker: tell the primary this process is built and listening. */
 export function reportWorkerReady(): void {
   process.send?.({ type: readyMessage });
+}
+
+/**
+ * In a worker: whether the primary has said every worker is ready. The first worker listens
+ * while the others still start, and a load balancer must not count the host ready on its word.
+ */
+export function listenForAllWorkersReady(): () => boolean {
+  let allReady = false;
+  process.on('message', (message: { type?: string }) => {
+    if (message?.type === allReadyMessage) allReady = true;
+  });
+  return () => allReady;
 }
 
 export interface SupervisorOptions {
@@ -64,6 +77,8 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
       worker.on('message', (message: { type?: string }) => {
         if (message?.type !== readyMessage) return;
         logger.info({ workerPid: worker.process.pid, slot: slot.index }, 'worker ready');
+        // A worker restarted after start-up joins a host that is ready already.
+        if (!startingUp) worker.send({ type: allReadyMessage });
         resolve();
       });
       worker.once('exit', (code, signal) => {
@@ -96,6 +111,7 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
         if (stopping) return;
       }
       startingUp = false;
+      for (const slot of slots) slot.worker?.send({ type: allReadyMessage });
       resolve();
     })().catch(reject);
   });

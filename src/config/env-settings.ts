@@ -7,6 +7,7 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_ISSUER', 'issuer', 'string'],
   ['TOLLGATE_TRUST_PROXY', 'trustProxy', 'bool'],
   ['TOLLGATE_LOG_LEVEL', 'logLevel', 'string'],
+  ['TOLLGATE_LOG_FORMAT', 'logFormat', 'string'],
   ['TOLLGATE_WORKERS', 'workers', 'int'],
   ['REDIS_URL', 'redis.url', 'string'],
   ['TOLLGATE_REDIS_MODE', 'redis.mode', 'string'],
@@ -26,6 +27,7 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_DEVICE_POLL_INTERVAL', 'ttl.devicePollInterval', 'int'],
   ['TOLLGATE_REFRESH_TOKEN_TTL', 'ttl.refreshToken', 'int'],
   ['TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL', 'ttl.refreshTokenAbsolute', 'int'],
+  ['TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL', 'ttl.refreshTokenReuseInterval', 'int'],
   ['TOLLGATE_INTERACTION_TTL', 'ttl.interaction', 'int'],
   ['TOLLGATE_RATE_LIMIT_USER_CODE_PER_IP', 'rateLimit.userCodePerIp', 'int'],
   ['TOLLGATE_RATE_LIMIT_PASSWORD_PER_IP', 'rateLimit.passwordPerIp', 'int'],
@@ -37,6 +39,7 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_METRICS_TOKEN', 'metrics.token', 'string'],
   ['TOLLGATE_MAX_ASSERTION_LIFETIME', 'federation.maxAssertionLifetime', 'int'],
   ['TOLLGATE_SEED_FILE', 'seedFile', 'string'],
+  ['TOLLGATE_PASSWORD_SIGN_IN', 'passwordSignIn', 'bool'],
   ['TOLLGATE_BOOTSTRAP_ADMIN_SECRET', 'bootstrapAdminSecret', 'string'],
   // The OpenTelemetry SDK's standard variables (tracing is off unless an endpoint is set).
   ['OTEL_EXPORTER_OTLP_ENDPOINT', 'tracing.endpoint', 'string'],

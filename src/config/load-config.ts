@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 import { invalidConfig } from '../errors.ts';
+import { parseMaxPriority, type MaxPriority } from '../principals/max-priority.ts';
 import { configSchema, type Config } from './schema.ts';
+import type { UpstreamInput } from './upstream-schema.ts';
 import { envSettings, type EnvParser } from './env-settings.ts';
 
 const defaultFile = 'config/tollgate.json';
@@ -22,17 +24,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: obje
   }
   deepMerge(input, overrides as Record<string, unknown>);
 
-  return resolveConfig(input);
+  return resolveConfig(input, env);
 }
 
-/** Validates an already assembled input; used by tests that build configuration directly. */
-export function resolveConfig(input: unknown): Config {
+/**
+ * Validates an already assembled input; used by tests that build configuration directly.
+ * `env` holds the upstreams' client secrets (their clientSecretEnv variables).
+ */
+export function resolveConfig(input: unknown, env: NodeJS.ProcessEnv = {}): Config {
   const result = configSchema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues.flatMap((issue) => {
       // Unknown keys (a typo in the config file) are named one by one, with their full path.
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${[...issue.path, key].join('.')}: unknown setting`);
-      const setting = issue.path.join('.') || '(root)';
+      const path = settingPath(input, issue.path);
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${[...path, key].join('.')}: unknown setting`);
+      const setting = path.join('.') || '(root)';
       // redis.nodes.1 is set by the variable of redis.nodes.
       const variable = envSettings.find(([, path]) => setting === path || setting.startsWith(`${path}.`))?.[0];
       return [`${setting}${variable ? ` (${variable})` : ''}: ${issue.message}`];
@@ -53,12 +59,42 @@ export function resolveConfig(input: unknown): Config {
     throw invalidConfig('invalid configuration: keys.jwks (TOLLGATE_JWKS) and keys.jwksFile (TOLLGATE_JWKS_FILE) are both set; choose one');
   }
   const hasStorage = Boolean(parsed.redis.url) || parsed.redis.nodes.length > 0;
+  const upstreams = parsed.upstreams.map((upstream) => ({
+    ...upstream,
+    clientSecret: upstreamSecret(upstream, env),
+    priorityRules: upstream.priorityRules.map((rule, index) => ({ ...rule, maxPriority: parseRuleMap(upstream.id, index, rule.maxPriority) })),
+  }));
   const config: Config = {
     ...parsed,
+    upstreams,
     issuer: (parsed.issuer ?? `http://localhost:${parsed.port}`).replace(/\/$/, ''),
     demo: parsed.demo ?? !hasStorage,
   };
   return deepFreeze(config);
+}
+
+/** upstreams.0.issuer reads upstreams.acme.issuer when that upstream has an id: errors name it. */
+function settingPath(input: unknown, path: readonly PropertyKey[]): string[] {
+  const named = path.map(String);
+  if (path[0] === 'upstreams' && typeof path[1] === 'number') {
+    const id = ((input as { upstreams?: Array<{ id?: unknown }> })?.upstreams?.[path[1]])?.id;
+    if (typeof id === 'string' && id) named[1] = id;
+  }
+  return named;
+}
+
+function upstreamSecret(upstream: UpstreamInput, env: NodeJS.ProcessEnv): string {
+  const secret = env[upstream.clientSecretEnv];
+  if (!secret) throw invalidConfig(`invalid configuration: upstreams.${upstream.id}.clientSecretEnv: environment variable ${upstream.clientSecretEnv} is not set`);
+  return secret;
+}
+
+function parseRuleMap(id: string, index: number, value: unknown): MaxPriority {
+  try {
+    return parseMaxPriority(value, `upstreams.${id}.priorityRules.${index}.maxPriority`);
+  } catch (error) {
+    throw invalidConfig(`invalid configuration: ${(error as Error).message}`);
+  }
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

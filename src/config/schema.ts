@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
 import { trustedIssuerSchema } from '../federation/trusted-issuer.ts';
+import { upstreamSchema, type UpstreamSettings } from './upstream-schema.ts';
 
 /**
  * Every setting tollgate reads, with its default and what it means. This is the one place
@@ -23,6 +24,10 @@ export const configSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('pino log level (TOLLGATE_LOG_LEVEL)'),
+    logFormat: z
+      .enum(['auto', 'json', 'pretty'])
+      .default('auto')
+      .describe('json: one JSON object per line; pretty: human-readable lines; auto: pretty when stdout is a terminal (TOLLGATE_LOG_FORMAT)'),
     workers: z
       .number()
       .int()
@@ -107,6 +112,15 @@ export const configSchema = z
         devicePollInterval: z.number().int().positive().default(5).describe('Minimum polling interval told to device clients, seconds'),
         refreshToken: z.number().int().positive().default(14 * 86400).describe('Refresh-token idle lifetime, seconds; each rotation starts it again (TOLLGATE_REFRESH_TOKEN_TTL)'),
         refreshTokenAbsolute: z.number().int().positive().default(90 * 86400).describe('Absolute cap from the first login, seconds; no rotation extends past it (TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL)'),
+        refreshTokenReuseInterval: z
+          .number()
+          .int()
+          .min(0)
+          .max(300)
+          .default(10)
+          .describe(
+            'How long after a refresh token was first used it may be presented again while its successor is still unused (the answer with the successor was lost: a Redis outage, a dropped connection), seconds; the retry replaces that successor. Later, or once the successor was used, it is reuse and revokes the grant. 0 turns retries off (TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL)',
+          ),
         interaction: z.number().int().positive().default(900).describe('How long a person has to finish the sign-in pages, seconds'),
       })
       .strict()
@@ -180,6 +194,16 @@ export const configSchema = z
       .string()
       .optional()
       .describe('Declarative seed (clients, accounts, resource servers) applied at start (TOLLGATE_SEED_FILE)'),
+    upstreams: z
+      .array(upstreamSchema)
+      .max(20)
+      .default([])
+      .refine((upstreams) => new Set(upstreams.map((upstream) => upstream.id)).size === upstreams.length, 'upstream ids must be unique')
+      .describe('Identity providers people can sign in through (README "Sign in with your identity provider"); config file only'),
+    passwordSignIn: z
+      .boolean()
+      .default(true)
+      .describe('Offer the username/password form on the sign-in page; false leaves only the upstream buttons (TOLLGATE_PASSWORD_SIGN_IN)'),
     bootstrapAdminSecret: z
       .string()
       .min(32)
@@ -191,5 +215,5 @@ export const configSchema = z
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<
-  Omit<z.output<typeof configSchema>, 'issuer' | 'demo'> & { issuer: string; demo: boolean }
+  Omit<z.output<typeof configSchema>, 'issuer' | 'demo' | 'upstreams'> & { issuer: string; demo: boolean; upstreams: readonly UpstreamSettings[] }
 >;

@@ -11,8 +11,8 @@ export function createErrorMiddleware(logger: Logger) {
       await next();
     } catch (error) {
       const response = errorResponse(error);
-      if (error instanceof StorageUnavailableError) logger.warn({ reqId: ctx.state.requestId, err: error.cause }, 'storage unavailable');
-      else if (response.unexpected) logger.error({ reqId: ctx.state.requestId, err: error }, 'unhandled error');
+      if (error instanceof StorageUnavailableError) logger.warn({ err: error.cause }, 'storage unavailable');
+      else if (response.unexpected) logger.error({ err: error }, 'unhandled error');
       ctx.status = response.status;
       ctx.set(response.headers);
       ctx.body = response.body;

@@ -1,7 +1,9 @@
 import type { Context, Next } from 'koa';
 
+import { AppError } from '../errors.ts';
 import { sendNotFound } from '../pages/notice-pages.ts';
 import { setPageHeaders } from '../pages/page-headers.ts';
+import { errorResponse } from './error-response.ts';
 
 // Where people browse: the device pages and our sign-in pages.
 const pagePaths = /^\/(?:device|interaction)(?:\/|$)/i;
@@ -18,6 +20,7 @@ export async function renderNotFound(ctx: Context, next: Next) {
     sendNotFound(ctx);
     return;
   }
-  ctx.status = 404;
-  ctx.body = { error: 'not_found', error_description: 'no such endpoint' };
+  const response = errorResponse(new AppError('not_found', 'no such endpoint'));
+  ctx.status = response.status;
+  ctx.body = response.body;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 
-import type { Logger } from '../logger.ts';
+import { requestLogContext, type Logger } from '../logger.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -14,7 +14,19 @@ export function requestIdOf(ctx: { state?: { requestId?: unknown }; res: { getHe
   return typeof id === 'string' ? id : undefined;
 }
 
-/** Gives each request an id (or keeps a sane incoming X-Request-Id) and logs one line for it. */
+// Interaction ids are bearer-like (with the cookie they resume a person's sign-in), and
+// whatever follows /device/ (an interaction id, or a user code someone typed into the path) too.
+const secretSegments = /^(\/(?:interaction|device)\/)(?!auth\/?$)[^/]+/i;
+
+/** A request path as it may be logged: secret-ish segments replaced. */
+export function redactPath(path: string): string {
+  return path.replace(secretSegments, '$1[redacted]');
+}
+
+/**
+ * Gives each request an id (or keeps a sane incoming X-Request-Id), which every line logged while
+ * serving it carries (requestLogContext), and logs one line for it.
+ */
 export function createRequestLog(logger: Logger) {
   return async function requestLog(ctx: Context, next: Next) {
     const incoming = ctx.get('x-request-id');
@@ -23,11 +35,11 @@ export function createRequestLog(logger: Logger) {
     ctx.set('x-request-id', requestId);
     const started = process.hrtime.bigint();
     try {
-      await next();
+      await requestLogContext.run({ reqId: requestId }, next);
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings can carry codes (verification_uri_complete has user_code).
-      logger.debug({ reqId: requestId, method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      logger.debug({ reqId: requestId, method: ctx.method, path: redactPath(ctx.path), status: ctx.res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     }
   };
 }

@@ -80,11 +80,15 @@ function indexKeys(list: JWK[]): Omit<SigningKeys, 'ephemeral'> {
   return { jwks: { keys: list }, signingKid };
 }
 
-/** A new private JWK with its thumbprint as kid; also what `tollgate keys generate` prints. */
+/**
+ * A new private JWK, its kid the algorithm and the RFC 7638 thumbprint (`ES256-3kY…`); also
+ * what `tollgate keys generate` prints. A bare base64url thumbprint can start with `-`, which a
+ * command line takes for an option.
+ */
 export async function generateSigningKey(alg: SigningAlg): Promise<JWK> {
   const { privateKey } = await generateKeyPair(alg === 'EdDSA' ? 'Ed25519' : alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
   const jwk = await exportJWK(privateKey);
-  jwk.kid = await calculateJwkThumbprint(jwk);
+  jwk.kid = `${alg}-${await calculateJwkThumbprint(jwk)}`;
   jwk.use = 'sig';
   return jwk;
 }

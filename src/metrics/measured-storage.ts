@@ -10,8 +10,17 @@ type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
  * Methods added to Storage later pass through unmeasured until they are listed here.
  */
 export function measureStorage(storage: Storage, metrics: Metrics): Storage {
-  const top = { swapValue: storage.swapValue, getValue: storage.getValue, ping: storage.ping };
-  measure(metrics, 'value', top, ['swapValue', 'getValue'], storage);
+  const top = {
+    swapValue: storage.swapValue,
+    getValue: storage.getValue,
+    pacePoll: storage.pacePoll,
+    isGrantRevoked: storage.isGrantRevoked,
+    rotateRefreshToken: storage.rotateRefreshToken,
+    annulRefreshTokenRotation: storage.annulRefreshTokenRotation,
+    ping: storage.ping,
+  };
+  measure(metrics, 'value', top, ['swapValue', 'getValue', 'pacePoll', 'isGrantRevoked'], storage);
+  measure(metrics, 'RefreshToken', top, ['rotateRefreshToken', 'annulRefreshTokenRotation'], storage);
   measure(metrics, 'server', top, ['ping'], storage);
 
   return {

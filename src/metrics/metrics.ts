@@ -6,6 +6,7 @@ export interface Metrics {
   tokenIssued(grantType: string, clientId: string): void;
   tokenError(error: string): void;
   deviceAuthorizationError(error: string): void;
+  securityEvent(event: string): void;
   httpRequest(route: RouteLabels, seconds: number): void;
   storageOperation(labels: StorageLabels, seconds: number): void;
   storageUnavailable(labels: StorageLabels): void;
@@ -46,6 +47,12 @@ export function createMetrics(): Metrics {
     labelNames: ['error'] as const,
     registers: [registry],
   });
+  const securityEvents = new Counter({
+    name: 'tollgate_security_events_total',
+    help: 'Security events (sign-ins, device approvals, reuse detection, rate limits, admin changes, ...), by event',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
   const httpDuration = new Histogram({
     name: 'tollgate_http_request_duration_seconds',
     help: 'Time from request to response, by route',
@@ -72,6 +79,7 @@ export function createMetrics(): Metrics {
     tokenIssued: (grantType, clientId) => tokensIssued.inc({ grant_type: grantType, client_id: clientId }),
     tokenError: (error) => tokenErrors.inc({ error }),
     deviceAuthorizationError: (error) => deviceAuthorizationErrors.inc({ error }),
+    securityEvent: (event) => securityEvents.inc({ event }),
     httpRequest: (route, seconds) => httpDuration.observe(route, seconds),
     storageOperation: (labels, seconds) => storageDuration.observe(labels, seconds),
     storageUnavailable: (labels) => storageErrors.inc(labels),

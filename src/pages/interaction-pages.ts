@@ -6,16 +6,19 @@ export interface LoginView {
   csrf: string;
   error?: string;
   username?: string;
+  /** Show the username and password form (the passwordSignIn setting). */
+  password?: boolean;
+  /** Where the upstream buttons post, and the upstreams to offer (SPEC §13). */
+  upstreamAction?: string;
+  upstreams?: ReadonlyArray<{ id: string; name: string }>;
 }
 
-/** Step 2: username and password, with the autocomplete hints password managers need. */
-export function loginPage({ action, csrf, error, username }: LoginView): string {
-  return page(
-    'Sign in',
-    html`<h1>Sign in</h1>
-<p class="lead">Sign in to connect your device.</p>
-${error ? html`<p class="alert" role="alert" id="login-error">${error}</p>` : ''}
-<form method="post" action="${action}">
+/**
+ * Step 2: username and password, with the autocomplete hints password managers need, and one
+ * "Continue with ..." button per upstream identity provider.
+ */
+export function loginPage({ action, csrf, error, username, password = true, upstreamAction, upstreams = [] }: LoginView): string {
+  const passwordForm = html`<form method="post" action="${action}">
 <input type="hidden" name="csrf" value="${csrf}">
 <label for="username">Username</label>
 <input id="username" type="text" name="username" required maxlength="256" autocomplete="username" autocapitalize="none" spellcheck="false"
@@ -23,7 +26,20 @@ ${error ? html`<p class="alert" role="alert" id="login-error">${error}</p>` : ''
 <label for="password">Password</label>
 <input id="password" type="password" name="password" required maxlength="1024" autocomplete="current-password"${username ? html` autofocus` : ''}>
 <div class="actions"><button type="submit">Sign in</button></div>
-</form>`,
+</form>`;
+  const upstreamForm = upstreams.length
+    ? html`${password ? html`<p class="or">or</p>` : ''}<form method="post" action="${upstreamAction ?? ''}" class="upstreams">
+<input type="hidden" name="csrf" value="${csrf}">
+${upstreams.map(({ id, name }) => html`<button type="submit" name="upstream" value="${id}"${password ? html` class="secondary"` : ''}>Continue with ${name}</button>`)}
+</form>`
+    : '';
+  return page(
+    'Sign in',
+    html`<h1>Sign in</h1>
+<p class="lead">Sign in to connect your device.</p>
+${error ? html`<p class="alert" role="alert" id="login-error">${error}</p>` : ''}
+${password ? passwordForm : ''}
+${upstreamForm}`,
     { step: 2 },
   );
 }

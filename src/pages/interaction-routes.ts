@@ -4,12 +4,16 @@ import { errors } from 'oidc-provider';
 
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { requestIdOf } from '../http/request-log.ts';
 import type { Logger } from '../logger.ts';
+import type { SecurityEvents } from '../security/security-events.ts';
 import { deviceCodeIdOf } from '../provider/provider-internals.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { accountKey, type Attempt, type AttemptLimits } from './attempt-limits.ts';
 import type { InteractionCsrf } from './interaction-csrf.ts';
 import { confirmPage, loginPage } from './interaction-pages.ts';
+import { contentSecurityPolicy } from './page-headers.ts';
+import { startUpstreamSignIn, type UpstreamSignInDeps } from './upstream-start.ts';
 import { sendFormExpired, sendInteractionExpired, sendPage, sendServerError, sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
 import { readForm, type Form } from './read-form.ts';
 
@@ -20,11 +24,15 @@ export interface InteractionDeps {
   limits: AttemptLimits;
   csrf: InteractionCsrf;
   logger: Logger;
+  /** Offer the username and password form (the passwordSignIn setting). */
+  passwordSignIn: boolean;
+  upstreamSignIn: UpstreamSignInDeps;
+  securityEvents: SecurityEvents;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-const route = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm))?$/;
+const route = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm|upstream))?$/;
 // One message for an unknown username and a wrong password: the page must not tell them apart.
 const wrongCredentials = 'Wrong username or password.';
 
@@ -49,8 +57,8 @@ export function createInteractionRoutes(deps: InteractionDeps) {
 
       if (ctx.method === 'GET') {
         if (action) return ctx.redirect(`/interaction/${uid}`);
-        const body = details.prompt.name === 'login' ? loginPage({ action: `/interaction/${uid}/login`, csrf: deps.csrf.token(uid) }) : await renderConfirm(deps, details);
-        return sendPage(ctx, 200, body);
+        if (details.prompt.name === 'login') return sendLoginPage(ctx, deps, uid, 200);
+        return sendPage(ctx, 200, await renderConfirm(deps, details));
       }
       if (ctx.method !== 'POST') {
         ctx.set('allow', 'GET, POST');
@@ -61,7 +69,8 @@ export function createInteractionRoutes(deps: InteractionDeps) {
       if (!form) return;
       if (!deps.csrf.verify(uid, form.csrf)) return sendFormExpired(ctx);
 
-      if (action === 'login' && details.prompt.name === 'login') return await signIn(ctx, deps, uid, form);
+      if (action === 'login' && details.prompt.name === 'login' && deps.passwordSignIn) return await signIn(ctx, deps, details, form);
+      if (action === 'upstream' && details.prompt.name === 'login') return await startUpstreamSignIn(ctx, deps.upstreamSignIn, uid, form.upstream);
       if (action === 'confirm' && details.prompt.name === 'consent') return await decide(ctx, deps, details, form);
       ctx.redirect(`/interaction/${uid}`);
     } catch (error) {
@@ -73,11 +82,28 @@ export function createInteractionRoutes(deps: InteractionDeps) {
   };
 }
 
-async function signIn(ctx: Context, { provider, accounts, limits, csrf }: InteractionDeps, uid: string, form: Form) {
+/** The sign-in page: the password form and one button per upstream, whose origins the CSP must allow. */
+function sendLoginPage(ctx: Context, deps: InteractionDeps, uid: string, status: number, filled: { error?: string; username?: string } = {}) {
+  const upstreams = deps.upstreamSignIn.upstreams.list;
+  if (upstreams.length) ctx.set('content-security-policy', contentSecurityPolicy(upstreams.map((upstream) => upstream.authorizationOrigin())));
+  const body = loginPage({
+    action: `/interaction/${uid}/login`,
+    csrf: deps.csrf.token(uid),
+    password: deps.passwordSignIn,
+    upstreamAction: `/interaction/${uid}/upstream`,
+    upstreams: upstreams.map(({ settings }) => ({ id: settings.id, name: settings.name })),
+    ...filled,
+  });
+  sendPage(ctx, status, body);
+}
+
+async function signIn(ctx: Context, deps: InteractionDeps, details: Details, form: Form) {
+  const { provider, accounts, limits, securityEvents } = deps;
+  const uid = details.uid;
+  const where = { reqId: requestIdOf(ctx), ip: ctx.ip, clientId: String(details.params.client_id) };
   const username = (form.username ?? '').trim().slice(0, 256);
   const password = (form.password ?? '').slice(0, 1024);
-  const again = (status: number, error: string) =>
-    sendPage(ctx, status, loginPage({ action: `/interaction/${uid}/login`, csrf: csrf.token(uid), error, username }));
+  const again = (status: number, error: string) => sendLoginPage(ctx, deps, uid, status, { error, username });
   if (!username || !password) return again(400, 'Enter your username and password.');
 
   const attempts: Attempt[] = [
@@ -85,16 +111,25 @@ async function signIn(ctx: Context, { provider, accounts, limits, csrf }: Intera
     ['passwordPerAccount', accountKey(username)],
   ];
   const limited = await limits.hit(attempts);
-  if (limited) return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
+  if (limited) {
+    securityEvents.emit('rate_limit.hit', { ...where, limit: 'password' });
+    return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
+  }
 
   const account = await accounts.authenticate(username, password);
-  if (!account) return again(400, wrongCredentials);
+  // The username typed is not logged: people type passwords into it.
+  if (!account) {
+    securityEvents.emit('sign_in.failed', where);
+    return again(400, wrongCredentials);
+  }
+  securityEvents.emit('sign_in.succeeded', { ...where, accountId: account.id });
   await limits.refund(attempts);
   await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
   ctx.respond = false;
 }
 
-async function decide(ctx: Context, { provider }: InteractionDeps, details: Details, form: Form) {
+async function decide(ctx: Context, { provider, securityEvents }: InteractionDeps, details: Details, form: Form) {
+  const where = { reqId: requestIdOf(ctx), ip: ctx.ip, clientId: String(details.params.client_id), accountId: details.session?.accountId };
   if (form.decision !== 'approve') {
     // RFC 8628 §3.5: the device's next poll gets access_denied.
     await provider.interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: 'the person denied the login' }, { mergeWithLastSubmission: false });
@@ -102,6 +137,7 @@ async function decide(ctx: Context, { provider }: InteractionDeps, details: Deta
     const grantId = await saveGrant(provider, details);
     await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
+  securityEvents.emit(form.decision === 'approve' ? 'device.approved' : 'device.denied', where);
   ctx.respond = false;
 }
 

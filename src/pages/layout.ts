@@ -43,6 +43,11 @@ button.secondary:hover{background:#f2f4f7}
 .result.denied{background:var(--danger-bg);color:var(--danger)}
 .result svg{width:28px;height:28px}
 a{color:var(--accent)}
+.or{display:flex;align-items:center;gap:.75rem;margin:1.5rem 0 0;font-size:.875rem;color:var(--muted)}
+.or::before,.or::after{content:"";flex:1;border-top:1px solid var(--line)}
+.upstreams{display:flex;flex-direction:column;gap:.6rem;margin-top:1.25rem}
+.upstreams button{flex:none;width:100%}
+a.button{display:inline-block;padding:.65rem 1rem;border-radius:10px;background:var(--accent);color:#fff;font-weight:600;text-decoration:none}
 footer{margin:1.25rem auto 0;max-width:24rem;font-size:.8rem;color:var(--muted);text-align:center}
 `;
 

@@ -5,17 +5,20 @@ import { styleSource } from './layout.ts';
 
 // No script at all, only our one stylesheet (by hash), forms post only to us, and no framing
 // (clickjacking an "Approve" button is the attack these pages invite).
-const contentSecurityPolicy = [
-  "default-src 'none'",
-  `style-src ${styleSource}`,
-  "img-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+// `formTargets`: the sign-in page's upstream buttons post to us and are redirected to the
+// upstream's authorization endpoint, and browsers hold redirects after a form post to form-action.
+export const contentSecurityPolicy = (formTargets: readonly string[] = []) =>
+  [
+    "default-src 'none'",
+    `style-src ${styleSource}`,
+    "img-src 'self'",
+    ["form-action 'self'", ...formTargets].join(' '),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
 
-// Our own sign-in pages (interaction-routes.ts), matched as that route matches them.
-const interactionPaths = /^\/interaction(?:\/|$)/;
+// Our own sign-in pages (interaction-routes.ts) and upstream callbacks (upstream-callback.ts).
+const interactionPaths = /^\/(?:interaction|upstream)(?:\/|$)/;
 
 /**
  * Security headers for the device-login pages, set before oidc-provider or our routes render
@@ -31,7 +34,7 @@ export function createPageHeaders(routes: ProviderRoutes) {
 
 /** The headers every device-login page carries, whoever renders it. */
 export function setPageHeaders(ctx: Pick<Context, 'set'>): void {
-  ctx.set('content-security-policy', contentSecurityPolicy);
+  ctx.set('content-security-policy', contentSecurityPolicy());
   ctx.set('x-frame-options', 'DENY');
   ctx.set('x-content-type-options', 'nosniff');
   ctx.set('referrer-policy', 'no-referrer');

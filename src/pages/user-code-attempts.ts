@@ -1,6 +1,8 @@
 import type { Context, Next } from 'koa';
 
+import { requestIdOf } from '../http/request-log.ts';
 import type { ProviderRoutes } from '../provider/provider-routes.ts';
+import type { SecurityEvents } from '../security/security-events.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import type { Attempt, AttemptLimits } from './attempt-limits.ts';
 import { sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
@@ -10,7 +12,7 @@ import { sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
  * only counts: the body is left unread, for oidc-provider to parse. A code that was right
  * (oidc-provider moves on to sign-in with a redirect) is given back, so only misses add up.
  */
-export function createUserCodeAttempts(limits: AttemptLimits, routes: ProviderRoutes) {
+export function createUserCodeAttempts(limits: AttemptLimits, routes: ProviderRoutes, events: SecurityEvents) {
   return async function userCodeAttempts(ctx: Context, next: Next) {
     if (ctx.method !== 'POST' || !routes.is('code_verification', ctx.path)) return next();
     const attempts: Attempt[] = [['userCodePerIp', ctx.ip]];
@@ -21,7 +23,10 @@ export function createUserCodeAttempts(limits: AttemptLimits, routes: ProviderRo
       if (error instanceof StorageUnavailableError) return sendUnavailable(ctx);
       throw error;
     }
-    if (limited) return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
+    if (limited) {
+      events.emit('rate_limit.hit', { reqId: requestIdOf(ctx), ip: ctx.ip, limit: 'user_code' });
+      return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
+    }
     await next();
     if (ctx.res.statusCode >= 300 && ctx.res.statusCode < 400) await limits.refund(attempts);
   };

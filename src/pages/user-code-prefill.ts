@@ -10,10 +10,10 @@ import type { ProviderRoutes } from '../provider/provider-routes.ts';
  */
 export function createUserCodePrefill(routes: ProviderRoutes) {
   return async function userCodePrefill(ctx: Context, next: Next) {
+    // The route first: every other request (a token request) is spared parsing its query.
+    if (ctx.method !== 'GET' || !routes.is('code_verification', ctx.path)) return next();
     const code = ctx.query.user_code;
-    if (ctx.method === 'GET' && routes.is('code_verification', ctx.path) && typeof code === 'string') {
-      ctx.req.url = `${ctx.path}?prefill=${encodeURIComponent(code.slice(0, 32))}`;
-    }
+    if (typeof code === 'string') ctx.req.url = `${ctx.path}?prefill=${encodeURIComponent(code.slice(0, 32))}`;
     return next();
   };
 }

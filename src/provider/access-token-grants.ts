@@ -1,5 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
+import { valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 
 interface IssuedToken {
@@ -27,13 +28,12 @@ const marginSeconds = 120;
  * before the token is handed out, for the token's lifetime.
  */
 export function createAccessTokenGrants(storage: Storage): AccessTokenGrants {
-  const name = (jti: string) => `at-grant:${jti}`;
   return {
-    grantOf: (jti) => storage.getValue(name(jti)),
+    grantOf: (jti) => storage.getValue(valueNames.accessTokenGrant(jti)),
     recording(claims) {
       return async (ctx, token) => {
         if (token.kind === 'AccessToken' && token.jti && token.grantId) {
-          await storage.swapValue(name(token.jti), token.grantId, (token.expiration ?? 3600) + marginSeconds);
+          await storage.swapValue(valueNames.accessTokenGrant(token.jti), token.grantId, (token.expiration ?? 3600) + marginSeconds);
         }
         return claims(ctx, token);
       };

@@ -1,7 +1,11 @@
 import Provider, { type Adapter, type Configuration } from 'oidc-provider';
 
+import type { AccountRecord } from '../accounts/account-record.ts';
+import { effectiveMaxPriority } from '../upstreams/priority-rules.ts';
+import { createReverification } from '../upstreams/reverify-account.ts';
 import { createClientAdapter } from '../clients/client-adapter.ts';
-import { clientAuthMethods } from '../clients/client-record.ts';
+import { clientAuthMethods, deviceCodeTtlRange } from '../clients/client-record.ts';
+import { deviceCodeTtlMetadata, refuseFromRegistrants } from '../clients/provider-metadata.ts';
 import { defaultSigningAlg } from '../keys/signing-keys.ts';
 import { renderNotFound } from '../http/not-found.ts';
 import * as deviceSources from '../pages/device-sources.ts';
@@ -13,22 +17,28 @@ import { hideStoredSecretHashes } from '../registration/registration-responses.t
 import { createRegistrationTermsStore } from '../registration/registration-terms.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Services } from '../services.ts';
-import { useHashedClientSecrets } from './client-secret-comparison.ts';
+import { reuseBuiltClients, useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
 import { createResourceServerPolicy } from './resource-server-policy.ts';
 import { createDevicePollPacing } from './device-poll-pacing.ts';
 import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
-import { devicePollInterval, invalidClientWithoutAuthentication, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { secureByIssuer } from './provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
+import { createAccessTokenLiveness } from './access-token-liveness.ts';
+import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
+import { createTokenExchangeGrant } from '../token-exchange/token-exchange-grant.ts';
 import { createProtocolOutcomes } from './protocol-outcomes.ts';
+import { createUnknownClientDecoy } from './unknown-client-decoy.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
 import { revocationAllowed } from './revocation-policy.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
+import { createRefreshTokenRotation } from './refresh-token-rotation.ts';
 import { createAssertionVerifier } from '../federation/assertion-verifier.ts';
 import { createClientTokenIssuer } from './client-token.ts';
 import { registerGrantTypes, type ExtraGrant } from './grant-types.ts';
@@ -41,12 +51,16 @@ export interface ProviderDeps extends Services {
 
 /** Assembles oidc-provider from our modules; each callback is a small function defined elsewhere. */
 export function createProvider(deps: ProviderDeps): Provider {
-  const { config, storage, clients, accounts, resources, signingKeys } = deps;
+  const { config, storage, clients, accounts, resources, signingKeys, upstreams } = deps;
+  const maxPriorityOf = (account: AccountRecord) => effectiveMaxPriority(account, upstreams.settings);
+  const reverify = createReverification(deps);
   const pendingRegistrations = createPendingRegistrations();
   const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
-  const clientAdapter = createClientAdapter(clients, registeredClients);
+  const clientAdapter = createClientAdapter(clients, registeredClients, createUnknownClientDecoy(clients, config.secretPepper, { builtClientsReused: config.clientCacheMs > 0 }));
   const accessTokenGrants = createAccessTokenGrants(storage);
+  const liveness = createAccessTokenLiveness({ storage, clients, accounts, grants: accessTokenGrants });
   const introspectionPolicy = createIntrospectionPolicy(clients);
+  const rotation = createRefreshTokenRotation(storage, { reuseIntervalSeconds: config.ttl.refreshTokenReuseInterval });
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
   const extraGrants: ExtraGrant[] = [
     jwtBearerGrant({
@@ -55,11 +69,13 @@ export function createProvider(deps: ProviderDeps): Provider {
       issueClientToken: createClientTokenIssuer(resourcePolicy),
       logger: deps.logger,
     }),
+    createTokenExchangeGrant({ clients, resourcePolicy, maxPriorityOf, verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness }) }),
   ];
 
   const configuration: Configuration = {
     adapter: function AdapterFor(model: string): Adapter {
       if (model === 'DeviceCode') return retainExpiredDeviceCodes(storage.modelAdapter(model), deviceCodeGraceSeconds);
+      if (model === 'RefreshToken') return rotation.adapter(storage.modelAdapter(model));
       return model === 'Client' ? clientAdapter : storage.modelAdapter(model);
     } as unknown as Configuration['adapter'],
     jwks: signingKeys.jwks as Configuration['jwks'],
@@ -67,9 +83,10 @@ export function createProvider(deps: ProviderDeps): Provider {
     clientDefaults: { id_token_signed_response_alg: defaultSigningAlg(signingKeys) },
     cookies: { keys: deps.cookieKeys },
     clientAuthMethods: [...clientAuthMethods],
+    extraClientMetadata: { properties: [deviceCodeTtlMetadata], validator: refuseFromRegistrants },
     clientBasedCORS: () => false,
-    findAccount: createFindAccount(accounts),
-    extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts)),
+    findAccount: createFindAccount({ accounts, maxPriorityOf, reverify }),
+    extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts, maxPriorityOf)),
     ...refreshTokenPolicy,
     loadExistingGrant: loadApprovedGrant,
     revokeGrantPolicy: keepRevokedGrantRecords,
@@ -105,16 +122,21 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.proxy = config.trustProxy;
   registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
+  reuseBuiltClients(provider, clients, config.clientCacheMs);
   // First, so outermost: it records what the client finally receives.
   provider.use(createProtocolOutcomes(deps));
+  // Outside every rewrite, so it sees the status the client receives.
+  provider.use(rotation.middleware);
   provider.use(renderNotFound);
+  provider.use(secureByIssuer(config.issuer));
+  provider.use(noCacheTokenResponses);
   provider.use(guardDeviceSession);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.use(devicePollInterval(config.ttl.devicePollInterval));
   provider.use(invalidClientWithoutAuthentication);
   provider.use(refusePublicIntrospection);
-  provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, storage, clients, accounts, grants: accessTokenGrants, mayIntrospect: introspectionPolicy.mayIntrospect }));
-  provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: config.ttl.deviceCode + deviceCodeGraceSeconds }));
+  provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect }));
+  provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds }));
   provider.use(hideStoredSecretHashes);
   return provider;
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
 import { grantTypes } from '../clients/client-record.ts';
+import { valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 import { renderProtocolError } from './render-protocol-error.ts';
 
@@ -10,8 +10,8 @@ type Next = () => Promise<unknown>;
 // RFC 8628 §3.5: on slow_down "the interval MUST be increased by 5 seconds for this and all
 // subsequent requests".
 const slowDownStepSeconds = 5;
-// Polls are timed where they land; network jitter, and clocks of different tollgate processes,
-// may make a well-behaved client look a little early.
+// Polls are timed where they land (by the store's clock); network jitter may make a
+// well-behaved client look a little early.
 const toleranceMs = 250;
 
 export interface DevicePollPacingOptions {
@@ -25,7 +25,8 @@ export interface DevicePollPacingOptions {
  * RFC 8628 §3.5 `slow_down`, which oidc-provider never sends: a poll that would get
  * `authorization_pending` but came sooner than the interval gets `slow_down`, and the interval
  * of that device code grows by 5 s for every later poll. State is per device code (by hash, the
- * code is a credential) in storage, so all processes share it.
+ * code is a credential) in storage, so all processes share it; one atomic operation reads and
+ * updates it, so concurrent polls cannot both pass.
  */
 export function createDevicePollPacing(storage: Storage, { intervalSeconds, ttlSeconds }: DevicePollPacingOptions) {
   return async function devicePollPacing(ctx: KoaContextWithOIDC, next: Next) {
@@ -33,24 +34,14 @@ export function createDevicePollPacing(storage: Storage, { intervalSeconds, ttlS
     if (ctx.oidc?.route !== 'token' || ctx.oidc.params?.grant_type !== grantTypes.deviceCode) return;
     if ((ctx.body as { error?: string } | undefined)?.error !== 'authorization_pending') return;
 
-    const code = String(ctx.oidc.params.device_code);
-    const id = createHash('sha256').update(code).digest('base64url');
-    const now = Date.now();
-    let slowDown = false;
+    const name = valueNames.devicePoll(String(ctx.oidc.params.device_code));
+    let pace: 'in-time' | 'too-soon';
     try {
-      const [previousPoll, raisedInterval] = await Promise.all([
-        storage.swapValue(`device-poll:${id}`, String(now), ttlSeconds),
-        storage.getValue(`device-interval:${id}`),
-      ]);
-      const interval = Number(raisedInterval ?? intervalSeconds);
-      if (previousPoll !== undefined && now - Number(previousPoll) < interval * 1000 - toleranceMs) {
-        slowDown = true;
-        await storage.swapValue(`device-interval:${id}`, String(interval + slowDownStepSeconds), ttlSeconds);
-      }
+      pace = await storage.pacePoll(name, { intervalSeconds, stepSeconds: slowDownStepSeconds, toleranceMs, ttlSeconds });
     } catch {
       // Pacing is advisory: with storage unreachable the pending answer stands as it is.
       return;
     }
-    if (slowDown) renderProtocolError(ctx, new errors.SlowDown());
+    if (pace === 'too-soon') renderProtocolError(ctx, new errors.SlowDown());
   };
 }

@@ -1,11 +1,8 @@
 import { jwtVerify, type JWTPayload } from 'jose';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
-import type { AccountStore } from '../accounts/account-store.ts';
-import type { ClientRegistry } from '../clients/client-registry.ts';
 import { publicKeySet, type SigningKeys } from '../keys/signing-keys.ts';
-import { revokedGrantValue, type Storage } from '../storage/storage.ts';
-import type { AccessTokenGrants } from './access-token-grants.ts';
+import type { AccessTokenLiveness } from './access-token-liveness.ts';
 import type { IntrospectedToken } from './introspection-policy.ts';
 import { renderProtocolError } from './render-protocol-error.ts';
 
@@ -14,10 +11,7 @@ type Next = () => Promise<unknown>;
 export interface JwtIntrospectionDeps {
   issuer: string;
   signingKeys: SigningKeys;
-  storage: Storage;
-  clients: ClientRegistry;
-  accounts: AccountStore;
-  grants: AccessTokenGrants;
+  liveness: AccessTokenLiveness;
   mayIntrospect(callerId: string, token: IntrospectedToken): Promise<boolean>;
 }
 
@@ -42,23 +36,8 @@ export function createJwtIntrospection(deps: JwtIntrospectionDeps) {
     }
     const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
     if (!clientId || !(await deps.mayIntrospect(callerId, { kind: 'AccessToken', clientId, aud: payload.aud }))) return inactive;
-    if (!(await principalsEnabled(ctx, payload, clientId))) return inactive;
+    if (!(await deps.liveness.isLive(ctx.oidc.provider, payload, clientId))) return inactive;
     return { ...payload, active: true, token_type: 'Bearer' };
-  }
-
-  async function principalsEnabled(ctx: KoaContextWithOIDC, payload: JWTPayload, clientId: string): Promise<boolean> {
-    const client = await deps.clients.get(clientId);
-    if (!client || client.disabled) return false;
-    // Client-credentials tokens are the client's own; anything else is a person's, under a grant.
-    if (payload.sub === clientId) return true;
-    const grantId = payload.jti ? await deps.grants.grantOf(payload.jti) : undefined;
-    if (!grantId || !payload.sub) return false;
-    const [grant, revoked, account] = await Promise.all([
-      ctx.oidc.provider.Grant.find(grantId),
-      deps.storage.getValue(revokedGrantValue(grantId)),
-      deps.accounts.get(payload.sub),
-    ]);
-    return Boolean(grant && !revoked && account && !account.disabled);
   }
 
   return async function introspectJwt(ctx: KoaContextWithOIDC, next: Next) {

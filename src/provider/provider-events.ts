@@ -4,14 +4,24 @@ import type { ClientRegistry } from '../clients/client-registry.ts';
 import { requestIdOf } from '../http/request-log.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { onProviderKoaError } from './provider-internals.ts';
+import type { SecurityEvents } from '../security/security-events.ts';
+import { isRefreshTokenReuse, onProviderKoaError } from './provider-internals.ts';
 
 /**
  * The one place oidc-provider events are subscribed. Log lines carry codes and ids only:
  * no token, code or secret is ever part of what is logged.
  */
-export function subscribeProviderEvents(provider: Provider, deps: { clients: ClientRegistry; logger: Logger; metrics: Metrics }): void {
-  const { clients, logger, metrics } = deps;
+export function subscribeProviderEvents(provider: Provider, deps: { clients: ClientRegistry; logger: Logger; metrics: Metrics; securityEvents: SecurityEvents }): void {
+  const { clients, logger, metrics, securityEvents } = deps;
+
+  // The one place refresh-token reuse is reported, whichever of oidc-provider or our storage
+  // detected it (both revoke the grant before the error is thrown).
+  provider.on('grant.error', (ctx, error) => {
+    if (!isRefreshTokenReuse(ctx, error)) return;
+    const who = { reqId: requestIdOf(ctx), ip: ctx.ip, clientId: ctx.oidc.client?.clientId, accountId: ctx.oidc.account?.accountId };
+    securityEvents.emit('refresh_token.reuse_detected', who);
+    securityEvents.emit('grant.revoked', { ...who, reason: 'refresh_token_reuse' });
+  });
 
   provider.on('grant.success', (ctx) => {
     const clientId = ctx.oidc.client?.clientId;

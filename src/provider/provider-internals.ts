@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { errors, type Client, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
 
 /**
  * Every dependency tollgate has on oidc-provider beyond its documented API, in one place, each
@@ -24,6 +24,17 @@ export function replaceClientSecretComparison(provider: Provider, compare: (clie
 }
 
 /**
+ * models/client.js static `find`: for an adapter-backed client it hashes the whole metadata
+ * (JSON.stringify + SHA-256) on every call to look up the `Client` it built from it, in an LRU
+ * of 100 (`dynamicClients`). `around` gets the original and returns its replacement.
+ */
+export type FindClient = (id: unknown) => Promise<Client | undefined>;
+export function wrapClientFind(provider: Provider, around: (find: FindClient) => FindClient): void {
+  const model = provider.Client as unknown as { find: FindClient };
+  model.find = around(model.find.bind(model));
+}
+
+/**
  * The English descriptions oidc-provider gives some errors, where it answers a code RFC 6749
  * does not: actions/token.js ("requested grant type is not allowed for this client") and
  * actions/authorization/client.js `checkClientGrantType` ("<grant> is not allowed for this
@@ -31,6 +42,15 @@ export function replaceClientSecretComparison(provider: Provider, compare: (clie
  */
 export function isDisallowedGrant(body: ErrorBody): boolean {
   return body?.error === 'invalid_request' && /^(requested grant type|\S+) is not allowed for this client$/.test(body.error_description ?? '');
+}
+
+/**
+ * actions/grants/refresh_token.js refuses a rotated refresh token presented again with
+ * InvalidGrant whose detail is "refresh token already used", after revoking its grant; so does
+ * our storage (storage/consume-conflict.ts) when two redemptions race. Either way: reuse.
+ */
+export function isRefreshTokenReuse(ctx: KoaContextWithOIDC, error: unknown): boolean {
+  return ctx.oidc?.params?.grant_type === 'refresh_token' && error instanceof errors.InvalidGrant && (error as { error_detail?: string }).error_detail === 'refresh token already used';
 }
 
 /** shared/client_auth.js: a request carrying no client authentication at all. */
@@ -93,9 +113,45 @@ export function onProviderKoaError(provider: Provider, listener: (error: Error &
 }
 
 /**
+ * Provider is a koa application, and lib/provider.js `use` puts middleware just before its
+ * router, after whatever was `use`d before. `runFirst` puts middleware in front of all of it
+ * (koa's `middleware` array, composed when the handler is made), so tollgate's request log,
+ * error rendering and routes share the provider's koa context: one per request, not two.
+ */
+export function runFirst(provider: Provider, middleware: Koa.Middleware[]): Koa {
+  const app = provider as unknown as Koa;
+  app.middleware.unshift(...middleware);
+  return app;
+}
+
+/**
  * helpers/errors.js `OIDCProviderError` keeps an `error_detail`, which shared/error_handler.js
  * writes to its debug output; for errors whose detail would name hosts or errnos it is removed.
  */
 export function dropErrorDetail(error: Error): void {
   delete (error as { error_detail?: string }).error_detail;
+}
+
+/**
+ * oidc-provider marks its cookies `Secure` when koa says the request is (helpers/oidc_context.js
+ * and models/session.js read `ctx.secure`). Behind a proxy that sends no X-Forwarded-Proto, or
+ * with trust-proxy off, koa says it is not; the issuer's scheme is what the browser sees, so an
+ * https issuer makes every request secure as far as the provider's cookies go.
+ */
+export function secureByIssuer(issuer: string) {
+  const https = new URL(issuer).protocol === 'https:';
+  return async function issuerDecidesSecure(ctx: KoaContextWithOIDC, next: () => Promise<unknown>) {
+    if (https) Object.defineProperty(ctx.request, 'secure', { value: true });
+    return next();
+  };
+}
+
+/**
+ * actions/grants/refresh_token.js: the refresh_token grant finds the token, refuses it itself
+ * when `consumed` is set, then calls `consume()` and only after it `save()`s the successor.
+ * refresh-token-rotation.ts relies on that order (consume notes the token; the successor's
+ * upsert is the atomic rotation) and hides `consumed` from the grant's find.
+ */
+export function isRefreshTokenGrant(ctx: KoaContextWithOIDC | undefined): boolean {
+  return ctx?.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
 }

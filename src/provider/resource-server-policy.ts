@@ -68,7 +68,7 @@ export function createResourceServerPolicy({ clients, resources, signingKeys, de
 export type ResourceServerPolicy = ReturnType<typeof createResourceServerPolicy>;
 
 // Grants at the token endpoint that start afresh (not from a grant that already has its scopes).
-const grantsWithDefaultScopes = new Set<unknown>([grantTypes.clientCredentials, grantTypes.jwtBearer]);
+const grantsWithDefaultScopes = new Set<unknown>([grantTypes.clientCredentials, grantTypes.tokenExchange, grantTypes.jwtBearer]);
 
 function asksForDefaultScopes(ctx: KoaContextWithOIDC): boolean {
   if (ctx.oidc.route === 'device_authorization') return true;

@@ -42,3 +42,12 @@ export async function invalidClientWithoutAuthentication(ctx: KoaContextWithOIDC
     renderProtocolError(ctx, new errors.InvalidClientAuth('client authentication is required'));
   }
 }
+
+/**
+ * RFC 6749 §5.1: token responses carry `Cache-Control: no-store` (oidc-provider sets it) and
+ * `Pragma: no-cache`, for HTTP/1.0 caches.
+ */
+export async function noCacheTokenResponses(ctx: KoaContextWithOIDC, next: Next) {
+  await next();
+  if (ctx.oidc?.route === 'token') ctx.set('pragma', 'no-cache');
+}

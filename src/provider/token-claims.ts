@@ -1,6 +1,8 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
+import type { AccountRecord } from '../accounts/account-record.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
+import { grantTypes } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 import type { LoadedAccount } from './find-account.ts';
@@ -9,6 +11,8 @@ interface TokenLike {
   kind: string;
   clientId?: string;
   accountId?: string;
+  gty?: string;
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -17,10 +21,19 @@ interface TokenLike {
  * refresh grants have just read the account through findAccount in this same request; that
  * read is reused instead of a second storage round trip.
  */
-export function createTokenClaims(clients: ClientRegistry, accounts: AccountStore) {
+export function createTokenClaims(clients: ClientRegistry, accounts: AccountStore, maxPriorityOf: (account: AccountRecord) => MaxPriority | undefined) {
   return async function extraTokenClaims(ctx: KoaContextWithOIDC, token: TokenLike) {
+    // A token exchange decides its claims itself (act, the narrowed max_priority): see token-exchange/.
+    if (token.gty === grantTypes.tokenExchange) return token.extra;
     let maxPriority: MaxPriority | undefined;
-    if (token.accountId) maxPriority = (loadedAccount(ctx, token.accountId) ?? (await accounts.get(token.accountId)))?.maxPriority;
+    if (token.accountId) {
+      const loaded = loadedAccount(ctx, token.accountId);
+      if (loaded) maxPriority = loaded.maxPriority;
+      else {
+        const account = await accounts.get(token.accountId);
+        maxPriority = account ? maxPriorityOf(account) : undefined;
+      }
+    }
     else if (token.clientId) maxPriority = (await clients.get(token.clientId))?.maxPriority;
     return maxPriority ? { max_priority: maxPriority } : undefined;
   };

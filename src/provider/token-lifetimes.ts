@@ -1,5 +1,6 @@
 import type { Configuration } from 'oidc-provider';
 
+import { deviceCodeTtlMetadata } from '../clients/provider-metadata.ts';
 import type { Config } from '../config/schema.ts';
 
 type Ttl = NonNullable<Configuration['ttl']>;
@@ -16,7 +17,11 @@ export function createTokenLifetimes(ttl: Config['ttl']): Ttl {
     ClientCredentials: accessTokenTtl,
     AuthorizationCode: 60,
     BackchannelAuthenticationRequest: 600,
-    DeviceCode: ttl.deviceCode,
+    // A client's own lifetime (admin API, seed, CLI) wins over the server's.
+    DeviceCode: (_ctx, _token, client) => {
+      const own = (client as unknown as Record<string, unknown> | undefined)?.[deviceCodeTtlMetadata];
+      return typeof own === 'number' ? own : ttl.deviceCode;
+    },
     Grant: ttl.refreshTokenAbsolute,
     IdToken: 3600,
     Interaction: ttl.interaction,

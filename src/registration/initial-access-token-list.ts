@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-
+import { collectionNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
+import { sha256 } from '../storage/token-digest.ts';
 import type { RegistrationTerms } from './registration-terms.ts';
 
 /** An initial access token as admins see it: never the token itself. */
@@ -12,11 +12,12 @@ export interface IssuedInitialAccessToken {
 }
 
 /**
- * The id an initial access token is listed and revoked by: a hash of the token (oidc-provider's
- * opaque tokens are their own jti), so listing never shows a usable token.
+ * The id an initial access token is listed and revoked by, and its terms are stored under: a
+ * SHA-256 of the token (oidc-provider's opaque tokens are their own jti), so neither listing nor
+ * a storage dump shows a usable token.
  */
 export function initialAccessTokenId(jti: string): string {
-  return createHash('sha256').update(jti).digest('base64url').slice(0, 22);
+  return sha256(jti);
 }
 
 /**
@@ -25,7 +26,7 @@ export function initialAccessTokenId(jti: string): string {
  * one, revocation its own.
  */
 export function createInitialAccessTokenList(storage: Storage) {
-  const entries = storage.collection<IssuedInitialAccessToken>('initial-access-tokens');
+  const entries = storage.collection<IssuedInitialAccessToken>(collectionNames.initialAccessTokens);
   return {
     add: (entry: IssuedInitialAccessToken) => entries.put(entry.id, entry),
     get: (id: string) => entries.get(id),

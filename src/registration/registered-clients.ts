@@ -49,6 +49,8 @@ export function createRegisteredClients({ clients, resources, storage, pending, 
       resources: granted.resources,
       defaultResource: granted.defaultResource,
       maxPriority: granted.maxPriority,
+      // An admin's setting, kept through the registrant's RFC 7592 updates.
+      deviceCodeTtl: existing?.deviceCodeTtl,
       disabled: existing?.disabled,
       registered: true,
       createdAt: existing?.createdAt,

@@ -1,5 +1,6 @@
 import type { GrantType } from '../clients/client-record.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
+import { valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 import { initialAccessTokenId } from './initial-access-token-list.ts';
 
@@ -27,19 +28,18 @@ export interface RegistrationTermsStore {
 
 const revoked = 'revoked';
 
-/** Terms live beside their initial access token, with the same TTL, keyed by the token's hash. */
+/** Terms live beside their initial access token (named by its hash), with the same TTL. */
 export function createRegistrationTermsStore(storage: Storage): RegistrationTermsStore {
-  const key = (listingId: string) => `registration-terms:${listingId}`;
   return {
     async save(tokenId, terms, ttlSeconds) {
-      await storage.swapValue(key(initialAccessTokenId(tokenId)), JSON.stringify(terms), ttlSeconds);
+      await storage.swapValue(valueNames.registrationTerms(initialAccessTokenId(tokenId)), JSON.stringify(terms), ttlSeconds);
     },
     async load(tokenId) {
-      const text = await storage.getValue(key(initialAccessTokenId(tokenId)));
+      const text = (await storage.getValue(valueNames.registrationTerms(initialAccessTokenId(tokenId)))) ?? (await storage.getValue(valueNames.legacyRegistrationTerms(tokenId)));
       return text && text !== revoked ? (JSON.parse(text) as RegistrationTerms) : undefined;
     },
     async revoke(listingId, ttlSeconds) {
-      await storage.swapValue(key(listingId), revoked, Math.max(1, ttlSeconds));
+      await storage.swapValue(valueNames.registrationTerms(listingId), revoked, Math.max(1, ttlSeconds));
     },
   };
 }

@@ -27,7 +27,8 @@ export function createRegistrationUpdateSecret(clients: ClientRegistry, pepper: 
         body = Buffer.from(JSON.stringify({ ...parsed, client_secret: current.hash }));
       }
     }
-    ctx.req = replay(ctx.req, body);
+    // oidc-provider reads the body from ctx.req and its length from ctx.request: both must see the copy.
+    ctx.req = ctx.request.req = replay(ctx.req, body);
     return next();
   };
 }

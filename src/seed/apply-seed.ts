@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import type { AccountStore } from '../accounts/account-store.ts';
+import { normalizeUsername, type AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { checkClient } from '../clients/client-rules.ts';
 import { checkFederatedIssuers } from '../clients/federated-identity-rules.ts';
@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import { checkResource } from '../resources/resource-rules.ts';
 import { parseInput } from '../parse-input.ts';
 import { seedName } from './seed-names.ts';
@@ -23,6 +24,8 @@ export interface SeedDeps {
   trustedIssuers: TrustedIssuers;
   secretPepper: string | undefined;
   allowPlaintext: boolean;
+  /** Ids of the configured upstreams: a seeded identity must name one. */
+  upstreamIds: ReadonlySet<string>;
 }
 
 export interface SeedOutcome {
@@ -59,7 +62,9 @@ export async function applySeedFile(file: string, deps: SeedDeps, env: NodeJS.Pr
 /**
  * Makes storage hold what the seed declares, idempotently: a record already equal to its seed
  * entry is not written (its updatedAt stays), others are created or replaced. Principals not
- * in the seed are left alone; the seed never deletes.
+ * in the seed are left alone; the seed never deletes. Every entry is built and checked before
+ * anything is written, so a seed refused for one entry changes nothing (a start-up that then
+ * refuses to run must not have replaced a client's secret on the way).
  */
 export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource): Promise<SeedOutcome> {
   const outcome: SeedOutcome = { created: 0, updated: 0, unchanged: 0 };
@@ -72,38 +77,65 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
     outcome[existing ? 'updated' : 'created'] += 1;
     return { ...desired, createdAt: existing?.createdAt ?? now, updatedAt: now } as T;
   };
+  const writes: Array<() => Promise<void>> = [];
 
   // Before the clients, whose federated identities must name trusted issuers.
   deps.trustedIssuers.declare(seed.trustedIssuers, 'seed', 'trustedIssuers');
 
+  // Clients are checked against the seed's resource servers as if they were already stored.
+  const seeded = new Map<string, ResourceServerRecord>();
+  const resources: ResourceRegistry = { ...deps.resources, get: async (identifier) => seeded.get(identifier) ?? deps.resources.get(identifier) };
   for (const [index, entry] of seed.resourceServers.entries()) {
     const at = `resourceServers.${index}`;
     if (entry.identifier === adminResource.identifier) throw new AppError('invalid_field', `${at}.identifier: ${adminResource.identifier} is built in`);
-    const desired = seedResourceRecord(entry);
-    checkResource({ ...desired, createdAt: now, updatedAt: now }, deps.signingKeys, seedField(at));
-    const record = tally(await deps.resources.get(entry.identifier), desired);
-    if (record) await deps.resources.save(record);
+    if (seeded.has(entry.identifier)) throw new AppError('invalid_field', `${at}.identifier: ${entry.identifier} is listed twice`);
+    const desired = { ...seedResourceRecord(entry), createdAt: now, updatedAt: now };
+    checkResource(desired, deps.signingKeys, seedField(at));
+    seeded.set(entry.identifier, desired);
+    const record = tally(await deps.resources.get(entry.identifier), seedResourceRecord(entry));
+    if (record) writes.push(() => deps.resources.save(record));
   }
 
+  const clientIds = new Set<string>();
   for (const [index, entry] of seed.clients.entries()) {
     const at = `clients.${index}`;
+    if (clientIds.has(entry.clientId)) throw new AppError('invalid_field', `${at}.clientId: ${entry.clientId} is listed twice`);
+    clientIds.add(entry.clientId);
     const existing = await deps.clients.get(entry.clientId);
     const desired = seedClientRecord(entry, at, existing, source);
-    await checkClient(desired, deps.resources, seedField(at));
+    await checkClient(desired, resources, seedField(at));
     checkFederatedIssuers(desired, deps.trustedIssuers, seedField(at));
     const record = tally(existing, desired);
-    if (record) await deps.clients.save(record);
+    if (record) writes.push(() => deps.clients.save(record));
   }
 
+  const accountIds = new Set<string>();
+  const usernames = new Set<string>();
   for (const [index, entry] of seed.accounts.entries()) {
     const at = `accounts.${index}`;
+    entry.identities.forEach(({ upstream }, position) => {
+      if (!deps.upstreamIds.has(upstream)) throw new AppError('invalid_field', `${at}.identities.${position}.upstream: no upstream "${upstream}" is configured`);
+    });
     const existing = await deps.accounts.get(entry.id ?? entry.username);
     const desired = await seedAccountRecord(entry, at, existing, source);
+    const username = normalizeUsername(entry.username);
+    if (accountIds.has(desired.id) || usernames.has(username)) throw new AppError('invalid_field', `${at}: another entry has the same id or username`);
+    accountIds.add(desired.id);
+    usernames.add(username);
+    const holder = await deps.accounts.findByUsername(entry.username);
+    if (holder && holder.id !== desired.id) throw new AppError('invalid_field', `${at}.username: "${entry.username}" belongs to another account`);
     const record = tally(existing, desired);
     if (!record) continue;
-    const saved = existing ? await deps.accounts.save(record, existing.username) : await deps.accounts.create(record);
-    if (!saved) throw new AppError('invalid_field', `${at}.username: "${entry.username}" belongs to another account`);
+    writes.push(async () => {
+      const saved = existing ? await deps.accounts.save(record, existing.username) : await deps.accounts.create(record);
+      if (!saved) throw new AppError('invalid_field', `${at}.username: "${entry.username}" (or one of its identities) belongs to another account`);
+      for (const identity of existing ? (record.identities ?? []) : []) {
+        if (!(await deps.accounts.link(record, identity))) throw new AppError('invalid_field', `${at}.identities: ${identity.subject} at ${identity.upstream} is linked to another account`);
+      }
+    });
   }
+
+  for (const write of writes) await write();
   return outcome;
 }
 

@@ -1,10 +1,9 @@
-import type { AccountRecord } from '../accounts/account-record.ts';
+import { defaultAccountId, type AccountRecord, type LinkedIdentity } from '../accounts/account-record.ts';
 import { hashPassword, verifyPassword } from '../accounts/password-hash.ts';
 import { usesClientSecret, type ClientRecord } from '../clients/client-record.ts';
 import { hashClientSecret, unreservedSecretMessage, unreservedSecretPattern } from '../clients/client-secret.ts';
 import { newClientRecord } from '../clients/new-client-record.ts';
 import { invalidField } from '../errors.ts';
-import { principalId } from '../principals/identifiers.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { SeedAccount, SeedClient, SeedResourceServer } from './seed-schema.ts';
 
@@ -43,7 +42,9 @@ export function seedClientRecord(seed: SeedClient, at: string, existing: ClientR
     scopes: seed.scopes,
     resources: seed.resources,
     defaultResource: seed.defaultResource,
+    serves: seed.serves,
     maxPriority: seed.maxPriority,
+    deviceCodeTtl: seed.deviceCodeTtl,
     federatedIdentities: seed.federatedIdentities,
     disabled: seed.disabled,
   });
@@ -73,23 +74,38 @@ function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): s
 }
 
 export async function seedAccountRecord(seed: SeedAccount, at: string, existing: AccountRecord | undefined, source: SecretSource): Promise<Omit<AccountRecord, 'createdAt' | 'updatedAt'>> {
-  if (seed.id === undefined && !principalId.safeParse(seed.username).success) {
-    throw invalidField(`${at}.id`, `the username "${seed.username}" cannot serve as the account id; give an id`);
-  }
   return {
-    id: seed.id ?? seed.username,
+    id: seed.id ?? defaultAccountId(seed.username, `${at}.id`),
     username: seed.username,
     passwordHash: await accountPasswordHash(seed, at, existing, source),
     ...(seed.name ? { name: seed.name } : {}),
     ...(seed.email ? { email: seed.email } : {}),
     ...(seed.maxPriority !== undefined ? { maxPriority: seed.maxPriority } : {}),
+    ...(seed.identities.length || existing?.identities?.length ? { identities: seedIdentities(seed, existing) } : {}),
     disabled: seed.disabled,
   };
 }
 
+/**
+ * The seed's identities merged into those already linked: one already there keeps what sign-ins
+ * stored (groups, last check, credential), so re-applying the seed changes nothing; the seed
+ * never unlinks.
+ */
+function seedIdentities(seed: SeedAccount, existing: AccountRecord | undefined): LinkedIdentity[] {
+  const now = new Date().toISOString();
+  const linked = [...(existing?.identities ?? [])];
+  for (const { upstream, subject, groups } of seed.identities) {
+    if (linked.some((identity) => identity.upstream === upstream && identity.subject === subject)) continue;
+    linked.push({ upstream, subject, groups, linkedAt: now, checkedAt: now });
+  }
+  return linked;
+}
+
 async function accountPasswordHash(seed: SeedAccount, at: string, existing: AccountRecord | undefined, source: SecretSource): Promise<string> {
   const given = [seed.passwordEnv, seed.passwordHash, seed.password].filter((value) => value !== undefined).length;
-  if (given !== 1) throw invalidField(`${at}.passwordEnv`, 'an account needs exactly one of passwordEnv, passwordHash or (development only) password');
+  // An account with linked identities may sign in only through its upstreams.
+  if (given === 0 && seed.identities.length > 0) return '';
+  if (given !== 1) throw invalidField(`${at}.passwordEnv`, 'an account needs exactly one of passwordEnv, passwordHash or (development only) password, or identities to sign in with');
   if (seed.passwordHash) return seed.passwordHash;
   if (seed.password !== undefined && !source.allowPlaintext) {
     throw invalidField(`${at}.password`, 'plaintext passwords are for development only (no Redis); use passwordEnv or passwordHash');

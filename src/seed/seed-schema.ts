@@ -27,6 +27,19 @@ const account = seedObject(newAccount).extend({
   passwordEnv: envName.optional(),
   passwordHash: z.string().regex(passwordHashPattern, 'must be an scrypt hash (scrypt$N$r$p$salt$hash)').optional(),
   password: password.optional(),
+  /** Upstream identities linked in advance: the person's first upstream sign-in lands here. */
+  identities: z
+    .array(
+      z
+        .object({
+          upstream: z.string().min(1).max(32),
+          subject: z.string().min(1).max(512),
+          groups: z.array(z.string().min(1).max(512)).max(500).default([]),
+        })
+        .strict(),
+    )
+    .max(20)
+    .default([]),
 });
 
 /** The declarative seed file (TOLLGATE_SEED_FILE); config/seed.example.json shows every field. */

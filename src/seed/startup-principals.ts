@@ -7,12 +7,12 @@ import { applySeedFile } from './apply-seed.ts';
  * bootstrap admin client (so a seeded admin client makes the bootstrap a no-op).
  */
 export async function ensureStartupPrincipals(deps: Services, env: NodeJS.ProcessEnv): Promise<void> {
-  const { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger } = deps;
+  const { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger, upstreams } = deps;
   if (config.seedFile) {
     const outcome = await applySeedFile(
       config.seedFile,
       // Plaintext in the seed only where nothing is kept anyway: the in-process development store.
-      { clients, accounts, resources, signingKeys, trustedIssuers, secretPepper: config.secretPepper, allowPlaintext: storage.kind === 'memory' },
+      { clients, accounts, resources, signingKeys, trustedIssuers, secretPepper: config.secretPepper, allowPlaintext: storage.kind === 'memory', upstreamIds: new Set(upstreams.settings.keys()) },
       env,
     );
     logger.info({ seedFile: config.seedFile, ...outcome }, 'seed applied');

@@ -1,12 +1,18 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 
-import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
-import { consumableModels, grantableModels, principalsOf, revokedGrantValue } from './storage.ts';
+import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, Storage } from './storage.ts';
+import { consumableModels, grantableModels, principalsOf } from './storage.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 
 interface Entry {
   value: unknown;
   expiresAt: number;
+}
+
+/** Where a consumed refresh token led (see Storage.rotateRefreshToken). */
+interface Rotation {
+  usedAtMs: number;
+  successorKey: string;
 }
 
 /**
@@ -38,6 +44,11 @@ export function createMemoryStorage(): Storage {
 
   const modelKey = (model: string, id: string) => `${model}:${id}`;
   const principalKey = (principal: GrantPrincipal) => `principal-grants:${principal.kind}:${principal.id}`;
+  const revokedKey = (grantId: string) => `revoked-grant:${grantId}`;
+  // Rotation state of refresh tokens, beside their payloads: `rotations` of consumed ones,
+  // `replaced` those a retry of their predecessor replaced. Both go with the token's entry.
+  const rotations = new WeakMap<Entry, Rotation>();
+  const replaced = new WeakSet<Entry>();
 
   // An index set lives as long as its longest-lived member.
   function addToSet(setKey: string, member: string, expiresIn: number | undefined) {
@@ -52,13 +63,55 @@ export function createMemoryStorage(): Storage {
     const members = read<Set<string>>(`grant:${grantId}`);
     for (const key of members ?? []) values.delete(key);
     values.delete(`grant:${grantId}`);
-    // Marked for as long as the grant record lives (see revokedGrantValue).
+    // Marked for as long as the grant record lives (see Storage.isGrantRevoked).
     const grant = values.get(modelKey('Grant', grantId));
-    if (grant && grant.expiresAt > Date.now()) values.set(`value:${revokedGrantValue(grantId)}`, { value: '1', expiresAt: grant.expiresAt });
+    if (grant && grant.expiresAt > Date.now()) values.set(revokedKey(grantId), { value: '1', expiresAt: grant.expiresAt });
   }
 
-  const revoked = (model: string, payload: ModelPayload) =>
-    grantableModels.has(model) && payload.grantId !== undefined && read(`value:${revokedGrantValue(payload.grantId)}`) !== undefined;
+  const isGrantRevoked = (grantId: string) => read(revokedKey(grantId)) !== undefined;
+  const revoked = (model: string, payload: ModelPayload) => grantableModels.has(model) && payload.grantId !== undefined && isGrantRevoked(payload.grantId);
+
+  function saveModel(model: string, id: string, payload: ModelPayload, expiresIn: number | undefined) {
+    const key = modelKey(model, id);
+    const previous = read<ModelPayload>(key);
+    write(key, { ...payload, ...(previous?.consumed ? { consumed: previous.consumed } : {}) }, expiresIn);
+    if (grantableModels.has(model) && payload.grantId) addToSet(`grant:${payload.grantId}`, key, expiresIn);
+    if (model === 'Grant') {
+      for (const principal of principalsOf(payload)) addToSet(principalKey(principal), id, expiresIn);
+    }
+    if (payload.uid) write(`uid:${payload.uid}`, id, expiresIn);
+    if (payload.userCode) write(`userCode:${payload.userCode}`, id, expiresIn);
+  }
+
+  // The same steps as the Redis script (redis-scripts.ts), atomic here by being synchronous.
+  function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation) {
+    const entry = values.get(modelKey('RefreshToken', previousId));
+    const previous = read<ModelPayload>(modelKey('RefreshToken', previousId));
+    if (!entry || !previous || revoked('RefreshToken', previous)) return 'gone';
+    if (replaced.has(entry)) return 'reused';
+    const now = Date.now();
+    const rotation = rotations.get(entry);
+    if (rotation || previous.consumed) {
+      const successor = rotation && values.get(rotation.successorKey);
+      const successorPayload = rotation && read<ModelPayload>(rotation.successorKey);
+      if (!rotation || !successor || !successorPayload || successorPayload.consumed || now - rotation.usedAtMs >= reuseIntervalSeconds * 1000) return 'reused';
+      replaced.add(successor);
+    } else {
+      previous.consumed = Math.floor(now / 1000);
+    }
+    rotations.set(entry, { usedAtMs: rotation?.usedAtMs ?? now, successorKey: modelKey('RefreshToken', id) });
+    saveModel('RefreshToken', id, payload, expiresIn);
+    return 'rotated';
+  }
+
+  function annulRefreshTokenRotation({ previousId, id }: Pick<RefreshTokenRotation, 'previousId' | 'id'>) {
+    const entry = values.get(modelKey('RefreshToken', previousId));
+    const successorKey = modelKey('RefreshToken', id);
+    if (!entry || rotations.get(entry)?.successorKey !== successorKey || read<ModelPayload>(successorKey)?.consumed) return;
+    rotations.delete(entry);
+    delete (entry.value as ModelPayload).consumed;
+    values.delete(successorKey);
+  }
 
   async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
     const grantIds = [...(read<Set<string>>(principalKey(principal)) ?? [])];
@@ -73,19 +126,15 @@ export function createMemoryStorage(): Storage {
   function modelAdapter(model: string): ModelAdapter {
     return {
       async upsert(id, payload, expiresIn) {
-        const key = modelKey(model, id);
-        const previous = read<ModelPayload>(key);
-        write(key, { ...payload, ...(previous?.consumed ? { consumed: previous.consumed } : {}) }, expiresIn);
-        if (grantableModels.has(model) && payload.grantId) addToSet(`grant:${payload.grantId}`, key, expiresIn);
-        if (model === 'Grant') {
-          for (const principal of principalsOf(payload)) addToSet(principalKey(principal), id, expiresIn);
-        }
-        if (payload.uid) write(`uid:${payload.uid}`, id, expiresIn);
-        if (payload.userCode) write(`userCode:${payload.userCode}`, id, expiresIn);
+        saveModel(model, id, payload, expiresIn);
       },
       async find(id) {
-        const payload = read<ModelPayload>(modelKey(model, id));
-        return payload && !revoked(model, payload) ? structuredClone(payload) : undefined;
+        const key = modelKey(model, id);
+        const payload = read<ModelPayload>(key);
+        if (!payload || revoked(model, payload)) return undefined;
+        const entry = values.get(key) as Entry;
+        // A refresh token replaced by a retry of its predecessor counts as used.
+        return replaced.has(entry) ? { ...structuredClone(payload), consumed: payload.consumed ?? Math.floor(Date.now() / 1000) } : structuredClone(payload);
       },
       async findByUid(uid) {
         const id = read<string>(`uid:${uid}`);
@@ -152,6 +201,23 @@ export function createMemoryStorage(): Storage {
     },
     async getValue(name) {
       return read<string>(`value:${name}`);
+    },
+    async pacePoll(name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) {
+      const now = Date.now();
+      const previous = read<{ lastPollMs: number; intervalSeconds: number }>(`value:${name}`);
+      const interval = previous?.intervalSeconds ?? intervalSeconds;
+      const tooSoon = previous !== undefined && now - previous.lastPollMs < interval * 1000 - toleranceMs;
+      write(`value:${name}`, { lastPollMs: now, intervalSeconds: tooSoon ? interval + stepSeconds : interval }, ttlSeconds);
+      return tooSoon ? 'too-soon' : 'in-time';
+    },
+    async isGrantRevoked(grantId) {
+      return isGrantRevoked(grantId);
+    },
+    async rotateRefreshToken(rotation) {
+      return rotateRefreshToken(rotation);
+    },
+    async annulRefreshTokenRotation(rotation) {
+      annulRefreshTokenRotation(rotation);
     },
     rateLimiter({ name, points, durationSeconds }: RateLimiterOptions) {
       return new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds });

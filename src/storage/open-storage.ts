@@ -20,7 +20,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
   const stateLog = logRedisState(client, logger);
   await connectRedis(client, (error) => logger.warn({ err: { message: maskCredentials(error.message) } }, 'waiting for Redis'));
   logger.info({ mode: config.redis.mode }, 'connected to Redis');
-  const storage = createRedisStorage(client, config.redis.keyPrefix);
+  const storage = createRedisStorage(client, config.redis.keyPrefix, { secretPepper: config.secretPepper, deadlineMs: config.redis.commandTimeoutMs });
   return {
     ...storage,
     async close() {

@@ -1,54 +1,45 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 
 import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
-import { consumableModels, grantableModels, principalsOf, revokedGrantValue } from './storage.ts';
-import { createRedisKeys } from './redis-keys.ts';
+import { consumableModels, grantableModels, principalsOf } from './storage.ts';
+import { createRedisKeys } from './storage-names.ts';
 import type { RedisClient } from './redis-connection.ts';
-import { guardStorage } from './storage-unavailable.ts';
+import { defineRedisScripts } from './redis-scripts.ts';
+import { guardStorage as guard, withDeadline } from './storage-unavailable.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
+import { createTokenDigest } from './token-digest.ts';
 
-// Model instances are hashes: field `p` holds the JSON payload, field `c` the consume stamp.
-// Keeping `c` out of the JSON lets the consume script be a plain HSETNX: exactly one of any
-// number of concurrent callers sets it. Returns 1 = consumed now, 0 = already consumed,
-// -1 = no such key (expired or revoked).
-const consumeScript = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-return redis.call('HSETNX', KEYS[1], 'c', ARGV[1])
-`;
-
-// Writes a model's payload with its TTL (0 = none): one command where a MULTI of HSET and
-// EXPIRE was four for the client to encode and Redis to parse.
-const writeScript = `
-redis.call('HSET', KEYS[1], 'p', ARGV[1])
-if ARGV[2] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('EXPIRE', KEYS[1], ARGV[2]) end
-`;
-
-// Adds a member to an index set (a grant's tokens, a principal's grants), which lives as long
-// as its longest-lived member (NX: the first member sets the TTL, GT: a longer one extends it).
-const indexScript = `
-redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2], 'NX')
-redis.call('EXPIRE', KEYS[1], ARGV[2], 'GT')
-`;
-
-interface ScriptCommands {
-  tollgateConsume(key: string, stamp: number): Promise<number>;
-  tollgateWrite(key: string, payload: string, ttl: number): Promise<unknown>;
-  tollgateIndex(grantKey: string, member: string, ttl: number): Promise<unknown>;
+export interface RedisStorageOptions {
+  /** Keys the digests of credentials (HMAC-SHA-256); plain SHA-256 without it. */
+  secretPepper?: string;
+  /** A Redis command unanswered this long after it was issued fails the call with 503 (0: only ioredis's own timeout). */
+  deadlineMs?: number;
 }
 
-/** Production storage on Redis (standalone, Sentinel or Cluster). */
-export function createRedisStorage(client: RedisClient, keyPrefix: string): Storage {
-  const keys = createRedisKeys(keyPrefix);
-  // Defined before any traffic: ioredis's auto-pipelines only know the scripts defined when
-  // they were opened (see redis-connection.ts).
-  client.defineCommand('tollgateConsume', { numberOfKeys: 1, lua: consumeScript });
-  client.defineCommand('tollgateWrite', { numberOfKeys: 1, lua: writeScript });
-  client.defineCommand('tollgateIndex', { numberOfKeys: 1, lua: indexScript });
-  const scripts = client as unknown as ScriptCommands;
-  const consume = (key: string, stamp: number) => scripts.tollgateConsume(key, stamp);
+/**
+ * Production storage on Redis (standalone, Sentinel or Cluster). Credentials (token ids, user
+ * codes, session uids) appear only digested in key names, index members and values, and
+ * payloads are sealed under their own id (token-digest.ts); keys written before that are still
+ * read, consumed and deleted until they expire (`keys.legacy`).
+ */
+export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, options: RedisStorageOptions = {}): Storage {
+  const digest = createTokenDigest(options.secretPepper);
+  const keys = createRedisKeys(keyPrefix, digest);
+  const client = commandsWithDeadline(rawClient, options.deadlineMs ?? 0);
+  const scripts = defineRedisScripts(client);
+  const stamp = () => Math.floor(Date.now() / 1000);
 
-  async function readModel(key: string): Promise<ModelPayload | undefined> {
+  async function readModel(key: string, id: string): Promise<ModelPayload | undefined> {
+    const [sealed, consumed, replaced] = await client.hmget(key, 'p', 'c', 'x');
+    const text = sealed ? digest.open(id, sealed) : undefined;
+    if (!text) return undefined;
+    const payload = JSON.parse(text) as ModelPayload;
+    // A refresh token replaced by a retry of its predecessor counts as used.
+    if (consumed || replaced) payload.consumed = consumed ? Number(consumed) : stamp();
+    return payload;
+  }
+
+  async function readLegacyModel(key: string): Promise<ModelPayload | undefined> {
     const [payload, consumed] = await client.hmget(key, 'p', 'c');
     if (!payload) return undefined;
     const parsed = JSON.parse(payload) as ModelPayload;
@@ -56,107 +47,159 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
     return parsed;
   }
 
-  async function revokeByGrantId(grantId: string) {
-    const grantKey = keys.grant(grantId);
-    const [members, grantTtl] = await Promise.all([client.smembers(grantKey), client.ttl(keys.model('Grant', grantId))]);
-    // Members carry their own hash tags, so in a cluster each DEL goes to its own slot.
-    await Promise.all([...members.map((key) => client.del(key)), client.del(grantKey)]);
-    // No grant record (ttl -2), nothing to mark: without it no token of the grant is accepted.
-    if (grantTtl > 0) await client.set(keys.value(revokedGrantValue(grantId)), '1', 'EX', grantTtl);
+  /** The key a model instance lives under now; a refresh token's depends on its grant. */
+  async function keyOf(model: string, id: string): Promise<string | undefined> {
+    if (model !== 'RefreshToken') return keys.model(model, id);
+    const grantId = await client.get(keys.refreshTokenGrant(id));
+    return grantId ? keys.refreshToken(grantId, id) : undefined;
   }
 
-  /** A grant-bound payload whose grant was revoked is treated as gone. */
-  async function unlessRevoked(model: string, payload: ModelPayload | undefined): Promise<ModelPayload | undefined> {
+  async function find(model: string, id: string): Promise<ModelPayload | undefined> {
+    const key = await keyOf(model, id);
+    const payload = (key ? await readModel(key, id) : undefined) ?? (await readLegacyModel(keys.legacy.model(model, id)));
     if (!payload?.grantId || !grantableModels.has(model)) return payload;
-    return (await client.exists(keys.value(revokedGrantValue(payload.grantId)))) ? undefined : payload;
+    // A grant-bound payload whose grant was revoked is treated as gone.
+    return (await isGrantRevoked(payload.grantId)) ? undefined : payload;
+  }
+
+  async function findByIndex(model: string, indexKey: string, legacyIndexKey: string, credential: string) {
+    const sealed = await client.get(indexKey);
+    const id = sealed ? digest.open(credential, sealed) : ((await client.get(legacyIndexKey)) ?? undefined);
+    return id ? find(model, id) : undefined;
+  }
+
+  const isGrantRevoked = async (grantId: string) => (await client.exists(keys.revokedGrant(grantId))) === 1;
+
+  async function revokeByGrantId(grantId: string) {
+    const grantKey = keys.grant(grantId);
+    const [members, grantTtl, legacyGrantTtl] = await Promise.all([
+      client.smembers(grantKey),
+      client.ttl(keys.model('Grant', grantId)),
+      client.ttl(keys.legacy.model('Grant', grantId)),
+    ]);
+    // Members carry their own hash tags, so in a cluster each DEL goes to its own slot.
+    await Promise.all([...members.map((key) => client.del(key)), client.del(grantKey)]);
+    // Tokens of the grant saved while this ran (a concurrent redemption's winner) are saved
+    // after their siblings were deleted; the mark, as long as the grant record lives, makes them
+    // unusable too. No grant record (ttl -2): without it no token of the grant is accepted.
+    const markTtl = Math.max(grantTtl, legacyGrantTtl);
+    if (markTtl > 0) await client.set(keys.revokedGrant(grantId), '1', 'EX', markTtl);
+  }
+
+  async function upsert(model: string, id: string, payload: ModelPayload, expiresIn: number | undefined) {
+    const { consumed: _consumed, ...rest } = payload;
+    const sealed = digest.seal(id, JSON.stringify(rest));
+    const ttl = expiresIn || 0;
+    if (model === 'RefreshToken' && payload.grantId) {
+      // Its own slot is the grant's (see rotateRefreshToken); the pointer says which grant.
+      await Promise.all([
+        client.set(keys.refreshTokenGrant(id), payload.grantId, 'EX', ttl || 1),
+        scripts.issueRefreshToken(keys.refreshToken(payload.grantId, id), keys.grant(payload.grantId), sealed, ttl || 1),
+      ]);
+      return;
+    }
+    const key = keys.model(model, id);
+    // A token's grant index has another hash tag (another slot in a cluster), so it cannot be
+    // written by the same script; it is sent with the token rather than after it. Should a
+    // revocation read the index between the two, the grant is marked revoked, and a token of a
+    // revoked grant is never found.
+    const writes: Promise<unknown>[] = [scripts.write(key, sealed, ttl)];
+    if (grantableModels.has(model) && payload.grantId) writes.push(scripts.indexSet(keys.grant(payload.grantId), key, ttl || 1));
+    if (payload.uid) writes.push(setIndex(keys.uid(payload.uid), digest.seal(payload.uid, id), expiresIn));
+    if (payload.userCode) writes.push(setIndex(keys.userCode(payload.userCode), digest.seal(payload.userCode, id), expiresIn));
+    await Promise.all(writes);
+    // A grant is indexed under its principals only once it exists, so revoking a principal's
+    // grants never drops the entry of a grant that appears afterwards.
+    if (model === 'Grant') {
+      await Promise.all(principalsOf(payload).map((principal) => scripts.indexSet(keys.principalGrants(principal.kind, principal.id), id, ttl || 1)));
+    }
+  }
+
+  async function consume(model: string, id: string) {
+    const key = await keyOf(model, id);
+    const legacyKey = keys.legacy.model(model, id);
+    let outcome = key ? await scripts.consume(key, stamp()) : -1;
+    if (outcome === -1) outcome = await scripts.consume(legacyKey, stamp());
+    if (outcome === 1) return;
+    if (outcome === 0 && consumableModels.has(model)) {
+      const payload = (key ? await readModel(key, id) : undefined) ?? (await readLegacyModel(legacyKey));
+      if (payload?.grantId) await revokeByGrantId(payload.grantId);
+    }
+    throw alreadyConsumed(model);
+  }
+
+  async function destroy(model: string, id: string) {
+    const key = await keyOf(model, id);
+    const deletes = [client.del(keys.legacy.model(model, id))];
+    if (key) deletes.push(client.del(key));
+    if (model === 'RefreshToken') deletes.push(client.del(keys.refreshTokenGrant(id)));
+    await Promise.all(deletes);
   }
 
   function modelAdapter(model: string): ModelAdapter {
-    const keyOf = (id: string) => keys.model(model, id);
     return {
-      upsert: (id, payload, expiresIn) =>
-        guardStorage(async () => {
-          const key = keyOf(id);
-          const { consumed: _consumed, ...rest } = payload;
-          // A token's grant index has another hash tag (another slot in a cluster), so it cannot
-          // be written by the same script; it is sent with the token rather than after it. Should
-          // a revocation read the index between the two, the grant is marked revoked, and a token
-          // of a revoked grant is never found (unlessRevoked).
-          const indexes: Promise<unknown>[] = [scripts.tollgateWrite(key, JSON.stringify(rest), expiresIn || 0)];
-          if (grantableModels.has(model) && payload.grantId) indexes.push(addToSet(keys.grant(payload.grantId), key, expiresIn));
-          if (payload.uid) indexes.push(setIndex(keys.uid(payload.uid), id, expiresIn));
-          if (payload.userCode) indexes.push(setIndex(keys.userCode(payload.userCode), id, expiresIn));
-          await Promise.all(indexes);
-          // A grant is indexed under its principals only once it exists, so revoking a
-          // principal's grants never drops the entry of a grant that appears afterwards.
-          if (model === 'Grant') {
-            await Promise.all(principalsOf(payload).map((principal) => addToSet(keys.principalGrants(principal.kind, principal.id), id, expiresIn)));
-          }
-        }),
-      find: (id) => guardStorage(async () => unlessRevoked(model, await readModel(keyOf(id)))),
-      findByUid: (uid) =>
-        guardStorage(async () => {
-          const id = await client.get(keys.uid(uid));
-          return id ? unlessRevoked(model, await readModel(keyOf(id))) : undefined;
-        }),
-      findByUserCode: (userCode) =>
-        guardStorage(async () => {
-          const id = await client.get(keys.userCode(userCode));
-          return id ? unlessRevoked(model, await readModel(keyOf(id))) : undefined;
-        }),
-      consume: (id) =>
-        guardStorage(async () => {
-          const key = keyOf(id);
-          const outcome = await consume(key, Math.floor(Date.now() / 1000));
-          if (outcome === 1) return;
-          if (outcome === 0 && consumableModels.has(model)) {
-            const payload = await readModel(key);
-            if (payload?.grantId) await revokeByGrantId(payload.grantId);
-          }
-          throw alreadyConsumed(model);
-        }),
-      destroy: (id) =>
-        guardStorage(async () => {
-          await client.del(keyOf(id));
-        }),
-      revokeByGrantId: (grantId) => guardStorage(() => revokeByGrantId(grantId)),
+      upsert: (id, payload, expiresIn) => guard(() => upsert(model, id, payload, expiresIn)),
+      find: (id) => guard(() => find(model, id)),
+      findByUid: (uid) => guard(() => findByIndex(model, keys.uid(uid), keys.legacy.uid(uid), uid)),
+      findByUserCode: (userCode) => guard(() => findByIndex(model, keys.userCode(userCode), keys.legacy.userCode(userCode), userCode)),
+      consume: (id) => guard(() => consume(model, id)),
+      destroy: (id) => guard(() => destroy(model, id)),
+      revokeByGrantId: (grantId) => guard(() => revokeByGrantId(grantId)),
     };
   }
 
-  // An index set lives as long as its longest-lived member (NX: first, GT: longer).
-  function addToSet(setKey: string, member: string, expiresIn: number | undefined) {
-    return scripts.tollgateIndex(setKey, member, expiresIn || 1);
+  async function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: Parameters<Storage['rotateRefreshToken']>[0]) {
+    const grantId = payload.grantId;
+    if (!grantId) throw new TypeError('a refresh token is rotated within its grant');
+    const { consumed: _consumed, ...rest } = payload;
+    const sealed = digest.seal(id, JSON.stringify(rest));
+    const [outcome] = await Promise.all([
+      scripts.rotateRefreshToken(keys.refreshToken(grantId, previousId), keys.refreshToken(grantId, id), keys.grant(grantId), keys.revokedGrant(grantId), sealed, expiresIn, reuseIntervalSeconds * 1000),
+      // The pointer lives in the successor's own slot; alone (the rotation failed) it points nowhere.
+      client.set(keys.refreshTokenGrant(id), grantId, 'EX', expiresIn),
+    ]);
+    if (outcome !== 'gone') return outcome;
+    // A token issued before credentials were hashed at rest: consumed once, without retries.
+    const legacy = await scripts.consume(keys.legacy.model('RefreshToken', previousId), stamp());
+    if (legacy === -1) return 'gone';
+    if (legacy === 0) return 'reused';
+    await scripts.issueRefreshToken(keys.refreshToken(grantId, id), keys.grant(grantId), sealed, expiresIn);
+    return 'rotated';
+  }
+
+  async function annulRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['annulRefreshTokenRotation']>[0]) {
+    if (!payload.grantId) return;
+    await scripts.annulRotation(keys.refreshToken(payload.grantId, previousId), keys.refreshToken(payload.grantId, id));
+  }
+
+  function setIndex(key: string, value: string, expiresIn: number | undefined) {
+    return expiresIn ? client.set(key, value, 'EX', expiresIn) : client.set(key, value);
   }
 
   async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
     const setKey = keys.principalGrants(principal.kind, principal.id);
     const grantIds = await client.smembers(setKey);
-    await Promise.all(grantIds.map((grantId) => Promise.all([revokeByGrantId(grantId), client.del(keys.model('Grant', grantId))])));
+    await Promise.all(grantIds.map((grantId) => Promise.all([revokeByGrantId(grantId), client.del(keys.model('Grant', grantId)), client.del(keys.legacy.model('Grant', grantId))])));
     // SREM, not DEL: a grant recorded while this ran stays indexed.
     if (grantIds.length > 0) await client.srem(setKey, ...grantIds);
     return grantIds.length;
-  }
-
-  function setIndex(key: string, id: string, expiresIn: number | undefined) {
-    return expiresIn ? client.set(key, id, 'EX', expiresIn) : client.set(key, id);
   }
 
   function collection<T>(name: string): Collection<T> {
     const key = keys.collection(name);
     return {
       get: (id) =>
-        guardStorage(async () => {
+        guard(async () => {
           const value = await client.hget(key, id);
           return value ? (JSON.parse(value) as T) : undefined;
         }),
-      list: () =>
-        guardStorage(async () => Object.values(await client.hgetall(key)).map((value) => JSON.parse(value) as T)),
+      list: () => guard(async () => Object.values(await client.hgetall(key)).map((value) => JSON.parse(value) as T)),
       put: (id, value) =>
-        guardStorage(async () => {
+        guard(async () => {
           await client.hset(key, id, JSON.stringify(value));
         }),
-      insert: (id, value) => guardStorage(async () => (await client.hsetnx(key, id, JSON.stringify(value))) === 1),
-      delete: (id) => guardStorage(async () => (await client.hdel(key, id)) === 1),
+      insert: (id, value) => guard(async () => (await client.hsetnx(key, id, JSON.stringify(value))) === 1),
+      delete: (id) => guard(async () => (await client.hdel(key, id)) === 1),
     };
   }
 
@@ -164,13 +207,17 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
     kind: 'redis',
     modelAdapter,
     collection,
-    revokeGrantsOf: (principal) => guardStorage(() => revokeGrantsOf(principal)),
-    swapValue: (name, value, ttlSeconds) =>
-      guardStorage(async () => (await client.set(keys.value(name), value, 'EX', ttlSeconds, 'GET')) ?? undefined),
-    getValue: (name) => guardStorage(async () => (await client.get(keys.value(name))) ?? undefined),
+    revokeGrantsOf: (principal) => guard(() => revokeGrantsOf(principal)),
+    swapValue: (name, value, ttlSeconds) => guard(async () => (await client.set(keys.value(name), value, 'EX', ttlSeconds, 'GET')) ?? undefined),
+    getValue: (name) => guard(async () => (await client.get(keys.value(name))) ?? undefined),
+    pacePoll: (name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) =>
+      guard(async () => ((await scripts.pacePoll(keys.value(name), intervalSeconds, stepSeconds, toleranceMs, ttlSeconds)) === 1 ? 'too-soon' : 'in-time')),
+    isGrantRevoked: (grantId) => guard(() => isGrantRevoked(grantId)),
+    rotateRefreshToken: (rotation) => guard(() => rotateRefreshToken(rotation)),
+    annulRefreshTokenRotation: (rotation) => guard(() => annulRefreshTokenRotation(rotation)),
     rateLimiter({ name, points, durationSeconds }: RateLimiterOptions) {
       return new RateLimiterRedis({
-        storeClient: client,
+        storeClient: rawClient,
         keyPrefix: keys.rateLimit(name),
         points,
         duration: durationSeconds,
@@ -178,11 +225,26 @@ export function createRedisStorage(client: RedisClient, keyPrefix: string): Stor
       });
     },
     ping: () =>
-      guardStorage(async () => {
+      guard(async () => {
         await client.ping();
       }),
     async close() {
-      await client.quit().catch(() => client.disconnect());
+      await rawClient.quit().catch(() => rawClient.disconnect());
     },
   };
+}
+
+/** The client, with every command it answers by a promise bounded by `deadlineMs` from its issue. */
+function commandsWithDeadline(client: RedisClient, deadlineMs: number): RedisClient {
+  if (!deadlineMs) return client;
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        return result instanceof Promise ? withDeadline(result, deadlineMs) : result;
+      };
+    },
+  });
 }

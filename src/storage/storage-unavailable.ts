@@ -19,12 +19,39 @@ export class StorageUnavailableError extends errors.OIDCProviderError {
   }
 }
 
-/** Runs a storage call, turning connection failures into StorageUnavailableError. */
+/** Why a storage call was given up: it did not finish within the configured time. */
+export class StorageDeadlineError extends Error {
+  readonly code = 'storage_deadline';
+  readonly deadlineMs: number;
+
+  constructor(deadlineMs: number) {
+    super(`storage did not answer within ${deadlineMs} ms`);
+    this.deadlineMs = deadlineMs;
+  }
+}
+
+/**
+ * Settles as `command` does, or rejects with StorageDeadlineError once `deadlineMs` have passed
+ * since it was issued (0: never). ioredis times a command from when it is written, and
+ * auto-pipelining writes a command only after the pipeline before it has answered or timed
+ * out: with a frozen Redis a command waited up to twice its timeout. This deadline starts when
+ * the command is issued; the command itself still times out in ioredis.
+ */
+export function withDeadline<T>(command: Promise<T>, deadlineMs: number): Promise<T> {
+  if (!deadlineMs) return command;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new StorageDeadlineError(deadlineMs)), deadlineMs);
+  });
+  return Promise.race([command, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Runs a storage call, turning connection failures and missed deadlines into StorageUnavailableError. */
 export async function guardStorage<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    if (error instanceof StorageUnavailableError || !isConnectionError(error)) throw error;
+    if (error instanceof StorageUnavailableError || !(error instanceof StorageDeadlineError || isConnectionError(error))) throw error;
     throw new StorageUnavailableError(error);
   }
 }

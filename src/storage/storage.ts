@@ -21,6 +21,26 @@ export interface GrantPrincipal {
   id: string;
 }
 
+export interface PollPacing {
+  intervalSeconds: number;
+  stepSeconds: number;
+  toleranceMs: number;
+  ttlSeconds: number;
+}
+
+export interface RefreshTokenRotation {
+  previousId: string;
+  /** The successor: its id, payload (with the grantId both share) and lifetime. */
+  id: string;
+  payload: ModelPayload;
+  expiresIn: number;
+  /** How long after its first use a token whose successor is unused may be redeemed again. */
+  reuseIntervalSeconds: number;
+}
+
+/** `reused`: replayed after its successor was used, or too late; `gone`: expired or revoked. */
+export type RotationOutcome = 'rotated' | 'reused' | 'gone';
+
 export interface RateLimiterOptions {
   name: string;
   points: number;
@@ -38,9 +58,30 @@ export interface Storage {
    * and returns how many there were. Grants are recorded when oidc-provider saves its Grant model.
    */
   revokeGrantsOf(principal: GrantPrincipal): Promise<number>;
-  /** Sets a short-lived value and returns the previous one, atomically. */
+  /** Sets a short-lived value and returns the previous one, atomically. Names: storage-names.ts. */
   swapValue(name: string, value: string, ttlSeconds: number): Promise<string | undefined>;
   getValue(name: string): Promise<string | undefined>;
+  /**
+   * Records a poll under `name` and tells whether it came sooner than the current interval
+   * (less `toleranceMs`), in which case the interval grows by `stepSeconds` for every later
+   * poll. One atomic operation, timed by the store's clock, so concurrent polls and processes
+   * with different clocks agree.
+   */
+  pacePoll(name: string, pacing: PollPacing): Promise<'in-time' | 'too-soon'>;
+  /** True while a revoked grant's record lives (see revokeByGrantId); tokens of it are dead. */
+  isGrantRevoked(grantId: string): Promise<boolean>;
+  /**
+   * Rotates a refresh token in one atomic operation: consumes `previousId`, saves its successor
+   * and records which successor it was, timed by the store's clock. A retry of a consumed token
+   * whose successor was never used, within the reuse interval, replaces that successor (which
+   * is then refused as reused) instead; anything else is reuse. Never revokes by itself.
+   */
+  rotateRefreshToken(rotation: RefreshTokenRotation): Promise<RotationOutcome>;
+  /**
+   * Undoes a rotation whose answer never reached the client: the successor is dropped and the
+   * previous token redeemable again, unless the successor was used or replaced meanwhile.
+   */
+  annulRefreshTokenRotation(rotation: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>): Promise<void>;
   rateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -58,14 +99,6 @@ export const grantableModels = new Set([
 
 /** Models redeemed once: a second `consume` is a replay. */
 export const consumableModels = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
-
-/**
- * The value (see `Storage.getValue`) that marks a grant revoked. Tokens issued under a grant
- * while it is being revoked (a concurrent redemption's winner) are saved after the revocation
- * deleted the grant's members; the mark makes them unusable too. It lives as long as the
- * grant record, past which nothing of the grant can be used anyway.
- */
-export const revokedGrantValue = (grantId: string) => `revoked-grant:${grantId}`;
 
 /** The account and client a Grant payload belongs to. */
 export function principalsOf(payload: ModelPayload): GrantPrincipal[] {

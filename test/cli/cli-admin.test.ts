@@ -29,6 +29,16 @@ test.after.always(async () => {
 
 const cli = (args: string[], input?: string, env: Record<string, string> = {}) => runCli(args, { ...admin, ...env }, input);
 
+test.serial('clients create and update set and clear a device code lifetime (--device-code-ttl)', async (t) => {
+  const created = await cli(['clients', 'create', 'cli-device', '--auth-method', 'none', '--grant', 'device_code', '--resource', 'urn:tollgate:demo', '--device-code-ttl', '300', '--json']);
+  t.is(created.code, 0, created.stderr);
+  t.is(created.json().device_code_ttl, 300);
+  const cleared = await cli(['clients', 'update', 'cli-device', '--device-code-ttl', 'none', '--json']);
+  t.is(cleared.json().device_code_ttl, null);
+  const bad = await cli(['clients', 'update', 'cli-device', '--device-code-ttl', 'soon', '--json']);
+  t.not(bad.code, 0);
+});
+
 test.serial('clients create, get, list, update, rotate-secret, revoke-grants and delete', async (t) => {
   const created = await cli(['clients', 'create', 'cli-svc', '--resource', 'urn:tollgate:demo', '--default-resource', 'urn:tollgate:demo', '--scope', 'demo:read', '--max-priority', 'default=4', '--json']);
   t.is(created.code, 0, created.stderr);
@@ -63,6 +73,17 @@ test.serial('clients create, get, list, update, rotate-secret, revoke-grants and
   t.is(deleted.code, 0);
   t.is(deleted.json().deleted, true);
   t.is((await cli(['clients', 'get', 'cli-svc'])).code, 4);
+});
+
+test.serial('clients create --grant token-exchange --serves, and update --serves', async (t) => {
+  const created = await cli(['clients', 'create', 'cli-gateway', '--grant', 'token-exchange', '--serves', 'urn:tollgate:demo', '--resource', 'urn:tollgate:demo', '--json']);
+  t.is(created.code, 0, created.stderr);
+  t.deepEqual(created.json().grant_types, ['urn:ietf:params:oauth:grant-type:token-exchange']);
+  t.deepEqual(created.json().serves, ['urn:tollgate:demo']);
+  const refused = await cli(['clients', 'update', 'cli-gateway', '--serves', 'urn:nowhere', '--json']);
+  t.not(refused.code, 0);
+  t.regex(refused.stderr, /serves\.0/);
+  t.is((await cli(['clients', 'delete', 'cli-gateway', '--json'])).code, 0);
 });
 
 test.serial('clients registration-token issues an initial access token', async (t) => {

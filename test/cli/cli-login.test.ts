@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
-import { approveDevice } from '../helpers/device-approver.ts';
+import { approveInBrowser } from '../helpers/device-login.ts';
 import { finished, runCli, spawnCli, type CliRun } from '../helpers/run-cli.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { demoPassword, postForm, startTestServer } from '../helpers/start-server.ts';
@@ -43,7 +43,7 @@ async function login(env: Record<string, string>, decision: 'approve' | 'deny' =
     });
     child.once('close', () => resolve(undefined));
   });
-  if (prompt) await approveDevice(prompt.uri, prompt.code, demo, decision);
+  if (prompt) await approveInBrowser(prompt.uri, prompt.code, { ...demo, decision });
   return done;
 }
 
@@ -73,6 +73,12 @@ test.serial('login stores the refresh token with mode 0600, token prints it, log
   t.not(storedSession(env)?.refreshToken, session?.refreshToken, 'the refresh token rotated');
   t.is(statSync(credentialsFile(env)).mode & 0o777, 0o600, 'still 0600 after a rewrite');
 
+  const status = await runCli(['status', '--json'], env);
+  t.is(status.code, 0, status.stderr);
+  t.like(status.json(), { issuer: server.url, client_id: 'demo-cli', subject: 'demo', access_token_expired: false, refresh_token: 'stored' });
+  t.true(Date.parse(status.json().access_token_expires_at as string) > Date.now());
+  t.regex((await runCli(['status'], env)).stdout, /^Logged in to \S+ as demo \(access token valid until /);
+
   const refreshToken = storedSession(env)?.refreshToken as string;
   const out = await runCli(['logout', '--json'], env);
   t.is(out.code, 0, out.stderr);
@@ -83,6 +89,7 @@ test.serial('login stores the refresh token with mode 0600, token prints it, log
   const after = await runCli(['token'], env);
   t.is(after.code, 3);
   t.regex(after.stderr, /^tollgate: not logged in/);
+  t.is((await runCli(['status'], env)).code, 3, 'status without a login');
 });
 
 test.serial('concurrent token commands take turns and never trip refresh-token reuse detection', async (t) => {

@@ -35,3 +35,13 @@ test('a client_secret_* client needs a secret; a resource must exist', async (t)
   const unknownResource = newClientRecord({ clientId: 'svc', grantTypes: [grantTypes.clientCredentials], authMethod: 'client_secret_basic', secrets: [{ hash: 'sha256:x' }], resources: ['urn:nowhere'] });
   t.is(((await t.throwsAsync(checkClient(unknownResource, resources))) as Error & { field: string }).field, 'resources.0');
 });
+
+test('serves goes with the token-exchange grant, for confidential clients, and names existing resources', async (t) => {
+  const secrets = [{ hash: 'sha256:x' }];
+  const field = async (fields: Parameters<typeof newClientRecord>[0]) => ((await t.throwsAsync(checkClient(newClientRecord(fields), resources))) as Error & { field: string }).field;
+  t.is(await field({ clientId: 'a', grantTypes: [grantTypes.clientCredentials], authMethod: 'client_secret_basic', secrets, serves: ['urn:tollgate:admin'] }), 'serves');
+  t.is(await field({ clientId: 'a', grantTypes: [grantTypes.tokenExchange], authMethod: 'client_secret_basic', secrets }), 'serves');
+  t.is(await field({ clientId: 'a', grantTypes: [grantTypes.tokenExchange], authMethod: 'client_secret_basic', secrets, serves: ['urn:nowhere'] }), 'serves.0');
+  t.is(await field({ clientId: 'a', grantTypes: [grantTypes.deviceCode, grantTypes.tokenExchange], authMethod: 'none', serves: ['urn:tollgate:admin'] }), 'token_endpoint_auth_method');
+  await t.notThrowsAsync(checkClient(newClientRecord({ clientId: 'a', grantTypes: [grantTypes.tokenExchange], authMethod: 'client_secret_basic', secrets, serves: ['urn:tollgate:admin'] }), resources));
+});

@@ -31,7 +31,7 @@ test('with nothing configured every setting has its documented default', (t) => 
   t.deepEqual(config.keys, {});
   t.deepEqual(config.cookieKeys, []);
   t.is(config.secretPepper, undefined);
-  t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, interaction: 900 });
+  t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, refreshTokenReuseInterval: 10, interaction: 900 });
   t.deepEqual(config.rateLimit, { userCodePerIp: 20, passwordPerIp: 20, passwordPerAccount: 10, windowSeconds: 300 });
   t.is(config.clientCacheMs, 2000);
   t.true(config.demo, 'the demo is on when no storage is configured');
@@ -93,6 +93,8 @@ const badValues: Array<[env: Record<string, string>, message: RegExp]> = [
   [{ TOLLGATE_ACCESS_TOKEN_TTL: '0' }, /^invalid configuration: ttl\.accessToken \(TOLLGATE_ACCESS_TOKEN_TTL\): Too small/],
   [{ TOLLGATE_ACCESS_TOKEN_TTL: '1.5' }, /^invalid configuration: ttl\.accessToken \(TOLLGATE_ACCESS_TOKEN_TTL\): expected an integer/],
   [{ TOLLGATE_CLIENT_CACHE_MS: '-1' }, /^invalid configuration: clientCacheMs \(TOLLGATE_CLIENT_CACHE_MS\): Too small/],
+  [{ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '301' }, /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too big/],
+  [{ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '-1' }, /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too small/],
   [{ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'bootstrap+secret/from-openssl-base64=' }, /^invalid configuration: bootstrapAdminSecret \(TOLLGATE_BOOTSTRAP_ADMIN_SECRET\): may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\)/],
   [{ TOLLGATE_DEMO_SECRET: 'short' }, /^invalid configuration: demoSecret \(TOLLGATE_DEMO_SECRET\): Too small/],
   [{ TOLLGATE_SECRET_PEPPER: 'short-pepper' }, /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): Too small/],
@@ -144,4 +146,24 @@ test('trusted issuers are validated: both jwksUri and jwks, private keys and dup
   const config = resolveConfig({ federation: { trustedIssuers: [{ issuer }] } });
   t.is(config.federation.maxAssertionLifetime, 3600);
   t.is(config.federation.trustedIssuers[0]?.issuer, issuer);
+});
+
+const acme = { id: 'acme', name: 'Acme SSO', type: 'oidc', issuer: 'https://sso.acme.test', clientId: 'tollgate', clientSecretEnv: 'ACME_SECRET' };
+
+test('an upstream gets its client secret from its variable and the documented defaults', (t) => {
+  const config = loadConfig({ TOLLGATE_CONFIG_FILE: configFile(JSON.stringify({ upstreams: [acme] })), ACME_SECRET: 'acme-secret' });
+  const [upstream] = config.upstreams;
+  t.like(upstream, { clientSecret: 'acme-secret', provisioning: 'jit', reverifyAfter: 86400, scopes: ['openid', 'profile', 'email'] });
+  t.deepEqual(upstream?.type === 'oidc' && upstream.claims, { username: 'preferred_username', name: 'name', email: 'email', groups: 'groups' });
+  t.true(config.passwordSignIn);
+});
+
+test('upstream configuration errors name the upstream and the setting', (t) => {
+  const fails = (upstream: object, env: Record<string, string> = { ACME_SECRET: 'x' }) =>
+    t.throws(() => loadConfig({ TOLLGATE_CONFIG_FILE: configFile(JSON.stringify({ upstreams: [upstream] })), ...env }), { instanceOf: AppError })?.message;
+  t.regex(fails({ ...acme, clientSecret: 'inline' }) ?? '', /upstreams\.acme\.clientSecret: unknown setting/);
+  t.regex(fails(acme, {}) ?? '', /upstreams\.acme\.clientSecretEnv: environment variable ACME_SECRET is not set/);
+  t.regex(fails({ ...acme, issuer: 'not a url' }) ?? '', /upstreams\.acme\.issuer/);
+  t.regex(fails({ ...acme, priorityRules: [{ group: 'g', maxPriority: { q: -1 } }] }) ?? '', /upstreams\.acme\.priorityRules\.0\.maxPriority\.q/);
+  t.regex(fails({ ...acme, type: 'saml' }) ?? '', /upstreams\.acme\.type/);
 });

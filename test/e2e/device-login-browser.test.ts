@@ -1,71 +1,31 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import test from 'ava';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 
 import type { RunningServer } from '../../src/server.ts';
+import { accessibilityViolations, launchChromium, screenshots, type Chromium } from '../helpers/chromium.ts';
 import { pollToken, startDeviceAuthorization, startDeviceServer } from '../helpers/device-login.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { demoPassword } from '../helpers/start-server.ts';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const screenshots = join('artifacts', 'screenshots');
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 let redis: TestRedis;
 let server: RunningServer;
+let chromium: Chromium;
 let context: BrowserContext;
-let profile: string;
 
 test.before(async () => {
-  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: apt-get install chromium (or set CHROMIUM_PATH)`);
   redis = await startRedis();
   server = await startDeviceServer(redis.url);
-  profile = await mkdtemp(join(tmpdir(), 'tollgate-chromium-'));
-  await mkdir(screenshots, { recursive: true });
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 900, height: 820 },
-    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) tollgate-e2e Chrome',
-  });
+  chromium = await launchChromium();
+  ({ context } = chromium);
 });
 
 test.after.always(async () => {
-  await context?.close();
+  await chromium?.close();
   await server?.stop();
   await redis?.stop();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
-
-interface AxeResult {
-  violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }>;
-}
-
-/** Runs axe-core in the page (through the DevTools protocol: the page's CSP allows no script). */
-async function accessibilityViolations(page: Page): Promise<AxeResult['violations']> {
-  await page.evaluate(await axeSource);
-  const result = await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResult> } }).axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    }),
-  );
-  return result.violations;
-}
 
 test('a person completes device login in Chromium: four pages, screenshots, no accessibility violations', async (t) => {
   const authorization = await startDeviceAuthorization(server, { client_id: 'demo-cli' }, { 'user-agent': 'tollgate-cli/0.1 (Linux x86_64)' });

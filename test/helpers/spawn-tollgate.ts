@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 
 export interface LogLine {
   msg?: string;
@@ -10,67 +11,89 @@ export interface LogLine {
 
 export interface SpawnedTollgate {
   child: ChildProcess;
+  /** The JSON log lines written to stdout so far. */
   logs: LogLine[];
   /** Resolves with the first log line (already seen or still to come) that matches. */
   waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
-  /** Resolves with the exit code (or the signal's name). */
+  /** Resolves when the output (stdout and stderr) matches, rejects if the process exits first or time runs out. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or the signal's name) once both output streams are drained. */
   exited: Promise<number | string>;
+  /** Everything written to stdout and stderr so far, interleaved as it arrived. */
   output(): string;
+  stderr(): string;
 }
 
-/** Runs `node src/main.ts` as an operator would, in its own process, collecting its JSON log lines. */
-export function spawnTollgate(env: Record<string, string>): SpawnedTollgate {
-  const child = spawn(process.execPath, ['src/main.ts'], {
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Runs tollgate as an operator would, in its own process, with only the given environment plus
+ * PATH (no config file unless the env names one): `node src/main.ts` with this Node (24, the one
+ * ava runs on), or another command line such as `npm start`.
+ */
+export function spawnTollgate(env: Record<string, string>, command: string[] = [process.execPath, 'src/main.ts']): SpawnedTollgate {
+  const [file, ...args] = command as [string, ...string[]];
+  const child = spawn(file, args, {
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', TOLLGATE_CONFIG_FILE: '', TOLLGATE_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: LogLine[] = [];
-  const waiters = new Set<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
+  const listeners = new Set<() => void>();
   let text = '';
+  let errors = '';
   let partial = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     text += chunk.toString();
     partial += chunk.toString();
     const lines = partial.split('\n');
     partial = lines.pop() ?? '';
-    for (const raw of lines) {
-      if (!raw.startsWith('{')) continue;
-      const line = JSON.parse(raw) as LogLine;
-      logs.push(line);
-      for (const waiter of waiters) {
-        if (waiter.match(line)) {
-          waiters.delete(waiter);
-          waiter.resolve(line);
-        }
-      }
-    }
+    for (const raw of lines) if (raw.startsWith('{')) logs.push(JSON.parse(raw) as LogLine);
+    for (const listener of listeners) listener();
   });
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+    errors += chunk.toString();
+    for (const listener of listeners) listener();
+  });
+  // 'close', not 'exit': by then both output streams are drained.
+  const exited = once(child, 'close').then(([code, signal]) => (code ?? signal) as number | string);
+
+  /** Resolves with what `find` finds in the output, now or later; rejects on exit or timeout. */
+  function waitUntil<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const found = find();
+        if (found === undefined) return;
+        done();
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no ${what} within ${timeoutMs} ms; output:\n${text}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      listeners.add(check);
+      void exited.then((code) => {
+        if (!listeners.has(check)) return;
+        done();
+        reject(new Error(`exited (${code}) before ${what}; output:\n${text}`));
+      });
+      check();
+    });
+  }
 
   return {
     child,
     logs,
     exited,
     output: () => text,
-    waitForLog(match, timeoutMs = 60_000) {
-      const seen = logs.find(match);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const waiter = { match, resolve };
-        waiters.add(waiter);
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error(`no matching log line within ${timeoutMs} ms; output:\n${text}`));
-        }, timeoutMs);
-        void exited.then(() => {
-          if (!waiters.has(waiter)) return;
-          waiters.delete(waiter);
-          clearTimeout(timer);
-          reject(new Error(`tollgate exited before the log line; output:\n${text}`));
-        });
-      });
-    },
+    stderr: () => errors,
+    waitForLog: (match, timeoutMs = 60_000) => waitUntil(() => logs.find(match), 'matching log line', timeoutMs),
+    waitFor: (pattern, timeoutMs = 60_000) => waitUntil(() => text.match(pattern) ?? undefined, String(pattern), timeoutMs),
   };
 }
 

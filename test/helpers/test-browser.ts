@@ -4,6 +4,9 @@
  */
 
 interface Cookie {
+  name: string;
+  /** Cookies are per host (two servers on one machine must not see each other's). */
+  host: string;
   value: string;
   path: string;
   expires: number;
@@ -82,11 +85,13 @@ export class TestBrowser {
   private cookieHeader(url: URL): string {
     const now = Date.now();
     const pairs: string[] = [];
-    for (const [name, cookie] of this.jar) {
+    for (const [key, cookie] of this.jar) {
       if (cookie.expires <= now) {
-        this.jar.delete(name);
+        this.jar.delete(key);
         continue;
       }
+      if (cookie.host !== url.host) continue;
+      const { name } = cookie;
       if (url.pathname === cookie.path || url.pathname.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`) || cookie.path === '/') {
         pairs.push(`${name}=${cookie.value}`);
       }
@@ -109,17 +114,18 @@ export class TestBrowser {
         if (lowered === 'expires') expires = Date.parse(attr);
         if (lowered === 'max-age') expires = Date.now() + Number(attr) * 1000;
       }
-      const key = `${name}`;
+      const key = `${url.host} ${name}`;
       if (expires <= Date.now() || value === '') this.jar.delete(key);
-      else this.jar.set(key, { value, path, expires });
+      else this.jar.set(key, { name, host: url.host, value, path, expires });
     }
   }
 
   /**
    * One request, following redirects (303/302 turn into GET) like a browser does. `raw` sends a
    * body as given, with the content type in `headers` (what a script, not a browser, might post).
+   * `stopAt` stops before a redirect whose target matches.
    */
-  async request(url: string, init: { method?: string; form?: Record<string, string>; raw?: string; headers?: Record<string, string> } = {}): Promise<Page> {
+  async request(url: string, init: { method?: string; form?: Record<string, string>; raw?: string; headers?: Record<string, string>; stopAt?: RegExp } = {}): Promise<Page> {
     let target = new URL(url);
     let method = init.method ?? (init.form || init.raw !== undefined ? 'POST' : 'GET');
     let body: string | undefined = init.form ? new URLSearchParams(init.form).toString() : init.raw;
@@ -134,6 +140,8 @@ export class TestBrowser {
       if (response.status >= 300 && response.status < 400 && location) {
         await response.arrayBuffer();
         target = new URL(location, target);
+        // Stops before a redirect whose target matches: the page's url is where it would go.
+        if (init.stopAt?.test(target.href)) return { status: response.status, url: target.href, headers: response.headers, html: '', text: '' };
         if (response.status !== 307 && response.status !== 308) {
           method = 'GET';
           body = undefined;
@@ -150,7 +158,7 @@ export class TestBrowser {
    * Submits the page's form (the first one, or the one whose action matches), with `values`
    * over its fields; `button` names the submit button whose name=value is sent.
    */
-  async submit(page: Page, values: Record<string, string> = {}, options: { button?: string; action?: RegExp } = {}): Promise<Page> {
+  async submit(page: Page, values: Record<string, string> = {}, options: { button?: string; action?: RegExp; stopAt?: RegExp } = {}): Promise<Page> {
     const forms = parseForms(page.html, page.url);
     const form = options.action ? forms.find((candidate) => options.action?.test(candidate.action)) : forms[0];
     if (!form) throw new Error(`no form on ${page.url}: ${page.text.slice(0, 200)}`);
@@ -160,6 +168,6 @@ export class TestBrowser {
       if (!button) throw new Error(`no button ${options.button} on ${page.url}`);
       if (button.name) fields[button.name] = button.value;
     }
-    return this.request(form.action, { method: form.method, form: fields });
+    return this.request(form.action, { method: form.method, form: fields, ...(options.stopAt ? { stopAt: options.stopAt } : {}) });
   }
 }

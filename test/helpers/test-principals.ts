@@ -22,18 +22,18 @@ export async function createTestAccount(server: RunningServer, maxPriority: MaxP
 
 const deviceGrants: ClientRecord['grantTypes'] = ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'];
 
-/** A client of its own; confidential (with a secret) unless `authMethod: 'none'`. */
-export async function createTestClient(server: RunningServer, fields: Partial<ClientRecord> = {}): Promise<ClientRecord & { secret: string | undefined }> {
+/** A client of its own; confidential (with the given or a new secret, hashed with the server's pepper) unless `authMethod: 'none'`. */
+export async function createTestClient(server: RunningServer, fields: Partial<ClientRecord> = {}, givenSecret?: string): Promise<ClientRecord & { secret: string | undefined }> {
   const now = new Date().toISOString();
   const authMethod = fields.authMethod ?? 'client_secret_basic';
-  const secret = authMethod === 'none' ? undefined : generateClientSecret();
+  const secret = authMethod === 'none' ? undefined : (givenSecret ?? generateClientSecret());
   const record: ClientRecord = {
     clientId: unique('client'),
     name: 'Test client',
     description: 'created by a test',
     grantTypes: deviceGrants,
     authMethod,
-    secrets: secret ? [{ hash: hashClientSecret(secret, undefined) }] : [],
+    secrets: secret ? [{ hash: hashClientSecret(secret, server.tollgate.config.secretPepper) }] : [],
     scopes: ['demo:read', 'demo:write'],
     resources: ['urn:tollgate:demo'],
     defaultResource: 'urn:tollgate:demo',

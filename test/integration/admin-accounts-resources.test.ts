@@ -4,7 +4,7 @@ import { decodeJwt } from 'jose';
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
-import { deviceLogin } from '../helpers/device-approver.ts';
+import { deviceLogin } from '../helpers/device-login.ts';
 import { postForm } from '../helpers/start-server.ts';
 
 let server: RunningServer;
@@ -14,7 +14,7 @@ let stop: () => Promise<void>;
 test.before(async () => {
   // Only an ES256 key: resource servers asking for RS256 or EdDSA must be refused.
   const jwks = JSON.stringify({ keys: [await generateSigningKey('ES256')] });
-  ({ server, token, stop } = await startAdminTestServer({ TOLLGATE_JWKS: jwks }));
+  ({ server, token, stop } = await startAdminTestServer({ TOLLGATE_JWKS: jwks, TOLLGATE_DEVICE_POLL_INTERVAL: '1' }));
 });
 test.after.always(() => stop?.());
 
@@ -32,9 +32,15 @@ test('an account is created without its password in any response, and can sign i
   t.true(((await call('GET', '/accounts')).body.accounts as Array<{ id: string }>).some((account) => account.id === 'alice'));
 });
 
-test('an account gets a generated id when none is given', async (t) => {
+test('an account made without an id gets its username as id, as the seed gives it', async (t) => {
   const created = await call('POST', '/accounts', { username: 'generated', password: 'long enough password' });
-  t.regex(created.body.id as string, /^[0-9a-f-]{36}$/);
+  t.is(created.body.id, 'generated');
+});
+
+test('an account whose username cannot be an id needs an explicit id', async (t) => {
+  const refused = await call('POST', '/accounts', { username: 'we{ird}', password: 'long enough password' });
+  t.is(refused.status, 400);
+  t.is(refused.body.field, 'id');
 });
 
 const badAccounts: Array<[string, Record<string, unknown>, string]> = [
@@ -87,7 +93,7 @@ test('setting a password replaces the old one', async (t) => {
 
 test('a disabled account cannot sign in, and its refresh token stops working', async (t) => {
   await call('POST', '/accounts', { id: 'dave', username: 'dave', password: 'dave password' });
-  const tokens = await deviceLogin(server.url, 'demo-cli', { username: 'dave', password: 'dave password' });
+  const tokens = (await deviceLogin(server, { clientId: 'demo-cli', username: 'dave', password: 'dave password' })).tokens;
   await call('PATCH', '/accounts/dave', { disabled: true });
   t.falsy(await server.tollgate.accounts.authenticate('dave', 'dave password'));
   const refused = await refresh(tokens.refresh_token as string);
@@ -97,9 +103,9 @@ test('a disabled account cannot sign in, and its refresh token stops working', a
 test('revoking an account\'s grants ends its logins but not others\'', async (t) => {
   await call('POST', '/accounts', { id: 'erin', username: 'erin', password: 'erin password' });
   await call('POST', '/accounts', { id: 'frank', username: 'frank', password: 'frank password' });
-  const first = await deviceLogin(server.url, 'demo-cli', { username: 'erin', password: 'erin password' });
-  const second = await deviceLogin(server.url, 'demo-cli', { username: 'erin', password: 'erin password' });
-  const other = await deviceLogin(server.url, 'demo-cli', { username: 'frank', password: 'frank password' });
+  const first = (await deviceLogin(server, { clientId: 'demo-cli', username: 'erin', password: 'erin password' })).tokens;
+  const second = (await deviceLogin(server, { clientId: 'demo-cli', username: 'erin', password: 'erin password' })).tokens;
+  const other = (await deviceLogin(server, { clientId: 'demo-cli', username: 'frank', password: 'frank password' })).tokens;
 
   const revoked = await call('POST', '/accounts/erin/revoke-grants');
   t.is(revoked.status, 200);
@@ -113,7 +119,7 @@ test('revoking an account\'s grants ends its logins but not others\'', async (t)
 test('revoking a client\'s grants ends every login made through it', async (t) => {
   await call('POST', '/clients', { client_id: 'lab-cli', grant_types: ['device_code', 'refresh_token'], token_endpoint_auth_method: 'none', resources: ['urn:tollgate:demo'], default_resource: 'urn:tollgate:demo', scopes: ['demo:read'] });
   await call('POST', '/accounts', { id: 'gina', username: 'gina', password: 'gina password' });
-  const tokens = await deviceLogin(server.url, 'lab-cli', { username: 'gina', password: 'gina password' });
+  const tokens = (await deviceLogin(server, { clientId: 'lab-cli', username: 'gina', password: 'gina password' })).tokens;
   const revoked = await call('POST', '/clients/lab-cli/revoke-grants');
   t.is(revoked.body.revoked_grants, 1);
   t.regex(revoked.body.note as string, /disable the client/);
@@ -123,7 +129,7 @@ test('revoking a client\'s grants ends every login made through it', async (t) =
 
 test('deleting an account revokes its logins and removes it', async (t) => {
   await call('POST', '/accounts', { id: 'hank', username: 'hank', password: 'hank password' });
-  const tokens = await deviceLogin(server.url, 'demo-cli', { username: 'hank', password: 'hank password' });
+  const tokens = (await deviceLogin(server, { clientId: 'demo-cli', username: 'hank', password: 'hank password' })).tokens;
   const deleted = await call('DELETE', '/accounts/hank');
   t.is(deleted.status, 200);
   t.is(deleted.body.revoked_grants, 1);

@@ -3,7 +3,7 @@ import { createServer, connect } from 'node:net';
 import test from 'ava';
 
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
-import { spawnMain } from '../helpers/spawn-main.ts';
+import { spawnTollgate } from '../helpers/spawn-tollgate.ts';
 import { basicAuth, postForm } from '../helpers/start-server.ts';
 
 // `node src/main.ts` as an operator runs it, on the Node that runs ava (24: npm scripts put
@@ -14,7 +14,7 @@ const stackLine = /^\s+at \S+/m;
 
 test('tollgate boots without any oidc-provider warning, prints the demo banner, serves, and exits 0 on SIGTERM', async (t) => {
   t.true(Number(process.versions.node.split('.')[0]) >= 24, `running on Node ${process.version}`);
-  const main = spawnMain({ PORT: '0', TOLLGATE_HOST: '127.0.0.1' });
+  const main = spawnTollgate({ PORT: '0', TOLLGATE_HOST: '127.0.0.1' });
   try {
     const [, issuer] = await main.waitFor(/tollgate is running at (http:\/\/localhost:\d+)/);
     const [, secret] = await main.waitFor(/demo service client: +demo \/ (\S+)/);
@@ -56,13 +56,13 @@ test('tollgate boots without any oidc-provider warning, prints the demo banner, 
 });
 
 test('a bad environment value stops start-up with exit code 2 and one line naming the setting', async (t) => {
-  const main = spawnMain({ PORT: 'eighty' });
+  const main = spawnTollgate({ PORT: 'eighty' });
   t.is(await main.exited, 2);
   t.is(main.output(), 'tollgate: invalid configuration: port (PORT): expected an integer, got "eighty"\n');
 });
 
 test('a bad log level is a configuration error too, not a crash', async (t) => {
-  const main = spawnMain({ PORT: '0', TOLLGATE_LOG_LEVEL: 'chatty' });
+  const main = spawnTollgate({ PORT: '0', TOLLGATE_LOG_LEVEL: 'chatty' });
   t.is(await main.exited, 2);
   t.regex(main.stderr(), /^tollgate: invalid configuration: logLevel \(TOLLGATE_LOG_LEVEL\): [^\n]+\n$/);
   t.notRegex(main.output(), stackLine);
@@ -71,7 +71,7 @@ test('a bad log level is a configuration error too, not a crash', async (t) => {
 test('signing keys that are not a usable JWKS stop start-up with exit code 2 and one line', async (t) => {
   const publicOnly = await generateSigningKey('ES256');
   delete publicOnly.d;
-  const main = spawnMain({ PORT: '0', TOLLGATE_HOST: '127.0.0.1', TOLLGATE_JWKS: JSON.stringify({ keys: [publicOnly] }) });
+  const main = spawnTollgate({ PORT: '0', TOLLGATE_HOST: '127.0.0.1', TOLLGATE_JWKS: JSON.stringify({ keys: [publicOnly] }) });
   t.is(await main.exited, 2);
   t.regex(main.stderr(), /^tollgate: keys\.jwks \(TOLLGATE_JWKS\): keys\[0\] is a public key; signing needs the private key\n$/);
   t.notRegex(main.output(), stackLine);
@@ -83,7 +83,7 @@ test('a port already in use stops start-up with exit code 1 and one line naming 
   await once(occupier, 'listening');
   const { port } = occupier.address() as { port: number };
   try {
-    const main = spawnMain({ PORT: String(port), TOLLGATE_HOST: '127.0.0.1' });
+    const main = spawnTollgate({ PORT: String(port), TOLLGATE_HOST: '127.0.0.1' });
     t.is(await main.exited, 1);
     t.is(main.stderr(), `tollgate: cannot listen on 127.0.0.1:${port}: the port is already in use (set PORT to another port)\n`);
     t.notRegex(main.output(), stackLine);

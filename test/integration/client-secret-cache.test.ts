@@ -6,7 +6,8 @@ import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
 
 // The default client cache (2 s), so a secret that authenticated once is remembered with its
-// client record; these tests check that the memory never outlives what it remembers.
+// client record, and so is the oidc-provider Client built from it; these tests check that the
+// memory never outlives what it remembers.
 let redis: TestRedis;
 let server: RunningServer;
 let token: string;
@@ -61,4 +62,28 @@ test('a previous secret that authenticated during its overlap window stops worki
   const refused = await clientToken('cache-overlap', previous);
   t.is(refused.status, 401);
   t.is(refused.body.error, 'invalid_client');
+});
+
+test('a client that just got a token is refused at once when disabled, and served again when enabled', async (t) => {
+  const created = await call('POST', '/clients', { client_id: 'cache-disable', resources: ['urn:tollgate:demo'] });
+  const secret = created.body.client_secret as string;
+  t.is((await clientToken('cache-disable', secret)).status, 200);
+  t.is((await call('PATCH', '/clients/cache-disable', { disabled: true })).status, 200);
+  const refused = await clientToken('cache-disable', secret);
+  t.is(refused.status, 401);
+  t.is(refused.body.error, 'invalid_client');
+  await call('PATCH', '/clients/cache-disable', { disabled: false });
+  t.is((await clientToken('cache-disable', secret)).status, 200);
+});
+
+test('a client that just got a token is held at once to its new grant types', async (t) => {
+  const created = await call('POST', '/clients', { client_id: 'cache-grants', resources: ['urn:tollgate:demo'] });
+  const secret = created.body.client_secret as string;
+  t.is((await clientToken('cache-grants', secret)).status, 200);
+  t.is((await call('PATCH', '/clients/cache-grants', { grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] })).status, 200);
+  const refused = await clientToken('cache-grants', secret);
+  t.is(refused.status, 400);
+  t.is(refused.body.error, 'unauthorized_client');
+  await call('PATCH', '/clients/cache-grants', { grant_types: ['client_credentials'] });
+  t.is((await clientToken('cache-grants', secret)).status, 200);
 });

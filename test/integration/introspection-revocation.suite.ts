@@ -154,7 +154,9 @@ export function introspectionRevocationSuite(kind: StoreKind) {
 
   test('a JWT access token introspects inactive once its grant is revoked by refresh-token reuse', async (t) => {
     const { accessToken, refreshToken } = await loginAs();
-    t.is((await refresh(refreshToken)).status, 200);
+    const rotated = await refresh(refreshToken);
+    t.is(rotated.status, 200);
+    t.is((await refresh(rotated.body.refresh_token as string)).status, 200, 'the successor is used');
     t.is((await refresh(refreshToken)).body.error, 'invalid_grant');
     t.deepEqual((await introspect(accessToken)).body, { active: false });
   });

@@ -43,6 +43,7 @@ test('no secret, password, code or token of the main flows appears in the log', 
   const refreshToken = device.body.refresh_token as string;
   const rotated = await token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
   t.is(rotated.status, 200);
+  t.is((await token({ grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token as string, client_id: 'demo-cli' })).status, 200, 'the successor is used');
   t.is((await token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' })).body.error, 'invalid_grant', 'reuse is detected');
 
   const admin = await adminToken(server);
@@ -53,7 +54,7 @@ test('no secret, password, code or token of the main flows appears in the log', 
   t.is((await adminCall(server, 'not.a.valid-admin-token', 'GET', '/clients')).status, 401);
 
   const logged = log.text();
-  t.true(logged.includes('"admin: client.create"'), 'the log holds the run');
+  t.true(logged.includes('"action":"client.create"') && logged.includes('"event":"admin.change"'), 'the log holds the run');
   const forbidden = {
     demoSecret,
     // Basic credentials carry the secret base64-encoded.

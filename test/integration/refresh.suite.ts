@@ -39,29 +39,44 @@ export function refreshSuite(kind: StoreKind) {
     t.is(decodeJwt(second.body.access_token as string).aud, 'urn:tollgate:demo');
   });
 
-  test('a reused refresh token is invalid_grant and revokes the whole grant', async (t) => {
+  test('a reused refresh token, presented after its successor was used, is invalid_grant and revokes the whole grant', async (t) => {
     const { refreshToken } = await loginAs();
     const rotated = await refresh(refreshToken);
     t.is(rotated.status, 200);
+    const next = await refresh(rotated.body.refresh_token as string);
+    t.is(next.status, 200);
     const reuse = await refresh(refreshToken);
     t.is(reuse.status, 400);
     t.is(reuse.body.error, 'invalid_grant');
-    const successor = await refresh(rotated.body.refresh_token as string);
-    t.is(successor.status, 400);
-    t.is(successor.body.error, 'invalid_grant');
+    const live = await refresh(next.body.refresh_token as string);
+    t.is(live.status, 400, 'the live successor went with the grant');
+    t.is(live.body.error, 'invalid_grant');
   });
 
-  test('20 concurrent refreshes of one token: exactly one succeeds, the rest are invalid_grant, the grant is revoked', async (t) => {
+  test('a retry of a refresh token whose answer was lost continues the login; the lost successor is then reuse and revokes the grant', async (t) => {
+    const { refreshToken } = await loginAs();
+    const lost = await refresh(refreshToken);
+    t.is(lost.status, 200);
+    const retry = await refresh(refreshToken);
+    t.is(retry.status, 200, 'the successor was never used: a retry, not a replay');
+    const next = await refresh(retry.body.refresh_token as string);
+    t.is(next.status, 200);
+    const replayed = await refresh(lost.body.refresh_token as string);
+    t.is(replayed.body.error, 'invalid_grant', 'two parties held successors of one token');
+    t.is((await refresh(next.body.refresh_token as string)).body.error, 'invalid_grant');
+  });
+
+  test('20 concurrent refreshes of one token all answer, only one successor lives, and a replaced one revokes the grant', async (t) => {
     const { refreshToken } = await loginAs();
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => refresh(refreshToken)));
-    const successes = outcomes.filter((outcome) => outcome.status === 200);
-    t.is(successes.length, 1);
-    for (const outcome of outcomes.filter((candidate) => candidate.status !== 200)) {
-      t.is(outcome.status, 400);
-      t.is(outcome.body.error, 'invalid_grant');
-    }
-    const afterwards = await refresh(successes[0]?.body.refresh_token as string);
-    t.is(afterwards.body.error, 'invalid_grant');
+    t.deepEqual(new Set(outcomes.map((outcome) => outcome.status)), new Set([200]));
+    // Presented one after another: at most the live one succeeds, and only if it comes before
+    // any replaced one (which revokes the grant, the live successor with it).
+    const next = [];
+    for (const outcome of outcomes) next.push(await refresh(outcome.body.refresh_token as string));
+    t.true(next.filter((answer) => answer.status === 200).length <= 1);
+    t.true(next.filter((answer) => answer.body.error === 'invalid_grant').length >= 19);
+    for (const answer of next.filter((candidate) => candidate.status === 200)) t.is((await refresh(answer.body.refresh_token as string)).body.error, 'invalid_grant');
   });
 
   test('20 concurrent redemptions of one approved device code: exactly one succeeds, the grant is revoked', async (t) => {
@@ -142,6 +157,19 @@ export function refreshSuite(kind: StoreKind) {
       t.is((await refresh(idle.refreshToken, target)).body.error, 'invalid_grant', 'idle past the lifetime');
       const rotated = await refresh(first.body.refresh_token as string, target);
       t.is(rotated.status, 200, `rotated 4.5 s ago: ${JSON.stringify(rotated.body)}`);
+    });
+  });
+
+  test('a refresh token presented again later than the reuse interval is reuse, though its successor is unused', async (t) => {
+    await withServer({ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '1' }, async (target) => {
+      const { refreshToken } = await loginAs(target);
+      const rotated = await refresh(refreshToken, target);
+      t.is(rotated.status, 200);
+      await sleep(1_500);
+      const late = await refresh(refreshToken, target);
+      t.is(late.status, 400);
+      t.is(late.body.error, 'invalid_grant');
+      t.is((await refresh(rotated.body.refresh_token as string, target)).body.error, 'invalid_grant', 'the grant is revoked');
     });
   });
 

@@ -159,6 +159,8 @@ const badTerms: Array<[string, Record<string, unknown>, string]> = [
   ['a scope no resource defines', { scopes: ['demo:admin'] }, 'scopes.0'],
   ['a lifetime over 30 days', { expires_in: 31 * 86400 }, 'expires_in'],
   ['a bad max_priority', { max_priority: { ci: 'high' } }, 'max_priority.ci'],
+  ['refresh_token without device_code', { grant_types: ['refresh_token'] }, 'grant_types'],
+  ['the token-exchange grant (it needs serves)', { grant_types: ['token-exchange'] }, 'grant_types'],
 ];
 
 for (const [what, terms, field] of badTerms) {

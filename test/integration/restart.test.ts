@@ -1,12 +1,14 @@
 import test from 'ava';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
-import { hashClientSecret, generateClientSecret } from '../../src/clients/client-secret.ts';
+import { generateClientSecret } from '../../src/clients/client-secret.ts';
 import { grantTypes } from '../../src/clients/client-record.ts';
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
+import { createTestClient } from '../helpers/test-principals.ts';
 
 // SPEC §4: nothing already stored is lost by a tollgate restart. Two processes in turn on one
 // Redis and one configured JWKS, the second on the port (and so the issuer) of the first.
@@ -62,25 +64,11 @@ test.serial('with TOLLGATE_DEMO=false a client, resource server and last-use sta
   const secret = generateClientSecret();
   const now = new Date().toISOString();
   await first.tollgate.resources.create({ identifier: 'https://inventory.example', name: 'Inventory', scopes: ['inventory:read'], signingAlg: 'RS256', createdAt: now, updatedAt: now });
-  await first.tollgate.clients.create({
-    clientId: 'boot-script',
-    name: 'Boot script service',
-    description: 'created through the registry',
-    grantTypes: [grantTypes.clientCredentials],
-    authMethod: 'client_secret_basic',
-    secrets: [{ hash: hashClientSecret(secret, undefined) }],
-    scopes: ['inventory:read'],
-    resources: ['https://inventory.example'],
-    defaultResource: 'https://inventory.example',
-    maxPriority: { lab: 7 },
-    disabled: false,
-    createdAt: now,
-    updatedAt: now,
-  });
+  await createTestClient(first, { clientId: 'boot-script', name: 'Boot script service', grantTypes: [grantTypes.clientCredentials], scopes: ['inventory:read'], resources: ['https://inventory.example'], defaultResource: 'https://inventory.example', maxPriority: { lab: 7 } }, secret);
   const issued = await postForm(`${first.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('boot-script', secret) });
   t.is(issued.status, 200);
-  await new Promise((resolve) => setTimeout(resolve, 200)); // the last-use stamp is written after the response
-  const lastUsed = await first.tollgate.clients.lastUsed('boot-script');
+  // The last-use stamp is written after the response.
+  const lastUsed = await eventually(() => first.tollgate.clients.lastUsed('boot-script'), 'last-use stamp');
   t.truthy(lastUsed);
 
   const second = await restart(first, env);

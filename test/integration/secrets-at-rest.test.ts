@@ -1,12 +1,17 @@
-import test from 'ava';
-import { Redis } from 'ioredis';
+import test, { type ExecutionContext } from 'ava';
 
 import { generateClientSecret, hashClientSecret } from '../../src/clients/client-secret.ts';
 import { grantTypes } from '../../src/clients/client-record.ts';
 import { demoResource } from '../../src/demo/demo-principals.ts';
 import type { RunningServer } from '../../src/server.ts';
+import { adminCall, adminToken } from '../helpers/admin-api.ts';
+import { approveInBrowser, pollToken, relaxedLimits, startDeviceAuthorization } from '../helpers/device-login.ts';
+import { dumpRedis } from '../helpers/dump-redis.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { createTestClient } from '../helpers/test-principals.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { basicAuth, demoPassword, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
+import { TestBrowser, type Page } from '../helpers/test-browser.ts';
 
 // SPEC §3: secrets are stored only as hashes. Everything tollgate wrote to Redis is read back
 // by type and searched for every secret it was given.
@@ -16,7 +21,7 @@ let server: RunningServer;
 
 test.before(async () => {
   redis = await startRedis();
-  server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_SECRET_PEPPER: pepper } });
+  server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_SECRET_PEPPER: pepper, TOLLGATE_DEVICE_POLL_INTERVAL: '1', ...relaxedLimits } });
 });
 
 test.after.always(async () => {
@@ -24,69 +29,103 @@ test.after.always(async () => {
   await redis?.stop();
 });
 
-/** Every key and every value in the Redis, as one text. */
-async function dumpRedis(url: string): Promise<{ text: string; keys: number }> {
-  const client = new Redis(url);
-  const parts: string[] = [];
-  let keys = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, batch] = await client.scan(cursor, 'COUNT', 100);
-      cursor = next;
-      for (const key of batch) {
-        keys += 1;
-        parts.push(key);
-        const type = await client.type(key);
-        if (type === 'string') parts.push((await client.get(key)) ?? '');
-        else if (type === 'hash') parts.push(...Object.entries(await client.hgetall(key)).flat());
-        else if (type === 'set') parts.push(...(await client.smembers(key)));
-        else if (type === 'zset') parts.push(...(await client.zrange(key, '0', '-1', 'WITHSCORES')));
-        else if (type === 'list') parts.push(...(await client.lrange(key, 0, -1)));
-        else throw new Error(`unexpected type ${type} of ${key}`);
-      }
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
+/** Fails the test for every credential found in the dump: plain, URL-encoded or base64. */
+function assertAbsent(t: ExecutionContext, text: string, forbidden: Record<string, string>) {
+  for (const [name, value] of Object.entries(forbidden)) {
+    t.true(value.length >= 8, name);
+    t.false(text.includes(value), `${name} is in Redis`);
+    t.false(text.includes(encodeURIComponent(value)), `${name} (URL-encoded) is in Redis`);
+    t.false(text.includes(Buffer.from(value).toString('base64')), `${name} (base64) is in Redis`);
+    t.false(text.includes(Buffer.from(value).toString('base64url')), `${name} (base64url) is in Redis`);
   }
-  return { text: parts.join('\n'), keys };
 }
 
 test('no client secret, password, pepper or token appears in plaintext anywhere in Redis', async (t) => {
   const secret = generateClientSecret();
-  const now = new Date().toISOString();
-  t.true(
-    await server.tollgate.clients.create({
-      clientId: 'inventory-service',
-      name: 'Inventory',
-      description: 'created through the registry with a known secret',
-      grantTypes: [grantTypes.clientCredentials],
-      authMethod: 'client_secret_post',
-      secrets: [{ hash: hashClientSecret(secret, pepper) }],
-      scopes: ['demo:read'],
-      resources: [demoResource],
-      defaultResource: demoResource,
-      disabled: false,
-      createdAt: now,
-      updatedAt: now,
-    }),
-  );
+  await createTestClient(server, { clientId: 'inventory-service', name: 'Inventory', authMethod: 'client_secret_post', grantTypes: [grantTypes.clientCredentials], scopes: ['demo:read'], resources: [demoResource], defaultResource: demoResource }, secret);
   const own = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', client_id: 'inventory-service', client_secret: secret });
   const demo = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
   t.is(own.status, 200, 'the secret works, so the stored hash is the one compared');
   t.is(demo.status, 200);
-  // Last-use stamps are written after the response; let them land before the dump.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await eventually(async () => (await server.tollgate.clients.lastUsed('inventory-service')) && server.tollgate.clients.lastUsed('demo'), 'last-use stamps');
 
   const { text, keys } = await dumpRedis(redis.url);
   t.true(keys >= 5, `${keys} keys`);
   t.true(text.includes(hashClientSecret(secret, pepper)), 'the dump holds the client record, with the hash');
   t.true(text.includes('inventory-service'));
-  const forbidden = { secret, demoSecret, demoPassword, pepper, ownToken: own.body.access_token as string, demoToken: demo.body.access_token as string };
-  for (const [name, value] of Object.entries(forbidden)) {
-    t.true(value.length >= 16, name);
-    t.false(text.includes(value), `${name} is in Redis`);
-    t.false(text.includes(encodeURIComponent(value)), `${name} (URL-encoded) is in Redis`);
-    t.false(text.includes(Buffer.from(value).toString('base64')), `${name} (base64) is in Redis`);
+  assertAbsent(t, text, { secret, demoSecret, demoPassword, pepper, ownToken: own.body.access_token as string, demoToken: demo.body.access_token as string });
+});
+
+const interactionIds = (pages: Array<Page | undefined>) =>
+  pages.flatMap((page) => [...`${page?.url ?? ''} ${page?.html ?? ''}`.matchAll(/\/interaction\/([A-Za-z0-9_-]{16,})/g)].map((match) => match[1] as string));
+
+// Issue 11.2: a read-only copy of Redis must not be enough to refresh a login, take over a
+// pending device login, register a client or read one. Every flow runs against this Redis,
+// each leaving what it stores behind (one device login is left pending half-way), then the
+// whole dump is searched for every token, code and id those flows produced.
+test('a dump of a Redis used by every flow holds none of the tokens, codes and ids they produced', async (t) => {
+  const credentials: Record<string, string> = {};
+  const remember = (name: string, value: unknown) => {
+    t.is(typeof value, 'string', name);
+    credentials[name] = value as string;
+  };
+
+  // Client credentials and registration behind an initial access token (RFC 7591/7592).
+  const admin = await adminToken(server);
+  remember('admin access token', admin);
+  const issued = await adminCall(server, admin, 'POST', '/initial-access-tokens', { resources: [demoResource], scopes: ['demo:read'] });
+  t.is(issued.status, 201);
+  remember('initial access token', issued.body.initial_access_token);
+  const registration = await fetch(`${server.url}/reg`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${credentials['initial access token']}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ client_name: 'dumped', grant_types: ['client_credentials'] }),
+  });
+  const registered = (await registration.json()) as Record<string, unknown>;
+  t.is(registration.status, 201);
+  remember('registration access token', registered.registration_access_token);
+  remember('registered client secret', registered.client_secret);
+  const read = await fetch(registered.registration_client_uri as string, { headers: { authorization: `Bearer ${credentials['registration access token']}` } });
+  t.is(read.status, 200, 'the registration is found by its hashed token');
+
+  // Device login, approved, then refreshed twice.
+  const browser = new TestBrowser();
+  const approved = await startDeviceAuthorization(server);
+  remember('device code', approved.device_code);
+  remember('user code', approved.user_code);
+  remember('user code (normalised)', approved.user_code.replace(/[^A-Z]/gi, '').toUpperCase());
+  const pages = await approveInBrowser(approved.verification_uri, approved.user_code, { browser });
+  const tokens = await pollToken(server, approved.device_code);
+  t.is(tokens.status, 200);
+  remember('access token', tokens.body.access_token);
+  remember('first refresh token', tokens.body.refresh_token);
+  let refreshToken = tokens.body.refresh_token as string;
+  for (const round of [1, 2]) {
+    const refreshed = await postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
+    t.is(refreshed.status, 200);
+    refreshToken = refreshed.body.refresh_token as string;
+    remember(`refresh token ${round + 1}`, refreshToken);
   }
+
+  // A second device login left at the sign-in page: its codes and interaction are pending.
+  const pending = await startDeviceAuthorization(server);
+  remember('pending device code', pending.device_code);
+  remember('pending user code', pending.user_code);
+  const pendingBrowser = new TestBrowser();
+  const codePage = await pendingBrowser.request(pending.verification_uri);
+  const signIn = await pendingBrowser.submit(codePage, { user_code: pending.user_code });
+
+  const ids = [...new Set(interactionIds([pages.codePage, pages.signIn, pages.confirm, pages.done, codePage, signIn]))];
+  t.true(ids.length >= 2, `interaction ids seen: ${ids.length}`);
+  ids.forEach((id, index) => remember(`interaction id ${index + 1}`, id));
+  for (const [name, cookie] of [...browser.jar, ...pendingBrowser.jar]) {
+    if (!name.endsWith('.sig') && cookie.value.length >= 16) remember(`cookie ${name}`, cookie.value);
+  }
+  t.truthy(Object.keys(credentials).find((name) => name.startsWith('cookie _session')), 'the session cookie was seen');
+
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const { text, keys } = await dumpRedis(redis.url);
+  t.true(keys >= 15, `${keys} keys`);
+  t.true(text.includes('dumped'), 'the registered client is in the dump');
+  assertAbsent(t, text, credentials);
 });

@@ -94,6 +94,17 @@ test.serial('a changed seed entry is updated, keeping createdAt', async (t) => {
   t.not(after?.updatedAt, before?.updatedAt);
 });
 
+test.serial('a seeded gateway serves one API and exchanges its tokens for another', async (t) => {
+  const seed = {
+    resourceServers: [{ identifier: 'urn:example:a' }, { identifier: 'urn:example:b', scopes: ['read'] }],
+    clients: [{ clientId: 'gateway', secretEnv: 'GATEWAY_SECRET', grantTypes: ['token-exchange'], serves: ['urn:example:a'], resources: ['urn:example:b'], scopes: ['read'] }],
+  };
+  const env = { GATEWAY_SECRET: 'gateway-secret-long-enough-for-a-fast-hash-0', TOLLGATE_REDIS_PREFIX: 'gateway:' };
+  const stored = await withServer({ ...env, TOLLGATE_SEED_FILE: seedFile('gateway', seed) }, (server) => server.tollgate.clients.get('gateway'));
+  t.deepEqual(stored?.serves, ['urn:example:a']);
+  t.deepEqual(stored?.grantTypes, ['urn:ietf:params:oauth:grant-type:token-exchange']);
+});
+
 test.serial('a secret changed in the environment replaces the stored hash', async (t) => {
   const seed = { clients: [{ clientId: 'env-svc', secretEnv: 'ENV_SVC_SECRET' }] };
   const file = seedFile('env', seed);
@@ -134,12 +145,15 @@ test('plaintext secrets are accepted on the in-process (development) store', asy
 const badSeeds: Array<[string, unknown, RegExp]> = [
   ['a secret outside the unreserved characters', { clients: [{ clientId: 'a', secretEnv: 'PLUS_SECRET' }] }, /clients\.0\.secretEnv: PLUS_SECRET may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\)/],
   ['a plaintext secret outside the unreserved characters', { clients: [{ clientId: 'a', secret: 'c2VjcmV0K2Zyb20vb3BlbnNzbC1iYXNlNjQ+PT0=' }] }, /clients\.0\.secret: may contain only letters/],
+  ['a device code lifetime on a client without the device grant', { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', deviceCodeTtl: 120 }] }, /clients\.0\.deviceCodeTtl: only device_code clients have device codes/],
+  ['a device code lifetime out of range', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], deviceCodeTtl: 5 }] }, /clients\.0\.deviceCodeTtl/],
   ['a missing environment variable', { clients: [{ clientId: 'a', secretEnv: 'NOT_SET_ANYWHERE' }] }, /clients\.0\.secretEnv: environment variable NOT_SET_ANYWHERE is not set/],
   ['an unknown field', { clients: [{ clientId: 'a', secretEnv: 'X', colour: 'red' }] }, /clients\.0\.colour: unknown field/],
   ['a malformed hash', { clients: [{ clientId: 'a', secretHash: 'md5:abc' }] }, /clients\.0\.secretHash/],
   ['a client without a secret', { clients: [{ clientId: 'a' }] }, /clients\.0\.secretEnv: a client_secret_\* client needs exactly one/],
   ['a public client with a secret', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], secretEnv: 'X' }] }, /clients\.0\.authMethod/],
   ['a resource the seed does not define', { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', resources: ['urn:x'] }] }, /clients\.0\.resources\.0/],
+  ['a gateway without serves', { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', grantTypes: ['token-exchange'] }] }, /clients\.0\.serves: the token-exchange grant needs/],
   ['a bad max_priority', { accounts: [{ username: 'a', passwordHash: 'scrypt$32768$8$1$uRDUA2UcRFHXtsjAoXPh7g$VbnS7B52H8aLw0KStO1V_IunlvIMTqp34shD0uEPy6g', maxPriority: { q: -1 } }] }, /accounts\.0\.maxPriority\.q/],
   ['an algorithm without a key', { resourceServers: [{ identifier: 'urn:x', signingAlg: 'RS256' }] }, /resourceServers\.0\.signingAlg/],
   ['the built-in admin resource', { resourceServers: [{ identifier: 'urn:tollgate:admin' }] }, /resourceServers\.0\.identifier/],
@@ -158,6 +172,45 @@ for (const [what, seed, pattern] of badSeeds) {
     t.regex(message, pattern);
   });
 }
+
+test.serial('a seed refused for one entry writes nothing: a previously seeded client secret stays intact', async (t) => {
+  const base = { TOLLGATE_REDIS_PREFIX: 'transactional:', KEEP_SECRET: 'kept-secret-long-enough-for-a-fast-hash-0123' };
+  const good = seedFile('transactional-good', { clients: [{ clientId: 'kept', secretEnv: 'KEEP_SECRET' }] });
+  const before = await withServer({ ...base, TOLLGATE_SEED_FILE: good }, (server) => server.tollgate.clients.get('kept'));
+  t.truthy(before);
+
+  // The first client would replace the secret; the last entry is refused.
+  const bad = seedFile('transactional-bad', {
+    resourceServers: [{ identifier: 'https://new-api.example.com', scopes: ['read'] }],
+    clients: [{ clientId: 'kept', secretEnv: 'NEW_SECRET' }],
+    accounts: [{ username: 'new-person', passwordEnv: 'NOT_SET_ANYWHERE' }],
+  });
+  const error = await t.throwsAsync(withServer({ ...base, TOLLGATE_SEED_FILE: bad, NEW_SECRET: 'replaced-secret-long-enough-for-a-fast-hash' }, async () => undefined), { instanceOf: AppError });
+  t.regex(error?.message ?? '', /accounts\.0\.passwordEnv/);
+
+  await withServer({ TOLLGATE_REDIS_PREFIX: 'transactional:' }, async (server) => {
+    t.deepEqual(await server.tollgate.clients.get('kept'), before);
+    t.is(await server.tollgate.resources.get('https://new-api.example.com'), undefined);
+    t.is(await server.tollgate.accounts.get('new-person'), undefined);
+  });
+});
+
+test('a seeded client keeps its deviceCodeTtl', async (t) => {
+  const seed = { clients: [{ clientId: 'slow-cli', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], deviceCodeTtl: 900 }] };
+  const record = await withServer({ TOLLGATE_SEED_FILE: seedFile('ttl', seed) }, (server) => server.tollgate.clients.get('slow-cli'), 'memory');
+  t.is(record?.deviceCodeTtl, 900);
+});
+
+test('a seed whose account takes another account\'s username is refused before anything is written', async (t) => {
+  const message = await seedError(t, {
+    clients: [{ clientId: 'first', secret: 'plaintext-secret-that-is-long-enough-0123' }],
+    accounts: [
+      { username: 'ada', password: 'ada password 1' },
+      { id: 'other', username: 'ADA', password: 'ada password 2' },
+    ],
+  });
+  t.regex(message, /accounts\.1: another entry has the same id or username/);
+});
 
 test('a seeded trusted issuer and federated client: the platform token gets the client its token', async (t) => {
   const cluster = await startTestIssuer();

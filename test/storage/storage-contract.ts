@@ -150,11 +150,100 @@ export function storageContract(test: TestFn, storage: () => Storage) {
 
   test('a consumed stamp survives a later upsert of the same model', async (t) => {
     const refresh = storage().modelAdapter('RefreshToken');
-    const tokenId = id();
-    await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId: id() }, 600);
+    const [tokenId, grantId] = [id(), id()];
+    await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId }, 600);
     await refresh.consume(tokenId);
-    await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId: id(), scope: 'changed' }, 600);
+    await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId, scope: 'changed' }, 600);
     t.is(typeof (await refresh.find(tokenId))?.consumed, 'number');
+  });
+
+  // Refresh-token rotation (issue 11.1): one atomic operation, retries of an undelivered
+  // rotation continue the chain, everything else is reuse.
+  const refreshToken = (tokenId: string, grantId: string): ModelPayload => ({ jti: tokenId, kind: 'RefreshToken', grantId, accountId: 'alice', clientId: 'cli' });
+  async function issued(grantId = id()) {
+    const tokenId = id();
+    await storage().modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 600);
+    await storage().modelAdapter('RefreshToken').upsert(tokenId, refreshToken(tokenId, grantId), 600);
+    return { tokenId, grantId };
+  }
+  const rotate = (previousId: string, grantId: string, reuseIntervalSeconds = 30) => {
+    const successor = id();
+    return { successor, outcome: storage().rotateRefreshToken({ previousId, id: successor, payload: refreshToken(successor, grantId), expiresIn: 600, reuseIntervalSeconds }) };
+  };
+
+  test('a rotation consumes the old refresh token and saves its successor, which rotates in turn', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const first = rotate(tokenId, grantId);
+    t.is(await first.outcome, 'rotated');
+    t.is(typeof (await storage().modelAdapter('RefreshToken').find(tokenId))?.consumed, 'number');
+    t.like(await storage().modelAdapter('RefreshToken').find(first.successor), { jti: first.successor, grantId, consumed: undefined });
+    t.is(await rotate(first.successor, grantId).outcome, 'rotated');
+  });
+
+  test('a retry of a refresh token whose successor is unused replaces that successor, which is then reuse', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const lost = rotate(tokenId, grantId);
+    t.is(await lost.outcome, 'rotated');
+    const retry = rotate(tokenId, grantId);
+    t.is(await retry.outcome, 'rotated', 'the answer with the first successor never arrived');
+    t.is(await rotate(retry.successor, grantId).outcome, 'rotated', 'the chain goes on from the retry');
+    t.is(await rotate(lost.successor, grantId).outcome, 'reused', 'the replaced successor was handed to someone else');
+  });
+
+  test('a replay of a refresh token whose successor was used is reuse', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const first = rotate(tokenId, grantId);
+    t.is(await first.outcome, 'rotated');
+    t.is(await rotate(first.successor, grantId).outcome, 'rotated');
+    t.is(await rotate(tokenId, grantId).outcome, 'reused');
+  });
+
+  test('a replay of a refresh token later than the reuse interval is reuse', async (t) => {
+    const { tokenId, grantId } = await issued();
+    t.is(await rotate(tokenId, grantId, 1).outcome, 'rotated');
+    await sleep(1200);
+    t.is(await rotate(tokenId, grantId, 1).outcome, 'reused');
+  });
+
+  test('20 concurrent rotations of one refresh token leave exactly one live successor', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const rotations = Array.from({ length: 20 }, () => rotate(tokenId, grantId));
+    t.deepEqual(new Set(await Promise.all(rotations.map((rotation) => rotation.outcome))), new Set(['rotated']));
+    const next = await Promise.all(rotations.map((rotation) => rotate(rotation.successor, grantId).outcome));
+    t.is(next.filter((outcome) => outcome === 'rotated').length, 1);
+    t.is(next.filter((outcome) => outcome === 'reused').length, 19);
+  });
+
+  test('rotating an unknown refresh token, or one of a revoked grant, is gone', async (t) => {
+    const { tokenId, grantId } = await issued();
+    t.is(await rotate(id(), grantId).outcome, 'gone');
+    await storage().modelAdapter('RefreshToken').revokeByGrantId(grantId);
+    t.true(await storage().isGrantRevoked(grantId));
+    t.is(await rotate(tokenId, grantId).outcome, 'gone');
+  });
+
+  test('annulling an undelivered rotation makes the old token new again and drops the successor, unless the successor was used', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const lost = rotate(tokenId, grantId, 0);
+    t.is(await lost.outcome, 'rotated');
+    await storage().annulRefreshTokenRotation({ previousId: tokenId, id: lost.successor, payload: refreshToken(lost.successor, grantId) });
+    t.is((await storage().modelAdapter('RefreshToken').find(tokenId))?.consumed, undefined);
+    t.is(await storage().modelAdapter('RefreshToken').find(lost.successor), undefined);
+    const delivered = rotate(tokenId, grantId, 0);
+    t.is(await delivered.outcome, 'rotated', 'a plain rotation, even with no reuse interval');
+    t.is(await rotate(delivered.successor, grantId).outcome, 'rotated');
+    await storage().annulRefreshTokenRotation({ previousId: tokenId, id: delivered.successor, payload: refreshToken(delivered.successor, grantId) });
+    t.is(await rotate(tokenId, grantId).outcome, 'reused', 'a used successor is never undone');
+  });
+
+  test('pacePoll: a poll sooner than the interval is too soon and raises the interval for later polls', async (t) => {
+    const name = `poll-${id()}`;
+    const pacing = { intervalSeconds: 1, stepSeconds: 5, toleranceMs: 0, ttlSeconds: 60 };
+    t.is(await storage().pacePoll(name, pacing), 'in-time');
+    t.is(await storage().pacePoll(name, pacing), 'too-soon');
+    await sleep(1100);
+    t.is(await storage().pacePoll(name, pacing), 'too-soon', 'the interval is 6 s now');
+    t.is(await storage().pacePoll(`poll-${id()}`, pacing), 'in-time', 'per name');
   });
 
   test('collection insert refuses an existing id and keeps the first record', async (t) => {

@@ -1,5 +1,5 @@
 /**
- * tollgate's client helpers: client-credentials and jwt-bearer token sources for services, a verifier and koa
+ * tollgate's client helpers: client-credentials and jwt-bearer token sources and a token exchanger for services, a verifier and koa
  * middleware for APIs (resource servers), bearer-token discovery for command-line tools. Depends
  * on jose alone.
  *
@@ -11,6 +11,7 @@ export {
   type ClientCredentialsTokenSource,
   type ClientCredentialsTokenSourceOptions,
 } from './client-credentials-token-source.ts';
+export { createTokenExchanger, type ExchangeTarget, type TokenExchanger, type TokenExchangerOptions } from './token-exchanger.ts';
 export { createJwtBearerTokenSource, type JwtBearerTokenSourceOptions } from './jwt-bearer-token-source.ts';
 export { TokenSourceError, type TokenSourceErrorCode } from './token-source-error.ts';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions, type VerifiedAccessToken } from './token-verifier.ts';

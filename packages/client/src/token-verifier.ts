@@ -34,6 +34,12 @@ export interface VerifiedAccessToken {
   scopes: readonly string[];
   /** Queue name → highest priority allowed; empty when the token carries none. */
   maxPriority: MaxPriority;
+  /**
+   * Who is acting for `subject`, from the token's `act` claim (RFC 8693 §4.1): the client that
+   * presented it first, then each earlier actor in turn. Empty when the holder acts for itself.
+   * For a token from token exchange, `actors[0]` equals `clientId`.
+   */
+  actors: readonly string[];
   /** Every claim, for anything else a resource server wants to read. */
   claims: JWTPayload;
 }
@@ -114,9 +120,23 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (payload.max_priority !== undefined) {
         maxPriority = readMaxPriorityClaim(payload.max_priority) ?? throwInvalid('max_priority');
       }
-      return { subject: payload.sub, clientId: payload.client_id, scopes, maxPriority, claims: payload };
+      const actors = actorChain(payload.act);
+      if (!actors) throw new TokenVerificationError('invalid_claim', { detail: 'act' });
+      return { subject: payload.sub, clientId: payload.client_id, scopes, maxPriority, actors, claims: payload };
     },
   };
+}
+
+const noActors: readonly string[] = Object.freeze([]);
+
+/** The `act` chain, most recent actor first; undefined when the claim is malformed. */
+function actorChain(act: unknown): readonly string[] | undefined {
+  const actors: string[] = [];
+  for (let current = act; current !== undefined; current = (current as { act?: unknown }).act) {
+    if (typeof current !== 'object' || current === null || typeof (current as { sub?: unknown }).sub !== 'string') return undefined;
+    actors.push((current as { sub: string }).sub);
+  }
+  return actors.length === 0 ? noActors : Object.freeze(actors);
 }
 
 function missingScopes(granted: readonly string[], ...requiredLists: (readonly string[] | undefined)[]): string[] | undefined {

@@ -1,7 +1,22 @@
 import { z } from 'zod';
 
-import type { AccountRecord } from '../../accounts/account-record.ts';
+import type { AccountRecord, LinkedIdentity } from '../../accounts/account-record.ts';
 import { maxPriorityView, timestamp } from '../view-schemas.ts';
+
+/** A linked upstream identity as the admin API shows it: never its sealed credential. */
+export const identityViewSchema = z
+  .object({
+    upstream: z.string(),
+    subject: z.string(),
+    username: z.string().nullable(),
+    email: z.string().nullable(),
+    groups: z.array(z.string()),
+    linked_at: timestamp,
+    checked_at: timestamp,
+  })
+  .strict();
+
+export type IdentityView = z.infer<typeof identityViewSchema>;
 
 /** An account as the admin API shows it: never the password hash. */
 export const accountViewSchema = z
@@ -11,6 +26,7 @@ export const accountViewSchema = z
     name: z.string().nullable(),
     email: z.string().nullable(),
     max_priority: maxPriorityView,
+    identities: z.array(identityViewSchema).describe('identities at upstream IdPs linked to this account'),
     disabled: z.boolean(),
     created_at: timestamp,
     updated_at: timestamp,
@@ -26,8 +42,21 @@ export function accountView(record: AccountRecord): AccountView {
     name: record.name ?? null,
     email: record.email ?? null,
     max_priority: record.maxPriority ?? null,
+    identities: (record.identities ?? []).map(identityView),
     disabled: record.disabled,
     created_at: record.createdAt,
     updated_at: record.updatedAt,
+  };
+}
+
+export function identityView(identity: LinkedIdentity): IdentityView {
+  return {
+    upstream: identity.upstream,
+    subject: identity.subject,
+    username: identity.username ?? null,
+    email: identity.email ?? null,
+    groups: identity.groups,
+    linked_at: identity.linkedAt,
+    checked_at: identity.checkedAt,
   };
 }

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-
-import type { AccountRecord } from '../../accounts/account-record.ts';
+import { defaultAccountId, type AccountRecord } from '../../accounts/account-record.ts';
 import { hashPassword } from '../../accounts/password-hash.ts';
 import { AppError } from '../../errors.ts';
 import type { AdminRoute } from '../admin-route.ts';
@@ -21,7 +19,7 @@ export const createAccountRoute: AdminRoute = {
     const input = parseInput(newAccount, body);
     const now = new Date().toISOString();
     const record: AccountRecord = {
-      id: input.id ?? randomUUID(),
+      id: input.id ?? defaultAccountId(input.username, 'id'),
       username: input.username,
       passwordHash: await hashPassword(input.password),
       ...(input.name ? { name: input.name } : {}),

@@ -1,17 +1,19 @@
 import { z } from 'zod';
 
 import { federatedIdentities } from '../../federation/federated-identity.ts';
-import { allGrantTypes, clientAuthMethods, grantTypes, type GrantType } from '../../clients/client-record.ts';
+import { allGrantTypes, clientAuthMethods, deviceCodeTtlRange, grantTypes, grantTypeShortNames, type GrantType } from '../../clients/client-record.ts';
 import { displayText, principalId, resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 import { maxPrioritySchema } from '../../principals/max-priority.ts';
 
-const shortGrantNames: Record<string, GrantType> = { device_code: grantTypes.deviceCode, 'jwt-bearer': grantTypes.jwtBearer };
+const shortNames = Object.keys(grantTypeShortNames) as (keyof typeof grantTypeShortNames)[];
 
-/** A grant type by its full name, or `device_code` / `jwt-bearer` for short. */
+/** A grant type by its full name, or by its short name (`device_code`, `token-exchange`, `jwt-bearer`). */
 const grantType = z
-  .enum([...allGrantTypes, 'device_code', 'jwt-bearer'])
-  .transform((value): GrantType => shortGrantNames[value] ?? (value as GrantType));
+  .enum([...allGrantTypes, ...shortNames])
+  .transform((value): GrantType => (value in grantTypeShortNames ? grantTypeShortNames[value as keyof typeof grantTypeShortNames] : (value as GrantType)));
 
+/** Seconds a device code of this client lives (RFC 8628 §3.2 expires_in). */
+export const deviceCodeTtl = z.number().int().min(deviceCodeTtlRange.min).max(deviceCodeTtlRange.max);
 export const grantTypeList = z.array(grantType).min(1).max(allGrantTypes.length);
 
 const publicJwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) }).strict();
@@ -25,7 +27,9 @@ export const clientChanges = z
     scopes: z.array(scopeToken).max(100),
     resources: z.array(resourceIdentifier).max(100),
     default_resource: resourceIdentifier.nullable(),
+    serves: z.array(resourceIdentifier).max(100),
     max_priority: maxPrioritySchema.nullable(),
+    device_code_ttl: deviceCodeTtl.nullable(),
     federated_identities: federatedIdentities,
     disabled: z.boolean(),
     jwks: publicJwks,
@@ -45,7 +49,9 @@ export const newClient = z
     scopes: z.array(scopeToken).max(100).default([]),
     resources: z.array(resourceIdentifier).max(100).default([]),
     default_resource: resourceIdentifier.optional(),
+    serves: z.array(resourceIdentifier).max(100).optional(),
     max_priority: maxPrioritySchema.optional(),
+    device_code_ttl: deviceCodeTtl.optional(),
     federated_identities: federatedIdentities.optional(),
     disabled: z.boolean().default(false),
   })

@@ -36,7 +36,9 @@ export const createClientRoute: AdminRoute = {
       scopes: input.scopes,
       resources: input.resources,
       defaultResource: input.default_resource,
+      serves: input.serves,
       maxPriority: input.max_priority,
+      deviceCodeTtl: input.device_code_ttl,
       federatedIdentities: input.federated_identities,
       disabled: input.disabled,
     });

@@ -44,6 +44,7 @@ export const rotateClientSecretRoute: AdminRoute = {
     const next = { ...current, secrets, updatedAt: new Date(now).toISOString() };
     await deps.clients.save(next);
     audit(deps, caller, 'client.rotate-secret', { clientId: next.clientId, overlapSeconds: overlap });
+    deps.securityEvents.emit('client_secret.rotated', { reqId: caller.reqId, ip: caller.ip, clientId: next.clientId, by: caller.sub, overlapSeconds: overlap });
     return { body: { ...clientView(next, await deps.clients.lastUsed(next.clientId)), client_secret: secret } };
   },
 };

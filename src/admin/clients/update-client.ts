@@ -33,10 +33,14 @@ export const updateClientRoute: AdminRoute = {
     if (changes.grant_types !== undefined) next.grantTypes = changes.grant_types;
     if (changes.scopes !== undefined) next.scopes = changes.scopes;
     if (changes.resources !== undefined) next.resources = changes.resources;
+    if (changes.serves?.length === 0) delete next.serves;
+    else if (changes.serves !== undefined) next.serves = changes.serves;
     if (changes.disabled !== undefined) next.disabled = changes.disabled;
     if (changes.jwks !== undefined) next.jwks = changes.jwks as unknown as ClientRecord['jwks'];
     if (changes.default_resource === null) delete next.defaultResource;
     else if (changes.default_resource !== undefined) next.defaultResource = changes.default_resource;
+    if (changes.device_code_ttl === null) delete next.deviceCodeTtl;
+    else if (changes.device_code_ttl !== undefined) next.deviceCodeTtl = changes.device_code_ttl;
     if (changes.max_priority === null) delete next.maxPriority;
     else if (changes.max_priority !== undefined) next.maxPriority = changes.max_priority;
     if (changes.federated_identities?.length === 0) delete next.federatedIdentities;

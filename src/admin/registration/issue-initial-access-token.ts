@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
 import { grantTypes } from '../../clients/client-record.ts';
-import { checkGrantTypes, checkResourcesAndScopes } from '../../clients/client-rules.ts';
-import { invalidField } from '../../errors.ts';
+import { checkRegistrableGrantTypes, checkResourcesAndScopes } from '../../clients/client-rules.ts';
 import { resourceIdentifier, scopeToken } from '../../principals/identifiers.ts';
 import { maxPrioritySchema } from '../../principals/max-priority.ts';
 import type { ResourceRegistry } from '../../resources/resource-registry.ts';
@@ -39,11 +38,7 @@ export const issueInitialAccessTokenRoute: AdminRoute = {
   responses: { 201: initialAccessTokenIssued },
   async handle({ body, caller }, deps) {
     const input = parseInput(request, body);
-    checkGrantTypes(input.grant_types);
-    if (input.grant_types.includes(grantTypes.jwtBearer)) {
-      // Its federated identities are trust decisions; RFC 7591 metadata cannot carry them.
-      throw invalidField('grant_types', 'jwt-bearer clients get their federated identities from an admin or the seed, not through registration');
-    }
+    checkRegistrableGrantTypes(input.grant_types);
     const scopes = input.scopes ?? (await defaultScopes(deps.resources, input.resources));
     const terms: RegistrationTerms = {
       resources: input.resources,

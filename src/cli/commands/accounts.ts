@@ -33,7 +33,7 @@ const create: Command = {
   options: { ...adminOptions, ...fieldOptions, ...passwordOptions, id: { type: 'string' }, disabled: { type: 'boolean' } },
   help: `usage: tollgate accounts create <username> (--password-stdin | --password-env NAME | --generate-password) [options]
 
-  --id ID                   the token "sub" (default: a random UUID)
+  --id ID                   the token "sub" (default: the username)
 ${fieldHelp}
 ${passwordHelp}
   --disabled                create it disabled
@@ -147,8 +147,41 @@ const revokeGrants: Command = {
   },
 };
 
+const identities: Command = {
+  name: 'identities',
+  summary: 'show the upstream identities linked to an account',
+  positionals: ['id-or-username'],
+  options: { ...adminOptions },
+  help: `usage: tollgate accounts identities <id-or-username> [--json]\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const account = await connectAdminApi(context).call('GET', path(context.positionals[0] as string));
+    const linked = (account.identities ?? []) as Array<Record<string, unknown>>;
+    context.out.result(linked, () => (linked.length ? formatTable(linked, ['upstream', 'subject', 'username', 'email', 'groups', 'checked_at']) : `${account.username} has no linked identities`));
+  },
+};
+
+const unlink: Command = {
+  name: 'unlink',
+  summary: 'unlink an upstream identity from an account',
+  positionals: ['id-or-username', 'upstream', 'subject'],
+  options: { ...adminOptions },
+  help: `usage: tollgate accounts unlink <id-or-username> <upstream> <subject>
+
+The person can no longer sign in with that identity; their current logins stay until
+"tollgate accounts revoke-grants".
+
+${adminOptionsHelp}`,
+  async run(context) {
+    const [account, upstream, subject] = context.positionals as [string, string, string];
+    const api = connectAdminApi(context);
+    const id = (await api.call('GET', path(account))).id as string;
+    const result = await api.call('DELETE', `${path(id)}/identities/${encodeURIComponent(upstream)}/${encodeURIComponent(subject)}`);
+    context.out.result(result, () => `unlinked ${subject} at ${upstream} from ${result.username}`);
+  },
+};
+
 export const accountsGroup: CommandGroup = {
   name: 'accounts',
-  summary: 'create, list, get, update, delete accounts; set passwords',
-  commands: [create, list, get, update, setPassword, remove, revokeGrants],
+  summary: 'create, list, get, update, delete accounts; set passwords; linked identities',
+  commands: [create, list, get, update, setPassword, remove, revokeGrants, identities, unlink],
 };

@@ -1,7 +1,7 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
 import { listFilterHelp, listFilterOptions, listFilters } from '../list-filters.ts';
 import type { Command, CommandGroup } from '../command.ts';
-import { clearableOption, defined, federatedOption, jsonFileOption, listOption, maxPriorityOption, stringOption } from '../option-values.ts';
+import { clearableOption, defined, federatedOption, jsonFileOption, listOption, maxPriorityOption, secondsOption, stringOption } from '../option-values.ts';
 import { formatFields, formatTable } from '../output.ts';
 
 const path = (id: string) => `/clients/${encodeURIComponent(id)}`;
@@ -13,19 +13,25 @@ const fieldOptions = {
   scope: { type: 'string', multiple: true },
   resource: { type: 'string', multiple: true },
   'default-resource': { type: 'string' },
+  serves: { type: 'string', multiple: true },
   'max-priority': { type: 'string' },
   'jwks-file': { type: 'string' },
+  'device-code-ttl': { type: 'string' },
   federated: { type: 'string', multiple: true },
 } as const;
 
 const fieldHelp = `  --name TEXT               display name (shown on the device-login pages)
   --description TEXT
-  --grant GRANT             client_credentials, device_code, refresh_token, jwt-bearer (repeatable)
+  --grant GRANT             client_credentials, device_code, refresh_token,
+                            token-exchange, jwt-bearer (repeatable)
   --scope SCOPE             scopes it may ask for (repeatable, or comma-separated)
   --resource URI            resource servers it may get tokens for (repeatable)
   --default-resource URI    used when a token request names none ("none" clears)
+  --serves URI              resource servers this client is, whose tokens it may exchange
+                            (token-exchange grant; repeatable)
   --max-priority MAP        queue=priority,... or JSON ("none" clears)
   --jwks-file FILE          public keys, for private_key_jwt
+  --device-code-ttl SECONDS lifetime of its device codes, 60-3600 ("none": the server's)
   --federated IDENTITY      a platform identity for the jwt-bearer grant (repeatable; "none" removes all):
                             issuer=URL,subject=SUB[,audience=AUD][,claim.NAME=VALUE...]
                             e.g. issuer=https://token.actions.githubusercontent.com,
@@ -40,8 +46,10 @@ function fields(values: Parameters<Command['run']>[0]['values']) {
     scopes: listOption(values, 'scope'),
     resources: listOption(values, 'resource'),
     default_resource: clearableOption(values, 'default-resource'),
+    serves: listOption(values, 'serves'),
     max_priority: maxPriorityOption(values),
     jwks: jsonFileOption(values, 'jwks-file'),
+    device_code_ttl: secondsOption(values, 'device-code-ttl'),
     federated_identities: federatedOption(values),
   });
 }
@@ -77,6 +85,7 @@ ${adminOptionsHelp}`,
     });
     if (body.default_resource === null) delete body.default_resource;
     if (body.max_priority === null) delete body.max_priority;
+    if (body.device_code_ttl === null) delete body.device_code_ttl;
     const client = await connectAdminApi(context).call('POST', '/clients', body);
     out.result(client, () => showClient(client));
   },
@@ -201,7 +210,7 @@ ${adminOptionsHelp}`,
   async run(context) {
     const { values, out } = context;
     const expiresIn = stringOption(values, 'expires-in');
-    const grants = listOption(values, 'grant')?.map((grant) => (grant === 'device_code' ? 'urn:ietf:params:oauth:grant-type:device_code' : grant));
+    const grants = listOption(values, 'grant');
     const result = await connectAdminApi(context).call(
       'POST',
       '/initial-access-tokens',

@@ -2,10 +2,10 @@ import { decodeJwt } from 'jose';
 
 import { AppError } from '../../errors.ts';
 import type { Command } from '../command.ts';
-import { stringOption } from '../option-values.ts';
+import { stringOption, urlOption } from '../option-values.ts';
 import { formatFields } from '../output.ts';
 import { configDir } from '../user/config-dir.ts';
-import { createCredentialStore, sessionKey } from '../user/credential-store.ts';
+import { createCredentialStore, sessionClient, sessionKey } from '../user/credential-store.ts';
 import { discover, pollForTokens, revokeToken, startDeviceAuthorization } from '../user/oauth-client.ts';
 import { openBrowser } from '../user/open-browser.ts';
 
@@ -25,12 +25,13 @@ The refresh token is stored in $XDG_CONFIG_HOME/tollgate/credentials.json (or
   --resource URI            the API to get tokens for; default: the client's default
   --open                    also open the page in a browser`,
   async run({ values, env, out }) {
-    const issuer = (stringOption(values, 'issuer') ?? env.TOLLGATE_URL)?.replace(/\/$/, '');
+    const issuer = urlOption(values, 'issuer', env.TOLLGATE_URL);
     const clientId = stringOption(values, 'client-id') ?? env.TOLLGATE_CLIENT_ID;
     if (!issuer || !clientId) throw new AppError('usage', '--issuer and --client-id are required');
 
-    const metadata = await discover(issuer);
-    const authorization = await startDeviceAuthorization(metadata, clientId, stringOption(values, 'scope'), stringOption(values, 'resource'));
+    const config = await discover(issuer, clientId);
+    const metadata = config.serverMetadata();
+    const authorization = await startDeviceAuthorization(config, stringOption(values, 'scope'), stringOption(values, 'resource'));
     out.note(`To log in, open this page in a browser:\n\n    ${authorization.verification_uri}\n\nand enter the code:  ${authorization.user_code}\n`);
     if (authorization.verification_uri_complete) out.note(`(or open ${authorization.verification_uri_complete}, which has the code filled in)\n`);
     if (values.open && !(await openBrowser(authorization.verification_uri_complete ?? authorization.verification_uri))) {
@@ -38,7 +39,7 @@ The refresh token is stored in $XDG_CONFIG_HOME/tollgate/credentials.json (or
     }
     out.note(`Waiting for approval (the code expires in ${Math.round(authorization.expires_in / 60)} minutes)...`);
 
-    const tokens = await pollForTokens(metadata, clientId, authorization);
+    const tokens = await pollForTokens(config, authorization);
     const claims = decodeJwt(tokens.access_token);
     const expiresAt = Math.floor(Date.now() / 1000) + (tokens.expires_in ?? 0);
     const store = createCredentialStore(configDir(env));
@@ -48,7 +49,7 @@ The refresh token is stored in $XDG_CONFIG_HOME/tollgate/credentials.json (or
       credentials.sessions[key] = {
         issuer,
         clientId,
-        tokenEndpoint: metadata.token_endpoint,
+        tokenEndpoint: metadata.token_endpoint as string,
         ...(metadata.revocation_endpoint ? { revocationEndpoint: metadata.revocation_endpoint } : {}),
         ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
         accessToken: tokens.access_token,
@@ -62,7 +63,7 @@ The refresh token is stored in $XDG_CONFIG_HOME/tollgate/credentials.json (or
     });
     // The login this one replaces is ended on the server too, best effort.
     if (replaced?.refreshToken && replaced.revocationEndpoint) {
-      await revokeToken(replaced.revocationEndpoint, clientId, replaced.refreshToken, 'refresh_token').catch(() => {});
+      await revokeToken(sessionClient(replaced), replaced.refreshToken, 'refresh_token').catch(() => {});
     }
 
     const result = {

@@ -2,7 +2,7 @@ import { AppError } from '../../errors.ts';
 import type { Command } from '../command.ts';
 import { stringOption } from '../option-values.ts';
 import { configDir } from '../user/config-dir.ts';
-import { createCredentialStore, pickSession, type Session } from '../user/credential-store.ts';
+import { createCredentialStore, pickSession, sessionClient, type Session } from '../user/credential-store.ts';
 import { revokeToken } from '../user/oauth-client.ts';
 
 export const logoutCommand: Command = {
@@ -23,7 +23,7 @@ is still forgotten here, and the exit code says the revocation did not happen.`,
       for (const key of keys) {
         const session = credentials.sessions[key] as Session;
         if (session.refreshToken && session.revocationEndpoint) {
-          await revokeToken(session.revocationEndpoint, session.clientId, session.refreshToken, 'refresh_token').catch((error: Error) => failures.push(`${session.issuer}: ${error.message}`));
+          await revokeToken(sessionClient(session), session.refreshToken, 'refresh_token').catch((error: Error) => failures.push(`${session.issuer}: ${error.message}`));
         }
         delete credentials.sessions[key];
         if (credentials.current === key) delete credentials.current;

@@ -2,7 +2,7 @@ import { AppError } from '../../errors.ts';
 import type { Command } from '../command.ts';
 import { stringOption } from '../option-values.ts';
 import { configDir } from '../user/config-dir.ts';
-import { createCredentialStore, pickSession, type Session } from '../user/credential-store.ts';
+import { createCredentialStore, pickSession, sessionClient, type Session } from '../user/credential-store.ts';
 import { refreshTokens } from '../user/oauth-client.ts';
 
 export const tokenCommand: Command = {
@@ -27,7 +27,7 @@ never spend the same refresh token twice (which the server would treat as theft)
       if (session.accessToken && (session.accessTokenExpiresAt ?? 0) - now >= minValid) return { session };
       if (!session.refreshToken) throw new AppError('unauthorized', 'the access token has expired and this login has no refresh token; run tollgate login again');
       try {
-        const tokens = await refreshTokens(session.tokenEndpoint, session.clientId, session.refreshToken);
+        const tokens = await refreshTokens(sessionClient(session), session.refreshToken);
         const refreshed: Session = {
           ...session,
           accessToken: tokens.access_token,

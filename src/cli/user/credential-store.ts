@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { AppError } from '../../errors.ts';
 import { withFileLock } from './file-lock.ts';
+import { reconnect } from './oauth-client.ts';
 
 /** One login: where it was made, and the tokens it holds. */
 export interface Session {
@@ -19,7 +20,7 @@ export interface Session {
   updatedAt: string;
 }
 
-interface Credentials {
+export interface Credentials {
   version: 1;
   /** Key of the session `tollgate token` uses when not told otherwise: the last login. */
   current?: string;
@@ -42,7 +43,7 @@ export function createCredentialStore(directory: string) {
       return parsed.version === 1 && parsed.sessions ? parsed : { version: 1, sessions: {} };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, sessions: {} };
-      throw new AppError('internal', `cannot read ${file}: ${(error as Error).message}`);
+      throw new AppError('internal', `cannot read ${file}: ${(error as Error).message}; delete it and log in again`, { expose: true });
     }
   }
 
@@ -55,6 +56,8 @@ export function createCredentialStore(directory: string) {
 
   return {
     file,
+    /** The stored logins as they are now; writes replace the file whole, so no lock is needed to read. */
+    read,
     /** Runs `change` on the stored credentials under the lock and saves what it leaves. */
     async update<T>(change: (credentials: Credentials) => Promise<T>): Promise<T> {
       await mkdir(directory, { recursive: true, mode: 0o700 });
@@ -82,4 +85,9 @@ export function pickSession(credentials: Credentials, issuer: string | undefined
   const session = key ? credentials.sessions[key] : undefined;
   if (!key || !session) throw new AppError('unauthorized', 'not logged in; run: tollgate login --issuer URL --client-id ID');
   return [key, session];
+}
+
+/** The OAuth client of a stored login, from the endpoints it kept (no discovery round trip). */
+export function sessionClient(session: Session) {
+  return reconnect({ issuer: session.issuer, token_endpoint: session.tokenEndpoint, ...(session.revocationEndpoint ? { revocation_endpoint: session.revocationEndpoint } : {}) }, session.clientId);
 }

@@ -1,109 +1,122 @@
-import { AppError } from '../../errors.ts';
-import { requestJson, responseError, type JsonResponse } from '../http.ts';
+import * as client from 'openid-client';
 
-export interface ServerMetadata {
+import { AppError, type AppErrorCode } from '../../errors.ts';
+import { cliUserAgent } from '../cli-version.ts';
+
+/** The endpoints a login keeps, so that later commands need no discovery round trip. */
+export interface ServerEndpoints {
   issuer: string;
   token_endpoint: string;
-  device_authorization_endpoint?: string;
   revocation_endpoint?: string;
 }
 
-export interface TokenResponse {
-  access_token: string;
-  refresh_token?: string;
-  expires_in?: number;
-  scope?: string;
-  token_type: string;
+export type TokenResponse = client.TokenEndpointResponse;
+export type DeviceAuthorization = client.DeviceAuthorizationResponse;
+
+const timeoutSeconds = 15;
+
+// The confirm page shows the device's User-Agent; name the CLI rather than openid-client.
+const withUserAgent: client.CustomFetch = (url, options) => fetch(url, { ...options, headers: { ...options.headers, 'user-agent': cliUserAgent } });
+
+/** Settings every request of the person CLI shares: a public client (device flow, RFC 8628 §3.1), plain http allowed for local servers. */
+function configure(config: client.Configuration): client.Configuration {
+  config[client.customFetch] = withUserAgent;
+  config.timeout = timeoutSeconds;
+  if (new URL(config.serverMetadata().issuer).protocol === 'http:') client.allowInsecureRequests(config);
+  return config;
 }
 
-export interface DeviceAuthorization {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete?: string;
-  expires_in: number;
-  interval?: number;
+/** RFC 8414 metadata; openid-client checks that the issuer it names is the one asked for (§3.3). */
+export async function discover(issuer: string, clientId: string): Promise<client.Configuration> {
+  const url = new URL(issuer);
+  const config = await client
+    .discovery(url, clientId, undefined, client.None(), {
+      algorithm: 'oauth2',
+      timeout: timeoutSeconds,
+      [client.customFetch]: withUserAgent,
+      ...(url.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {}),
+    })
+    .catch((error: unknown) => {
+      throw oauthFailure(error, `${issuer} does not look like an authorization server`);
+    });
+  if (!config.serverMetadata().device_authorization_endpoint) throw new AppError('invalid_field', `${issuer} does not offer the device flow`);
+  return configure(config);
 }
 
-const form = (fields: Record<string, string | undefined>) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-  body: new URLSearchParams(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined)),
-});
-
-/** RFC 8414 metadata; the issuer it names must be the one asked for (§3.3). */
-export async function discover(issuer: string): Promise<ServerMetadata> {
-  const base = issuer.replace(/\/$/, '');
-  const response = await requestJson(`${base}/.well-known/oauth-authorization-server`);
-  if (response.status !== 200) throw responseError(response, `${base} does not look like an authorization server`);
-  const metadata = response.body as unknown as ServerMetadata;
-  if (metadata.issuer !== base) throw new AppError('invalid_field', `${base} says its issuer is ${metadata.issuer}; use that URL`);
-  return metadata;
+/** A client for a login already made, from the endpoints it stored. */
+export function reconnect(endpoints: ServerEndpoints, clientId: string): client.Configuration {
+  return configure(new client.Configuration({ ...endpoints }, clientId, undefined, client.None()));
 }
 
 /** RFC 8628 §3.1-3.2 */
-export async function startDeviceAuthorization(metadata: ServerMetadata, clientId: string, scope?: string, resource?: string): Promise<DeviceAuthorization> {
-  if (!metadata.device_authorization_endpoint) throw new AppError('invalid_field', `${metadata.issuer} does not offer the device flow`);
-  const response = await requestJson(metadata.device_authorization_endpoint, form({ client_id: clientId, scope, resource }));
-  if (response.status !== 200) throw tokenError(response, 'cannot start the login');
-  return response.body as unknown as DeviceAuthorization;
+export function startDeviceAuthorization(config: client.Configuration, scope?: string, resource?: string): Promise<DeviceAuthorization> {
+  const parameters: Record<string, string> = { ...(scope ? { scope } : {}), ...(resource ? { resource } : {}) };
+  return client.initiateDeviceAuthorization(config, parameters).catch((error: unknown) => {
+    throw oauthFailure(error, 'cannot start the login');
+  });
 }
 
 /**
- * RFC 8628 §3.4-3.5: polls no faster than the interval, adds 5 seconds at every slow_down,
- * and backs off when the server cannot be reached, until approval, denial or expiry.
+ * RFC 8628 §3.4-3.5 through openid-client (it waits the interval and adds 5 seconds at every
+ * slow_down); when the server cannot be reached it polls again at twice the interval, until
+ * approval, denial or the code's expiry.
  */
-export async function pollForTokens(metadata: ServerMetadata, clientId: string, authorization: DeviceAuthorization, sleep = defaultSleep): Promise<TokenResponse> {
+export async function pollForTokens(config: client.Configuration, authorization: DeviceAuthorization): Promise<TokenResponse> {
+  const expiry = AbortSignal.timeout(authorization.expires_in * 1000);
   let interval = authorization.interval ?? 5;
-  const deadline = Date.now() + authorization.expires_in * 1000;
   for (;;) {
-    await sleep(interval * 1000);
-    if (Date.now() > deadline) throw new AppError('unauthorized', 'the code expired before the login was approved; run tollgate login again');
-    let response: JsonResponse;
     try {
-      response = await requestJson(metadata.token_endpoint, form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: authorization.device_code, client_id: clientId }));
+      return await client.pollDeviceAuthorizationGrant(config, { ...authorization, interval }, undefined, { signal: expiry });
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'unreachable') throw error;
+      if (expiry.aborted) throw new AppError('unauthorized', 'the code expired before the login was approved; run tollgate login again');
+      const failure = oauthFailure(error, 'the login failed');
+      if (failure.code !== 'unreachable') throw failure;
       interval = Math.min(interval * 2, 60);
-      continue;
-    }
-    if (response.status === 200) return response.body as unknown as TokenResponse;
-    switch (response.body.error) {
-      case 'authorization_pending':
-        continue;
-      case 'slow_down':
-        interval += 5;
-        continue;
-      case 'access_denied':
-        throw new AppError('unauthorized', 'the login was denied in the browser');
-      case 'expired_token':
-        throw new AppError('unauthorized', 'the code expired before the login was approved; run tollgate login again');
-      default:
-        throw tokenError(response, 'the login failed');
     }
   }
 }
 
 /** RFC 6749 §6; the response carries the rotated refresh token. */
-export async function refreshTokens(tokenEndpoint: string, clientId: string, refreshToken: string): Promise<TokenResponse> {
-  const response = await requestJson(tokenEndpoint, form({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }));
-  if (response.status !== 200) {
-    if (response.body.error === 'invalid_grant') throw new AppError('unauthorized', 'the login has ended (revoked, expired or disabled); run tollgate login again');
-    throw tokenError(response, 'cannot refresh the access token');
+export function refreshTokens(config: client.Configuration, refreshToken: string): Promise<TokenResponse> {
+  return client.refreshTokenGrant(config, refreshToken).catch((error: unknown) => {
+    if (error instanceof client.ResponseBodyError && error.error === 'invalid_grant') {
+      throw new AppError('unauthorized', 'the login has ended (revoked, expired or disabled); run tollgate login again');
+    }
+    throw oauthFailure(error, 'cannot refresh the access token');
+  });
+}
+
+/** RFC 7009 §2.1: revoking the refresh token ends the grant on the server (§2.2: also 200 for a token already invalid). */
+export function revokeToken(config: client.Configuration, token: string, hint: 'refresh_token' | 'access_token'): Promise<void> {
+  return client.tokenRevocation(config, token, { token_type_hint: hint }).catch((error: unknown) => {
+    throw oauthFailure(error, 'the server refused to revoke the token');
+  });
+}
+
+/** What openid-client reports, as an AppError with the exit code it deserves. */
+export function oauthFailure(error: unknown, what: string): AppError {
+  if (error instanceof client.ResponseBodyError) {
+    const detail = error.error_description ? `${error.error}: ${error.error_description}` : error.error;
+    const person = ['access_denied', 'expired_token'].includes(error.error);
+    const message = error.error === 'access_denied' ? 'the login was denied in the browser' : error.error === 'expired_token' ? 'the code expired before the login was approved; run tollgate login again' : `${what}: ${detail}`;
+    return new AppError(person ? 'unauthorized' : codeForOAuthError(error.error, error.status), message, { expose: true, cause: error });
   }
-  return response.body as unknown as TokenResponse;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  // fetch rejects with a TypeError carrying the system error; a request timeout is OAUTH_TIMEOUT.
+  if (error instanceof TypeError || (error instanceof client.ClientError && error.code === 'OAUTH_TIMEOUT')) {
+    return new AppError('unreachable', `${what}: cannot reach the server: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
+  }
+  if (error instanceof client.ClientError) {
+    const status = (cause as { status?: number } | undefined)?.status;
+    return new AppError(status === 503 ? 'unreachable' : 'invalid_field', `${what}: ${error.message}${status ? ` (HTTP ${status})` : ''}`, { expose: true, cause: error });
+  }
+  return error instanceof AppError ? error : new AppError('internal', `${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }
 
-/** RFC 7009 §2.1: revoking the refresh token ends the grant on the server. */
-export async function revokeToken(revocationEndpoint: string, clientId: string, token: string, hint: 'refresh_token' | 'access_token'): Promise<void> {
-  const response = await requestJson(revocationEndpoint, form({ token, token_type_hint: hint, client_id: clientId }));
-  // RFC 7009 §2.2: 200 also for a token that was already invalid.
-  if (response.status !== 200) throw tokenError(response, 'the server refused to revoke the token');
+/** RFC 6749 §5.2: a client the server does not accept is "not allowed" (exit 3). */
+function codeForOAuthError(error: string, status: number): AppErrorCode {
+  if (error === 'invalid_client' || error === 'unauthorized_client' || status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status >= 500) return status === 503 ? 'unreachable' : 'internal';
+  return 'invalid_field';
 }
-
-function tokenError(response: JsonResponse, what: string): AppError {
-  const error = responseError(response, what);
-  return response.body.error === 'invalid_client' || response.body.error === 'unauthorized_client' ? new AppError('unauthorized', error.message) : error;
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -7,7 +7,7 @@ import { countingFetch, startCountingProxy, type CountingProxy } from '../helper
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { demoSecret, startTestServer } from '../helpers/start-server.ts';
 import { freePort } from '../helpers/free-port.ts';
-import { hashClientSecret } from '../../src/clients/client-secret.ts';
+import { createTestClient } from '../helpers/test-principals.ts';
 import { grantTypes } from '../../src/clients/client-record.ts';
 import { createClientCredentialsTokenSource, TokenSourceError } from '../../packages/client/src/index.ts';
 import type { RunningServer } from '../../src/server.ts';
@@ -25,20 +25,7 @@ test.before(async () => {
   // A resource server whose tokens live 10 s, and a client allowed to ask for it.
   const now = new Date().toISOString();
   await server.tollgate.resources.create({ identifier: 'urn:test:short', name: 'Short-lived', scopes: ['short:read'], accessTokenTtl: 10, signingAlg: 'ES256', createdAt: now, updatedAt: now });
-  await server.tollgate.clients.create({
-    clientId: 'short-lived',
-    name: 'Short-lived tokens',
-    description: 'test client',
-    grantTypes: [grantTypes.clientCredentials],
-    authMethod: 'client_secret_basic',
-    secrets: [{ hash: hashClientSecret(shortLivedSecret, undefined) }],
-    scopes: ['short:read'],
-    resources: ['urn:test:short'],
-    defaultResource: 'urn:test:short',
-    disabled: false,
-    createdAt: now,
-    updatedAt: now,
-  });
+  await createTestClient(server, { clientId: 'short-lived', name: 'Short-lived tokens', grantTypes: [grantTypes.clientCredentials], scopes: ['short:read'], resources: ['urn:test:short'], defaultResource: 'urn:test:short' }, shortLivedSecret);
 });
 
 test.after.always(async () => {

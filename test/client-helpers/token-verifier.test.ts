@@ -112,6 +112,15 @@ test('missing RFC 9068 claims are missing_claim; a bad max_priority is invalid_c
   await t.throwsAsync(verifier().verify(await craftToken({ max_priority: { default: -1 } })), { code: 'invalid_claim' });
 });
 
+test('the act chain of an exchanged token is the principal’s actors, most recent first', async (t) => {
+  t.deepEqual((await verifier().verify(await realToken())).actors, []);
+  const nested = await verifier().verify(await craftToken({ client_id: 'backend', act: { sub: 'backend', act: { sub: 'gateway' } } }));
+  t.deepEqual(nested.actors, ['backend', 'gateway']);
+  t.is(nested.subject, 'demo');
+  await t.throwsAsync(verifier().verify(await craftToken({ act: 'gateway' })), { code: 'invalid_claim' });
+  await t.throwsAsync(verifier().verify(await craftToken({ act: { sub: 'b', act: { name: 'a' } } })), { code: 'invalid_claim' });
+});
+
 test('garbage is malformed_token', async (t) => {
   await t.throwsAsync(verifier().verify('not.a.jwt'), { code: 'malformed_token' });
   await t.throwsAsync(verifier().verify(''), { code: 'malformed_token' });

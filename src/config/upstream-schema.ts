@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const claimName = z.string().min(1).max(200);
+
+/** One rule: people in `group` (or whose `claim` has `value`) get at least this max_priority. */
+const priorityRule = z
+  .object({
+    group: z.string().min(1).max(512).optional().describe('A group (oidc) or "org" / "org/team" (github) that the person must be in'),
+    claim: claimName.optional().describe('A claim of the upstream identity (oidc) ...'),
+    value: z.string().max(512).optional().describe('... and the value it must have (or contain, for a list)'),
+    maxPriority: z.record(z.string(), z.unknown()).describe('The max_priority map the rule grants; queue -> non-negative integer'),
+  })
+  .strict()
+  .refine((rule) => (rule.group !== undefined) !== (rule.claim !== undefined && rule.value !== undefined), 'give either group, or claim and value');
+
+const common = {
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1-32 lowercase letters, digits or -, starting with a letter or digit')
+    .describe('Used in URLs (the redirect URI is <issuer>/upstream/<id>/callback) and in linked identities'),
+  name: z.string().min(1).max(100).describe('Shown on its button: "Continue with <name>"'),
+  clientId: z.string().min(1).max(512).describe('tollgate\'s client id at the upstream'),
+  clientSecretEnv: envName.describe('Environment variable holding tollgate\'s client secret at the upstream'),
+  provisioning: z
+    .enum(['jit', 'existing'])
+    .default('jit')
+    .describe('"jit": create the account at first sign-in; "existing": only link to an account matched by username or verified email'),
+  priorityRules: z.array(priorityRule).max(200).default([]).describe('Rules mapping groups or claims to max_priority maps'),
+  reverifyAfter: z.number().int().min(0).default(86400).describe('Seconds after the last upstream check when a refresh re-checks the person upstream'),
+  unreachableGrace: z
+    .number()
+    .int()
+    .min(0)
+    .default(3600)
+    .describe('Seconds past reverifyAfter a login survives while the upstream cannot be reached'),
+};
+
+const emailDomains = z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domain name')).max(100).default([]).describe('Admit only verified emails in these domains (empty: any)');
+
+const oidcUpstream = z
+  .object({
+    ...common,
+    type: z.literal('oidc'),
+    issuer: z.url().describe('The upstream issuer; its /.well-known/openid-configuration is read at start'),
+    scopes: z.array(z.string().min(1)).min(1).default(['openid', 'profile', 'email']).describe('Scopes asked for; add offline_access (or the IdP\'s equivalent) so leavers can be re-checked'),
+    claims: z
+      .object({
+        username: claimName.default('preferred_username'),
+        name: claimName.default('name'),
+        email: claimName.default('email'),
+        groups: claimName.default('groups'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Which claims give username, name, email and groups'),
+    trustEmail: z.boolean().default(false).describe('Treat the email claim as verified even without email_verified: true (IdPs that never send it)'),
+    admission: z
+      .object({
+        emailDomains,
+        groups: z.array(z.string().min(1)).max(200).default([]).describe('Admit only people in at least one of these groups (empty: any)'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+const githubUpstream = z
+  .object({
+    ...common,
+    type: z.literal('github'),
+    baseUrl: z.url().default('https://github.com').describe('Where people sign in; https://github.example.com for GitHub Enterprise Server'),
+    apiUrl: z.url().default('https://api.github.com').describe('The REST API; https://github.example.com/api/v3 for GitHub Enterprise Server'),
+    admission: z
+      .object({
+        emailDomains,
+        orgs: z.array(z.string().min(1)).max(200).default([]).describe('Admit only members of at least one of these orgs (empty: any)'),
+        teams: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be org/team-slug')).max(200).default([]).describe('Admit only members of at least one of these teams, "org/team-slug"'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** An upstream identity provider people can sign in through (SPEC §13). */
+export const upstreamSchema = z.discriminatedUnion('type', [oidcUpstream, githubUpstream]);
+
+export type UpstreamInput = z.output<typeof upstreamSchema>;
+export type OidcUpstreamSettings = z.output<typeof oidcUpstream> & { clientSecret: string };
+export type GithubUpstreamSettings = z.output<typeof githubUpstream> & { clientSecret: string };
+/** An upstream as the rest of tollgate sees it: its secret read from the environment. */
+export type UpstreamSettings = OidcUpstreamSettings | GithubUpstreamSettings;

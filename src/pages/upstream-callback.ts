@@ -1,0 +1,105 @@
+import type { Context, Next } from 'koa';
+import type Provider from 'oidc-provider';
+
+import type { AccountStore } from '../accounts/account-store.ts';
+import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
+import { signInAccount } from '../upstreams/link-account.ts';
+import type { TokenSealer } from '../upstreams/token-sealer.ts';
+import { UpstreamError, type Upstream, type UpstreamErrorCode } from '../upstreams/upstream.ts';
+import { sendUnavailable } from './notice-pages.ts';
+import { sendUpstreamProblem, type UpstreamProblem } from './upstream-pages.ts';
+import { bindingCookie, redirectUri, type UpstreamSignInDeps } from './upstream-start.ts';
+
+export interface UpstreamCallbackDeps extends UpstreamSignInDeps {
+  provider: Provider;
+  accounts: AccountStore;
+  sealer: TokenSealer;
+}
+
+const route = /^\/upstream\/([a-z0-9-]{1,32})\/callback$/;
+const startOver = '/device';
+
+/**
+ * The redirect URI every upstream sends the person back to (`<issuer>/upstream/<id>/callback`).
+ * The state must be a pending login of this upstream, not used before, started by this same
+ * browser; then the code is redeemed (openid-client checks PKCE, nonce, ID token, RFC 9207
+ * `iss`), admission and linking decide the account, and the interaction continues to the
+ * unchanged confirm page. Anything else ends on a page that says what happened.
+ */
+export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
+  return async function upstreamCallback(ctx: Context, next: Next) {
+    const match = route.exec(ctx.path);
+    if (!match) return next();
+    if (ctx.method !== 'GET') {
+      ctx.set('allow', 'GET');
+      ctx.status = 405;
+      return;
+    }
+    const upstream = deps.upstreams.get(match[1] as string);
+    try {
+      const problem = upstream ? await finish(ctx, deps, upstream) : problemFor('unknown', startOver);
+      if (problem) {
+        deps.logger.info({ upstream: upstream?.settings.id, problem: problem.title }, 'upstream sign-in refused');
+        sendUpstreamProblem(ctx, problem);
+      }
+    } catch (error) {
+      if (error instanceof StorageUnavailableError) return sendUnavailable(ctx);
+      throw error;
+    }
+  };
+}
+
+async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstream): Promise<UpstreamProblem | undefined> {
+  const { settings } = upstream;
+  const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
+  if (!state) return problemFor('unknown', startOver);
+  const taken = await deps.pending.take(state);
+  if ('problem' in taken) return problemFor(taken.problem, startOver);
+  const { login } = taken;
+  // Another upstream's state, or a state this browser never started (login CSRF, a pasted link).
+  if (login.upstream !== settings.id || !deps.pending.boundTo(login, ctx.cookies.get(bindingCookie))) return problemFor('foreign', startOver);
+  ctx.cookies.set(bindingCookie, null, { path: '/upstream/' });
+
+  const interaction = await deps.provider.Interaction.find(login.uid);
+  if (!interaction || interaction.prompt.name !== 'login') return problemFor('unknown', startOver);
+  const retry = `/interaction/${login.uid}`;
+
+  let profile;
+  try {
+    const callback = new URL(redirectUri(deps.issuer, settings.id));
+    callback.search = ctx.querystring;
+    profile = await upstream.complete(callback, { state, nonce: login.nonce, codeVerifier: login.codeVerifier, redirectUri: callback.href });
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    deps.logger.info({ upstream: settings.id, code: error.code, err: { message: error.message } }, 'upstream answer not accepted');
+    return problemFor(error.code, retry, settings.name);
+  }
+  const outcome = await signInAccount(deps, settings, profile);
+  if ('refused' in outcome) return { status: 403, title: 'You cannot sign in here', message: outcome.refused, retry };
+
+  interaction.result = { login: { accountId: outcome.account.id } };
+  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+  ctx.status = 303;
+  ctx.redirect(interaction.returnTo);
+  return undefined;
+}
+
+type ProblemKind = UpstreamErrorCode | 'unknown' | 'replayed' | 'foreign';
+
+function problemFor(kind: ProblemKind, retry: string, name = 'The identity provider'): UpstreamProblem {
+  switch (kind) {
+    case 'replayed':
+      return { status: 400, title: 'Sign-in link already used', message: 'This sign-in answer was already used once. Each one works only once.', retry };
+    case 'foreign':
+      return { status: 403, title: 'Sign-in does not match', message: 'This sign-in answer belongs to a sign-in started elsewhere, not in this browser.', retry };
+    case 'access_denied':
+      return { status: 403, title: 'Sign-in cancelled', message: `${name} did not sign you in: it was cancelled or refused there.`, retry };
+    case 'unreachable':
+      return { status: 503, title: `${name} is not reachable`, message: `${name} cannot be reached right now. Try again in a while, or sign in another way.`, retry };
+    case 'rejected':
+    case 'refused':
+      return { status: 400, title: 'Sign-in could not be verified', message: `The answer from ${name} failed tollgate's checks, so it was not accepted.`, retry };
+    case 'unknown':
+      return { status: 400, title: 'Sign-in expired', message: 'This sign-in is unknown or has expired.', retry };
+  }
+}

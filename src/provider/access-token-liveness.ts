@@ -1,0 +1,59 @@
+import type { JWTPayload } from 'jose';
+import type Provider from 'oidc-provider';
+
+import type { AccountRecord } from '../accounts/account-record.ts';
+import type { AccountStore } from '../accounts/account-store.ts';
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { AccessTokenGrants } from './access-token-grants.ts';
+
+export interface AccessTokenLivenessDeps {
+  storage: Storage;
+  clients: ClientRegistry;
+  accounts: AccountStore;
+  grants: AccessTokenGrants;
+}
+
+/** A person's token that is still good: the grant (login) it was issued under, and the person as stored now. */
+export interface LivePersonToken {
+  grantId: string;
+  account: AccountRecord;
+}
+
+/**
+ * Whether a verified JWT access token still stands, beyond its signature and expiry: its client
+ * is enabled and, for a person's token, its grant is not revoked and the person is enabled.
+ * Introspection (RFC 7662 §2.2) and token exchange (RFC 8693) ask the same question.
+ */
+export function createAccessTokenLiveness(deps: AccessTokenLivenessDeps) {
+  /** The grant and account behind a person's token, when all of them are still good. */
+  async function livePerson(provider: Provider, payload: JWTPayload): Promise<LivePersonToken | undefined> {
+    const grantId = payload.jti ? await deps.grants.grantOf(payload.jti) : undefined;
+    if (!grantId || !payload.sub) return undefined;
+    const [grant, revoked, account] = await Promise.all([
+      provider.Grant.find(grantId),
+      deps.storage.isGrantRevoked(grantId),
+      deps.accounts.get(payload.sub),
+    ]);
+    if (!grant || revoked || !account || account.disabled) return undefined;
+    // The client the person logged in with: for an exchanged token it is not the token's own.
+    if (grant.clientId !== payload.client_id && !(grant.clientId && (await clientEnabled(grant.clientId)))) return undefined;
+    return { grantId, account };
+  }
+
+  async function clientEnabled(clientId: string): Promise<boolean> {
+    const client = await deps.clients.get(clientId);
+    return Boolean(client && !client.disabled);
+  }
+
+  async function isLive(provider: Provider, payload: JWTPayload, clientId: string): Promise<boolean> {
+    if (!(await clientEnabled(clientId))) return false;
+    // Client-credentials tokens are the client's own; anything else is a person's, under a grant.
+    if (payload.sub === clientId) return true;
+    return (await livePerson(provider, payload)) !== undefined;
+  }
+
+  return { livePerson, clientEnabled, isLive };
+}
+
+export type AccessTokenLiveness = ReturnType<typeof createAccessTokenLiveness>;

@@ -1,0 +1,47 @@
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+
+/** Everything a security team watches for, one name each (the `event` field and metric label). */
+export const securityEventNames = [
+  'sign_in.succeeded',
+  'sign_in.failed',
+  'device.approved',
+  'device.denied',
+  'refresh_token.reuse_detected',
+  'grant.revoked',
+  'rate_limit.hit',
+  'admin.change',
+  'client_secret.rotated',
+  'key_set.loaded',
+] as const;
+export type SecurityEventName = (typeof securityEventNames)[number];
+
+/**
+ * Who and where. Ids and names only: never a secret, password, token or code (callers pass
+ * none, and the logger redacts the usual names as a second line of defence).
+ */
+export interface SecurityEventDetails {
+  reqId?: string | undefined;
+  clientId?: string | undefined;
+  accountId?: string | undefined;
+  ip?: string | undefined;
+  /** What else identifies the event: the admin action and its target, the limit, the key ids. */
+  [detail: string]: unknown;
+}
+
+export interface SecurityEvents {
+  emit(event: SecurityEventName, details: SecurityEventDetails): void;
+}
+
+// Events that need a person's attention; the others are the record of what happened.
+const alarming = new Set<SecurityEventName>(['refresh_token.reuse_detected', 'rate_limit.hit']);
+
+/** One structured log line and one count (tollgate_security_events_total{event}) per event. */
+export function createSecurityEvents(logger: Logger, metrics: Pick<Metrics, 'securityEvent'>): SecurityEvents {
+  return {
+    emit(event, details) {
+      metrics.securityEvent(event);
+      logger[alarming.has(event) ? 'warn' : 'info']({ ...details, event }, 'security event');
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { sha256, type TokenDigest } from './token-digest.ts';
+
+/**
+ * Every name tollgate stores something under is built in this module.
+ *
+ * `valueNames`: the short-lived values (Storage.getValue/setValue/pacePoll) other modules keep,
+ * the same on every store. A credential in a name is hashed (SHA-256: these credentials carry
+ * 128 bits or more), so a dump shows none.
+ */
+export const valueNames = {
+  /** JWT access token id -> the grant it was issued under (provider/access-token-grants.ts). */
+  accessTokenGrant: (jti: string) => `at-grant:${jti}`,
+  /** Polling state of one device code: last poll and current interval (device-poll-pacing.ts). */
+  devicePoll: (deviceCode: string) => `device-poll:${sha256(deviceCode)}`,
+  /**
+   * What a client registering with an initial access token gets (registration-terms.ts), named
+   * by the token's listing id: its SHA-256 (initial-access-token-list.ts), so an admin revoking
+   * the listed token finds the terms without the token.
+   */
+  registrationTerms: (listingId: string) => `registration-terms:${listingId}`,
+  /** The same, as stored before tokens were hashed at rest; read until such tokens expire. */
+  legacyRegistrationTerms: (initialAccessToken: string) => `registration-terms:${initialAccessToken}`,
+};
+
+/** The collections (Storage.collection) of records that live until deleted, the same on every store. */
+export const collectionNames = {
+  clients: 'clients',
+  clientLastUsed: 'client-last-used',
+  resourceServers: 'resource-servers',
+  accounts: 'accounts',
+  accountUsernames: 'account-usernames',
+  accountIdentities: 'account-identities',
+  /** Issued initial access tokens by listing id, for admins to list and revoke (initial-access-token-list.ts). */
+  initialAccessTokens: 'initial-access-tokens',
+} as const;
+
+/**
+ * Every Redis key tollgate writes. Braces are Redis Cluster hash tags: a model, its secondary
+ * indexes and its scripts address one slot each; a refresh token shares its grant's tag, so one
+ * script can rotate it (consume the old token, save its successor, index it) atomically.
+ * Credentials appear only as `digest.name(...)` (see token-digest.ts and the README).
+ */
+export function createRedisKeys(prefix: string, digest: TokenDigest) {
+  return {
+    /** Hash of one oidc-provider model instance (`p` sealed payload, `c` consumed); TTL from expiresIn. */
+    model: (model: string, id: string) => `${prefix}oidc:${model}:{${digest.name(id)}}`,
+    /** A refresh token, tagged with its grant so rotation is one script; TTL from expiresIn. */
+    refreshToken: (grantId: string, id: string) => `${prefix}oidc:RefreshToken:{${grantId}}:${digest.name(id)}`,
+    /** Refresh token -> its grant id, to find the token's key; same TTL as the token. */
+    refreshTokenGrant: (id: string) => `${prefix}refresh-grant:{${digest.name(id)}}`,
+    /** Set of model keys issued under one grant; TTL follows its longest-lived member. */
+    grant: (grantId: string) => `${prefix}grant:{${grantId}}`,
+    /** Marks a revoked grant while its record lives (see Storage.isGrantRevoked). */
+    revokedGrant: (grantId: string) => `${prefix}revoked-grant:{${grantId}}`,
+    /** Set of grant ids of one account or client; TTL follows its longest-lived grant. */
+    principalGrants: (kind: string, id: string) => `${prefix}principal-grants:{${kind}:${id}}`,
+    /** Session uid -> session id (sealed under the uid); same TTL as the session. */
+    uid: (uid: string) => `${prefix}uid:{${digest.name(uid)}}`,
+    /** Normalised user code -> device code id (sealed under the user code); same TTL as the device code. */
+    userCode: (userCode: string) => `${prefix}user-code:{${digest.name(userCode)}}`,
+    /** Hash of one collection (clients, accounts, ...): records live until deleted. */
+    collection: (name: string) => `${prefix}${name}`,
+    /** Short-lived scalar values (valueNames), always with a TTL. */
+    value: (name: string) => `${prefix}v:${name}`,
+    /** Key prefix for rate-limit counters (rate-limiter-flexible adds its own suffix and TTL). */
+    rateLimit: (name: string) => `${prefix}rl:${name}`,
+    /**
+     * Keys as written before credentials were hashed at rest (plain JSON payloads, plain ids):
+     * read, consumed and deleted until what they hold has expired.
+     */
+    legacy: {
+      model: (model: string, id: string) => `${prefix}oidc:${model}:{${id}}`,
+      uid: (uid: string) => `${prefix}uid:{${uid}}`,
+      userCode: (userCode: string) => `${prefix}user-code:{${userCode}}`,
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
+
+import type { AccountRecord } from '../accounts/account-record.ts';
+import type { ClientRecord } from '../clients/client-record.ts';
+import { publicKeySet, type SigningKeys } from '../keys/signing-keys.ts';
+import type { AccessTokenLiveness } from '../provider/access-token-liveness.ts';
+
+/** A person's access token that the acting client may exchange. */
+export interface SubjectToken {
+  claims: JWTPayload & { sub: string; exp: number };
+  /** The person's grant (login): the exchanged token is tied to it. */
+  grantId: string;
+  /** The person as stored now, so the exchanged token carries today's max_priority. */
+  account: AccountRecord;
+}
+
+export interface SubjectTokenDeps {
+  issuer: string;
+  signingKeys: SigningKeys;
+  liveness: AccessTokenLiveness;
+}
+
+/**
+ * Verifies a `subject_token` (RFC 8693 §2.1) for an acting client: one of our JWT access
+ * tokens (signature against our keys, `iss`, `typ`, expiry), issued to another client, for an
+ * API the acting client serves, representing a person whose login and account still stand.
+ * Anything else is `invalid_grant`, as for any other bad grant (RFC 6749 §5.2).
+ */
+export function createSubjectTokenVerifier(deps: SubjectTokenDeps) {
+  const publicKeys = publicKeySet(deps.signingKeys);
+
+  return async function verifySubjectToken(provider: Provider, token: string, acting: ClientRecord): Promise<SubjectToken> {
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, publicKeys, { issuer: deps.issuer, typ: 'at+jwt', requiredClaims: ['sub', 'exp', 'jti', 'client_id', 'aud'] }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw refused('subject_token has expired');
+      throw refused('subject_token is not an access token issued by this server');
+    }
+    const { sub, exp, client_id: issuedTo } = claims;
+    if (typeof sub !== 'string' || typeof exp !== 'number' || typeof issuedTo !== 'string') {
+      throw refused('subject_token is not an access token issued by this server');
+    }
+    // Exchanging its own token would let a client trade up its own scopes and audiences.
+    if (issuedTo === acting.clientId) throw refused('a client may not exchange a token that was issued to it');
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.some((aud) => aud !== undefined && acting.serves?.includes(aud))) {
+      throw refused('subject_token was not issued for an API this client serves');
+    }
+    // A client-credentials token has no person behind it to act for.
+    if (sub === issuedTo) throw refused('subject_token does not represent a person');
+
+    const [clientEnabled, person] = await Promise.all([deps.liveness.clientEnabled(issuedTo), deps.liveness.livePerson(provider, claims)]);
+    if (!clientEnabled || !person) throw refused('subject_token has been revoked, or its person or client is disabled');
+    return { claims: { ...claims, sub, exp }, grantId: person.grantId, account: person.account };
+  };
+}
+
+/**
+ * `invalid_grant` saying why: oidc-provider's own says only "grant request is invalid", but the
+ * acting client holds the token and needs to know whether to log the person in again.
+ */
+export function refused(description: string): InstanceType<typeof errors.InvalidGrant> {
+  const error = new errors.InvalidGrant(description);
+  error.error_description = description;
+  return error;
+}
+
+export type SubjectTokenVerifier = ReturnType<typeof createSubjectTokenVerifier>;

@@ -1,0 +1,110 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeGithubUser {
+  id: number;
+  login: string;
+  name: string | null;
+  emails: Array<{ email: string; verified: boolean; primary: boolean }>;
+  orgs: string[];
+  /** "org/team-slug" */
+  teams: string[];
+}
+
+export interface FakeGithub {
+  url: string;
+  /** login -> user; a removed user's tokens get 401, as after GitHub revokes an app's authorization. */
+  users: Map<string, FakeGithubUser>;
+  /** The login that authorizes at the next /login/oauth/authorize (an x-github-user header wins). */
+  next: string;
+  /** Every code and token handed out, for leak checks. */
+  issued: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A local server speaking the GitHub endpoints tollgate calls, as GitHub documents them: the
+ * OAuth web flow (/login/oauth/authorize, /login/oauth/access_token with PKCE) and the REST API
+ * (/user, /user/emails, /user/orgs, /user/teams) under /api/v3, as on GitHub Enterprise Server.
+ */
+export async function startFakeGithub(client: { clientId: string; clientSecret: string; redirectUri: string }): Promise<FakeGithub> {
+  const codes = new Map<string, { login: string; challenge: string; redirectUri: string }>();
+  const tokens = new Map<string, string>();
+  const server = createServer((req, res) => void handle(req, res).catch(() => json(res, 500, { message: 'fake github failed' })));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const github: FakeGithub = {
+    url,
+    users: new Map(),
+    next: '',
+    issued: [],
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const target = new URL(req.url ?? '/', url);
+    if (target.pathname === '/login/oauth/authorize') {
+      const params = target.searchParams;
+      if (params.get('client_id') !== client.clientId || params.get('redirect_uri') !== client.redirectUri || params.get('code_challenge_method') !== 'S256') {
+        return json(res, 400, { message: 'bad authorization request' });
+      }
+      const back = new URL(client.redirectUri);
+      back.searchParams.set('state', params.get('state') ?? '');
+      const login = (req.headers['x-github-user'] as string | undefined) ?? github.next;
+      if (login === 'deny') back.searchParams.set('error', 'access_denied');
+      else {
+        const code = randomBytes(10).toString('hex');
+        codes.set(code, { login, challenge: params.get('code_challenge') ?? '', redirectUri: client.redirectUri });
+        github.issued.push(code);
+        back.searchParams.set('code', code);
+      }
+      res.writeHead(302, { location: back.href }).end();
+      return;
+    }
+    if (target.pathname === '/login/oauth/access_token' && req.method === 'POST') {
+      const form = new URLSearchParams(await body(req));
+      const grant = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      const verifier = form.get('code_verifier') ?? '';
+      const pkce = createHash('sha256').update(verifier).digest('base64url');
+      if (form.get('client_id') !== client.clientId || form.get('client_secret') !== client.clientSecret || !grant || pkce !== grant.challenge || form.get('redirect_uri') !== grant.redirectUri) {
+        // GitHub answers a bad code with 200 and an error body.
+        return json(res, 200, { error: 'bad_verification_code' });
+      }
+      const token = `gho_${randomBytes(18).toString('hex')}`;
+      tokens.set(token, grant.login);
+      github.issued.push(token);
+      return json(res, 200, { access_token: token, token_type: 'bearer', scope: 'read:user,user:email,read:org' });
+    }
+    const user = github.users.get(tokens.get((req.headers.authorization ?? '').replace(/^Bearer /, '')) ?? '');
+    if (!target.pathname.startsWith('/api/v3/')) return json(res, 404, { message: 'Not Found' });
+    if (!user) return json(res, 401, { message: 'Bad credentials' });
+    switch (target.pathname) {
+      case '/api/v3/user':
+        return json(res, 200, { id: user.id, login: user.login, name: user.name });
+      case '/api/v3/user/emails':
+        return json(res, 200, user.emails);
+      case '/api/v3/user/orgs':
+        return json(res, 200, user.orgs.map((login) => ({ login })));
+      case '/api/v3/user/teams':
+        return json(res, 200, user.teams.map((team) => ({ slug: team.split('/')[1], organization: { login: team.split('/')[0] } })));
+      default:
+        return json(res, 404, { message: 'Not Found' });
+    }
+  }
+  return github;
+}
+
+function json(res: ServerResponse, status: number, value: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString();
+}

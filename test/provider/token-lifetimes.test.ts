@@ -1,0 +1,30 @@
+import test from 'ava';
+
+import { createTokenLifetimes } from '../../src/provider/token-lifetimes.ts';
+
+const ttl = { accessToken: 600, deviceCode: 900, refreshToken: 86_400, refreshTokenAbsolute: 30 * 86_400, interaction: 300, devicePollInterval: 5 };
+const lifetimes = createTokenLifetimes(ttl as never) as Record<string, unknown>;
+const now = () => Math.floor(Date.now() / 1000);
+type TtlFunction = (ctx: unknown, token: Record<string, unknown>) => number;
+
+test('an access token lives as long as its resource server says, or the configured default', (t) => {
+  const accessToken = lifetimes.AccessToken as TtlFunction;
+  t.is(accessToken({}, { resourceServer: { accessTokenTTL: 120 } }), 120);
+  t.is(accessToken({}, {}), 600);
+  t.is((lifetimes.ClientCredentials as TtlFunction)({}, { resourceServer: { accessTokenTTL: 60 } }), 60);
+});
+
+test('a refresh token slides by ttl.refreshToken but never past the absolute lifetime from the first login', (t) => {
+  const refreshToken = lifetimes.RefreshToken as TtlFunction;
+  t.is(refreshToken({}, { iat: now() }), 86_400, 'a fresh login gets the sliding lifetime');
+  const nearTheEnd = now() - 30 * 86_400 + 3600;
+  t.true(Math.abs(refreshToken({}, { iiat: nearTheEnd, iat: now() }) - 3600) <= 1, 'iiat (the first login) bounds a rotated token');
+  t.is(refreshToken({}, { iiat: now() - 31 * 86_400 }), 1, 'never zero or negative');
+});
+
+test('device codes and sign-in sessions use their configured lifetimes', (t) => {
+  t.is(lifetimes.DeviceCode, 900);
+  t.is(lifetimes.Grant, 30 * 86_400);
+  t.is(lifetimes.Interaction, 300);
+  t.is(lifetimes.Session, 300);
+});
