@@ -61,7 +61,7 @@ async function call(method: string, path: string, init: { body?: string; type?: 
 test('a matching route gets its decoded path parameters, the query and the caller', async (t) => {
   const response = await call('GET', '/admin/things/a%2Fb?q=x');
   t.is(response.status, 200);
-  t.deepEqual(response.body, { params: { id: 'a/b' }, q: 'x', caller: { clientId: 'adm', sub: 'adm' } });
+  t.deepEqual(response.body, { params: { id: 'a/b' }, q: 'x', caller: { clientId: 'adm', sub: 'adm', ip: '127.0.0.1' } });
   t.is(response.headers.get('cache-control'), 'no-store');
 });
 
