@@ -94,7 +94,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     createUserCodePrefill(providerRoutes),
     createUserCodeAttempts(limits, providerRoutes, securityEvents),
     createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
-    createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer }),
+    createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer, securityEvents }),
   ];
   const app = createApp({
     provider,

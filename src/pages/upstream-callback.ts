@@ -2,6 +2,8 @@ import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 
 import type { AccountStore } from '../accounts/account-store.ts';
+import { requestIdOf } from '../http/request-log.ts';
+import type { SecurityEvents } from '../security/security-events.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { signInAccount } from '../upstreams/link-account.ts';
 import type { TokenSealer } from '../upstreams/token-sealer.ts';
@@ -14,6 +16,7 @@ export interface UpstreamCallbackDeps extends UpstreamSignInDeps {
   provider: Provider;
   accounts: AccountStore;
   sealer: TokenSealer;
+  securityEvents: SecurityEvents;
 }
 
 const route = /^\/upstream\/([a-z0-9-]{1,32})\/callback$/;
@@ -39,7 +42,7 @@ export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
     try {
       const problem = upstream ? await finish(ctx, deps, upstream) : problemFor('unknown', startOver);
       if (problem) {
-        deps.logger.info({ upstream: upstream?.settings.id, problem: problem.title }, 'upstream sign-in refused');
+        deps.securityEvents.emit('sign_in.failed', { reqId: requestIdOf(ctx), ip: ctx.ip, upstream: upstream?.settings.id, reason: problem.title });
         sendUpstreamProblem(ctx, problem);
       }
     } catch (error) {
@@ -77,6 +80,7 @@ async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstre
   const outcome = await signInAccount(deps, settings, profile);
   if ('refused' in outcome) return { status: 403, title: 'You cannot sign in here', message: outcome.refused, retry };
 
+  deps.securityEvents.emit('sign_in.succeeded', { reqId: requestIdOf(ctx), ip: ctx.ip, accountId: outcome.account.id, upstream: settings.id });
   interaction.result = { login: { accountId: outcome.account.id } };
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
   ctx.status = 303;

@@ -118,8 +118,8 @@ test('a dump of a Redis used by every flow holds none of the tokens, codes and i
   const ids = [...new Set(interactionIds([pages.codePage, pages.signIn, pages.confirm, pages.done, codePage, signIn]))];
   t.true(ids.length >= 2, `interaction ids seen: ${ids.length}`);
   ids.forEach((id, index) => remember(`interaction id ${index + 1}`, id));
-  for (const [name, cookie] of [...browser.jar, ...pendingBrowser.jar]) {
-    if (!name.endsWith('.sig') && cookie.value.length >= 16) remember(`cookie ${name}`, cookie.value);
+  for (const { name, value } of [...browser.jar.values(), ...pendingBrowser.jar.values()]) {
+    if (!name.endsWith('.sig') && value.length >= 16) remember(`cookie ${name}`, value);
   }
   t.truthy(Object.keys(credentials).find((name) => name.startsWith('cookie _session')), 'the session cookie was seen');
 

@@ -56,6 +56,9 @@ test('just-in-time sign-in ends in a JWT whose sub is the tollgate account and w
   t.like(identity, { upstream: 'acme', subject: 'alice-sub', groups: ['staff', 'lab-admins'] });
   t.false(JSON.stringify(account.body).includes('sealed'), 'the sealed upstream credential is never shown');
 
+  const succeeded = log.lines(/^security event$/).filter((line) => line.event === 'sign_in.succeeded' && line.accountId === payload.sub);
+  t.true(succeeded.some((line) => line.upstream === 'acme'), 'an upstream sign-in is a sign_in.succeeded security event');
+
   // The same person signing in again gets the same account.
   const again = await approveAndPoll(bed, await upstreamSignIn(bed, 'acme', 'alice-sub'));
   t.is(decodeJwt(again.body.access_token as string).sub, payload.sub);
@@ -88,6 +91,8 @@ test('a person in none of the required groups is refused with a page', async (t)
   t.is(login.after.status, 403);
   t.regex(login.after.text, /members of these groups only: staff, lab-admins/);
   await assertNothingLoggedIn(t, login);
+  const failed = log.lines(/^security event$/).filter((line) => line.event === 'sign_in.failed' && line.upstream === 'acme');
+  t.true(failed.length > 0, 'a refused upstream sign-in is a sign_in.failed security event');
 });
 
 test('access_denied at the upstream ends on a page that offers to start again', async (t) => {

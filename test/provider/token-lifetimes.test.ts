@@ -1,5 +1,6 @@
 import test from 'ava';
 
+import { deviceCodeTtlMetadata } from '../../src/clients/provider-metadata.ts';
 import { createTokenLifetimes } from '../../src/provider/token-lifetimes.ts';
 
 const ttl = { accessToken: 600, deviceCode: 900, refreshToken: 86_400, refreshTokenAbsolute: 30 * 86_400, interaction: 300, devicePollInterval: 5 };
@@ -22,8 +23,13 @@ test('a refresh token slides by ttl.refreshToken but never past the absolute lif
   t.is(refreshToken({}, { iiat: now() - 31 * 86_400 }), 1, 'never zero or negative');
 });
 
-test('device codes and sign-in sessions use their configured lifetimes', (t) => {
-  t.is(lifetimes.DeviceCode, 900);
+test('device codes live as configured, or as long as their client says', (t) => {
+  const deviceCode = lifetimes.DeviceCode as (ctx: unknown, token: unknown, client: unknown) => number;
+  t.is(deviceCode({}, {}, {}), 900);
+  t.is(deviceCode({}, {}, { [deviceCodeTtlMetadata]: 120 }), 120);
+});
+
+test('grants and sign-in sessions use their configured lifetimes', (t) => {
   t.is(lifetimes.Grant, 30 * 86_400);
   t.is(lifetimes.Interaction, 300);
   t.is(lifetimes.Session, 300);
