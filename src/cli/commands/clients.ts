@@ -1,9 +1,12 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
+import type { RecordGroup } from '../admin-record-commands.ts';
+import { getCommand, listCommand } from '../admin-record-commands.ts';
 import type { Command, CommandGroup } from '../command.ts';
 import { clearableOption, defined, federatedOption, jsonFileOption, listOption, maxPriorityOption, secondsOption, stringOption } from '../option-values.ts';
-import { formatFields, formatTable } from '../output.ts';
+import { formatFields } from '../output.ts';
 
 const path = (id: string) => `/clients/${encodeURIComponent(id)}`;
+const records: RecordGroup = { group: 'clients', collection: '/clients', positional: 'client-id', path };
 
 const fieldOptions = {
   name: { type: 'string' },
@@ -90,28 +93,9 @@ ${adminOptionsHelp}`,
   },
 };
 
-const list: Command = {
-  name: 'list',
-  summary: 'list clients',
-  options: { ...adminOptions },
-  help: `usage: tollgate clients list [--json]\n\n${adminOptionsHelp}`,
-  async run(context) {
-    const { clients } = (await connectAdminApi(context).call('GET', '/clients')) as { clients: Array<Record<string, unknown>> };
-    context.out.result(clients, () => formatTable(clients, ['client_id', 'name', 'token_endpoint_auth_method', 'grant_types', 'disabled', 'last_used_at']));
-  },
-};
+const list = listCommand(records, 'list clients', ['client_id', 'name', 'token_endpoint_auth_method', 'grant_types', 'disabled', 'last_used_at']);
 
-const get: Command = {
-  name: 'get',
-  summary: 'show a client',
-  positionals: ['client-id'],
-  options: { ...adminOptions },
-  help: `usage: tollgate clients get <client-id> [--json]\n\n${adminOptionsHelp}`,
-  async run(context) {
-    const client = await connectAdminApi(context).call('GET', path(context.positionals[0] as string));
-    context.out.result(client, () => showClient(client));
-  },
-};
+const get = getCommand(records, 'show a client', showClient);
 
 const update: Command = {
   name: 'update',
