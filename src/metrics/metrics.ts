@@ -30,7 +30,7 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry });
 
   // Every metric registers only in this instance's registry, so two servers in one process
-  // (tests, multi-tenant hosting) never share counts.
+  // (as in the tests) never share counts.
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter({ name, help, labelNames, registers: [registry] });
   const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
     new Histogram({ name, help, labelNames, buckets, registers: [registry] });
