@@ -36,18 +36,21 @@ try {
 /** One process serving requests: the whole server, or one worker of several. */
 async function runServer(config: Config, logger: Logger): Promise<void> {
   const worker = cluster.isWorker;
+  // Loaded only when configured: without an endpoint no OpenTelemetry code runs at all.
+  const tracing = config.tracing.endpoint || config.tracing.tracesEndpoint ? (await import('./tracing/start-tracing.ts')).startTracing(config.tracing) : undefined;
   const running = await startServer(config, logger, { env: process.env, metricsListener: !worker, ...(worker ? { allStarted: listenForAllWorkersReady() } : {}) });
   const { demo } = running.tollgate;
   if (worker) {
     shareMetricsWithPrimary(running.tollgate.metrics.registry);
     reportWorkerReady();
   } else {
-    logger.info({ issuer: running.url, storage: running.tollgate.storage.kind, metrics: running.metricsUrl }, 'tollgate listening');
+    logger.info({ issuer: running.url, storage: running.tollgate.storage.kind, metrics: running.metricsUrl, tracing: Boolean(tracing) }, 'tollgate listening');
     if (demo) process.stdout.write(demoBanner(running.url, demo));
   }
 
   onShutdownSignal(logger, async () => {
     await running.stop();
+    await tracing?.stop();
     return 0;
   });
 }

@@ -22,15 +22,15 @@ interface DriverResult {
 }
 
 /**
- * The resource-server verifier helper (src/client-helpers/token-verifier.ts: discovery, cached
+ * The resource-server verifier helper (packages/client/src/token-verifier.ts: discovery, cached
  * remote JWKS, every RFC 9068 check, max_priority parsing) against raw `jose.jwtVerify` with
  * the public key in hand, on the same tokens issued by tollgate, in a separate process
  * (bench/verify-driver.ts), helper and jose alternating run by run.
  */
 export async function verifierRows(context: BenchContext): Promise<Row[]> {
   const scenario = (alg: string) => `JWT verification ${alg}`;
-  if (!existsSync(join(repoRoot, 'src', 'client-helpers', 'token-verifier.ts'))) {
-    return [{ scenario: scenario('ES256'), load: 'in process', unit: 'verifications/s', subject: 'verifier helper', note: 'not yet available: the verifier helper (src/client-helpers/token-verifier.ts) is not in this tree yet' }];
+  if (!existsSync(join(repoRoot, 'packages', 'client', 'src', 'token-verifier.ts'))) {
+    return [{ scenario: scenario('ES256'), load: 'in process', unit: 'verifications/s', subject: 'verifier helper', note: 'not yet available: the verifier helper (packages/client/src/token-verifier.ts) is not in this tree yet' }];
   }
   const rows: Row[] = [];
   for (const alg of ['ES256', 'RS256'] as const) {

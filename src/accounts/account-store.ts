@@ -1,3 +1,4 @@
+import { collectionNames } from '../storage/storage-names.ts';
 import type { Collection, Storage } from '../storage/storage.ts';
 import type { AccountRecord, LinkedIdentity } from './account-record.ts';
 import { burnPasswordCheck, verifyPassword } from './password-hash.ts';
@@ -28,10 +29,10 @@ const identityKey = (upstream: string, subject: string) => `${upstream}:${subjec
 
 /** Accounts plus a username index; reads are not cached so a disable takes effect at once. */
 export function createAccountStore(storage: Storage): AccountStore {
-  const accounts: Collection<AccountRecord> = storage.collection('accounts');
-  const usernames: Collection<string> = storage.collection('account-usernames');
+  const accounts: Collection<AccountRecord> = storage.collection(collectionNames.accounts);
+  const usernames: Collection<string> = storage.collection(collectionNames.accountUsernames);
   // (upstream, subject) -> account id: an upstream identity belongs to one account only.
-  const identities: Collection<string> = storage.collection('account-identities');
+  const identities: Collection<string> = storage.collection(collectionNames.accountIdentities);
 
   const store: AccountStore = {
     get: (id) => accounts.get(id),

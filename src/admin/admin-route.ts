@@ -1,4 +1,5 @@
 import type Provider from 'oidc-provider';
+import type { z } from 'zod';
 
 import type { Services } from '../services.ts';
 
@@ -28,9 +29,20 @@ export interface AdminResult {
   body?: unknown;
 }
 
-/** One endpoint of the admin API: `path` is relative to /admin, with `:name` parameters. */
+/**
+ * One endpoint of the admin API: `path` is relative to /admin, with `:name` parameters. Its
+ * schemas are the one source of /admin/openapi.json: `body` and `query` are the very schemas
+ * `handle` parses its input with, `responses` the shape of each success answer (errors share
+ * one shape). Tests validate every admin answer against the document, so a field added to a view
+ * but not to its schema fails them.
+ */
 export interface AdminRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: string;
+  /** One line for the API description. */
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  responses: { [status: number]: z.ZodType };
   handle(request: AdminRequest, deps: AdminDeps): Promise<AdminResult>;
 }

@@ -1,7 +1,6 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 
-import { createClientCredentialsTokenSource } from '../client-helpers/client-credentials-token-source.ts';
-import { TokenSourceError } from '../client-helpers/token-source-error.ts';
+import { createClientCredentialsTokenSource, TokenSourceError } from '@tollgate/client';
 import { AppError } from '../errors.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
 import type { CommandContext } from './command.ts';
@@ -23,6 +22,8 @@ export const adminOptionsHelp = `Connection (flags or environment):
 
 export interface AdminApi {
   call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
+  /** Every item of a list endpoint, following `next_cursor` page by page. */
+  list(path: string, key: string, filters?: Record<string, string | undefined>): Promise<Array<Record<string, unknown>>>;
 }
 
 /**
@@ -36,6 +37,8 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
   if (!clientId || !secret) {
     throw new AppError('usage', 'admin credentials are needed: set TOLLGATE_ADMIN_CLIENT_ID and TOLLGATE_ADMIN_CLIENT_SECRET (or --client-id / --client-secret)');
   }
+  // Items per list page; small values are for tests and slow links.
+  const pageSize = env.TOLLGATE_CLI_PAGE_SIZE || '500';
   // The same token source services use (client_secret_basic, RFC 6749 §2.3.1 form encoding);
   // one attempt: a person at a terminal would rather hear at once that the server is down.
   const tokens = createClientCredentialsTokenSource({ tokenEndpoint: `${url}/token`, clientId, clientSecret: secret, resource: adminResource.identifier, scope: adminResource.scope, retry: { attempts: 1 } });
@@ -52,7 +55,19 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
     }
   }
 
-  return {
+  const api: AdminApi = {
+    async list(path, key, filters = {}) {
+      const items: Array<Record<string, unknown>> = [];
+      let cursor: string | undefined;
+      do {
+        const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)), limit: pageSize } as Record<string, string>);
+        if (cursor) query.set('cursor', cursor);
+        const page = await api.call('GET', `${path}?${query}`);
+        items.push(...(page[key] as Array<Record<string, unknown>>));
+        cursor = (page.next_cursor as string | null) ?? undefined;
+      } while (cursor);
+      return items;
+    },
     async call(method, path, body) {
       const response = await requestJson(`${url}/admin${path}`, {
         method,
@@ -63,4 +78,5 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
       return response.body;
     },
   };
+  return api;
 }

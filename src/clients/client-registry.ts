@@ -1,5 +1,6 @@
 import { cacheCollection } from '../storage/cached-collection.ts';
 import type { RecordRegistry } from '../storage/record-registry.ts';
+import { collectionNames } from '../storage/storage-names.ts';
 import type { Collection, Storage } from '../storage/storage.ts';
 import type { ClientRecord } from './client-record.ts';
 
@@ -16,8 +17,8 @@ const lastUsedWriteInterval = 60_000;
  * request must not pay a storage round trip for a record that changes a few times a year.
  */
 export function createClientRegistry(storage: Storage, cacheMs: number, onError: (error: unknown) => void): ClientRegistry {
-  const records = cacheCollection<ClientRecord>(storage.collection('clients'), cacheMs);
-  const lastUsedAt: Collection<string> = storage.collection('client-last-used');
+  const records = cacheCollection<ClientRecord>(storage.collection(collectionNames.clients), cacheMs);
+  const lastUsedAt: Collection<string> = storage.collection(collectionNames.clientLastUsed);
   const lastWritten = new Map<string, number>();
 
   return {

@@ -41,4 +41,8 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_SEED_FILE', 'seedFile', 'string'],
   ['TOLLGATE_PASSWORD_SIGN_IN', 'passwordSignIn', 'bool'],
   ['TOLLGATE_BOOTSTRAP_ADMIN_SECRET', 'bootstrapAdminSecret', 'string'],
+  // The OpenTelemetry SDK's standard variables (tracing is off unless an endpoint is set).
+  ['OTEL_EXPORTER_OTLP_ENDPOINT', 'tracing.endpoint', 'string'],
+  ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'tracing.tracesEndpoint', 'string'],
+  ['OTEL_SERVICE_NAME', 'tracing.serviceName', 'string'],
 ];

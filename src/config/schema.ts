@@ -176,6 +176,20 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    tracing: z
+      .object({
+        endpoint: z
+          .url()
+          .optional()
+          .describe('OTLP/HTTP collector base URL; traces go to <endpoint>/v1/traces. Unset: tracing is off and nothing of OpenTelemetry loads (OTEL_EXPORTER_OTLP_ENDPOINT)'),
+        tracesEndpoint: z
+          .url()
+          .optional()
+          .describe('Full OTLP/HTTP traces URL, used as is; wins over endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)'),
+        serviceName: z.string().min(1).default('tollgate').describe('service.name of the exported spans (OTEL_SERVICE_NAME)'),
+      })
+      .strict()
+      .prefault({}),
     seedFile: z
       .string()
       .optional()

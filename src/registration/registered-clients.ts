@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { PendingRegistrations } from './pending-registrations.ts';
+import { createInitialAccessTokenList, initialAccessTokenId } from './initial-access-token-list.ts';
 
 
 export interface RegisteredClientsDeps {
@@ -63,7 +64,10 @@ export function createRegisteredClients({ clients, resources, storage, pending, 
 
     if (existing) await clients.save(record);
     else if (!(await clients.create(record))) throw new errors.InvalidClientMetadata('client_id is taken');
-    if (registration?.terms.singleUse) await storage.modelAdapter('InitialAccessToken').destroy(registration.initialAccessTokenId);
+    if (registration?.terms.singleUse) {
+      await storage.modelAdapter('InitialAccessToken').destroy(registration.initialAccessTokenId);
+      await createInitialAccessTokenList(storage).remove(initialAccessTokenId(registration.initialAccessTokenId));
+    }
   }
 
   /** RFC 7592 §2.3: deleting a registration ends every grant of the client too. */

@@ -30,7 +30,7 @@ export function createRegistrationPolicy(terms: RegistrationTermsStore, pending:
     }
 
     const granted = await terms.load(initialAccessToken.jti);
-    if (!granted) throw new errors.InvalidToken('the initial access token has expired');
+    if (!granted) throw new errors.InvalidToken('the initial access token has expired or was revoked');
     properties.grant_types ??= granted.grantTypes;
     const requestedGrants = properties.grant_types;
     if (!Array.isArray(requestedGrants) || requestedGrants.some((grant) => !granted.grantTypes.includes(grant))) {

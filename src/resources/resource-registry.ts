@@ -1,5 +1,6 @@
 import { cacheCollection } from '../storage/cached-collection.ts';
 import type { RecordRegistry } from '../storage/record-registry.ts';
+import { collectionNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { ResourceServerRecord } from './resource-server-record.ts';
 import { adminResource } from './resource-server-record.ts';
@@ -18,7 +19,7 @@ const builtIn: ResourceServerRecord = {
 
 /** Resource servers in storage, cached per process like clients (they change as rarely). */
 export function createResourceRegistry(storage: Storage, cacheMs: number): ResourceRegistry {
-  const records = cacheCollection<ResourceServerRecord>(storage.collection('resource-servers'), cacheMs);
+  const records = cacheCollection<ResourceServerRecord>(storage.collection(collectionNames.resourceServers), cacheMs);
 
   return {
     get: async (identifier) => (identifier === builtIn.identifier ? builtIn : records.get(identifier)),

@@ -12,11 +12,27 @@ export const valueNames = {
   accessTokenGrant: (jti: string) => `at-grant:${jti}`,
   /** Polling state of one device code: last poll and current interval (device-poll-pacing.ts). */
   devicePoll: (deviceCode: string) => `device-poll:${sha256(deviceCode)}`,
-  /** What a client registering with this initial access token gets (registration-terms.ts). */
-  registrationTerms: (initialAccessToken: string) => `registration-terms:${sha256(initialAccessToken)}`,
+  /**
+   * What a client registering with an initial access token gets (registration-terms.ts), named
+   * by the token's listing id: its SHA-256 (initial-access-token-list.ts), so an admin revoking
+   * the listed token finds the terms without the token.
+   */
+  registrationTerms: (listingId: string) => `registration-terms:${listingId}`,
   /** The same, as stored before tokens were hashed at rest; read until such tokens expire. */
   legacyRegistrationTerms: (initialAccessToken: string) => `registration-terms:${initialAccessToken}`,
 };
+
+/** The collections (Storage.collection) of records that live until deleted, the same on every store. */
+export const collectionNames = {
+  clients: 'clients',
+  clientLastUsed: 'client-last-used',
+  resourceServers: 'resource-servers',
+  accounts: 'accounts',
+  accountUsernames: 'account-usernames',
+  accountIdentities: 'account-identities',
+  /** Issued initial access tokens by listing id, for admins to list and revoke (initial-access-token-list.ts). */
+  initialAccessTokens: 'initial-access-tokens',
+} as const;
 
 /**
  * Every Redis key tollgate writes. Braces are Redis Cluster hash tags: a model, its secondary

@@ -3,6 +3,7 @@ import { importJWK, SignJWT, type JWK } from 'jose';
 import Koa from 'koa';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 
 import { createAccountStore } from '../../src/accounts/account-store.ts';
 import type { AdminDeps, AdminRoute } from '../../src/admin/admin-route.ts';
@@ -21,8 +22,8 @@ let token: string;
 
 // Two routes that echo what the router hands them.
 const routes: AdminRoute[] = [
-  { method: 'GET', path: '/things/:id', handle: async ({ params, query, caller }) => ({ body: { params, q: query.get('q'), caller } }) },
-  { method: 'POST', path: '/things/:id', handle: async ({ params, body }) => ({ status: 201, body: { params, body } }) },
+  { method: 'GET', path: '/things/:id', summary: 'echo', responses: { 200: z.unknown() }, handle: async ({ params, query, caller }) => ({ body: { params, q: query.get('q'), caller } }) },
+  { method: 'POST', path: '/things/:id', summary: 'echo', responses: { 201: z.unknown() }, handle: async ({ params, body }) => ({ status: 201, body: { params, body } }) },
 ];
 
 test.before(async () => {

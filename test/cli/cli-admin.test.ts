@@ -230,3 +230,37 @@ test.serial('serve starts the server, which answers and stops on SIGTERM', async
   const [code] = await exited;
   t.is(code, 0);
 });
+
+test.serial('list commands follow cursors page by page and pass their filters', async (t) => {
+  for (const id of ['paged-1', 'paged-2', 'paged-3']) t.is((await cli(['clients', 'create', id, '--json'])).code, 0);
+  const whole = await cli(['clients', 'list', '--json']);
+  const paged = await cli(['clients', 'list', '--json'], undefined, { TOLLGATE_CLI_PAGE_SIZE: '1' });
+  t.is(paged.code, 0, paged.stderr);
+  t.deepEqual(paged.json(), whole.json());
+  t.true(whole.json<unknown[]>().length >= 4);
+  const found = await cli(['clients', 'list', '--search', 'PAGED-', '--enabled', '--json'], undefined, { TOLLGATE_CLI_PAGE_SIZE: '2' });
+  t.deepEqual(
+    found.json<Array<{ client_id: string }>>().map((client) => client.client_id),
+    ['paged-1', 'paged-2', 'paged-3'],
+  );
+  const accounts = await cli(['accounts', 'list', '--json'], undefined, { TOLLGATE_CLI_PAGE_SIZE: '1' });
+  t.true(accounts.json<Array<{ username: string }>>().some((account) => account.username === 'demo'));
+  const resources = await cli(['resources', 'list', '--search', 'admin', '--json']);
+  t.deepEqual(
+    resources.json<Array<{ identifier: string }>>().map((resource) => resource.identifier),
+    ['urn:tollgate:admin'],
+  );
+});
+
+test.serial('registration tokens are listed without the token and can be revoked', async (t) => {
+  const issued = await cli(['clients', 'registration-token', '--resource', 'urn:tollgate:demo', '--json']);
+  t.is(issued.code, 0, issued.stderr);
+  const { id, initial_access_token: token } = issued.json<{ id: string; initial_access_token: string }>();
+  const listed = await cli(['clients', 'registration-tokens']);
+  t.true(listed.stdout.includes(id));
+  t.false(listed.stdout.includes(token));
+  const revoked = await cli(['clients', 'revoke-registration-token', id]);
+  t.is(revoked.code, 0, revoked.stderr);
+  t.regex(revoked.stdout, new RegExp(`revoked registration token ${id}`));
+  t.false((await cli(['clients', 'registration-tokens', '--json'])).stdout.includes(id));
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 
-import { findBearerToken } from '../../src/index.ts';
+import { findBearerToken } from '../../packages/client/src/index.ts';
 
 const uid = process.getuid?.() ?? 1000;
 

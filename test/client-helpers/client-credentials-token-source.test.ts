@@ -9,7 +9,7 @@ import { demoSecret, startTestServer } from '../helpers/start-server.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { createTestClient } from '../helpers/test-principals.ts';
 import { grantTypes } from '../../src/clients/client-record.ts';
-import { createClientCredentialsTokenSource, TokenSourceError } from '../../src/index.ts';
+import { createClientCredentialsTokenSource, TokenSourceError } from '../../packages/client/src/index.ts';
 import type { RunningServer } from '../../src/server.ts';
 
 let redis: TestRedis;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { decodeJwt } from 'jose';
 
-import { createJwtBearerTokenSource, TokenSourceError } from '../../src/index.ts';
+import { createJwtBearerTokenSource, TokenSourceError } from '../../packages/client/src/index.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { countingFetch } from '../helpers/counting-proxy.ts';

@@ -1,7 +1,7 @@
 import test from 'ava';
 
-import { createRefreshingToken, refreshFraction } from '../../src/client-helpers/refreshing-token.ts';
-import type { IssuedToken } from '../../src/client-helpers/token-endpoint-client.ts';
+import { createRefreshingToken, refreshFraction } from '../../packages/client/src/refreshing-token.ts';
+import type { IssuedToken } from '../../packages/client/src/token-endpoint-client.ts';
 
 function issuer(lifetimeMs: number, requestedAgoMs = 0) {
   let calls = 0;

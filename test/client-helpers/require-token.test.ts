@@ -5,7 +5,7 @@ import Koa from 'koa';
 
 import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
 import { basicAuth, demoSecret, postForm } from '../helpers/start-server.ts';
-import { createTokenVerifier, requireToken, type VerifiedAccessToken } from '../../src/index.ts';
+import { createTokenVerifier, requireToken, type VerifiedAccessToken } from '../../packages/client/src/index.ts';
 
 const shared = serverOnRedisPerFile();
 

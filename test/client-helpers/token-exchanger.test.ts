@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import test from 'ava';
 
-import { createTokenExchanger } from '../../src/client-helpers/token-exchanger.ts';
+import { createTokenExchanger } from '../../packages/client/src/token-exchanger.ts';
 
 /** A token endpoint on loopback that issues numbered tokens and remembers the forms it got. */
 async function startTokenEndpoint(): Promise<{ url: string; forms: URLSearchParams[]; server: Server }> {

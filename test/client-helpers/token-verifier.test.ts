@@ -6,7 +6,7 @@ import { freePort } from '../helpers/free-port.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
-import { createTokenVerifier, TokenVerificationError, type TokenVerifierOptions } from '../../src/index.ts';
+import { createTokenVerifier, TokenVerificationError, type TokenVerifierOptions } from '../../packages/client/src/index.ts';
 import type { RunningServer } from '../../src/server.ts';
 
 let redis: TestRedis;

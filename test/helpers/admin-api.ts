@@ -1,3 +1,8 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
+
+import { adminRoutes } from '../../src/admin/admin-routes.ts';
+import { buildOpenApiDocument } from '../../src/admin/openapi-document.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis } from './start-redis.ts';
 import { basicAuth, postForm, startTestServer, type TestServerOptions } from './start-server.ts';
@@ -62,5 +67,69 @@ export async function adminCall(server: RunningServer, token: string | null, met
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as AdminResponse['body']) : {} };
+  const parsed = text ? (JSON.parse(text) as AdminResponse['body']) : {};
+  (await responseValidator(server)).check(method, path, response.status, parsed);
+  return { status: response.status, headers: response.headers, body: parsed };
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+export interface ResponseValidator {
+  check(method: string, path: string, status: number, body: unknown): void;
+}
+const validators = new WeakMap<RunningServer, Promise<ResponseValidator>>();
+
+/**
+ * Every admin answer a test sees is checked against the server's own /admin/openapi.json, so the
+ * description cannot drift from what the API does: a field missing from a schema fails the test
+ * that received it.
+ */
+export function responseValidator(server: RunningServer): Promise<ResponseValidator> {
+  let validator = validators.get(server);
+  if (!validator) {
+    validator = loadValidator(server);
+    validators.set(server, validator);
+  }
+  return validator;
+}
+
+async function loadValidator(server: RunningServer): Promise<ResponseValidator> {
+  // The document the server serves (test/admin/openapi.test.ts checks they are the same), built
+  // here so that validating needs no admin token of its own.
+  const document = JSON.parse(JSON.stringify(buildOpenApiDocument(adminRoutes, server.tollgate.config.issuer))) as {
+    paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  };
+  // strict: false, because the document as a whole carries OpenAPI's keywords beside the schemas.
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  formats.default(ajv);
+  ajv.addSchema(document, 'openapi');
+  const compiled = new Map<string, Validate>();
+  const compile = (pointer: string) => {
+    let validate = compiled.get(pointer);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `openapi#${pointer}` }) as Validate;
+      compiled.set(pointer, validate);
+    }
+    return validate;
+  };
+  const templates = Object.keys(document.paths).map((template) => ({
+    template,
+    pattern: new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  }));
+  const escape = (text: string) => text.replaceAll('~', '~0').replaceAll('/', '~1');
+
+  return {
+    check(method, path, status, body) {
+      const bare = path.split('?')[0] as string;
+      const template = templates.find(({ pattern }) => pattern.test(bare))?.template;
+      const operation = template ? document.paths[template]?.[method.toLowerCase()] : undefined;
+      const pointer =
+        operation && template
+          ? `/paths/${escape(template)}/${method.toLowerCase()}/responses/${String(status) in operation.responses ? status : 'default'}/content/application~1json/schema`
+          : '/components/schemas/Error';
+      const validate = compile(pointer);
+      if (!validate(body)) {
+        throw new Error(`${method} /admin${path} -> ${status} does not match /admin/openapi.json (${pointer}): ${JSON.stringify(validate.errors)}\n${JSON.stringify(body)}`);
+      }
+    },
+  };
 }

@@ -1,7 +1,41 @@
+import { z } from 'zod';
+
 import type { AccountRecord, LinkedIdentity } from '../../accounts/account-record.ts';
+import { maxPriorityView, timestamp } from '../view-schemas.ts';
+
+/** A linked upstream identity as the admin API shows it: never its sealed credential. */
+export const identityViewSchema = z
+  .object({
+    upstream: z.string(),
+    subject: z.string(),
+    username: z.string().nullable(),
+    email: z.string().nullable(),
+    groups: z.array(z.string()),
+    linked_at: timestamp,
+    checked_at: timestamp,
+  })
+  .strict();
+
+export type IdentityView = z.infer<typeof identityViewSchema>;
 
 /** An account as the admin API shows it: never the password hash. */
-export function accountView(record: AccountRecord) {
+export const accountViewSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    max_priority: maxPriorityView,
+    identities: z.array(identityViewSchema).describe('identities at upstream IdPs linked to this account'),
+    disabled: z.boolean(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .strict();
+
+export type AccountView = z.infer<typeof accountViewSchema>;
+
+export function accountView(record: AccountRecord): AccountView {
   return {
     id: record.id,
     username: record.username,
@@ -15,8 +49,7 @@ export function accountView(record: AccountRecord) {
   };
 }
 
-/** A linked upstream identity: never its sealed credential. */
-export function identityView(identity: LinkedIdentity) {
+export function identityView(identity: LinkedIdentity): IdentityView {
   return {
     upstream: identity.upstream,
     subject: identity.subject,

@@ -6,11 +6,15 @@ import { audit } from '../audit.ts';
 import { parseInput } from '../../parse-input.ts';
 import { newAccount } from './account-input.ts';
 import { accountView } from './account-view.ts';
+import { accountViewSchema } from './account-view.ts';
 
 /** POST /admin/accounts: the password is kept only as an scrypt hash. */
 export const createAccountRoute: AdminRoute = {
   method: 'POST',
   path: '/accounts',
+  summary: 'Create an account (a person)',
+  body: newAccount,
+  responses: { 201: accountViewSchema },
   async handle({ body, caller }, deps) {
     const input = parseInput(newAccount, body);
     const now = new Date().toISOString();

@@ -5,11 +5,16 @@ import { parseInput } from '../../parse-input.ts';
 import { passwordChange } from './account-input.ts';
 import { accountView } from './account-view.ts';
 import { findAccount } from './find-account.ts';
+import { z } from 'zod';
+import { accountViewSchema } from './account-view.ts';
 
 /** PUT /admin/accounts/:id/password, optionally ending every login of the account. */
 export const setAccountPasswordRoute: AdminRoute = {
   method: 'PUT',
   path: '/accounts/:id/password',
+  summary: 'Set an account\'s password',
+  body: passwordChange,
+  responses: { 200: accountViewSchema.extend({ revoked_grants: z.number().int() }).strict() },
   async handle({ params, body, caller }, deps) {
     const input = parseInput(passwordChange, body);
     const current = await findAccount(deps, params.id as string);

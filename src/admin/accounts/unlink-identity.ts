@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { accountView } from './account-view.ts';
+import { accountView, accountViewSchema } from './account-view.ts';
 import { findAccount } from './find-account.ts';
 
 /**
@@ -12,6 +12,8 @@ import { findAccount } from './find-account.ts';
 export const unlinkIdentityRoute: AdminRoute = {
   method: 'DELETE',
   path: '/accounts/:id/identities/:upstream/:subject',
+  summary: 'Unlink an upstream identity from an account',
+  responses: { 200: accountViewSchema },
   async handle({ params, caller }, deps) {
     const record = await findAccount(deps, params.id as string);
     const { upstream, subject } = params as { upstream: string; subject: string };

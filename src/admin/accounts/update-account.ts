@@ -6,6 +6,7 @@ import { parseInput } from '../../parse-input.ts';
 import { accountChanges } from './account-input.ts';
 import { accountView } from './account-view.ts';
 import { findAccount } from './find-account.ts';
+import { accountViewSchema } from './account-view.ts';
 
 /**
  * PATCH /admin/accounts/:id: only the fields sent change; `null` clears name, email and
@@ -15,6 +16,9 @@ import { findAccount } from './find-account.ts';
 export const updateAccountRoute: AdminRoute = {
   method: 'PATCH',
   path: '/accounts/:id',
+  summary: 'Change an account (null clears a field)',
+  body: accountChanges,
+  responses: { 200: accountViewSchema },
   async handle({ params, body, caller }, deps) {
     const changes = parseInput(accountChanges, body);
     const current = await findAccount(deps, params.id as string);

@@ -11,12 +11,16 @@ import { audit } from '../audit.ts';
 import { parseInput } from '../../parse-input.ts';
 import { newClient } from './client-input.ts';
 import { clientView } from './client-view.ts';
+import { clientWithSecretSchema } from './client-view.ts';
 
 
 /** POST /admin/clients: the generated secret is in this response and nowhere else, ever. */
 export const createClientRoute: AdminRoute = {
   method: 'POST',
   path: '/clients',
+  summary: 'Create a client; the answer alone holds its generated secret',
+  body: newClient,
+  responses: { 201: clientWithSecretSchema },
   async handle({ body, caller }, deps) {
     const input = parseInput(newClient, body);
     const clientId = input.client_id ?? randomBytes(10).toString('hex');

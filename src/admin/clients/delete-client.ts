@@ -2,6 +2,7 @@ import { AppError } from '../../errors.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { findClient } from './find-client.ts';
+import { z } from 'zod';
 
 /**
  * DELETE /admin/clients/:id: revokes every grant of the client (its refresh tokens stop at
@@ -11,6 +12,8 @@ import { findClient } from './find-client.ts';
 export const deleteClientRoute: AdminRoute = {
   method: 'DELETE',
   path: '/clients/:id',
+  summary: 'Delete a client and revoke its grants',
+  responses: { 200: z.object({ client_id: z.string(), deleted: z.literal(true), revoked_grants: z.number().int() }).strict() },
   async handle({ params, caller }, deps) {
     const record = await findClient(deps, params.id as string);
     if (record.clientId === caller.clientId) throw new AppError('conflict', 'an admin client cannot delete itself');

@@ -8,6 +8,7 @@ import { audit } from '../audit.ts';
 import { parseInput } from '../../parse-input.ts';
 import { clientView } from './client-view.ts';
 import { findClient } from './find-client.ts';
+import { clientWithSecretSchema } from './client-view.ts';
 
 const maxOverlapSeconds = 30 * 86400;
 
@@ -26,6 +27,9 @@ const rotation = z
 export const rotateClientSecretRoute: AdminRoute = {
   method: 'POST',
   path: '/clients/:id/rotate-secret',
+  summary: 'Replace a client\'s secret; the old one may keep working for an overlap window',
+  body: rotation,
+  responses: { 200: clientWithSecretSchema },
   async handle({ params, body, caller }, deps) {
     const { overlap_seconds: overlap } = parseInput(rotation, body ?? {});
     const current = await findClient(deps, params.id as string);

@@ -8,6 +8,7 @@ import { parseInput } from '../../parse-input.ts';
 import { clientChanges } from './client-input.ts';
 import { clientView } from './client-view.ts';
 import { findClient } from './find-client.ts';
+import { clientViewSchema } from './client-view.ts';
 
 /**
  * PATCH /admin/clients/:id: only the fields sent change; `null` clears `default_resource` and
@@ -16,6 +17,9 @@ import { findClient } from './find-client.ts';
 export const updateClientRoute: AdminRoute = {
   method: 'PATCH',
   path: '/clients/:id',
+  summary: 'Change a client (null clears a field)',
+  body: clientChanges,
+  responses: { 200: clientViewSchema },
   async handle({ params, body, caller }, deps) {
     const changes = parseInput(clientChanges, body);
     const current = await findClient(deps, params.id as string);

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import type { AdminRoute } from '../admin-route.ts';
 
 /**
@@ -7,6 +9,23 @@ import type { AdminRoute } from '../admin-route.ts';
 export const listTrustedIssuersRoute: AdminRoute = {
   method: 'GET',
   path: '/trusted-issuers',
+  summary: 'List the issuers whose tokens clients may present as jwt-bearer assertions',
+  responses: {
+    200: z
+      .object({
+        trusted_issuers: z.array(
+          z
+            .object({
+              issuer: z.string(),
+              keys: z.enum(['discovery', 'jwks_uri', 'static']),
+              jwks_uri: z.string().nullable(),
+              declared_in: z.string().describe('configuration or seed'),
+            })
+            .strict(),
+        ),
+      })
+      .strict(),
+  },
   async handle(_request, deps) {
     return {
       body: {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import type { AdminDeps, AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { findAccount } from '../accounts/find-account.ts';
@@ -17,6 +19,8 @@ interface GrantHolder {
   field: string;
   auditField: string;
   note: string;
+  /** For /admin/openapi.json. */
+  summary: string;
 }
 
 /** POST /admin/{clients,accounts}/:id/revoke-grants: ends every grant (device login) of the holder. */
@@ -24,6 +28,8 @@ function revokeGrantsRoute(holder: GrantHolder): AdminRoute {
   return {
     method: 'POST',
     path: `/${holder.kind}s/:id/revoke-grants`,
+    summary: holder.summary,
+    responses: { 200: z.object({ [holder.field]: z.string(), revoked_grants: z.number().int(), note: z.string() }).strict() },
     async handle({ params, caller }, deps) {
       const id = await holder.find(deps, params.id as string);
       const revoked = await deps.storage.revokeGrantsOf({ kind: holder.kind, id });
@@ -41,6 +47,7 @@ export const revokeClientGrantsRoute = revokeGrantsRoute({
   field: 'client_id',
   auditField: 'clientId',
   note: clientNote,
+  summary: 'Revoke every grant made through a client',
 });
 
 /** Logs the person out everywhere. */
@@ -50,4 +57,5 @@ export const revokeAccountGrantsRoute = revokeGrantsRoute({
   field: 'id',
   auditField: 'accountId',
   note: accountNote,
+  summary: 'Revoke every grant of an account (log the person out everywhere)',
 });

@@ -11,6 +11,7 @@ import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { parseInput } from '../../parse-input.ts';
 import { grantTypeList } from '../clients/client-input.ts';
+import { initialAccessTokenIssued, initialAccessTokenView } from './initial-access-token-view.ts';
 
 const request = z
   .object({
@@ -32,6 +33,9 @@ const request = z
 export const issueInitialAccessTokenRoute: AdminRoute = {
   method: 'POST',
   path: '/initial-access-tokens',
+  summary: 'Issue an initial access token for RFC 7591 registration, with its terms',
+  body: request,
+  responses: { 201: initialAccessTokenIssued },
   async handle({ body, caller }, deps) {
     const input = parseInput(request, body);
     checkRegistrableGrantTypes(input.grant_types);
@@ -45,19 +49,14 @@ export const issueInitialAccessTokenRoute: AdminRoute = {
       singleUse: input.single_use,
     };
     await checkResourcesAndScopes(terms, deps.resources);
-    const { token, expiresAt } = await issueInitialAccessToken(deps.provider, createRegistrationTermsStore(deps.storage), terms, input.expires_in);
-    audit(deps, caller, 'registration.issue-initial-access-token', { resources: terms.resources, expiresAt });
+    const { token, id, expiresAt } = await issueInitialAccessToken(deps.provider, deps.storage, createRegistrationTermsStore(deps.storage), terms, input.expires_in);
+    audit(deps, caller, 'registration.issue-initial-access-token', { id, resources: terms.resources, expiresAt });
     return {
       status: 201,
       body: {
         initial_access_token: token,
-        expires_at: expiresAt,
         registration_endpoint: `${deps.config.issuer}/reg`,
-        resources: terms.resources,
-        scopes: terms.scopes,
-        grant_types: terms.grantTypes,
-        max_priority: terms.maxPriority ?? null,
-        single_use: terms.singleUse,
+        ...initialAccessTokenView({ id, createdAt: new Date().toISOString(), expiresAt, terms }),
       },
     };
   },

@@ -6,11 +6,15 @@ import { parseInput } from '../../parse-input.ts';
 import { newResource } from './resource-input.ts';
 import { checkResource, refuseBuiltIn } from '../../resources/resource-rules.ts';
 import { resourceView } from './resource-view.ts';
+import { resourceViewSchema } from './resource-view.ts';
 
 /** POST /admin/resources: an API tokens can be issued for (its identifier is their `aud`). */
 export const createResourceRoute: AdminRoute = {
   method: 'POST',
   path: '/resources',
+  summary: 'Create a resource server (an API, the tokens\' aud)',
+  body: newResource,
+  responses: { 201: resourceViewSchema },
   async handle({ body, caller }, deps) {
     const input = parseInput(newResource, body);
     refuseBuiltIn(input.identifier);

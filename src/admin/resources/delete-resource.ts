@@ -3,11 +3,14 @@ import type { AdminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { findResource } from './find-resource.ts';
 import { refuseBuiltIn } from '../../resources/resource-rules.ts';
+import { z } from 'zod';
 
 /** DELETE /admin/resources/:identifier: refused while a client may still ask for it. */
 export const deleteResourceRoute: AdminRoute = {
   method: 'DELETE',
   path: '/resources/:identifier',
+  summary: 'Delete a resource server no client uses',
+  responses: { 200: z.object({ identifier: z.string(), deleted: z.literal(true) }).strict() },
   async handle({ params, caller }, deps) {
     refuseBuiltIn(params.identifier as string);
     const record = await findResource(deps, params.identifier as string);

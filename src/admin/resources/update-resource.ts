@@ -6,11 +6,15 @@ import { findResource } from './find-resource.ts';
 import { resourceChanges } from './resource-input.ts';
 import { checkResource, refuseBuiltIn } from '../../resources/resource-rules.ts';
 import { resourceView } from './resource-view.ts';
+import { resourceViewSchema } from './resource-view.ts';
 
 /** PATCH /admin/resources/:identifier; `access_token_ttl: null` returns to the server default. */
 export const updateResourceRoute: AdminRoute = {
   method: 'PATCH',
   path: '/resources/:identifier',
+  summary: 'Change a resource server',
+  body: resourceChanges,
+  responses: { 200: resourceViewSchema },
   async handle({ params, body, caller }, deps) {
     const changes = parseInput(resourceChanges, body);
     refuseBuiltIn(params.identifier as string);

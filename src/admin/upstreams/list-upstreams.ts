@@ -1,14 +1,35 @@
+import { z } from 'zod';
+
 import type { UpstreamSettings } from '../../config/upstream-schema.ts';
 import { redirectUri } from '../../pages/upstream-start.ts';
 import type { AdminRoute } from '../admin-route.ts';
 
+const upstreamCommon = {
+  id: z.string(),
+  name: z.string(),
+  client_id: z.string().describe("tollgate's client id at the upstream"),
+  redirect_uri: z.string().describe('to register at the upstream'),
+  provisioning: z.enum(['jit', 'existing']),
+  admission: z.record(z.string(), z.array(z.string())),
+  priority_rules: z.array(
+    z.object({ group: z.string().optional(), claim: z.string().optional(), value: z.string().optional(), maxPriority: z.record(z.string(), z.unknown()) }).strict(),
+  ),
+  reverify_after: z.number().int(),
+  unreachable_grace: z.number().int(),
+};
+
 /** An upstream as the admin API shows it: never its client secret (nor the variable holding it). */
-export function upstreamView(settings: UpstreamSettings, issuer: string) {
-  return {
+export const upstreamViewSchema = z.discriminatedUnion('type', [
+  z.object({ ...upstreamCommon, type: z.literal('oidc'), issuer: z.string(), scopes: z.array(z.string()), claims: z.record(z.string(), z.string()) }).strict(),
+  z.object({ ...upstreamCommon, type: z.literal('github'), base_url: z.string(), api_url: z.string() }).strict(),
+]);
+
+export type UpstreamView = z.infer<typeof upstreamViewSchema>;
+
+export function upstreamView(settings: UpstreamSettings, issuer: string): UpstreamView {
+  const common = {
     id: settings.id,
     name: settings.name,
-    type: settings.type,
-    ...(settings.type === 'oidc' ? { issuer: settings.issuer, scopes: settings.scopes, claims: settings.claims } : { base_url: settings.baseUrl, api_url: settings.apiUrl }),
     client_id: settings.clientId,
     redirect_uri: redirectUri(issuer, settings.id),
     provisioning: settings.provisioning,
@@ -17,12 +38,17 @@ export function upstreamView(settings: UpstreamSettings, issuer: string) {
     reverify_after: settings.reverifyAfter,
     unreachable_grace: settings.unreachableGrace,
   };
+  return settings.type === 'oidc'
+    ? { ...common, type: 'oidc', issuer: settings.issuer, scopes: settings.scopes, claims: settings.claims }
+    : { ...common, type: 'github', base_url: settings.baseUrl, api_url: settings.apiUrl };
 }
 
 /** GET /admin/upstreams: the configured identity providers, in button order. */
 export const listUpstreamsRoute: AdminRoute = {
   method: 'GET',
   path: '/upstreams',
+  summary: 'List the upstream identity providers, in sign-in button order',
+  responses: { 200: z.object({ upstreams: z.array(upstreamViewSchema) }).strict() },
   async handle(_request, deps) {
     return { body: { upstreams: deps.upstreams.list.map(({ settings }) => upstreamView(settings, deps.config.issuer)) } };
   },

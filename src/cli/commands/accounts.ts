@@ -2,14 +2,15 @@ import { AppError } from '../../errors.ts';
 import type { AdminApi } from '../admin-api.ts';
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
 import type { RecordGroup } from '../admin-record-commands.ts';
-import { getCommand, listCommand } from '../admin-record-commands.ts';
+import { getCommand } from '../admin-record-commands.ts';
+import { listFilterHelp, listFilterOptions, listFilters } from '../list-filters.ts';
 import type { Command, CommandGroup, Values } from '../command.ts';
 import { clearableOption, defined, maxPriorityOption, stringOption } from '../option-values.ts';
 import { formatFields, formatTable } from '../output.ts';
 import { passwordHelp, passwordOptions, readPassword } from '../read-secret-input.ts';
 
 const path = (id: string) => `/accounts/${encodeURIComponent(id)}`;
-const records: RecordGroup = { group: 'accounts', collection: '/accounts', positional: 'id-or-username', path };
+const records: RecordGroup = { group: 'accounts', positional: 'id-or-username', path };
 
 /** The account's id: the admin API finds accounts by id or username, but changes them by id. */
 async function accountId(api: AdminApi, idOrUsername: string): Promise<string> {
@@ -58,7 +59,16 @@ ${adminOptionsHelp}`,
   },
 };
 
-const list = listCommand(records, 'list accounts', ['id', 'username', 'name', 'max_priority', 'disabled']);
+const list: Command = {
+  name: 'list',
+  summary: 'list accounts',
+  options: { ...adminOptions, ...listFilterOptions },
+  help: `usage: tollgate accounts list [--search TEXT] [--disabled|--enabled] [--json]\n\n${listFilterHelp}\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const accounts = await connectAdminApi(context).list('/accounts', 'accounts', listFilters(context.values));
+    context.out.result(accounts, () => formatTable(accounts, ['id', 'username', 'name', 'max_priority', 'disabled']));
+  },
+};
 
 const get = getCommand(records, 'show an account (by id or username)', formatFields);
 

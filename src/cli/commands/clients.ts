@@ -1,12 +1,13 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
 import type { RecordGroup } from '../admin-record-commands.ts';
-import { getCommand, listCommand } from '../admin-record-commands.ts';
+import { getCommand } from '../admin-record-commands.ts';
+import { listFilterHelp, listFilterOptions, listFilters } from '../list-filters.ts';
 import type { Command, CommandGroup } from '../command.ts';
 import { clearableOption, defined, federatedOption, jsonFileOption, listOption, maxPriorityOption, secondsOption, stringOption } from '../option-values.ts';
-import { formatFields } from '../output.ts';
+import { formatFields, formatTable } from '../output.ts';
 
 const path = (id: string) => `/clients/${encodeURIComponent(id)}`;
-const records: RecordGroup = { group: 'clients', collection: '/clients', positional: 'client-id', path };
+const records: RecordGroup = { group: 'clients', positional: 'client-id', path };
 
 const fieldOptions = {
   name: { type: 'string' },
@@ -93,7 +94,16 @@ ${adminOptionsHelp}`,
   },
 };
 
-const list = listCommand(records, 'list clients', ['client_id', 'name', 'token_endpoint_auth_method', 'grant_types', 'disabled', 'last_used_at']);
+const list: Command = {
+  name: 'list',
+  summary: 'list clients',
+  options: { ...adminOptions, ...listFilterOptions, resource: { type: 'string' } },
+  help: `usage: tollgate clients list [--search TEXT] [--disabled|--enabled] [--resource URI] [--json]\n\n${listFilterHelp}\n  --resource URI            only clients allowed this resource\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const clients = await connectAdminApi(context).list('/clients', 'clients', { ...listFilters(context.values), resource: stringOption(context.values, 'resource') });
+    context.out.result(clients, () => formatTable(clients, ['client_id', 'name', 'token_endpoint_auth_method', 'grant_types', 'disabled', 'last_used_at']));
+  },
+};
 
 const get = getCommand(records, 'show a client', showClient);
 
@@ -211,8 +221,31 @@ ${adminOptionsHelp}`,
   },
 };
 
+const registrationTokens: Command = {
+  name: 'registration-tokens',
+  summary: 'list unexpired registration (initial access) tokens and their terms',
+  options: { ...adminOptions },
+  help: `usage: tollgate clients registration-tokens [--json]\n\nShows each token's id and terms, never the token itself.\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const tokens = await connectAdminApi(context).list('/initial-access-tokens', 'initial_access_tokens');
+    context.out.result(tokens, () => formatTable(tokens, ['id', 'resources', 'scopes', 'grant_types', 'single_use', 'expires_at']));
+  },
+};
+
+const revokeRegistrationToken: Command = {
+  name: 'revoke-registration-token',
+  summary: 'revoke a registration (initial access) token by its id',
+  positionals: ['id'],
+  options: { ...adminOptions },
+  help: `usage: tollgate clients revoke-registration-token <id> [--json]\n\nThe id is the one \`registration-tokens\` lists. Clients it already registered stay.\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const result = await connectAdminApi(context).call('DELETE', `/initial-access-tokens/${encodeURIComponent(context.positionals[0] as string)}`);
+    context.out.result(result, () => `revoked registration token ${String(result.id)}`);
+  },
+};
+
 export const clientsGroup: CommandGroup = {
   name: 'clients',
-  summary: 'create, list, get, update, delete clients; rotate secrets',
-  commands: [create, list, get, update, remove, rotateSecret, revokeGrants, registrationToken],
+  summary: 'create, list, get, update, delete clients; rotate secrets; registration tokens',
+  commands: [create, list, get, update, remove, rotateSecret, revokeGrants, registrationToken, registrationTokens, revokeRegistrationToken],
 };

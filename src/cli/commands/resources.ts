@@ -1,12 +1,12 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
 import type { RecordGroup } from '../admin-record-commands.ts';
-import { getCommand, listCommand } from '../admin-record-commands.ts';
+import { getCommand } from '../admin-record-commands.ts';
 import type { Command, CommandGroup, Values } from '../command.ts';
 import { defined, listOption, stringOption } from '../option-values.ts';
-import { formatFields } from '../output.ts';
+import { formatFields, formatTable } from '../output.ts';
 
 const path = (identifier: string) => `/resources/${encodeURIComponent(identifier)}`;
-const records: RecordGroup = { group: 'resources', collection: '/resources', positional: 'identifier', path };
+const records: RecordGroup = { group: 'resources', positional: 'identifier', path };
 
 const fieldOptions = {
   name: { type: 'string' },
@@ -49,7 +49,16 @@ ${adminOptionsHelp}`,
   },
 };
 
-const list = listCommand(records, 'list resource servers', ['identifier', 'name', 'scopes', 'access_token_ttl', 'signing_alg']);
+const list: Command = {
+  name: 'list',
+  summary: 'list resource servers',
+  options: { ...adminOptions, search: { type: 'string' } },
+  help: `usage: tollgate resources list [--search TEXT] [--json]\n\n  --search TEXT             only those whose identifier or name contains TEXT (any case)\n\n${adminOptionsHelp}`,
+  async run(context) {
+    const resources = await connectAdminApi(context).list('/resources', 'resources', { q: context.values.search as string | undefined });
+    context.out.result(resources, () => formatTable(resources, ['identifier', 'name', 'scopes', 'access_token_ttl', 'signing_alg']));
+  },
+};
 
 const get = getCommand(records, 'show a resource server', formatFields);
 

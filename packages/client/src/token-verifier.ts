@@ -1,6 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 
-import { parseMaxPriority, type MaxPriority } from '../principals/max-priority.ts';
+import { readMaxPriorityClaim, type MaxPriority } from './max-priority-claim.ts';
 import { discoverAuthorizationServer } from './discovery.ts';
 import { resolveRetry } from './retry-policy.ts';
 import { TokenVerificationError, type TokenVerificationErrorCode } from './token-verification-error.ts';
@@ -118,11 +118,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 
       let maxPriority = noMaxPriority;
       if (payload.max_priority !== undefined) {
-        try {
-          maxPriority = Object.freeze(parseMaxPriority(payload.max_priority));
-        } catch {
-          throw new TokenVerificationError('invalid_claim', { detail: 'max_priority' });
-        }
+        maxPriority = readMaxPriorityClaim(payload.max_priority) ?? throwInvalid('max_priority');
       }
       const actors = actorChain(payload.act);
       if (!actors) throw new TokenVerificationError('invalid_claim', { detail: 'act' });
@@ -214,4 +210,8 @@ function toVerificationError(error: unknown): TokenVerificationError {
       ours = 'keys_unavailable';
   }
   return new TokenVerificationError(ours, { cause: error });
+}
+
+function throwInvalid(claim: string): never {
+  throw new TokenVerificationError('invalid_claim', { detail: claim });
 }

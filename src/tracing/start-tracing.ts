@@ -1,0 +1,55 @@
+import { createRequire } from 'node:module';
+
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+
+import type { Config } from '../config/schema.ts';
+
+export interface Tracing {
+  /** Exports the spans still buffered, then stops tracing. */
+  stop(): Promise<void>;
+}
+
+/**
+ * OpenTelemetry traces of HTTP requests (server spans) and Redis commands, exported over
+ * OTLP/HTTP (JSON). main.ts imports this module only when an endpoint is configured, so without
+ * one nothing of OpenTelemetry is ever loaded.
+ */
+export function startTracing(settings: Config['tracing']): Tracing {
+  const url = settings.tracesEndpoint ?? `${(settings.endpoint as string).replace(/\/+$/, '')}/v1/traces`;
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) })],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  const unregister = registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation(),
+      // The command name only: arguments carry keys and stored payloads (token state).
+      new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
+    ],
+  });
+  // Both instrumentations hook `require`, which our ESM imports never call. Requiring the
+  // modules once runs the hooks; they patch prototypes (http.Server, Redis) that the ESM
+  // imports share, so no loader hook (--import) is needed.
+  const require = createRequire(import.meta.url);
+  require('http');
+  require('ioredis');
+
+  return {
+    async stop() {
+      await provider.shutdown();
+      unregister();
+    },
+  };
+}
