@@ -1,14 +1,10 @@
 import { cacheCollection } from '../storage/cached-collection.ts';
+import type { RecordRegistry } from '../storage/record-registry.ts';
 import { collectionNames } from '../storage/storage-names.ts';
 import type { Collection, Storage } from '../storage/storage.ts';
 import type { ClientRecord } from './client-record.ts';
 
-export interface ClientRegistry {
-  get(clientId: string): Promise<ClientRecord | undefined>;
-  list(): Promise<ClientRecord[]>;
-  create(record: ClientRecord): Promise<boolean>;
-  save(record: ClientRecord): Promise<void>;
-  delete(clientId: string): Promise<boolean>;
+export interface ClientRegistry extends RecordRegistry<ClientRecord> {
   /** Notes a successful authentication; written at most once a minute per client and process. */
   touch(clientId: string): void;
   lastUsed(clientId: string): Promise<string | undefined>;

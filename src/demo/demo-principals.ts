@@ -5,6 +5,7 @@ import { hashPassword } from '../accounts/password-hash.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { generateClientSecret, hashClientSecret } from '../clients/client-secret.ts';
 import { grantTypes } from '../clients/client-record.ts';
+import type { ClientFields } from '../clients/new-client-record.ts';
 import { newClientRecord } from '../clients/new-client-record.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 
@@ -42,32 +43,25 @@ export async function ensureDemoPrincipals(
   });
 
   const common = { scopes: ['demo:read', 'demo:write'], resources: [demoResource], defaultResource: demoResource };
-  const existingClient = await deps.clients.get('demo');
-  await deps.clients.save(
-    newClientRecord({
-      ...common,
-      clientId: 'demo',
-      name: 'Demo service',
-      description: 'Demo confidential client for the client-credentials grant',
-      grantTypes: [grantTypes.clientCredentials],
-      authMethod: 'client_secret_basic',
-      secrets: [{ hash: hashClientSecret(clientSecret, deps.secretPepper) }],
-      maxPriority: { default: 5 },
-      createdAt: existingClient?.createdAt,
-    }, now),
-  );
-  const existingCli = await deps.clients.get('demo-cli');
-  await deps.clients.save(
-    newClientRecord({
-      ...common,
-      clientId: 'demo-cli',
-      name: 'Demo CLI',
-      description: 'Demo public client for device login',
-      grantTypes: [grantTypes.deviceCode, grantTypes.refreshToken],
-      authMethod: 'none',
-      createdAt: existingCli?.createdAt,
-    }, now),
-  );
+  // Rewritten on every start, but keeps the first start's createdAt.
+  const saveClient = async (fields: Omit<ClientFields, 'createdAt'>) =>
+    deps.clients.save(newClientRecord({ ...common, ...fields, createdAt: (await deps.clients.get(fields.clientId))?.createdAt }, now));
+  await saveClient({
+    clientId: 'demo',
+    name: 'Demo service',
+    description: 'Demo confidential client for the client-credentials grant',
+    grantTypes: [grantTypes.clientCredentials],
+    authMethod: 'client_secret_basic',
+    secrets: [{ hash: hashClientSecret(clientSecret, deps.secretPepper) }],
+    maxPriority: { default: 5 },
+  });
+  await saveClient({
+    clientId: 'demo-cli',
+    name: 'Demo CLI',
+    description: 'Demo public client for device login',
+    grantTypes: [grantTypes.deviceCode, grantTypes.refreshToken],
+    authMethod: 'none',
+  });
 
   const passwordHash = await hashPassword(password);
   const account = await deps.accounts.get('demo');

@@ -29,50 +29,32 @@ export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
-  const tokensIssued = new Counter({
-    name: 'tollgate_tokens_issued_total',
-    help: 'Token responses sent, by grant type and client',
-    labelNames: ['grant_type', 'client_id'] as const,
-    registers: [registry],
-  });
-  const tokenErrors = new Counter({
-    name: 'tollgate_token_errors_total',
-    help: 'Token endpoint error responses, by OAuth error code (RFC 6749 §5.2, RFC 8628 §3.5)',
-    labelNames: ['error'] as const,
-    registers: [registry],
-  });
-  const deviceAuthorizationErrors = new Counter({
-    name: 'tollgate_device_authorization_errors_total',
-    help: 'Device authorization endpoint error responses, by OAuth error code (RFC 8628 §3.2)',
-    labelNames: ['error'] as const,
-    registers: [registry],
-  });
-  const securityEvents = new Counter({
-    name: 'tollgate_security_events_total',
-    help: 'Security events (sign-ins, device approvals, reuse detection, rate limits, admin changes, ...), by event',
-    labelNames: ['event'] as const,
-    registers: [registry],
-  });
-  const httpDuration = new Histogram({
-    name: 'tollgate_http_request_duration_seconds',
-    help: 'Time from request to response, by route',
-    labelNames: ['route'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
-  const storageDuration = new Histogram({
-    name: 'tollgate_storage_operation_duration_seconds',
-    help: 'Time of storage operations, by operation and model or collection',
-    labelNames: ['operation', 'target'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    registers: [registry],
-  });
-  const storageErrors = new Counter({
-    name: 'tollgate_storage_unavailable_total',
-    help: 'Storage operations that failed because storage was unreachable or too slow',
-    labelNames: ['operation', 'target'] as const,
-    registers: [registry],
-  });
+  // Every metric registers only in this instance's registry, so two servers in one process
+  // (as in the tests) never share counts.
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter({ name, help, labelNames, registers: [registry] });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+
+  const tokensIssued = counter('tollgate_tokens_issued_total', 'Token responses sent, by grant type and client', ['grant_type', 'client_id']);
+  const tokenErrors = counter('tollgate_token_errors_total', 'Token endpoint error responses, by OAuth error code (RFC 6749 §5.2, RFC 8628 §3.5)', ['error']);
+  const deviceAuthorizationErrors = counter(
+    'tollgate_device_authorization_errors_total',
+    'Device authorization endpoint error responses, by OAuth error code (RFC 8628 §3.2)',
+    ['error'],
+  );
+  const securityEvents = counter(
+    'tollgate_security_events_total',
+    'Security events (sign-ins, device approvals, reuse detection, rate limits, admin changes, ...), by event',
+    ['event'],
+  );
+  const httpDuration = histogram('tollgate_http_request_duration_seconds', 'Time from request to response, by route', ['route'], [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
+  const storageDuration = histogram(
+    'tollgate_storage_operation_duration_seconds',
+    'Time of storage operations, by operation and model or collection',
+    ['operation', 'target'],
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  );
+  const storageErrors = counter('tollgate_storage_unavailable_total', 'Storage operations that failed because storage was unreachable or too slow', ['operation', 'target']);
 
   return {
     registry,

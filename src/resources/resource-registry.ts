@@ -1,16 +1,11 @@
 import { cacheCollection } from '../storage/cached-collection.ts';
+import type { RecordRegistry } from '../storage/record-registry.ts';
 import { collectionNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { ResourceServerRecord } from './resource-server-record.ts';
 import { adminResource } from './resource-server-record.ts';
 
-export interface ResourceRegistry {
-  get(identifier: string): Promise<ResourceServerRecord | undefined>;
-  list(): Promise<ResourceServerRecord[]>;
-  create(record: ResourceServerRecord): Promise<boolean>;
-  save(record: ResourceServerRecord): Promise<void>;
-  delete(identifier: string): Promise<boolean>;
-}
+export type ResourceRegistry = RecordRegistry<ResourceServerRecord>;
 
 const builtIn: ResourceServerRecord = {
   identifier: adminResource.identifier,

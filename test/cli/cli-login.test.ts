@@ -4,24 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 
-import type { RunningServer } from '../../src/server.ts';
 import { approveInBrowser } from '../helpers/device-login.ts';
 import { finished, runCli, spawnCli, type CliRun } from '../helpers/run-cli.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
 import { demoPassword, postForm, startTestServer } from '../helpers/start-server.ts';
 
-let redis: TestRedis;
-let server: RunningServer;
-
-test.before(async () => {
-  redis = await startRedis();
-  server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_DEVICE_POLL_INTERVAL: '1' } });
-});
-
-test.after.always(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
+const shared = serverOnRedisPerFile({ start: (redisUrl) => startTestServer({ redisUrl, env: { TOLLGATE_DEVICE_POLL_INTERVAL: '1' } }) });
 
 const demo = { username: 'demo', password: demoPassword };
 
@@ -31,7 +19,7 @@ function home(): Record<string, string> {
 
 /** Runs `tollgate login`, completing the pages in the test-side browser once the code shows. */
 async function login(env: Record<string, string>, decision: 'approve' | 'deny' = 'approve', clientId = 'demo-cli'): Promise<CliRun> {
-  const child = spawnCli(['login', '--issuer', server.url, '--client-id', clientId, '--json'], env);
+  const child = spawnCli(['login', '--issuer', shared.server.url, '--client-id', clientId, '--json'], env);
   const done = finished(child);
   let stderr = '';
   const prompt = await new Promise<{ uri: string; code: string } | undefined>((resolve) => {
@@ -75,7 +63,7 @@ test.serial('login stores the refresh token with mode 0600, token prints it, log
 
   const status = await runCli(['status', '--json'], env);
   t.is(status.code, 0, status.stderr);
-  t.like(status.json(), { issuer: server.url, client_id: 'demo-cli', subject: 'demo', access_token_expired: false, refresh_token: 'stored' });
+  t.like(status.json(), { issuer: shared.server.url, client_id: 'demo-cli', subject: 'demo', access_token_expired: false, refresh_token: 'stored' });
   t.true(Date.parse(status.json().access_token_expires_at as string) > Date.now());
   t.regex((await runCli(['status'], env)).stdout, /^Logged in to \S+ as demo \(access token valid until /);
 
@@ -83,7 +71,7 @@ test.serial('login stores the refresh token with mode 0600, token prints it, log
   const out = await runCli(['logout', '--json'], env);
   t.is(out.code, 0, out.stderr);
   t.is((out.json().logged_out as unknown[]).length, 1);
-  const reuse = await postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
+  const reuse = await postForm(`${shared.server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
   t.is(reuse.body.error, 'invalid_grant', 'revoked at the server');
 
   const after = await runCli(['token'], env);
@@ -121,7 +109,7 @@ test.serial('login through an unknown client is exit 3', async (t) => {
 test.serial('a login the server ended is forgotten by token, with exit 3', async (t) => {
   const env = home();
   t.is((await login(env)).code, 0);
-  await postForm(`${server.url}/token/revocation`, { token: storedSession(env)?.refreshToken as string, token_type_hint: 'refresh_token', client_id: 'demo-cli' });
+  await postForm(`${shared.server.url}/token/revocation`, { token: storedSession(env)?.refreshToken as string, token_type_hint: 'refresh_token', client_id: 'demo-cli' });
   const run = await runCli(['token', '--min-valid', '100000'], env);
   t.is(run.code, 3);
   t.regex(run.stderr, /login has ended/);

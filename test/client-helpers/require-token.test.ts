@@ -3,22 +3,18 @@ import type { AddressInfo } from 'node:net';
 import test from 'ava';
 import Koa from 'koa';
 
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
-import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
+import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
+import { basicAuth, demoSecret, postForm } from '../helpers/start-server.ts';
 import { createTokenVerifier, requireToken, type VerifiedAccessToken } from '../../packages/client/src/index.ts';
-import type { RunningServer } from '../../src/server.ts';
 
-let redis: TestRedis;
-let server: RunningServer;
+const shared = serverOnRedisPerFile();
+
 let api: Server;
 let apiUrl: string;
 
 test.before(async () => {
-  redis = await startRedis();
-  server = await startTestServer({ redisUrl: redis.url });
-
   // A resource server as a service would write it: one route that reads, one that writes.
-  const verifier = createTokenVerifier({ issuer: server.url, audience: 'urn:tollgate:demo' });
+  const verifier = createTokenVerifier({ issuer: shared.server.url, audience: 'urn:tollgate:demo' });
   const app = new Koa();
   app.use(async (ctx, next) => {
     if (ctx.path !== '/read') return next();
@@ -39,12 +35,10 @@ test.before(async () => {
 test.after.always(async () => {
   api?.closeAllConnections();
   await new Promise((resolve) => api?.close(resolve));
-  await server?.stop();
-  await redis?.stop();
 });
 
 async function token(scope: string): Promise<string> {
-  const { body } = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth('demo', demoSecret) });
+  const { body } = await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth('demo', demoSecret) });
   return body.access_token as string;
 }
 

@@ -3,32 +3,27 @@ import { join } from 'node:path';
 import test from 'ava';
 import type { BrowserContext } from 'playwright-core';
 
-import type { RunningServer } from '../../src/server.ts';
 import { accessibilityViolations, launchChromium, screenshots, type Chromium } from '../helpers/chromium.ts';
 import { pollToken, startDeviceAuthorization, startDeviceServer } from '../helpers/device-login.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
 import { demoPassword } from '../helpers/start-server.ts';
 
-let redis: TestRedis;
-let server: RunningServer;
+const shared = serverOnRedisPerFile({ start: (redisUrl) => startDeviceServer(redisUrl) });
+
 let chromium: Chromium;
 let context: BrowserContext;
 
 test.before(async () => {
-  redis = await startRedis();
-  server = await startDeviceServer(redis.url);
   chromium = await launchChromium();
   ({ context } = chromium);
 });
 
 test.after.always(async () => {
   await chromium?.close();
-  await server?.stop();
-  await redis?.stop();
 });
 
 test('a person completes device login in Chromium: four pages, screenshots, no accessibility violations', async (t) => {
-  const authorization = await startDeviceAuthorization(server, { client_id: 'demo-cli' }, { 'user-agent': 'tollgate-cli/0.1 (Linux x86_64)' });
+  const authorization = await startDeviceAuthorization(shared.server, { client_id: 'demo-cli' }, { 'user-agent': 'tollgate-cli/0.1 (Linux x86_64)' });
   const page = await context.newPage();
   const cspViolations: string[] = [];
   page.on('console', (message) => {
@@ -64,7 +59,7 @@ test('a person completes device login in Chromium: four pages, screenshots, no a
   await check('4-done', /Device connected/);
 
   t.deepEqual(cspViolations, []);
-  const { status, body } = await pollToken(server, authorization.device_code);
+  const { status, body } = await pollToken(shared.server, authorization.device_code);
   t.is(status, 200);
   t.truthy(body.access_token);
   t.truthy(body.refresh_token);

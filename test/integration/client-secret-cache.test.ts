@@ -1,31 +1,22 @@
 import test from 'ava';
 
-import type { RunningServer } from '../../src/server.ts';
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
-import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
+import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
+import { basicAuth, postForm } from '../helpers/start-server.ts';
 
 // The default client cache (2 s), so a secret that authenticated once is remembered with its
 // client record, and so is the oidc-provider Client built from it; these tests check that the
 // memory never outlives what it remembers.
-let redis: TestRedis;
-let server: RunningServer;
+const shared = serverOnRedisPerFile();
 let token: string;
 
 test.before(async () => {
-  redis = await startRedis();
-  server = await startTestServer({ redisUrl: redis.url });
-  token = await adminToken(server);
+  token = await adminToken(shared.server);
 });
 
-test.after.always(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
-
-const call = (method: string, path: string, body?: unknown) => adminCall(server, token, method, path, body);
+const call = (method: string, path: string, body?: unknown) => adminCall(shared.server, token, method, path, body);
 const clientToken = (clientId: string, secret: string) =>
-  postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:demo' }, { authorization: basicAuth(clientId, secret) });
+  postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:demo' }, { authorization: basicAuth(clientId, secret) });
 
 test('a secret that has just authenticated stops working the moment it is rotated away', async (t) => {
   const created = await call('POST', '/clients', { client_id: 'cache-rotate', resources: ['urn:tollgate:demo'] });

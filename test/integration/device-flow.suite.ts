@@ -2,37 +2,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
-import type { RunningServer } from '../../src/server.ts';
-import {
-  approveInBrowser,
-  deviceLogin,
-  pollToken,
-  startDeviceAuthorization,
-  startDeviceServer,
-  startDeviceTestServer,
-  type StoreKind,
-  type TestStore,
-} from '../helpers/device-login.ts';
+import { approveInBrowser, deviceLogin, deviceServerPerFile, pollToken, startDeviceAuthorization, startDeviceServer, type StoreKind } from '../helpers/device-login.ts';
 import { demoPassword } from '../helpers/start-server.ts';
 import { parseForms, TestBrowser } from '../helpers/test-browser.ts';
 
 
 /** RFC 8628 device login and its pages, against one store kind. */
 export function deviceFlowSuite(kind: StoreKind) {
-  let store: TestStore;
-  let server: RunningServer;
-  let stop: () => Promise<void>;
-
-  test.before(async () => ({ store, server, stop } = await startDeviceTestServer(kind)));
-
-  test.after.always(() => stop?.());
+  const shared = deviceServerPerFile(kind);
 
   test('device login with openid-client yields an RFC 9068 JWT with the account max_priority and a refresh token', async (t) => {
-    const { tokens } = await deviceLogin(server);
+    const { tokens } = await deviceLogin(shared.server);
     t.is(tokens.token_type.toLowerCase(), 'bearer');
     t.truthy(tokens.refresh_token);
-    const jwks = createRemoteJWKSet(new URL(`${server.url}/jwks`));
-    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, { issuer: server.url, audience: 'urn:tollgate:demo', typ: 'at+jwt' });
+    const jwks = createRemoteJWKSet(new URL(`${shared.server.url}/jwks`));
+    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, { issuer: shared.server.url, audience: 'urn:tollgate:demo', typ: 'at+jwt' });
     t.is(protectedHeader.typ, 'at+jwt');
     t.is(payload.sub, 'demo');
     t.is(payload.client_id, 'demo-cli');
@@ -42,25 +26,25 @@ export function deviceFlowSuite(kind: StoreKind) {
   });
 
   test('the device authorization response follows RFC 8628 §3.2 and includes interval', async (t) => {
-    const authorization = await startDeviceAuthorization(server);
+    const authorization = await startDeviceAuthorization(shared.server);
     t.regex(authorization.user_code, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
-    t.is(authorization.verification_uri, `${server.url}/device`);
-    t.is(authorization.verification_uri_complete, `${server.url}/device?user_code=${authorization.user_code}`);
+    t.is(authorization.verification_uri, `${shared.server.url}/device`);
+    t.is(authorization.verification_uri_complete, `${shared.server.url}/device?user_code=${authorization.user_code}`);
     t.is(authorization.interval, 1);
     t.is(authorization.expires_in, 600);
     t.truthy(authorization.device_code);
   });
 
   test('polling before approval is authorization_pending', async (t) => {
-    const authorization = await startDeviceAuthorization(server);
-    const { status, body } = await pollToken(server, authorization.device_code);
+    const authorization = await startDeviceAuthorization(shared.server);
+    const { status, body } = await pollToken(shared.server, authorization.device_code);
     t.is(status, 400);
     t.is(body.error, 'authorization_pending');
   });
 
   test('polling faster than the interval is slow_down, and the interval stays 5 s longer for later polls', async (t) => {
     // A 3 s interval of its own: a loaded machine can take more than 1 s between two polls.
-    const paced = await startDeviceServer(store.redisUrl, { TOLLGATE_DEVICE_POLL_INTERVAL: '3', TOLLGATE_REDIS_PREFIX: 'pacing:' });
+    const paced = await startDeviceServer(shared.store.redisUrl, { TOLLGATE_DEVICE_POLL_INTERVAL: '3', TOLLGATE_REDIS_PREFIX: 'pacing:' });
     t.teardown(() => paced.stop());
     const authorization = await startDeviceAuthorization(paced);
     t.is((await pollToken(paced, authorization.device_code)).body.error, 'authorization_pending');
@@ -76,25 +60,25 @@ export function deviceFlowSuite(kind: StoreKind) {
   });
 
   test('a poll at the interval is never slow_down', async (t) => {
-    const authorization = await startDeviceAuthorization(server);
+    const authorization = await startDeviceAuthorization(shared.server);
     for (let poll = 0; poll < 3; poll++) {
-      t.is((await pollToken(server, authorization.device_code)).body.error, 'authorization_pending');
+      t.is((await pollToken(shared.server, authorization.device_code)).body.error, 'authorization_pending');
       await sleep(1_050);
     }
   });
 
   test('denying on the confirm page gives the device access_denied', async (t) => {
-    const authorization = await startDeviceAuthorization(server);
+    const authorization = await startDeviceAuthorization(shared.server);
     const { done } = await approveInBrowser(authorization.verification_uri, authorization.user_code, { decision: 'deny' });
     t.is(done.status, 200);
     t.regex(done.text, /Login denied/);
-    const { status, body } = await pollToken(server, authorization.device_code);
+    const { status, body } = await pollToken(shared.server, authorization.device_code);
     t.is(status, 400);
     t.is(body.error, 'access_denied');
   });
 
   test('an expired device code gets expired_token, and the code page says it expired', async (t) => {
-    const shortLived = await startDeviceServer(store.redisUrl, { TOLLGATE_DEVICE_CODE_TTL: '1', TOLLGATE_REDIS_PREFIX: 'expiry:' });
+    const shortLived = await startDeviceServer(shared.store.redisUrl, { TOLLGATE_DEVICE_CODE_TTL: '1', TOLLGATE_REDIS_PREFIX: 'expiry:' });
     try {
       const authorization = await startDeviceAuthorization(shortLived);
       await sleep(2_100);
@@ -110,13 +94,13 @@ export function deviceFlowSuite(kind: StoreKind) {
   });
 
   test('an unknown device code is invalid_grant', async (t) => {
-    const { status, body } = await pollToken(server, 'not-a-device-code');
+    const { status, body } = await pollToken(shared.server, 'not-a-device-code');
     t.is(status, 400);
     t.is(body.error, 'invalid_grant');
   });
 
   test('the pages go code, sign in, confirm with client and device details, done', async (t) => {
-    const authorization = await startDeviceAuthorization(server, { client_id: 'demo-cli' }, { 'user-agent': 'tollgate-cli/0.1 (linux; x86_64)' });
+    const authorization = await startDeviceAuthorization(shared.server, { client_id: 'demo-cli' }, { 'user-agent': 'tollgate-cli/0.1 (linux; x86_64)' });
     const { codePage, signIn, confirm, done } = await approveInBrowser(authorization.verification_uri, authorization.user_code);
     t.regex(codePage.text, /Connect a device/);
     t.regex(signIn?.text ?? '', /Sign in/);
@@ -130,22 +114,22 @@ export function deviceFlowSuite(kind: StoreKind) {
     t.true(confirm.text.includes(authorization.user_code));
     t.regex(confirm.text, /Signed in as Demo User \(demo\)/);
     t.regex(done.text, /Device connected/);
-    t.is((await pollToken(server, authorization.device_code)).status, 200);
+    t.is((await pollToken(shared.server, authorization.device_code)).status, 200);
   });
 
   test('the code form keeps oidc-provider xsrf: a post without it changes nothing', async (t) => {
-    const authorization = await startDeviceAuthorization(server);
+    const authorization = await startDeviceAuthorization(shared.server);
     const browser = new TestBrowser();
     const codePage = await browser.request(authorization.verification_uri);
     const page = await browser.submit(codePage, { user_code: authorization.user_code, xsrf: 'forged' });
     t.is(page.status, 400);
     t.regex(page.text, /This form has expired/);
-    t.is((await pollToken(server, authorization.device_code)).body.error, 'authorization_pending');
+    t.is((await pollToken(shared.server, authorization.device_code)).body.error, 'authorization_pending');
   });
 
   test('a wrong code gets a helpful message and the form again', async (t) => {
     const browser = new TestBrowser();
-    const page = await browser.submit(await browser.request(`${server.url}/device`), { user_code: 'BCDF-GHJK' });
+    const page = await browser.submit(await browser.request(`${shared.server.url}/device`), { user_code: 'BCDF-GHJK' });
     t.regex(page.text, /That code is not valid/);
     t.is(parseForms(page.html, page.url)[0]?.fields.user_code, 'BCDF-GHJK');
   });
@@ -153,7 +137,7 @@ export function deviceFlowSuite(kind: StoreKind) {
   test('a wrong password and an unknown username get the same message', async (t) => {
     const messages: string[] = [];
     for (const username of ['demo', 'nobody-by-this-name']) {
-      const authorization = await startDeviceAuthorization(server);
+      const authorization = await startDeviceAuthorization(shared.server);
       const browser = new TestBrowser();
       const signIn = await browser.submit(await browser.request(authorization.verification_uri), { user_code: authorization.user_code });
       const page = await browser.submit(signIn, { username, password: 'wrong-password' });
@@ -167,7 +151,7 @@ export function deviceFlowSuite(kind: StoreKind) {
   test('a client name containing HTML is shown escaped on every page', async (t) => {
     const evil = '<script>alert("x")</script><b>Evil & Co</b>';
     const now = new Date().toISOString();
-    await server.tollgate.clients.create({
+    await shared.server.tollgate.clients.create({
       clientId: 'evil-cli',
       name: evil,
       description: 'escaping test',
@@ -181,7 +165,7 @@ export function deviceFlowSuite(kind: StoreKind) {
       createdAt: now,
       updatedAt: now,
     });
-    const authorization = await startDeviceAuthorization(server, { client_id: 'evil-cli' }, { 'user-agent': '<img src=x onerror=alert(1)>' });
+    const authorization = await startDeviceAuthorization(shared.server, { client_id: 'evil-cli' }, { 'user-agent': '<img src=x onerror=alert(1)>' });
     const { confirm, done } = await approveInBrowser(authorization.verification_uri, authorization.user_code);
     for (const page of [confirm, done]) {
       t.false(page.html.includes('<script>alert'), page.url);
@@ -194,7 +178,7 @@ export function deviceFlowSuite(kind: StoreKind) {
   });
 
   test('sign-in and confirm posts without the interaction CSRF token are refused', async (t) => {
-    const authorization = await startDeviceAuthorization(server);
+    const authorization = await startDeviceAuthorization(shared.server);
     const browser = new TestBrowser();
     const signIn = await browser.submit(await browser.request(authorization.verification_uri), { user_code: authorization.user_code });
     const forged = await browser.submit(signIn, { username: 'demo', password: demoPassword, csrf: 'forged' });
@@ -204,11 +188,11 @@ export function deviceFlowSuite(kind: StoreKind) {
     t.regex(confirm.text, /Approve this device\?/);
     const forgedApprove = await browser.submit(confirm, { csrf: '' }, { button: 'approve' });
     t.is(forgedApprove.status, 403);
-    t.is((await pollToken(server, authorization.device_code)).body.error, 'authorization_pending');
+    t.is((await pollToken(shared.server, authorization.device_code)).body.error, 'authorization_pending');
   });
 
   test('the pages send CSP without script, no framing and no-store', async (t) => {
-    const authorization = await startDeviceAuthorization(server);
+    const authorization = await startDeviceAuthorization(shared.server);
     const { codePage, signIn, confirm, done } = await approveInBrowser(authorization.verification_uri, authorization.user_code);
     for (const page of [codePage, signIn!, confirm, done]) {
       const csp = page.headers.get('content-security-policy') ?? '';
@@ -222,7 +206,7 @@ export function deviceFlowSuite(kind: StoreKind) {
   });
 
   test('verification_uri_complete shows the code to compare instead of submitting it by script', async (t) => {
-    const authorization = await startDeviceAuthorization(server);
+    const authorization = await startDeviceAuthorization(shared.server);
     const browser = new TestBrowser();
     const page = await browser.request(authorization.verification_uri_complete);
     t.is(page.status, 200);
@@ -234,11 +218,11 @@ export function deviceFlowSuite(kind: StoreKind) {
 
   test('a second device in the same browser session is confirmed again', async (t) => {
     const browser = new TestBrowser();
-    const first = await startDeviceAuthorization(server);
+    const first = await startDeviceAuthorization(shared.server);
     await approveInBrowser(first.verification_uri, first.user_code, { browser });
-    const second = await startDeviceAuthorization(server);
+    const second = await startDeviceAuthorization(shared.server);
     const afterCode = await browser.submit(await browser.request(second.verification_uri), { user_code: second.user_code });
     t.regex(afterCode.text, /Approve this device\?/);
-    t.is((await pollToken(server, second.device_code)).body.error, 'authorization_pending');
+    t.is((await pollToken(shared.server, second.device_code)).body.error, 'authorization_pending');
   });
 }

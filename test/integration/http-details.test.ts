@@ -1,28 +1,22 @@
 import test from 'ava';
 
-import type { RunningServer } from '../../src/server.ts';
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { startDeviceAuthorization } from '../helpers/device-login.ts';
+import { serverPerFile } from '../helpers/server-per-file.ts';
 import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
 import { TestBrowser } from '../helpers/test-browser.ts';
 
 // Issue 11.11: the smaller HTTP details.
 const log = captureLog('debug');
-let server: RunningServer;
-
-test.before(async () => {
-  server = await startTestServer({ logger: log.logger });
-});
-
-test.after.always(() => server?.stop());
+const shared = serverPerFile(() => startTestServer({ logger: log.logger }));
 
 test('token responses carry Pragma: no-cache besides Cache-Control: no-store (RFC 6749 §5.1)', async (t) => {
-  const issued = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
+  const issued = await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
   t.is(issued.status, 200);
   t.is(issued.headers.get('pragma'), 'no-cache');
   t.is(issued.headers.get('cache-control'), 'no-store');
-  const refused = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', 'wrong-secret') });
+  const refused = await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', 'wrong-secret') });
   t.is(refused.headers.get('pragma'), 'no-cache');
 });
 
@@ -40,11 +34,11 @@ test('an https issuer makes the session cookies Secure behind a trusted proxy th
 
 test('interaction ids and what follows /device/ are redacted from request-log paths', async (t) => {
   const browser = new TestBrowser();
-  const authorization = await startDeviceAuthorization(server);
+  const authorization = await startDeviceAuthorization(shared.server);
   const signIn = await browser.submit(await browser.request(authorization.verification_uri), { user_code: authorization.user_code });
   const uid = /\/interaction\/([^/?#]+)/.exec(signIn.url)?.[1] as string;
   t.truthy(uid);
-  await fetch(`${server.url}/device/${authorization.user_code}`);
+  await fetch(`${shared.server.url}/device/${authorization.user_code}`);
   const paths = log.lines(/^request$/).map((line) => String(line.path));
   t.true(paths.includes('/interaction/[redacted]'));
   t.true(paths.includes('/device/[redacted]'));
@@ -54,8 +48,8 @@ test('interaction ids and what follows /device/ are redacted from request-log pa
 });
 
 test("a client's deviceCodeTtl set through the admin API is the lifetime of its device codes", async (t) => {
-  const token = await adminToken(server);
-  const created = await adminCall(server, token, 'POST', '/clients', {
+  const token = await adminToken(shared.server);
+  const created = await adminCall(shared.server, token, 'POST', '/clients', {
     client_id: 'short-lived-cli',
     grant_types: ['device_code', 'refresh_token'],
     token_endpoint_auth_method: 'none',
@@ -65,14 +59,14 @@ test("a client's deviceCodeTtl set through the admin API is the lifetime of its 
   });
   t.is(created.status, 201, JSON.stringify(created.body));
   t.is(created.body.device_code_ttl, 120);
-  const authorization = await startDeviceAuthorization(server, { client_id: 'short-lived-cli' });
+  const authorization = await startDeviceAuthorization(shared.server, { client_id: 'short-lived-cli' });
   t.is(authorization.expires_in, 120);
 
-  const cleared = await adminCall(server, token, 'PATCH', '/clients/short-lived-cli', { device_code_ttl: null });
+  const cleared = await adminCall(shared.server, token, 'PATCH', '/clients/short-lived-cli', { device_code_ttl: null });
   t.is(cleared.body.device_code_ttl, null);
-  t.is((await startDeviceAuthorization(server, { client_id: 'short-lived-cli' })).expires_in, 600);
+  t.is((await startDeviceAuthorization(shared.server, { client_id: 'short-lived-cli' })).expires_in, 600);
 
-  const refused = await adminCall(server, token, 'PATCH', '/clients/demo', { device_code_ttl: 300 });
+  const refused = await adminCall(shared.server, token, 'PATCH', '/clients/demo', { device_code_ttl: 300 });
   t.is(refused.status, 400);
   t.is(refused.body.field, 'device_code_ttl');
 });

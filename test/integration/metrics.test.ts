@@ -1,25 +1,14 @@
 import test from 'ava';
 
 import { parsePrometheusText, sampleValue, type Sample } from '../helpers/prometheus-text.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
 import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
-import type { RunningServer } from '../../src/server.ts';
 
-let redis: TestRedis;
-let server: RunningServer;
+const shared = serverOnRedisPerFile({ start: (redisUrl) => startTestServer({ redisUrl, env: { TOLLGATE_METRICS_PORT: '0' } }) });
+
 const scrapeToken = 'scrape-token-0123456789abcdef';
 
-test.before(async () => {
-  redis = await startRedis();
-  server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_METRICS_PORT: '0' } });
-});
-
-test.after.always(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
-
-async function scrape(url = server.metricsUrl as string, headers: Record<string, string> = {}): Promise<Sample[]> {
+async function scrape(url = shared.server.metricsUrl as string, headers: Record<string, string> = {}): Promise<Sample[]> {
   const response = await fetch(url, { headers });
   if (response.status !== 200) throw new Error(`scrape answered ${response.status}`);
   if (!(response.headers.get('content-type') ?? '').startsWith('text/plain')) throw new Error('not the text format');
@@ -30,15 +19,15 @@ const issued = { grant_type: 'client_credentials', client_id: 'demo' };
 
 test.serial('a token response increments tokens issued for its grant type and client', async (t) => {
   const before = sampleValue(await scrape(), 'tollgate_tokens_issued_total', issued);
-  const { status } = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
+  const { status } = await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
   t.is(status, 200);
   t.is(sampleValue(await scrape(), 'tollgate_tokens_issued_total', issued), before + 1);
 });
 
 test.serial('a refused token request increments token errors by its OAuth code', async (t) => {
   const before = await scrape();
-  await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', 'wrong-secret-0123456789') });
-  await postForm(`${server.url}/token`, { grant_type: 'client_credentials', scope: 'demo:nope' }, { authorization: basicAuth('demo', demoSecret) });
+  await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', 'wrong-secret-0123456789') });
+  await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials', scope: 'demo:nope' }, { authorization: basicAuth('demo', demoSecret) });
   const after = await scrape();
   t.is(sampleValue(after, 'tollgate_token_errors_total', { error: 'invalid_client' }), sampleValue(before, 'tollgate_token_errors_total', { error: 'invalid_client' }) + 1);
   t.is(sampleValue(after, 'tollgate_token_errors_total', { error: 'invalid_scope' }), sampleValue(before, 'tollgate_token_errors_total', { error: 'invalid_scope' }) + 1);
@@ -46,8 +35,8 @@ test.serial('a refused token request increments token errors by its OAuth code',
 });
 
 test.serial('the exposition parses and has latency by route, storage latency and process metrics', async (t) => {
-  await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
-  await fetch(`${server.url}/jwks`);
+  await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
+  await fetch(`${shared.server.url}/jwks`);
   const samples = await scrape();
   t.true(sampleValue(samples, 'tollgate_http_request_duration_seconds_count', { route: 'token' }) >= 1);
   t.true(sampleValue(samples, 'tollgate_http_request_duration_seconds_count', { route: 'jwks' }) >= 1);
@@ -65,7 +54,7 @@ test.serial('the exposition parses and has latency by route, storage latency and
 });
 
 test.serial('unknown paths share one route label, so clients cannot grow the series count', async (t) => {
-  for (const path of ['/no/such/path', '/another/123', '/.well-known/nope']) await fetch(`${server.url}${path}`);
+  for (const path of ['/no/such/path', '/another/123', '/.well-known/nope']) await fetch(`${shared.server.url}${path}`);
   const samples = await scrape();
   t.true(sampleValue(samples, 'tollgate_http_request_duration_seconds_count', { route: 'other' }) >= 3);
   const routes = new Set(samples.filter((sample) => sample.name === 'tollgate_http_request_duration_seconds_count').map((sample) => sample.labels.route));
@@ -73,12 +62,12 @@ test.serial('unknown paths share one route label, so clients cannot grow the ser
 });
 
 test('with a metrics port, /metrics is not on the main port', async (t) => {
-  const response = await fetch(`${server.url}/metrics`);
+  const response = await fetch(`${shared.server.url}/metrics`);
   t.is(response.status, 404);
 });
 
 test('the metrics port answers nothing but /metrics', async (t) => {
-  const response = await fetch((server.metricsUrl as string).replace('/metrics', '/token'));
+  const response = await fetch((shared.server.metricsUrl as string).replace('/metrics', '/token'));
   t.is(response.status, 404);
 });
 

@@ -3,7 +3,7 @@ import test from 'ava';
 
 import type { RunningServer } from '../../src/server.ts';
 import { deviceLogin, startDeviceServer } from '../helpers/device-login.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
 import { postForm } from '../helpers/start-server.ts';
 import { createTestAccount } from '../helpers/test-principals.ts';
 import { TestBrowser } from '../helpers/test-browser.ts';
@@ -15,18 +15,7 @@ import { TestBrowser } from '../helpers/test-browser.ts';
 // 16 by default; the issue's figures were taken with 32 (OUTAGE_CLIENTS=32).
 const clients = Number(process.env.OUTAGE_CLIENTS ?? 16);
 const timeoutMs = 500;
-let redis: TestRedis;
-let server: RunningServer;
-
-test.before(async () => {
-  redis = await startRedis({ persist: true });
-  server = await startDeviceServer(redis.url, { TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs) });
-});
-
-test.after.always(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
+const shared = serverOnRedisPerFile({ redis: { persist: true }, start: (redisUrl) => startDeviceServer(redisUrl, { TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs) }) });
 
 interface Cli {
   refreshToken: string;
@@ -35,7 +24,7 @@ interface Cli {
   lost?: string;
 }
 
-async function refresh(refreshToken: string, target: RunningServer = server) {
+async function refresh(refreshToken: string, target: RunningServer = shared.server) {
   try {
     return await postForm(`${target.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
   } catch {
@@ -44,7 +33,7 @@ async function refresh(refreshToken: string, target: RunningServer = server) {
 }
 
 /** One CLI: refreshes until told to stop, retrying after anything but an answer. */
-async function run(cli: Cli, running: () => boolean, maxRequests: number, target: RunningServer = server) {
+async function run(cli: Cli, running: () => boolean, maxRequests: number, target: RunningServer = shared.server) {
   for (let requests = 0; running() && requests < maxRequests; requests += 1) {
     const { status, body } = await refresh(cli.refreshToken, target);
     if (status === 200) {
@@ -72,20 +61,20 @@ async function loginClis(target: RunningServer, count: number): Promise<Cli[]> {
 }
 
 /** Runs every CLI's loop while `outages` plays on the Redis, then stops them. */
-async function refreshThrough(clis: Cli[], outages: () => Promise<void>, target: RunningServer = server) {
+async function refreshThrough(clis: Cli[], outages: () => Promise<void>, target: RunningServer = shared.server) {
   let running = true;
   const loops = Promise.all(clis.map((cli) => run(cli, () => running, 5_000, target)));
   try {
     await outages();
   } finally {
-    redis.resume();
+    shared.redis.resume();
     running = false;
     await loops;
   }
 }
 
 /** Refreshes every CLI's token until it answers; a login is lost on invalid_grant. */
-async function stillLoggedIn(clis: Cli[], target: RunningServer = server) {
+async function stillLoggedIn(clis: Cli[], target: RunningServer = shared.server) {
   for (const cli of clis.filter((candidate) => !candidate.lost)) {
     let answer = await refresh(cli.refreshToken, target);
     for (let attempt = 0; answer.status !== 200 && answer.status !== 400 && attempt < 100; attempt += 1) {
@@ -97,21 +86,21 @@ async function stillLoggedIn(clis: Cli[], target: RunningServer = server) {
 }
 
 test.serial('CLIs refreshing through a frozen, a killed and restarted, and a long-frozen Redis lose no login', async (t) => {
-  const clis = await loginClis(server, clients);
+  const clis = await loginClis(shared.server, clients);
 
   await refreshThrough(clis, async () => {
     await sleep(1_000);
-    redis.pause();
+    shared.redis.pause();
     await sleep(3_000);
-    redis.resume();
+    shared.redis.resume();
     await sleep(1_500);
-    await redis.kill();
+    await shared.redis.kill();
     await sleep(1_000);
-    await redis.start();
+    await shared.redis.start();
     await sleep(2_000);
-    redis.pause();
+    shared.redis.pause();
     await sleep(8_000);
-    redis.resume();
+    shared.redis.resume();
     await sleep(2_000);
   });
 
@@ -131,7 +120,7 @@ test.serial('CLIs refreshing through a frozen, a killed and restarted, and a lon
 // Without the reuse interval, only the undo of rotations whose answer was lost keeps these
 // logins: a CLI retries only after Redis thaws, whatever the interval would have allowed.
 test.serial('with no reuse leeway, rotations cut off by a frozen Redis are undone, and no login is lost', async (t) => {
-  const target = await startDeviceServer(redis.url, { TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs), TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '0', TOLLGATE_REDIS_PREFIX: 'no-leeway:' });
+  const target = await startDeviceServer(shared.redis.url, { TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs), TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '0', TOLLGATE_REDIS_PREFIX: 'no-leeway:' });
   try {
     const clis = await loginClis(target, 8);
     await refreshThrough(
@@ -139,9 +128,9 @@ test.serial('with no reuse leeway, rotations cut off by a frozen Redis are undon
       async () => {
         for (const pause of [2_000, 3_000]) {
           await sleep(1_000);
-          redis.pause();
+          shared.redis.pause();
           await sleep(pause);
-          redis.resume();
+          shared.redis.resume();
         }
         await sleep(1_000);
       },

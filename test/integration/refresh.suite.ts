@@ -3,7 +3,7 @@ import test from 'ava';
 import { decodeJwt } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
-import { approveInBrowser, deviceLogin, pollToken, startDeviceAuthorization, startDeviceServer, startDeviceTestServer, type StoreKind, type TestStore } from '../helpers/device-login.ts';
+import { approveInBrowser, deviceLogin, deviceServerPerFile, pollToken, startDeviceAuthorization, startDeviceServer, type StoreKind } from '../helpers/device-login.ts';
 import { postForm } from '../helpers/start-server.ts';
 import { createTestAccount } from '../helpers/test-principals.ts';
 import { TestBrowser } from '../helpers/test-browser.ts';
@@ -11,18 +11,12 @@ import { TestBrowser } from '../helpers/test-browser.ts';
 
 /** Rotating refresh tokens and one-time device codes (SPEC §2, §4), against one store kind. */
 export function refreshSuite(kind: StoreKind) {
-  let store: TestStore;
-  let server: RunningServer;
-  let stop: () => Promise<void>;
+  const shared = deviceServerPerFile(kind);
 
-  test.before(async () => ({ store, server, stop } = await startDeviceTestServer(kind)));
-
-  test.after.always(() => stop?.());
-
-  const refresh = (refreshToken: string, target: RunningServer = server) =>
+  const refresh = (refreshToken: string, target: RunningServer = shared.server) =>
     postForm(`${target.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
 
-  async function loginAs(target: RunningServer = server, maxPriority?: Record<string, number>) {
+  async function loginAs(target: RunningServer = shared.server, maxPriority?: Record<string, number>) {
     const account = await createTestAccount(target, maxPriority);
     const { tokens } = await deviceLogin(target, { username: account.username, password: account.password });
     return { account, tokens, refreshToken: tokens.refresh_token as string };
@@ -80,9 +74,9 @@ export function refreshSuite(kind: StoreKind) {
   });
 
   test('20 concurrent redemptions of one approved device code: exactly one succeeds, the grant is revoked', async (t) => {
-    const authorization = await startDeviceAuthorization(server);
+    const authorization = await startDeviceAuthorization(shared.server);
     await approveInBrowser(authorization.verification_uri, authorization.user_code);
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => pollToken(server, authorization.device_code)));
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => pollToken(shared.server, authorization.device_code)));
     const successes = outcomes.filter((outcome) => outcome.status === 200);
     t.is(successes.length, 1);
     for (const outcome of outcomes.filter((candidate) => candidate.status !== 200)) t.is(outcome.body.error, 'invalid_grant');
@@ -91,10 +85,10 @@ export function refreshSuite(kind: StoreKind) {
   });
 
   test('a max_priority changed in the account store shows in the next refreshed token', async (t) => {
-    const { account, tokens, refreshToken } = await loginAs(server, { default: 3 });
+    const { account, tokens, refreshToken } = await loginAs(shared.server, { default: 3 });
     t.deepEqual(decodeJwt(tokens.access_token).max_priority, { default: 3 });
-    const stored = await server.tollgate.accounts.get(account.id);
-    await server.tollgate.accounts.save({ ...stored!, maxPriority: { default: 7, 'gpu-large': 1 }, updatedAt: new Date().toISOString() });
+    const stored = await shared.server.tollgate.accounts.get(account.id);
+    await shared.server.tollgate.accounts.save({ ...stored!, maxPriority: { default: 7, 'gpu-large': 1 }, updatedAt: new Date().toISOString() });
     const refreshed = await refresh(refreshToken);
     t.is(refreshed.status, 200);
     const claims = decodeJwt(refreshed.body.access_token as string);
@@ -104,8 +98,8 @@ export function refreshSuite(kind: StoreKind) {
 
   test('a disabled account cannot refresh', async (t) => {
     const { account, refreshToken } = await loginAs();
-    const stored = await server.tollgate.accounts.get(account.id);
-    await server.tollgate.accounts.save({ ...stored!, disabled: true });
+    const stored = await shared.server.tollgate.accounts.get(account.id);
+    await shared.server.tollgate.accounts.save({ ...stored!, disabled: true });
     const refreshed = await refresh(refreshToken);
     t.is(refreshed.status, 400);
     t.is(refreshed.body.error, 'invalid_grant');
@@ -113,7 +107,7 @@ export function refreshSuite(kind: StoreKind) {
 
   test('a deleted account cannot refresh', async (t) => {
     const { account, refreshToken } = await loginAs();
-    t.true(await server.tollgate.accounts.delete(account.id));
+    t.true(await shared.server.tollgate.accounts.delete(account.id));
     const refreshed = await refresh(refreshToken);
     t.is(refreshed.status, 400);
     t.is(refreshed.body.error, 'invalid_grant');
@@ -121,22 +115,22 @@ export function refreshSuite(kind: StoreKind) {
 
   test('another client cannot use the refresh token', async (t) => {
     const { refreshToken } = await loginAs();
-    const stolen = await postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'evil-elsewhere' });
+    const stolen = await postForm(`${shared.server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'evil-elsewhere' });
     t.is(stolen.status, 401);
     t.is(stolen.body.error, 'invalid_client');
   });
 
   test('refresh tokens outlive the browser session, and a second device approved in it does not end the first', async (t) => {
-    const account = await createTestAccount(server);
+    const account = await createTestAccount(shared.server);
     const browser = new TestBrowser();
-    const first = await deviceLogin(server, { browser, username: account.username, password: account.password });
-    const second = await deviceLogin(server, { browser });
+    const first = await deviceLogin(shared.server, { browser, username: account.username, password: account.password });
+    const second = await deviceLogin(shared.server, { browser });
     t.is((await refresh(first.tokens.refresh_token as string)).status, 200);
     t.is((await refresh(second.tokens.refresh_token as string)).status, 200);
   });
 
   async function withServer(env: Record<string, string>, run: (target: RunningServer) => Promise<void>) {
-    const target = await startDeviceServer(store.redisUrl, { ...env, TOLLGATE_REDIS_PREFIX: `ttl${Math.random().toString(36).slice(2, 8)}:` });
+    const target = await startDeviceServer(shared.store.redisUrl, { ...env, TOLLGATE_REDIS_PREFIX: `ttl${Math.random().toString(36).slice(2, 8)}:` });
     try {
       await run(target);
     } finally {

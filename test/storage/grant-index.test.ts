@@ -24,17 +24,19 @@ const backends: Array<[string, () => Storage]> = [
   ['redis', () => createRedisStorage(client, `t${Math.random().toString(36).slice(2)}:`)],
 ];
 
-async function grantWithToken(storage: Storage, grantId: string, accountId: string, clientId: string) {
-  await storage.modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId, clientId }, 3600);
-  await storage.modelAdapter('RefreshToken').upsert(`rt-${grantId}`, { jti: `rt-${grantId}`, kind: 'RefreshToken', grantId, accountId, clientId }, 600);
+/** A fresh storage of one backend holding these grants, each with one refresh token `rt-<grant>`. */
+async function storageWithGrants(open: () => Storage, grants: Array<[grantId: string, accountId: string, clientId: string]>): Promise<Storage> {
+  const storage = open();
+  for (const [grantId, accountId, clientId] of grants) {
+    await storage.modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId, clientId }, 3600);
+    await storage.modelAdapter('RefreshToken').upsert(`rt-${grantId}`, { jti: `rt-${grantId}`, kind: 'RefreshToken', grantId, accountId, clientId }, 600);
+  }
+  return storage;
 }
 
 for (const [name, open] of backends) {
   test(`${name}: revoking an account's grants removes its grants and their tokens, and nobody else's`, async (t) => {
-    const storage = open();
-    await grantWithToken(storage, 'g1', 'alice', 'cli');
-    await grantWithToken(storage, 'g2', 'alice', 'other-cli');
-    await grantWithToken(storage, 'g3', 'bob', 'cli');
+    const storage = await storageWithGrants(open, [['g1', 'alice', 'cli'], ['g2', 'alice', 'other-cli'], ['g3', 'bob', 'cli']]);
 
     t.is(await storage.revokeGrantsOf({ kind: 'account', id: 'alice' }), 2);
     t.is(await storage.modelAdapter('Grant').find('g1'), undefined);
@@ -45,10 +47,7 @@ for (const [name, open] of backends) {
   });
 
   test(`${name}: revoking a client's grants removes every account's grant through it`, async (t) => {
-    const storage = open();
-    await grantWithToken(storage, 'g1', 'alice', 'cli');
-    await grantWithToken(storage, 'g2', 'bob', 'cli');
-    await grantWithToken(storage, 'g3', 'bob', 'other');
+    const storage = await storageWithGrants(open, [['g1', 'alice', 'cli'], ['g2', 'bob', 'cli'], ['g3', 'bob', 'other']]);
 
     t.is(await storage.revokeGrantsOf({ kind: 'client', id: 'cli' }), 2);
     t.is(await storage.modelAdapter('RefreshToken').find('rt-g2'), undefined);

@@ -1,5 +1,8 @@
 import { AppError } from '../../errors.ts';
+import type { AdminApi } from '../admin-api.ts';
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
+import type { RecordGroup } from '../admin-record-commands.ts';
+import { getCommand } from '../admin-record-commands.ts';
 import { listFilterHelp, listFilterOptions, listFilters } from '../list-filters.ts';
 import type { Command, CommandGroup, Values } from '../command.ts';
 import { clearableOption, defined, maxPriorityOption, stringOption } from '../option-values.ts';
@@ -7,6 +10,12 @@ import { formatFields, formatTable } from '../output.ts';
 import { passwordHelp, passwordOptions, readPassword } from '../read-secret-input.ts';
 
 const path = (id: string) => `/accounts/${encodeURIComponent(id)}`;
+const records: RecordGroup = { group: 'accounts', positional: 'id-or-username', path };
+
+/** The account's id: the admin API finds accounts by id or username, but changes them by id. */
+async function accountId(api: AdminApi, idOrUsername: string): Promise<string> {
+  return (await api.call('GET', path(idOrUsername))).id as string;
+}
 
 const fieldOptions = {
   name: { type: 'string' },
@@ -61,17 +70,7 @@ const list: Command = {
   },
 };
 
-const get: Command = {
-  name: 'get',
-  summary: 'show an account (by id or username)',
-  positionals: ['id-or-username'],
-  options: { ...adminOptions },
-  help: `usage: tollgate accounts get <id-or-username> [--json]\n\n${adminOptionsHelp}`,
-  async run(context) {
-    const account = await connectAdminApi(context).call('GET', path(context.positionals[0] as string));
-    context.out.result(account, () => formatFields(account));
-  },
-};
+const get = getCommand(records, 'show an account (by id or username)', formatFields);
 
 const update: Command = {
   name: 'update',
@@ -89,7 +88,7 @@ ${adminOptionsHelp}`,
   async run(context) {
     const { values, positionals, out } = context;
     const api = connectAdminApi(context);
-    const id = (await api.call('GET', path(positionals[0] as string))).id as string;
+    const id = await accountId(api, positionals[0] as string);
     const body = { ...fields(values), ...defined({ username: stringOption(values, 'username') }), ...(values.disable ? { disabled: true } : values.enable ? { disabled: false } : {}) };
     const account = await api.call('PATCH', path(id), body);
     out.result(account, () => formatFields(account));
@@ -111,7 +110,7 @@ ${adminOptionsHelp}`,
     const password = await readPassword(context);
     if (!password) throw new AppError('usage', 'a password is needed: --password-stdin, --password-env NAME or --generate-password');
     const api = connectAdminApi(context);
-    const id = (await api.call('GET', path(context.positionals[0] as string))).id as string;
+    const id = await accountId(api, context.positionals[0] as string);
     const account = await api.call('PUT', `${path(id)}/password`, { password: password.password, revoke_grants: context.values['revoke-grants'] === true });
     context.out.result(password.generated ? { ...account, password: password.password } : account, () =>
       withGeneratedPassword(`password of ${account.username} changed (${account.revoked_grants} grant(s) revoked)`, password),
@@ -127,7 +126,7 @@ const remove: Command = {
   help: `usage: tollgate accounts delete <id-or-username>\n\n${adminOptionsHelp}`,
   async run(context) {
     const api = connectAdminApi(context);
-    const id = (await api.call('GET', path(context.positionals[0] as string))).id as string;
+    const id = await accountId(api, context.positionals[0] as string);
     const result = await api.call('DELETE', path(id));
     context.out.result(result, () => `deleted account ${result.id} (${result.revoked_grants} grant(s) revoked)`);
   },
@@ -141,7 +140,7 @@ const revokeGrants: Command = {
   help: `usage: tollgate accounts revoke-grants <id-or-username>\n\n${adminOptionsHelp}`,
   async run(context) {
     const api = connectAdminApi(context);
-    const id = (await api.call('GET', path(context.positionals[0] as string))).id as string;
+    const id = await accountId(api, context.positionals[0] as string);
     const result = await api.call('POST', `${path(id)}/revoke-grants`);
     context.out.result(result, () => `revoked ${result.revoked_grants} grant(s) of ${result.id}\n${result.note}`);
   },
@@ -174,7 +173,7 @@ ${adminOptionsHelp}`,
   async run(context) {
     const [account, upstream, subject] = context.positionals as [string, string, string];
     const api = connectAdminApi(context);
-    const id = (await api.call('GET', path(account))).id as string;
+    const id = await accountId(api, account);
     const result = await api.call('DELETE', `${path(id)}/identities/${encodeURIComponent(upstream)}/${encodeURIComponent(subject)}`);
     context.out.result(result, () => `unlinked ${subject} at ${upstream} from ${result.username}`);
   },

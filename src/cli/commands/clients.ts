@@ -1,10 +1,13 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
+import type { RecordGroup } from '../admin-record-commands.ts';
+import { getCommand } from '../admin-record-commands.ts';
 import { listFilterHelp, listFilterOptions, listFilters } from '../list-filters.ts';
 import type { Command, CommandGroup } from '../command.ts';
 import { clearableOption, defined, federatedOption, jsonFileOption, listOption, maxPriorityOption, secondsOption, stringOption } from '../option-values.ts';
 import { formatFields, formatTable } from '../output.ts';
 
 const path = (id: string) => `/clients/${encodeURIComponent(id)}`;
+const records: RecordGroup = { group: 'clients', positional: 'client-id', path };
 
 const fieldOptions = {
   name: { type: 'string' },
@@ -102,17 +105,7 @@ const list: Command = {
   },
 };
 
-const get: Command = {
-  name: 'get',
-  summary: 'show a client',
-  positionals: ['client-id'],
-  options: { ...adminOptions },
-  help: `usage: tollgate clients get <client-id> [--json]\n\n${adminOptionsHelp}`,
-  async run(context) {
-    const client = await connectAdminApi(context).call('GET', path(context.positionals[0] as string));
-    context.out.result(client, () => showClient(client));
-  },
-};
+const get = getCommand(records, 'show a client', showClient);
 
 const update: Command = {
   name: 'update',

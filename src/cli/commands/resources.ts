@@ -1,9 +1,12 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
+import type { RecordGroup } from '../admin-record-commands.ts';
+import { getCommand } from '../admin-record-commands.ts';
 import type { Command, CommandGroup, Values } from '../command.ts';
 import { defined, listOption, stringOption } from '../option-values.ts';
 import { formatFields, formatTable } from '../output.ts';
 
 const path = (identifier: string) => `/resources/${encodeURIComponent(identifier)}`;
+const records: RecordGroup = { group: 'resources', positional: 'identifier', path };
 
 const fieldOptions = {
   name: { type: 'string' },
@@ -57,17 +60,7 @@ const list: Command = {
   },
 };
 
-const get: Command = {
-  name: 'get',
-  summary: 'show a resource server',
-  positionals: ['identifier'],
-  options: { ...adminOptions },
-  help: `usage: tollgate resources get <identifier> [--json]\n\n${adminOptionsHelp}`,
-  async run(context) {
-    const resource = await connectAdminApi(context).call('GET', path(context.positionals[0] as string));
-    context.out.result(resource, () => formatFields(resource));
-  },
-};
+const get = getCommand(records, 'show a resource server', formatFields);
 
 const update: Command = {
   name: 'update',
