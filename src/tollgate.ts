@@ -30,6 +30,7 @@ import { createProviderRoutes } from './provider/provider-routes.ts';
 import { createResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
+import { upstreamsWithSeed } from './seed/seed-upstreams.ts';
 import { createSecurityEvents } from './security/security-events.ts';
 import type { Services } from './services.ts';
 import { openStorage } from './storage/open-storage.ts';
@@ -72,7 +73,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   let demo: DemoCredentials | undefined;
   let services: Services;
   try {
-    const upstreams = await createUpstreamRegistry(config.upstreams);
+    const upstreams = await createUpstreamRegistry(upstreamsWithSeed(config.upstreams, config.seedFile, env));
     services = { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger, securityEvents, upstreams, sealer: createTokenSealer(cookieKeys) };
     // `env` carries the values of the seed's secretEnv / passwordEnv references.
     await ensureStartupPrincipals(services, env);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { invalidConfig } from '../errors.ts';
 import { parseMaxPriority, type MaxPriority } from '../principals/max-priority.ts';
 import { configSchema, type Config } from './schema.ts';
-import type { UpstreamInput } from './upstream-schema.ts';
+import type { UpstreamInput, UpstreamSettings } from './upstream-schema.ts';
 import { envSettings, type EnvParser } from './env-settings.ts';
 
 const defaultFile = 'config/tollgate.json';
@@ -59,11 +59,7 @@ export function resolveConfig(input: unknown, env: NodeJS.ProcessEnv = {}): Conf
     throw invalidConfig('invalid configuration: keys.jwks (TOLLGATE_JWKS) and keys.jwksFile (TOLLGATE_JWKS_FILE) are both set; choose one');
   }
   const hasStorage = Boolean(parsed.redis.url) || parsed.redis.nodes.length > 0;
-  const upstreams = parsed.upstreams.map((upstream) => ({
-    ...upstream,
-    clientSecret: upstreamSecret(upstream, env),
-    priorityRules: upstream.priorityRules.map((rule, index) => ({ ...rule, maxPriority: parseRuleMap(upstream.id, index, rule.maxPriority) })),
-  }));
+  const upstreams = resolveUpstreams(parsed.upstreams, env);
   const config: Config = {
     ...parsed,
     upstreams,
@@ -71,6 +67,18 @@ export function resolveConfig(input: unknown, env: NodeJS.ProcessEnv = {}): Conf
     demo: parsed.demo ?? !hasStorage,
   };
   return deepFreeze(config);
+}
+
+/**
+ * Validated upstream inputs (from the config file or the seed) with their client secrets read
+ * from `env` and their rule maps checked; errors name the upstream and the setting.
+ */
+export function resolveUpstreams(inputs: readonly UpstreamInput[], env: NodeJS.ProcessEnv): UpstreamSettings[] {
+  return inputs.map((upstream) => ({
+    ...upstream,
+    clientSecret: upstreamSecret(upstream, env),
+    priorityRules: upstream.priorityRules.map((rule, index) => ({ ...rule, maxPriority: parseRuleMap(upstream.id, index, rule.maxPriority) })),
+  }));
 }
 
 /** upstreams.0.issuer reads upstreams.acme.issuer when that upstream has an id: errors name it. */

@@ -199,7 +199,7 @@ export const configSchema = z
       .max(20)
       .default([])
       .refine((upstreams) => new Set(upstreams.map((upstream) => upstream.id)).size === upstreams.length, 'upstream ids must be unique')
-      .describe('Identity providers people can sign in through (README "Sign in with your identity provider"); config file only'),
+      .describe('Identity providers people can sign in through (README "Sign in with your identity provider"); the seed file can add more'),
     passwordSignIn: z
       .boolean()
       .default(true)

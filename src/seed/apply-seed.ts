@@ -39,23 +39,37 @@ const seedField = (at: string) => (apiName: string) => `${at}.${apiName === 'sec
 
 /** Reads, validates and applies the seed file; any problem stops start-up naming file and field. */
 export async function applySeedFile(file: string, deps: SeedDeps, env: NodeJS.ProcessEnv): Promise<SeedOutcome> {
+  return inSeedFile(file, async () => applySeed(parseSeedFile(file), deps, { env, secretPepper: deps.secretPepper, allowPlaintext: deps.allowPlaintext }));
+}
+
+/** The seed file, parsed and validated against the seed schema; call inside inSeedFile. */
+export function parseSeedFile(file: string): Seed {
+  let text: string;
   try {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (cause) {
-      throw new AppError('invalid_seed', `cannot read it: ${(cause as Error).message}`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new AppError('invalid_seed', 'not valid JSON');
-    }
-    return await applySeed(parseInput(seedSchema, json), deps, { env, secretPepper: deps.secretPepper, allowPlaintext: deps.allowPlaintext });
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new AppError('invalid_seed', `cannot read it: ${(cause as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_seed', 'not valid JSON');
+  }
+  return parseInput(seedSchema, json);
+}
+
+/** Runs `work`, naming the seed file in any error it raises. */
+export function inSeedFile<T>(file: string, work: () => T): T {
+  const named = (error: unknown) => {
+    if (error instanceof AppError) return new AppError('invalid_seed', `seed file ${file} (TOLLGATE_SEED_FILE): ${error.message}`, { cause: error });
+    return error;
+  };
+  try {
+    const result = work();
+    return (result instanceof Promise ? result.catch((error: unknown) => Promise.reject(named(error))) : result) as T;
   } catch (error) {
-    if (error instanceof AppError) throw new AppError('invalid_seed', `seed file ${file} (TOLLGATE_SEED_FILE): ${error.message}`, { cause: error });
-    throw error;
+    throw named(error);
   }
 }
 

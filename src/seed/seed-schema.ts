@@ -5,6 +5,7 @@ import { passwordHashPattern } from '../accounts/password-hash.ts';
 import { password, newAccount } from '../admin/accounts/account-input.ts';
 import { newClient } from '../admin/clients/client-input.ts';
 import { newResource } from '../admin/resources/resource-input.ts';
+import { upstreamSchema } from '../config/upstream-schema.ts';
 import { trustedIssuerSchema } from '../federation/trusted-issuer.ts';
 import { principalId } from '../principals/identifiers.ts';
 import { seedObject } from './seed-names.ts';
@@ -48,6 +49,8 @@ export const seedSchema = z
     $comment: z.string().optional(),
     /** Issuers added to the configuration's federation.trustedIssuers, in memory, at every start. */
     trustedIssuers: z.array(trustedIssuerSchema).max(100).default([]),
+    /** Identity providers added to the configuration's upstreams at start (their secrets by variable, as there). */
+    upstreams: z.array(upstreamSchema).max(20).default([]),
     resourceServers: z.array(resourceServer).default([]),
     clients: z.array(client).default([]),
     accounts: z.array(account).default([]),

@@ -14,12 +14,23 @@ import { alice, approveAndPoll, startUpstreamTestBed, upstreamSecrets, upstreamS
 
 // Upstreams and linked identities as operators see them: seed, admin API, CLI, start-up errors.
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-upstream-seed-'));
+// An upstream the seed adds to the configured ones (SPEC §13); a GitHub type needs no discovery at start.
+const seededUpstream = { id: 'ghe', name: 'GitHub Enterprise', type: 'github', baseUrl: 'http://127.0.0.1:9', clientId: 'tollgate-ghe', clientSecretEnv: 'GITHUB_SECRET' };
 let bed: UpstreamTestBed;
 let admin: string;
 
 test.before(async () => {
   const seedFile = join(dir, 'seed.json');
-  writeFileSync(seedFile, JSON.stringify({ accounts: [{ id: 'mona', username: 'mona', maxPriority: { default: 2 }, identities: [{ upstream: 'acme', subject: 'mona-sub', groups: ['staff'] }] }] }));
+  writeFileSync(
+    seedFile,
+    JSON.stringify({
+      upstreams: [seededUpstream],
+      accounts: [
+        { id: 'mona', username: 'mona', maxPriority: { default: 2 }, identities: [{ upstream: 'acme', subject: 'mona-sub', groups: ['staff'] }] },
+        { id: 'otto', username: 'otto', identities: [{ upstream: 'ghe', subject: '4242' }] },
+      ],
+    }),
+  );
   bed = await startUpstreamTestBed(captureLog('silent'), { seedFile });
   admin = await adminToken(bed.server);
 });
@@ -44,11 +55,30 @@ test('the admin API lists upstreams with their redirect URIs and never their sec
   const { status, body } = await adminCall(bed.server, admin, 'GET', '/upstreams');
   t.is(status, 200);
   const upstreams = body.upstreams as Array<Record<string, unknown>>;
-  t.deepEqual(upstreams.map((upstream) => upstream.id), ['acme', 'corp', 'flaky', 'github']);
+  t.deepEqual(upstreams.map((upstream) => upstream.id), ['acme', 'corp', 'flaky', 'github', 'ghe'], 'the seed\'s upstream comes after the configured ones');
   t.is(upstreams[0]?.redirect_uri, `${bed.server.url}/upstream/acme/callback`);
   const text = JSON.stringify(body);
   for (const secret of Object.values(upstreamSecrets)) t.false(text.includes(secret));
   t.false(text.includes('ACME_SECRET'));
+});
+
+test('a seeded account can be linked to an upstream the seed itself defines', async (t) => {
+  const account = await adminCall(bed.server, admin, 'GET', '/accounts/otto');
+  t.like((account.body.identities as Array<Record<string, unknown>>)[0], { upstream: 'ghe', subject: '4242' });
+});
+
+test('a seed upstream without its secret, or with the id of a configured one, stops start-up naming the seed', async (t) => {
+  const seedFile = join(dir, 'bad-upstream-seed.json');
+  const github = { ...seededUpstream, id: 'github' };
+  writeFileSync(seedFile, JSON.stringify({ upstreams: [{ ...seededUpstream, clientSecretEnv: 'NOT_SET_ANYWHERE' }] }));
+  const missing = await t.throwsAsync(startTestServer({ env: { TOLLGATE_SEED_FILE: seedFile } }));
+  t.is((missing as { code?: string }).code, 'invalid_seed');
+  t.regex(missing?.message ?? '', /bad-upstream-seed\.json.*upstreams\.ghe\.clientSecretEnv: environment variable NOT_SET_ANYWHERE is not set/);
+
+  writeFileSync(seedFile, JSON.stringify({ upstreams: [github] }));
+  const twice = await t.throwsAsync(startTestServer({ env: { TOLLGATE_SEED_FILE: seedFile, GITHUB_SECRET: 'x' }, overrides: { upstreams: [github] } }));
+  t.is((twice as { code?: string }).code, 'invalid_seed');
+  t.regex(twice?.message ?? '', /upstreams\.0\.id: "github" is already an upstream/);
 });
 
 test('the CLI shows and unlinks identities and lists upstreams', async (t) => {
