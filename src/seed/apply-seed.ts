@@ -125,6 +125,7 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
 
   const accountIds = new Set<string>();
   const usernames = new Set<string>();
+  const identities = new Set<string>();
   for (const [index, entry] of seed.accounts.entries()) {
     const at = `accounts.${index}`;
     entry.identities.forEach(({ upstream }, position) => {
@@ -138,6 +139,13 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
     usernames.add(username);
     const holder = await deps.accounts.findByUsername(entry.username);
     if (holder && holder.id !== desired.id) throw new AppError('invalid_field', `${at}.username: "${entry.username}" belongs to another account`);
+    for (const [position, { upstream, subject }] of entry.identities.entries()) {
+      const where = `${at}.identities.${position}`;
+      if (identities.has(`${upstream} ${subject}`)) throw new AppError('invalid_field', `${where}: ${subject} at ${upstream} is listed twice`);
+      identities.add(`${upstream} ${subject}`);
+      const owner = await deps.accounts.findByIdentity(upstream, subject);
+      if (owner && owner.id !== desired.id) throw new AppError('invalid_field', `${where}: ${subject} at ${upstream} is linked to another account`);
+    }
     const record = tally(existing, desired);
     if (!record) continue;
     writes.push(async () => {

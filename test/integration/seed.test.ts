@@ -212,6 +212,27 @@ test('a seed whose account takes another account\'s username is refused before a
   t.regex(message, /accounts\.1: another entry has the same id or username/);
 });
 
+test('a seed whose account claims an identity linked to another account is refused before anything is written', async (t) => {
+  // An upstream of the seed's own: a GitHub type needs no discovery at start.
+  const upstreams = [{ id: 'ghe', name: 'GitHub Enterprise', type: 'github', baseUrl: 'http://127.0.0.1:9', clientId: 'tollgate', clientSecretEnv: 'GHE_SECRET' }];
+  const env = { GHE_SECRET: 'ghe-client-secret' };
+  await withServer({ TOLLGATE_SEED_FILE: seedFile('identity-holder', { upstreams, accounts: [{ id: 'holder', username: 'holder', identities: [{ upstream: 'ghe', subject: '7' }] }] }), ...env }, async () => undefined);
+
+  const taken = await seedError(
+    t,
+    { upstreams, clients: [{ clientId: 'not-written', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', resources: ['urn:tollgate:admin'], scopes: ['admin'] }], accounts: [{ id: 'taker', username: 'taker', identities: [{ upstream: 'ghe', subject: '7' }] }] },
+    env,
+    'redis',
+  );
+  t.regex(taken, /accounts\.0\.identities\.0: 7 at ghe is linked to another account/);
+  const twice = await seedError(t, { upstreams, accounts: [{ id: 'a', username: 'a', identities: [{ upstream: 'ghe', subject: '8' }] }, { id: 'b', username: 'b', identities: [{ upstream: 'ghe', subject: '8' }] }] }, env, 'redis');
+  t.regex(twice, /accounts\.1\.identities\.0: 8 at ghe is listed twice/);
+  await withServer(env, async (server) => {
+    t.is(await server.tollgate.clients.get('not-written'), undefined, 'the refused seed wrote nothing');
+    t.is(await server.tollgate.accounts.get('taker'), undefined);
+  });
+});
+
 test('a seeded trusted issuer and federated client: the platform token gets the client its token', async (t) => {
   const cluster = await startTestIssuer();
   t.teardown(() => cluster.stop());
