@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import type { BenchContext } from './lib/context.ts';
 import { describeMachine, loadAverage } from './lib/machine.ts';
@@ -180,7 +180,7 @@ const jsonFile = join(resultsDir, `bench-${stamp}.json`);
 writeFileSync(jsonFile, JSON.stringify(result, null, 2));
 log(`\n${renderResults(result)}\n\nraw results: ${jsonFile}`);
 if (options.report) {
-  writeReport(join(repoRoot, options.report), result, extraSections);
+  writeReport(resolve(repoRoot, options.report), result, extraSections);
   log(`report: ${options.report}`);
 }
 if (failedScenarios > 0) {

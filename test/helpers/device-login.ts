@@ -4,7 +4,6 @@ import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type TestRedis } from './start-redis.ts';
 import { demoPassword, postForm, startTestServer } from './start-server.ts';
 import { TestBrowser, type Page } from './test-browser.ts';
-import { startedPerFile } from './server-per-file.ts';
 
 export type StoreKind = 'memory' | 'redis';
 export const deviceGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -51,19 +50,6 @@ export async function startDeviceTestServer(kind: StoreKind): Promise<DeviceTest
     await store.stop();
   };
   return { store, server, stop };
-}
-
-/** A suite's store and device server, shared by all its tests (see startedPerFile). */
-export function deviceServerPerFile(kind: StoreKind): { readonly store: TestStore; readonly server: RunningServer } {
-  const started = startedPerFile(`the ${kind} device server`, () => startDeviceTestServer(kind), (running) => running.stop());
-  return {
-    get store() {
-      return started.value.store;
-    },
-    get server() {
-      return started.value.server;
-    },
-  };
 }
 
 /** openid-client configured for a device client of this server (plain http allowed). */

@@ -3,6 +3,7 @@ import test from 'ava';
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type StartRedisOptions, type TestRedis } from './start-redis.ts';
 import { startTestServer } from './start-server.ts';
+import { startDeviceTestServer, type StoreKind, type TestStore } from './device-login.ts';
 
 /**
  * Something every test of one file shares: started in a before hook, stopped in an
@@ -84,6 +85,19 @@ export function serverOnRedisPerFile({ redis: redisOptions, start = (redisUrl) =
     },
     get server() {
       return shared.server;
+    },
+  };
+}
+
+/** A suite's store and device server, shared by all its tests (see startedPerFile). */
+export function deviceServerPerFile(kind: StoreKind): { readonly store: TestStore; readonly server: RunningServer } {
+  const started = startedPerFile(`the ${kind} device server`, () => startDeviceTestServer(kind), (running) => running.stop());
+  return {
+    get store() {
+      return started.value.store;
+    },
+    get server() {
+      return started.value.server;
     },
   };
 }

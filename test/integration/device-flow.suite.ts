@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
-import { approveInBrowser, deviceLogin, deviceServerPerFile, pollToken, startDeviceAuthorization, startDeviceServer, type StoreKind } from '../helpers/device-login.ts';
+import { approveInBrowser, deviceLogin, pollToken, startDeviceAuthorization, startDeviceServer, type StoreKind } from '../helpers/device-login.ts';
+import { deviceServerPerFile } from '../helpers/server-per-file.ts';
 import { demoPassword } from '../helpers/start-server.ts';
 import { parseForms, TestBrowser } from '../helpers/test-browser.ts';
 

@@ -3,7 +3,8 @@ import test from 'ava';
 import { decodeJwt } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
-import { approveInBrowser, deviceLogin, deviceServerPerFile, pollToken, startDeviceAuthorization, startDeviceServer, type StoreKind } from '../helpers/device-login.ts';
+import { approveInBrowser, deviceLogin, pollToken, startDeviceAuthorization, startDeviceServer, type StoreKind } from '../helpers/device-login.ts';
+import { deviceServerPerFile } from '../helpers/server-per-file.ts';
 import { postForm } from '../helpers/start-server.ts';
 import { createTestAccount } from '../helpers/test-principals.ts';
 import { TestBrowser } from '../helpers/test-browser.ts';
