@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { AdminRoute } from './admin-route.ts';
+import { adminRoute, type AdminRoute } from './admin-route.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
 
 /**
@@ -10,7 +10,7 @@ import { buildOpenApiDocument } from './openapi-document.ts';
  */
 export function openApiRoute(routes: () => readonly AdminRoute[]): AdminRoute {
   const documents = new Map<string, unknown>();
-  return {
+  return adminRoute({
     method: 'GET',
     path: '/openapi.json',
     summary: 'This description (OpenAPI 3.1)',
@@ -20,5 +20,5 @@ export function openApiRoute(routes: () => readonly AdminRoute[]): AdminRoute {
       if (!documents.has(issuer)) documents.set(issuer, buildOpenApiDocument(routes(), issuer));
       return { body: documents.get(issuer) };
     },
-  };
+  });
 }

@@ -12,6 +12,12 @@ export const pageQuery = {
 /** `disabled=true|false` keeps only disabled (or only enabled) principals. */
 export const disabledFilter = z.enum(['true', 'false']).optional().describe('only disabled (true) or only enabled (false)');
 
+/** Which page a list request asks for. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -21,7 +27,7 @@ export interface Page<T> {
  * Keyset pagination: items are ordered by `keyOf` (code-point order) and the cursor is the key
  * of a page's last item, so pages stay consistent while items are added or removed.
  */
-export function paginate<T>(items: T[], keyOf: (item: T) => string, { limit, cursor }: { limit: number; cursor?: string | undefined }): Page<T> {
+export function paginate<T>(items: T[], keyOf: (item: T) => string, { limit, cursor }: PageRequest): Page<T> {
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
   const sorted = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const rest = after === undefined ? sorted : sorted.filter(({ key }) => key > after);

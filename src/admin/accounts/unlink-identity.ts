@@ -1,5 +1,5 @@
 import { AppError } from '../../errors.ts';
-import type { AdminRoute } from '../admin-route.ts';
+import { adminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { accountView, accountViewSchema } from './account-view.ts';
 import { findAccount } from './find-account.ts';
@@ -9,7 +9,7 @@ import { findAccount } from './find-account.ts';
  * through that upstream identity (a new sign-in with it is a first sign-in again). Existing
  * logins are left alone; revoke-grants ends them.
  */
-export const unlinkIdentityRoute: AdminRoute = {
+export const unlinkIdentityRoute = adminRoute({
   method: 'DELETE',
   path: '/accounts/:id/identities/:upstream/:subject',
   summary: 'Unlink an upstream identity from an account',
@@ -21,4 +21,4 @@ export const unlinkIdentityRoute: AdminRoute = {
     audit(deps, caller, 'account.unlink-identity', { accountId: record.id, upstream, subject });
     return { body: accountView(record) };
   },
-};
+});

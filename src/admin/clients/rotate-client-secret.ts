@@ -3,12 +3,10 @@ import { z } from 'zod';
 import type { SecretHash } from '../../clients/client-record.ts';
 import { generateClientSecret, hashClientSecret } from '../../clients/client-secret.ts';
 import { AppError } from '../../errors.ts';
-import type { AdminRoute } from '../admin-route.ts';
+import { adminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { parseInput } from '../../parse-input.ts';
-import { clientView } from './client-view.ts';
+import { clientView, clientWithSecretSchema } from './client-view.ts';
 import { findClient } from './find-client.ts';
-import { clientWithSecretSchema } from './client-view.ts';
 
 const maxOverlapSeconds = 30 * 86400;
 
@@ -24,14 +22,13 @@ const rotation = z
  * current; the replaced one keeps working for `overlap_seconds`. Earlier overlapping secrets
  * stop at once, so at most two secrets are ever valid.
  */
-export const rotateClientSecretRoute: AdminRoute = {
+export const rotateClientSecretRoute = adminRoute({
   method: 'POST',
   path: '/clients/:id/rotate-secret',
   summary: 'Replace a client\'s secret; the old one may keep working for an overlap window',
   body: rotation,
   responses: { 200: clientWithSecretSchema },
-  async handle({ params, body, caller }, deps) {
-    const { overlap_seconds: overlap } = parseInput(rotation, body ?? {});
+  async handle({ params, body: { overlap_seconds: overlap }, caller }, deps) {
     const current = await findClient(deps, params.id as string);
     if (current.authMethod !== 'client_secret_basic' && current.authMethod !== 'client_secret_post') {
       throw new AppError('conflict', `client "${current.clientId}" authenticates with ${current.authMethod}, it has no secret`);
@@ -47,4 +44,4 @@ export const rotateClientSecretRoute: AdminRoute = {
     deps.securityEvents.emit('client_secret.rotated', { reqId: caller.reqId, ip: caller.ip, clientId: next.clientId, by: caller.sub, overlapSeconds: overlap });
     return { body: { ...clientView(next, await deps.clients.lastUsed(next.clientId)), client_secret: secret } };
   },
-};
+});

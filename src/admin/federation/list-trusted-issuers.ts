@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
-import type { AdminRoute } from '../admin-route.ts';
+import { adminRoute } from '../admin-route.ts';
 
 /**
  * GET /admin/trusted-issuers: the platforms whose tokens clients may present (jwt-bearer), with
  * where their keys come from. Read-only: trust is declared in the configuration or the seed.
  */
-export const listTrustedIssuersRoute: AdminRoute = {
+export const listTrustedIssuersRoute = adminRoute({
   method: 'GET',
   path: '/trusted-issuers',
   summary: 'List the issuers whose tokens clients may present as jwt-bearer assertions',
@@ -33,4 +33,4 @@ export const listTrustedIssuersRoute: AdminRoute = {
       },
     };
   },
-};
+});

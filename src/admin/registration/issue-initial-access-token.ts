@@ -7,9 +7,8 @@ import { maxPrioritySchema } from '../../principals/max-priority.ts';
 import type { ResourceRegistry } from '../../resources/resource-registry.ts';
 import { issueInitialAccessToken } from '../../registration/initial-access-tokens.ts';
 import { createRegistrationTermsStore, type RegistrationTerms } from '../../registration/registration-terms.ts';
-import type { AdminRoute } from '../admin-route.ts';
+import { adminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
-import { parseInput } from '../../parse-input.ts';
 import { grantTypeList } from '../clients/client-input.ts';
 import { initialAccessTokenIssued, initialAccessTokenView } from './initial-access-token-view.ts';
 
@@ -30,14 +29,13 @@ const request = z
  * endpoint (RFC 7591 §3) to register itself, with the resources, scopes, grants and
  * max_priority decided here. `scopes` defaults to every scope of the resources.
  */
-export const issueInitialAccessTokenRoute: AdminRoute = {
+export const issueInitialAccessTokenRoute = adminRoute({
   method: 'POST',
   path: '/initial-access-tokens',
   summary: 'Issue an initial access token for RFC 7591 registration, with its terms',
   body: request,
   responses: { 201: initialAccessTokenIssued },
-  async handle({ body, caller }, deps) {
-    const input = parseInput(request, body);
+  async handle({ body: input, caller }, deps) {
     checkRegistrableGrantTypes(input.grant_types);
     const scopes = input.scopes ?? (await defaultScopes(deps.resources, input.resources));
     const terms: RegistrationTerms = {
@@ -60,7 +58,7 @@ export const issueInitialAccessTokenRoute: AdminRoute = {
       },
     };
   },
-};
+});
 
 async function defaultScopes(resources: ResourceRegistry, identifiers: string[]): Promise<string[]> {
   const all = await Promise.all(identifiers.map((identifier) => resources.get(identifier)));

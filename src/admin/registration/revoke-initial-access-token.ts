@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { createInitialAccessTokenList } from '../../registration/initial-access-token-list.ts';
 import { createRegistrationTermsStore } from '../../registration/registration-terms.ts';
-import type { AdminRoute } from '../admin-route.ts';
+import { adminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 
 /**
  * DELETE /admin/initial-access-tokens/:id: the token registers nothing from now on. Clients it
  * already registered stay (disable or delete them on their own).
  */
-export const revokeInitialAccessTokenRoute: AdminRoute = {
+export const revokeInitialAccessTokenRoute = adminRoute({
   method: 'DELETE',
   path: '/initial-access-tokens/:id',
   summary: 'Revoke an initial access token by its listing id',
@@ -24,4 +24,4 @@ export const revokeInitialAccessTokenRoute: AdminRoute = {
     audit(deps, caller, 'registration.revoke-initial-access-token', { id: entry.id });
     return { body: { id: entry.id, revoked: true } };
   },
-};
+});

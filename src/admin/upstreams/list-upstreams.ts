@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import type { UpstreamSettings } from '../../config/upstream-schema.ts';
 import { redirectUri } from '../../pages/upstream-start.ts';
-import type { AdminRoute } from '../admin-route.ts';
+import { adminRoute } from '../admin-route.ts';
 
 const upstreamCommon = {
   id: z.string(),
@@ -44,7 +44,7 @@ export function upstreamView(settings: UpstreamSettings, issuer: string): Upstre
 }
 
 /** GET /admin/upstreams: the configured identity providers, in button order. */
-export const listUpstreamsRoute: AdminRoute = {
+export const listUpstreamsRoute = adminRoute({
   method: 'GET',
   path: '/upstreams',
   summary: 'List the upstream identity providers, in sign-in button order',
@@ -52,4 +52,4 @@ export const listUpstreamsRoute: AdminRoute = {
   async handle(_request, deps) {
     return { body: { upstreams: deps.upstreams.list.map(({ settings }) => upstreamView(settings, deps.config.issuer)) } };
   },
-};
+});

@@ -1,8 +1,7 @@
 import { AppError } from '../../errors.ts';
 import type { AdminApi } from '../admin-api.ts';
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
-import type { RecordGroup } from '../admin-record-commands.ts';
-import { getCommand } from '../admin-record-commands.ts';
+import { getCommand, recordCommand, revokeGrantsCommand, type RecordGroup } from '../admin-record-commands.ts';
 import { listFilterHelp, listFilterOptions, listFilters } from '../list-filters.ts';
 import type { Command, CommandGroup, Values } from '../command.ts';
 import { clearableOption, defined, maxPriorityOption, stringOption } from '../option-values.ts';
@@ -10,12 +9,12 @@ import { formatFields, formatTable } from '../output.ts';
 import { passwordHelp, passwordOptions, readPassword } from '../read-secret-input.ts';
 
 const path = (id: string) => `/accounts/${encodeURIComponent(id)}`;
-const records: RecordGroup = { group: 'accounts', positional: 'id-or-username', path };
-
 /** The account's id: the admin API finds accounts by id or username, but changes them by id. */
 async function accountId(api: AdminApi, idOrUsername: string): Promise<string> {
   return (await api.call('GET', path(idOrUsername))).id as string;
 }
+
+const records: RecordGroup = { group: 'accounts', positional: 'id-or-username', path, resolve: accountId };
 
 const fieldOptions = {
   name: { type: 'string' },
@@ -72,28 +71,19 @@ const list: Command = {
 
 const get = getCommand(records, 'show an account (by id or username)', formatFields);
 
-const update: Command = {
+const update = recordCommand(records, {
   name: 'update',
   summary: 'change an account (name, email, max_priority, disable, ...)',
-  positionals: ['id-or-username'],
-  options: { ...adminOptions, ...fieldOptions, username: { type: 'string' }, disable: { type: 'boolean' }, enable: { type: 'boolean' } },
-  help: `usage: tollgate accounts update <id-or-username> [options]
-
-Changes only what is given. A new max_priority reaches the person's next refreshed token.
+  options: { ...fieldOptions, username: { type: 'string' }, disable: { type: 'boolean' }, enable: { type: 'boolean' } },
+  usage: ' [options]',
+  details: `Changes only what is given. A new max_priority reaches the person's next refreshed token.
   --username NAME           rename
 ${fieldHelp}
-  --disable | --enable      a disabled account cannot sign in and its refresh tokens stop
-
-${adminOptionsHelp}`,
-  async run(context) {
-    const { values, positionals, out } = context;
-    const api = connectAdminApi(context);
-    const id = await accountId(api, positionals[0] as string);
-    const body = { ...fields(values), ...defined({ username: stringOption(values, 'username') }), ...(values.disable ? { disabled: true } : values.enable ? { disabled: false } : {}) };
-    const account = await api.call('PATCH', path(id), body);
-    out.result(account, () => formatFields(account));
-  },
-};
+  --disable | --enable      a disabled account cannot sign in and its refresh tokens stop`,
+  method: 'PATCH',
+  body: (values) => ({ ...fields(values), ...defined({ username: stringOption(values, 'username') }), ...(values.disable ? { disabled: true } : values.enable ? { disabled: false } : {}) }),
+  show: formatFields,
+});
 
 const setPassword: Command = {
   name: 'set-password',
@@ -118,33 +108,14 @@ ${adminOptionsHelp}`,
   },
 };
 
-const remove: Command = {
+const remove = recordCommand(records, {
   name: 'delete',
   summary: 'delete an account and end its logins',
-  positionals: ['id-or-username'],
-  options: { ...adminOptions },
-  help: `usage: tollgate accounts delete <id-or-username>\n\n${adminOptionsHelp}`,
-  async run(context) {
-    const api = connectAdminApi(context);
-    const id = await accountId(api, context.positionals[0] as string);
-    const result = await api.call('DELETE', path(id));
-    context.out.result(result, () => `deleted account ${result.id} (${result.revoked_grants} grant(s) revoked)`);
-  },
-};
+  method: 'DELETE',
+  show: (result) => `deleted account ${result.id} (${result.revoked_grants} grant(s) revoked)`,
+});
 
-const revokeGrants: Command = {
-  name: 'revoke-grants',
-  summary: 'log a person out everywhere',
-  positionals: ['id-or-username'],
-  options: { ...adminOptions },
-  help: `usage: tollgate accounts revoke-grants <id-or-username>\n\n${adminOptionsHelp}`,
-  async run(context) {
-    const api = connectAdminApi(context);
-    const id = await accountId(api, context.positionals[0] as string);
-    const result = await api.call('POST', `${path(id)}/revoke-grants`);
-    context.out.result(result, () => `revoked ${result.revoked_grants} grant(s) of ${result.id}\n${result.note}`);
-  },
-};
+const revokeGrants = revokeGrantsCommand(records, 'log a person out everywhere', 'id');
 
 const identities: Command = {
   name: 'identities',

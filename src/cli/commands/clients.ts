@@ -1,6 +1,5 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
-import type { RecordGroup } from '../admin-record-commands.ts';
-import { getCommand } from '../admin-record-commands.ts';
+import { getCommand, recordCommand, revokeGrantsCommand, type RecordGroup } from '../admin-record-commands.ts';
 import { listFilterHelp, listFilterOptions, listFilters } from '../list-filters.ts';
 import type { Command, CommandGroup } from '../command.ts';
 import { clearableOption, defined, federatedOption, jsonFileOption, listOption, maxPriorityOption, secondsOption, stringOption } from '../option-values.ts';
@@ -107,72 +106,45 @@ const list: Command = {
 
 const get = getCommand(records, 'show a client', showClient);
 
-const update: Command = {
+const update = recordCommand(records, {
   name: 'update',
   summary: 'change a client (scopes, resources, max_priority, disable, ...)',
-  positionals: ['client-id'],
-  options: { ...adminOptions, ...fieldOptions, disable: { type: 'boolean' }, enable: { type: 'boolean' } },
-  help: `usage: tollgate clients update <client-id> [options]
-
-Changes only what is given.
+  options: { ...fieldOptions, disable: { type: 'boolean' }, enable: { type: 'boolean' } },
+  usage: ' [options]',
+  details: `Changes only what is given.
 ${fieldHelp}
-  --disable | --enable      a disabled client gets no tokens and its refresh tokens stop
+  --disable | --enable      a disabled client gets no tokens and its refresh tokens stop`,
+  method: 'PATCH',
+  body: (values) => ({ ...fields(values), ...(values.disable ? { disabled: true } : values.enable ? { disabled: false } : {}) }),
+  show: showClient,
+});
 
-${adminOptionsHelp}`,
-  async run(context) {
-    const { values, positionals, out } = context;
-    const body = { ...fields(values), ...(values.disable ? { disabled: true } : values.enable ? { disabled: false } : {}) };
-    const client = await connectAdminApi(context).call('PATCH', path(positionals[0] as string), body);
-    out.result(client, () => showClient(client));
-  },
-};
-
-const remove: Command = {
+const remove = recordCommand(records, {
   name: 'delete',
   summary: 'delete a client and revoke its grants',
-  positionals: ['client-id'],
-  options: { ...adminOptions },
-  help: `usage: tollgate clients delete <client-id>
+  details: `Revokes every grant of the client (its refresh tokens stop at once) and deletes it. JWT access
+tokens it already holds stay valid until they expire.`,
+  method: 'DELETE',
+  show: (result) => `deleted client ${result.client_id} (${result.revoked_grants} grant(s) revoked)`,
+});
 
-Revokes every grant of the client (its refresh tokens stop at once) and deletes it. JWT access
-tokens it already holds stay valid until they expire.
-
-${adminOptionsHelp}`,
-  async run(context) {
-    const result = await connectAdminApi(context).call('DELETE', path(context.positionals[0] as string));
-    context.out.result(result, () => `deleted client ${result.client_id} (${result.revoked_grants} grant(s) revoked)`);
-  },
-};
-
-const rotateSecret: Command = {
+const rotateSecret = recordCommand(records, {
   name: 'rotate-secret',
   summary: 'give a client a new secret, optionally keeping the old one for a while',
-  positionals: ['client-id'],
-  options: { ...adminOptions, overlap: { type: 'string' } },
-  help: `usage: tollgate clients rotate-secret <client-id> [--overlap SECONDS]
-
-Generates a new secret (printed once). With --overlap the old secret keeps working that many
-seconds (at most 30 days), so the service can be redeployed without failed requests.
-
-${adminOptionsHelp}`,
-  async run(context) {
-    const overlap = stringOption(context.values, 'overlap');
-    const result = await connectAdminApi(context).call('POST', `${path(context.positionals[0] as string)}/rotate-secret`, overlap === undefined ? {} : { overlap_seconds: Number(overlap) });
-    context.out.result(result, () => showClient(result));
+  options: { overlap: { type: 'string' } },
+  usage: ' [--overlap SECONDS]',
+  details: `Generates a new secret (printed once). With --overlap the old secret keeps working that many
+seconds (at most 30 days), so the service can be redeployed without failed requests.`,
+  method: 'POST',
+  action: '/rotate-secret',
+  body(values) {
+    const overlap = stringOption(values, 'overlap');
+    return overlap === undefined ? {} : { overlap_seconds: Number(overlap) };
   },
-};
+  show: showClient,
+});
 
-const revokeGrants: Command = {
-  name: 'revoke-grants',
-  summary: 'end every device login made through a client',
-  positionals: ['client-id'],
-  options: { ...adminOptions },
-  help: `usage: tollgate clients revoke-grants <client-id>\n\n${adminOptionsHelp}`,
-  async run(context) {
-    const result = await connectAdminApi(context).call('POST', `${path(context.positionals[0] as string)}/revoke-grants`);
-    context.out.result(result, () => `revoked ${result.revoked_grants} grant(s) of ${result.client_id}\n${result.note}`);
-  },
-};
+const revokeGrants = revokeGrantsCommand(records, 'end every device login made through a client', 'client_id');
 
 const registrationToken: Command = {
   name: 'registration-token',

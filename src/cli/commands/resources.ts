@@ -1,6 +1,5 @@
 import { adminOptions, adminOptionsHelp, connectAdminApi } from '../admin-api.ts';
-import type { RecordGroup } from '../admin-record-commands.ts';
-import { getCommand } from '../admin-record-commands.ts';
+import { getCommand, recordCommand, type RecordGroup } from '../admin-record-commands.ts';
 import type { Command, CommandGroup, Values } from '../command.ts';
 import { defined, listOption, stringOption } from '../option-values.ts';
 import { formatFields, formatTable } from '../output.ts';
@@ -62,29 +61,23 @@ const list: Command = {
 
 const get = getCommand(records, 'show a resource server', formatFields);
 
-const update: Command = {
+const update = recordCommand(records, {
   name: 'update',
   summary: 'change a resource server',
-  positionals: ['identifier'],
-  options: { ...adminOptions, ...fieldOptions },
-  help: `usage: tollgate resources update <identifier> [options]\n\n${fieldHelp}\n\n${adminOptionsHelp}`,
-  async run(context) {
-    const resource = await connectAdminApi(context).call('PATCH', path(context.positionals[0] as string), fields(context.values));
-    context.out.result(resource, () => formatFields(resource));
-  },
-};
+  options: fieldOptions,
+  usage: ' [options]',
+  details: fieldHelp,
+  method: 'PATCH',
+  body: fields,
+  show: formatFields,
+});
 
-const remove: Command = {
+const remove = recordCommand(records, {
   name: 'delete',
   summary: 'delete a resource server no client uses any more',
-  positionals: ['identifier'],
-  options: { ...adminOptions },
-  help: `usage: tollgate resources delete <identifier>\n\n${adminOptionsHelp}`,
-  async run(context) {
-    const result = await connectAdminApi(context).call('DELETE', path(context.positionals[0] as string));
-    context.out.result(result, () => `deleted resource server ${result.identifier}`);
-  },
-};
+  method: 'DELETE',
+  show: (result) => `deleted resource server ${result.identifier}`,
+});
 
 export const resourcesGroup: CommandGroup = {
   name: 'resources',
