@@ -19,6 +19,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { Services } from '../services.ts';
 import { reuseBuiltClients, useHashedClientSecrets } from './client-secret-comparison.ts';
 import { createFindAccount } from './find-account.ts';
+import { oidcClaims, oidcScopes } from './identity-claims.ts';
 import { createResourceServerPolicy } from './resource-server-policy.ts';
 import { createDevicePollPacing } from './device-poll-pacing.ts';
 import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
@@ -94,7 +95,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     renderError: deviceSources.renderError,
     responseTypes: ['none'],
-    scopes: ['openid', 'offline_access'],
+    scopes: oidcScopes,
+    claims: oidcClaims,
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: false },

@@ -4,9 +4,10 @@ import { grantTypes } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
+import { oidcScopes } from './identity-claims.ts';
 
 // Scopes oidc-provider itself understands; they never end up in an access token for an API.
-const providerScopes = new Set(['openid', 'offline_access']);
+const providerScopes = new Set(oidcScopes);
 
 export interface ResourceServerPolicyDeps {
   clients: ClientRegistry;
@@ -43,9 +44,10 @@ export function createResourceServerPolicy({ clients, resources, signingKeys, de
     const requested = ctx.oidc.params?.scope ? String(ctx.oidc.params.scope).split(' ').filter(Boolean) : [];
     const refused = requested.filter((scope) => !allowed.includes(scope) && !providerScopes.has(scope));
     if (refused.length > 0) throw new errors.InvalidScope('requested scope is not allowed', refused.join(' '));
-    if (requested.length === 0 && asksForDefaultScopes(ctx) && ctx.oidc.params) {
-      // Omitting `scope` asks for every scope the client holds on this resource.
-      ctx.oidc.params.scope = allowed.join(' ');
+    if (!requested.some((scope) => allowed.includes(scope)) && asksForDefaultScopes(ctx) && ctx.oidc.params) {
+      // Naming none of the API's scopes (no `scope`, or only `openid profile` as the CLI sends)
+      // asks for every scope the client holds on this resource.
+      ctx.oidc.params.scope = [...requested, ...allowed].join(' ');
     }
 
     const kid = signingKeys.signingKid[server.signingAlg];

@@ -8,6 +8,7 @@ import { approveInBrowser } from '../helpers/device-login.ts';
 import { finished, runCli, spawnCli, type CliRun } from '../helpers/run-cli.ts';
 import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
 import { demoPassword, postForm, startTestServer } from '../helpers/start-server.ts';
+import { createTestAccount, unique } from '../helpers/test-principals.ts';
 
 const shared = serverOnRedisPerFile({ start: (redisUrl) => startTestServer({ redisUrl, env: { TOLLGATE_DEVICE_POLL_INTERVAL: '1' } }) });
 
@@ -17,9 +18,19 @@ function home(): Record<string, string> {
   return { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'tollgate-cli-')) };
 }
 
+interface LoginOptions {
+  decision?: 'approve' | 'deny';
+  clientId?: string;
+  person?: { username: string; password: string };
+  scope?: string;
+  /** Ask for --json output (the default); false for what a person reads. */
+  json?: boolean;
+}
+
 /** Runs `tollgate login`, completing the pages in the test-side browser once the code shows. */
-async function login(env: Record<string, string>, decision: 'approve' | 'deny' = 'approve', clientId = 'demo-cli'): Promise<CliRun> {
-  const child = spawnCli(['login', '--issuer', shared.server.url, '--client-id', clientId, '--json'], env);
+async function login(env: Record<string, string>, { decision = 'approve', clientId = 'demo-cli', person = demo, scope, json = true }: LoginOptions = {}): Promise<CliRun> {
+  const options = [...(scope ? ['--scope', scope] : []), ...(json ? ['--json'] : [])];
+  const child = spawnCli(['login', '--issuer', shared.server.url, '--client-id', clientId, ...options], env);
   const done = finished(child);
   let stderr = '';
   const prompt = await new Promise<{ uri: string; code: string } | undefined>((resolve) => {
@@ -31,18 +42,19 @@ async function login(env: Record<string, string>, decision: 'approve' | 'deny' =
     });
     child.once('close', () => resolve(undefined));
   });
-  if (prompt) await approveInBrowser(prompt.uri, prompt.code, { ...demo, decision });
+  if (prompt) await approveInBrowser(prompt.uri, prompt.code, { username: person.username, password: person.password, decision });
   return done;
 }
 
 const credentialsFile = (env: Record<string, string>) => join(env.XDG_CONFIG_HOME as string, 'tollgate', 'credentials.json');
-const storedSession = (env: Record<string, string>) => Object.values((JSON.parse(readFileSync(credentialsFile(env), 'utf8')) as { sessions: Record<string, { refreshToken: string; accessToken: string }> }).sessions)[0];
+const storedSession = (env: Record<string, string>) =>
+  Object.values((JSON.parse(readFileSync(credentialsFile(env), 'utf8')) as { sessions: Record<string, { refreshToken: string; accessToken: string; username?: string }> }).sessions)[0];
 
 test.serial('login stores the refresh token with mode 0600, token prints it, logout revokes it', async (t) => {
   const env = home();
   const loggedIn = await login(env);
   t.is(loggedIn.code, 0, loggedIn.stderr);
-  t.is(loggedIn.json().subject, 'demo');
+  t.like(loggedIn.json(), { subject: 'demo', username: 'demo' });
   t.regex(loggedIn.stderr, /enter the code/);
 
   t.is(statSync(credentialsFile(env)).mode & 0o777, 0o600);
@@ -63,7 +75,7 @@ test.serial('login stores the refresh token with mode 0600, token prints it, log
 
   const status = await runCli(['status', '--json'], env);
   t.is(status.code, 0, status.stderr);
-  t.like(status.json(), { issuer: shared.server.url, client_id: 'demo-cli', subject: 'demo', access_token_expired: false, refresh_token: 'stored' });
+  t.like(status.json(), { issuer: shared.server.url, client_id: 'demo-cli', subject: 'demo', username: 'demo', access_token_expired: false, refresh_token: 'stored' });
   t.true(Date.parse(status.json().access_token_expires_at as string) > Date.now());
   t.regex((await runCli(['status'], env)).stdout, /^Logged in to \S+ as demo \(access token valid until /);
 
@@ -80,6 +92,45 @@ test.serial('login stores the refresh token with mode 0600, token prints it, log
   t.is((await runCli(['status'], env)).code, 3, 'status without a login');
 });
 
+test.serial('login and status greet the person by username from the ID token; the access token does not carry it', async (t) => {
+  const account = await createTestAccount(shared.server, { default: 1 }, { username: unique('ada'), name: 'Ada Lovelace' });
+  t.not(account.username, account.id);
+  const env = home();
+  const loggedIn = await login(env, { person: account, json: false });
+  t.is(loggedIn.code, 0, loggedIn.stderr);
+  t.true(loggedIn.stdout.startsWith(`Logged in to ${shared.server.url} as ${account.username}.\n`), loggedIn.stdout);
+  t.regex(loggedIn.stdout, new RegExp(`^subject: +${account.id}$`, 'm'));
+
+  const session = storedSession(env);
+  t.is(session?.username, account.username);
+  const access = decodeJwt(session?.accessToken as string);
+  t.is(access.sub, account.id);
+  t.is(access.scope, 'demo:read demo:write', 'asking for openid profile kept the default API scopes');
+  for (const claim of ['preferred_username', 'name', 'email']) t.false(claim in access, claim);
+
+  const status = await runCli(['status', '--json'], env);
+  t.is(status.code, 0, status.stderr);
+  t.like(status.json(), { subject: account.id, username: account.username });
+  t.true((await runCli(['status'], env)).stdout.startsWith(`Logged in to ${shared.server.url} as ${account.username} (access token valid until `));
+
+  // The ID token of a refresh is checked against the server's algorithms (ES256 here, not openid-client's RS256 default).
+  const renamed = unique('lovelace');
+  const { password: _password, ...record } = account;
+  t.true(await shared.server.tollgate.accounts.save({ ...record, username: renamed, updatedAt: new Date().toISOString() }, account.username));
+  const refreshed = await runCli(['token', '--min-valid', '100000'], env);
+  t.is(refreshed.code, 0, refreshed.stderr);
+  t.false('preferred_username' in decodeJwt(refreshed.stdout.trim()));
+  t.is((await runCli(['status', '--json'], env)).json().username, renamed, 'a new username shows from the next refresh');
+});
+
+test.serial('login --scope asks for those scopes plus openid profile, so the greeting still has the username', async (t) => {
+  const env = home();
+  const loggedIn = await login(env, { scope: 'demo:read' });
+  t.is(loggedIn.code, 0, loggedIn.stderr);
+  t.like(loggedIn.json(), { subject: 'demo', username: 'demo', scope: 'demo:read' });
+  t.is(decodeJwt(storedSession(env)?.accessToken as string).scope, 'demo:read');
+});
+
 test.serial('concurrent token commands take turns and never trip refresh-token reuse detection', async (t) => {
   const env = home();
   t.is((await login(env)).code, 0);
@@ -93,7 +144,7 @@ test.serial('concurrent token commands take turns and never trip refresh-token r
 
 test.serial('a denied login is exit 3 and stores nothing', async (t) => {
   const env = home();
-  const denied = await login(env, 'deny');
+  const denied = await login(env, { decision: 'deny' });
   t.is(denied.code, 3);
   t.regex(denied.stderr, /denied/);
   t.is(denied.json().error, 'unauthorized');
@@ -101,7 +152,7 @@ test.serial('a denied login is exit 3 and stores nothing', async (t) => {
 });
 
 test.serial('login through an unknown client is exit 3', async (t) => {
-  const run = await login(home(), 'approve', 'no-such-client');
+  const run = await login(home(), { clientId: 'no-such-client' });
   t.is(run.code, 3);
   t.regex(run.stderr, /invalid_client/);
 });

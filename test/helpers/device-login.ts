@@ -109,9 +109,9 @@ export interface DeviceLoginResult {
   tokens: oauth.TokenEndpointResponse & oauth.TokenEndpointResponseHelpers;
 }
 
-export async function deviceLogin(server: RunningServer, options: BrowserLogin & { clientId?: string; auth?: oauth.ClientAuth } = {}): Promise<DeviceLoginResult> {
+export async function deviceLogin(server: RunningServer, options: BrowserLogin & { clientId?: string; auth?: oauth.ClientAuth; scope?: string } = {}): Promise<DeviceLoginResult> {
   const config = await deviceClient(server, options.clientId, options.auth);
-  const authorization = await oauth.initiateDeviceAuthorization(config, {});
+  const authorization = await oauth.initiateDeviceAuthorization(config, options.scope ? { scope: options.scope } : {});
   await approveInBrowser(authorization.verification_uri, authorization.user_code, options);
   const tokens = await oauth.pollDeviceAuthorizationGrant(config, authorization);
   return { config, tokens };

@@ -8,14 +8,14 @@ import type { MaxPriority } from '../../src/principals/max-priority.ts';
 import type { RunningServer } from '../../src/server.ts';
 
 let counter = 0;
-const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}-${randomBytes(3).toString('hex')}`;
+export const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}-${randomBytes(3).toString('hex')}`;
 
-/** A fresh account of its own, so tests that change one do not disturb each other. */
-export async function createTestAccount(server: RunningServer, maxPriority: MaxPriority = { default: 3 }): Promise<AccountRecord & { password: string }> {
+/** A fresh account of its own, so tests that change one do not disturb each other; `fields` replace the generated ones. */
+export async function createTestAccount(server: RunningServer, maxPriority: MaxPriority = { default: 3 }, fields: Partial<Pick<AccountRecord, 'username' | 'name' | 'email'>> = {}): Promise<AccountRecord & { password: string }> {
   const password = randomBytes(12).toString('base64url');
   const now = new Date().toISOString();
   const id = unique('acct');
-  const record: AccountRecord = { id, username: id, passwordHash: await hashPassword(password), name: `Test ${id}`, maxPriority, disabled: false, createdAt: now, updatedAt: now };
+  const record: AccountRecord = { id, username: id, passwordHash: await hashPassword(password), name: `Test ${id}`, maxPriority, disabled: false, createdAt: now, updatedAt: now, ...fields };
   if (!(await server.tollgate.accounts.create(record))) throw new Error('account exists');
   return { ...record, password };
 }

@@ -118,8 +118,8 @@ export interface UpstreamLogin {
 }
 
 /** Starts a device login and presses "Continue with <upstream>" on the sign-in page, as `sub`. */
-export async function upstreamSignIn(bed: UpstreamTestBed, upstream: string, sub: string, options: { stopAt?: RegExp } = {}): Promise<UpstreamLogin> {
-  const authorization = await startDeviceAuthorization(bed.server);
+export async function upstreamSignIn(bed: UpstreamTestBed, upstream: string, sub: string, options: { stopAt?: RegExp; scope?: string } = {}): Promise<UpstreamLogin> {
+  const authorization = await startDeviceAuthorization(bed.server, { client_id: 'demo-cli', ...(options.scope ? { scope: options.scope } : {}) });
   const browser = new TestBrowser({ headers: { 'x-idp-user': sub, 'x-github-user': sub } });
   const codePage = await browser.request(authorization.verification_uri);
   const signIn = await browser.submit(codePage, { user_code: authorization.user_code });

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as oauth from 'openid-client';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 
 import { approveInBrowser, deviceLogin, pollToken, startDeviceAuthorization, startDeviceServer, type StoreKind } from '../helpers/device-login.ts';
 import { deviceServerPerFile } from '../helpers/server-per-file.ts';
 import { demoPassword } from '../helpers/start-server.ts';
 import { parseForms, TestBrowser } from '../helpers/test-browser.ts';
+import { createTestAccount, unique } from '../helpers/test-principals.ts';
 
 
 /** RFC 8628 device login and its pages, against one store kind. */
@@ -24,6 +26,28 @@ export function deviceFlowSuite(kind: StoreKind) {
     t.deepEqual(payload.max_priority, { default: 3 });
     t.is(payload.scope, 'demo:read demo:write');
     for (const claim of ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope']) t.true(claim in payload, claim);
+  });
+
+  test('scope openid profile gives an ID token with the username and name, every API scope, and an access token without them', async (t) => {
+    const account = await createTestAccount(shared.server, { default: 2 }, { username: unique('ada'), name: 'Ada Lovelace' });
+    const { config, tokens } = await deviceLogin(shared.server, { username: account.username, password: account.password, scope: 'openid profile' });
+    t.like(tokens.claims(), { iss: shared.server.url, aud: 'demo-cli', sub: account.id, preferred_username: account.username, name: 'Ada Lovelace' });
+    t.is(tokens.scope, 'demo:read demo:write', 'the access token\'s scope: every API scope the client holds');
+    const access = decodeJwt(tokens.access_token);
+    t.deepEqual(Object.keys(access).sort(), ['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'max_priority', 'scope', 'sub'], 'RFC 9068 claims and max_priority only');
+    t.is(access.scope, 'demo:read demo:write');
+
+    const refreshed = await oauth.refreshTokenGrant(config, tokens.refresh_token as string);
+    t.like(refreshed.claims(), { sub: account.id, preferred_username: account.username, name: 'Ada Lovelace' });
+    t.false('preferred_username' in decodeJwt(refreshed.access_token));
+  });
+
+  test('scope openid alone gives an ID token without the profile claims', async (t) => {
+    const { tokens } = await deviceLogin(shared.server, { scope: 'openid' });
+    const claims = tokens.claims();
+    t.is(claims?.sub, 'demo');
+    t.false('preferred_username' in (claims ?? {}));
+    t.false('name' in (claims ?? {}));
   });
 
   test('the device authorization response follows RFC 8628 §3.2 and includes interval', async (t) => {

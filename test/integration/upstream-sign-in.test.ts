@@ -18,6 +18,7 @@ test.before(async () => {
   bed.idp.people.set('bob-sub', { ...alice, preferred_username: 'bob', email: 'bob@elsewhere.test' });
   bed.idp.people.set('carol-sub', { ...alice, preferred_username: 'carol', email: 'carol@acme.test', groups: ['visitors'] });
   bed.idp.people.set('erin-sub', { ...alice, preferred_username: 'erin', email: 'erin@acme.test' });
+  bed.idp.people.set('grace-sub', { ...alice, preferred_username: 'grace', name: 'Grace Hopper', email: 'grace@acme.test' });
   bed.idp.people.set('demo-sub', { preferred_username: 'demo', email: 'demo@acme.test', email_verified: true, groups: [] });
   bed.idp.people.set('nobody-sub', { preferred_username: 'nobody', email: 'nobody@acme.test', email_verified: true, groups: [] });
 });
@@ -62,6 +63,15 @@ test('just-in-time sign-in ends in a JWT whose sub is the tollgate account and w
   // The same person signing in again gets the same account.
   const again = await approveAndPoll(bed, await upstreamSignIn(bed, 'acme', 'alice-sub'));
   t.is(decodeJwt(again.body.access_token as string).sub, payload.sub);
+});
+
+test('a person who signed in upstream gets an ID token naming their tollgate account (profile scope), and the access token does not', async (t) => {
+  const { status, body } = await approveAndPoll(bed, await upstreamSignIn(bed, 'acme', 'grace-sub', { scope: 'openid profile' }));
+  t.is(status, 200);
+  const access = decodeJwt(body.access_token as string);
+  t.like(decodeJwt(body.id_token as string), { sub: access.sub, preferred_username: 'grace', name: 'Grace Hopper' });
+  t.false('preferred_username' in access);
+  t.is(access.scope, 'demo:read demo:write');
 });
 
 test('"existing" provisioning links to the account with that username and refuses people without one', async (t) => {

@@ -6,7 +6,7 @@ import { stringOption, urlOption } from '../option-values.ts';
 import { formatFields } from '../output.ts';
 import { configDir } from '../user/config-dir.ts';
 import { createCredentialStore, sessionClient, sessionKey } from '../user/credential-store.ts';
-import { discover, pollForTokens, revokeToken, startDeviceAuthorization } from '../user/oauth-client.ts';
+import { discover, pollForTokens, revokeToken, startDeviceAuthorization, usernameOf, withIdentityScopes } from '../user/oauth-client.ts';
 import { openBrowser } from '../user/open-browser.ts';
 
 export const loginCommand: Command = {
@@ -22,6 +22,8 @@ The refresh token is stored in $XDG_CONFIG_HOME/tollgate/credentials.json (or
   --issuer URL              the tollgate server (TOLLGATE_URL)
   --client-id ID            the device-login client to log in through (TOLLGATE_CLIENT_ID)
   --scope SCOPES            space-separated; default: every scope the client may have
+                            ("openid profile" is added when the server offers it, so the
+                            login knows your username)
   --resource URI            the API to get tokens for; default: the client's default
   --open                    also open the page in a browser`,
   async run({ values, env, out }) {
@@ -31,7 +33,7 @@ The refresh token is stored in $XDG_CONFIG_HOME/tollgate/credentials.json (or
 
     const config = await discover(issuer, clientId);
     const metadata = config.serverMetadata();
-    const authorization = await startDeviceAuthorization(config, stringOption(values, 'scope'), stringOption(values, 'resource'));
+    const authorization = await startDeviceAuthorization(config, withIdentityScopes(config, stringOption(values, 'scope')), stringOption(values, 'resource'));
     out.note(`To log in, open this page in a browser:\n\n    ${authorization.verification_uri}\n\nand enter the code:  ${authorization.user_code}\n`);
     if (authorization.verification_uri_complete) out.note(`(or open ${authorization.verification_uri_complete}, which has the code filled in)\n`);
     if (values.open && !(await openBrowser(authorization.verification_uri_complete ?? authorization.verification_uri))) {
@@ -41,6 +43,8 @@ The refresh token is stored in $XDG_CONFIG_HOME/tollgate/credentials.json (or
 
     const tokens = await pollForTokens(config, authorization);
     const claims = decodeJwt(tokens.access_token);
+    const username = usernameOf(tokens);
+    const idTokenSigningAlgs = metadata.id_token_signing_alg_values_supported;
     const expiresAt = Math.floor(Date.now() / 1000) + (tokens.expires_in ?? 0);
     const store = createCredentialStore(configDir(env));
     const replaced = await store.update(async (credentials) => {
@@ -56,6 +60,8 @@ The refresh token is stored in $XDG_CONFIG_HOME/tollgate/credentials.json (or
         accessTokenExpiresAt: expiresAt,
         ...(tokens.scope ? { scope: tokens.scope } : {}),
         ...(typeof claims.aud === 'string' ? { resource: claims.aud } : {}),
+        ...(username ? { username } : {}),
+        ...(idTokenSigningAlgs ? { idTokenSigningAlgs } : {}),
         updatedAt: new Date().toISOString(),
       };
       credentials.current = key;
@@ -70,12 +76,13 @@ The refresh token is stored in $XDG_CONFIG_HOME/tollgate/credentials.json (or
       issuer,
       client_id: clientId,
       subject: claims.sub ?? null,
+      username: username ?? null,
       scope: tokens.scope ?? null,
       audience: claims.aud ?? null,
       access_token_expires_at: new Date(expiresAt * 1000).toISOString(),
       refresh_token: tokens.refresh_token ? 'stored' : 'none (this client gets no refresh token)',
       credentials_file: store.file,
     };
-    out.result(result, () => `Logged in to ${issuer} as ${claims.sub}.\n\n${formatFields(result)}\n\nRun "tollgate token" for an access token.`);
+    out.result(result, () => `Logged in to ${issuer} as ${username ?? claims.sub}.\n\n${formatFields(result)}\n\nRun "tollgate token" for an access token.`);
   },
 };

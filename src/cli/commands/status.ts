@@ -13,7 +13,8 @@ export const statusCommand: Command = {
   help: `usage: tollgate status [--issuer URL] [--client-id ID] [--json]
 
 Shows your last login (or the one named) as stored on this machine: the server, the client,
-the account the tokens are for, and when the access token expires. Asks the server nothing;
+the account the tokens are for (its username, when the server sent one), and when the access
+token expires. Asks the server nothing;
 "tollgate token" refreshes. Exit code 3 when there is no login.`,
   async run({ values, env, out }) {
     const store = createCredentialStore(configDir(env));
@@ -24,6 +25,7 @@ the account the tokens are for, and when the access token expires. Asks the serv
       issuer: session.issuer,
       client_id: session.clientId,
       subject: claims.sub ?? null,
+      username: session.username ?? null,
       audience: claims.aud ?? session.resource ?? null,
       scope: session.scope ?? null,
       access_token_expires_at: expiresAt?.toISOString() ?? null,
@@ -32,6 +34,6 @@ the account the tokens are for, and when the access token expires. Asks the serv
       credentials_file: store.file,
     };
     const expiry = !expiresAt ? 'no access token' : result.access_token_expired ? `access token expired ${result.access_token_expires_at}` : `access token valid until ${result.access_token_expires_at}`;
-    out.result(result, () => `Logged in to ${session.issuer} as ${String(result.subject ?? 'unknown')} (${expiry}).\n\n${formatFields(result)}`);
+    out.result(result, () => `Logged in to ${session.issuer} as ${String(result.username ?? result.subject ?? 'unknown')} (${expiry}).\n\n${formatFields(result)}`);
   },
 };

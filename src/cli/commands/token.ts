@@ -3,7 +3,7 @@ import type { Command } from '../command.ts';
 import { stringOption } from '../option-values.ts';
 import { configDir } from '../user/config-dir.ts';
 import { createCredentialStore, pickSession, sessionClient, type Session } from '../user/credential-store.ts';
-import { refreshTokens } from '../user/oauth-client.ts';
+import { refreshTokens, usernameOf } from '../user/oauth-client.ts';
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -28,12 +28,15 @@ never spend the same refresh token twice (which the server would treat as theft)
       if (!session.refreshToken) throw new AppError('unauthorized', 'the access token has expired and this login has no refresh token; run tollgate login again');
       try {
         const tokens = await refreshTokens(sessionClient(session), session.refreshToken);
+        const username = usernameOf(tokens);
         const refreshed: Session = {
           ...session,
           accessToken: tokens.access_token,
           accessTokenExpiresAt: now + (tokens.expires_in ?? 0),
           refreshToken: tokens.refresh_token ?? session.refreshToken,
           ...(tokens.scope ? { scope: tokens.scope } : {}),
+          // A username changed since the login shows from the next refresh on.
+          ...(username ? { username } : {}),
           updatedAt: new Date().toISOString(),
         };
         credentials.sessions[key] = refreshed;

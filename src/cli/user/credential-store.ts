@@ -17,6 +17,10 @@ export interface Session {
   accessTokenExpiresAt?: number;
   scope?: string;
   resource?: string;
+  /** The account's username, from the last ID token (`preferred_username`). */
+  username?: string;
+  /** The server's ID token algorithms, to check the ID tokens that refreshes return. */
+  idTokenSigningAlgs?: string[];
   updatedAt: string;
 }
 
@@ -89,5 +93,13 @@ export function pickSession(credentials: Credentials, issuer: string | undefined
 
 /** The OAuth client of a stored login, from the endpoints it kept (no discovery round trip). */
 export function sessionClient(session: Session) {
-  return reconnect({ issuer: session.issuer, token_endpoint: session.tokenEndpoint, ...(session.revocationEndpoint ? { revocation_endpoint: session.revocationEndpoint } : {}) }, session.clientId);
+  return reconnect(
+    {
+      issuer: session.issuer,
+      token_endpoint: session.tokenEndpoint,
+      ...(session.revocationEndpoint ? { revocation_endpoint: session.revocationEndpoint } : {}),
+      ...(session.idTokenSigningAlgs ? { id_token_signing_alg_values_supported: session.idTokenSigningAlgs } : {}),
+    },
+    session.clientId,
+  );
 }

@@ -8,9 +8,11 @@ export interface ServerEndpoints {
   issuer: string;
   token_endpoint: string;
   revocation_endpoint?: string;
+  /** Checked against the ID token a refresh returns (openid-client expects RS256 without it). */
+  id_token_signing_alg_values_supported?: string[];
 }
 
-export type TokenResponse = client.TokenEndpointResponse;
+export type TokenResponse = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
 export type DeviceAuthorization = client.DeviceAuthorizationResponse;
 
 const timeoutSeconds = 15;
@@ -46,6 +48,26 @@ export async function discover(issuer: string, clientId: string): Promise<client
 /** A client for a login already made, from the endpoints it stored. */
 export function reconnect(endpoints: ServerEndpoints, clientId: string): client.Configuration {
   return configure(new client.Configuration({ ...endpoints }, clientId, undefined, client.None()));
+}
+
+// OIDC Core §5.4: an ID token naming the person (preferred_username, name), so the CLI can say who logged in.
+const identityScopes = ['openid', 'profile'];
+
+/**
+ * The scopes to ask for: those given (none means every scope the client holds on the API),
+ * plus `openid profile` when the server offers both; a server that does not gets the request
+ * unchanged.
+ */
+export function withIdentityScopes(config: client.Configuration, scope: string | undefined): string | undefined {
+  const supported = config.serverMetadata().scopes_supported ?? [];
+  if (!identityScopes.every((name) => supported.includes(name))) return scope;
+  return [...new Set([...(scope?.split(' ').filter(Boolean) ?? []), ...identityScopes])].join(' ');
+}
+
+/** The person's username from the ID token (`preferred_username`), when the server sent one. */
+export function usernameOf(tokens: TokenResponse): string | undefined {
+  const username = tokens.claims()?.preferred_username;
+  return typeof username === 'string' && username ? username : undefined;
 }
 
 /** RFC 8628 §3.1-3.2 */

@@ -1,9 +1,10 @@
 import test from 'ava';
+import * as client from 'openid-client';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { cliUserAgent } from '../../../src/cli/cli-version.ts';
-import { pollForTokens, reconnect, type DeviceAuthorization } from '../../../src/cli/user/oauth-client.ts';
+import { pollForTokens, reconnect, withIdentityScopes, type DeviceAuthorization } from '../../../src/cli/user/oauth-client.ts';
 
 /** A token endpoint that plays back the given answers, one per poll (RFC 8628 §3.5); 'reset' drops the connection. */
 async function tokenEndpoint(answers: Array<Record<string, unknown> | 'reset'>) {
@@ -45,4 +46,14 @@ test('a token endpoint that cannot be reached makes polling try again instead of
   const tokens = await pollForTokens(endpoint.config, authorization(1));
   t.is(tokens.access_token, 'at');
   t.is(endpoint.requests.length, 2);
+});
+
+test('openid profile is added to the scopes asked for only when the server offers both', (t) => {
+  const server = (scopes: string[]) => new client.Configuration({ issuer: 'http://127.0.0.1', scopes_supported: scopes }, 'cli');
+  const current = server(['openid', 'offline_access', 'profile']);
+  t.is(withIdentityScopes(current, undefined), 'openid profile');
+  t.is(withIdentityScopes(current, 'demo:read openid'), 'demo:read openid profile');
+  const older = server(['openid', 'offline_access']);
+  t.is(withIdentityScopes(older, undefined), undefined, 'no scope: the server gives every scope the client holds');
+  t.is(withIdentityScopes(older, 'demo:read'), 'demo:read');
 });
