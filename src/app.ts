@@ -1,18 +1,30 @@
 import type Koa from 'koa';
-import type { Middleware } from 'koa';
+import type { Middleware, Next, ParameterizedContext } from 'koa';
 import type Provider from 'oidc-provider';
 
 import type { Logger } from './logger.ts';
 import { createErrorMiddleware } from './http/error-middleware.ts';
 import { createRequestLog } from './http/request-log.ts';
 import { runFirst } from './provider/provider-internals.ts';
+import type { ProviderRouteName, ProviderRoutes } from './provider/provider-routes.ts';
 
 export interface AppDeps {
   provider: Provider;
   logger: Logger;
+  providerRoutes: ProviderRoutes;
+  /** Middleware every request passes through (metrics). */
+  everyRequest: Middleware[];
   /** tollgate's own routes (health, metrics, admin, sign-in pages), tried in order before the provider. */
   routes: Middleware[];
 }
+
+/**
+ * The protocol endpoints none of our routes serve or wrap: their requests go from the request
+ * log and metrics straight to the provider (issue 14: a token request used to ask each of a
+ * dozen routes whether it was theirs). The device pages and client configuration are not here:
+ * our page headers, code attempts and secret swap wrap them.
+ */
+const protocolEndpoints: ReadonlySet<ProviderRouteName> = new Set(['token', 'jwks', 'discovery', 'introspection', 'revocation', 'device_authorization']);
 
 /**
  * The koa app: our routes first, then oidc-provider's, which renders its own protocol errors
@@ -21,6 +33,22 @@ export interface AppDeps {
  * instead of two (issue 14: a client-credentials token paid for both). Its `proxy` setting
  * and 'error' listener are set where the provider is built and its events subscribed.
  */
-export function createApp({ provider, logger, routes }: AppDeps): Koa {
-  return runFirst(provider, [createRequestLog(logger), createErrorMiddleware(logger), ...routes]);
+export function createApp({ provider, logger, providerRoutes, everyRequest, routes }: AppDeps): Koa {
+  const ours = chain(routes);
+  const exceptProtocolEndpoints: Middleware = (ctx, next) => {
+    const route = providerRoutes.nameOf(ctx.path);
+    return route && protocolEndpoints.has(route) ? next() : ours(ctx, next);
+  };
+  return runFirst(provider, [createRequestLog(logger), createErrorMiddleware(logger), ...everyRequest, exceptProtocolEndpoints]);
+}
+
+/** Middleware run one after the other, as koa runs its own, ending in `next`. */
+function chain(middleware: readonly Middleware[]): Middleware {
+  return (ctx: ParameterizedContext, next: Next) => {
+    const run = (index: number): Promise<unknown> => {
+      const current = middleware[index];
+      return current ? Promise.resolve(current(ctx, () => run(index + 1))) : next();
+    };
+    return run(0);
+  };
 }

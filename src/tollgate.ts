@@ -100,8 +100,9 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   const app = createApp({
     provider,
     logger,
+    providerRoutes,
+    everyRequest: [createHttpMetrics(metrics, createRouteClassifier(providerRoutes))],
     routes: [
-      createHttpMetrics(metrics, createRouteClassifier(providerRoutes)),
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
       createHealthRoutes(storage, options.allStarted),
       ...pages,

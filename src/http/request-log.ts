@@ -33,6 +33,8 @@ export function createRequestLog(logger: Logger) {
     const requestId = requestIdPattern.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('x-request-id', requestId);
+    // The line is at debug level: at the usual info level nothing of it is built.
+    if (!logger.isLevelEnabled('debug')) return requestLogContext.run({ reqId: requestId }, next);
     const started = process.hrtime.bigint();
     try {
       await requestLogContext.run({ reqId: requestId }, next);

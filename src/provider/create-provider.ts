@@ -25,7 +25,7 @@ import { createDevicePollPacing } from './device-poll-pacing.ts';
 import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
-import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, rewriteResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
 import { secureByIssuer } from './provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createAccessTokenLiveness } from './access-token-liveness.ts';
@@ -131,11 +131,9 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.use(rotation.middleware);
   provider.use(renderNotFound);
   provider.use(secureByIssuer(config.issuer));
-  provider.use(noCacheTokenResponses);
   provider.use(guardDeviceSession);
-  provider.use(unauthorizedClientForDisallowedGrant);
-  provider.use(devicePollInterval(config.ttl.devicePollInterval));
-  provider.use(invalidClientWithoutAuthentication);
+  // In the order they used to run as middlewares of their own, innermost first.
+  provider.use(rewriteResponses([invalidClientWithoutAuthentication, devicePollInterval(config.ttl.devicePollInterval), unauthorizedClientForDisallowedGrant, noCacheTokenResponses]));
   provider.use(refusePublicIntrospection);
   provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect }));
   provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds }));

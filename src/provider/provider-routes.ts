@@ -54,19 +54,47 @@ export function createProviderRoutes(provider: Provider): ProviderRoutes {
 
   const lookup = (path: string): ProviderRouteName | undefined => {
     const parts = fold(path).split('/');
-    // Static routes win over parameterised ones, as in the router (/device/auth is not /device/:uid).
-    const matches = patterns.filter(({ segments }) => segments.length === parts.length && segments.every((segment, index) => (segment === null ? parts[index] !== '' : segment === parts[index])));
-    return (matches.find(({ segments }) => !segments.includes(null)) ?? matches[0])?.name;
+    let parameterised: ProviderRouteName | undefined;
+    for (const { name, segments } of patterns) {
+      if (segments.length !== parts.length) continue;
+      let matches = true;
+      let isStatic = true;
+      for (let index = 0; index < segments.length && matches; index++) {
+        const segment = segments[index];
+        if (segment === null) {
+          isStatic = false;
+          matches = parts[index] !== '';
+        } else matches = segment === parts[index];
+      }
+      // Static routes win over parameterised ones, as in the router (/device/auth is not /device/:uid).
+      if (matches && isStatic) return name;
+      if (matches) parameterised ??= name;
+    }
+    return parameterised;
   };
-  const nameOf = (path: string) => lookup(path) ?? (path.length > 1 && path.endsWith('/') ? lookup(path.slice(0, -1)) : undefined);
+  // Several middlewares ask about every request's path; the answer is kept per path. Paths come
+  // from clients, so the memory is bounded: it starts over when full.
+  const known = new Map<string, ProviderRouteName | null>();
+  const nameOf = (path: string) => {
+    let name = known.get(path);
+    if (name === undefined) {
+      name = lookup(path) ?? (path.length > 1 && path.endsWith('/') ? lookup(path.slice(0, -1)) : undefined) ?? null;
+      if (known.size >= maxRememberedPaths) known.clear();
+      known.set(path, name);
+    }
+    return name ?? undefined;
+  };
   return { nameOf, is: (name, path) => nameOf(path) === name };
 }
+
+const maxRememberedPaths = 1_000;
 
 /**
  * Upper case, as the router compares: ASCII always; other characters only where their upper
  * case is one character and does not turn them into ASCII (so `ſ` does not pass for `S`).
  */
 function fold(value: string): string {
+  if (printableAscii.test(value)) return value.toUpperCase();
   let out = '';
   for (const char of value) {
     const upper = char.toUpperCase();
@@ -75,3 +103,6 @@ function fold(value: string): string {
   }
   return out;
 }
+
+// Printable ASCII folds with toUpperCase alone; anything else takes the careful way.
+const printableAscii = /^[ -~]*$/;

@@ -31,3 +31,17 @@ test('paths are matched as oidc-provider routes them: case folded, one trailing 
   t.true(routes.is('code_verification', '/DeViCe'));
   t.false(routes.is('code_verification', '/device/auth'));
 });
+
+test('answers are remembered per path, and stay right past the bound on what is remembered', (t) => {
+  const routes = createProviderRoutes(server.tollgate.provider);
+  for (let round = 0; round < 2; round++) {
+    t.is(routes.nameOf('/token'), 'token');
+    t.is(routes.nameOf('/device/some-uid'), 'device_resume');
+    t.is(routes.nameOf('/nowhere'), undefined);
+  }
+  // More distinct paths than are remembered (a client making up paths), then the known ones again.
+  for (let index = 0; index < 2500; index++) t.is(routes.nameOf(`/device/uid-${index}`), 'device_resume');
+  t.is(routes.nameOf('/token'), 'token');
+  t.is(routes.nameOf('/nowhere'), undefined);
+  t.is(routes.nameOf('/Device/Auth/'), 'device_authorization');
+});
