@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -8,6 +8,7 @@ import { describeMachine, loadAverage } from './lib/machine.ts';
 import { parseBenchOptions } from './lib/options.ts';
 import type { ServerProcess } from './lib/processes.ts';
 import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
+import { extractCheckout, shortCommit } from './lib/checkout.ts';
 import { renderResults, writeReport } from './lib/report.ts';
 import type { BenchResult, Row } from './lib/results.ts';
 import { repoRoot, startBaseline, startTollgate } from './lib/servers.ts';
@@ -160,16 +161,12 @@ function describeCommit(): string {
  * node_modules, its own Redis key prefix on the same redis-server.
  */
 async function startAgainst(ref: string, redisUrl: string, jwksFile: string): Promise<ServerProcess> {
-  const root = join(tmpDir, 'against');
-  mkdirSync(root);
-  const archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', ref, 'src', 'package.json'], { maxBuffer: 256 * 2 ** 20 });
-  execFileSync('tar', ['-x', '-C', root], { input: archive });
-  symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
+  const root = extractCheckout(ref, join(tmpDir, 'against'));
   const keyPrefix = 'against:';
   await seedTollgate(redisUrl, keyPrefix);
-  const server = await startTollgate({ redisUrl, jwksFile, root: `${root}/`, keyPrefix, name: `tollgate@${ref}` });
+  const server = await startTollgate({ redisUrl, jwksFile, root, keyPrefix, name: `tollgate@${ref}` });
   running.push(server);
-  log(`reference: tollgate as of ${ref} (${execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', ref]).toString().trim()})`);
+  log(`reference: tollgate as of ${ref} (${shortCommit(ref)})`);
   return server;
 }
 

@@ -25,9 +25,14 @@ export async function startNodeServer(options: {
   env: Record<string, string>;
   readyPath: string;
   nodeArgs?: string[];
+  /** A command Node runs under (valgrind, for bench/instruction-count.ts); none by default. */
+  launcher?: string[];
+  readyTimeoutMs?: number;
 }): Promise<ServerProcess> {
-  const { name, script, port, env, readyPath, nodeArgs = [] } = options;
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+  const { name, script, port, env, readyPath, nodeArgs = [], launcher = [], readyTimeoutMs = 60_000 } = options;
+  const [command = process.execPath, ...launcherArgs] = launcher;
+  const args = [...launcherArgs, ...(launcher.length > 0 ? [process.execPath] : []), ...nodeArgs, script];
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,12 +44,12 @@ export async function startNodeServer(options: {
   child.stderr?.on('data', keep);
 
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during start-up (code ${child.exitCode}):\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${name} did not answer ${readyPath} within 60 s:\n${output}`);
+      throw new Error(`${name} did not answer ${readyPath} within ${readyTimeoutMs / 1000} s:\n${output}`);
     }
     const status = await fetch(`${url}${readyPath}`).then(
       (response) => response.status,

@@ -19,6 +19,8 @@ export async function startTollgate(options: {
   jwksFile: string;
   workers?: number;
   nodeArgs?: string[];
+  launcher?: string[];
+  readyTimeoutMs?: number;
   name?: string;
   /** Another checkout to run (npm run bench -- --against <ref>); default: this one. */
   root?: string;
@@ -30,6 +32,8 @@ export async function startTollgate(options: {
     script: `${options.root ?? repoRoot}src/main.ts`,
     port,
     nodeArgs: options.nodeArgs ?? [],
+    launcher: options.launcher ?? [],
+    readyTimeoutMs: options.readyTimeoutMs,
     readyPath: '/readyz',
     env: {
       PORT: String(port),
@@ -61,6 +65,8 @@ export async function startBaseline(options: {
   mintFile?: string;
   mintCount?: number;
   nodeArgs?: string[];
+  launcher?: string[];
+  readyTimeoutMs?: number;
   /** Store on this Redis through the naive adapter instead of the default in-memory store. */
   redisUrl?: string;
   name?: string;
@@ -71,6 +77,8 @@ export async function startBaseline(options: {
     script: `${repoRoot}bench/baseline-server.ts`,
     port,
     nodeArgs: options.nodeArgs ?? [],
+    launcher: options.launcher ?? [],
+    readyTimeoutMs: options.readyTimeoutMs,
     readyPath: '/.well-known/openid-configuration',
     env: {
       BENCH_PORT: String(port),

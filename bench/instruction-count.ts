@@ -1,0 +1,105 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { extractCheckout, shortCommit } from './lib/checkout.ts';
+import type { ServerProcess } from './lib/processes.ts';
+import { startBenchRedis } from './lib/redis.ts';
+import { startBaseline, startTollgate } from './lib/servers.ts';
+import { basicAuthorization, fixtures, seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
+
+/**
+ * Machine instructions per client-credentials token (ES256, on Redis), counted by valgrind's
+ * callgrind in the server process, all threads (the signature on libuv's pool included).
+ * Unlike tokens per second, the count does not move when other work shares the cores, so a
+ * change can be judged on a busy machine: `npm run bench:instructions -- --against <ref>`.
+ * It is a proxy for CPU per token, not for latency; the throughput bench stays the judge.
+ *
+ * Each server is warmed up untimed (so V8 has optimised the hot code), then callgrind counts
+ * only the timed requests (`callgrind_control -i on` … `-d`). The sides run one after the
+ * other: V8's tier-up is driven by call counts, but its compiler threads by time.
+ */
+const { values } = parseArgs({
+  options: {
+    warmup: { type: 'string', default: '3000' },
+    count: { type: 'string', default: '1000' },
+    against: { type: 'string' },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+const warmup = Number(values.warmup);
+const count = Number(values.count);
+const concurrency = Number(values.concurrency);
+
+if (spawnSync('valgrind', ['--version']).error) {
+  console.error('valgrind is not installed: apt-get install -y valgrind');
+  process.exit(1);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'tollgate-instructions-'));
+const jwksFile = join(work, 'jwks.json');
+await writeBenchJwks(jwksFile);
+const redis = await startBenchRedis();
+await seedTollgate(redis.url);
+
+const body = `grant_type=client_credentials&resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
+const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuthorization(fixtures.clientId, fixtures.clientSecret) };
+
+async function requestTokens(url: string, total: number): Promise<void> {
+  let left = total;
+  let failures = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) {
+        const response = await fetch(`${url}/token`, { method: 'POST', body, headers });
+        await response.arrayBuffer();
+        if (response.status !== 200) failures++;
+      }
+    }),
+  );
+  if (failures > 0) throw new Error(`${failures} of ${total} token requests failed`);
+}
+
+async function instructionsPerToken(name: string, start: (launcher: string[]) => Promise<ServerProcess>): Promise<number> {
+  const outDir = join(work, name.replace(/\W+/g, '-'));
+  execFileSync('mkdir', ['-p', outDir]);
+  const launcher = ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outDir}/callgrind.out`];
+  const server = await start(launcher);
+  try {
+    await requestTokens(server.url, warmup);
+    execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
+    await requestTokens(server.url, count);
+    execFileSync('callgrind_control', ['--dump', String(server.pid)], { stdio: 'ignore' });
+  } finally {
+    await server.stop();
+  }
+  // The dump taken above is the file with a part number; the one written at exit holds nothing counted after it.
+  const dump = readdirSync(outDir).find((file) => /^callgrind\.out\.\d+$/.test(file));
+  const totals = dump && /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(outDir, dump), 'utf8'));
+  if (!totals) throw new Error(`${name}: callgrind wrote no counts into ${outDir}`);
+  const perToken = Number(totals[1]) / count;
+  console.log(`${name.padEnd(24)} ${(perToken / 1000).toFixed(1)} k instructions per token`);
+  return perToken;
+}
+
+const slow = { readyTimeoutMs: 300_000 };
+try {
+  console.log(`client credentials ES256 on Redis: ${warmup} tokens untimed, then ${count} counted, ${concurrency} in flight`);
+  const ours = await instructionsPerToken('tollgate', (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, ...slow }));
+  let reference: number;
+  if (values.against) {
+    const keyPrefix = 'against:';
+    await seedTollgate(redis.url, keyPrefix);
+    const root = extractCheckout(values.against, join(work, 'against'));
+    const name = `tollgate@${values.against} (${shortCommit(values.against)})`;
+    reference = await instructionsPerToken(name, (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, root, keyPrefix, launcher, ...slow }));
+  } else {
+    reference = await instructionsPerToken('baseline', (launcher) => startBaseline({ jwksFile, launcher, ...slow }));
+  }
+  console.log(`ratio tollgate ÷ ${values.against ? values.against : 'baseline'}: ${(ours / reference).toFixed(3)}`);
+} finally {
+  await redis.stop();
+  rmSync(work, { recursive: true, force: true });
+}
