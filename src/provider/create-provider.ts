@@ -32,6 +32,7 @@ import { createAccessTokenLiveness } from './access-token-liveness.ts';
 import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
 import { createTokenExchangeGrant } from '../token-exchange/token-exchange-grant.ts';
 import { createProtocolOutcomes } from './protocol-outcomes.ts';
+import { createProviderRoutes, onRoutes } from './provider-routes.ts';
 import { createUnknownClientDecoy } from './unknown-client-decoy.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
@@ -125,18 +126,20 @@ export function createProvider(deps: ProviderDeps): Provider {
   registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
   reuseBuiltClients(provider, clients, config.clientCacheMs);
+  const routes = createProviderRoutes(provider);
   // First, so outermost: it records what the client finally receives.
-  provider.use(createProtocolOutcomes(deps));
+  provider.use(onRoutes(routes, ['token', 'device_authorization'], createProtocolOutcomes(deps)));
   // Outside every rewrite, so it sees the status the client receives.
-  provider.use(rotation.middleware);
+  provider.use(onRoutes(routes, ['token'], rotation.middleware));
   provider.use(renderNotFound);
   provider.use(secureByIssuer(config.issuer));
-  provider.use(guardDeviceSession);
+  provider.use(onRoutes(routes, ['code_verification', 'device_resume'], guardDeviceSession));
   // In the order they used to run as middlewares of their own, innermost first.
   provider.use(rewriteResponses([invalidClientWithoutAuthentication, devicePollInterval(config.ttl.devicePollInterval), unauthorizedClientForDisallowedGrant, noCacheTokenResponses]));
-  provider.use(refusePublicIntrospection);
-  provider.use(createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect }));
-  provider.use(createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds }));
-  provider.use(hideStoredSecretHashes);
+  provider.use(onRoutes(routes, ['introspection'], refusePublicIntrospection));
+  provider.use(onRoutes(routes, ['introspection'], createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect })));
+  const devicePollPacing = createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds });
+  provider.use(onRoutes(routes, ['token'], devicePollPacing));
+  provider.use(onRoutes(routes, ['client'], hideStoredSecretHashes));
   return provider;
 }

@@ -106,3 +106,16 @@ function fold(value: string): string {
 
 // Printable ASCII folds with toUpperCase alone; anything else takes the careful way.
 const printableAscii = /^[ -~]*$/;
+
+/**
+ * `middleware` for requests to the named provider routes only; any other request passes it
+ * with one lookup instead of an async frame of its own (issue 14: a token request went
+ * through every introspection, device-page and registration rewrite to be told it was not theirs).
+ */
+export function onRoutes<C extends { path: string }>(routes: ProviderRoutes, names: readonly ProviderRouteName[], middleware: (ctx: C, next: () => Promise<unknown>) => Promise<unknown>) {
+  const wanted = new Set<ProviderRouteName>(names);
+  return (ctx: C, next: () => Promise<unknown>): Promise<unknown> => {
+    const name = routes.nameOf(ctx.path);
+    return name !== undefined && wanted.has(name) ? middleware(ctx, next) : next();
+  };
+}

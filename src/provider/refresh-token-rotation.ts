@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import Provider, { errors, type Adapter, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { ModelPayload, RefreshTokenRotation, Storage } from '../storage/storage.ts';
@@ -35,7 +34,16 @@ interface RequestRotation {
  * same token is a plain rotation however late it comes.
  */
 export function createRefreshTokenRotation(storage: Storage, options: RefreshTokenRotationOptions) {
-  const scope = new AsyncLocalStorage<RequestRotation>();
+  // Keyed by the request's koa context, which the adapter reaches through oidc-provider's
+  // Provider.ctx: no async context of our own to enter on every request (issue 14).
+  const requests = new WeakMap<object, RequestRotation>();
+  const requestOf = (): RequestRotation | undefined => {
+    const ctx = Provider.ctx;
+    if (!ctx) return undefined;
+    let request = requests.get(ctx);
+    if (!request) requests.set(ctx, (request = {}));
+    return request;
+  };
   const annulForMs = options.annulForMs ?? 5 * 60_000;
 
   function annulLater(rotation: NonNullable<RequestRotation['rotated']>, until = Date.now() + annulForMs) {
@@ -55,12 +63,12 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
         return rest;
       },
       async consume(id) {
-        const request = scope.getStore();
+        const request = requestOf();
         if (!request) return base.consume(id);
         request.previousId = id;
       },
       async upsert(id, payload, expiresIn) {
-        const request = scope.getStore();
+        const request = requestOf();
         const previousId = request?.previousId;
         if (!request || !previousId || !payload.grantId) return base.upsert(id, payload, expiresIn);
         request.previousId = undefined;
@@ -74,13 +82,13 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
     };
   }
 
-  /** Around every request: the scope the adapter records in, and the undo of a lost answer. */
+  /** Around every request: the undo of a rotation whose answer was lost. */
   async function middleware(ctx: KoaContextWithOIDC, next: Next) {
-    const request: RequestRotation = {};
     try {
-      await scope.run(request, next);
+      await next();
     } finally {
-      if (request.rotated && ctx.status !== 200) annulLater(request.rotated);
+      const rotated = requests.get(ctx)?.rotated;
+      if (rotated && ctx.status !== 200) annulLater(rotated);
     }
   }
 
