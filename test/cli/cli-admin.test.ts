@@ -236,7 +236,10 @@ test.serial('list commands follow cursors page by page and pass their filters', 
   const whole = await cli(['clients', 'list', '--json']);
   const paged = await cli(['clients', 'list', '--json'], undefined, { TOLLGATE_CLI_PAGE_SIZE: '1' });
   t.is(paged.code, 0, paged.stderr);
-  t.deepEqual(paged.json(), whole.json());
+  // The admin client's own last use moves while the lists run (each CLI call authenticates,
+  // and the stamp is written at most once a minute), so it is left out of the comparison.
+  const withoutLastUse = (list: Array<Record<string, unknown>>) => list.map(({ last_used_at: _lastUsed, ...client }) => client);
+  t.deepEqual(withoutLastUse(paged.json<Array<Record<string, unknown>>>()), withoutLastUse(whole.json<Array<Record<string, unknown>>>()));
   t.true(whole.json<unknown[]>().length >= 4);
   const found = await cli(['clients', 'list', '--search', 'PAGED-', '--enabled', '--json'], undefined, { TOLLGATE_CLI_PAGE_SIZE: '2' });
   t.deepEqual(
