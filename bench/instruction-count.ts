@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -64,7 +64,7 @@ async function requestTokens(url: string, total: number): Promise<void> {
 
 async function instructionsPerToken(name: string, start: (launcher: string[]) => Promise<ServerProcess>): Promise<number> {
   const outDir = join(work, name.replace(/\W+/g, '-'));
-  execFileSync('mkdir', ['-p', outDir]);
+  mkdirSync(outDir, { recursive: true });
   const launcher = ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outDir}/callgrind.out`];
   const server = await start(launcher);
   try {
