@@ -1,10 +1,10 @@
 import type Koa from 'koa';
-import type { Middleware, Next, ParameterizedContext } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 
 import type { Logger } from './logger.ts';
-import { createErrorMiddleware } from './http/error-middleware.ts';
-import { createRequestLog } from './http/request-log.ts';
+import { chain } from './http/middleware-chain.ts';
+import { createRequestFrame } from './http/request-frame.ts';
 import { runFirst } from './provider/provider-internals.ts';
 import type { ProviderRouteName, ProviderRoutes } from './provider/provider-routes.ts';
 
@@ -12,8 +12,8 @@ export interface AppDeps {
   provider: Provider;
   logger: Logger;
   providerRoutes: ProviderRoutes;
-  /** Middleware every request passes through (metrics). */
-  everyRequest: Middleware[];
+  /** Records every request's latency (metrics). */
+  observeLatency: (ctx: Context, seconds: number) => void;
   /** tollgate's own routes (health, metrics, admin, sign-in pages), tried in order before the provider. */
   routes: Middleware[];
 }
@@ -27,28 +27,17 @@ export interface AppDeps {
 const protocolEndpoints: ReadonlySet<ProviderRouteName> = new Set(['token', 'jwks', 'discovery', 'introspection', 'revocation', 'device_authorization']);
 
 /**
- * The koa app: our routes first, then oidc-provider's, which renders its own protocol errors
- * (RFC 6749 §5.2 JSON) itself. oidc-provider is itself a koa app, so ours run at the front of
+ * The koa app: the request frame (id, log context, errors, latency), our routes, then
+ * oidc-provider's, which renders its own protocol errors (RFC 6749 §5.2 JSON) itself. oidc-provider is itself a koa app, so ours run at the front of
  * its middleware rather than in a second app in front of it: one koa context per request
  * instead of two (issue 14: a client-credentials token paid for both). Its `proxy` setting
  * and 'error' listener are set where the provider is built and its events subscribed.
  */
-export function createApp({ provider, logger, providerRoutes, everyRequest, routes }: AppDeps): Koa {
+export function createApp({ provider, logger, providerRoutes, observeLatency, routes }: AppDeps): Koa {
   const ours = chain(routes);
   const exceptProtocolEndpoints: Middleware = (ctx, next) => {
     const route = providerRoutes.nameOf(ctx.path);
     return route && protocolEndpoints.has(route) ? next() : ours(ctx, next);
   };
-  return runFirst(provider, [createRequestLog(logger), createErrorMiddleware(logger), ...everyRequest, exceptProtocolEndpoints]);
-}
-
-/** Middleware run one after the other, as koa runs its own, ending in `next`. */
-function chain(middleware: readonly Middleware[]): Middleware {
-  return (ctx: ParameterizedContext, next: Next) => {
-    const run = (index: number): Promise<unknown> => {
-      const current = middleware[index];
-      return current ? Promise.resolve(current(ctx, () => run(index + 1))) : next();
-    };
-    return run(0);
-  };
+  return runFirst(provider, [createRequestFrame({ logger, observeLatency }), exceptProtocolEndpoints]);
 }

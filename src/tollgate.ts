@@ -13,7 +13,7 @@ import { createTrustedIssuers } from './federation/trusted-issuers.ts';
 import { createHealthRoutes } from './http/health-routes.ts';
 import { loadSigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
-import { createHttpMetrics } from './metrics/http-metrics.ts';
+import { createLatencyObserver } from './metrics/http-metrics.ts';
 import { measureStorage } from './metrics/measured-storage.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
@@ -101,7 +101,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     provider,
     logger,
     providerRoutes,
-    everyRequest: [createHttpMetrics(metrics, createRouteClassifier(providerRoutes))],
+    observeLatency: createLatencyObserver(metrics, createRouteClassifier(providerRoutes)),
     routes: [
       ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
       createHealthRoutes(storage, options.allStarted),

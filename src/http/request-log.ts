@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 
-import { requestLogContext, type Logger } from '../logger.ts';
+import type { Logger } from '../logger.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -23,25 +23,18 @@ export function redactPath(path: string): string {
   return path.replace(secretSegments, '$1[redacted]');
 }
 
-/**
- * Gives each request an id (or keeps a sane incoming X-Request-Id), which every line logged while
- * serving it carries (requestLogContext), and logs one line for it.
- */
-export function createRequestLog(logger: Logger) {
-  return async function requestLog(ctx: Context, next: Next) {
-    const incoming = ctx.get('x-request-id');
-    const requestId = requestIdPattern.test(incoming) ? incoming : randomUUID();
-    ctx.state.requestId = requestId;
-    ctx.set('x-request-id', requestId);
-    // The line is at debug level: at the usual info level nothing of it is built.
-    if (!logger.isLevelEnabled('debug')) return requestLogContext.run({ reqId: requestId }, next);
-    const started = process.hrtime.bigint();
-    try {
-      await requestLogContext.run({ reqId: requestId }, next);
-    } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      // The path only: query strings can carry codes (verification_uri_complete has user_code).
-      logger.debug({ reqId: requestId, method: ctx.method, path: redactPath(ctx.path), status: ctx.res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    }
-  };
+/** Gives the request an id (or keeps a sane incoming X-Request-Id) and answers with it. */
+export function assignRequestId(ctx: Context): string {
+  const incoming = ctx.get('x-request-id');
+  const requestId = requestIdPattern.test(incoming) ? incoming : randomUUID();
+  ctx.state.requestId = requestId;
+  ctx.set('x-request-id', requestId);
+  return requestId;
+}
+
+/** The request's one log line, at debug level: at the usual info level nothing of it is built. */
+export function logRequest(logger: Logger, ctx: Context, requestId: string, ms: number): void {
+  if (!logger.isLevelEnabled('debug')) return;
+  // The path only: query strings can carry codes (verification_uri_complete has user_code).
+  logger.debug({ reqId: requestId, method: ctx.method, path: redactPath(ctx.path), status: ctx.res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
 }
