@@ -1,4 +1,4 @@
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 
 import { AppError } from '../errors.ts';
 import { sendNotFound } from '../pages/notice-pages.ts';
@@ -10,10 +10,10 @@ const pagePaths = /^\/(?:device|interaction)(?:\/|$)/i;
 
 /**
  * A request nothing answered (no route, or a method a route does not have): a browser on the
- * device pages gets our HTML page, everyone else JSON, instead of koa's plain-text 404.
+ * device pages gets our HTML page, everyone else JSON, instead of koa's plain-text 404. Applied
+ * once the provider has answered (provider/response-rewrites.ts).
  */
-export async function renderNotFound(ctx: Context, next: Next) {
-  await next();
+export function renderNotFound(ctx: Context): void {
   if (ctx.status !== 404 || ctx.body !== undefined || ctx.respond === false) return;
   if (pagePaths.test(ctx.path) && ctx.accepts('json', 'html') === 'html') {
     setPageHeaders(ctx);

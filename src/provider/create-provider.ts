@@ -1,4 +1,4 @@
-import Provider, { type Adapter, type Configuration } from 'oidc-provider';
+import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { AccountRecord } from '../accounts/account-record.ts';
 import { effectiveMaxPriority } from '../upstreams/priority-rules.ts';
@@ -25,14 +25,14 @@ import { createDevicePollPacing } from './device-poll-pacing.ts';
 import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
-import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, rewriteResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { afterAnswer, devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
 import { secureByIssuer } from './provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createAccessTokenLiveness } from './access-token-liveness.ts';
 import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
 import { createTokenExchangeGrant } from '../token-exchange/token-exchange-grant.ts';
 import { createProtocolOutcomes } from './protocol-outcomes.ts';
-import { createProviderRoutes, onRoutes } from './provider-routes.ts';
+import { byRoute, createProviderRoutes } from './provider-routes.ts';
 import { createUnknownClientDecoy } from './unknown-client-decoy.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
@@ -126,20 +126,32 @@ export function createProvider(deps: ProviderDeps): Provider {
   registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
   reuseBuiltClients(provider, clients, config.clientCacheMs);
+  secureByIssuer(provider, config.issuer);
   const routes = createProviderRoutes(provider);
-  // First, so outermost: it records what the client finally receives.
-  provider.use(onRoutes(routes, ['token', 'device_authorization'], createProtocolOutcomes(deps)));
-  // Outside every rewrite, so it sees the status the client receives.
-  provider.use(onRoutes(routes, ['token'], rotation.middleware));
-  provider.use(renderNotFound);
-  provider.use(secureByIssuer(config.issuer));
-  provider.use(onRoutes(routes, ['code_verification', 'device_resume'], guardDeviceSession));
-  // In the order they used to run as middlewares of their own, innermost first.
-  provider.use(rewriteResponses([invalidClientWithoutAuthentication, devicePollInterval(config.ttl.devicePollInterval), unauthorizedClientForDisallowedGrant, noCacheTokenResponses]));
-  provider.use(onRoutes(routes, ['introspection'], refusePublicIntrospection));
-  provider.use(onRoutes(routes, ['introspection'], createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect })));
   const devicePollPacing = createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds });
-  provider.use(onRoutes(routes, ['token'], devicePollPacing));
-  provider.use(onRoutes(routes, ['client'], hideStoredSecretHashes));
+  // First, so outermost: its steps see what the inner middleware answered, in this order, and
+  // the protocol outcome is recorded as the client receives it.
+  provider.use(
+    afterAnswer({
+      steps: [
+        devicePollPacing,
+        invalidClientWithoutAuthentication,
+        devicePollInterval(config.ttl.devicePollInterval),
+        unauthorizedClientForDisallowedGrant,
+        noCacheTokenResponses,
+        renderNotFound,
+        createProtocolOutcomes(deps),
+      ],
+      always: [rotation.undoUnanswered],
+    }),
+  );
+  provider.use(
+    byRoute<KoaContextWithOIDC>(routes, {
+      code_verification: [guardDeviceSession],
+      device_resume: [guardDeviceSession],
+      introspection: [refusePublicIntrospection, createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect })],
+      client: [hideStoredSecretHashes],
+    }),
+  );
   return provider;
 }

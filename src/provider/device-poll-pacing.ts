@@ -5,8 +5,6 @@ import { valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 import { renderProtocolError } from './render-protocol-error.ts';
 
-type Next = () => Promise<unknown>;
-
 // RFC 8628 §3.5: on slow_down "the interval MUST be increased by 5 seconds for this and all
 // subsequent requests".
 const slowDownStepSeconds = 5;
@@ -29,19 +27,21 @@ export interface DevicePollPacingOptions {
  * updates it, so concurrent polls cannot both pass.
  */
 export function createDevicePollPacing(storage: Storage, { intervalSeconds, ttlSeconds }: DevicePollPacingOptions) {
-  return async function devicePollPacing(ctx: KoaContextWithOIDC, next: Next) {
-    await next();
-    if (ctx.oidc?.route !== 'token' || ctx.oidc.params?.grant_type !== grantTypes.deviceCode) return;
-    if ((ctx.body as { error?: string } | undefined)?.error !== 'authorization_pending') return;
-
-    const name = valueNames.devicePoll(String(ctx.oidc.params.device_code));
+  async function pace(ctx: KoaContextWithOIDC, deviceCode: unknown) {
     let pace: 'in-time' | 'too-soon';
     try {
-      pace = await storage.pacePoll(name, { intervalSeconds, stepSeconds: slowDownStepSeconds, toleranceMs, ttlSeconds });
+      pace = await storage.pacePoll(valueNames.devicePoll(String(deviceCode)), { intervalSeconds, stepSeconds: slowDownStepSeconds, toleranceMs, ttlSeconds });
     } catch {
       // Pacing is advisory: with storage unreachable the pending answer stands as it is.
       return;
     }
     if (pace === 'too-soon') renderProtocolError(ctx, new errors.SlowDown());
+  }
+
+  /** Applied once the provider has answered; it waits on storage only for a pending device poll. */
+  return function devicePollPacing(ctx: KoaContextWithOIDC): Promise<void> | undefined {
+    if (ctx.oidc?.route !== 'token' || ctx.oidc.params?.grant_type !== grantTypes.deviceCode) return undefined;
+    if ((ctx.body as { error?: string } | undefined)?.error !== 'authorization_pending') return undefined;
+    return pace(ctx, ctx.oidc.params.device_code);
   };
 }

@@ -136,14 +136,12 @@ export function dropErrorDetail(error: Error): void {
  * oidc-provider marks its cookies `Secure` when koa says the request is (helpers/oidc_context.js
  * and models/session.js read `ctx.secure`). Behind a proxy that sends no X-Forwarded-Proto, or
  * with trust-proxy off, koa says it is not; the issuer's scheme is what the browser sees, so an
- * https issuer makes every request secure as far as the provider's cookies go.
+ * https issuer makes every request secure as far as the provider's cookies go. Set once on the
+ * app's request prototype (koa builds each request's from it), not per request.
  */
-export function secureByIssuer(issuer: string) {
-  const https = new URL(issuer).protocol === 'https:';
-  return async function issuerDecidesSecure(ctx: KoaContextWithOIDC, next: () => Promise<unknown>) {
-    if (https) Object.defineProperty(ctx.request, 'secure', { value: true });
-    return next();
-  };
+export function secureByIssuer(provider: Provider, issuer: string): void {
+  if (new URL(issuer).protocol !== 'https:') return;
+  Object.defineProperty((provider as unknown as Koa).request, 'secure', { value: true });
 }
 
 /**

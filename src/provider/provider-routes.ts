@@ -1,5 +1,7 @@
 import type Provider from 'oidc-provider';
 
+import { chain } from '../http/middleware-chain.ts';
+
 /** oidc-provider's routes that tollgate's own middleware asks about, by oidc-provider's names. */
 export type ProviderRouteName =
   | 'discovery'
@@ -108,14 +110,18 @@ function fold(value: string): string {
 const printableAscii = /^[ -~]*$/;
 
 /**
- * `middleware` for requests to the named provider routes only; any other request passes it
- * with one lookup instead of an async frame of its own (issue 14: a token request went
- * through every introspection, device-page and registration rewrite to be told it was not theirs).
+ * Middleware for some provider routes only, by route: any other request passes with one lookup
+ * instead of an async frame for each (issue 14: a token request went through every
+ * introspection, device-page and registration middleware to be told it was not theirs).
  */
-export function onRoutes<C extends { path: string }>(routes: ProviderRoutes, names: readonly ProviderRouteName[], middleware: (ctx: C, next: () => Promise<unknown>) => Promise<unknown>) {
-  const wanted = new Set<ProviderRouteName>(names);
+export function byRoute<C extends { path: string }>(routes: ProviderRoutes, table: Partial<Record<ProviderRouteName, readonly RouteMiddleware<C>[]>>) {
+  const chains = new Map<ProviderRouteName, (ctx: C, next: () => Promise<unknown>) => Promise<unknown>>();
+  for (const [name, middleware] of Object.entries(table) as [ProviderRouteName, readonly RouteMiddleware<C>[]][]) chains.set(name, chain(middleware));
   return (ctx: C, next: () => Promise<unknown>): Promise<unknown> => {
     const name = routes.nameOf(ctx.path);
-    return name !== undefined && wanted.has(name) ? middleware(ctx, next) : next();
+    const routeChain = name === undefined ? undefined : chains.get(name);
+    return routeChain ? routeChain(ctx, next) : next();
   };
 }
+
+type RouteMiddleware<C> = (ctx: C, next: () => Promise<unknown>) => Promise<unknown>;

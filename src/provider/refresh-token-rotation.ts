@@ -4,8 +4,6 @@ import type { ModelPayload, RefreshTokenRotation, Storage } from '../storage/sto
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { isRefreshTokenGrant } from './provider-internals.ts';
 
-type Next = () => Promise<unknown>;
-
 export interface RefreshTokenRotationOptions {
   /** ttl.refreshTokenReuseInterval: see the config schema. */
   reuseIntervalSeconds: number;
@@ -82,17 +80,13 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
     };
   }
 
-  /** Around every request: the undo of a rotation whose answer was lost. */
-  async function middleware(ctx: KoaContextWithOIDC, next: Next) {
-    try {
-      await next();
-    } finally {
-      const rotated = requests.get(ctx)?.rotated;
-      if (rotated && ctx.status !== 200) annulLater(rotated);
-    }
+  /** Once a request is over, answered or thrown: the undo of a rotation whose answer was lost. */
+  function undoUnanswered(ctx: KoaContextWithOIDC): void {
+    const rotated = requests.get(ctx)?.rotated;
+    if (rotated && ctx.status !== 200) annulLater(rotated);
   }
 
-  return { adapter, middleware };
+  return { adapter, undoUnanswered };
 }
 
 /**

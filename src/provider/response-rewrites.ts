@@ -6,7 +6,7 @@ import { renderProtocolError } from './render-protocol-error.ts';
 type Next = () => Promise<unknown>;
 type ErrorBody = { error?: string; error_description?: string };
 /** Changes what oidc-provider answered, once it has answered. */
-type Rewrite = (ctx: KoaContextWithOIDC) => void;
+export type Rewrite = (ctx: KoaContextWithOIDC) => void;
 
 /**
  * RFC 6749 §5.2: a client using a grant type it is not registered for gets
@@ -50,13 +50,25 @@ export const noCacheTokenResponses: Rewrite = (ctx) => {
   if (ctx.oidc?.route === 'token') ctx.set('pragma', 'no-cache');
 };
 
+/** Changes or records what oidc-provider answered; one that needs storage returns a promise. */
+export type AnswerStep = (ctx: KoaContextWithOIDC) => void | Promise<void>;
+
 /**
- * The rewrites as one middleware, applied in order once the provider has answered: one await
- * per request instead of one per rewrite (issue 14: each is an async frame on every token).
+ * Everything done once oidc-provider has answered, as one middleware: `steps` in order after
+ * it answered, `always` also when it threw. One async frame per request instead of one per step
+ * (issue 14: each was a middleware of its own on every token request). Each step decides for
+ * itself whether the request is one of its own.
  */
-export function rewriteResponses(rewrites: readonly Rewrite[]) {
-  return async function rewriteProviderResponses(ctx: KoaContextWithOIDC, next: Next) {
-    await next();
-    for (const rewrite of rewrites) rewrite(ctx);
+export function afterAnswer({ steps, always }: { steps: readonly AnswerStep[]; always: readonly Rewrite[] }) {
+  return async function afterProviderAnswers(ctx: KoaContextWithOIDC, next: Next) {
+    try {
+      await next();
+      for (const step of steps) {
+        const pending = step(ctx);
+        if (pending) await pending;
+      }
+    } finally {
+      for (const step of always) step(ctx);
+    }
   };
 }
