@@ -1,5 +1,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
+import { registerRouteLatencyHistogram } from './route-latency-histogram.ts';
+
 /** tollgate's Prometheus metrics, one registry per tollgate instance. */
 export interface Metrics {
   readonly registry: Registry;
@@ -47,7 +49,11 @@ export function createMetrics(): Metrics {
     'Security events (sign-ins, device approvals, reuse detection, rate limits, admin changes, ...), by event',
     ['event'],
   );
-  const httpDuration = histogram('tollgate_http_request_duration_seconds', 'Time from request to response, by route', ['route'], [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
+  const httpDuration = registerRouteLatencyHistogram(registry, {
+    name: 'tollgate_http_request_duration_seconds',
+    help: 'Time from request to response, by route',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  });
   const storageDuration = histogram(
     'tollgate_storage_operation_duration_seconds',
     'Time of storage operations, by operation and model or collection',
