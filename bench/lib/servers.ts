@@ -25,6 +25,8 @@ export async function startTollgate(options: {
   /** Another checkout to run (npm run bench -- --against <ref>); default: this one. */
   root?: string;
   keyPrefix?: string;
+  /** Settings over the ones above. */
+  env?: Record<string, string>;
 }): Promise<ServerProcess> {
   const port = await freePort();
   return startNodeServer({
@@ -55,6 +57,7 @@ export async function startTollgate(options: {
       TOLLGATE_RATE_LIMIT_PASSWORD_PER_IP: '100000000',
       TOLLGATE_RATE_LIMIT_PASSWORD_PER_ACCOUNT: '100000000',
       ...(options.workers ? { TOLLGATE_WORKERS: String(options.workers) } : {}),
+      ...options.env,
     },
   });
 }
