@@ -28,10 +28,11 @@ const protocolEndpoints: ReadonlySet<ProviderRouteName> = new Set(['token', 'jwk
 
 /**
  * The koa app: the request frame (id, log context, errors, latency), our routes, then
- * oidc-provider's, which renders its own protocol errors (RFC 6749 §5.2 JSON) itself. oidc-provider is itself a koa app, so ours run at the front of
- * its middleware rather than in a second app in front of it: one koa context per request
- * instead of two (issue 14: a client-credentials token paid for both). Its `proxy` setting
- * and 'error' listener are set where the provider is built and its events subscribed.
+ * oidc-provider's, which renders its own protocol errors (RFC 6749 §5.2 JSON) itself.
+ * oidc-provider is itself a koa app, so ours run at the front of its middleware rather than in
+ * a second app in front of it: one koa context per request instead of two (issue 14: a
+ * client-credentials token paid for both). Its `proxy` setting and 'error' listener are set
+ * where the provider is built and its events subscribed.
  */
 export function createApp({ provider, logger, providerRoutes, observeLatency, routes }: AppDeps): Koa {
   const ours = chain(routes);
