@@ -31,11 +31,10 @@ export function createAccessTokenGrants(storage: Storage): AccessTokenGrants {
   return {
     grantOf: (jti) => storage.getValue(valueNames.accessTokenGrant(jti)),
     recording(claims) {
-      return async (ctx, token) => {
-        if (token.kind === 'AccessToken' && token.jti && token.grantId) {
-          await storage.swapValue(valueNames.accessTokenGrant(token.jti), token.grantId, (token.expiration ?? 3600) + marginSeconds);
-        }
-        return claims(ctx, token);
+      // Tokens without a grant (client credentials) go straight to `claims`, without a frame of their own.
+      return (ctx, token) => {
+        if (token.kind !== 'AccessToken' || !token.jti || !token.grantId) return claims(ctx, token);
+        return storage.swapValue(valueNames.accessTokenGrant(token.jti), token.grantId, (token.expiration ?? 3600) + marginSeconds).then(() => claims(ctx, token));
       };
     },
   };

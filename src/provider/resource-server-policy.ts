@@ -1,7 +1,9 @@
 import { errors, type KoaContextWithOIDC, type Client, type ResourceServer } from 'oidc-provider';
 
 import { grantTypes } from '../clients/client-record.ts';
+import type { ClientRecord } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
+import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import { oidcScopes } from './identity-claims.ts';
@@ -36,11 +38,13 @@ export function createResourceServerPolicy({ clients, resources, signingKeys, de
   }
 
   async function getResourceServerInfo(ctx: KoaContextWithOIDC, identifier: string, client: Client): Promise<ResourceServer> {
-    const [server, record] = await Promise.all([resources.get(identifier), clients.get(client.clientId)]);
+    // Both come from the in-process cache: two awaits cost less than Promise.all's bookkeeping.
+    const server = await resources.get(identifier);
+    const record = await clients.get(client.clientId);
     if (!server || !record?.resources.includes(identifier)) {
       throw new errors.InvalidTarget('the resource is unknown or not allowed for this client');
     }
-    const allowed = server.scopes.filter((scope) => record.scopes.includes(scope));
+    const allowed = allowedScopes(record, server);
     const requested = ctx.oidc.params?.scope ? String(ctx.oidc.params.scope).split(' ').filter(Boolean) : [];
     const refused = requested.filter((scope) => !allowed.includes(scope) && !providerScopes.has(scope));
     if (refused.length > 0) throw new errors.InvalidScope('requested scope is not allowed', refused.join(' '));
@@ -68,6 +72,18 @@ export function createResourceServerPolicy({ clients, resources, signingKeys, de
 }
 
 export type ResourceServerPolicy = ReturnType<typeof createResourceServerPolicy>;
+
+// The scopes a client holds on a resource server depend on the two records alone. Both are
+// cached objects, replaced (not changed) when they change, so the answer is kept per pair.
+const allowedByClient = new WeakMap<ClientRecord, WeakMap<ResourceServerRecord, readonly string[]>>();
+
+function allowedScopes(record: ClientRecord, server: ResourceServerRecord): readonly string[] {
+  let byServer = allowedByClient.get(record);
+  if (!byServer) allowedByClient.set(record, (byServer = new WeakMap()));
+  let allowed = byServer.get(server);
+  if (!allowed) byServer.set(server, (allowed = Object.freeze(server.scopes.filter((scope) => record.scopes.includes(scope)))));
+  return allowed;
+}
 
 // Grants at the token endpoint that start afresh (not from a grant that already has its scopes).
 const grantsWithDefaultScopes = new Set<unknown>([grantTypes.clientCredentials, grantTypes.tokenExchange, grantTypes.jwtBearer]);

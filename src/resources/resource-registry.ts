@@ -22,7 +22,8 @@ export function createResourceRegistry(storage: Storage, cacheMs: number): Resou
   const records = cacheCollection<ResourceServerRecord>(storage.collection(collectionNames.resourceServers), cacheMs);
 
   return {
-    get: async (identifier) => (identifier === builtIn.identifier ? builtIn : records.get(identifier)),
+    // Not an async function: it hands back the cache's own promise instead of one that waits on it.
+    get: (identifier) => (identifier === builtIn.identifier ? Promise.resolve(builtIn) : records.get(identifier)),
     async list() {
       return [builtIn, ...(await records.list())];
     },
