@@ -102,7 +102,7 @@ try {
   } else {
     reference = await instructionsPerToken('baseline', (launcher) => startBaseline({ jwksFile, launcher, readyTimeoutMs: slow.readyTimeoutMs }));
   }
-  const against = values.against ? values.against : 'baseline';
+  const against = values.against ?? 'baseline';
   console.log(`ratio tollgate ÷ ${against}: ${(ours.rest / reference.rest).toFixed(3)} for the requests (${(ours.total / reference.total).toFixed(3)} in all, collector and compiler included)`);
 } finally {
   await redis.stop();

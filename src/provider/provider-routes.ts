@@ -56,23 +56,9 @@ export function createProviderRoutes(provider: Provider): ProviderRoutes {
 
   const lookup = (path: string): ProviderRouteName | undefined => {
     const parts = fold(path).split('/');
-    let parameterised: ProviderRouteName | undefined;
-    for (const { name, segments } of patterns) {
-      if (segments.length !== parts.length) continue;
-      let matches = true;
-      let isStatic = true;
-      for (let index = 0; index < segments.length && matches; index++) {
-        const segment = segments[index];
-        if (segment === null) {
-          isStatic = false;
-          matches = parts[index] !== '';
-        } else matches = segment === parts[index];
-      }
-      // Static routes win over parameterised ones, as in the router (/device/auth is not /device/:uid).
-      if (matches && isStatic) return name;
-      if (matches) parameterised ??= name;
-    }
-    return parameterised;
+    // Static routes win over parameterised ones, as in the router (/device/auth is not /device/:uid).
+    const matches = patterns.filter(({ segments }) => segments.length === parts.length && segments.every((segment, index) => (segment === null ? parts[index] !== '' : segment === parts[index])));
+    return (matches.find(({ segments }) => !segments.includes(null)) ?? matches[0])?.name;
   };
   // Several middlewares ask about every request's path; the answer is kept per path. Paths come
   // from clients, so the memory is bounded: it starts over when full.
@@ -119,7 +105,7 @@ export function byRoute<C extends { path: string }>(routes: ProviderRoutes, tabl
   for (const [name, middleware] of Object.entries(table) as [ProviderRouteName, readonly RouteMiddleware<C>[]][]) chains.set(name, chain(middleware));
   return (ctx: C, next: () => Promise<unknown>): Promise<unknown> => {
     const name = routes.nameOf(ctx.path);
-    const routeChain = name === undefined ? undefined : chains.get(name);
+    const routeChain = name && chains.get(name);
     return routeChain ? routeChain(ctx, next) : next();
   };
 }
