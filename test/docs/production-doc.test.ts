@@ -11,6 +11,7 @@
 // and run) are in other fence languages (```nginx, ```ini, ```conf, ```shell) and are not run.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +137,11 @@ test('docs/production.md, run as written against a fresh Redis, bootstraps an ad
   const env = await readFile(join(etc, 'tollgate.env'), 'utf8');
   t.notRegex(env, /TOLLGATE_BOOTSTRAP_ADMIN_SECRET=/, 'the page removes the bootstrap secret from the environment file');
   for (const setting of ['TOLLGATE_JWKS_FILE', 'TOLLGATE_COOKIE_KEYS', 'TOLLGATE_SECRET_PEPPER', 'REDIS_URL', 'TOLLGATE_ISSUER']) t.regex(env, new RegExp(`^${setting}=`, 'm'), setting);
+
+  // The unit file of step 8 stops it with SIGTERM: the server the page started must exit on it.
+  t.truthy(serverPid);
+  t.true(await stopProcess(serverPid as number), 'tollgate serve exits within 10 s of SIGTERM');
+  serverPid = undefined;
 });
 
 test('docs/production.md keeps the blocks a test cannot run out of ```sh', async (t) => {
@@ -149,19 +155,23 @@ test('docs/production.md keeps the blocks a test cannot run out of ```sh', async
   t.true(blocks.some((block) => block.language === 'shell' && block.body.includes('docker run')));
 });
 
-/** SIGTERM, then SIGKILL after 10 s: by PID only. */
-async function stopProcess(pid: number) {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return;
+/** SIGTERM, then SIGKILL after 10 s, by PID only; whether SIGTERM alone stopped it. */
+async function stopProcess(pid: number): Promise<boolean> {
+  if (!alive(pid)) return true;
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 10_000;
-  while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (alive()) process.kill(pid, 'SIGKILL');
+  while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (!alive(pid)) return true;
+  process.kill(pid, 'SIGKILL');
+  return false;
+}
+
+/** Running, and not a zombie: the server's parent (the page's bash) has exited, so nobody of ours reaps it. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
