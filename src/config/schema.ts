@@ -6,7 +6,7 @@ import { upstreamSchema, type UpstreamSettings } from './upstream-schema.ts';
 
 /**
  * Every setting tollgate reads, with its default and what it means. This is the one place
- * defaults are documented; README.md points here.
+ * defaults are documented: docs/configuration.md is generated from it (npm run docs:config).
  */
 export const configSchema = z
   .object({
@@ -199,7 +199,7 @@ export const configSchema = z
       .max(20)
       .default([])
       .refine((upstreams) => new Set(upstreams.map((upstream) => upstream.id)).size === upstreams.length, 'upstream ids must be unique')
-      .describe('Identity providers people can sign in through (README "Sign in with your identity provider"); the seed file can add more'),
+      .describe('Identity providers people can sign in through (docs/sign-in-through-your-idp.md); the seed file can add more'),
     passwordSignIn: z
       .boolean()
       .default(true)
