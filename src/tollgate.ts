@@ -14,6 +14,7 @@ import { createHealthRoutes } from './http/health-routes.ts';
 import { renderNotFound, renderNotFoundPage } from './http/not-found.ts';
 import { createRequestFrame } from './http/request-frame.ts';
 import { after, around, describePipeline, type PipelineSteps, type RouteName } from './http/request-pipeline.ts';
+import { createValidHost } from './http/valid-host.ts';
 import { loadSigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
 import { createLatencyObserver } from './metrics/http-metrics.ts';
@@ -96,6 +97,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   const steps: PipelineSteps = {
     ...providerSteps,
     requestFrame: { aroundFor: (route) => createRequestFrame({ logger, observeLatency: createLatencyObserver(metrics, route) }) },
+    validHost: around(createValidHost()),
     pageHeaders: around(pageHeaders),
     healthRoutes: around(createHealthRoutes(storage, options.allStarted)),
     ...(config.metrics.token && config.metrics.port === undefined ? { metricsRoute: around(createMetricsRoute(metrics, config.metrics.token)) } : {}),

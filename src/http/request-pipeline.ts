@@ -21,7 +21,7 @@ import { chain } from './middleware-chain.ts';
  *
  * To add a route of our own: one line in `ownRoutes` (its path prefix and name) and one row in
  * `requestPipeline` naming its steps (e.g. `self_service: ['requestFrame', 'pageHeaders',
- * 'selfServicePages', 'notFoundPage']`). To add a step: one entry in `PipelineSteps`
+ * 'validHost', 'selfServicePages', 'notFoundPage']`). To add a step: one entry in `PipelineSteps`
  * (its kind and what it runs), built in tollgate.ts, and its name in the rows that need it (e.g.
  * `jwks: ['requestFrame', 'jwksCaching']`). test/http/request-pipeline.test.ts prints every row:
  * update its expected table in the same commit.
@@ -32,25 +32,25 @@ export const requestPipeline = {
   readyz: ['requestFrame', 'healthRoutes', 'notFound'],
   metrics: ['requestFrame', 'metricsRoute', 'notFound'],
   admin: ['requestFrame', 'adminRouter', 'notFound'],
-  interaction: ['requestFrame', 'pageHeaders', 'interactionRoutes', 'notFoundPage'],
-  upstream: ['requestFrame', 'pageHeaders', 'upstreamCallback', 'notFound'],
+  interaction: ['requestFrame', 'pageHeaders', 'validHost', 'interactionRoutes', 'notFoundPage'],
+  upstream: ['requestFrame', 'pageHeaders', 'validHost', 'upstreamCallback', 'notFound'],
 
   // oidc-provider's routes, by its names.
-  discovery: ['requestFrame'],
+  discovery: ['requestFrame', 'validHost'],
   jwks: ['requestFrame'],
-  token: ['requestFrame', 'devicePollPacing', 'invalidClientWithoutAuthentication', 'unauthorizedClientForDisallowedGrant', 'noCacheTokenResponses', 'protocolOutcomes', 'undoUnansweredRotation'],
-  device_authorization: ['requestFrame', 'invalidClientWithoutAuthentication', 'devicePollInterval', 'unauthorizedClientForDisallowedGrant', 'protocolOutcomes'],
-  code_verification: ['requestFrame', 'pageHeaders', 'userCodePrefill', 'userCodeAttempts', 'deviceSessionGuard'],
-  device_resume: ['requestFrame', 'pageHeaders', 'deviceSessionGuard'],
-  introspection: ['requestFrame', 'invalidClientWithoutAuthentication', 'refusePublicIntrospection', 'jwtIntrospection'],
-  revocation: ['requestFrame', 'invalidClientWithoutAuthentication'],
-  registration: ['requestFrame'],
-  client: ['requestFrame', 'hideStoredSecretHashes'],
-  client_update: ['requestFrame', 'registrationUpdateSecret', 'hideStoredSecretHashes'],
-  client_delete: ['requestFrame'],
-  authorization: ['requestFrame'],
-  resume: ['requestFrame'],
-  end_session_confirm: ['requestFrame'],
+  token: ['requestFrame', 'validHost', 'devicePollPacing', 'invalidClientWithoutAuthentication', 'unauthorizedClientForDisallowedGrant', 'noCacheTokenResponses', 'protocolOutcomes', 'undoUnansweredRotation'],
+  device_authorization: ['requestFrame', 'validHost', 'invalidClientWithoutAuthentication', 'devicePollInterval', 'unauthorizedClientForDisallowedGrant', 'protocolOutcomes'],
+  code_verification: ['requestFrame', 'pageHeaders', 'validHost', 'userCodePrefill', 'userCodeAttempts', 'deviceSessionGuard'],
+  device_resume: ['requestFrame', 'pageHeaders', 'validHost', 'deviceSessionGuard'],
+  introspection: ['requestFrame', 'validHost', 'invalidClientWithoutAuthentication', 'refusePublicIntrospection', 'jwtIntrospection'],
+  revocation: ['requestFrame', 'validHost', 'invalidClientWithoutAuthentication'],
+  registration: ['requestFrame', 'validHost'],
+  client: ['requestFrame', 'validHost', 'hideStoredSecretHashes'],
+  client_update: ['requestFrame', 'validHost', 'registrationUpdateSecret', 'hideStoredSecretHashes'],
+  client_delete: ['requestFrame', 'validHost'],
+  authorization: ['requestFrame', 'validHost'],
+  resume: ['requestFrame', 'validHost'],
+  end_session_confirm: ['requestFrame', 'validHost'],
   // CORS preflights; one without Access-Control-Request-Method is passed on unanswered.
   'cors.discovery': ['requestFrame', 'notFound'],
   'cors.jwks': ['requestFrame', 'notFound'],
@@ -101,6 +101,7 @@ export const always = <C>(run: (ctx: C) => void): Step => ({ always: run as unkn
 /** Every step a row may name; one that is not configured (the metrics route without a token) is left out. */
 export interface PipelineSteps {
   requestFrame: Step;
+  validHost: Step;
   pageHeaders: Step;
   healthRoutes: Step;
   metricsRoute?: Step;

@@ -53,3 +53,42 @@ test.serial('POST /device/auth is still the device authorization endpoint', asyn
   t.is(response.status, 401);
   t.is((JSON.parse(response.body) as { error: string }).error, 'invalid_client');
 });
+
+const malformedHosts = ['%%', 'a b', '[::1', 'x:99999'];
+
+test.serial('a malformed Host header gets 400 invalid_request on the device pages, /device/auth, discovery and the token endpoint', async (t) => {
+  const requests = [
+    ['GET', '/device'],
+    ['POST', '/device'],
+    ['GET', '/device/auth'],
+    ['POST', '/device/auth'],
+    ['GET', '/.well-known/openid-configuration'],
+    ['GET', '/.well-known/oauth-authorization-server'],
+    ['POST', '/token'],
+  ] as const;
+  for (const host of malformedHosts) {
+    for (const [method, path] of requests) {
+      const body = method === 'POST' ? 'client_id=demo-cli&grant_type=client_credentials' : undefined;
+      const response = await raw(method, path, { host, 'content-type': 'application/x-www-form-urlencoded' }, body);
+      t.is(response.status, 400, `${host} ${method} ${path}`);
+      t.deepEqual(JSON.parse(response.body), { error: 'invalid_request', error_description: 'the Host header is not a valid host' }, `${host} ${method} ${path}`);
+    }
+  }
+  t.deepEqual(errorLines(), []);
+});
+
+test.serial('a browser sending a malformed Host header to the code page gets an HTML 400 page', async (t) => {
+  const response = await raw('GET', '/device', { host: 'a b', accept: 'text/html' });
+  t.is(response.status, 400);
+  t.regex(String(response.headers['content-type']), /^text\/html/);
+  t.is(response.headers['x-frame-options'], 'DENY');
+  t.regex(response.body, /Request not accepted/);
+  t.deepEqual(errorLines(), []);
+});
+
+test.serial('a well-formed Host header, with a port or as an IPv6 literal, is served', async (t) => {
+  for (const host of ['tollgate.example:8443', '[::1]:80', 'localhost']) {
+    const response = await raw('GET', '/.well-known/openid-configuration', { host });
+    t.is(response.status, 200, host);
+  }
+});
