@@ -105,7 +105,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     interactionRoutes: around(
       createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
     ),
-    upstreamCallback: around(createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer, securityEvents })),
+    upstreamCallback: around(createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer, securityEvents, limits })),
     userCodePrefill: around(userCodePrefill),
     userCodeAttempts: around(createUserCodeAttempts(limits, securityEvents)),
     registrationUpdateSecret: around(createRegistrationUpdateSecret(clients, config.secretPepper)),
