@@ -28,6 +28,10 @@ export interface TestIdp {
   tamper: IdTokenTamper | undefined;
   /** Every code, ID token, access and refresh token this IdP handed out, for leak checks. */
   issued: string[];
+  /** While true every connection is dropped unanswered: an outage, until set back to false. */
+  down: boolean;
+  /** Milliseconds every answer waits before it is sent: a slow IdP. */
+  delayMs: number;
   stop(): Promise<void>;
 }
 
@@ -44,7 +48,11 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
 
   // The issuer names the port, so the server listens before the provider exists.
   const app: { handle?: (req: never, res: never) => void } = {};
-  const server: Server = createServer((req, res) => app.handle?.(req as never, res as never));
+  const server: Server = createServer((req, res) => {
+    if (idp.down) return void req.socket.destroy();
+    if (idp.delayMs > 0) return void setTimeout(() => app.handle?.(req as never, res as never), idp.delayMs);
+    app.handle?.(req as never, res as never);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -54,6 +62,8 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
     nextSignIn: '',
     tamper: undefined,
     issued: [],
+    down: false,
+    delayMs: 0,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
