@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccountRecord, LinkedIdentity } from '../accounts/account-record.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { Logger } from '../logger.ts';
+import type { SecurityEvents } from '../security/security-events.ts';
 import type { Storage } from '../storage/storage.ts';
 import { admissionRefusal } from './admission.ts';
 import { linkedIdentity } from './link-account.ts';
@@ -17,6 +18,7 @@ export interface ReverifyDeps {
   storage: Storage;
   sealer: TokenSealer;
   logger: Logger;
+  securityEvents: SecurityEvents;
   now?: () => number;
   /** How long a refresh waits for another refresh's running re-check of the same account. */
   waitMs?: number;
@@ -35,13 +37,13 @@ const pollMs = 50;
  * counted from the first re-check that failed (stored with the identity), so a blip ends no one.
  * A refresh that finds another refresh of the account re-checking waits for its outcome.
  */
-export function createReverification({ upstreams, accounts, storage, sealer, logger, now = Date.now, waitMs = 2 * upstreamTimeoutMs + 2000 }: ReverifyDeps) {
+export function createReverification({ upstreams, accounts, storage, sealer, logger, securityEvents, now = Date.now, waitMs = 2 * upstreamTimeoutMs + 2000 }: ReverifyDeps) {
   const due = (identity: LinkedIdentity) => {
     const settings = upstreams.settings.get(identity.upstream);
     return settings !== undefined && now() - Date.parse(identity.checkedAt) >= settings.reverifyAfter * 1000;
   };
 
-  async function recheck(identity: LinkedIdentity): Promise<LinkedIdentity | { ended: string }> {
+  async function recheck(identity: LinkedIdentity): Promise<LinkedIdentity | { ended: string; upstream: string }> {
     const upstream = upstreams.get(identity.upstream);
     if (!upstream) return identity;
     const { settings } = upstream;
@@ -49,12 +51,12 @@ export function createReverification({ upstreams, accounts, storage, sealer, log
     try {
       const profile = await upstream.recheck(identity.subject, credential);
       const refusal = admissionRefusal(settings, profile);
-      if (refusal) return { ended: `no longer admitted by ${settings.id}` };
+      if (refusal) return { ended: 'no_longer_admitted', upstream: settings.id };
       return { ...linkedIdentity(sealer, settings, profile, new Date(now())), linkedAt: identity.linkedAt, ...(profile.credential ? {} : pick(identity)) };
     } catch (error) {
-      if (!(error instanceof UpstreamError) || error.code !== 'unreachable') return { ended: `refused by ${settings.id}` };
+      if (!(error instanceof UpstreamError) || error.code !== 'unreachable') return { ended: 'refused', upstream: settings.id };
       const since = identity.unreachableSince ? Date.parse(identity.unreachableSince) : now();
-      if (now() - since > settings.unreachableGrace * 1000) return { ended: `${settings.id} unreachable for longer than its grace period` };
+      if (now() - since > settings.unreachableGrace * 1000) return { ended: 'unreachable_past_grace', upstream: settings.id };
       logger.warn(
         { upstream: settings.id, unreachableSince: new Date(since).toISOString(), err: { message: error.message } },
         'upstream unreachable for a re-check; the login continues within its grace period',
@@ -78,7 +80,8 @@ export function createReverification({ upstreams, accounts, storage, sealer, log
       const result = await recheck(identity);
       if ('ended' in result) {
         const revoked = await storage.revokeGrantsOf({ kind: 'account', id: account.id });
-        logger.info({ accountId: account.id, reason: result.ended, revokedGrants: revoked }, 'upstream re-check ended the logins of an account');
+        // Counted, like every other revocation: a security team watches leavers being cut off.
+        securityEvents.emit('grant.revoked', { accountId: account.id, grants: revoked, reason: 'upstream_recheck', upstream: result.upstream, recheck: result.ended });
         return undefined;
       }
       fresh.set(identity, result);
