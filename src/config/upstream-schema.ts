@@ -36,6 +36,11 @@ const common = {
     .describe('Seconds a login survives, counted from the first re-check that could not reach the upstream, while it stays unreachable; then the login ends'),
 };
 
+const admissionMatch = z
+  .enum(['all', 'any'])
+  .default('all')
+  .describe('"all": a person must pass every admission rule given here; "any": one is enough (verified email in a domain OR member of a group)');
+
 const emailDomains = z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domain name')).max(100).default([]).describe('Admit only verified emails in these domains (empty: any)');
 
 const oidcUpstream = z
@@ -57,6 +62,7 @@ const oidcUpstream = z
     trustEmail: z.boolean().default(false).describe('Treat the email claim as verified even without email_verified: true (IdPs that never send it)'),
     admission: z
       .object({
+        match: admissionMatch,
         emailDomains,
         groups: z.array(z.string().min(1)).max(200).default([]).describe('Admit only people in at least one of these groups (empty: any)'),
       })
@@ -73,6 +79,7 @@ const githubUpstream = z
     apiUrl: z.url().default('https://api.github.com').describe('The REST API; https://github.example.com/api/v3 for GitHub Enterprise Server'),
     admission: z
       .object({
+        match: admissionMatch,
         emailDomains,
         orgs: z.array(z.string().min(1)).max(200).default([]).describe('Admit only members of at least one of these orgs (empty: any)'),
         teams: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be org/team-slug')).max(200).default([]).describe('Admit only members of at least one of these teams, "org/team-slug"'),
