@@ -81,7 +81,7 @@ async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstre
     profile = await upstream.complete(callback, { state, nonce: login.nonce, codeVerifier: login.codeVerifier, redirectUri: callback.href });
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
-    deps.logger.info({ upstream: settings.id, code: error.code, err: { message: error.message } }, 'upstream answer not accepted');
+    deps.logger.info({ upstream: settings.id, code: error.code, err: { message: error.message }, upstreamResponse: error.response }, 'upstream answer not accepted');
     return problemFor(error.code, retry, settings.name);
   }
   const outcome = await signInAccount(deps, settings, profile);

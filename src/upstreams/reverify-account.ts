@@ -9,7 +9,7 @@ import { admissionRefusal } from './admission.ts';
 import { linkedIdentity } from './link-account.ts';
 import type { TokenSealer } from './token-sealer.ts';
 import { ReverifyBusyError } from './reverify-busy-error.ts';
-import { UpstreamError, upstreamTimeoutMs } from './upstream.ts';
+import { UpstreamError, upstreamTimeoutMs, type UpstreamResponse } from './upstream.ts';
 import type { UpstreamRegistry } from './upstream-registry.ts';
 
 export interface ReverifyDeps {
@@ -43,7 +43,7 @@ export function createReverification({ upstreams, accounts, storage, sealer, log
     return settings !== undefined && now() - Date.parse(identity.checkedAt) >= settings.reverifyAfter * 1000;
   };
 
-  async function recheck(identity: LinkedIdentity): Promise<LinkedIdentity | { ended: string; upstream: string }> {
+  async function recheck(identity: LinkedIdentity): Promise<LinkedIdentity | { ended: string; upstream: string; response?: UpstreamResponse | undefined }> {
     const upstream = upstreams.get(identity.upstream);
     if (!upstream) return identity;
     const { settings } = upstream;
@@ -54,11 +54,11 @@ export function createReverification({ upstreams, accounts, storage, sealer, log
       if (refusal) return { ended: 'no_longer_admitted', upstream: settings.id };
       return { ...linkedIdentity(sealer, settings, profile, new Date(now())), linkedAt: identity.linkedAt, ...(profile.credential ? {} : pick(identity)) };
     } catch (error) {
-      if (!(error instanceof UpstreamError) || error.code !== 'unreachable') return { ended: 'refused', upstream: settings.id };
+      if (!(error instanceof UpstreamError) || error.code !== 'unreachable') return { ended: 'refused', upstream: settings.id, response: error instanceof UpstreamError ? error.response : undefined };
       const since = identity.unreachableSince ? Date.parse(identity.unreachableSince) : now();
       if (now() - since > settings.unreachableGrace * 1000) return { ended: 'unreachable_past_grace', upstream: settings.id };
       logger.warn(
-        { upstream: settings.id, unreachableSince: new Date(since).toISOString(), err: { message: error.message } },
+        { upstream: settings.id, unreachableSince: new Date(since).toISOString(), err: { message: error.message }, upstreamResponse: error.response },
         'upstream unreachable for a re-check; the login continues within its grace period',
       );
       return { ...identity, unreachableSince: new Date(since).toISOString() };
@@ -81,7 +81,7 @@ export function createReverification({ upstreams, accounts, storage, sealer, log
       if ('ended' in result) {
         const revoked = await storage.revokeGrantsOf({ kind: 'account', id: account.id });
         // Counted, like every other revocation: a security team watches leavers being cut off.
-        securityEvents.emit('grant.revoked', { accountId: account.id, grants: revoked, reason: 'upstream_recheck', upstream: result.upstream, recheck: result.ended });
+        securityEvents.emit('grant.revoked', { accountId: account.id, grants: revoked, reason: 'upstream_recheck', upstream: result.upstream, recheck: result.ended, upstreamResponse: result.response });
         return undefined;
       }
       fresh.set(identity, result);
