@@ -17,7 +17,7 @@ export interface LinkedIdentity {
   checkedAt: string;
   /** When a re-check first found the upstream unreachable, since the last check that reached it. */
   unreachableSince?: string;
-  /** The upstream refresh token (or GitHub access token), sealed with TokenSealer; never shown. */
+  /** The upstream refresh token (or GitHub user token, with its refresh token for a GitHub App), sealed with TokenSealer; never shown. */
   sealedCredential?: string;
 }
 

@@ -13,7 +13,7 @@ export interface UpstreamProfile {
   groups: string[];
   /** The claims the upstream's priority rules read, as sent. */
   claims: Record<string, unknown>;
-  /** What lets tollgate re-check the person later: an upstream refresh token (oidc) or access token (github). */
+  /** What lets tollgate re-check the person later: an upstream refresh token (oidc), or GitHub's user token (with its refresh token, for a GitHub App). */
   credential: string | undefined;
 }
 

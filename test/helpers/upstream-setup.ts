@@ -31,7 +31,7 @@ export interface UpstreamTestBed {
  * tollgate on Redis with three upstreams on two real test IdPs. tollgate's port is chosen first:
  * the IdPs must know its redirect URIs before tollgate, which discovers them at start, exists.
  */
-export async function startUpstreamTestBed(log: CapturedLog, settings: { reverifyAfter?: number; passwordSignIn?: boolean; seedFile?: string; flakyGrace?: number } = {}): Promise<UpstreamTestBed> {
+export async function startUpstreamTestBed(log: CapturedLog, settings: { reverifyAfter?: number; passwordSignIn?: boolean; seedFile?: string; flakyGrace?: number; githubApp?: boolean } = {}): Promise<UpstreamTestBed> {
   const redis = await startRedis();
   const port = await freePort();
   const base = `http://localhost:${port}`;
@@ -40,7 +40,10 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
     { clientId: 'tollgate-corp', clientSecret: upstreamSecrets.corp, redirectUri: `${base}/upstream/corp/callback` },
   ]);
   const flaky = await startTestIdp([{ clientId: 'tollgate', clientSecret: upstreamSecrets.flaky, redirectUri: `${base}/upstream/flaky/callback` }]);
-  const github = await startFakeGithub({ clientId: 'tollgate-gh', clientSecret: upstreamSecrets.github, redirectUri: `${base}/upstream/github/callback` });
+  const github = await startFakeGithub(
+    { clientId: 'tollgate-gh', clientSecret: upstreamSecrets.github, redirectUri: `${base}/upstream/github/callback` },
+    { expiringTokens: settings.githubApp === true },
+  );
   const scopes = ['openid', 'profile', 'email', 'groups', 'offline_access'];
   const reverifyAfter = settings.reverifyAfter ?? 1;
   const server = await startTestServer({
