@@ -40,6 +40,19 @@ export const appErrorCodes: Record<AppErrorCode, { status: number; exitCode: num
   internal: { status: 500, exitCode: 1 },
 };
 
+/**
+ * The codes a client (the CLI) reads an HTTP answer as, by status, from the table above: where
+ * several codes share a status, the first listed here wins. 422 (RFC 9110 §15.5.21) is read as
+ * a 400; any other status is `internal`.
+ */
+const answerCodes: AppErrorCode[] = ['invalid_field', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unreachable'];
+
+/** The code of an error answer with this HTTP status, for a client reading one. */
+export function codeForStatus(status: number): AppErrorCode {
+  if (status === 422) return 'invalid_field';
+  return answerCodes.find((code) => appErrorCodes[code].status === status) ?? 'internal';
+}
+
 export interface AppErrorOptions {
   /** The request field or setting at fault, sent along in admin API error bodies. */
   field?: string;

@@ -1,4 +1,4 @@
-import { AppError, type AppErrorCode } from '../errors.ts';
+import { AppError, codeForStatus } from '../errors.ts';
 
 const timeoutMs = 15_000;
 
@@ -32,20 +32,7 @@ export async function requestJson(url: string, init: RequestInit = {}): Promise<
 /** Turns an error response (ours, or RFC 6749 §5.2 JSON) into an AppError with a fitting code. */
 export function responseError(response: JsonResponse, what: string): AppError {
   const { error, error_description: description, field } = response.body as { error?: string; error_description?: string; field?: string };
-  const code: AppErrorCode =
-    response.status === 400 || response.status === 422
-      ? 'invalid_field'
-      : response.status === 401
-        ? 'unauthorized'
-        : response.status === 403
-          ? 'forbidden'
-          : response.status === 404
-            ? 'not_found'
-            : response.status === 409
-              ? 'conflict'
-              : response.status === 503
-                ? 'unreachable'
-                : 'internal';
+  const code = codeForStatus(response.status);
   const detail = description ? `${error ?? response.status}: ${description}` : String(error ?? `HTTP ${response.status}`);
   // Even a 5xx from the server is a known answer: show it rather than "unexpected error".
   return new AppError(code, `${what}: ${detail}`, { expose: true, ...(field ? { field } : {}) });

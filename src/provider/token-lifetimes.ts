@@ -9,7 +9,7 @@ type Ttl = NonNullable<Configuration['ttl']>;
  * Every artifact's lifetime. Refresh tokens slide by `refreshToken` on each rotation but never
  * past `refreshTokenAbsolute` from the first login (`iiat` survives rotation).
  */
-export function createTokenLifetimes(ttl: Config['ttl']): Ttl {
+export function createTokenLifetimes(ttl: Config['ttl'], { now = Date.now }: { now?: () => number } = {}): Ttl {
   const accessTokenTtl = (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
     token.resourceServer?.accessTokenTTL ?? ttl.accessToken;
   return {
@@ -27,8 +27,9 @@ export function createTokenLifetimes(ttl: Config['ttl']): Ttl {
     Interaction: ttl.interaction,
     Session: ttl.interaction,
     RefreshToken: (_ctx, token) => {
-      const started = token.iiat ?? token.iat ?? Math.floor(Date.now() / 1000);
-      const remaining = started + ttl.refreshTokenAbsolute - Math.floor(Date.now() / 1000);
+      const nowSeconds = Math.floor(now() / 1000);
+      const started = token.iiat ?? token.iat ?? nowSeconds;
+      const remaining = started + ttl.refreshTokenAbsolute - nowSeconds;
       return Math.max(1, Math.min(ttl.refreshToken, remaining));
     },
   } as Ttl;

@@ -1,6 +1,6 @@
 import test from 'ava';
 
-import { AppError, appErrorCodes } from '../../src/errors.ts';
+import { AppError, appErrorCodes, codeForStatus } from '../../src/errors.ts';
 import { errorResponse } from '../../src/http/error-response.ts';
 import { StorageUnavailableError } from '../../src/storage/storage-unavailable.ts';
 
@@ -47,4 +47,14 @@ test('every code has one HTTP status and one exit code, shared by the server and
     t.true(status >= 400 && status < 600, code);
     t.true(exitCode >= 1 && exitCode <= 6, code);
   }
+});
+
+test('a status read by a client maps back to the code the server raised for it', (t) => {
+  for (const code of ['invalid_field', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unreachable'] as const) {
+    t.is(codeForStatus(appErrorCodes[code].status), code);
+  }
+  t.is(codeForStatus(422), 'invalid_field');
+  t.is(codeForStatus(405), 'internal', 'only the server raises method_not_allowed');
+  t.is(codeForStatus(500), 'internal');
+  t.is(codeForStatus(502), 'internal');
 });

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 
-import { AppError, type AppErrorCode } from '../../errors.ts';
+import { AppError, codeForStatus, type AppErrorCode } from '../../errors.ts';
 import { cliUserAgent } from '../cli-version.ts';
 
 /** The endpoints a login keeps, so that later commands need no discovery round trip. */
@@ -135,10 +135,11 @@ export function oauthFailure(error: unknown, what: string): AppError {
   return error instanceof AppError ? error : new AppError('internal', `${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }
 
-/** RFC 6749 §5.2: a client the server does not accept is "not allowed" (exit 3). */
+/**
+ * RFC 6749 §5.2: a client the server does not accept is "not allowed" (exit 3); any other 4xx
+ * error response is a bad request, whatever its status; 401, 403 and 5xx read as errors.ts says.
+ */
 function codeForOAuthError(error: string, status: number): AppErrorCode {
-  if (error === 'invalid_client' || error === 'unauthorized_client' || status === 401) return 'unauthorized';
-  if (status === 403) return 'forbidden';
-  if (status >= 500) return status === 503 ? 'unreachable' : 'internal';
-  return 'invalid_field';
+  if (error === 'invalid_client' || error === 'unauthorized_client') return 'unauthorized';
+  return status === 401 || status === 403 || status >= 500 ? codeForStatus(status) : 'invalid_field';
 }
