@@ -17,26 +17,36 @@ let actions: TestIssuer; // GitHub-Actions-shaped tokens, keys at an explicit jw
 let airgapped: TestIssuer; // a cluster whose keys are given statically
 let rotating: TestIssuer;
 let flaky: TestIssuer;
+let hanging: TestIssuer;
 let stranger: TestIssuer; // not trusted
 let server: RunningServer;
 let adminToken: string;
 let stop: () => Promise<void>;
 
 test.before(async () => {
-  [cluster, actions, airgapped, rotating, flaky, stranger] = await Promise.all([startTestIssuer(), startTestIssuer(), startTestIssuer(), startTestIssuer(), startTestIssuer(), startTestIssuer()]);
+  [cluster, actions, airgapped, rotating, flaky, hanging, stranger] = await Promise.all([
+    startTestIssuer(),
+    startTestIssuer(),
+    startTestIssuer(),
+    startTestIssuer(),
+    startTestIssuer(),
+    startTestIssuer(),
+    startTestIssuer(),
+  ]);
   const trustedIssuers = [
     { issuer: cluster.issuer },
     { issuer: actions.issuer, jwksUri: actions.jwksUri },
     { issuer: airgapped.issuer, jwks: airgapped.publicJwks() },
     { issuer: rotating.issuer },
     { issuer: flaky.issuer },
+    { issuer: hanging.issuer },
   ];
   ({ server, token: adminToken, stop } = await startAdminTestServer({}, { overrides: { federation: { trustedIssuers } }, logger: log.logger }));
 });
 
 test.after.always(async () => {
   await stop?.();
-  await Promise.all([cluster, actions, airgapped, rotating, flaky, stranger].map((issuer) => issuer?.stop()));
+  await Promise.all([cluster, actions, airgapped, rotating, flaky, hanging, stranger].map((issuer) => issuer?.stop()));
 });
 
 let counter = 0;
@@ -154,7 +164,7 @@ test('a client without a secret cannot use client credentials, and cannot be mad
   t.is(widened.body.field, 'token_endpoint_auth_method');
 });
 
-test('an unknown kid makes one refetch of the keys, and a burst of unknown kids no more', async (t) => {
+test('an unknown kid makes one refetch of the keys, and a burst of unknown kids one more', async (t) => {
   const clientId = await federatedClient([{ issuer: rotating.issuer, subject: 'system:serviceaccount:app:web' }]);
   t.is((await exchange(clientId, await rotating.kubernetesToken('app', 'web', server.url))).status, 200);
   t.is(rotating.count('/openid/v1/jwks'), 1);
@@ -166,12 +176,12 @@ test('an unknown kid makes one refetch of the keys, and a burst of unknown kids 
   await rotating.signWithUnpublishedKey('forged');
   const forged = await Promise.all(Array.from({ length: 20 }, async () => exchange(clientId, await rotating.mint({ sub: 'system:serviceaccount:app:web', aud: server.url }, { kid: `unknown-${++counter}` }))));
   t.true(forged.every(({ body }) => body.error === 'invalid_grant' && String(body.error_description).startsWith('assertion refused (unknown_key)')));
-  // The refetch for the rotation started the cooldown: twenty unknown kids within it ask nobody.
-  t.is(rotating.count('/openid/v1/jwks'), 2);
+  // The refetch for the rotation started the interval: twenty unknown kids within it share one refetch at its end.
+  t.is(rotating.count('/openid/v1/jwks'), 3);
   t.is(rotating.count('/.well-known/openid-configuration'), 1);
 });
 
-test('an issuer that is down fails only its own clients, with invalid_grant', async (t) => {
+test('an issuer that is down fails only its own clients, with 503 temporarily_unavailable so that token sources retry', async (t) => {
   const flakyClient = await federatedClient([{ issuer: flaky.issuer, subject: 'system:serviceaccount:app:api' }]);
   const healthyClient = await federatedClient([{ issuer: cluster.issuer, subject: 'system:serviceaccount:app:api' }]);
   flaky.setDown(true);
@@ -179,11 +189,34 @@ test('an issuer that is down fails only its own clients, with invalid_grant', as
     exchange(flakyClient, await flaky.kubernetesToken('app', 'api', server.url)),
     exchange(healthyClient, await cluster.kubernetesToken('app', 'api', server.url)),
   ]);
-  t.is(down.status, 400);
-  t.is(down.body.error, 'invalid_grant');
-  t.true(String(down.body.error_description).startsWith('assertion refused (issuer_unavailable)'));
+  t.is(down.status, 503);
+  t.is(down.body.error, 'temporarily_unavailable');
+  t.regex(String(down.body.error_description), /cannot be reached/);
+  t.is(down.headers.get('retry-after'), '5');
+  t.is(down.headers.get('content-type')?.split(';')[0], 'application/json');
   t.is(healthy.status, 200);
   flaky.setDown(false);
+});
+
+test('a hanging issuer costs its clients one 5 s timeout, not 5 s per request', async (t) => {
+  const clientId = await federatedClient([{ issuer: hanging.issuer, subject: 'system:serviceaccount:app:api' }]);
+  hanging.setHanging(true);
+  const timed = async () => {
+    const started = Date.now();
+    const answer = await exchange(clientId, await hanging.kubernetesToken('app', 'api', server.url));
+    return { ...answer, ms: Date.now() - started };
+  };
+  const first = await timed();
+  t.is(first.status, 503);
+  t.is(first.body.error, 'temporarily_unavailable');
+  // Every later request within and after the back-off answers at once.
+  const later = [];
+  for (let index = 0; index < 8; index++) {
+    later.push(await timed());
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+  t.true(later.every((answer) => answer.status === 503), JSON.stringify(later.map((answer) => answer.status)));
+  t.true(Math.max(...later.map((answer) => answer.ms)) < 1500, `latencies ${later.map((answer) => answer.ms).join(' ')}`);
 });
 
 test('discovery lists the jwt-bearer grant and the admin API lists the trusted issuers', async (t) => {
@@ -193,7 +226,7 @@ test('discovery lists the jwt-bearer grant and the admin API lists the trusted i
   const issuers = listed.body.trusted_issuers as Array<{ issuer: string; keys: string }>;
   t.deepEqual(
     Object.fromEntries(issuers.map((entry) => [entry.issuer, entry.keys])),
-    { [cluster.issuer]: 'discovery', [actions.issuer]: 'jwks_uri', [airgapped.issuer]: 'static', [rotating.issuer]: 'discovery', [flaky.issuer]: 'discovery' },
+    { [cluster.issuer]: 'discovery', [actions.issuer]: 'jwks_uri', [airgapped.issuer]: 'static', [rotating.issuer]: 'discovery', [flaky.issuer]: 'discovery', [hanging.issuer]: 'discovery' },
   );
 });
 
