@@ -290,3 +290,12 @@ test('start-up warns about a GitHub Actions identity pinned by names alone (no r
     [['by-name', 'federated_identities.0', 40]], // pino's warn
   );
 });
+
+test('a seeded token-exchange client may not list the admin API among its resources or in serves', async (t) => {
+  const exchanger = (fields: object) => ({ clientId: 'escalator', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', grantTypes: ['token-exchange'], ...fields });
+  const resourceServers = [{ identifier: 'https://api.example.com', scopes: ['read'] }];
+  const inResources = await seedError(t, { resourceServers, clients: [exchanger({ serves: ['https://api.example.com'], resources: ['urn:tollgate:admin'], scopes: ['admin'] })] });
+  t.regex(inResources, /clients\.0\.resources\.0: urn:tollgate:admin is tollgate's own API/);
+  const inServes = await seedError(t, { resourceServers, clients: [exchanger({ serves: ['urn:tollgate:admin'], resources: ['https://api.example.com'], scopes: ['read'] })] });
+  t.regex(inServes, /clients\.0\.serves\.0: urn:tollgate:admin is tollgate's own API/);
+});
