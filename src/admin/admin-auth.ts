@@ -55,6 +55,8 @@ export function createAdminAuth({ issuer, signingKeys, clients, accounts }: Admi
     if (!scopes.includes(adminResource.scope)) {
       throw adminAuthError('forbidden', 'insufficient_scope', `the access token lacks the "${adminResource.scope}" scope`);
     }
+    // A token derived by exchange (RFC 8693 act) never acts on tollgate itself (SPEC §14).
+    if (payload.act !== undefined) throw adminAuthError('unauthorized', 'invalid_token', 'a token obtained by token exchange is not accepted by the admin API');
     const clientId = String(payload.client_id ?? '');
     const sub = String(payload.sub ?? '');
     const client = await clients.get(clientId);

@@ -1,5 +1,6 @@
 import { invalidField } from '../errors.ts';
 import { privateJwkMembers } from '../keys/signing-keys.ts';
+import { isOwnAudience } from '../resources/own-audiences.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { checkFederatedIdentities } from './federated-identity-rules.ts';
 import { grantTypes, usesClientSecret, type ClientRecord, type GrantType } from './client-record.ts';
@@ -75,6 +76,11 @@ async function checkServes(record: ClientRecord, resources: ResourceRegistry, fi
     return;
   }
   if (record.authMethod === 'none') throw invalidField(field('token_endpoint_auth_method'), 'the token-exchange grant is for confidential clients only');
+  // SPEC §14: exchange must never turn a person's token for an API into one for tollgate itself.
+  for (const [name, list] of [['resources', record.resources], ['serves', serves]] as const) {
+    const index = list.findIndex(isOwnAudience);
+    if (index >= 0) throw invalidField(`${field(name)}.${index}`, `${list[index]} is tollgate's own API: a token-exchange client may not have it among its ${name}`);
+  }
   if (serves.length === 0) throw invalidField(field('serves'), 'the token-exchange grant needs the resource servers this client serves');
   for (const [index, identifier] of serves.entries()) {
     if (serves.indexOf(identifier) !== index) throw invalidField(`${field('serves')}.${index}`, 'listed twice');

@@ -39,6 +39,7 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_METRICS_HOST', 'metrics.host', 'string'],
   ['TOLLGATE_METRICS_TOKEN', 'metrics.token', 'string'],
   ['TOLLGATE_MAX_ASSERTION_LIFETIME', 'federation.maxAssertionLifetime', 'int'],
+  ['TOLLGATE_EXCHANGE_MAX_CHAIN_DEPTH', 'tokenExchange.maxChainDepth', 'int'],
   ['TOLLGATE_SEED_FILE', 'seedFile', 'string'],
   ['TOLLGATE_PASSWORD_SIGN_IN', 'passwordSignIn', 'bool'],
   ['TOLLGATE_BOOTSTRAP_ADMIN_SECRET', 'bootstrapAdminSecret', 'string'],

@@ -182,6 +182,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    tokenExchange: z
+      .object({
+        maxChainDepth: z
+          .number()
+          .int()
+          .min(1)
+          .max(20)
+          .default(5)
+          .describe('Most services that may act in one chain of token exchanges (the act claim\'s depth); a longer chain is refused with invalid_request (TOLLGATE_EXCHANGE_MAX_CHAIN_DEPTH)'),
+      })
+      .strict()
+      .prefault({})
+      .describe('RFC 8693 token exchange'),
     tracing: z
       .object({
         endpoint: z

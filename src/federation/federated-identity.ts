@@ -12,8 +12,11 @@ export interface FederatedIdentity {
   conditions?: Readonly<Record<string, string>>;
 }
 
-// A claim path: a claim name, or names joined by dots into nested objects (kubernetes.io.namespace).
-const claimPath = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,127}$/, 'must be a claim name (letters, digits, _ . : / -)');
+// A claim path (see claimAt): member names joined by dots; `\.` is a dot inside a name.
+const claimPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:/\\-]{0,127}$/, 'must be a claim name (letters, digits, _ . : / -, and \\. for a dot inside a name)')
+  .refine((path) => splitClaimPath(path).every((segment) => segment !== ''), 'has an empty step (two dots in a row, or a dot at the end)');
 const claimValue = z.string().min(1).max(512);
 
 export const federatedIdentitySchema = z
@@ -31,23 +34,43 @@ export const federatedIdentitySchema = z
 
 export const federatedIdentities = z.array(federatedIdentitySchema).max(20);
 
+/** A claim path's steps: split at every dot not escaped as `\.`, which stands for a dot in a name. */
+export function splitClaimPath(path: string): string[] {
+  return path.split(/(?<!\\)\./).map((segment) => segment.replaceAll('\\.', '.'));
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
- * The value at a claim path. Claim names may themselves contain dots (Kubernetes puts its
- * claims under `kubernetes.io`), so each step takes the longest claim name the path starts with.
+ * The value at a claim path, read one way only (issue 21): the last step is always one member
+ * of the object the earlier steps lead to, never a flat claim whose name spells the whole path.
+ * So `kubernetes.io.namespace` is the `namespace` member of the `kubernetes.io` object, and a
+ * top-level claim literally named `kubernetes.io.namespace` is not it (write that one as
+ * `kubernetes\.io\.namespace`). An earlier step may take several segments to name an object
+ * member whose name has dots (Kubernetes' `kubernetes.io`): the longest such name wins. Only own
+ * members count.
  */
 export function claimAt(claims: Record<string, unknown>, path: string): unknown {
-  if (path in claims) return claims[path];
-  const names = Object.keys(claims)
-    .filter((name) => path.startsWith(`${name}.`))
-    .sort((a, b) => b.length - a.length);
-  for (const name of names) {
-    const inner = claims[name];
-    if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
-      const value = claimAt(inner as Record<string, unknown>, path.slice(name.length + 1));
-      if (value !== undefined) return value;
+  const segments = splitClaimPath(path);
+  const last = segments.length - 1;
+  let current: unknown = claims;
+  let step = 0;
+  while (step < last) {
+    const here = current;
+    if (!isObject(here)) return undefined;
+    let taken = 0;
+    for (let length = last - step; length >= 1 && taken === 0; length--) {
+      const name = segments.slice(step, step + length).join('.');
+      if (Object.hasOwn(here, name) && isObject(here[name])) {
+        current = here[name];
+        taken = length;
+      }
     }
+    if (taken === 0) return undefined;
+    step += taken;
   }
-  return undefined;
+  const name = segments[last] as string;
+  return isObject(current) && Object.hasOwn(current, name) ? current[name] : undefined;
 }
 
 /** Conditions compare exactly with strings; a number or boolean claim compares as its JSON text. */

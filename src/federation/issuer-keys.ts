@@ -7,9 +7,12 @@ import type { TrustedIssuer } from './trusted-issuer.ts';
 export interface IssuerKeysOptions {
   /** Fetched keys are used this long before they are fetched again. Default 10 minutes. */
   maxAgeMs?: number;
-  /** At most one fetch per this period because a token named an unknown `kid`. Default 30 s. */
-  cooldownMs?: number;
-  /** After a failed fetch, requests fail at once for this long instead of fetching again. Default 5 s. */
+  /**
+   * At most one fetch per this period because a token named an unknown `kid`; requests naming
+   * one within it wait for that next fetch rather than fail. Default 1 s.
+   */
+  unknownKidIntervalMs?: number;
+  /** After a failed fetch, counted from the failure, requests fail at once for this long. Default 5 s. */
   failureBackoffMs?: number;
   /** Per-request timeout of discovery and JWKS fetches. Default 5 s. */
   timeoutMs?: number;
@@ -20,25 +23,34 @@ const maxDocumentBytes = 256 * 1024;
 
 /**
  * The keys of one trusted issuer, as a jose key resolver. Static keys are used as given. Remote
- * keys (from discovery or `jwksUri`) are cached; a `kid` the cache does not know causes one
- * refetch, at most once per cooldown however many requests name unknown kids; concurrent
- * requests share the fetch in flight. An unreachable issuer fails its own assertions with
- * `issuer_unavailable` (fast, during the failure backoff) and touches nothing else.
+ * keys (from discovery or `jwksUri`) are cached for `maxAgeMs`; once older, they are still used
+ * (for at most as long again) while a fetch in the background replaces them, so a slow or
+ * unreachable issuer does not hold up a request its cached keys can answer.
+ *
+ * Only the very first fetch is waited for. Once a fetch has failed, requests that need keys
+ * fail at once with `issuer_unavailable` (a 503 at the token endpoint, so token sources retry)
+ * for `failureBackoffMs` counted from the failure, then one request starts the next attempt in
+ * the background and fails at once too: a hanging issuer costs its clients one timeout, not one
+ * per request. An unknown `kid` causes a refetch, at most one per `unknownKidIntervalMs`
+ * however many requests name unknown kids; requests within the interval wait for the next one,
+ * so a burst of forged kids delays the pick-up of a real new key by about that interval, not
+ * by a cooldown of half a minute.
  */
 export function createIssuerKeys(entry: TrustedIssuer, options: IssuerKeysOptions = {}): JWTVerifyGetKey {
   if (entry.jwks) return createLocalJWKSet(entry.jwks as unknown as JSONWebKeySet);
   const maxAgeMs = options.maxAgeMs ?? 600_000;
-  const cooldownMs = options.cooldownMs ?? 30_000;
+  const unknownKidIntervalMs = options.unknownKidIntervalMs ?? 1000;
   const failureBackoffMs = options.failureBackoffMs ?? 5000;
   const timeoutMs = options.timeoutMs ?? 5000;
   const unavailable = (reason: string) => new AssertionError('issuer_unavailable', `the keys of ${entry.issuer} could not be fetched (${reason})`, entry.issuer);
 
   let keys: JWTVerifyGetKey | undefined;
-  let fetchedAt = 0;
-  let attemptedAt = Number.NEGATIVE_INFINITY;
-  let unknownKidRefetchAt = Number.NEGATIVE_INFINITY;
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let failedAt = Number.NEGATIVE_INFINITY;
   let failure: AssertionError | undefined;
   let inflight: Promise<void> | undefined;
+  let kidRefetchAt = Number.NEGATIVE_INFINITY;
+  let scheduledKidRefetch: Promise<void> | undefined;
   let discoveredJwksUri: string | undefined;
 
   async function jwksUri(): Promise<string> {
@@ -48,7 +60,6 @@ export function createIssuerKeys(entry: TrustedIssuer, options: IssuerKeysOption
   }
 
   function reload(): Promise<void> {
-    attemptedAt = Date.now();
     inflight ??= (async () => {
       try {
         const jwks = await fetchJson(await jwksUri(), timeoutMs);
@@ -59,6 +70,7 @@ export function createIssuerKeys(entry: TrustedIssuer, options: IssuerKeysOption
       } catch (error) {
         discoveredJwksUri = undefined; // the next attempt discovers again
         failure = error instanceof AssertionError ? error : unavailable((error as Error).message);
+        failedAt = Date.now(); // the back-off runs from here, not from when the fetch started
         throw failure;
       } finally {
         inflight = undefined;
@@ -67,21 +79,51 @@ export function createIssuerKeys(entry: TrustedIssuer, options: IssuerKeysOption
     return inflight;
   }
 
-  return async function issuerKey(header, token) {
-    if (inflight) await inflight.catch(() => {});
-    if (!keys || Date.now() - fetchedAt > maxAgeMs) {
-      if (failure && Date.now() - attemptedAt < failureBackoffMs) throw failure;
-      await reload();
+  const inBackoff = () => failure !== undefined && Date.now() - failedAt < failureBackoffMs;
+  const inBackground = () => {
+    if (!inflight && !inBackoff()) reload().catch(() => {});
+  };
+
+  async function currentKeys(): Promise<JWTVerifyGetKey> {
+    const age = Date.now() - fetchedAt;
+    if (keys && age <= maxAgeMs) return keys;
+    if (keys && age <= 2 * maxAgeMs) {
+      inBackground();
+      return keys;
     }
+    if (failure) {
+      // Known to be failing: never hold a request for another timeout.
+      inBackground();
+      throw failure;
+    }
+    await reload();
+    return keys as JWTVerifyGetKey;
+  }
+
+  /** The next refetch for an unknown kid: now, or shared by everyone at the end of the interval. */
+  function refetchForUnknownKid(): Promise<void> {
+    if (inflight) return inflight;
+    if (inBackoff()) return Promise.reject(failure);
+    const wait = kidRefetchAt + unknownKidIntervalMs - Date.now();
+    if (wait <= 0) {
+      kidRefetchAt = Date.now();
+      return reload();
+    }
+    scheduledKidRefetch ??= new Promise<void>((done) => setTimeout(done, wait).unref()).then(() => {
+      scheduledKidRefetch = undefined;
+      kidRefetchAt = Date.now();
+      return inflight ?? reload();
+    });
+    return scheduledKidRefetch;
+  }
+
+  return async function issuerKey(header, token) {
+    const known = await currentKeys();
     try {
-      return await (keys as JWTVerifyGetKey)(header, token);
+      return await known(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-      if (inflight) await inflight.catch(() => {});
-      else if (Date.now() - unknownKidRefetchAt >= cooldownMs) {
-        unknownKidRefetchAt = Date.now();
-        await reload();
-      } else throw error;
+      await refetchForUnknownKid();
       return (keys as JWTVerifyGetKey)(header, token);
     }
   };

@@ -51,14 +51,17 @@ export interface ConfirmView {
   userCode: string | undefined;
   deviceIp: string | undefined;
   deviceAgent: string | undefined;
+  /** How long ago the device asked for the code, in words ("2 minutes ago"); undefined if unknown. */
+  requested: string | undefined;
   /** Each API asked for (its name and identifier) with the scopes asked for on it. */
   access: Array<{ api: string; scopes: string[] }>;
   accountLabel: string;
 }
 
 /**
- * Step 3: what is asking, from where, for what (RFC 8628 §5.4: the person must be able to
- * tell their own device from an attacker's), then approve or deny.
+ * Step 3: what is asking, from where, since when, for what (RFC 8628 §5.4: the person must be
+ * able to tell their own device from an attacker's), then approve or deny, with the warning
+ * right above the buttons, where a person who skimmed the page still reads it.
  */
 export function confirmPage(view: ConfirmView): string {
   return page(
@@ -70,13 +73,16 @@ export function confirmPage(view: ConfirmView): string {
 ${view.userCode ? html`<div><dt>Code</dt><dd class="mono">${view.userCode}</dd></div>` : ''}
 <div><dt>Device IP</dt><dd>${view.deviceIp ?? 'unknown'}</dd></div>
 <div><dt>Device</dt><dd>${view.deviceAgent || 'unknown'}</dd></div>
+<div><dt>Requested</dt><dd>${view.requested ?? 'unknown'}</dd></div>
 ${view.access.map(({ api, scopes }) => html`<div><dt>Access</dt><dd>${scopes.length ? scopes.join(', ') : 'basic access'} on ${api}</dd></div>`)}
 </dl>
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
+<div class="warning" id="phishing-warning" role="note"><strong>Approve only a login you started yourself${view.requested ? html`, ${view.requested}` : ''}, on a device you control.</strong>
+If someone sent you this code or link, or asked you to enter it, choose Deny: approving would give them access as you.</div>
 <div class="actions">
-<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
-<button type="submit" name="decision" value="approve">Approve</button>
+<button type="submit" name="decision" value="deny" class="secondary" aria-describedby="phishing-warning">Deny</button>
+<button type="submit" name="decision" value="approve" aria-describedby="phishing-warning">Approve</button>
 </div>
 </form>
 <p class="who">Signed in as ${view.accountLabel}.</p>`,

@@ -16,6 +16,7 @@ import { contentSecurityPolicy } from './page-headers.ts';
 import { startUpstreamSignIn, type UpstreamSignInDeps } from './upstream-start.ts';
 import { sendFormExpired, sendInteractionExpired, sendPage, sendServerError, sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
 import { readForm, type Form } from './read-form.ts';
+import { timeAgo } from './time-ago.ts';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -46,7 +47,11 @@ export function createInteractionRoutes(deps: InteractionDeps) {
 
   return async function interactionRoutes(ctx: Context, next: Next) {
     const match = route.exec(ctx.path);
-    if (!match) return next();
+    if (!match) {
+      // A mangled or made-up sign-in link is a person's page too, never the API's JSON 404.
+      if (ctx.path === '/interaction' || ctx.path.startsWith('/interaction/')) return sendInteractionExpired(ctx);
+      return next();
+    }
     const [, uid, action] = match as unknown as [string, string, string | undefined];
     try {
       const details = await provider.interactionDetails(ctx.req, ctx.res).catch((error: unknown) => {
@@ -174,6 +179,7 @@ async function renderConfirm({ provider, accounts, resources, csrf }: Interactio
     userCode: deviceCode?.userCode ? formatUserCode(deviceCode.userCode) : undefined,
     deviceIp: device.ip,
     deviceAgent: device.ua,
+    requested: typeof deviceCode?.iat === 'number' ? timeAgo(Date.now() / 1000 - deviceCode.iat) : undefined,
     access,
     accountLabel: account ? (account.name ? `${account.name} (${account.username})` : account.username) : 'unknown',
   });

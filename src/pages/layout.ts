@@ -32,6 +32,8 @@ button:hover{background:var(--accent-dark);border-color:var(--accent-dark)}
 button.secondary{background:#fff;color:var(--ink);border-color:var(--field)}
 button.secondary:hover{background:#f2f4f7}
 .alert{padding:.75rem .9rem;border-radius:10px;margin:0 0 1.25rem;font-size:.95rem;background:var(--danger-bg);border:1px solid var(--danger-line);color:var(--danger)}
+.warning{margin:1.25rem 0 0;padding:.75rem .9rem;border-radius:10px;font-size:.95rem;background:#fffaeb;border:1px solid #f5b546;color:#7a2e0e}
+.warning strong{display:block;margin-bottom:.2rem}
 .device{margin:1.25rem 0 0;border:1px solid var(--line);border-radius:10px}
 .device div{display:grid;grid-template-columns:6.5rem 1fr;gap:.75rem;padding:.6rem .9rem;border-top:1px solid var(--line)}
 .device div:first-child{border-top:0}

@@ -5,6 +5,7 @@ import type { AccountRecord } from '../accounts/account-record.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { Storage } from '../storage/storage.ts';
+import { actorsOf } from '../token-exchange/act-chain.ts';
 import type { AccessTokenGrants } from './access-token-grants.ts';
 
 export interface AccessTokenLivenessDeps {
@@ -22,20 +23,23 @@ export interface LivePersonToken {
 
 /**
  * Whether a verified JWT access token still stands, beyond its signature and expiry: its client
- * is enabled and, for a person's token, its grant is not revoked and the person is enabled.
+ * is enabled and, for a person's token, its grant is not revoked, the person is enabled, and so
+ * is every service in its `act` chain (RFC 8693 §4.1): disabling a service ends what it derived.
  * Introspection (RFC 7662 §2.2) and token exchange (RFC 8693) ask the same question.
  */
 export function createAccessTokenLiveness(deps: AccessTokenLivenessDeps) {
   /** The grant and account behind a person's token, when all of them are still good. */
   async function livePerson(provider: Provider, payload: JWTPayload): Promise<LivePersonToken | undefined> {
     const grantId = payload.jti ? await deps.grants.grantOf(payload.jti) : undefined;
-    if (!grantId || !payload.sub) return undefined;
-    const [grant, revoked, account] = await Promise.all([
+    const actors = actorsOf(payload.act);
+    if (!grantId || !payload.sub || !actors) return undefined;
+    const [grant, revoked, account, actorsEnabled] = await Promise.all([
       provider.Grant.find(grantId),
       deps.storage.isGrantRevoked(grantId),
       deps.accounts.get(payload.sub),
+      Promise.all(actors.map(clientEnabled)),
     ]);
-    if (!grant || revoked || !account || account.disabled) return undefined;
+    if (!grant || revoked || !account || account.disabled || actorsEnabled.includes(false)) return undefined;
     // The client the person logged in with: for an exchanged token it is not the token's own.
     if (grant.clientId !== payload.client_id && !(grant.clientId && (await clientEnabled(grant.clientId)))) return undefined;
     return { grantId, account };

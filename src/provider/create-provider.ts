@@ -90,7 +90,13 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
       issueClientToken: createClientTokenIssuer(resourcePolicy),
       logger: deps.logger,
     }),
-    createTokenExchangeGrant({ clients, resourcePolicy, maxPriorityOf, verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness }) }),
+    createTokenExchangeGrant({
+      clients,
+      resources,
+      resourcePolicy,
+      maxPriorityOf,
+      verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness, maxChainDepth: config.tokenExchange.maxChainDepth }),
+    }),
   ];
 
   const configuration: Configuration = {

@@ -4,6 +4,7 @@ import type { ClientRegistry } from '../clients/client-registry.ts';
 import { grantTypes } from '../clients/client-record.ts';
 import { AssertionError } from '../federation/assertion-error.ts';
 import type { AssertionVerifier } from '../federation/assertion-verifier.ts';
+import { IssuerUnavailableError } from '../federation/issuer-unavailable-error.ts';
 import type { Logger } from '../logger.ts';
 import type { ExtraGrant } from './grant-types.ts';
 
@@ -35,6 +36,10 @@ export function jwtBearerGrant({ clients, verifier, issueClientToken, logger }: 
       } catch (error) {
         if (!(error instanceof AssertionError)) throw error;
         logger.info({ reqId: ctx.state?.requestId, clientId: client?.clientId, issuer: error.issuer?.slice(0, 200), check: error.code }, 'jwt-bearer assertion refused');
+        if (error.code === 'issuer_unavailable') {
+          ctx.set('retry-after', '5');
+          throw new IssuerUnavailableError(`the assertion's issuer cannot be reached to verify it; retry shortly (${error.message})`);
+        }
         // RFC 7523 §3.1: a refused assertion is invalid_grant; the description names the check.
         throw Object.assign(new errors.InvalidGrant(), { error_description: `assertion refused (${error.code}): ${error.message}` });
       }

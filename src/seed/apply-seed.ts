@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { normalizeUsername, type AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { checkClient } from '../clients/client-rules.ts';
-import { checkFederatedIssuers } from '../clients/federated-identity-rules.ts';
+import { checkFederatedIdentitiesUnique, checkFederatedIssuers } from '../clients/federated-identity-rules.ts';
 import type { TrustedIssuers } from '../federation/trusted-issuers.ts';
 import { AppError } from '../errors.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
@@ -26,6 +26,8 @@ export interface SeedDeps {
   allowPlaintext: boolean;
   /** Ids of the configured upstreams: a seeded identity must name one. */
   upstreamIds: ReadonlySet<string>;
+  /** The audience a federated identity expects when it names none: tollgate's issuer. */
+  defaultAudience: string;
 }
 
 export interface SeedOutcome {
@@ -111,6 +113,10 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
   }
 
   const clientIds = new Set<string>();
+  // Federated identities are unique across the clients as they will be: stored ones the seed
+  // leaves alone, and the seed's own.
+  const seedIds = new Set(seed.clients.map((entry) => entry.clientId));
+  const holders = seed.clients.some((entry) => entry.federatedIdentities?.length) ? (await deps.clients.list()).filter((record) => !seedIds.has(record.clientId)) : [];
   for (const [index, entry] of seed.clients.entries()) {
     const at = `clients.${index}`;
     if (clientIds.has(entry.clientId)) throw new AppError('invalid_field', `${at}.clientId: ${entry.clientId} is listed twice`);
@@ -119,6 +125,8 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
     const desired = seedClientRecord(entry, at, existing, source);
     await checkClient(desired, resources, seedField(at));
     checkFederatedIssuers(desired, deps.trustedIssuers, seedField(at));
+    checkFederatedIdentitiesUnique(desired, holders, deps.defaultAudience, seedField(at));
+    holders.push(desired);
     const record = tally(existing, desired);
     if (record) writes.push(() => deps.clients.save(record));
   }

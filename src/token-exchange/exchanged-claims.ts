@@ -1,38 +1,29 @@
 import type { MaxPriority } from '../principals/max-priority.ts';
+import { actClaim } from './act-chain.ts';
 
-/** RFC 8693 §4.1: the actor, with the previous actor nested inside it. */
-export interface ActClaim {
-  sub: string;
-  act?: ActClaim;
-}
-
-/** `act` of a token the acting client gets: itself, with the subject token's `act` (if any) nested. */
-export function actClaim(actingClientId: string, subjectAct: unknown): ActClaim {
-  return isActClaim(subjectAct) ? { sub: actingClientId, act: subjectAct } : { sub: actingClientId };
-}
-
-function isActClaim(value: unknown): value is ActClaim {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { sub, act } = value as { sub?: unknown; act?: unknown };
-  return typeof sub === 'string' && (act === undefined || isActClaim(act));
-}
+export { actClaim, type ActClaim } from './act-chain.ts';
 
 /**
- * A token acting for a person may do no more than the person, nor more than the acting client:
- * per queue present in both maps, the smaller priority; a queue missing from either is absent.
+ * A token acting for a person may do no more than any map it derives from: the person's
+ * current one, the acting client's, and the subject token's own (so that a second hop cannot
+ * undo what the first one narrowed). Per queue present in every map, the smallest priority; a
+ * queue missing from any is absent, and so is the whole map when one of them is. Queue names are
+ * compared as own keys only: `toString` or `constructor` are queues like any other.
  */
-export function narrowMaxPriority(person: MaxPriority | undefined, actor: MaxPriority | undefined): MaxPriority | undefined {
-  if (!person || !actor) return undefined;
-  const narrowed: Record<string, number> = {};
-  for (const [queue, priority] of Object.entries(person)) {
-    const actorPriority = actor[queue];
-    if (actorPriority !== undefined) narrowed[queue] = Math.min(priority, actorPriority);
+export function narrowMaxPriority(...maps: (MaxPriority | undefined)[]): MaxPriority | undefined {
+  if (maps.length === 0 || maps.some((map) => map === undefined)) return undefined;
+  const [first, ...rest] = maps as MaxPriority[];
+  const narrowed = new Map<string, number>(Object.entries(first as MaxPriority));
+  for (const map of rest) {
+    for (const [queue, priority] of narrowed) {
+      if (Object.hasOwn(map, queue)) narrowed.set(queue, Math.min(priority, map[queue] as number));
+      else narrowed.delete(queue);
+    }
   }
-  return Object.keys(narrowed).length > 0 ? narrowed : undefined;
+  return narrowed.size > 0 ? Object.fromEntries(narrowed) : undefined;
 }
 
 /** The claims an exchanged token carries besides RFC 9068's own. */
-export function exchangedClaims(actingClientId: string, subjectAct: unknown, person: MaxPriority | undefined, actor: MaxPriority | undefined): Record<string, unknown> {
-  const maxPriority = narrowMaxPriority(person, actor);
+export function exchangedClaims(actingClientId: string, subjectAct: unknown, maxPriority: MaxPriority | undefined): Record<string, unknown> {
   return { act: actClaim(actingClientId, subjectAct), ...(maxPriority ? { max_priority: maxPriority } : {}) };
 }

@@ -6,6 +6,8 @@ import { grantTypes } from '../clients/client-record.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 import type { ExtraGrant } from '../provider/grant-types.ts';
 import type { ResourceServerPolicy } from '../provider/resource-server-policy.ts';
+import { isOwnAudience } from '../resources/own-audiences.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { exchangeParameters, readExchangeRequest, repeatableParameters, tokenTypes } from './exchange-request.ts';
 import { issueExchangedToken } from './issue-exchanged-token.ts';
 import type { SubjectTokenVerifier } from './subject-token.ts';
@@ -13,6 +15,7 @@ import type { SubjectTokenVerifier } from './subject-token.ts';
 export interface TokenExchangeDeps {
   clients: ClientRegistry;
   resourcePolicy: ResourceServerPolicy;
+  resources: ResourceRegistry;
   verifySubjectToken: SubjectTokenVerifier;
   /** The person's effective map: their own merged with their identity provider's rules (SPEC §13). */
   maxPriorityOf: (account: AccountRecord) => MaxPriority | undefined;
@@ -37,8 +40,11 @@ export function createTokenExchangeGrant(deps: TokenExchangeDeps): ExtraGrant {
 
       const target = request.target ?? acting.defaultResource;
       if (!target) throw new errors.InvalidTarget('name the downstream API with resource (or audience): this client has no default resource');
-      const server = await deps.resourcePolicy.getResourceServerInfo(ctx, target, client);
-      const issued = await issueExchangedToken(ctx, { subject, acting, target, server, personMaxPriority: deps.maxPriorityOf(subject.account) });
+      // SPEC §14: a token for tollgate's own APIs is never derived from another one.
+      if (isOwnAudience(target)) throw new errors.InvalidTarget('tollgate\'s own APIs are never a token-exchange target');
+      const scopeRequested = Boolean(params.scope);
+      const [server, subjectApiScopes] = await Promise.all([deps.resourcePolicy.getResourceServerInfo(ctx, target, client), scopesOfApis(deps.resources, subject.audiences)]);
+      const issued = await issueExchangedToken(ctx, { subject, acting, target, server, personMaxPriority: deps.maxPriorityOf(subject.account), subjectApiScopes, scopeRequested });
 
       // RFC 8693 §2.2.1; no refresh token: the service exchanges the person's token again.
       ctx.body = {
@@ -50,4 +56,9 @@ export function createTokenExchangeGrant(deps: TokenExchangeDeps): ExtraGrant {
       };
     },
   };
+}
+
+async function scopesOfApis(resources: ResourceRegistry, identifiers: readonly string[]): Promise<ReadonlySet<string>> {
+  const servers = await Promise.all(identifiers.map((identifier) => resources.get(identifier)));
+  return new Set(servers.flatMap((server) => server?.scopes ?? []));
 }

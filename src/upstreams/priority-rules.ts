@@ -16,9 +16,10 @@ export function effectiveMaxPriority(account: AccountRecord, upstreams: Readonly
   }
   if (maps.length === 0) return undefined;
   if (maps.length === 1) return maps[0];
-  const merged: Record<string, number> = {};
-  for (const map of maps) for (const [queue, priority] of Object.entries(map)) merged[queue] = Math.max(merged[queue] ?? 0, priority);
-  return merged;
+  // A Map, not an object: a queue named `toString` or `constructor` must not meet Object.prototype.
+  const merged = new Map<string, number>();
+  for (const map of maps) for (const [queue, priority] of Object.entries(map)) merged.set(queue, Math.max(merged.get(queue) ?? 0, priority));
+  return Object.fromEntries(merged);
 }
 
 function matchingRules(settings: UpstreamSettings, identity: LinkedIdentity): MaxPriority[] {

@@ -60,3 +60,12 @@ test('trusted-issuers list shows the configured issuers and where their keys com
   const human = await cli(['trusted-issuers', 'list']);
   t.regex(human.stdout, /token\.actions\.githubusercontent\.com\s+discovery/);
 });
+
+test('clients create refuses a federated identity another client holds, exit code 5 naming the field', async (t) => {
+  const identity = `issuer=${github},subject=repo:org/shared:ref:refs/heads/main,claim.repository_id=1296269,claim.repository_owner_id=1342004`;
+  const first = await cli(['clients', 'create', 'shared-first', '--grant', 'jwt-bearer', '--auth-method', 'none', '--resource', 'urn:tollgate:demo', '--federated', identity]);
+  t.is(first.code, 0, first.stderr);
+  const second = await cli(['clients', 'create', 'shared-second', '--grant', 'jwt-bearer', '--auth-method', 'none', '--resource', 'urn:tollgate:demo', '--federated', identity]);
+  t.is(second.code, 5);
+  t.regex(second.stderr, /federated_identities\.0: client "shared-first" already holds this federated identity/);
+});

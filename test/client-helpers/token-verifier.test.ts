@@ -200,3 +200,11 @@ test('when the issuer goes away, the keys fetched before keep verifying', async 
   await new Promise((resolve) => setTimeout(resolve, 10));
   t.is((await check.verify(token)).subject, 'demo');
 });
+
+test('queues named toString and constructor are read as own entries; a __proto__ queue is invalid_claim', async (t) => {
+  const principal = await verifier().verify(await craftToken({ max_priority: { toString: 2, constructor: 1 } }));
+  t.deepEqual({ ...principal.maxPriority }, { toString: 2, constructor: 1 });
+  t.true(Object.hasOwn(principal.maxPriority, 'constructor'));
+  t.false(Object.hasOwn(principal.maxPriority, 'valueOf'));
+  await t.throwsAsync(verifier().verify(await craftToken({ max_priority: JSON.parse('{"__proto__": 1}') })), { code: 'invalid_claim' });
+});

@@ -14,9 +14,34 @@ const kubernetesClaims = {
 test('a claim path reads nested claims, and claim names that contain dots', (t) => {
   t.is(claimAt(kubernetesClaims, 'kubernetes.io.namespace'), 'payments');
   t.is(claimAt(kubernetesClaims, 'kubernetes.io.serviceaccount.name'), 'api');
-  t.is(claimAt({ 'a.b': 'flat', a: { b: 'nested' } }, 'a.b'), 'flat');
+  t.is(claimAt({ 'a.b': 'flat', a: { b: 'nested' } }, 'a.b'), 'nested');
   t.is(claimAt(kubernetesClaims, 'kubernetes.io.missing'), undefined);
   t.is(claimAt(kubernetesClaims, 'kubernetes'), undefined);
+});
+
+test('a flat claim named kubernetes.io.namespace never stands in for the nested one (issue 21)', (t) => {
+  const both = { 'kubernetes.io': { namespace: 'payments' }, 'kubernetes.io.namespace': 'evil' };
+  t.true(conditionHolds(both, 'kubernetes.io.namespace', 'payments'));
+  t.false(conditionHolds(both, 'kubernetes.io.namespace', 'evil'));
+  // The flat shape alone does not satisfy the nested path either...
+  const flatOnly = { 'kubernetes.io.namespace': 'payments' };
+  t.false(conditionHolds(flatOnly, 'kubernetes.io.namespace', 'payments'));
+  // ...it is named with escaped dots, which in turn never read the nested shape.
+  t.true(conditionHolds(flatOnly, 'kubernetes\\.io\\.namespace', 'payments'));
+  t.false(conditionHolds(both, 'kubernetes\\.io\\.namespace', 'payments'));
+  t.is(claimAt({ 'https://example.com/groups': 'ops' }, 'https://example\\.com/groups'), 'ops');
+});
+
+test('a claim path reads own members only, never Object.prototype', (t) => {
+  t.is(claimAt({ a: {} }, 'a.constructor'), undefined);
+  t.is(claimAt({}, 'toString'), undefined);
+});
+
+test('a claim path with an empty step is refused at input', (t) => {
+  const identity = { issuer: 'https://a.example', subject: 's' };
+  t.false(federatedIdentitySchema.safeParse({ ...identity, conditions: { 'a..b': 'x' } }).success);
+  t.false(federatedIdentitySchema.safeParse({ ...identity, conditions: { 'a.': 'x' } }).success);
+  t.true(federatedIdentitySchema.safeParse({ ...identity, conditions: { 'kubernetes\\.io\\.namespace': 'x', repository_id: '1' } }).success);
 });
 
 test('conditions match exactly: strings as they are, numbers as their text, never arrays or objects', (t) => {

@@ -21,6 +21,8 @@ export interface TestIssuer {
   signWithUnpublishedKey(kid: string): Promise<void>;
   /** Answers every request with 503 while down. */
   setDown(down: boolean): void;
+  /** While hanging, accepts requests and never answers them (until stop). */
+  setHanging(hanging: boolean): void;
   /** Requests seen for a path. */
   count(path: string): number;
   stop(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startTestIssuer(): Promise<TestIssuer> {
   const published: Key[] = [await newKey('key-1')];
   let signing: Key = published[0] as Key;
   let down = false;
+  let hanging = false;
   const counts = new Map<string, number>();
 
   const server = createServer((req, res) => {
@@ -54,6 +57,7 @@ export async function startTestIssuer(): Promise<TestIssuer> {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    if (hanging) return;
     if (down) return send(503, { error: 'down' });
     if (path === '/.well-known/openid-configuration') {
       return send(200, { issuer, jwks_uri: `${issuer}/openid/v1/jwks`, response_types_supported: ['id_token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] });
@@ -88,7 +92,9 @@ export async function startTestIssuer(): Promise<TestIssuer> {
         aud: audience,
         sub: `repo:${repository}:ref:${ref}`,
         repository,
+        repository_id: '812345678',
         repository_owner: repository.split('/')[0],
+        repository_owner_id: '483444',
         ref,
         ref_type: 'branch',
         event_name: 'push',
@@ -108,6 +114,9 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     },
     setDown(value) {
       down = value;
+    },
+    setHanging(value) {
+      hanging = value;
     },
     count: (path) => counts.get(path) ?? 0,
     stop: () =>

@@ -17,26 +17,36 @@ let actions: TestIssuer; // GitHub-Actions-shaped tokens, keys at an explicit jw
 let airgapped: TestIssuer; // a cluster whose keys are given statically
 let rotating: TestIssuer;
 let flaky: TestIssuer;
+let hanging: TestIssuer;
 let stranger: TestIssuer; // not trusted
 let server: RunningServer;
 let adminToken: string;
 let stop: () => Promise<void>;
 
 test.before(async () => {
-  [cluster, actions, airgapped, rotating, flaky, stranger] = await Promise.all([startTestIssuer(), startTestIssuer(), startTestIssuer(), startTestIssuer(), startTestIssuer(), startTestIssuer()]);
+  [cluster, actions, airgapped, rotating, flaky, hanging, stranger] = await Promise.all([
+    startTestIssuer(),
+    startTestIssuer(),
+    startTestIssuer(),
+    startTestIssuer(),
+    startTestIssuer(),
+    startTestIssuer(),
+    startTestIssuer(),
+  ]);
   const trustedIssuers = [
     { issuer: cluster.issuer },
     { issuer: actions.issuer, jwksUri: actions.jwksUri },
     { issuer: airgapped.issuer, jwks: airgapped.publicJwks() },
     { issuer: rotating.issuer },
     { issuer: flaky.issuer },
+    { issuer: hanging.issuer },
   ];
   ({ server, token: adminToken, stop } = await startAdminTestServer({}, { overrides: { federation: { trustedIssuers } }, logger: log.logger }));
 });
 
 test.after.always(async () => {
   await stop?.();
-  await Promise.all([cluster, actions, airgapped, rotating, flaky, stranger].map((issuer) => issuer?.stop()));
+  await Promise.all([cluster, actions, airgapped, rotating, flaky, hanging, stranger].map((issuer) => issuer?.stop()));
 });
 
 let counter = 0;
@@ -154,7 +164,7 @@ test('a client without a secret cannot use client credentials, and cannot be mad
   t.is(widened.body.field, 'token_endpoint_auth_method');
 });
 
-test('an unknown kid makes one refetch of the keys, and a burst of unknown kids no more', async (t) => {
+test('an unknown kid makes one refetch of the keys, and a burst of unknown kids one more', async (t) => {
   const clientId = await federatedClient([{ issuer: rotating.issuer, subject: 'system:serviceaccount:app:web' }]);
   t.is((await exchange(clientId, await rotating.kubernetesToken('app', 'web', server.url))).status, 200);
   t.is(rotating.count('/openid/v1/jwks'), 1);
@@ -164,14 +174,17 @@ test('an unknown kid makes one refetch of the keys, and a burst of unknown kids 
   t.is(rotating.count('/openid/v1/jwks'), 2);
 
   await rotating.signWithUnpublishedKey('forged');
-  const forged = await Promise.all(Array.from({ length: 20 }, async () => exchange(clientId, await rotating.mint({ sub: 'system:serviceaccount:app:web', aud: server.url }, { kid: `unknown-${++counter}` }))));
+  const assertions = await Promise.all(Array.from({ length: 20 }, () => rotating.mint({ sub: 'system:serviceaccount:app:web', aud: server.url }, { kid: `unknown-${++counter}` })));
+  const started = Date.now();
+  const forged = await Promise.all(assertions.map((assertion) => exchange(clientId, assertion)));
+  const seconds = Math.ceil((Date.now() - started) / 1000);
   t.true(forged.every(({ body }) => body.error === 'invalid_grant' && String(body.error_description).startsWith('assertion refused (unknown_key)')));
-  // The refetch for the rotation started the cooldown: twenty unknown kids within it ask nobody.
-  t.is(rotating.count('/openid/v1/jwks'), 2);
+  // Unknown kids within the one-second interval share one refetch at its end: at most one a second.
+  t.true(rotating.count('/openid/v1/jwks') <= 2 + seconds, `${rotating.count('/openid/v1/jwks')} fetches in ${seconds} s`);
   t.is(rotating.count('/.well-known/openid-configuration'), 1);
 });
 
-test('an issuer that is down fails only its own clients, with invalid_grant', async (t) => {
+test('an issuer that is down fails only its own clients, with 503 temporarily_unavailable so that token sources retry', async (t) => {
   const flakyClient = await federatedClient([{ issuer: flaky.issuer, subject: 'system:serviceaccount:app:api' }]);
   const healthyClient = await federatedClient([{ issuer: cluster.issuer, subject: 'system:serviceaccount:app:api' }]);
   flaky.setDown(true);
@@ -179,11 +192,34 @@ test('an issuer that is down fails only its own clients, with invalid_grant', as
     exchange(flakyClient, await flaky.kubernetesToken('app', 'api', server.url)),
     exchange(healthyClient, await cluster.kubernetesToken('app', 'api', server.url)),
   ]);
-  t.is(down.status, 400);
-  t.is(down.body.error, 'invalid_grant');
-  t.true(String(down.body.error_description).startsWith('assertion refused (issuer_unavailable)'));
+  t.is(down.status, 503);
+  t.is(down.body.error, 'temporarily_unavailable');
+  t.regex(String(down.body.error_description), /cannot be reached/);
+  t.is(down.headers.get('retry-after'), '5');
+  t.is(down.headers.get('content-type')?.split(';')[0], 'application/json');
   t.is(healthy.status, 200);
   flaky.setDown(false);
+});
+
+test('a hanging issuer costs its clients one 5 s timeout, not 5 s per request', async (t) => {
+  const clientId = await federatedClient([{ issuer: hanging.issuer, subject: 'system:serviceaccount:app:api' }]);
+  hanging.setHanging(true);
+  const timed = async () => {
+    const started = Date.now();
+    const answer = await exchange(clientId, await hanging.kubernetesToken('app', 'api', server.url));
+    return { ...answer, ms: Date.now() - started };
+  };
+  const first = await timed();
+  t.is(first.status, 503);
+  t.is(first.body.error, 'temporarily_unavailable');
+  // Every later request within and after the back-off answers at once.
+  const later = [];
+  for (let index = 0; index < 8; index++) {
+    later.push(await timed());
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+  t.true(later.every((answer) => answer.status === 503), JSON.stringify(later.map((answer) => answer.status)));
+  t.true(Math.max(...later.map((answer) => answer.ms)) < 1500, `latencies ${later.map((answer) => answer.ms).join(' ')}`);
 });
 
 test('discovery lists the jwt-bearer grant and the admin API lists the trusted issuers', async (t) => {
@@ -193,7 +229,7 @@ test('discovery lists the jwt-bearer grant and the admin API lists the trusted i
   const issuers = listed.body.trusted_issuers as Array<{ issuer: string; keys: string }>;
   t.deepEqual(
     Object.fromEntries(issuers.map((entry) => [entry.issuer, entry.keys])),
-    { [cluster.issuer]: 'discovery', [actions.issuer]: 'jwks_uri', [airgapped.issuer]: 'static', [rotating.issuer]: 'discovery', [flaky.issuer]: 'discovery' },
+    { [cluster.issuer]: 'discovery', [actions.issuer]: 'jwks_uri', [airgapped.issuer]: 'static', [rotating.issuer]: 'discovery', [flaky.issuer]: 'discovery', [hanging.issuer]: 'discovery' },
   );
 });
 
@@ -250,4 +286,28 @@ test('a client with a secret and federated identities needs both for the jwt-bea
   const withSecret = await postForm(`${server.url}/token`, { grant_type: jwtBearer, assertion }, { authorization: basicAuth(clientId, created.body.client_secret as string) });
   t.is(withSecret.status, 200, JSON.stringify(withSecret.body));
   t.is(decodeJwt(withSecret.body.access_token as string).sub, clientId);
+});
+
+test('two clients cannot hold the same federated identity (issuer, subject, audience): 409 naming the field', async (t) => {
+  const identity = { issuer: cluster.issuer, subject: 'system:serviceaccount:shared:api' };
+  const holder = await federatedClient([identity]);
+  const clash = await adminCall(server, adminToken, 'POST', '/clients', {
+    client_id: `clash-${++counter}`,
+    grant_types: ['jwt-bearer'],
+    token_endpoint_auth_method: 'none',
+    federated_identities: [{ issuer: cluster.issuer, subject: 'system:serviceaccount:other:api' }, { ...identity, audience: server.url, conditions: { 'kubernetes.io.namespace': 'shared' } }],
+    resources: [demo],
+    scopes: ['demo:read'],
+  });
+  t.is(clash.status, 409);
+  t.is(clash.body.error, 'conflict');
+  t.is(clash.body.field, 'federated_identities.1');
+  t.regex(String(clash.body.error_description), new RegExp(`client "${holder}" already holds`));
+  // Another audience is another identity; and the holder may update its own.
+  const otherAudience = await federatedClient([{ ...identity, audience: 'elsewhere' }]);
+  t.truthy(otherAudience);
+  const own = await adminCall(server, adminToken, 'PATCH', `/clients/${holder}`, { federated_identities: [identity, { ...identity, audience: 'third' }] });
+  t.is(own.status, 200, JSON.stringify(own.body));
+  const patched = await adminCall(server, adminToken, 'PATCH', `/clients/${otherAudience}`, { federated_identities: [identity] });
+  t.is(patched.status, 409);
 });

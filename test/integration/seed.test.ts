@@ -9,6 +9,7 @@ import { generateSigningKey } from '../../src/keys/signing-keys.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
+import { captureLog } from '../helpers/capture-log.ts';
 import { startTestIssuer } from '../helpers/test-issuer.ts';
 
 let redis: TestRedis;
@@ -256,4 +257,45 @@ test('a seeded trusted issuer and federated client: the platform token gets the 
     t.is(decodeJwt(issued.body.access_token as string).sub, 'seeded-workload');
     t.deepEqual(server.tollgate.trustedIssuers.list().map(({ issuer, keys, origin }) => ({ issuer, keys, origin })), [{ issuer: cluster.issuer, keys: 'static', origin: 'seed' }]);
   }, 'memory');
+});
+
+test('a seed giving two clients one federated identity is refused naming the field; so is one clashing with a stored client', async (t) => {
+  const cluster = await startTestIssuer();
+  t.teardown(() => cluster.stop());
+  const identity = { issuer: cluster.issuer, subject: 'system:serviceaccount:ops:backup' };
+  const workload = (clientId: string, federatedIdentities: object[]) => ({ clientId, grantTypes: ['jwt-bearer'], authMethod: 'none', federatedIdentities, resources: ['urn:tollgate:admin'], scopes: ['admin'] });
+  const trustedIssuers = [{ issuer: cluster.issuer, jwks: cluster.publicJwks() }];
+  const twice = await seedError(t, { trustedIssuers, clients: [workload('first', [identity]), workload('second', [{ ...identity, conditions: { 'kubernetes.io.namespace': 'ops' } }])] });
+  t.regex(twice, /clients\.1\.federatedIdentities\.0: client "first" already holds this federated identity/);
+});
+
+test('start-up warns about a GitHub Actions identity pinned by names alone (no repository_id, repository_owner_id)', async (t) => {
+  const github = await startTestIssuer();
+  t.teardown(() => github.stop());
+  const workload = (clientId: string, conditions: Record<string, string>) => ({
+    clientId,
+    grantTypes: ['jwt-bearer'],
+    authMethod: 'none',
+    federatedIdentities: [{ issuer: github.issuer, subject: `repo:org/${clientId}:ref:refs/heads/main`, conditions }],
+    resources: ['urn:tollgate:admin'],
+    scopes: ['admin'],
+  });
+  const seed = { trustedIssuers: [{ issuer: github.issuer, jwks: github.publicJwks() }], clients: [workload('by-name', { repository: 'org/by-name' }), workload('pinned', { repository_id: '1296269', repository_owner_id: '1342004' })] };
+  const log = captureLog();
+  const server = await startTestServer({ env: { TOLLGATE_DEMO: 'false', TOLLGATE_SEED_FILE: seedFile('github-names', seed) }, logger: log.logger });
+  await server.stop();
+  const warnings = log.lines(/GitHub Actions identity without/);
+  t.deepEqual(
+    warnings.map((line) => [line.clientId, line.field, line.level]),
+    [['by-name', 'federated_identities.0', 40]], // pino's warn
+  );
+});
+
+test('a seeded token-exchange client may not list the admin API among its resources or in serves', async (t) => {
+  const exchanger = (fields: object) => ({ clientId: 'escalator', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', grantTypes: ['token-exchange'], ...fields });
+  const resourceServers = [{ identifier: 'https://api.example.com', scopes: ['read'] }];
+  const inResources = await seedError(t, { resourceServers, clients: [exchanger({ serves: ['https://api.example.com'], resources: ['urn:tollgate:admin'], scopes: ['admin'] })] });
+  t.regex(inResources, /clients\.0\.resources\.0: urn:tollgate:admin is tollgate's own API/);
+  const inServes = await seedError(t, { resourceServers, clients: [exchanger({ serves: ['urn:tollgate:admin'], resources: ['https://api.example.com'], scopes: ['read'] })] });
+  t.regex(inServes, /clients\.0\.serves\.0: urn:tollgate:admin is tollgate's own API/);
 });

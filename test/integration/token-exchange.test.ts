@@ -7,7 +7,7 @@ import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { countingFetch } from '../helpers/counting-proxy.ts';
 import { deviceLogin, relaxedLimits } from '../helpers/device-login.ts';
 import { basicAuth, postForm } from '../helpers/start-server.ts';
-import { createTestAccount } from '../helpers/test-principals.ts';
+import { createTestAccount, createTestClient } from '../helpers/test-principals.ts';
 
 const exchangeGrant = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const accessTokenType = 'urn:ietf:params:oauth:token-type:access_token';
@@ -107,11 +107,12 @@ test('audience works like resource; the jwt subject token type and an explicit a
   t.is(jwtType.status, 200);
 });
 
-test('a changed account max_priority shows in the next exchange', async (t) => {
+test('a lowered account max_priority shows in the next exchange; a raised one stays within the subject token', async (t) => {
   const { account, accessToken } = await personLogin({ default: 5 });
   t.deepEqual(decodeJwt((await exchange(gateway, { subject_token: accessToken, resource: apiB })).body.access_token as string).max_priority, { default: 2 });
   await admin('PATCH', `/accounts/${account.id}`, { max_priority: { default: 1, gpu: 4 } });
-  t.deepEqual(decodeJwt((await exchange(gateway, { subject_token: accessToken, resource: apiB })).body.access_token as string).max_priority, { default: 1, gpu: 4 });
+  // gpu was not in the person's token: the exchange cannot add it (SPEC §14, every hop narrows).
+  t.deepEqual(decodeJwt((await exchange(gateway, { subject_token: accessToken, resource: apiB })).body.access_token as string).max_priority, { default: 1 });
 });
 
 test('exchanges nest act through two services (RFC 8693 §4.1)', async (t) => {
@@ -133,7 +134,7 @@ test('the exchanged token introspects inactive once the person’s login is revo
   t.is(revoked.status, 200);
   t.deepEqual((await introspect()).body, { active: false });
   // ...and the person's token can no longer be exchanged.
-  t.is((await exchange(gateway, { subject_token: accessToken, resource: apiB })).body.error, 'invalid_grant');
+  t.is((await exchange(gateway, { subject_token: accessToken, resource: apiB })).body.error, 'invalid_request');
 });
 
 test('deleting the person makes the exchanged token inactive', async (t) => {
@@ -173,24 +174,24 @@ async function craftToken(claims: JWTPayload, key?: Parameters<SignJWT['sign']>[
   return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ours.kid as string }).sign(signingKey);
 }
 
-test('refused: an expired subject token, or one signed by another key, is invalid_grant', async (t) => {
+test('refused: an expired subject token, or one signed by another key, is invalid_request (RFC 8693 §2.2.2)', async (t) => {
   const { accessToken } = await sharedLogin();
   const claims = decodeJwt(accessToken);
   const now = Math.floor(Date.now() / 1000);
   const expired = await craftToken({ ...claims, iat: now - 600, exp: now - 300 });
   const expiredAnswer = await exchange(gateway, { subject_token: expired, resource: apiB });
   t.is(expiredAnswer.status, 400);
-  t.is(expiredAnswer.body.error, 'invalid_grant');
+  t.is(expiredAnswer.body.error, 'invalid_request');
   t.regex(String(expiredAnswer.body.error_description), /expired/);
   const { privateKey } = await generateKeyPair('ES256');
-  t.is((await exchange(gateway, { subject_token: await craftToken(claims, privateKey), resource: apiB })).body.error, 'invalid_grant');
+  t.is((await exchange(gateway, { subject_token: await craftToken(claims, privateKey), resource: apiB })).body.error, 'invalid_request');
 });
 
-test('refused: a subject token for an API the client does not serve is invalid_grant', async (t) => {
+test('refused: a subject token for an API the client does not serve is invalid_request', async (t) => {
   const account = await createTestAccount(server);
   const { tokens } = await deviceLogin(server, { username: account.username, password: account.password }); // demo-cli: urn:tollgate:demo
   const { body } = await exchange(gateway, { subject_token: tokens.access_token, resource: apiB });
-  t.is(body.error, 'invalid_grant');
+  t.is(body.error, 'invalid_request');
   t.regex(String(body.error_description), /serves/);
 });
 
@@ -210,9 +211,9 @@ test('refused: a client without the grant is unauthorized_client', async (t) => 
   t.is(body.error, 'unauthorized_client');
 });
 
-test('refused: a refresh token as subject is invalid_grant, or invalid_request when typed as one', async (t) => {
+test('refused: a refresh token as subject is invalid_request, typed as an access token or as a refresh token', async (t) => {
   const { refreshToken } = await sharedLogin();
-  t.is((await exchange(gateway, { subject_token: refreshToken, resource: apiB })).body.error, 'invalid_grant');
+  t.is((await exchange(gateway, { subject_token: refreshToken, resource: apiB })).body.error, 'invalid_request');
   const typed = await exchange(gateway, { subject_token: refreshToken, subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token', resource: apiB });
   t.is(typed.body.error, 'invalid_request');
 });
@@ -221,15 +222,15 @@ test('refused: a client may not exchange a token issued to itself', async (t) =>
   const selfish = await createClient({ grant_types: ['client_credentials', 'token-exchange'], serves: [apiA], resources: [apiA, apiB], scopes: ['a:read', 'b:read'] });
   const own = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: apiA }, { authorization: basicAuth(selfish.clientId, selfish.secret) });
   const { body } = await exchange(selfish, { subject_token: own.body.access_token as string, resource: apiB });
-  t.is(body.error, 'invalid_grant');
+  t.is(body.error, 'invalid_request');
   t.regex(String(body.error_description), /issued to it/);
 });
 
-test('refused: a service token (no person behind it) is invalid_grant', async (t) => {
+test('refused: a service token (no person behind it) is invalid_request', async (t) => {
   const service = await createClient({ grant_types: ['client_credentials'], resources: [apiA], scopes: ['a:read'] });
   const own = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: apiA }, { authorization: basicAuth(service.clientId, service.secret) });
   const { body } = await exchange(gateway, { subject_token: own.body.access_token as string, resource: apiB });
-  t.is(body.error, 'invalid_grant');
+  t.is(body.error, 'invalid_request');
 });
 
 test('refused: missing or unsupported parameters are invalid_request', async (t) => {
@@ -296,4 +297,112 @@ test('disabling the client the person logged in with makes the exchanged token i
   t.true((await introspect()).body.active);
   await admin('PATCH', '/clients/cli-short-lived', { disabled: true });
   t.deepEqual((await introspect()).body, { active: false });
+});
+
+// Issue 21, item 15: every hop can only narrow.
+test('a second hop cannot widen max_priority beyond the token it was handed ({default 5, nightly 2} stays within)', async (t) => {
+  const first = await createClient({ grant_types: ['token-exchange'], serves: [apiA], resources: [apiB], scopes: ['b:read'], max_priority: { default: 5, nightly: 2 } });
+  const second = await createClient({ grant_types: ['token-exchange'], serves: [apiB], resources: [apiC], scopes: ['c:read'], max_priority: { default: 3, nightly: 9, gpu: 1 } });
+  const { accessToken } = await personLogin({ default: 5, nightly: 9, gpu: 1 });
+  const toB = await exchange(first, { subject_token: accessToken, resource: apiB });
+  t.deepEqual(decodeJwt(toB.body.access_token as string).max_priority, { default: 5, nightly: 2 });
+  const toC = await exchange(second, { subject_token: toB.body.access_token as string, resource: apiC });
+  t.is(toC.status, 200, JSON.stringify(toC.body));
+  t.deepEqual(decodeJwt(toC.body.access_token as string).max_priority, { default: 3, nightly: 2 });
+});
+
+test('an exchange back to the subject token’s own API cannot add a scope the subject token lacked', async (t) => {
+  // gateway's token for API B holds b:read only; a client serving B that may write to B gets no b:write from it.
+  const widener = await createClient({ grant_types: ['token-exchange'], serves: [apiB], resources: [apiB], scopes: ['b:read', 'b:write'] });
+  const { accessToken } = await sharedLogin();
+  const toB = (await exchange(gateway, { subject_token: accessToken, resource: apiB })).body.access_token as string;
+  t.is(decodeJwt(toB).scope, 'b:read');
+  const again = await exchange(widener, { subject_token: toB, resource: apiB });
+  t.is(again.status, 200, JSON.stringify(again.body));
+  t.is(decodeJwt(again.body.access_token as string).scope, 'b:read');
+  t.is(again.body.scope, 'b:read');
+  const asked = await exchange(widener, { subject_token: toB, resource: apiB, scope: 'b:write' });
+  t.is(asked.status, 400);
+  t.is(asked.body.error, 'invalid_scope');
+});
+
+test('disabling a service in the act chain makes every token derived through it inactive and unexchangeable', async (t) => {
+  const middle = await createClient({ grant_types: ['token-exchange'], serves: [apiA], resources: [apiB], scopes: ['b:read'] });
+  const last = await createClient({ grant_types: ['token-exchange'], serves: [apiB], resources: [apiC], scopes: ['c:read'] });
+  const next = await createClient({ grant_types: ['token-exchange'], serves: [apiC], resources: [apiB], scopes: ['b:read'] });
+  const { accessToken } = await sharedLogin();
+  const toB = (await exchange(middle, { subject_token: accessToken, resource: apiB })).body.access_token as string;
+  const toC = (await exchange(last, { subject_token: toB, resource: apiC })).body.access_token as string;
+  const introspect = () => postForm(`${server.url}/token/introspection`, { token: toC }, { authorization: basicAuth(last.clientId, last.secret) });
+  t.true((await introspect()).body.active);
+  await admin('PATCH', `/clients/${middle.clientId}`, { disabled: true });
+  t.deepEqual((await introspect()).body, { active: false });
+  const further = await exchange(next, { subject_token: toC, resource: apiB });
+  t.is(further.status, 400);
+  t.is(further.body.error, 'invalid_request');
+});
+
+test('the act chain is at most tokenExchange.maxChainDepth (default 5) services deep', async (t) => {
+  // Two services that serve and call API B hand one person's token back and forth.
+  const ping = await createClient({ grant_types: ['token-exchange'], serves: [apiB], resources: [apiB], scopes: ['b:read'] });
+  const pong = await createClient({ grant_types: ['token-exchange'], serves: [apiB], resources: [apiB], scopes: ['b:read'] });
+  const { accessToken } = await sharedLogin();
+  let token = (await exchange(gateway, { subject_token: accessToken, resource: apiB })).body.access_token as string;
+  for (const hop of [ping, pong, ping, pong]) {
+    const answer = await exchange(hop, { subject_token: token, resource: apiB });
+    t.is(answer.status, 200, JSON.stringify(answer.body));
+    token = answer.body.access_token as string;
+  }
+  t.deepEqual(await createTokenVerifier({ issuer: server.url, audience: apiB }).verify(token).then((principal) => principal.actors.length), 5);
+  const sixth = await exchange(ping, { subject_token: token, resource: apiB });
+  t.is(sixth.status, 400);
+  t.is(sixth.body.error, 'invalid_request');
+  t.regex(String(sixth.body.error_description), /at most 5/);
+});
+
+// Issue 21, item 16: the admin API is not reachable by exchange.
+test('an exchange client cannot list urn:tollgate:admin among its resources or what it serves', async (t) => {
+  const inResources = await admin('POST', '/clients', { grant_types: ['token-exchange'], serves: [apiA], resources: ['urn:tollgate:admin'], scopes: ['admin'] });
+  t.is(inResources.status, 400);
+  t.is(inResources.body.field, 'resources.0');
+  const inServes = await admin('POST', '/clients', { grant_types: ['token-exchange'], serves: ['urn:tollgate:admin'], resources: [apiB], scopes: ['b:read'] });
+  t.is(inServes.status, 400);
+  t.is(inServes.body.field, 'serves.0');
+  const patched = await admin('PATCH', '/clients/gateway', { resources: [apiB, 'urn:tollgate:admin'], scopes: ['b:read', 'admin'] });
+  t.is(patched.status, 400);
+  t.is(patched.body.field, 'resources.1');
+});
+
+test('a person’s token never becomes an admin token by exchange, even through a client stored with the admin API among its resources', async (t) => {
+  // The escalation of issue 21: an exchange client allowed to call urn:tollgate:admin (stored
+  // before the rule existed, so written past the admin API's checks here).
+  const escalator = await createTestClient(server, {
+    grantTypes: [exchangeGrant],
+    serves: [apiA],
+    resources: [apiB, 'urn:tollgate:admin'],
+    scopes: ['b:read', 'admin'],
+    defaultResource: apiB,
+  });
+  const credentials = { clientId: escalator.clientId, secret: escalator.secret as string };
+  const { account, accessToken } = await personLogin();
+  const answer = await exchange(credentials, { subject_token: accessToken, resource: 'urn:tollgate:admin', scope: 'admin' });
+  t.is(answer.status, 400);
+  t.is(answer.body.error, 'invalid_target');
+  t.false('access_token' in answer.body);
+  // And a token carrying act is refused by the admin API itself, should one ever be minted.
+  const forged = await craftToken({ ...decodeJwt(accessToken), aud: 'urn:tollgate:admin', scope: 'admin', client_id: 'demo-admin', act: { sub: escalator.clientId } });
+  const patch = await fetch(`${server.url}/admin/accounts/${account.id}`, { method: 'PATCH', headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json' }, body: JSON.stringify({ max_priority: { default: 99 } }) });
+  t.is(patch.status, 401);
+});
+
+// Issue 21, item 17: queue names that are Object.prototype members.
+test('queues named toString and constructor pass through an exchange and our verifier', async (t) => {
+  const tricky = await createClient({ grant_types: ['token-exchange'], serves: [apiA], resources: [apiB], scopes: ['b:read'], max_priority: { toString: 5, default: 1, valueOf: 2 } });
+  const { accessToken } = await personLogin({ toString: 3, constructor: 2, default: 4, hasOwnProperty: 7 });
+  const answer = await exchange(tricky, { subject_token: accessToken, resource: apiB });
+  t.is(answer.status, 200, JSON.stringify(answer.body));
+  t.deepEqual(decodeJwt(answer.body.access_token as string).max_priority, { toString: 3, default: 1 });
+  const principal = await createTokenVerifier({ issuer: server.url, audience: apiB }).verify(answer.body.access_token as string);
+  t.deepEqual({ ...principal.maxPriority }, { toString: 3, default: 1 });
+  t.false(Object.hasOwn(principal.maxPriority, 'constructor'));
 });

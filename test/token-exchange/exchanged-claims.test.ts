@@ -23,6 +23,22 @@ test('max_priority is absent when either side has none or they share no queue', 
   t.is(narrowMaxPriority(undefined, { q: 1 }), undefined);
   t.is(narrowMaxPriority({ q: 1 }, undefined), undefined);
   t.is(narrowMaxPriority({ a: 1 }, { b: 1 }), undefined);
-  t.false('max_priority' in exchangedClaims('gateway', undefined, { a: 1 }, { b: 1 }));
-  t.deepEqual(exchangedClaims('gateway', undefined, { a: 3 }, { a: 1 }), { act: { sub: 'gateway' }, max_priority: { a: 1 } });
+  t.is(narrowMaxPriority({ a: 1 }, { a: 1 }, undefined), undefined);
+  t.false('max_priority' in exchangedClaims('gateway', undefined, narrowMaxPriority({ a: 1 }, { b: 1 })));
+  t.deepEqual(exchangedClaims('gateway', undefined, narrowMaxPriority({ a: 3 }, { a: 1 })), { act: { sub: 'gateway' }, max_priority: { a: 1 } });
+});
+
+test('a second hop stays within the subject token’s own map: {default 5, nightly 2} never becomes {default 3, nightly 9, gpu 1}', (t) => {
+  const person = { default: 5, nightly: 9, gpu: 1 };
+  const firstHop = narrowMaxPriority(person, { default: 5, nightly: 2 }, person);
+  t.deepEqual(firstHop, { default: 5, nightly: 2 });
+  t.deepEqual(narrowMaxPriority(person, { default: 3, nightly: 9, gpu: 1 }, firstHop), { default: 3, nightly: 2 });
+});
+
+test('queue names that are Object.prototype members are queues like any other', (t) => {
+  const narrowed = narrowMaxPriority({ toString: 4, constructor: 2, valueOf: 1 }, { toString: 3, constructor: 7 }, JSON.parse('{"toString": 9, "constructor": 9, "hasOwnProperty": 1}'));
+  t.deepEqual(narrowed, { toString: 3, constructor: 2 });
+  t.is(JSON.stringify(narrowed), '{"toString":3,"constructor":2}');
+  // A queue one side lacks is absent even when Object.prototype has a member of that name.
+  t.is(narrowMaxPriority({ toString: 1 }, { other: 1 }), undefined);
 });

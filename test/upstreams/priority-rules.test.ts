@@ -42,3 +42,9 @@ test('no rule matching and no own map means no max_priority; identities of unkno
   t.is(effectiveMaxPriority(account({ identities: [identity(['visitors'])] }), settings), undefined);
   t.deepEqual(effectiveMaxPriority(account({ maxPriority: { q: 1 }, identities: [{ ...identity(['admins']), upstream: 'gone' }] }), settings), { q: 1 });
 });
+
+test('queues named like Object.prototype members merge as numbers (issue 21: they came out null)', (t) => {
+  const merged = effectiveMaxPriority(account({ maxPriority: { toString: 1, constructor: 2 }, identities: [identity(['staff'])] }), settings);
+  t.deepEqual(merged, { toString: 1, constructor: 2, lab: 3, default: 4 });
+  t.is(JSON.stringify(merged), '{"toString":1,"constructor":2,"lab":3,"default":4}');
+});

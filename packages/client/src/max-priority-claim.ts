@@ -11,10 +11,10 @@ export function readMaxPriorityClaim(value: unknown): MaxPriority | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const entries = Object.entries(value);
   if (entries.length > maxQueues) return undefined;
-  const result: Record<string, number> = {};
   for (const [queue, priority] of entries) {
     if (!queueName.test(queue) || typeof priority !== 'number' || !Number.isSafeInteger(priority) || priority < 0) return undefined;
-    result[queue] = priority;
   }
-  return Object.freeze(result);
+  // Own properties only (Object.fromEntries defines, never assigns): a queue named `toString`
+  // or `constructor` is a queue. Read it with Object.hasOwn, not `in`.
+  return Object.freeze(Object.fromEntries(entries) as Record<string, number>);
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { usesClientSecret, type ClientRecord } from '../../clients/client-record.ts';
 import { checkClient } from '../../clients/client-rules.ts';
 import { generateClientSecret, hashClientSecret } from '../../clients/client-secret.ts';
-import { checkFederatedIssuers } from '../../clients/federated-identity-rules.ts';
+import { checkFederatedIdentitiesUnique, checkFederatedIssuers } from '../../clients/federated-identity-rules.ts';
 import { newClientRecord } from '../../clients/new-client-record.ts';
 import { AppError } from '../../errors.ts';
 import { resourceIdentifier } from '../../principals/identifiers.ts';
@@ -28,6 +28,7 @@ export const clientKind: RecordKind<ClientRecord, ClientView> & GrantHolder = {
   async check(record, deps) {
     await checkClient(record, deps.resources);
     checkFederatedIssuers(record, deps.trustedIssuers);
+    if (record.federatedIdentities?.length) checkFederatedIdentitiesUnique(record, await deps.clients.list(), deps.config.issuer);
   },
   grants: 'client',
 };

@@ -1,0 +1,13 @@
+import { adminResource } from './resource-server-record.ts';
+
+/**
+ * The audiences of tollgate's own APIs (the admin API; a self-service API joins this list).
+ * A token for one of them acts on tollgate itself, so it is only ever issued to the client
+ * that holds it directly: never by token exchange, and no exchanging client may list one among
+ * its resources or what it serves (SPEC §14).
+ */
+export const ownAudiences: readonly string[] = [adminResource.identifier];
+
+export function isOwnAudience(identifier: string): boolean {
+  return ownAudiences.includes(identifier);
+}
