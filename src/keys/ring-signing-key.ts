@@ -1,5 +1,4 @@
 import { createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { decodeProtectedHeader } from 'jose';
 import { ExternalSigningKey } from 'oidc-provider';
 
 import type { SigningAlg } from '../resources/resource-server-record.ts';
@@ -66,6 +65,10 @@ export class RingSigningKey extends ExternalSigningKey {
     return this.#alg === 'RS256' ? (this.#current()?.n ?? unset) : undefined;
   }
 
+  override get pub(): string | undefined {
+    return undefined;
+  }
+
   override keyObject(): KeyObject {
     const key = this.#ring.signing(this.#alg);
     if (!key) throw new Error(`no ${this.#alg} signing key yet`);
@@ -73,8 +76,9 @@ export class RingSigningKey extends ExternalSigningKey {
   }
 
   override sign(data: Uint8Array): Uint8Array {
+    // `data` is the JWS signing input, BASE64URL(header) '.' BASE64URL(payload) (RFC 7515 §5.1).
     const header = Buffer.from(data).toString('ascii').split('.')[0] as string;
-    const { kid } = decodeProtectedHeader(header);
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid?: string };
     const key = kid ? this.#ring.find(kid) : undefined;
     // Revoked between oidc-provider picking it and signing: fail this one request rather than
     // sign with a revoked key or under a header naming another.
