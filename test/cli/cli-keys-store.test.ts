@@ -77,6 +77,12 @@ test.serial('keys revoke takes the key out of the JWKS at once and the published
   const tokenKid = JSON.parse(Buffer.from((await adminToken(server)).split('.')[0] as string, 'base64url').toString()).kid;
   t.is(tokenKid, next.kid, 'new tokens are signed by the promoted key');
   t.is((await cli(['revoke', active.kid])).code, 4, 'an unknown kid is not found');
+
+  const metrics = await server.tollgate.metrics.registry.metrics();
+  t.regex(metrics, /tollgate_signing_key_transitions_total\{kind="revoked"\} 1/);
+  t.regex(metrics, /tollgate_security_events_total\{event="signing_key.revoked"\} 1/);
+  t.regex(metrics, /tollgate_signing_key_active_age_seconds\{alg="ES256"\} \d/);
+  t.regex(metrics, /tollgate_signing_key_next_transition_seconds \d/);
 });
 
 test.serial('keys import adds a file\'s keys, published, without taking over signing', async (t) => {
