@@ -80,6 +80,8 @@ export function createMetrics(): Metrics {
     help: 'Seconds since the signing key of each algorithm began to sign (store mode)',
     labelNames: ['alg'],
     registers: [registry],
+    // Every worker sees the same key set: across workers the value is one, not a sum.
+    aggregator: 'max',
     collect() {
       this.reset();
       for (const [alg, age] of Object.entries(readKeys?.().activeAge ?? {})) if (age !== undefined) this.set({ alg }, age);
@@ -89,6 +91,7 @@ export function createMetrics(): Metrics {
     name: 'tollgate_signing_key_next_transition_seconds',
     help: 'Seconds until the next scheduled signing-key transition (store mode)',
     registers: [registry],
+    aggregator: 'min',
     collect() {
       this.reset();
       const next = readKeys?.().nextTransition;

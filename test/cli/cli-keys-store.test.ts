@@ -6,9 +6,15 @@ import test from 'ava';
 
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
 import type { RunningServer } from '../../src/server.ts';
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
+
+import { grantTypes } from '../../src/clients/client-record.ts';
+import { generateClientSecret } from '../../src/clients/client-secret.ts';
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { createTestClient } from '../helpers/test-principals.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { startTestServer } from '../helpers/start-server.ts';
+import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
 
 // SPEC §16 operated: `tollgate keys list|schedule|rotate|revoke|import` on the in-memory store
 // (one process), through the admin API; the admin answers are checked against the OpenAPI schemas.
@@ -99,4 +105,19 @@ test.serial('in file mode the store commands answer conflict and say how to rota
   const run = await cli(['rotate'], fileServer);
   t.is(run.code, 5);
   t.regex(run.stderr, /keys add\|promote\|retire --file/);
+});
+
+test.serial('a resource server asking for RS256 gets an RS256 key within a check interval, and its tokens verify', async (t) => {
+  const admin = await adminToken(server);
+  const created = await adminCall(server, admin, 'POST', '/resources', { identifier: 'https://rsa.example', name: 'RSA API', scopes: ['rsa:read'], signing_alg: 'RS256' });
+  t.is(created.status, 201, JSON.stringify(created.body));
+  const secret = generateClientSecret();
+  const client = await createTestClient(server, { grantTypes: [grantTypes.clientCredentials], scopes: ['rsa:read'], resources: ['https://rsa.example'], defaultResource: 'https://rsa.example' }, secret);
+  const issued = await eventually(async () => {
+    const answer = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.clientId, secret) });
+    return answer.status === 200 ? (answer.body.access_token as string) : undefined;
+  }, 'an RS256 token', 8000);
+  t.is(decodeProtectedHeader(issued).alg, 'RS256');
+  const jwks = (await (await fetch(`${server.url}/jwks`)).json()) as JSONWebKeySet;
+  await t.notThrowsAsync(compactVerify(issued, createLocalJWKSet(jwks)));
 });
