@@ -1,6 +1,7 @@
 import type { AccountStore } from './accounts/account-store.ts';
 import type { ClientRegistry } from './clients/client-registry.ts';
 import type { Config } from './config/schema.ts';
+import type { KeyManager } from './keys/key-manager.ts';
 import type { SigningKeys } from './keys/signing-keys.ts';
 import type { TrustedIssuers } from './federation/trusted-issuers.ts';
 import type { Logger } from './logger.ts';
@@ -18,6 +19,8 @@ export interface Services {
   accounts: AccountStore;
   resources: ResourceRegistry;
   signingKeys: SigningKeys;
+  /** Store mode: the signing keys' lifecycle (keys/key-manager.ts); undefined in file mode. */
+  keyManager?: KeyManager | undefined;
   /** Platforms whose tokens stand in for client secrets (jwt-bearer grant). */
   trustedIssuers: TrustedIssuers;
   logger: Logger;

@@ -15,7 +15,9 @@ import { renderNotFound, renderNotFoundPage } from './http/not-found.ts';
 import { createRequestFrame } from './http/request-frame.ts';
 import { after, around, describePipeline, type PipelineSteps, type RouteName } from './http/request-pipeline.ts';
 import { createValidHost } from './http/valid-host.ts';
-import { loadSigningKeys } from './keys/signing-keys.ts';
+import { createJwksResponse, jwksMaxAge } from './keys/jwks-response.ts';
+import { openSigningKeys } from './keys/open-signing-keys.ts';
+import { signingKeyGauges } from './keys/key-gauges.ts';
 import type { Logger } from './logger.ts';
 import { createLatencyObserver } from './metrics/http-metrics.ts';
 import { measureStorage } from './metrics/measured-storage.ts';
@@ -61,7 +63,8 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   const resources = createResourceRegistry(storage, config.clientCacheMs);
 
   const securityEvents = createSecurityEvents(logger, metrics);
-  const signingKeys = await loadSigningKeys(config.keys);
+  const { signingKeys, keyManager } = await openSigningKeys({ config, keySet: storage.keySet, resources, logger, securityEvents, onTransition: metrics.signingKeyTransition });
+  if (keyManager) metrics.observeSigningKeys(signingKeyGauges(keyManager));
   securityEvents.emit('key_set.loaded', { kids: signingKeys.jwks.keys.map((key) => key.kid), signing: signingKeys.signingKid, ephemeral: signingKeys.ephemeral });
   if (signingKeys.ephemeral) {
     logger.warn('no signing keys configured (TOLLGATE_JWKS_FILE): using ephemeral keys; tokens stop verifying at restart');
@@ -79,11 +82,12 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   let services: Services;
   try {
     const upstreams = await createUpstreamRegistry(upstreamsWithSeed(config.upstreams, config.seedFile, env), logger);
-    services = { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger, securityEvents, upstreams, sealer: createTokenSealer(cookieKeys) };
+    services = { config, storage, clients, accounts, resources, signingKeys, keyManager, trustedIssuers, logger, securityEvents, upstreams, sealer: createTokenSealer(cookieKeys) };
     // `env` carries the values of the seed's secretEnv / passwordEnv references.
     await ensureStartupPrincipals(services, env);
     demo = await ensureDemo(services, config);
   } catch (error) {
+    await keyManager?.close();
     await storage.close();
     throw error;
   }
@@ -98,6 +102,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     ...providerSteps,
     requestFrame: { aroundFor: (route) => createRequestFrame({ logger, observeLatency: createLatencyObserver(metrics, route) }) },
     validHost: around(createValidHost()),
+    jwksResponse: around(createJwksResponse(signingKeys, jwksMaxAge(config.keys))),
     pageHeaders: around(pageHeaders),
     healthRoutes: around(createHealthRoutes(storage, options.allStarted)),
     ...(config.metrics.token && config.metrics.port === undefined ? { metricsRoute: around(createMetricsRoute(metrics, config.metrics.token)) } : {}),
@@ -121,6 +126,9 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     metrics,
     pipeline: describePipeline(steps),
     handler: app.callback(),
-    close: () => storage.close(),
+    close: async () => {
+      await keyManager?.close();
+      await storage.close();
+    },
   };
 }

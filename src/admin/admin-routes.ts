@@ -12,6 +12,7 @@ import { listInitialAccessTokensRoute } from './registration/list-initial-access
 import { revokeInitialAccessTokenRoute } from './registration/revoke-initial-access-token.ts';
 import { createResourceRoute, deleteResourceRoute, getResourceRoute, listResourcesRoute, updateResourceRoute } from './resources/resource-routes.ts';
 import { listUpstreamsRoute } from './upstreams/list-upstreams.ts';
+import { importKeysRoute, keyScheduleRoute, listKeysRoute, revokeKeyRoute, rotateKeysRoute } from './keys/key-routes.ts';
 
 /**
  * The admin API, as a table (paths relative to /admin). A new endpoint is an AdminRoute made by
@@ -46,4 +47,9 @@ export const adminRoutes: AdminRoute[] = [
   revokeInitialAccessTokenRoute,
   listUpstreamsRoute,
   listTrustedIssuersRoute,
+  listKeysRoute,
+  keyScheduleRoute,
+  rotateKeysRoute,
+  revokeKeyRoute,
+  importKeysRoute,
 ];

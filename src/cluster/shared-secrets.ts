@@ -24,7 +24,7 @@ export async function prepareSharedSecrets(config: Config): Promise<SharedSecret
   const env: Record<string, string> = {};
   const generated = { signingKeys: false, cookieKeys: false };
 
-  if (!config.keys.jwks && !config.keys.jwksFile) {
+  if (config.keys.source === 'file' && !config.keys.jwks && !config.keys.jwksFile) {
     const keys = await Promise.all((['ES256', 'RS256', 'EdDSA'] as const).map(generateSigningKey));
     env.TOLLGATE_JWKS = JSON.stringify({ keys });
     generated.signingKeys = true;

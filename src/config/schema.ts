@@ -93,8 +93,60 @@ export const configSchema = z
           .string()
           .optional()
           .describe('The private JWKS as JSON text, for secret stores that inject variables (TOLLGATE_JWKS)'),
+        source: z
+          .enum(['file', 'store'])
+          .default('file')
+          .describe('file: keys from jwksFile/jwks, rotated by hand; store: keys kept in the storage, sealed, rotated by themselves (docs/signing-keys.md) (TOLLGATE_KEY_SOURCE)'),
+        encryptionKey: z
+          .string()
+          .optional()
+          .describe('Store mode: the 32-byte key-encryption key sealing private keys, base64 (TOLLGATE_KEY_ENCRYPTION_KEY)'),
+        encryptionKeyFile: z
+          .string()
+          .optional()
+          .describe('Store mode: a file holding the key-encryption key (TOLLGATE_KEY_ENCRYPTION_KEY_FILE)'),
+        algorithms: z
+          .array(z.enum(['ES256', 'RS256', 'EdDSA']))
+          .default(['ES256'])
+          .describe('Store mode: algorithms that always have keys; those resource servers ask for are added (TOLLGATE_KEY_ALGORITHMS)'),
+        rotationPeriod: z.number().int().positive().default(30 * 24 * 3600).describe('Store mode: seconds a key signs before the next takes over (TOLLGATE_KEY_ROTATION_PERIOD)'),
+        publishAhead: z
+          .number()
+          .int()
+          .positive()
+          .default(24 * 3600)
+          .describe('Store mode: seconds the next key is published before it signs; at least jwksMaxAge (TOLLGATE_KEY_PUBLISH_AHEAD)'),
+        retention: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('Store mode: seconds a retired key stays published; never less than the longest access-token lifetime plus clockSkew (TOLLGATE_KEY_RETENTION)'),
+        clockSkew: z.number().int().min(0).default(60).describe('Seconds of clock difference allowed between tollgate and verifiers (TOLLGATE_KEY_CLOCK_SKEW)'),
+        jwksMaxAge: z
+          .number()
+          .int()
+          .min(0)
+          .default(3600)
+          .describe('Seconds /jwks may be cached (Cache-Control max-age); in store mode capped below publishAhead (TOLLGATE_JWKS_MAX_AGE)'),
+        checkIntervalMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(5000)
+          .default(2000)
+          .describe('Store mode: how often each instance checks the key set, besides the change notification (TOLLGATE_KEY_CHECK_INTERVAL_MS)'),
+        lockTtlMs: z.number().int().min(100).default(30_000).describe('Store mode: how long the rotation lock holds if its holder dies (TOLLGATE_KEY_LOCK_TTL_MS)'),
+        transitionDelayMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('Testing only: milliseconds a transition waits holding the lock before it writes, to crash an instance mid-transition (TOLLGATE_KEY_TRANSITION_DELAY_MS)'),
       })
       .strict()
+      .refine((keys) => keys.source === 'file' || keys.publishAhead <= keys.rotationPeriod, { message: 'publishAhead must not exceed rotationPeriod', path: ['publishAhead'] })
+      .refine((keys) => keys.source === 'file' || keys.jwksMaxAge <= keys.publishAhead, { message: 'jwksMaxAge must not exceed publishAhead: a verifier would cache the JWKS past the moment the next key signs', path: ['jwksMaxAge'] })
       .prefault({}),
     cookieKeys: z
       .array(z.string().min(32))

@@ -37,7 +37,7 @@ export const requestPipeline = {
 
   // oidc-provider's routes, by its names.
   discovery: ['requestFrame', 'validHost'],
-  jwks: ['requestFrame'],
+  jwks: ['requestFrame', 'jwksResponse'],
   token: ['requestFrame', 'validHost', 'devicePollPacing', 'invalidClientWithoutAuthentication', 'unauthorizedClientForDisallowedGrant', 'noCacheTokenResponses', 'protocolOutcomes', 'undoUnansweredRotation'],
   device_authorization: ['requestFrame', 'validHost', 'invalidClientWithoutAuthentication', 'devicePollInterval', 'unauthorizedClientForDisallowedGrant', 'protocolOutcomes'],
   code_verification: ['requestFrame', 'pageHeaders', 'validHost', 'userCodePrefill', 'userCodeAttempts', 'deviceSessionGuard'],
@@ -102,6 +102,8 @@ export const always = <C>(run: (ctx: C) => void): Step => ({ always: run as unkn
 export interface PipelineSteps {
   requestFrame: Step;
   validHost: Step;
+  /** Store mode's keys change while running: /jwks is answered from them, with Cache-Control and an ETag (keys/jwks-response.ts). */
+  jwksResponse: Step;
   pageHeaders: Step;
   healthRoutes: Step;
   metricsRoute?: Step;

@@ -12,15 +12,32 @@ export interface SigningKeys {
   /** The key that signs for each algorithm: the first one of its type in the set. */
   signingKid: Partial<Record<SigningAlg, string>>;
   ephemeral: boolean;
+  /**
+   * Store mode (keys/store-signing-keys.ts): what oidc-provider gets instead of `jwks`, one key
+   * per algorithm standing for whichever key signs now; `jwks` and `signingKid` then follow the
+   * stored set as it changes.
+   */
+  providerKeys?: unknown[];
 }
 
 // Its own module so that the configuration schema can use it without importing key loading.
 export { privateJwkMembers };
 
-/** A key set of the public halves, to verify our own tokens in-process without a fetch. */
+/**
+ * A key set of the public halves, to verify our own tokens in-process without a fetch. It
+ * follows the keys: in store mode they change while the server runs.
+ */
 export function publicKeySet(keys: SigningKeys): ReturnType<typeof createLocalJWKSet> {
-  const publicKeys = keys.jwks.keys.map((jwk) => Object.fromEntries(Object.entries(jwk).filter(([name]) => !privateJwkMembers.includes(name))) as JWK);
-  return createLocalJWKSet({ keys: publicKeys });
+  let cached: { source: JWK[]; set: ReturnType<typeof createLocalJWKSet> } | undefined;
+  const current = () => {
+    const source = keys.jwks.keys;
+    if (cached?.source !== source) {
+      const publicKeys = source.map((jwk) => Object.fromEntries(Object.entries(jwk).filter(([name]) => !privateJwkMembers.includes(name))) as JWK);
+      cached = { source, set: createLocalJWKSet({ keys: publicKeys }) };
+    }
+    return cached.set;
+  };
+  return ((header, token) => current()(header, token)) as ReturnType<typeof createLocalJWKSet>;
 }
 
 /** Which keys can sign for which of our algorithms. */

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import { registerRouteLatencyHistogram } from './route-latency-histogram.ts';
 
@@ -12,6 +12,17 @@ export interface Metrics {
   httpRequest(route: RouteLabels, seconds: number): void;
   storageOperation(labels: StorageLabels, seconds: number): void;
   storageUnavailable(labels: StorageLabels): void;
+  /** A signing-key transition this instance made (created, activated, retired, removed, revoked). */
+  signingKeyTransition(kind: string): void;
+  /** Where the key gauges read from, at each scrape (store mode). */
+  observeSigningKeys(read: () => SigningKeyGauges): void;
+}
+
+export interface SigningKeyGauges {
+  /** Seconds since the signing key of each algorithm began to sign. */
+  activeAge: Partial<Record<string, number>>;
+  /** Seconds until the next scheduled transition, if any. */
+  nextTransition: number | undefined;
 }
 
 /** Label objects are built once per route or operation, not per request (see route-classifier). */
@@ -62,8 +73,38 @@ export function createMetrics(): Metrics {
   );
   const storageErrors = counter('tollgate_storage_unavailable_total', 'Storage operations that failed because storage was unreachable or too slow', ['operation', 'target']);
 
+  const keyTransitions = counter('tollgate_signing_key_transitions_total', 'Signing-key transitions made by this instance, by kind (created, activated, retired, removed, revoked)', ['kind']);
+  let readKeys: (() => SigningKeyGauges) | undefined;
+  new Gauge({
+    name: 'tollgate_signing_key_active_age_seconds',
+    help: 'Seconds since the signing key of each algorithm began to sign (store mode)',
+    labelNames: ['alg'],
+    registers: [registry],
+    // Every worker sees the same key set: across workers the value is one, not a sum.
+    aggregator: 'max',
+    collect() {
+      this.reset();
+      for (const [alg, age] of Object.entries(readKeys?.().activeAge ?? {})) if (age !== undefined) this.set({ alg }, age);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_signing_key_next_transition_seconds',
+    help: 'Seconds until the next scheduled signing-key transition (store mode)',
+    registers: [registry],
+    aggregator: 'min',
+    collect() {
+      this.reset();
+      const next = readKeys?.().nextTransition;
+      if (next !== undefined) this.set(next);
+    },
+  });
+
   return {
     registry,
+    signingKeyTransition: (kind) => keyTransitions.inc({ kind }),
+    observeSigningKeys: (read) => {
+      readKeys = read;
+    },
     tokenIssued: (grantType, clientId) => tokensIssued.inc({ grant_type: grantType, client_id: clientId }),
     tokenError: (error) => tokenErrors.inc({ error }),
     deviceAuthorizationError: (error) => deviceAuthorizationErrors.inc({ error }),

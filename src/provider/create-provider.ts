@@ -7,6 +7,7 @@ import { createClientAdapter } from '../clients/client-adapter.ts';
 import { clientAuthMethods, deviceCodeTtlRange } from '../clients/client-record.ts';
 import { deviceCodeTtlMetadata, refuseFromRegistrants } from '../clients/provider-metadata.ts';
 import { defaultSigningAlg } from '../keys/signing-keys.ts';
+import { externalSigning } from '../keys/store-signing-keys.ts';
 import { after, always, around, type PipelineSteps } from '../http/request-pipeline.ts';
 import * as deviceSources from '../pages/device-sources.ts';
 import { guardDeviceSession } from '../pages/device-session-guard.ts';
@@ -105,7 +106,7 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
       if (model === 'RefreshToken') return rotation.adapter(storage.modelAdapter(model));
       return model === 'Client' ? clientAdapter : storage.modelAdapter(model);
     } as unknown as Configuration['adapter'],
-    jwks: signingKeys.jwks as Configuration['jwks'],
+    jwks: (signingKeys.providerKeys ? { keys: signingKeys.providerKeys } : signingKeys.jwks) as Configuration['jwks'],
     // oidc-provider's default (RS256) makes every client invalid when the JWKS has no RSA key.
     clientDefaults: { id_token_signed_response_alg: defaultSigningAlg(signingKeys) },
     cookies: { keys: deps.cookieKeys },
@@ -140,6 +141,7 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
         successSource: deviceSources.successSource,
       },
       ...registrationFeatures(createRegistrationTermsStore(storage), pendingRegistrations),
+      externalSigningSupport: externalSigning(signingKeys),
     } as Configuration['features'],
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],

@@ -58,7 +58,8 @@ export function createResourceServerPolicy({ clients, resources, signingKeys, de
       audience: identifier,
       accessTokenTTL: server.accessTokenTtl ?? defaultAccessTokenTtl,
       accessTokenFormat: 'jwt',
-      jwt: { sign: { alg: server.signingAlg, kid } },
+      // Store mode names no kid: the key signing at the moment oidc-provider signs is the one (keys/ring-signing-key.ts).
+      jwt: { sign: signingKeys.providerKeys ? { alg: server.signingAlg } : { alg: server.signingAlg, kid } },
     };
   }
 

@@ -13,6 +13,11 @@ export const securityEventNames = [
   'admin.change',
   'client_secret.rotated',
   'key_set.loaded',
+  'signing_key.created',
+  'signing_key.activated',
+  'signing_key.retired',
+  'signing_key.removed',
+  'signing_key.revoked',
 ] as const;
 export type SecurityEventName = (typeof securityEventNames)[number];
 
@@ -34,7 +39,7 @@ export interface SecurityEvents {
 }
 
 // Events that need a person's attention; the others are the record of what happened.
-const alarming = new Set<SecurityEventName>(['refresh_token.reuse_detected', 'rate_limit.hit']);
+const alarming = new Set<SecurityEventName>(['refresh_token.reuse_detected', 'rate_limit.hit', 'signing_key.revoked']);
 
 /** One structured log line and one count (tollgate_security_events_total{event}) per event. */
 export function createSecurityEvents(logger: Logger, metrics: Pick<Metrics, 'securityEvent'>): SecurityEvents {

@@ -3,6 +3,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, Storage } from './storage.ts';
 import { consumableModels, grantableModels, principalsOf } from './storage.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
+import { createMemoryKeySetStore } from './memory-key-set-store.ts';
 
 interface Entry {
   value: unknown;
@@ -193,6 +194,7 @@ export function createMemoryStorage(): Storage {
     kind: 'memory',
     modelAdapter,
     collection,
+    keySet: createMemoryKeySetStore(),
     revokeGrantsOf,
     async swapValue(name, value, ttlSeconds) {
       const previous = read<string>(`value:${name}`);

@@ -8,6 +8,7 @@ import { defineRedisScripts } from './redis-scripts.ts';
 import { guardStorage as guard, withDeadline } from './storage-unavailable.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createTokenDigest } from './token-digest.ts';
+import { createRedisKeySetStore } from './redis-key-set-store.ts';
 
 export interface RedisStorageOptions {
   /** Keys the digests of credentials (HMAC-SHA-256); plain SHA-256 without it. */
@@ -207,6 +208,7 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     kind: 'redis',
     modelAdapter,
     collection,
+    keySet: createRedisKeySetStore(client, rawClient, keys.signingKeys),
     revokeGrantsOf: (principal) => guard(() => revokeGrantsOf(principal)),
     swapValue: (name, value, ttlSeconds) => guard(async () => (await client.set(keys.value(name), value, 'EX', ttlSeconds, 'GET')) ?? undefined),
     getValue: (name) => guard(async () => (await client.get(keys.value(name))) ?? undefined),

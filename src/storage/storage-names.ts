@@ -62,6 +62,17 @@ export function createRedisKeys(prefix: string, digest: TokenDigest) {
     collection: (name: string) => `${prefix}${name}`,
     /** Short-lived scalar values (valueNames), always with a TTL. */
     value: (name: string) => `${prefix}v:${name}`,
+    /**
+     * Store-mode signing keys (storage/redis-key-set-store.ts), one hash tag for the four: the
+     * key set (private keys sealed under the key-encryption key), the rotation lock (PX), its
+     * fencing counter, and the channel announcing each new version.
+     */
+    signingKeys: {
+      set: `${prefix}{signing-keys}:set`,
+      lock: `${prefix}{signing-keys}:lock`,
+      fence: `${prefix}{signing-keys}:fence`,
+      channel: `${prefix}{signing-keys}:changed`,
+    },
     /** Key prefix for rate-limit counters (rate-limiter-flexible adds its own suffix and TTL). */
     rateLimit: (name: string) => `${prefix}rl:${name}`,
     /**

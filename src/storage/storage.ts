@@ -1,6 +1,8 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 
+import type { KeySetStore } from './key-set-store.ts';
+
 /** A keyed set of records that live until deleted (clients, accounts, resource servers). */
 export interface Collection<T> {
   get(id: string): Promise<T | undefined>;
@@ -53,6 +55,8 @@ export interface Storage {
   /** oidc-provider adapter for one model (the Client model is served by the client registry). */
   modelAdapter(model: string): ModelAdapter;
   collection<T>(name: string): Collection<T>;
+  /** The signing keys of store mode, with the rotation lock (keys/key-manager.ts). */
+  readonly keySet: KeySetStore;
   /**
    * Revokes every grant recorded for the principal (the Grant and every token issued under it)
    * and returns how many there were. Grants are recorded when oidc-provider saves its Grant model.

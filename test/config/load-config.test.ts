@@ -28,7 +28,18 @@ test('with nothing configured every setting has its documented default', (t) => 
   t.is(config.logLevel, 'info');
   t.is(config.workers, 1);
   t.deepEqual(config.redis, { mode: 'standalone', sentinelName: 'mymaster', nodes: [], keyPrefix: 'tollgate:', commandTimeoutMs: 2000 });
-  t.deepEqual(config.keys, {});
+  t.deepEqual(config.keys, {
+    source: 'file',
+    algorithms: ['ES256'],
+    rotationPeriod: 30 * 24 * 3600,
+    publishAhead: 24 * 3600,
+    retention: 0,
+    clockSkew: 60,
+    jwksMaxAge: 3600,
+    checkIntervalMs: 2000,
+    lockTtlMs: 30_000,
+    transitionDelayMs: 0,
+  });
   t.deepEqual(config.cookieKeys, []);
   t.is(config.secretPepper, undefined);
   t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, refreshTokenReuseInterval: 10, interaction: 900 });
@@ -99,6 +110,10 @@ const badValues: Array<[env: Record<string, string>, message: RegExp]> = [
   [{ TOLLGATE_DEMO_SECRET: 'short' }, /^invalid configuration: demoSecret \(TOLLGATE_DEMO_SECRET\): Too small/],
   [{ TOLLGATE_SECRET_PEPPER: 'short-pepper' }, /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): Too small/],
   [{ TOLLGATE_COOKIE_KEYS: 'too-short' }, /^invalid configuration: cookieKeys\.0 \(TOLLGATE_COOKIE_KEYS\): Too small/],
+  [{ TOLLGATE_KEY_SOURCE: 'vault' }, /^invalid configuration: keys\.source \(TOLLGATE_KEY_SOURCE\): /],
+  [{ TOLLGATE_KEY_PUBLISH_AHEAD: '100', TOLLGATE_KEY_SOURCE: 'store', TOLLGATE_KEY_ROTATION_PERIOD: '50' }, /^invalid configuration: keys\.publishAhead \(TOLLGATE_KEY_PUBLISH_AHEAD\): publishAhead must not exceed rotationPeriod;/],
+  [{ TOLLGATE_JWKS_MAX_AGE: '7200', TOLLGATE_KEY_SOURCE: 'store', TOLLGATE_KEY_PUBLISH_AHEAD: '3600' }, /^invalid configuration: keys\.jwksMaxAge \(TOLLGATE_JWKS_MAX_AGE\): jwksMaxAge must not exceed publishAhead/],
+  [{ TOLLGATE_KEY_CHECK_INTERVAL_MS: '10000' }, /^invalid configuration: keys\.checkIntervalMs \(TOLLGATE_KEY_CHECK_INTERVAL_MS\): Too big/],
   [{ TOLLGATE_JWKS: '{}', TOLLGATE_JWKS_FILE: '/keys.json' }, /^invalid configuration: keys\.jwks \(TOLLGATE_JWKS\) and keys\.jwksFile \(TOLLGATE_JWKS_FILE\) are both set/],
 ];
 

@@ -21,7 +21,7 @@ const expected: Record<RouteName, string> = {
   interaction: 'requestFrame > pageHeaders > validHost > interactionRoutes > after:notFoundPage',
   upstream: 'requestFrame > pageHeaders > validHost > upstreamCallback > after:notFound',
   discovery: 'requestFrame > validHost',
-  jwks: 'requestFrame',
+  jwks: 'requestFrame > jwksResponse',
   token:
     'requestFrame > validHost > after:devicePollPacing > after:invalidClientWithoutAuthentication > after:unauthorizedClientForDisallowedGrant > after:noCacheTokenResponses > after:protocolOutcomes > always:undoUnansweredRotation',
   device_authorization:

@@ -8,6 +8,8 @@ import { signingAlgs, type SigningAlg } from '../../resources/resource-server-re
 import type { Command, CommandContext, CommandGroup } from '../command.ts';
 import { stringOption } from '../option-values.ts';
 import { formatTable } from '../output.ts';
+import { adminOptions, adminOptionsHelp } from '../admin-api.ts';
+import { importKeys, listStoredKeys, revoke, rotate, schedule } from './store-keys.ts';
 
 const fileOption = { file: { type: 'string', short: 'f' } } as const;
 const fileHelp = '  --file FILE               the private JWKS (default: $TOLLGATE_JWKS_FILE)';
@@ -75,10 +77,19 @@ not overwritten. Repeat with "keys add" to have keys of several types.`,
 
 const list: Command = {
   name: 'list',
-  summary: 'show the keys of a JWKS and which ones sign',
-  options: { ...fileOption },
-  help: `usage: tollgate keys list [--file FILE]\n\n${fileHelp}`,
+  summary: 'show the keys and which ones sign (a JWKS file, or the store)',
+  options: { ...fileOption, ...adminOptions },
+  help: `usage: tollgate keys list [--file FILE] [--json]
+
+With --file (or TOLLGATE_JWKS_FILE and no admin credentials): the keys of that file. Otherwise
+the keys in the store (keys.source "store") with state and dates, through the admin API.
+${fileHelp}
+
+${adminOptionsHelp}`,
   async run(context) {
+    const file = stringOption(context.values, 'file');
+    const adminCredentials = context.values['client-id'] ?? context.env.TOLLGATE_ADMIN_CLIENT_ID;
+    if (!file && (adminCredentials || !context.env.TOLLGATE_JWKS_FILE)) return listStoredKeys(context);
     const { roles, text } = showKeys(readKeys(jwksFile(context)));
     context.out.result(roles, () => text);
   },
@@ -152,6 +163,6 @@ ${fileHelp}`,
 
 export const keysGroup: CommandGroup = {
   name: 'keys',
-  summary: 'generate signing keys; rotate them (add, promote, retire)',
-  commands: [generate, list, add, promote, retire],
+  summary: 'signing keys: list, rotate, revoke, schedule, import (store); generate, add, promote, retire (file)',
+  commands: [generate, list, schedule, rotate, revoke, importKeys, add, promote, retire],
 };

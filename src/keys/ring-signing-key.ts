@@ -1,0 +1,90 @@
+import { createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { ExternalSigningKey } from 'oidc-provider';
+
+import type { SigningAlg } from '../resources/resource-server-record.ts';
+import type { KeyRing } from './key-ring.ts';
+
+const kty: Record<SigningAlg, string> = { ES256: 'EC', RS256: 'RSA', EdDSA: 'OKP' };
+const crv: Record<SigningAlg, string | undefined> = { ES256: 'P-256', RS256: undefined, EdDSA: 'Ed25519' };
+// oidc-provider checks these members are non-empty strings when it registers the key, before
+// an algorithm may have a key; they are never published (/jwks is ours in store mode).
+const unset = 'unset';
+
+/**
+ * How store mode changes the signing key of a running oidc-provider, which builds its key store
+ * once: one key per algorithm through its documented external-signing interface (the one meant
+ * for KMS and HSM keys), standing for whichever key of the ring signs now. oidc-provider reads
+ * `kid` when it picks the key and writes it into the JWT header; `sign` then signs with the key
+ * that header names, so a switch between the two never yields a token its header misdescribes.
+ */
+export class RingSigningKey extends ExternalSigningKey {
+  readonly #ring: KeyRing;
+  readonly #alg: SigningAlg;
+
+  constructor(ring: KeyRing, alg: SigningAlg) {
+    super();
+    this.#ring = ring;
+    this.#alg = alg;
+  }
+
+  #current() {
+    return this.#ring.signing(this.#alg)?.publicJwk;
+  }
+
+  override get kid(): string {
+    return this.#ring.signing(this.#alg)?.kid ?? `${this.#alg}-${unset}`;
+  }
+  override set kid(_value: string) {}
+
+  override get alg(): string {
+    return this.#alg;
+  }
+  override set alg(_value: string) {}
+
+  override get kty(): string {
+    return kty[this.#alg];
+  }
+
+  override get crv(): string | undefined {
+    return crv[this.#alg];
+  }
+
+  override get x(): string | undefined {
+    return this.#alg === 'RS256' ? undefined : (this.#current()?.x ?? unset);
+  }
+
+  override get y(): string | undefined {
+    return this.#alg === 'ES256' ? (this.#current()?.y ?? unset) : undefined;
+  }
+
+  override get e(): string | undefined {
+    return this.#alg === 'RS256' ? (this.#current()?.e ?? unset) : undefined;
+  }
+
+  override get n(): string | undefined {
+    return this.#alg === 'RS256' ? (this.#current()?.n ?? unset) : undefined;
+  }
+
+  override get pub(): string | undefined {
+    return undefined;
+  }
+
+  override keyObject(): KeyObject {
+    const key = this.#ring.signing(this.#alg);
+    if (!key) throw new Error(`no ${this.#alg} signing key yet`);
+    return createPublicKey(key.privateKey);
+  }
+
+  override sign(data: Uint8Array): Uint8Array {
+    // `data` is the JWS signing input, BASE64URL(header) '.' BASE64URL(payload) (RFC 7515 §5.1).
+    const header = Buffer.from(data).toString('ascii').split('.')[0] as string;
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid?: string };
+    const key = kid ? this.#ring.find(kid) : undefined;
+    // Revoked between oidc-provider picking it and signing: fail this one request rather than
+    // sign with a revoked key or under a header naming another.
+    if (!key) throw new Error(`signing key ${kid} is no longer in the key set`);
+    if (this.#alg === 'EdDSA') return sign(null, data, key.privateKey);
+    if (this.#alg === 'ES256') return sign('sha256', data, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+    return sign('sha256', data, key.privateKey);
+  }
+}
