@@ -1,3 +1,5 @@
+import type { Maintainers, SelfServicePolicy } from './self-service-policy.ts';
+
 export const signingAlgs = ['ES256', 'RS256', 'EdDSA'] as const;
 export type SigningAlg = (typeof signingAlgs)[number];
 
@@ -9,6 +11,10 @@ export interface ResourceServerRecord {
   /** Access-token lifetime in seconds; the configured default when absent. */
   accessTokenTtl?: number;
   signingAlg: SigningAlg;
+  /** Who may manage its resource tokens and trusted publishers (SPEC §15). */
+  maintainers?: Maintainers;
+  /** What those maintainers may do; self-service is off when absent. */
+  selfService?: SelfServicePolicy;
   createdAt: string;
   updatedAt: string;
 }

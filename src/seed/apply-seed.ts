@@ -10,7 +10,7 @@ import type { SigningKeys } from '../keys/signing-keys.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
-import { checkResource } from '../resources/resource-rules.ts';
+import { checkResource, checkSelfService } from '../resources/resource-rules.ts';
 import { parseInput } from '../parse-input.ts';
 import { seedName } from './seed-names.ts';
 import { seedSchema, type Seed } from './seed-schema.ts';
@@ -105,6 +105,7 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
     if (seeded.has(entry.identifier)) throw new AppError('invalid_field', `${at}.identifier: ${entry.identifier} is listed twice`);
     const desired = { ...seedResourceRecord(entry), createdAt: now, updatedAt: now };
     checkResource(desired, deps.signingKeys, seedField(at));
+    checkSelfService(desired, deps, seedField(at));
     seeded.set(entry.identifier, desired);
     const record = tally(await deps.resources.get(entry.identifier), seedResourceRecord(entry));
     if (record) writes.push(() => deps.resources.save(record));
