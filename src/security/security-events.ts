@@ -13,6 +13,12 @@ export const securityEventNames = [
   'admin.change',
   'client_secret.rotated',
   'key_set.loaded',
+  'resource_token.created',
+  'resource_token.rotated',
+  'resource_token.revoked',
+  'resource_token.first_used',
+  'resource_token.reported',
+  'trusted_publisher.changed',
 ] as const;
 export type SecurityEventName = (typeof securityEventNames)[number];
 
@@ -34,7 +40,7 @@ export interface SecurityEvents {
 }
 
 // Events that need a person's attention; the others are the record of what happened.
-const alarming = new Set<SecurityEventName>(['refresh_token.reuse_detected', 'rate_limit.hit']);
+const alarming = new Set<SecurityEventName>(['refresh_token.reuse_detected', 'rate_limit.hit', 'resource_token.reported']);
 
 /** One structured log line and one count (tollgate_security_events_total{event}) per event. */
 export function createSecurityEvents(logger: Logger, metrics: Pick<Metrics, 'securityEvent'>): SecurityEvents {
