@@ -35,6 +35,7 @@ import { createRegistrationUpdateSecret } from './registration/registration-upda
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
 import { upstreamsWithSeed } from './seed/seed-upstreams.ts';
 import { createSecurityEvents } from './security/security-events.ts';
+import { createSelfService, type SelfService } from './self-service/create-self-service.ts';
 import type { Services } from './services.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { createUpstreamCallback } from './pages/upstream-callback.ts';
@@ -48,6 +49,7 @@ export interface Tollgate extends Services {
   metrics: Metrics;
   /** The steps each route runs, as configured (the request pipeline's rows, steps not configured marked). */
   pipeline: Record<RouteName, string>;
+  selfService: SelfService;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   close(): Promise<void>;
 }
@@ -88,8 +90,9 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     throw error;
   }
 
-  const { provider, steps: providerSteps } = createProvider({ ...services, cookieKeys, metrics });
-  subscribeProviderEvents(provider, { clients, logger, metrics, securityEvents });
+  const selfService = createSelfService(services);
+  const { provider, steps: providerSteps } = createProvider({ ...services, clients: selfService.clients, cookieKeys, metrics });
+  subscribeProviderEvents(provider, { clients: selfService.clients, logger, metrics, securityEvents });
   const limits = createAttemptLimits(storage, config.rateLimit);
   const { upstreams, sealer } = services;
   const pending = createPendingLogins(storage, sealer, config.ttl.interaction);
@@ -120,6 +123,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     demo,
     metrics,
     pipeline: describePipeline(steps),
+    selfService,
     handler: app.callback(),
     close: () => storage.close(),
   };

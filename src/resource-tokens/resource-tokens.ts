@@ -14,6 +14,8 @@ export interface ResourceTokensDeps {
   store: ResourceTokenStore;
   securityEvents: SecurityEvents;
   secretPepper: string | undefined;
+  /** Told after every change to a token, so that nothing remembered of it outlives the change. */
+  changed?: (id: string) => void;
 }
 
 /** Where a change came from, for the security log. */
@@ -34,7 +36,14 @@ export interface IssuedToken {
  * who may act on `resource`; each change is a security event naming who, which resource and
  * which token id, never the value.
  */
-export function createResourceTokens({ store, securityEvents, secretPepper }: ResourceTokensDeps) {
+export function createResourceTokens({ store: stored, securityEvents, secretPepper, changed }: ResourceTokensDeps) {
+  const store = {
+    ...stored,
+    async save(record: ResourceTokenRecord) {
+      await stored.save(record);
+      changed?.(record.id);
+    },
+  };
   const emit = (event: Parameters<SecurityEvents['emit']>[0], record: ResourceTokenRecord, context: ChangeContext, extra: Record<string, unknown> = {}) =>
     securityEvents.emit(event, { reqId: context.reqId, ip: context.ip, actor: `${context.actor.kind}:${context.actor.id}`, resource: record.resource, tokenId: record.id, ...extra });
 

@@ -1,0 +1,18 @@
+import { withResourceTokens } from '../resource-tokens/resource-token-clients.ts';
+import { createResourceTokenStore } from '../resource-tokens/resource-token-store.ts';
+import { createResourceTokens } from '../resource-tokens/resource-tokens.ts';
+import type { Services } from '../services.ts';
+
+/**
+ * Teams managing their own tokens (SPEC §15): the resource tokens, and the client registry the
+ * provider sees, in which each resource token is a client-credentials client.
+ */
+export function createSelfService(services: Services) {
+  const { storage, securityEvents, config, logger } = services;
+  const store = createResourceTokenStore(storage);
+  const clients = withResourceTokens(services.clients, store, securityEvents, (error) => logger.warn({ err: error }, 'could not record resource token use'));
+  const tokens = createResourceTokens({ store, securityEvents, secretPepper: config.secretPepper, changed: (id) => clients.forget(id) });
+  return { store, tokens, clients };
+}
+
+export type SelfService = ReturnType<typeof createSelfService>;
