@@ -36,6 +36,8 @@ import { ensureStartupPrincipals } from './seed/startup-principals.ts';
 import { upstreamsWithSeed } from './seed/seed-upstreams.ts';
 import { createSecurityEvents } from './security/security-events.ts';
 import { createSelfService, type SelfService } from './self-service/create-self-service.ts';
+import { createSelfServiceRouter } from './self-service/self-service-router.ts';
+import { selfServiceRoutes } from './self-service/self-service-routes.ts';
 import type { Services } from './services.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { createUpstreamCallback } from './pages/upstream-callback.ts';
@@ -104,7 +106,8 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     pageHeaders: around(pageHeaders),
     healthRoutes: around(createHealthRoutes(storage, options.allStarted)),
     ...(config.metrics.token && config.metrics.port === undefined ? { metricsRoute: around(createMetricsRoute(metrics, config.metrics.token)) } : {}),
-    adminRouter: around(createAdminRouter({ ...services, provider }, adminRoutes)),
+    adminRouter: around(createAdminRouter({ ...services, provider, selfService }, adminRoutes)),
+    selfServiceRouter: around(createSelfServiceRouter({ ...services, provider, selfService }, selfServiceRoutes(selfService))),
     interactionRoutes: around(
       createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
     ),

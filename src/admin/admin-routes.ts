@@ -11,6 +11,7 @@ import { issueInitialAccessTokenRoute } from './registration/issue-initial-acces
 import { listInitialAccessTokensRoute } from './registration/list-initial-access-tokens.ts';
 import { revokeInitialAccessTokenRoute } from './registration/revoke-initial-access-token.ts';
 import { createResourceRoute, deleteResourceRoute, getResourceRoute, listResourcesRoute, updateResourceRoute } from './resources/resource-routes.ts';
+import { listResourceTokensRoute, revokeResourceTokenRoute } from './resource-tokens/resource-token-routes.ts';
 import { listUpstreamsRoute } from './upstreams/list-upstreams.ts';
 
 /**
@@ -41,6 +42,8 @@ export const adminRoutes: AdminRoute[] = [
   getResourceRoute,
   updateResourceRoute,
   deleteResourceRoute,
+  listResourceTokensRoute,
+  revokeResourceTokenRoute,
   listInitialAccessTokensRoute,
   issueInitialAccessTokenRoute,
   revokeInitialAccessTokenRoute,

@@ -10,6 +10,9 @@ import { checkNewToken } from './resource-token-policy.ts';
 import { tokenInForce, type ResourceTokenRecord, type TokenActor } from './resource-token-record.ts';
 import type { ResourceTokenStore } from './resource-token-store.ts';
 
+/** Where a token is looked for: it must belong to this resource server. */
+type ResourceOf = Pick<ResourceServerRecord, 'identifier'>;
+
 export interface ResourceTokensDeps {
   store: ResourceTokenStore;
   securityEvents: SecurityEvents;
@@ -47,7 +50,7 @@ export function createResourceTokens({ store: stored, securityEvents, secretPepp
   const emit = (event: Parameters<SecurityEvents['emit']>[0], record: ResourceTokenRecord, context: ChangeContext, extra: Record<string, unknown> = {}) =>
     securityEvents.emit(event, { reqId: context.reqId, ip: context.ip, actor: `${context.actor.kind}:${context.actor.id}`, resource: record.resource, tokenId: record.id, ...extra });
 
-  async function find(resource: ResourceServerRecord, id: string): Promise<ResourceTokenRecord> {
+  async function find(resource: ResourceOf, id: string): Promise<ResourceTokenRecord> {
     const record = await store.get(id);
     if (!record || record.resource !== resource.identifier) throw new AppError('not_found', `no resource token "${id}" for ${resource.identifier}`);
     return record;
@@ -55,7 +58,7 @@ export function createResourceTokens({ store: stored, securityEvents, secretPepp
 
   return {
     find,
-    list: (resource: ResourceServerRecord) => store.list(resource.identifier),
+    list: (resource: ResourceOf) => store.list(resource.identifier),
 
     async create(resource: ResourceServerRecord, creator: AccountRecord, creatorMap: MaxPriority | undefined, input: NewResourceToken, context: ChangeContext): Promise<IssuedToken> {
       const checked = checkNewToken(resource, creatorMap, input);
@@ -77,7 +80,7 @@ export function createResourceTokens({ store: stored, securityEvents, secretPepp
       return { record, value };
     },
 
-    async revoke(resource: ResourceServerRecord, id: string, context: ChangeContext): Promise<ResourceTokenRecord> {
+    async revoke(resource: ResourceOf, id: string, context: ChangeContext): Promise<ResourceTokenRecord> {
       const record = await find(resource, id);
       if (record.revokedAt) return record;
       const revoked: ResourceTokenRecord = { ...record, revokedAt: new Date().toISOString(), revokedBy: context.actor };
@@ -87,7 +90,7 @@ export function createResourceTokens({ store: stored, securityEvents, secretPepp
     },
 
     /** A new value; the old one keeps working `overlapSeconds` longer (never past the expiry). */
-    async rotate(resource: ResourceServerRecord, id: string, overlapSeconds: number, context: ChangeContext): Promise<IssuedToken> {
+    async rotate(resource: ResourceOf, id: string, overlapSeconds: number, context: ChangeContext): Promise<IssuedToken> {
       const record = await find(resource, id);
       if (!tokenInForce(record)) throw new AppError('conflict', `resource token ${id} is revoked; make a new one`);
       const value = newResourceTokenValue(record.id);

@@ -1,7 +1,7 @@
 import { AppError, invalidField } from '../errors.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import type { ResourceServerRecord } from './resource-server-record.ts';
-import { adminResource } from './resource-server-record.ts';
+import { builtInResourceIdentifiers } from './resource-server-record.ts';
 
 /** The rules every resource server obeys, from the admin API or the seed. */
 export function checkResource(record: ResourceServerRecord, signingKeys: SigningKeys, field: (name: string) => string = (name) => name): void {
@@ -12,7 +12,7 @@ export function checkResource(record: ResourceServerRecord, signingKeys: Signing
 }
 
 export function refuseBuiltIn(identifier: string): void {
-  if (identifier === adminResource.identifier) throw new AppError('conflict', `${identifier} is built in and cannot be changed`);
+  if (builtInResourceIdentifiers.includes(identifier)) throw new AppError('conflict', `${identifier} is built in and cannot be changed`);
 }
 
 /** What the self-service policy and maintainers may name: configured upstreams and trusted issuers. */

@@ -7,7 +7,7 @@ import { checkFederatedIssuers } from '../clients/federated-identity-rules.ts';
 import type { TrustedIssuers } from '../federation/trusted-issuers.ts';
 import { AppError } from '../errors.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
-import { adminResource } from '../resources/resource-server-record.ts';
+import { builtInResourceIdentifiers } from '../resources/resource-server-record.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import { checkResource, checkSelfService } from '../resources/resource-rules.ts';
@@ -101,7 +101,7 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
   const resources: ResourceRegistry = { ...deps.resources, get: async (identifier) => seeded.get(identifier) ?? deps.resources.get(identifier) };
   for (const [index, entry] of seed.resourceServers.entries()) {
     const at = `resourceServers.${index}`;
-    if (entry.identifier === adminResource.identifier) throw new AppError('invalid_field', `${at}.identifier: ${adminResource.identifier} is built in`);
+    if (builtInResourceIdentifiers.includes(entry.identifier)) throw new AppError('invalid_field', `${at}.identifier: ${entry.identifier} is built in`);
     if (seeded.has(entry.identifier)) throw new AppError('invalid_field', `${at}.identifier: ${entry.identifier} is listed twice`);
     const desired = { ...seedResourceRecord(entry), createdAt: now, updatedAt: now };
     checkResource(desired, deps.signingKeys, seedField(at));

@@ -1,6 +1,7 @@
 import { withResourceTokens } from '../resource-tokens/resource-token-clients.ts';
 import { createResourceTokenStore } from '../resource-tokens/resource-token-store.ts';
 import { createResourceTokens } from '../resource-tokens/resource-tokens.ts';
+import { createLeakReports } from '../resource-tokens/report-leaked-tokens.ts';
 import type { Services } from '../services.ts';
 
 /**
@@ -12,7 +13,8 @@ export function createSelfService(services: Services) {
   const store = createResourceTokenStore(storage);
   const clients = withResourceTokens(services.clients, store, securityEvents, (error) => logger.warn({ err: error }, 'could not record resource token use'));
   const tokens = createResourceTokens({ store, securityEvents, secretPepper: config.secretPepper, changed: (id) => clients.forget(id) });
-  return { store, tokens, clients };
+  const reportLeaked = createLeakReports({ store, tokens, securityEvents, secretPepper: config.secretPepper });
+  return { store, tokens, clients, reportLeaked };
 }
 
 export type SelfService = ReturnType<typeof createSelfService>;

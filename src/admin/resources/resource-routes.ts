@@ -37,7 +37,7 @@ export const listResourcesRoute = listRecordsRoute(resourceKind, {
   summary: 'List resource servers: the built-in admin API first, then by identifier, a page at a time',
   query: z.object(pageQuery).strict(),
   select: async ({ q }, deps) => (await deps.resources.list()).filter((record) => matchesQuery(q, record.identifier, record.name)),
-  // "0" sorts the built-in one before every other identifier ("1...").
+  // "0" sorts the built-in admin API before every other identifier ("1...").
   orderBy: (record) => `${record.identifier === adminResource.identifier ? 0 : 1}${record.identifier}`,
 });
 

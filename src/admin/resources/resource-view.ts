@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { ResourceServerRecord } from '../../resources/resource-server-record.ts';
-import { adminResource } from '../../resources/resource-server-record.ts';
+import { builtInResourceIdentifiers } from '../../resources/resource-server-record.ts';
 import { noMaintainers, noSelfService } from '../../resources/self-service-policy.ts';
 import { maxPriorityView, timestamp } from '../view-schemas.ts';
 
@@ -43,7 +43,7 @@ export function resourceView(record: ResourceServerRecord): ResourceView {
     scopes: record.scopes,
     access_token_ttl: record.accessTokenTtl ?? null,
     signing_alg: record.signingAlg,
-    built_in: record.identifier === adminResource.identifier,
+    built_in: builtInResourceIdentifiers.includes(record.identifier),
     maintainers: { accounts: maintainers.accounts, groups: maintainers.groups.map(({ upstream, group }) => ({ upstream, group })) },
     self_service: policy.enabled,
     self_service_scopes: policy.scopes ?? null,
