@@ -2,9 +2,7 @@ import { AppError } from '../../errors.ts';
 import type { Command } from '../command.ts';
 import { readResourceToken, resourceTokenAccessToken, resourceTokenHelp, resourceTokenOptions } from '../user/resource-token-grant.ts';
 import { stringOption } from '../option-values.ts';
-import { configDir } from '../user/config-dir.ts';
-import { createCredentialStore, pickSession, sessionClient, type Session } from '../user/credential-store.ts';
-import { refreshTokens, usernameOf } from '../user/oauth-client.ts';
+import { freshSession } from '../user/fresh-session.ts';
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -29,40 +27,7 @@ ${resourceTokenHelp}`,
     }
     const minValid = Number(stringOption(values, 'min-valid') ?? 60);
     if (!Number.isFinite(minValid) || minValid < 0) throw new AppError('usage', '--min-valid must be a number of seconds');
-    const store = createCredentialStore(configDir(env));
-
-    const outcome = await store.update(async (credentials) => {
-      const [key, session] = pickSession(credentials, stringOption(values, 'issuer'), stringOption(values, 'client-id'));
-      const now = Math.floor(Date.now() / 1000);
-      if (session.accessToken && (session.accessTokenExpiresAt ?? 0) - now >= minValid) return { session };
-      if (!session.refreshToken) throw new AppError('unauthorized', 'the access token has expired and this login has no refresh token; run tollgate login again');
-      try {
-        const tokens = await refreshTokens(sessionClient(session), session.refreshToken);
-        const username = usernameOf(tokens);
-        const refreshed: Session = {
-          ...session,
-          accessToken: tokens.access_token,
-          accessTokenExpiresAt: now + (tokens.expires_in ?? 0),
-          refreshToken: tokens.refresh_token ?? session.refreshToken,
-          ...(tokens.scope ? { scope: tokens.scope } : {}),
-          // A username changed since the login shows from the next refresh on.
-          ...(username ? { username } : {}),
-          updatedAt: new Date().toISOString(),
-        };
-        credentials.sessions[key] = refreshed;
-        return { session: refreshed };
-      } catch (error) {
-        // A login the server has ended is forgotten here too (and the change saved).
-        if (error instanceof AppError && error.code === 'unauthorized') {
-          delete credentials.sessions[key];
-          if (credentials.current === key) delete credentials.current;
-        }
-        return { error };
-      }
-    });
-    if ('error' in outcome) throw outcome.error;
-
-    const { session } = outcome;
+    const session = await freshSession(env, stringOption(values, 'issuer'), stringOption(values, 'client-id'), minValid);
     out.result(
       {
         access_token: session.accessToken,
