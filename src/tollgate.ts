@@ -92,7 +92,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     throw error;
   }
 
-  const selfService = createSelfService(services);
+  const selfService = createSelfService(services, metrics);
   const { provider, steps: providerSteps } = createProvider({ ...services, clients: selfService.clients, cookieKeys, metrics });
   subscribeProviderEvents(provider, { clients: selfService.clients, logger, metrics, securityEvents });
   const limits = createAttemptLimits(storage, config.rateLimit);

@@ -191,3 +191,14 @@ test.serial('GET /self-service/openapi.json describes the API and needs no token
   t.deepEqual(response.body.servers, [{ url: `${server.url}/self-service` }]);
   t.deepEqual(response.body.info, buildOpenApiDocument([], server.url, selfServiceApi(server.url)).info);
 });
+
+test.serial('the gauge of tokens expiring within 14 days counts the live ones per resource, and the listing flags them', async (t) => {
+  await call('alice', 'POST', tokensPath, { description: 'soon', expires_at: inDays(5) });
+  await call('alice', 'POST', tokensPath, { description: 'later', expires_at: inDays(60) });
+  const listed = (await call('alice', 'GET', tokensPath)).body.tokens as Array<{ description: string; status: string; expires_soon: boolean }>;
+  t.true(listed.find((token) => token.description === 'soon')?.expires_soon);
+  t.false(listed.find((token) => token.description === 'later')?.expires_soon);
+  const expected = listed.filter((token) => token.status === 'active' && token.expires_soon).length;
+  const exposition = await server.tollgate.metrics.registry.getSingleMetricAsString('tollgate_resource_tokens_expiring_soon');
+  t.true(exposition.includes(`tollgate_resource_tokens_expiring_soon{resource="${resource}"} ${expected}`), exposition);
+});
