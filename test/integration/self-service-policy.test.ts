@@ -71,7 +71,7 @@ const refusals: Array<[string, Record<string, unknown>, string]> = [
 for (const [what, body, field] of refusals) {
   test(`${what} is a 400 naming ${field}`, async (t) => {
     const identifier = `https://refused-${field.replaceAll('.', '-')}.example.org`;
-    await call('POST', '/resources', { identifier, scopes: ['read'] });
+    t.is((await call('POST', '/resources', { identifier, scopes: ['read'] })).status, 201);
     const response = await call('PATCH', path(identifier), body);
     t.is(response.status, 400);
     t.is(response.body.error, 'invalid_field');
