@@ -37,6 +37,9 @@ import { createRegistrationUpdateSecret } from './registration/registration-upda
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
 import { upstreamsWithSeed } from './seed/seed-upstreams.ts';
 import { createSecurityEvents } from './security/security-events.ts';
+import { createSelfService, type SelfService } from './self-service/create-self-service.ts';
+import { createSelfServiceRouter } from './self-service/self-service-router.ts';
+import { selfServiceRoutes } from './self-service/self-service-routes.ts';
 import type { Services } from './services.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { createUpstreamCallback } from './pages/upstream-callback.ts';
@@ -50,6 +53,7 @@ export interface Tollgate extends Services {
   metrics: Metrics;
   /** The steps each route runs, as configured (the request pipeline's rows, steps not configured marked). */
   pipeline: Record<RouteName, string>;
+  selfService: SelfService;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   close(): Promise<void>;
 }
@@ -92,8 +96,9 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     throw error;
   }
 
-  const { provider, steps: providerSteps } = createProvider({ ...services, cookieKeys, metrics });
-  subscribeProviderEvents(provider, { clients, logger, metrics, securityEvents });
+  const selfService = createSelfService(services, metrics);
+  const { provider, steps: providerSteps } = createProvider({ ...services, clients: selfService.clients, cookieKeys, metrics });
+  subscribeProviderEvents(provider, { clients: selfService.clients, logger, metrics, securityEvents });
   const limits = createAttemptLimits(storage, config.rateLimit);
   const { upstreams, sealer } = services;
   const pending = createPendingLogins(storage, sealer, config.ttl.interaction);
@@ -106,7 +111,8 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     pageHeaders: around(pageHeaders),
     healthRoutes: around(createHealthRoutes(storage, options.allStarted)),
     ...(config.metrics.token && config.metrics.port === undefined ? { metricsRoute: around(createMetricsRoute(metrics, config.metrics.token)) } : {}),
-    adminRouter: around(createAdminRouter({ ...services, provider }, adminRoutes)),
+    adminRouter: around(createAdminRouter({ ...services, provider, selfService }, adminRoutes)),
+    selfServiceRouter: around(createSelfServiceRouter({ ...services, provider, selfService }, selfServiceRoutes(selfService))),
     interactionRoutes: around(
       createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
     ),
@@ -125,6 +131,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     demo,
     metrics,
     pipeline: describePipeline(steps),
+    selfService,
     handler: app.callback(),
     close: async () => {
       await keyManager?.close();

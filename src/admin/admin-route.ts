@@ -2,11 +2,14 @@ import type Provider from 'oidc-provider';
 import { z } from 'zod';
 
 import { parseInput } from '../parse-input.ts';
+import type { SelfService } from '../self-service/create-self-service.ts';
 import type { Services } from '../services.ts';
 
 /** What admin handlers work with. */
 export interface AdminDeps extends Services {
   provider: Provider;
+  /** Resource tokens (SPEC §15): admins see and revoke every one. */
+  selfService: SelfService;
 }
 
 /** The caller, as its verified bearer token says. */

@@ -6,7 +6,7 @@ import { readBody } from '../http/read-body.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import type { AdminDeps, AdminRoute } from './admin-route.ts';
 
-interface CompiledRoute {
+export interface CompiledRoute {
   route: AdminRoute;
   pattern: RegExp;
   names: string[];
@@ -47,7 +47,8 @@ export function createAdminRouter(deps: AdminDeps, routes: AdminRoute[]) {
   };
 }
 
-function compile(route: AdminRoute): CompiledRoute {
+/** A route's path as a pattern and the names of its parameters (shared with the self-service API). */
+export function compile(route: AdminRoute): CompiledRoute {
   const names: string[] = [];
   const source = route.path.replace(/:([a-z_]+)/g, (_match, name: string) => {
     names.push(name);
@@ -56,7 +57,7 @@ function compile(route: AdminRoute): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
-function decodeParam(text: string): string {
+export function decodeParam(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
@@ -64,7 +65,7 @@ function decodeParam(text: string): string {
   }
 }
 
-async function readJson(ctx: Context): Promise<unknown> {
+export async function readJson(ctx: Context): Promise<unknown> {
   const type = ctx.get('content-type');
   if (type && !ctx.is('application/json')) {
     throw new AppError('invalid_field', 'the admin API takes application/json', { field: 'content-type' });

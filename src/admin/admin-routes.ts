@@ -11,6 +11,7 @@ import { issueInitialAccessTokenRoute } from './registration/issue-initial-acces
 import { listInitialAccessTokensRoute } from './registration/list-initial-access-tokens.ts';
 import { revokeInitialAccessTokenRoute } from './registration/revoke-initial-access-token.ts';
 import { createResourceRoute, deleteResourceRoute, getResourceRoute, listResourcesRoute, updateResourceRoute } from './resources/resource-routes.ts';
+import { listResourceTokensRoute, revokeResourceTokenRoute } from './resource-tokens/resource-token-routes.ts';
 import { listUpstreamsRoute } from './upstreams/list-upstreams.ts';
 import { importKeysRoute, keyScheduleRoute, listKeysRoute, revokeKeyRoute, rotateKeysRoute } from './keys/key-routes.ts';
 
@@ -42,6 +43,8 @@ export const adminRoutes: AdminRoute[] = [
   getResourceRoute,
   updateResourceRoute,
   deleteResourceRoute,
+  listResourceTokensRoute,
+  revokeResourceTokenRoute,
   listInitialAccessTokensRoute,
   issueInitialAccessTokenRoute,
   revokeInitialAccessTokenRoute,

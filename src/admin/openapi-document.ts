@@ -12,7 +12,30 @@ type JsonSchema = Record<string, unknown>;
  * dialect. Requests are described as sent (`io: 'input'`: defaults make fields optional),
  * responses as produced.
  */
-export function buildOpenApiDocument(routes: readonly AdminRoute[], issuer: string) {
+/** Which API a document describes: its path under the issuer, title, and how callers get a token. */
+export interface ApiDescription {
+  base: string;
+  title: string;
+  description: string;
+  /** The OpenAPI `security` requirement and the schemes it names. */
+  security: Array<Record<string, string[]>>;
+  securitySchemes: Record<string, unknown>;
+}
+
+const adminApi = (issuer: string): ApiDescription => ({
+  base: '/admin',
+  title: 'tollgate admin API',
+  description: `Every request needs an access token of an admin client: client credentials for resource ${adminResource.identifier}, scope admin.`,
+  security: [{ adminToken: ['admin'] }],
+  securitySchemes: {
+    adminToken: {
+      type: 'oauth2',
+      flows: { clientCredentials: { tokenUrl: `${issuer}/token`, scopes: { admin: 'the admin API' } } },
+    },
+  },
+});
+
+export function buildOpenApiDocument(routes: readonly AdminRoute[], issuer: string, api: ApiDescription = adminApi(issuer)) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const names = [...route.path.matchAll(/:([a-z_]+)/g)].map((match) => match[1] as string);
@@ -37,20 +60,11 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], issuer: stri
   }
   return {
     openapi: '3.1.0',
-    info: {
-      title: 'tollgate admin API',
-      version: '1',
-      description: `Every request needs an access token of an admin client: client credentials for resource ${adminResource.identifier}, scope admin.`,
-    },
-    servers: [{ url: `${issuer}/admin` }],
-    security: [{ adminToken: ['admin'] }],
+    info: { title: api.title, version: '1', description: api.description },
+    servers: [{ url: `${issuer}${api.base}` }],
+    security: api.security,
     components: {
-      securitySchemes: {
-        adminToken: {
-          type: 'oauth2',
-          flows: { clientCredentials: { tokenUrl: `${issuer}/token`, scopes: { admin: 'the admin API' } } },
-        },
-      },
+      securitySchemes: api.securitySchemes,
       schemas: { Error: jsonSchema(errorView, 'output') },
     },
     paths,

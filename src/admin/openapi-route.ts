@@ -1,14 +1,14 @@
 import { z } from 'zod';
 
 import { adminRoute, type AdminRoute } from './admin-route.ts';
-import { buildOpenApiDocument } from './openapi-document.ts';
+import { buildOpenApiDocument, type ApiDescription } from './openapi-document.ts';
 
 /**
  * GET /admin/openapi.json: the admin API's OpenAPI 3.1 description, itself included. Behind the
  * admin token like everything under /admin: it holds no secret, but nothing admin is visible to
  * an anonymous caller, and the tools that read it hold that token anyway.
  */
-export function openApiRoute(routes: () => readonly AdminRoute[]): AdminRoute {
+export function openApiRoute(routes: () => readonly AdminRoute[], api?: (issuer: string) => ApiDescription): AdminRoute {
   const documents = new Map<string, unknown>();
   return adminRoute({
     method: 'GET',
@@ -17,7 +17,7 @@ export function openApiRoute(routes: () => readonly AdminRoute[]): AdminRoute {
     responses: { 200: z.object({ openapi: z.literal('3.1.0') }).loose() },
     async handle(_request, deps) {
       const { issuer } = deps.config;
-      if (!documents.has(issuer)) documents.set(issuer, buildOpenApiDocument(routes(), issuer));
+      if (!documents.has(issuer)) documents.set(issuer, buildOpenApiDocument(routes(), issuer, api?.(issuer)));
       return { body: documents.get(issuer) };
     },
   });

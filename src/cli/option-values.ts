@@ -34,16 +34,16 @@ export function urlOption(values: Values, name: string, fallback: string | undef
  * `--max-priority default=5,nightly=8`, or the same as JSON, or `none` to remove it. Values
  * are checked by the server, which names the offending queue.
  */
-export function maxPriorityOption(values: Values): Record<string, unknown> | null | undefined {
-  const text = stringOption(values, 'max-priority');
+export function maxPriorityOption(values: Values, name = 'max-priority'): Record<string, unknown> | null | undefined {
+  const text = stringOption(values, name);
   if (text === undefined) return undefined;
   if (text === 'none') return null;
-  if (text.trim().startsWith('{')) return jsonObjectOption(text, 'max-priority');
+  if (text.trim().startsWith('{')) return jsonObjectOption(text, name);
   const result: Record<string, unknown> = {};
   for (const pair of text.split(',').filter(Boolean)) {
     const [queue, priority] = pair.split('=');
     if (!queue || priority === undefined || !/^-?\d+(\.\d+)?$/.test(priority.trim())) {
-      throw new AppError('usage', `--max-priority: "${pair}" is not queue=priority`);
+      throw new AppError('usage', `--${name}: "${pair}" is not queue=priority`);
     }
     result[queue.trim()] = Number(priority);
   }

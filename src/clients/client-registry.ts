@@ -5,8 +5,8 @@ import type { Collection, Storage } from '../storage/storage.ts';
 import type { ClientRecord } from './client-record.ts';
 
 export interface ClientRegistry extends RecordRegistry<ClientRecord> {
-  /** Notes a successful authentication; written at most once a minute per client and process. */
-  touch(clientId: string): void;
+  /** Notes a successful authentication (from `ip`); written at most once a minute per client and process. */
+  touch(clientId: string, ip?: string): void;
   lastUsed(clientId: string): Promise<string | undefined>;
 }
 

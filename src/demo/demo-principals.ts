@@ -8,6 +8,7 @@ import { grantTypes } from '../clients/client-record.ts';
 import type { ClientFields } from '../clients/new-client-record.ts';
 import { newClientRecord } from '../clients/new-client-record.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { selfServiceResource } from '../resources/resource-server-record.ts';
 
 export const demoResource = 'urn:tollgate:demo';
 
@@ -61,6 +62,9 @@ export async function ensureDemoPrincipals(
     description: 'Demo public client for device login',
     grantTypes: [grantTypes.deviceCode, grantTypes.refreshToken],
     authMethod: 'none',
+    // Maintainers log in for the self-service API too (tollgate login --resource urn:tollgate:self-service).
+    scopes: [...common.scopes, selfServiceResource.scope],
+    resources: [...common.resources, selfServiceResource.identifier],
   });
 
   const passwordHash = await hashPassword(password);

@@ -32,6 +32,7 @@ export const requestPipeline = {
   readyz: ['requestFrame', 'healthRoutes', 'notFound'],
   metrics: ['requestFrame', 'metricsRoute', 'notFound'],
   admin: ['requestFrame', 'adminRouter', 'notFound'],
+  self_service: ['requestFrame', 'selfServiceRouter', 'notFound'],
   interaction: ['requestFrame', 'pageHeaders', 'validHost', 'interactionRoutes', 'notFoundPage'],
   upstream: ['requestFrame', 'pageHeaders', 'validHost', 'upstreamCallback', 'notFound'],
 
@@ -70,6 +71,7 @@ const ownRoutes = [
   ['/readyz', 'readyz'],
   ['/metrics', 'metrics'],
   ['/admin', 'admin'],
+  ['/self-service', 'self_service'],
   ['/interaction', 'interaction'],
   ['/upstream', 'upstream'],
 ] as const satisfies readonly (readonly [string, string])[];
@@ -108,6 +110,7 @@ export interface PipelineSteps {
   healthRoutes: Step;
   metricsRoute?: Step;
   adminRouter: Step;
+  selfServiceRouter: Step;
   interactionRoutes: Step;
   upstreamCallback: Step;
   userCodePrefill: Step;

@@ -3,7 +3,7 @@ import type { RecordRegistry } from '../storage/record-registry.ts';
 import { collectionNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { ResourceServerRecord } from './resource-server-record.ts';
-import { adminResource } from './resource-server-record.ts';
+import { adminResource, selfServiceResource } from './resource-server-record.ts';
 
 export type ResourceRegistry = RecordRegistry<ResourceServerRecord>;
 
@@ -17,18 +17,24 @@ const builtIn: ResourceServerRecord = {
   updatedAt: new Date(0).toISOString(),
 };
 
+const selfServiceApi: ResourceServerRecord = { ...builtIn, identifier: selfServiceResource.identifier, name: 'tollgate self-service API', scopes: [selfServiceResource.scope] };
+const builtIns = new Map([builtIn, selfServiceApi].map((record) => [record.identifier, record]));
+
 /** Resource servers in storage, cached per process like clients (they change as rarely). */
 export function createResourceRegistry(storage: Storage, cacheMs: number): ResourceRegistry {
   const records = cacheCollection<ResourceServerRecord>(storage.collection(collectionNames.resourceServers), cacheMs);
 
   return {
     // Not an async function: it hands back the cache's own promise instead of one that waits on it.
-    get: (identifier) => (identifier === builtIn.identifier ? Promise.resolve(builtIn) : records.get(identifier)),
+    get: (identifier) => {
+      const known = builtIns.get(identifier);
+      return known ? Promise.resolve(known) : records.get(identifier);
+    },
     async list() {
-      return [builtIn, ...(await records.list())];
+      return [...builtIns.values(), ...(await records.list())];
     },
     async create(record) {
-      if (record.identifier === builtIn.identifier) return false;
+      if (builtIns.has(record.identifier)) return false;
       return records.insert(record.identifier, record);
     },
     save: (record) => records.put(record.identifier, record),

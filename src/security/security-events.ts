@@ -18,6 +18,11 @@ export const securityEventNames = [
   'signing_key.retired',
   'signing_key.removed',
   'signing_key.revoked',
+  'resource_token.created',
+  'resource_token.rotated',
+  'resource_token.revoked',
+  'resource_token.first_used',
+  'resource_token.reported',
 ] as const;
 export type SecurityEventName = (typeof securityEventNames)[number];
 
@@ -39,7 +44,7 @@ export interface SecurityEvents {
 }
 
 // Events that need a person's attention; the others are the record of what happened.
-const alarming = new Set<SecurityEventName>(['refresh_token.reuse_detected', 'rate_limit.hit', 'signing_key.revoked']);
+const alarming = new Set<SecurityEventName>(['refresh_token.reuse_detected', 'rate_limit.hit', 'signing_key.revoked', 'resource_token.reported']);
 
 /** One structured log line and one count (tollgate_security_events_total{event}) per event. */
 export function createSecurityEvents(logger: Logger, metrics: Pick<Metrics, 'securityEvent'>): SecurityEvents {

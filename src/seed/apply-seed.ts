@@ -7,10 +7,10 @@ import { checkFederatedIdentitiesUnique, checkFederatedIssuers } from '../client
 import type { TrustedIssuers } from '../federation/trusted-issuers.ts';
 import { AppError } from '../errors.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
-import { adminResource } from '../resources/resource-server-record.ts';
+import { builtInResourceIdentifiers } from '../resources/resource-server-record.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
-import { checkResource } from '../resources/resource-rules.ts';
+import { checkResource, checkSelfService } from '../resources/resource-rules.ts';
 import { parseInput } from '../parse-input.ts';
 import { seedName } from './seed-names.ts';
 import { seedSchema, type Seed } from './seed-schema.ts';
@@ -103,10 +103,11 @@ export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource
   const resources: ResourceRegistry = { ...deps.resources, get: async (identifier) => seeded.get(identifier) ?? deps.resources.get(identifier) };
   for (const [index, entry] of seed.resourceServers.entries()) {
     const at = `resourceServers.${index}`;
-    if (entry.identifier === adminResource.identifier) throw new AppError('invalid_field', `${at}.identifier: ${adminResource.identifier} is built in`);
+    if (builtInResourceIdentifiers.includes(entry.identifier)) throw new AppError('invalid_field', `${at}.identifier: ${entry.identifier} is built in`);
     if (seeded.has(entry.identifier)) throw new AppError('invalid_field', `${at}.identifier: ${entry.identifier} is listed twice`);
     const desired = { ...seedResourceRecord(entry), createdAt: now, updatedAt: now };
     checkResource(desired, deps.signingKeys, seedField(at));
+    checkSelfService(desired, deps, seedField(at));
     seeded.set(entry.identifier, desired);
     const record = tally(await deps.resources.get(entry.identifier), seedResourceRecord(entry));
     if (record) writes.push(() => deps.resources.save(record));

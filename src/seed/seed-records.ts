@@ -5,6 +5,7 @@ import { hashClientSecret, unreservedSecretMessage, unreservedSecretPattern } fr
 import { newClientRecord } from '../clients/new-client-record.ts';
 import { invalidField } from '../errors.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
+import { changedSelfService, givenMaintainers } from '../resources/self-service-changes.ts';
 import type { SeedAccount, SeedClient, SeedResourceServer } from './seed-schema.ts';
 
 export interface SecretSource {
@@ -23,7 +24,22 @@ export function seedResourceRecord(seed: SeedResourceServer): Omit<ResourceServe
     scopes: seed.scopes,
     ...(seed.accessTokenTtl !== undefined ? { accessTokenTtl: seed.accessTokenTtl } : {}),
     signingAlg: seed.signingAlg,
+    ...optional('maintainers', givenMaintainers(seed.maintainers)),
+    ...optional(
+      'selfService',
+      changedSelfService(undefined, {
+        enabled: seed.selfService,
+        scopes: seed.selfServiceScopes,
+        maxPriority: seed.selfServiceMaxPriority,
+        maxLifetimeDays: seed.selfServiceMaxLifetimeDays,
+        publisherIssuers: seed.trustedPublisherIssuers,
+      }),
+    ),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** The record the seed asks for; its timestamps are the caller's business. */

@@ -18,6 +18,10 @@ export const valueNames = {
    * the listed token finds the terms without the token.
    */
   registrationTerms: (listingId: string) => `registration-terms:${listingId}`,
+  /** A resource token's record (resource-tokens/), by public id; TTL = the token's expiry. Holds only secret hashes. */
+  resourceToken: (id: string) => `resource-token:${id}`,
+  /** When and from which IP a resource token was last used; TTL = the token's expiry. */
+  resourceTokenUse: (id: string) => `resource-token-use:${id}`,
   /** The same, as stored before tokens were hashed at rest; read until such tokens expire. */
   legacyRegistrationTerms: (initialAccessToken: string) => `registration-terms:${initialAccessToken}`,
 };
@@ -32,6 +36,11 @@ export const collectionNames = {
   accountIdentities: 'account-identities',
   /** Issued initial access tokens by listing id, for admins to list and revoke (initial-access-token-list.ts). */
   initialAccessTokens: 'initial-access-tokens',
+  /**
+   * The resource tokens of one resource server, id -> expiry: the index its maintainers list.
+   * An entry outlives its token's record (a value with a TTL) until a listing finds it gone.
+   */
+  resourceTokens: (resource: string) => `resource-tokens:${resource}`,
 } as const;
 
 /**

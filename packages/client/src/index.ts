@@ -11,6 +11,7 @@ export {
   type ClientCredentialsTokenSource,
   type ClientCredentialsTokenSourceOptions,
 } from './client-credentials-token-source.ts';
+export { createResourceTokenSource, resourceTokenCredentials, type ResourceTokenSourceOptions } from './resource-token-source.ts';
 export { createTokenExchanger, type ExchangeTarget, type TokenExchanger, type TokenExchangerOptions } from './token-exchanger.ts';
 export { createJwtBearerTokenSource, type JwtBearerTokenSourceOptions } from './jwt-bearer-token-source.ts';
 export { TokenSourceError, type TokenSourceErrorCode } from './token-source-error.ts';

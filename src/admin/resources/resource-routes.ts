@@ -1,12 +1,15 @@
 import { z } from 'zod';
 
 import { AppError } from '../../errors.ts';
-import { checkResource, refuseBuiltIn } from '../../resources/resource-rules.ts';
+import { checkResource, checkSelfService, refuseBuiltIn } from '../../resources/resource-rules.ts';
 import { adminResource, type ResourceServerRecord } from '../../resources/resource-server-record.ts';
+import { changedSelfService, givenMaintainers } from '../../resources/self-service-changes.ts';
 import { matchesQuery, pageQuery } from '../pagination.ts';
 import { createRecordRoute, deleteRecordRoute, getRecordRoute, listRecordsRoute, patch, updateRecordRoute, type RecordKind } from '../record-routes.ts';
 import { findResource } from './find-resource.ts';
 import { newResource, resourceChanges } from './resource-input.ts';
+
+type ResourceChanges = Pick<z.output<typeof resourceChanges>, 'self_service' | 'self_service_scopes' | 'self_service_max_priority' | 'self_service_max_lifetime_days' | 'trusted_publisher_issuers'>;
 import { resourceView, resourceViewSchema, type ResourceView } from './resource-view.ts';
 
 /**
@@ -23,7 +26,10 @@ export const resourceKind: RecordKind<ResourceServerRecord, ResourceView> = {
   find: findResource,
   view: resourceViewSchema,
   show: resourceView,
-  check: (record, deps) => checkResource(record, deps.signingKeys),
+  check(record, deps) {
+    checkResource(record, deps.signingKeys);
+    checkSelfService(record, { upstreamIds: deps.upstreams.settings, trustedIssuers: deps.trustedIssuers });
+  },
 };
 
 /** GET /admin/resources: the built-in admin API first, then the others by identifier. */
@@ -31,7 +37,7 @@ export const listResourcesRoute = listRecordsRoute(resourceKind, {
   summary: 'List resource servers: the built-in admin API first, then by identifier, a page at a time',
   query: z.object(pageQuery).strict(),
   select: async ({ q }, deps) => (await deps.resources.list()).filter((record) => matchesQuery(q, record.identifier, record.name)),
-  // "0" sorts the built-in one before every other identifier ("1...").
+  // "0" sorts the built-in admin API before every other identifier ("1...").
   orderBy: (record) => `${record.identifier === adminResource.identifier ? 0 : 1}${record.identifier}`,
 });
 
@@ -51,12 +57,26 @@ export const createResourceRoute = createRecordRoute(resourceKind, {
       createdAt: now,
       updatedAt: now,
     };
+    const maintainers = givenMaintainers(input.maintainers);
+    if (maintainers) record.maintainers = maintainers;
+    const selfService = changedSelfService(undefined, selfServiceChanges(input));
+    if (selfService) record.selfService = selfService;
     return { record };
   },
   async insert(deps, record) {
     if (!(await deps.resources.create(record))) throw new AppError('conflict', `resource server "${record.identifier}" already exists`, { field: 'identifier' });
   },
 });
+
+function selfServiceChanges(input: ResourceChanges) {
+  return {
+    enabled: input.self_service,
+    scopes: input.self_service_scopes,
+    maxPriority: input.self_service_max_priority,
+    maxLifetimeDays: input.self_service_max_lifetime_days,
+    publisherIssuers: input.trusted_publisher_issuers,
+  };
+}
 
 /** GET /admin/resources/:identifier (percent-encoded) */
 export const getResourceRoute = getRecordRoute(resourceKind, 'Read a resource server (identifier percent-encoded)');
@@ -66,7 +86,12 @@ export const updateResourceRoute = updateRecordRoute(resourceKind, {
   summary: 'Change a resource server',
   body: resourceChanges,
   refuse: (current) => refuseBuiltIn(current.identifier),
-  apply: (next, changes) => patch(next, { name: changes.name, scopes: changes.scopes, signingAlg: changes.signing_alg, accessTokenTtl: changes.access_token_ttl }),
+  apply(next, changes) {
+    patch(next, { name: changes.name, scopes: changes.scopes, signingAlg: changes.signing_alg, accessTokenTtl: changes.access_token_ttl });
+    if (changes.maintainers !== undefined) patch(next, { maintainers: givenMaintainers(changes.maintainers) ?? null });
+    const selfService = changedSelfService(next.selfService, selfServiceChanges(changes));
+    if (selfService) next.selfService = selfService;
+  },
   save: (deps, next) => deps.resources.save(next),
 });
 

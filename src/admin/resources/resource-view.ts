@@ -1,8 +1,16 @@
 import { z } from 'zod';
 
 import type { ResourceServerRecord } from '../../resources/resource-server-record.ts';
-import { adminResource } from '../../resources/resource-server-record.ts';
-import { timestamp } from '../view-schemas.ts';
+import { builtInResourceIdentifiers } from '../../resources/resource-server-record.ts';
+import { noMaintainers, noSelfService } from '../../resources/self-service-policy.ts';
+import { maxPriorityView, timestamp } from '../view-schemas.ts';
+
+export const maintainersView = z
+  .object({
+    accounts: z.array(z.string()),
+    groups: z.array(z.object({ upstream: z.string(), group: z.string() }).strict()),
+  })
+  .strict();
 
 /** A resource server as the admin API shows it. */
 export const resourceViewSchema = z
@@ -13,6 +21,12 @@ export const resourceViewSchema = z
     access_token_ttl: z.number().int().nullable(),
     signing_alg: z.string(),
     built_in: z.boolean(),
+    maintainers: maintainersView,
+    self_service: z.boolean(),
+    self_service_scopes: z.array(z.string()).nullable().describe('null: every scope of the resource'),
+    self_service_max_priority: maxPriorityView,
+    self_service_max_lifetime_days: z.number().int(),
+    trusted_publisher_issuers: z.array(z.string()),
     created_at: timestamp,
     updated_at: timestamp,
   })
@@ -21,13 +35,21 @@ export const resourceViewSchema = z
 export type ResourceView = z.infer<typeof resourceViewSchema>;
 
 export function resourceView(record: ResourceServerRecord): ResourceView {
+  const policy = record.selfService ?? noSelfService;
+  const maintainers = record.maintainers ?? noMaintainers;
   return {
     identifier: record.identifier,
     name: record.name,
     scopes: record.scopes,
     access_token_ttl: record.accessTokenTtl ?? null,
     signing_alg: record.signingAlg,
-    built_in: record.identifier === adminResource.identifier,
+    built_in: builtInResourceIdentifiers.includes(record.identifier),
+    maintainers: { accounts: maintainers.accounts, groups: maintainers.groups.map(({ upstream, group }) => ({ upstream, group })) },
+    self_service: policy.enabled,
+    self_service_scopes: policy.scopes ?? null,
+    self_service_max_priority: policy.maxPriority ?? null,
+    self_service_max_lifetime_days: policy.maxLifetimeDays,
+    trusted_publisher_issuers: policy.publisherIssuers,
     created_at: record.createdAt,
     updated_at: record.updatedAt,
   };

@@ -1,58 +1,33 @@
 import { AppError } from '../../errors.ts';
 import type { Command } from '../command.ts';
+import { readResourceToken, resourceTokenAccessToken, resourceTokenHelp, resourceTokenOptions } from '../user/resource-token-grant.ts';
 import { stringOption } from '../option-values.ts';
-import { configDir } from '../user/config-dir.ts';
-import { createCredentialStore, pickSession, sessionClient, type Session } from '../user/credential-store.ts';
-import { refreshTokens, usernameOf } from '../user/oauth-client.ts';
+import { freshSession } from '../user/fresh-session.ts';
 
 export const tokenCommand: Command = {
   name: 'token',
   summary: 'print a valid access token, refreshing it when needed',
-  options: { issuer: { type: 'string' }, 'client-id': { type: 'string' }, 'min-valid': { type: 'string' } },
+  options: { issuer: { type: 'string' }, 'client-id': { type: 'string' }, 'min-valid': { type: 'string' }, ...resourceTokenOptions },
   help: `usage: tollgate token [--issuer URL] [--client-id ID] [--min-valid SECONDS] [--json]
+       tollgate token --resource-token-env NAME | --resource-token-file PATH [--issuer URL] [--scope SCOPES] [--json]
 
 Prints an access token of your last login (or the one named), fit for
   curl -H "Authorization: Bearer $(tollgate token)" ...
 It is refreshed when it has less than --min-valid seconds left (default 60); the refresh
 token rotates each time. Several "tollgate token" at once take turns on a lock file, so they
-never spend the same refresh token twice (which the server would treat as theft).`,
+never spend the same refresh token twice (which the server would treat as theft).
+
+${resourceTokenHelp}`,
   async run({ values, env, out }) {
+    const resourceToken = await readResourceToken({ values, env });
+    if (resourceToken) {
+      const body = await resourceTokenAccessToken({ values, env }, resourceToken);
+      out.result(body, () => String(body.access_token));
+      return;
+    }
     const minValid = Number(stringOption(values, 'min-valid') ?? 60);
     if (!Number.isFinite(minValid) || minValid < 0) throw new AppError('usage', '--min-valid must be a number of seconds');
-    const store = createCredentialStore(configDir(env));
-
-    const outcome = await store.update(async (credentials) => {
-      const [key, session] = pickSession(credentials, stringOption(values, 'issuer'), stringOption(values, 'client-id'));
-      const now = Math.floor(Date.now() / 1000);
-      if (session.accessToken && (session.accessTokenExpiresAt ?? 0) - now >= minValid) return { session };
-      if (!session.refreshToken) throw new AppError('unauthorized', 'the access token has expired and this login has no refresh token; run tollgate login again');
-      try {
-        const tokens = await refreshTokens(sessionClient(session), session.refreshToken);
-        const username = usernameOf(tokens);
-        const refreshed: Session = {
-          ...session,
-          accessToken: tokens.access_token,
-          accessTokenExpiresAt: now + (tokens.expires_in ?? 0),
-          refreshToken: tokens.refresh_token ?? session.refreshToken,
-          ...(tokens.scope ? { scope: tokens.scope } : {}),
-          // A username changed since the login shows from the next refresh on.
-          ...(username ? { username } : {}),
-          updatedAt: new Date().toISOString(),
-        };
-        credentials.sessions[key] = refreshed;
-        return { session: refreshed };
-      } catch (error) {
-        // A login the server has ended is forgotten here too (and the change saved).
-        if (error instanceof AppError && error.code === 'unauthorized') {
-          delete credentials.sessions[key];
-          if (credentials.current === key) delete credentials.current;
-        }
-        return { error };
-      }
-    });
-    if ('error' in outcome) throw outcome.error;
-
-    const { session } = outcome;
+    const session = await freshSession(env, stringOption(values, 'issuer'), stringOption(values, 'client-id'), minValid);
     out.result(
       {
         access_token: session.accessToken,

@@ -1,0 +1,22 @@
+import { isMaintainer } from '../resources/resource-maintainers.ts';
+import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
+import type { ResourceTokenRecord } from '../resource-tokens/resource-token-record.ts';
+import type { ResourceTokenStore } from '../resource-tokens/resource-token-store.ts';
+import { resourceTokenView, type ResourceTokenView } from '../resource-tokens/resource-token-view.ts';
+import type { Services } from '../services.ts';
+
+/** Tokens as listed: with their last use, and whether their creator still maintains the resource. */
+export async function showTokens(records: readonly ResourceTokenRecord[], resource: ResourceServerRecord, services: Pick<Services, 'accounts' | 'upstreams'>, store: ResourceTokenStore): Promise<ResourceTokenView[]> {
+  const creators = new Map<string, Promise<boolean>>();
+  const creatorIsMaintainer = (id: string) => {
+    let known = creators.get(id);
+    if (!known) creators.set(id, (known = services.accounts.get(id).then((account) => isMaintainer(resource, account, services.upstreams.settings))));
+    return known;
+  };
+  return Promise.all(
+    records.map(async (record) => {
+      const [use, maintains] = await Promise.all([store.lastUsed(record.id), record.createdBy.kind === 'account' ? creatorIsMaintainer(record.createdBy.id) : false]);
+      return resourceTokenView(record, use, maintains);
+    }),
+  );
+}
