@@ -9,6 +9,7 @@ import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createClusterMetrics, shareMetricsWithPrimary } from './metrics/cluster-metrics.ts';
 import { startMetricsServer } from './metrics/metrics-server.ts';
+import { watchParent } from './parent-watch.ts';
 import { startServer } from './server.ts';
 
 // The only module that reads signals, writes the banner, forks and exits.
@@ -111,4 +112,8 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // npx and npm run start a bin through `sh -c`, and npm forwards SIGTERM to that shell, which
+  // dies of it without passing it on (dash does not exec the last command): the server would
+  // be left running, orphaned. Started by npm, the shell's exit stands for the signal.
+  if (process.env.npm_command) watchParent(() => shutdown('SIGTERM (to npm)'));
 }
