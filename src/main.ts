@@ -8,13 +8,18 @@ import { demoBanner } from './demo/demo-banner.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createClusterMetrics, shareMetricsWithPrimary } from './metrics/cluster-metrics.ts';
-import { startMetricsServer } from './metrics/metrics-server.ts';
 import { watchParent } from './parent-watch.ts';
-import { startServer } from './server.ts';
+import { unsupportedNode } from './supported-node.ts';
 
 // The only module that reads signals, writes the banner, forks and exits.
 // The logger exists once configuration is valid, so that even a bad log level is a one-line error.
 let startupLogger: Logger | undefined;
+
+const unsupported = unsupportedNode();
+if (unsupported) {
+  process.stderr.write(`tollgate: ${unsupported}\n`);
+  process.exit(1);
+}
 
 try {
   const config = loadConfig(process.env);
@@ -39,6 +44,8 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
   const worker = cluster.isWorker;
   // Loaded only when configured: without an endpoint no OpenTelemetry code runs at all.
   const tracing = config.tracing.endpoint || config.tracing.tracesEndpoint ? (await import('./tracing/start-tracing.ts')).startTracing(config.tracing) : undefined;
+  // Imported here, after the Node version check: oidc-provider only warns on an older Node.
+  const { startServer } = await import('./server.ts');
   const running = await startServer(config, logger, { env: process.env, metricsListener: !worker, ...(worker ? { allStarted: listenForAllWorkersReady() } : {}) });
   const { demo } = running.tollgate;
   if (worker) {
@@ -66,6 +73,7 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
     logger.warn('no cookie keys configured (TOLLGATE_COOKIE_KEYS): the primary generated one for all workers; device-login pages break across restarts and other hosts');
   }
 
+  const { startMetricsServer } = await import('./metrics/metrics-server.ts');
   const clusterMetrics = createClusterMetrics();
   const metricsServer =
     config.metrics.port === undefined
