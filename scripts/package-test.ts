@@ -97,7 +97,9 @@ import * as server from 'tollgate';
 
 const issuer = process.argv[2] as string;
 const audience = 'urn:tollgate:demo';
-if (server.createTokenVerifier !== createTokenVerifier) throw new Error('tollgate does not re-export @tollgate/client');
+// tollgate bundles its own copy of @tollgate/client (bundleDependencies), so a project that also
+// installs the client has two copies: the same helpers, not the same function objects.
+if (typeof server.createTokenVerifier !== 'function' || server.createTokenVerifier.name !== createTokenVerifier.name) throw new Error('tollgate does not re-export @tollgate/client');
 
 const verifier = createTokenVerifier({ issuer, audience });
 const api = createServer(async (req, res) => {
