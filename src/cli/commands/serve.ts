@@ -9,7 +9,7 @@ export const serveCommand: Command = {
   help: `usage: tollgate serve
 
 Starts tollgate, configured by config/tollgate.json (TOLLGATE_CONFIG_FILE) and TOLLGATE_*
-environment variables; see the README. The same as npm start.`,
+environment variables; every setting is in docs/configuration.md. The same as npm start.`,
   async run() {
     const unsupported = unsupportedNode();
     if (unsupported) throw new AppError('internal', unsupported, { expose: true });
