@@ -100,7 +100,7 @@ test('SIGTERM to npm exec tollgate serve stops the server: its port closes', asy
   });
   t.true(await accepts(port));
   npm.child.kill('SIGTERM');
-  await eventually(async () => !(await accepts(port)), 'the port closes', 20_000);
+  await eventually(async () => !(await accepts(port)), `the port closes (output: ${npm.output().slice(-600)})`, 20_000);
   const stopped = await npm.waitForLog((line) => line.msg === 'stopped', 20_000);
   t.is(stopped.pid, listening.pid);
   await eventually(async () => gone(), 'the server process exits', 20_000);
