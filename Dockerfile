@@ -6,12 +6,13 @@
 ARG NODE_IMAGE=node:24.22-bookworm-slim
 
 # Build stage: every dependency (TypeScript among them), then src/ compiled to dist/.
-# The optional node-linux-<cpu> package (a Node 24 binary for npm scripts on hosts with an older
-# Node) exists only in this stage; the image has its own Node.
+# The optional node-linux-<cpu> package of the packages/dev-node workspace (a Node 24 binary for
+# npm scripts on hosts with an older Node) exists only in this stage; the image has its own Node.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/client/package.json ./packages/client/
+COPY packages/dev-node/package.json ./packages/dev-node/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY packages/client/tsconfig.build.json ./packages/client/
@@ -27,6 +28,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/client/package.json ./packages/client/
+COPY packages/dev-node/package.json ./packages/dev-node/
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 # The admin CLI (dist/cli/main.js) imports @tollgate/client; the server itself never does.
 COPY --from=build /app/packages/client/dist ./packages/client/dist

@@ -1,10 +1,12 @@
 // Package test (npm run package:test): packs both packages as npm would publish them (prepack
 // builds dist/), installs the two tarballs into a scratch project, type-checks a small service
 // and API written against them, then runs the packed server and that service and API against it.
+// Before that, the server tarball alone is installed into an empty folder, as documented: it must
+// bring its bundled @tollgate/client, no Node binary, and refuse an old Node with a clear message.
 // Not part of `npm test`: packing builds everything and the install takes a minute or two.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +59,24 @@ try {
   check(client.files.some((file) => file.path === 'dist/index.js'), 'the client tarball has dist/');
   const clientManifest = JSON.parse(run('tar', ['-xzOf', join(scratch, client.filename), 'package/package.json'], root)) as { dependencies: Record<string, string> };
   check(Object.keys(clientManifest.dependencies).join() === 'jose', '@tollgate/client depends on jose alone');
+  check(serverFiles.includes('LICENSE') && client.files.some((file) => file.path === 'LICENSE'), 'both tarballs carry LICENSE');
+  check(serverFiles.includes('node_modules/@tollgate/client/dist/index.js'), 'the server tarball bundles @tollgate/client');
+  const serverManifest = JSON.parse(run('tar', ['-xzOf', join(scratch, server.filename), 'package/package.json'], root)) as Record<string, Record<string, string> | undefined>;
+  check(!JSON.stringify({ ...serverManifest.dependencies, ...serverManifest.optionalDependencies }).includes('"node-'), 'the server package depends on no Node binary package');
+
+  // The documented install: the server tarball alone, in an empty folder.
+  const alone = join(scratch, 'alone');
+  execFileSync('mkdir', ['-p', alone]);
+  writeFileSync(join(alone, 'package.json'), JSON.stringify({ name: 'alone', private: true }));
+  log('npm install ./tollgate-<v>.tgz alone in an empty folder');
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(scratch, server.filename)], alone);
+  check(existsSync(join(alone, 'node_modules/.bin/tollgate')), 'the server tarball installs by itself (no E404 for @tollgate/client)');
+  check(!existsSync(join(alone, 'node_modules/.bin/node')) && !readdirSync(join(alone, 'node_modules')).some((name) => name.startsWith('node-')), "installing it brings no Node binary and does not take over the consumer's node");
+  const oldNode = '/usr/bin/node';
+  if (existsSync(oldNode) && Number(run(oldNode, ['-p', 'process.versions.node.split(".")[0]'], alone).trim()) < 24) {
+    const serve = spawnSync(oldNode, [join(alone, 'node_modules/tollgate/dist/cli/main.js'), 'serve'], { cwd: alone, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', PORT: '0' }, timeout: 30_000 });
+    check(serve.status === 1 && /^tollgate: Node\.js 24\.12 or later is required/.test(serve.stderr) && !serve.stderr.includes('oidc-provider'), `tollgate serve on ${oldNode} says Node 24.12 is required and exits 1: ${serve.stderr.trim()}`);
+  }
 
   const project = join(scratch, 'project');
   execFileSync('mkdir', ['-p', project]);
@@ -77,7 +97,9 @@ import * as server from 'tollgate';
 
 const issuer = process.argv[2] as string;
 const audience = 'urn:tollgate:demo';
-if (server.createTokenVerifier !== createTokenVerifier) throw new Error('tollgate does not re-export @tollgate/client');
+// tollgate bundles its own copy of @tollgate/client (bundleDependencies), so a project that also
+// installs the client has two copies: the same helpers, not the same function objects.
+if (typeof server.createTokenVerifier !== 'function' || server.createTokenVerifier.name !== createTokenVerifier.name) throw new Error('tollgate does not re-export @tollgate/client');
 
 const verifier = createTokenVerifier({ issuer, audience });
 const api = createServer(async (req, res) => {

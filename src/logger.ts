@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -10,20 +11,36 @@ export type LogFormat = 'json' | 'pretty';
 /** The request a log line is written for; every line logged while serving it carries its id. */
 export const requestLogContext = new AsyncLocalStorage<{ reqId: string }>();
 
+type TraceFields = () => Record<string, string> | undefined;
+let traceFields: TraceFields | undefined;
+
+/** Tracing, once started, gives every log line of a traced request its trace_id and span_id. */
+export function correlateLogsWith(fields: TraceFields | undefined): void {
+  traceFields = fields;
+}
+
+function logFields(): Record<string, string> {
+  const request = requestLogContext.getStore();
+  const traced = traceFields?.();
+  return traced ? { ...request, ...traced } : (request ?? {});
+}
+
 /**
  * The one structured logger. Paths that can carry credentials are redacted as a second line of
  * defence; the first is that no code logs a request body, a token or a secret.
  */
 export function createLogger(level: string, destination?: NodeJS.WritableStream, format: LogFormat = 'json'): Logger {
+  // pino-pretty (and its dependencies) is loaded only for pretty output: JSON logging, what
+  // production runs, never pays for it. Required, so that creating a logger stays synchronous.
   const output =
     format === 'pretty'
-      ? pinoPretty({ destination: (destination ?? 1) as never, sync: true, colorize: !destination && process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,hostname', singleLine: true })
+      ? (createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty)({ destination: (destination ?? 1) as never, sync: true, colorize: !destination && process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,hostname', singleLine: true })
       : destination;
   return pino(
     {
       level,
       base: { service: 'tollgate', pid: process.pid },
-      mixin: () => requestLogContext.getStore() ?? {},
+      mixin: logFields,
       serializers: { err: serializeError },
       redact: {
         paths: [

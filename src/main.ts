@@ -8,12 +8,18 @@ import { demoBanner } from './demo/demo-banner.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createClusterMetrics, shareMetricsWithPrimary } from './metrics/cluster-metrics.ts';
-import { startMetricsServer } from './metrics/metrics-server.ts';
-import { startServer } from './server.ts';
+import { watchParent } from './parent-watch.ts';
+import { unsupportedNode } from './supported-node.ts';
 
 // The only module that reads signals, writes the banner, forks and exits.
 // The logger exists once configuration is valid, so that even a bad log level is a one-line error.
 let startupLogger: Logger | undefined;
+
+const unsupported = unsupportedNode();
+if (unsupported) {
+  process.stderr.write(`tollgate: ${unsupported}\n`);
+  process.exit(1);
+}
 
 try {
   const config = loadConfig(process.env);
@@ -38,6 +44,8 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
   const worker = cluster.isWorker;
   // Loaded only when configured: without an endpoint no OpenTelemetry code runs at all.
   const tracing = config.tracing.endpoint || config.tracing.tracesEndpoint ? (await import('./tracing/start-tracing.ts')).startTracing(config.tracing) : undefined;
+  // Imported here, after the Node version check: oidc-provider only warns on an older Node.
+  const { startServer } = await import('./server.ts');
   const running = await startServer(config, logger, { env: process.env, metricsListener: !worker, ...(worker ? { allStarted: listenForAllWorkersReady() } : {}) });
   const { demo } = running.tollgate;
   if (worker) {
@@ -65,6 +73,7 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
     logger.warn('no cookie keys configured (TOLLGATE_COOKIE_KEYS): the primary generated one for all workers; device-login pages break across restarts and other hosts');
   }
 
+  const { startMetricsServer } = await import('./metrics/metrics-server.ts');
   const clusterMetrics = createClusterMetrics();
   const metricsServer =
     config.metrics.port === undefined
@@ -111,4 +120,8 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // npx and npm run start a bin through `sh -c`, and npm forwards SIGTERM to that shell, which
+  // dies of it without passing it on (dash does not exec the last command): the server would
+  // be left running, orphaned. Started by npm, the shell's exit stands for the signal.
+  if (process.env.npm_command) watchParent(() => shutdown('SIGTERM (to npm)'));
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import test from 'ava';
 
 import { captureLog } from './helpers/capture-log.ts';
@@ -23,4 +24,15 @@ test('the arguments are dropped from each error of an AggregateError too', (t) =
   log.logger.error({ err: new AggregateError([redisError('CLUSTERDOWN', ['key', secret])], 'every node failed') }, 'failed');
   t.false(log.text().includes(secret));
   t.regex(log.text(), /CLUSTERDOWN/);
+});
+
+test('pino-pretty is loaded only when pretty output is on', (t) => {
+  const loaded = (format: string) =>
+    execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const { createLogger } = await import('./src/logger.ts'); createLogger('info', undefined, '${format}'); process.stdout.write(String(Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/pino-pretty/'))));`],
+      { encoding: 'utf8' },
+    );
+  t.is(loaded('json'), 'false');
+  t.is(loaded('pretty'), 'true');
 });

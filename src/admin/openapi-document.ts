@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { packageVersion } from '../package-version.ts';
+import { maxPriorityShape, maxPrioritySchema } from '../principals/max-priority.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
 import type { AdminRoute } from './admin-route.ts';
 import { errorView } from './view-schemas.ts';
@@ -48,11 +50,15 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], issuer: stri
     for (const [status, schema] of Object.entries(route.responses)) {
       responses[status] = { description: 'success', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } };
     }
+    for (const status of errorStatuses(route, names.length > 0)) {
+      responses[status] = { description: errorResponses[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
     responses.default = { description: 'an error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
       operationId: operationId(route),
       summary: route.summary,
+      tags: [tagOf(route)],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
       responses,
@@ -60,8 +66,9 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], issuer: stri
   }
   return {
     openapi: '3.1.0',
-    info: { title: api.title, version: '1', description: api.description },
+    info: { title: api.title, version: packageVersion, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' }, description: api.description },
     servers: [{ url: `${issuer}${api.base}` }],
+    tags: [...new Set(routes.map(tagOf))].map((name) => ({ name, description: tagDescriptions[name] ?? `${name} records` })),
     security: api.security,
     components: {
       securitySchemes: api.securitySchemes,
@@ -71,9 +78,51 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], issuer: stri
   };
 }
 
+/** The error answers every admin route can give, with the error schema (errorView). */
+const errorResponses = {
+  400: 'a field, parameter or body is invalid (error invalid_field; field names it)',
+  401: 'no valid admin access token',
+  403: 'the token lacks the admin scope or audience',
+  404: 'no record of that id',
+  409: 'the change conflicts with an existing record',
+} as const;
+
+function errorStatuses(route: AdminRoute, hasParameters: boolean): Array<keyof typeof errorResponses> {
+  return [
+    ...(route.body || route.query ? [400 as const] : []),
+    401,
+    403,
+    ...(hasParameters ? [404 as const] : []),
+    ...(route.method === 'POST' && route.responses[201] !== undefined ? [409 as const] : route.method === 'PATCH' ? [409 as const] : []),
+  ];
+}
+
+const tagDescriptions: Record<string, string> = {
+  accounts: 'people who log in with the device flow',
+  clients: 'OAuth clients: services, device-login clients, admin clients',
+  'initial-access-tokens': 'tokens for dynamic client registration (RFC 7591)',
+  meta: 'this document',
+  resources: 'resource servers (APIs): token audiences and their scopes',
+  'trusted-issuers': 'platforms whose tokens the jwt-bearer grant accepts (configuration)',
+  upstreams: 'identity providers people sign in through (configuration)',
+};
+
+/** The record kind a route is about: the first segment of its path. */
+function tagOf(route: AdminRoute): string {
+  const first = route.path.split('/')[1] ?? '';
+  return first === 'openapi.json' ? 'meta' : first;
+}
+
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  // Refinements (URI checks, max_priority's rules) stay in zod: they have no JSON Schema form.
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  // Refinements (URI checks) stay in zod: they have no JSON Schema form. max_priority is parsed
+  // by a transform (messages naming the queue at fault) and documented by its typed shape.
+  const override = ({ zodSchema, jsonSchema: out }: { zodSchema: unknown; jsonSchema: JsonSchema }) => {
+    if (zodSchema !== maxPrioritySchema) return;
+    for (const key of Object.keys(out)) delete out[key];
+    const { $schema: _shapeDialect, ...shape } = z.toJSONSchema(maxPriorityShape, { io }) as JsonSchema;
+    Object.assign(out, shape);
+  };
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', override }) as JsonSchema;
   return rest;
 }
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
+import { maxPriorityShape } from '../principals/max-priority.ts';
+
 /** Shapes shared by the admin API's responses (see /admin/openapi.json). */
 export const timestamp = z.iso.datetime({ offset: true });
-export const maxPriorityView = z.record(z.string(), z.number().int().min(0)).nullable();
+export const maxPriorityView = maxPriorityShape.nullable();
 
 /** What every failed admin call answers (rendered by the error middleware). */
 export const errorView = z

@@ -4,6 +4,7 @@ import { createClientCredentialsTokenSource, TokenSourceError } from '@tollgate/
 import { AppError } from '../errors.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
 import type { CommandContext } from './command.ts';
+import { nameFlagInError } from './field-flags.ts';
 import { requestJson, responseError } from './http.ts';
 import { urlOption } from './option-values.ts';
 
@@ -74,7 +75,7 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
         headers: { authorization: `Bearer ${await accessToken()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
-      if (response.status >= 400) throw responseError(response, `${method} /admin${path}`);
+      if (response.status >= 400) throw nameFlagInError(responseError(response, `${method} /admin${path}`), method, body, response.body.error_description as string | undefined);
       return response.body;
     },
   };

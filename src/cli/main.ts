@@ -20,16 +20,22 @@ import { parseCommandLine } from './parse-command-line.ts';
 const groups: CommandGroup[] = [clientsGroup, accountsGroup, resourcesGroup, keysGroup, trustedIssuersGroup, seedGroup, upstreamsGroup, resourceTokensGroup];
 const commands: Command[] = [serveCommand, loginCommand, statusCommand, tokenCommand, logoutCommand];
 
+/** Names and summaries in two columns, the second starting two spaces after the longest name. */
+function listing(entries: Array<{ name: string; summary: string }>): string {
+  const width = Math.max(20, ...entries.map((entry) => entry.name.length)) + 2;
+  return entries.map((entry) => `  ${entry.name.padEnd(width)}${entry.summary}`).join('\n');
+}
+
 const usage = `usage: tollgate <command> [options]
 
 Run the server:
   serve                 start tollgate (the same as npm start)
 
 Log in as a person (device flow):
-${commands.filter((command) => command !== serveCommand).map((command) => `  ${command.name.padEnd(22)}${command.summary}`).join('\n')}
+${listing(commands.filter((command) => command !== serveCommand))}
 
 Administer (admin API; TOLLGATE_URL, TOLLGATE_ADMIN_CLIENT_ID, TOLLGATE_ADMIN_CLIENT_SECRET):
-${groups.map((group) => `  ${group.name.padEnd(22)}${group.summary}`).join('\n')}
+${listing(groups)}
 
 Every command takes --help, and --json for output meant for scripts.
 Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 not authenticated or not allowed,
@@ -50,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     if (group) {
       command = group.commands.find((candidate) => candidate.name === second);
       if (!command) {
-        const list = group.commands.map((candidate) => `  ${candidate.name.padEnd(22)}${candidate.summary}`).join('\n');
+        const list = listing(group.commands);
         if (second === undefined || second === '--help' || second === '-h') {
           process.stdout.write(`usage: tollgate ${group.name} <command> [options]\n\n${list}\n`);
           return second ? 0 : 2;

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 
 import { AppError } from '../errors.ts';
+import { closestOption } from './closest-option.ts';
 import type { Values } from './command.ts';
 
 /** Options every command takes. */
@@ -16,7 +17,7 @@ export function parseCommandLine(args: string[], options: ParseArgsOptionsConfig
   try {
     parsed = parseArgs({ args: attachValues(args, all), options: all, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new AppError('usage', (error as Error).message.split('\n')[0] as string);
+    throw usageError(error as Error & { code?: string }, args, all);
   }
   if (parsed.values.help) return { values: parsed.values as Values, positionals: parsed.positionals };
   const required = positionalNames.filter((name) => !name.endsWith('?'));
@@ -52,4 +53,30 @@ function attachValues(args: string[], options: ParseArgsOptionsConfig): string[]
     }
   }
   return result;
+}
+
+/**
+ * parseArgs' own messages are written for script authors (and quote the option oddly): say
+ * instead which option was not understood and which one was probably meant.
+ */
+function usageError(error: Error & { code?: string }, args: string[], options: ParseArgsOptionsConfig): AppError {
+  const names = Object.keys(options);
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const word = args.find((arg) => arg.startsWith('-') && arg !== '--' && !isDeclared(arg, options)) ?? '';
+    const name = word.replace(/^--?/, '').replace(/=.*$/s, '');
+    const meant = closestOption(name, names);
+    const known = names.map((option) => `--${option}`).join(', ');
+    return new AppError('usage', meant ? `unknown option ${word.replace(/=.*$/s, '')}; did you mean --${meant}?` : `unknown option ${word.replace(/=.*$/s, '')}; this command takes ${known}`);
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = names.find((option) => error.message.includes(`--${option} `) || error.message.includes(`'--${option}'`));
+    if (name) return new AppError('usage', options[name]?.type === 'string' ? `--${name} needs a value` : `--${name} takes no value`);
+  }
+  return new AppError('usage', error.message.split('\n')[0] as string);
+}
+
+function isDeclared(arg: string, options: ParseArgsOptionsConfig): boolean {
+  if (arg.startsWith('--')) return arg.slice(2).replace(/=.*$/s, '') in options;
+  // A group of short flags (-hv) is declared when each of its letters is.
+  return [...arg.slice(1)].every((letter) => Object.values(options).some((option) => option.short === letter));
 }

@@ -67,6 +67,6 @@ export function rememberingSecretCheck(pepper: string | undefined): (secrets: re
  */
 export const unreservedSecretPattern = /^[A-Za-z0-9\-._~]+$/;
 export const unreservedSecretMessage =
-  'may contain only letters, digits and - . _ ~ (RFC 3986 unreserved): Basic authentication form-encodes secrets (RFC 6749 §2.3.1), so +, / or = break clients such as curl -u; use e.g. `openssl rand -hex 32`';
+  "may contain only letters, digits and - . _ ~ (RFC 3986 unreserved): Basic authentication form-encodes secrets (RFC 6749 §2.3.1), so +, / or = break clients such as curl -u; make one with `openssl rand -hex 32` (or `openssl rand -base64 32 | tr '+/' '-_' | tr -d '='`)";
 
 export const secretHashPattern = /^(sha256|hmac-sha256):[A-Za-z0-9_-]{43}$/;

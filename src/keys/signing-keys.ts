@@ -62,7 +62,9 @@ export async function loadSigningKeys(keys: Config['keys']): Promise<SigningKeys
     try {
       text = readFileSync(keys.jwksFile, 'utf8');
     } catch (cause) {
-      throw invalidConfig(`${setting}: cannot read ${keys.jwksFile}: ${(cause as Error).message}`);
+      // A missing file is the usual first-deployment slip: say which command makes one.
+      const hint = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? `; make one with \`tollgate keys generate --out ${keys.jwksFile}\`` : '';
+      throw invalidConfig(`${setting}: cannot read ${keys.jwksFile}: ${(cause as Error).message}${hint}`);
     }
   }
   return { ...indexKeys(parsePrivateJwks(text as string, setting)), ephemeral: false };

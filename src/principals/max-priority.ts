@@ -9,6 +9,12 @@ const queueName = /^[A-Za-z0-9][A-Za-z0-9._:*-]{0,127}$/;
 const maxQueues = 256;
 
 /**
+ * What a valid `max_priority` looks like, for documents (OpenAPI) and views: `maxPrioritySchema`
+ * checks the same with messages naming the queue at fault, which JSON Schema cannot express.
+ */
+export const maxPriorityShape = z.record(z.string().regex(queueName), z.number().int().min(0)).meta({ maxProperties: maxQueues });
+
+/**
  * The one schema of a `max_priority` value (admin API, seed, registration terms, token claims).
  * A problem with one entry is reported at `<field>.<queue>`. The output is a fresh plain object,
  * so callers never keep a reference to input.

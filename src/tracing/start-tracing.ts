@@ -1,3 +1,4 @@
+import { type IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 
 import { context, propagation, trace } from '@opentelemetry/api';
@@ -11,6 +12,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
 import type { Config } from '../config/schema.ts';
+import { correlateLogsWith } from '../logger.ts';
+import { spanRouteOf } from './span-route.ts';
 
 export interface Tracing {
   /** Exports the spans still buffered, then stops tracing. */
@@ -34,7 +37,16 @@ export function startTracing(settings: Config['tracing']): Tracing {
   const unregister = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation(),
+      // Server spans are named by route, not by method alone; outgoing requests keep their names.
+      new HttpInstrumentation({
+        applyCustomAttributesOnSpan(span, request, response) {
+          if (!(response instanceof ServerResponse)) return;
+          const route = spanRouteOf(new URL((request as IncomingMessage).url ?? '/', 'http://x').pathname);
+          if (!route) return;
+          span.updateName(`${(request as IncomingMessage).method} ${route}`);
+          span.setAttribute('http.route', route);
+        },
+      }),
       // The command name only: arguments carry keys and stored payloads (token state).
       new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
     ],
@@ -45,9 +57,17 @@ export function startTracing(settings: Config['tracing']): Tracing {
   const require = createRequire(import.meta.url);
   require('http');
   require('ioredis');
+  // Every log line written inside a traced request names its trace and span.
+  correlateLogsWith(() => {
+    const span = trace.getActiveSpan();
+    if (!span) return undefined;
+    const { traceId, spanId } = span.spanContext();
+    return { trace_id: traceId, span_id: spanId };
+  });
 
   return {
     async stop() {
+      correlateLogsWith(undefined);
       await provider.shutdown();
       unregister();
     },

@@ -151,10 +151,10 @@ test.serial('a denied login is exit 3 and stores nothing', async (t) => {
   t.is((await runCli(['token'], env)).code, 3);
 });
 
-test.serial('login through an unknown client is exit 3', async (t) => {
+test.serial('login through an unknown client is exit 3 and says there is no such client', async (t) => {
   const run = await login(home(), { clientId: 'no-such-client' });
   t.is(run.code, 3);
-  t.regex(run.stderr, /invalid_client/);
+  t.regex(run.stderr, /^tollgate: no such client: .* has no device-login client "no-such-client"/);
 });
 
 test.serial('a login the server ended is forgotten by token, with exit 3', async (t) => {

@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,7 +107,7 @@ const badValues: Array<[env: Record<string, string>, message: RegExp]> = [
   [{ TOLLGATE_CLIENT_CACHE_MS: '-1' }, /^invalid configuration: clientCacheMs \(TOLLGATE_CLIENT_CACHE_MS\): Too small/],
   [{ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '301' }, /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too big/],
   [{ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '-1' }, /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too small/],
-  [{ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'bootstrap+secret/from-openssl-base64=' }, /^invalid configuration: bootstrapAdminSecret \(TOLLGATE_BOOTSTRAP_ADMIN_SECRET\): may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\)/],
+  [{ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'bootstrap+secret/from-openssl-base64=' }, /^invalid configuration: bootstrapAdminSecret \(TOLLGATE_BOOTSTRAP_ADMIN_SECRET\): may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\).*; make one with `openssl rand -hex 32` \(or `openssl rand -base64 32 \| tr '\+\/' '-_' \| tr -d '='`\)$/],
   [{ TOLLGATE_DEMO_SECRET: 'short' }, /^invalid configuration: demoSecret \(TOLLGATE_DEMO_SECRET\): Too small/],
   [{ TOLLGATE_SECRET_PEPPER: 'short-pepper' }, /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): Too small/],
   [{ TOLLGATE_COOKIE_KEYS: 'too-short' }, /^invalid configuration: cookieKeys\.0 \(TOLLGATE_COOKIE_KEYS\): Too small/],
@@ -181,4 +182,11 @@ test('upstream configuration errors name the upstream and the setting', (t) => {
   t.regex(fails({ ...acme, issuer: 'not a url' }) ?? '', /upstreams\.acme\.issuer/);
   t.regex(fails({ ...acme, priorityRules: [{ group: 'g', maxPriority: { q: -1 } }] }) ?? '', /upstreams\.acme\.priorityRules\.0\.maxPriority\.q/);
   t.regex(fails({ ...acme, type: 'saml' }) ?? '', /upstreams\.acme\.type/);
+});
+
+test('the commands the secret rule names make secrets it accepts', (t) => {
+  for (const command of ['openssl rand -hex 32', "openssl rand -base64 32 | tr '+/' '-_' | tr -d '='"]) {
+    const secret = execSync(command, { encoding: 'utf8' }).trim();
+    t.is(load({ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: secret }).bootstrapAdminSecret, secret, command);
+  }
 });

@@ -9,6 +9,8 @@ import { basicAuth, demoSecret, postForm } from '../helpers/start-server.ts';
 
 interface OtlpSpan {
   name: string;
+  traceId: string;
+  spanId: string;
   kind: number;
   attributes: { key: string; value: Record<string, unknown> }[];
 }
@@ -89,4 +91,35 @@ test('without an OTLP endpoint no OpenTelemetry SDK, exporter or instrumentation
   await tollgate.exited;
   // prom-client loads @opentelemetry/api (a no-op facade) when present, for exemplars.
   t.notRegex(tollgate.output(), /@opentelemetry\/(?!api\b)/);
+});
+
+test('server spans are named by route, and every log line of a traced request carries its trace_id and span_id', async (t) => {
+  const receiver = await startReceiver();
+  t.teardown(() => receiver.server.close());
+  const port = await freePort();
+  const tollgate = spawnTollgate({ PORT: String(port), TOLLGATE_DEMO: 'true', TOLLGATE_DEMO_SECRET: demoSecret, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, TOLLGATE_LOG_LEVEL: 'debug' });
+  t.teardown(() => tollgate.child.kill('SIGKILL'));
+  await tollgate.waitForLog((line) => line.msg === 'tollgate listening');
+
+  t.is((await postForm(`http://127.0.0.1:${port}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) })).status, 200);
+  await fetch(`http://127.0.0.1:${port}/device/BCDF-GHJK`, { redirect: 'manual' });
+  await fetch(`http://127.0.0.1:${port}/no-such-path-${'x'.repeat(8)}`);
+  await tollgate.waitForLog((line) => line.msg === 'request' && String(line.path).startsWith('/no-such-path'));
+  tollgate.child.kill('SIGTERM');
+  t.is(await tollgate.exited, 0);
+
+  const servers = spansOf(receiver.exports).filter((span) => span.kind === 2);
+  const names = servers.map((span) => span.name);
+  t.true(names.includes('POST /token'), names.join(', '));
+  t.true(names.includes('GET /device/:code'), names.join(', '));
+  // An unknown path keeps the method alone: no client-chosen text in span names.
+  t.true(names.includes('GET'), names.join(', '));
+  t.is(attribute(servers.find((span) => span.name === 'POST /token') as OtlpSpan, 'http.route'), '/token');
+
+  const requestLines = tollgate.logs.filter((line) => line.reqId !== undefined);
+  t.true(requestLines.length >= 3);
+  for (const line of requestLines) {
+    const span = servers.find((candidate) => candidate.traceId === line.trace_id && candidate.spanId === line.span_id);
+    t.truthy(span, `log line ${JSON.stringify(line)} names no exported server span`);
+  }
 });

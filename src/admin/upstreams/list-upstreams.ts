@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import type { UpstreamSettings } from '../../config/upstream-schema.ts';
 import { redirectUri } from '../../pages/upstream-start.ts';
+import { maxPriorityShape } from '../../principals/max-priority.ts';
 import { adminRoute } from '../admin-route.ts';
 
 const upstreamCommon = {
@@ -20,7 +21,7 @@ const upstreamCommon = {
     })
     .strict(),
   priority_rules: z.array(
-    z.object({ group: z.string().optional(), claim: z.string().optional(), value: z.string().optional(), maxPriority: z.record(z.string(), z.unknown()) }).strict(),
+    z.object({ group: z.string().optional(), claim: z.string().optional(), value: z.string().optional(), maxPriority: maxPriorityShape }).strict(),
   ),
   reverify_after: z.number().int(),
   unreachable_grace: z.number().int(),
@@ -42,7 +43,8 @@ export function upstreamView(settings: UpstreamSettings, issuer: string): Upstre
     redirect_uri: redirectUri(issuer, settings.id),
     provisioning: settings.provisioning,
     admission: settings.admission,
-    priority_rules: settings.priorityRules,
+    // load-config has replaced each rule's map by its parsed MaxPriority (parseRuleMap).
+    priority_rules: settings.priorityRules as UpstreamView['priority_rules'],
     reverify_after: settings.reverifyAfter,
     unreachable_grace: settings.unreachableGrace,
   };

@@ -1,3 +1,5 @@
+import { AppError } from '../../errors.ts';
+import { unsupportedNode } from '../../supported-node.ts';
 import type { Command } from '../command.ts';
 
 export const serveCommand: Command = {
@@ -9,6 +11,8 @@ export const serveCommand: Command = {
 Starts tollgate, configured by config/tollgate.json (TOLLGATE_CONFIG_FILE) and TOLLGATE_*
 environment variables; every setting is in docs/configuration.md. The same as npm start.`,
   async run() {
+    const unsupported = unsupportedNode();
+    if (unsupported) throw new AppError('internal', unsupported, { expose: true });
     // The server's own entry point: it listens, prints, handles signals and exits.
     await import('../../main.ts');
   },

@@ -74,6 +74,12 @@ export function usernameOf(tokens: TokenResponse): string | undefined {
 export function startDeviceAuthorization(config: client.Configuration, scope?: string, resource?: string): Promise<DeviceAuthorization> {
   const parameters: Record<string, string> = { ...(scope ? { scope } : {}), ...(resource ? { resource } : {}) };
   return client.initiateDeviceAuthorization(config, parameters).catch((error: unknown) => {
+    // RFC 6749 §5.2 answers an unknown client and one that must authenticate alike: either way
+    // there is no device-login client of that id, and that is what the person needs to hear.
+    if (error instanceof client.ResponseBodyError && error.error === 'invalid_client') {
+      const clientId = config.clientMetadata().client_id;
+      throw new AppError('unauthorized', `no such client: ${new URL(config.serverMetadata().issuer).origin} has no device-login client "${clientId}" (a public client with the device_code grant); check --client-id or TOLLGATE_CLIENT_ID`, { cause: error });
+    }
     throw oauthFailure(error, 'cannot start the login');
   });
 }
