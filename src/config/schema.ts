@@ -119,7 +119,7 @@ export const configSchema = z
           .max(300)
           .default(10)
           .describe(
-            'How long after a refresh token was first used it may be presented again while its successor is still unused (the answer with the successor was lost: a Redis outage, a dropped connection), seconds; the retry replaces that successor. Later, or once the successor was used, it is reuse and revokes the grant. 0 turns retries off (TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL)',
+            'How long after a refresh token was first used it may be presented again while its successor is still unused (the answer with the successor was lost on the way: a dropped connection), seconds; the retry replaces that successor. Later, or once the successor was used, it is reuse and revokes the grant. A successor whose answer was never sent (storage failed mid-request: 503) is not issued, and a retry replaces it at any time until it is used. 0 turns retries of sent answers off (TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL)',
           ),
         interaction: z.number().int().positive().default(900).describe('How long a person has to finish the sign-in pages, seconds'),
       })

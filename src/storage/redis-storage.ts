@@ -172,6 +172,11 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     await scripts.annulRotation(keys.refreshToken(payload.grantId, previousId), keys.refreshToken(payload.grantId, id));
   }
 
+  async function confirmRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['confirmRefreshTokenRotation']>[0]) {
+    if (!payload.grantId) return;
+    await scripts.confirmRotation(keys.refreshToken(payload.grantId, previousId), keys.refreshToken(payload.grantId, id));
+  }
+
   function setIndex(key: string, value: string, expiresIn: number | undefined) {
     return expiresIn ? client.set(key, value, 'EX', expiresIn) : client.set(key, value);
   }
@@ -215,6 +220,7 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     isGrantRevoked: (grantId) => guard(() => isGrantRevoked(grantId)),
     rotateRefreshToken: (rotation) => guard(() => rotateRefreshToken(rotation)),
     annulRefreshTokenRotation: (rotation) => guard(() => annulRefreshTokenRotation(rotation)),
+    confirmRefreshTokenRotation: (rotation) => guard(() => confirmRefreshTokenRotation(rotation)),
     rateLimiter({ name, points, durationSeconds }: RateLimiterOptions) {
       return new RateLimiterRedis({
         storeClient: rawClient,
