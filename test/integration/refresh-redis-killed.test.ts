@@ -78,7 +78,8 @@ test.serial(`CLIs refreshing through Redis killed for ${outages.map((ms) => ms /
   const loops = Promise.all(clis.map((cli) => run(target, cli, () => running)));
   try {
     for (const outage of outages) {
-      await sleep(700);
+      // Long enough up for ioredis to reconnect (its back-off reaches 2 s) and the CLIs to refresh.
+      await sleep(2_500);
       await shared.redis.kill();
       await sleep(outage);
       await shared.redis.start();
