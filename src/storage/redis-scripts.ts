@@ -9,6 +9,18 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 return redis.call('HSETNX', KEYS[1], 'c', ARGV[1])
 `;
 
+// The same for a key of the old format (plain JSON payload under the plain id), which only
+// acts on a payload of that format: a digest copied from a new key's name and presented as an
+// id names that new key in the old format, and must neither consume nor delete it.
+const consumeLegacy = `
+if string.sub(redis.call('HGET', KEYS[1], 'p') or '', 1, 1) ~= '{' then return -1 end
+return redis.call('HSETNX', KEYS[1], 'c', ARGV[1])
+`;
+const deleteLegacy = `
+if string.sub(redis.call('HGET', KEYS[1], 'p') or '', 1, 1) ~= '{' then return 0 end
+return redis.call('DEL', KEYS[1])
+`;
+
 // Writes a model's payload with its TTL (0 = none) in one command.
 const write = `
 redis.call('HSET', KEYS[1], 'p', ARGV[1])
@@ -101,6 +113,8 @@ return tooSoon
 
 export interface RedisScripts {
   consume(key: string, stamp: number): Promise<number>;
+  consumeLegacy(key: string, stamp: number): Promise<number>;
+  deleteLegacy(key: string): Promise<number>;
   write(key: string, payload: string, ttl: number): Promise<unknown>;
   indexSet(setKey: string, member: string, ttl: number): Promise<unknown>;
   issueRefreshToken(key: string, grantIndex: string, payload: string, ttl: number): Promise<unknown>;
@@ -110,7 +124,7 @@ export interface RedisScripts {
   pacePoll(key: string, intervalSeconds: number, stepSeconds: number, toleranceMs: number, ttlSeconds: number): Promise<number>;
 }
 
-const scripts = { consume: [1, consume], write: [1, write], indexSet: [1, indexSet], issueRefreshToken: [2, issueRefreshToken], rotateRefreshToken: [4, rotateRefreshToken], annulRotation: [2, annulRotation], confirmRotation: [2, confirmRotation], pacePoll: [1, pacePoll] } as const;
+const scripts = { consume: [1, consume], consumeLegacy: [1, consumeLegacy], deleteLegacy: [1, deleteLegacy], write: [1, write], indexSet: [1, indexSet], issueRefreshToken: [2, issueRefreshToken], rotateRefreshToken: [4, rotateRefreshToken], annulRotation: [2, annulRotation], confirmRotation: [2, confirmRotation], pacePoll: [1, pacePoll] } as const;
 
 /**
  * Defines tollgate's scripts on the client. Call before any traffic: ioredis's auto-pipelines
