@@ -23,7 +23,13 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
     {
       level,
       base: { service: 'tollgate', pid: process.pid },
-      mixin: () => requestLogContext.getStore() ?? {},
+      // A fresh object per line: pino merges each line's fields into what the mixin returns, so
+      // returning the request's store itself made every later line of the request carry the
+      // fields of the earlier ones (a request line repeating a security event's name).
+      mixin: () => {
+        const store = requestLogContext.getStore();
+        return store ? { reqId: store.reqId } : {};
+      },
       serializers: { err: serializeError },
       redact: {
         paths: [

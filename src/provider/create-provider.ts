@@ -37,6 +37,7 @@ import { createUnknownClientDecoy } from './unknown-client-decoy.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
 import { revocationAllowed } from './revocation-policy.ts';
+import { createRevocationEvents } from './revocation-events.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
@@ -149,6 +150,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     byRoute<KoaContextWithOIDC>(routes, {
       code_verification: [guardDeviceSession],
       device_resume: [guardDeviceSession],
+      revocation: [createRevocationEvents(deps.securityEvents)],
       introspection: [refusePublicIntrospection, createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect })],
       client: [hideStoredSecretHashes],
     }),
