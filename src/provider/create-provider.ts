@@ -59,7 +59,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const reverify = createReverification(deps);
   const pendingRegistrations = createPendingRegistrations();
   const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
-  const clientAdapter = createClientAdapter(clients, registeredClients, createUnknownClientDecoy(clients, config.secretPepper, { builtClientsReused: config.clientCacheMs > 0 }));
+  const clientAdapter = createClientAdapter(clients, registeredClients, createUnknownClientDecoy(clients, config.secretPepper, { cacheMs: config.clientCacheMs }));
   const accessTokenGrants = createAccessTokenGrants(storage);
   const liveness = createAccessTokenLiveness({ storage, clients, accounts, grants: accessTokenGrants });
   const introspectionPolicy = createIntrospectionPolicy(clients);
