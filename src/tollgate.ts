@@ -11,19 +11,22 @@ import type { Config } from './config/schema.ts';
 import { ensureDemo, type DemoCredentials } from './demo/ensure-demo.ts';
 import { createTrustedIssuers } from './federation/trusted-issuers.ts';
 import { createHealthRoutes } from './http/health-routes.ts';
+import { renderNotFound, renderNotFoundPage } from './http/not-found.ts';
+import { createRequestFrame } from './http/request-frame.ts';
+import { after, around, describePipeline, type PipelineSteps, type RouteName } from './http/request-pipeline.ts';
+import { createValidHost } from './http/valid-host.ts';
 import { loadSigningKeys } from './keys/signing-keys.ts';
 import type { Logger } from './logger.ts';
 import { createLatencyObserver } from './metrics/http-metrics.ts';
 import { measureStorage } from './metrics/measured-storage.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metrics-route.ts';
-import { createRouteClassifier } from './metrics/route-classifier.ts';
 import { createInteractionRoutes } from './pages/interaction-routes.ts';
 import { createAttemptLimits } from './pages/attempt-limits.ts';
 import { createInteractionCsrf } from './pages/interaction-csrf.ts';
-import { createPageHeaders } from './pages/page-headers.ts';
+import { pageHeaders } from './pages/page-headers.ts';
 import { createUserCodeAttempts } from './pages/user-code-attempts.ts';
-import { createUserCodePrefill } from './pages/user-code-prefill.ts';
+import { userCodePrefill } from './pages/user-code-prefill.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
 import { createProviderRoutes } from './provider/provider-routes.ts';
@@ -43,6 +46,8 @@ export interface Tollgate extends Services {
   provider: Provider;
   demo: DemoCredentials | undefined;
   metrics: Metrics;
+  /** The steps each route runs, as configured (the request pipeline's rows, steps not configured marked). */
+  pipeline: Record<RouteName, string>;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   close(): Promise<void>;
 }
@@ -83,39 +88,38 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     throw error;
   }
 
-  const provider = createProvider({ ...services, cookieKeys, metrics });
+  const { provider, steps: providerSteps } = createProvider({ ...services, cookieKeys, metrics });
   subscribeProviderEvents(provider, { clients, logger, metrics, securityEvents });
   const limits = createAttemptLimits(storage, config.rateLimit);
   const { upstreams, sealer } = services;
   const pending = createPendingLogins(storage, sealer, config.ttl.interaction);
   const upstreamSignIn = { upstreams, pending, issuer: config.issuer, ttlSeconds: config.ttl.interaction, logger };
-  const providerRoutes = createProviderRoutes(provider);
-  const pages = [
-    createPageHeaders(providerRoutes),
-    createUserCodePrefill(providerRoutes),
-    createUserCodeAttempts(limits, providerRoutes, securityEvents),
-    createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
-    createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer, securityEvents }),
-  ];
-  const app = createApp({
-    provider,
-    logger,
-    providerRoutes,
-    observeLatency: createLatencyObserver(metrics, createRouteClassifier(providerRoutes)),
-    routes: [
-      ...(config.metrics.token && config.metrics.port === undefined ? [createMetricsRoute(metrics, config.metrics.token)] : []),
-      createHealthRoutes(storage, options.allStarted),
-      ...pages,
-      createAdminRouter({ ...services, provider }, adminRoutes),
-      createRegistrationUpdateSecret(clients, config.secretPepper, providerRoutes),
-    ],
-  });
+  const steps: PipelineSteps = {
+    ...providerSteps,
+    requestFrame: { aroundFor: (route) => createRequestFrame({ logger, observeLatency: createLatencyObserver(metrics, route) }) },
+    validHost: around(createValidHost()),
+    pageHeaders: around(pageHeaders),
+    healthRoutes: around(createHealthRoutes(storage, options.allStarted)),
+    ...(config.metrics.token && config.metrics.port === undefined ? { metricsRoute: around(createMetricsRoute(metrics, config.metrics.token)) } : {}),
+    adminRouter: around(createAdminRouter({ ...services, provider }, adminRoutes)),
+    interactionRoutes: around(
+      createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
+    ),
+    upstreamCallback: around(createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer, securityEvents })),
+    userCodePrefill: around(userCodePrefill),
+    userCodeAttempts: around(createUserCodeAttempts(limits, securityEvents)),
+    registrationUpdateSecret: around(createRegistrationUpdateSecret(clients, config.secretPepper)),
+    notFound: after(renderNotFound),
+    notFoundPage: after(renderNotFoundPage),
+  };
+  const app = createApp({ provider, providerRoutes: createProviderRoutes(provider), steps });
 
   return {
     ...services,
     provider,
     demo,
     metrics,
+    pipeline: describePipeline(steps),
     handler: app.callback(),
     close: () => storage.close(),
   };

@@ -6,7 +6,7 @@ import { upstreamSchema, type UpstreamSettings } from './upstream-schema.ts';
 
 /**
  * Every setting tollgate reads, with its default and what it means. This is the one place
- * defaults are documented; README.md points here.
+ * defaults are documented: docs/configuration.md is generated from it (npm run docs:config).
  */
 export const configSchema = z
   .object({
@@ -104,7 +104,7 @@ export const configSchema = z
       .string()
       .min(32)
       .optional()
-      .describe('Server-side pepper for client-secret hashes (HMAC-SHA-256); plain SHA-256 when unset (TOLLGATE_SECRET_PEPPER)'),
+      .describe('Server-side pepper keying the hashes of client secrets and the digests of credentials in Redis (HMAC-SHA-256); required with Redis (make one with `openssl rand -hex 32`, never change it), random per process on the in-process store (TOLLGATE_SECRET_PEPPER)'),
     ttl: z
       .object({
         accessToken: z.number().int().positive().default(600).describe('Default access-token lifetime, seconds; a resource server may set its own'),
@@ -199,7 +199,7 @@ export const configSchema = z
       .max(20)
       .default([])
       .refine((upstreams) => new Set(upstreams.map((upstream) => upstream.id)).size === upstreams.length, 'upstream ids must be unique')
-      .describe('Identity providers people can sign in through (README "Sign in with your identity provider"); the seed file can add more'),
+      .describe('Identity providers people can sign in through (docs/sign-in-through-your-idp.md); the seed file can add more'),
     passwordSignIn: z
       .boolean()
       .default(true)

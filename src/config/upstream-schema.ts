@@ -33,7 +33,7 @@ const common = {
     .int()
     .min(0)
     .default(3600)
-    .describe('Seconds past reverifyAfter a login survives while the upstream cannot be reached'),
+    .describe('Seconds a login survives, counted from the first re-check that could not reach the upstream, while it stays unreachable; then the login ends'),
 };
 
 const emailDomains = z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domain name')).max(100).default([]).describe('Admit only verified emails in these domains (empty: any)');
@@ -41,15 +41,15 @@ const emailDomains = z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domai
 const oidcUpstream = z
   .object({
     ...common,
-    type: z.literal('oidc'),
+    type: z.literal('oidc').describe('An OpenID Provider (Entra ID, Okta, Google, Keycloak, Dex, ...), found by discovery'),
     issuer: z.url().describe('The upstream issuer; its /.well-known/openid-configuration is read at start'),
     scopes: z.array(z.string().min(1)).min(1).default(['openid', 'profile', 'email']).describe('Scopes asked for; add offline_access (or the IdP\'s equivalent) so leavers can be re-checked'),
     claims: z
       .object({
-        username: claimName.default('preferred_username'),
-        name: claimName.default('name'),
-        email: claimName.default('email'),
-        groups: claimName.default('groups'),
+        username: claimName.default('preferred_username').describe('The claim that names the tollgate account at its first sign-in'),
+        name: claimName.default('name').describe('The claim with the display name'),
+        email: claimName.default('email').describe('The claim with the email address (verified by email_verified, or trustEmail)'),
+        groups: claimName.default('groups').describe('The claim listing the groups admission and priorityRules read; read from the ID token, else from UserInfo'),
       })
       .strict()
       .prefault({})
@@ -68,7 +68,7 @@ const oidcUpstream = z
 const githubUpstream = z
   .object({
     ...common,
-    type: z.literal('github'),
+    type: z.literal('github').describe('GitHub or GitHub Enterprise Server, through an OAuth app; groups are "org" and "org/team-slug"'),
     baseUrl: z.url().default('https://github.com').describe('Where people sign in; https://github.example.com for GitHub Enterprise Server'),
     apiUrl: z.url().default('https://api.github.com').describe('The REST API; https://github.example.com/api/v3 for GitHub Enterprise Server'),
     admission: z

@@ -1,8 +1,11 @@
 import type { Context } from 'koa';
 
-import type { Metrics, RouteLabels } from './metrics.ts';
+import type { RouteName } from '../http/request-pipeline.ts';
+import type { Metrics } from './metrics.ts';
+import { routeLabel } from './route-classifier.ts';
 
-/** Observes a request's latency by route: one classification and one histogram update. */
-export function createLatencyObserver(metrics: Metrics, classify: (path: string) => RouteLabels) {
-  return (ctx: Context, seconds: number) => metrics.httpRequest(classify(ctx.path), seconds);
+/** Observes the latency of a route's requests: one histogram update, its label built once. */
+export function createLatencyObserver(metrics: Metrics, route: RouteName) {
+  const labels = routeLabel(route);
+  return (_ctx: Context, seconds: number) => metrics.httpRequest(labels, seconds);
 }

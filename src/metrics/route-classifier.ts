@@ -1,38 +1,25 @@
-import type { ProviderRoutes } from '../provider/provider-routes.ts';
+import type { RouteName } from '../http/request-pipeline.ts';
 import type { RouteLabels } from './metrics.ts';
 
+// Label names kept from before routes were told apart by method: the registration management
+// routes were `registration`, a preflight was its route's, a callback and an unserved path `other`.
+const renamed: Partial<Record<RouteName, string>> = {
+  client: 'registration',
+  client_update: 'registration',
+  client_delete: 'registration',
+  authorization: 'other',
+  resume: 'other',
+  end_session_confirm: 'other',
+  upstream: 'other',
+  unmatched: 'other',
+  unmatched_page: 'other',
+};
+
 /**
- * Maps a request path to one of a fixed set of route labels, so the latency histogram has a
- * bounded number of series whatever paths clients send. Provider routes are named as
- * oidc-provider's router matches them (provider-routes.ts); the label objects are built once.
+ * The latency histogram's label for a route of the request pipeline (which route a request is,
+ * is worked out there, once), so the histogram has a bounded number of series whatever paths
+ * clients send. Each label object is built once, with the route's row.
  */
-export function createRouteClassifier(routes: ProviderRoutes): (path: string) => RouteLabels {
-  const labels = new Map<string, RouteLabels>();
-  const label = (route: string) => {
-    let existing = labels.get(route);
-    if (!existing) labels.set(route, (existing = Object.freeze({ route })));
-    return existing;
-  };
-
-  const exact = new Map<string, RouteLabels>([
-    ['/healthz', label('healthz')],
-    ['/readyz', label('readyz')],
-    ['/metrics', label('metrics')],
-    ['/admin', label('admin')],
-  ]);
-  const prefixes: [string, RouteLabels][] = [
-    ['/interaction/', label('interaction')],
-    ['/admin/', label('admin')],
-  ];
-  // Label names kept from before the provider routes were matched by name.
-  const renamed: Record<string, string> = { client: 'registration' };
-  const other = label('other');
-
-  return (path) => {
-    const known = exact.get(path);
-    if (known) return known;
-    for (const [prefix, route] of prefixes) if (path.startsWith(prefix)) return route;
-    const name = routes.nameOf(path);
-    return name ? label(renamed[name] ?? name) : other;
-  };
+export function routeLabel(route: RouteName): RouteLabels {
+  return Object.freeze({ route: renamed[route] ?? route.replace(/^cors\./, '') });
 }

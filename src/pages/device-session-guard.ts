@@ -2,7 +2,6 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 
 import { isUnsavedSessionFailure } from '../provider/provider-internals.ts';
 import { sendFormExpired, sendInteractionExpired } from './notice-pages.ts';
-import { setPageHeaders } from './page-headers.ts';
 
 type Next = () => Promise<unknown>;
 
@@ -10,7 +9,7 @@ type Next = () => Promise<unknown>;
  * oidc-provider answers the code page (POST /device) and the device resume (GET /device/:uid)
  * with a plain-text 500 when the browser has no session, or one that expired: a client's
  * situation, not a server fault. Those requests get our page instead: the code form has
- * expired (a link starts over), or the sign-in has.
+ * expired (a link starts over), or the sign-in has. The page headers were set on the way in.
  */
 export async function guardDeviceSession(ctx: KoaContextWithOIDC, next: Next) {
   try {
@@ -18,7 +17,6 @@ export async function guardDeviceSession(ctx: KoaContextWithOIDC, next: Next) {
   } catch (error) {
     if (!isUnsavedSessionFailure(ctx, error)) throw error;
     ctx.remove('set-cookie');
-    setPageHeaders(ctx);
     if (ctx.oidc.route === 'device_resume') sendInteractionExpired(ctx);
     else sendFormExpired(ctx, ctx.oidc.urlFor('code_verification'));
   }

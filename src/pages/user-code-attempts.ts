@@ -1,7 +1,6 @@
 import type { Context, Next } from 'koa';
 
 import { requestIdOf } from '../http/request-log.ts';
-import type { ProviderRoutes } from '../provider/provider-routes.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import type { Attempt, AttemptLimits } from './attempt-limits.ts';
@@ -12,9 +11,9 @@ import { sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
  * only counts: the body is left unread, for oidc-provider to parse. A code that was right
  * (oidc-provider moves on to sign-in with a redirect) is given back, so only misses add up.
  */
-export function createUserCodeAttempts(limits: AttemptLimits, routes: ProviderRoutes, events: SecurityEvents) {
+export function createUserCodeAttempts(limits: AttemptLimits, events: SecurityEvents) {
   return async function userCodeAttempts(ctx: Context, next: Next) {
-    if (ctx.method !== 'POST' || !routes.is('code_verification', ctx.path)) return next();
+    if (ctx.method !== 'POST') return next();
     const attempts: Attempt[] = [['userCodePerIp', ctx.ip]];
     let limited: Awaited<ReturnType<AttemptLimits['hit']>>;
     try {

@@ -1,4 +1,4 @@
-import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Adapter, type Configuration } from 'oidc-provider';
 
 import type { AccountRecord } from '../accounts/account-record.ts';
 import { effectiveMaxPriority } from '../upstreams/priority-rules.ts';
@@ -7,7 +7,7 @@ import { createClientAdapter } from '../clients/client-adapter.ts';
 import { clientAuthMethods, deviceCodeTtlRange } from '../clients/client-record.ts';
 import { deviceCodeTtlMetadata, refuseFromRegistrants } from '../clients/provider-metadata.ts';
 import { defaultSigningAlg } from '../keys/signing-keys.ts';
-import { renderNotFound } from '../http/not-found.ts';
+import { after, always, around, type PipelineSteps } from '../http/request-pipeline.ts';
 import * as deviceSources from '../pages/device-sources.ts';
 import { guardDeviceSession } from '../pages/device-session-guard.ts';
 import { createPendingRegistrations } from '../registration/pending-registrations.ts';
@@ -25,14 +25,13 @@ import { createDevicePollPacing } from './device-poll-pacing.ts';
 import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-retention.ts';
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
-import { afterAnswer, devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
+import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
 import { secureByIssuer } from './provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createAccessTokenLiveness } from './access-token-liveness.ts';
 import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
 import { createTokenExchangeGrant } from '../token-exchange/token-exchange-grant.ts';
 import { createProtocolOutcomes } from './protocol-outcomes.ts';
-import { byRoute, createProviderRoutes } from './provider-routes.ts';
 import { createUnknownClientDecoy } from './unknown-client-decoy.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
@@ -52,8 +51,29 @@ export interface ProviderDeps extends Services {
   metrics: Metrics;
 }
 
-/** Assembles oidc-provider from our modules; each callback is a small function defined elsewhere. */
-export function createProvider(deps: ProviderDeps): Provider {
+/** The steps of the request pipeline that change or record what oidc-provider answers. */
+export type ProviderSteps = Pick<
+  PipelineSteps,
+  | 'deviceSessionGuard'
+  | 'refusePublicIntrospection'
+  | 'jwtIntrospection'
+  | 'hideStoredSecretHashes'
+  | 'devicePollPacing'
+  | 'invalidClientWithoutAuthentication'
+  | 'devicePollInterval'
+  | 'unauthorizedClientForDisallowedGrant'
+  | 'noCacheTokenResponses'
+  | 'protocolOutcomes'
+  | 'undoUnansweredRotation'
+  | 'revocationEvents'
+>;
+
+/**
+ * Assembles oidc-provider from our modules; each callback is a small function defined elsewhere.
+ * The steps around its answers are returned for the request pipeline (http/request-pipeline.ts),
+ * which says on which routes each runs.
+ */
+export function createProvider(deps: ProviderDeps): { provider: Provider; steps: ProviderSteps } {
   const { config, storage, clients, accounts, resources, signingKeys, upstreams } = deps;
   const maxPriorityOf = (account: AccountRecord) => effectiveMaxPriority(account, upstreams.settings);
   const reverify = createReverification(deps);
@@ -128,32 +148,20 @@ export function createProvider(deps: ProviderDeps): Provider {
   useHashedClientSecrets(provider, clients, config.secretPepper);
   reuseBuiltClients(provider, clients, config.clientCacheMs);
   secureByIssuer(provider, config.issuer);
-  const routes = createProviderRoutes(provider);
   const devicePollPacing = createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds });
-  // First, so outermost: its steps see what the inner middleware answered, in this order, and
-  // the protocol outcome is recorded as the client receives it.
-  provider.use(
-    afterAnswer({
-      steps: [
-        devicePollPacing,
-        invalidClientWithoutAuthentication,
-        devicePollInterval(config.ttl.devicePollInterval),
-        unauthorizedClientForDisallowedGrant,
-        noCacheTokenResponses,
-        renderNotFound,
-        createProtocolOutcomes(deps),
-      ],
-      always: [rotation.undoUnanswered],
-    }),
-  );
-  provider.use(
-    byRoute<KoaContextWithOIDC>(routes, {
-      code_verification: [guardDeviceSession],
-      device_resume: [guardDeviceSession],
-      revocation: [createRevocationEvents(deps.securityEvents)],
-      introspection: [refusePublicIntrospection, createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect })],
-      client: [hideStoredSecretHashes],
-    }),
-  );
-  return provider;
+  const steps: ProviderSteps = {
+    deviceSessionGuard: around(guardDeviceSession),
+    refusePublicIntrospection: around(refusePublicIntrospection),
+    jwtIntrospection: around(createJwtIntrospection({ issuer: config.issuer, signingKeys, liveness, mayIntrospect: introspectionPolicy.mayIntrospect })),
+    hideStoredSecretHashes: around(hideStoredSecretHashes),
+    devicePollPacing: after(devicePollPacing),
+    invalidClientWithoutAuthentication: after(invalidClientWithoutAuthentication),
+    devicePollInterval: after(devicePollInterval(config.ttl.devicePollInterval)),
+    unauthorizedClientForDisallowedGrant: after(unauthorizedClientForDisallowedGrant),
+    noCacheTokenResponses: after(noCacheTokenResponses),
+    protocolOutcomes: after(createProtocolOutcomes(deps)),
+    undoUnansweredRotation: always(rotation.undoUnanswered),
+    revocationEvents: after(createRevocationEvents(deps.securityEvents)),
+  };
+  return { provider, steps };
 }

@@ -1,8 +1,6 @@
 import type Provider from 'oidc-provider';
 
-import { chain } from '../http/middleware-chain.ts';
-
-/** oidc-provider's routes that tollgate's own middleware asks about, by oidc-provider's names. */
+/** oidc-provider's routes by its names (lib/helpers/initialize_app.js), as tollgate's pipeline tells them apart. */
 export type ProviderRouteName =
   | 'discovery'
   | 'jwks'
@@ -13,31 +11,47 @@ export type ProviderRouteName =
   | 'introspection'
   | 'revocation'
   | 'registration'
-  | 'client';
+  | 'client'
+  | 'client_update'
+  | 'client_delete'
+  | 'authorization'
+  | 'resume'
+  | 'end_session_confirm'
+  | CorsRouteName;
+
+/** The CORS preflight (OPTIONS) of a route, named as oidc-provider names it. */
+export type CorsRouteName = 'cors.discovery' | 'cors.jwks' | 'cors.token' | 'cors.device_authorization' | 'cors.introspection' | 'cors.revocation';
 
 export interface ProviderRoutes {
-  /** The provider route a request path reaches, or undefined for a path it does not serve. */
-  nameOf(path: string): ProviderRouteName | undefined;
-  /** Whether a request path reaches the provider route `name`. */
-  is(name: ProviderRouteName, path: string): boolean;
+  /** The provider route a request reaches, or undefined for one its router does not serve. */
+  nameOf(method: string, path: string): ProviderRouteName | undefined;
 }
 
 interface Pattern {
+  method: string;
   name: ProviderRouteName;
   /** Folded segments; null where the route has a parameter. */
   segments: (string | null)[];
 }
 
 /**
- * The one answer to "is this oidc-provider's route X". Its router (lib/helpers/router.js)
- * folds case and retries once without a trailing slash, so `POST /DEVICE` and `GET /device/`
- * reach the device pages: middleware comparing exact strings would let them past its rate
- * limit or headers. Paths come from `provider.pathFor`; disabled routes are left out.
+ * The one answer to "which of oidc-provider's routes does this request reach". Its router
+ * (lib/helpers/router.js) goes by method and path: GET also serves HEAD, case is folded, a path
+ * with a trailing slash is retried once without it, and a static route wins over a
+ * parameterised one of the same method. So `GET /device/auth` is the device resume with uid
+ * `auth` (the device authorization endpoint is POST only), and `POST /DEVICE` is the code page:
+ * middleware comparing exact strings, or ignoring the method, would pick the wrong steps.
+ * Paths come from `provider.pathFor`; disabled routes are left out.
  */
 export function createProviderRoutes(provider: Provider): ProviderRoutes {
   const patterns: Pattern[] = [];
-  const add = (name: ProviderRouteName, path: string | undefined) => {
-    if (path) patterns.push({ name, segments: path.split('/').map((segment) => (segment.startsWith(':') ? null : fold(segment))) });
+  const add = (methods: readonly string[], name: ProviderRouteName, path: string | undefined) => {
+    if (!path) return;
+    const segments = path.split('/').map((segment) => (segment.startsWith(':') ? null : fold(segment)));
+    for (const method of methods) {
+      patterns.push({ method, name, segments });
+      if (method === 'GET') patterns.push({ method: 'HEAD', name, segments });
+    }
   };
   const pathOf = (name: string): string | undefined => {
     try {
@@ -46,33 +60,56 @@ export function createProviderRoutes(provider: Provider): ProviderRoutes {
       return undefined;
     }
   };
-  add('discovery', '/.well-known/openid-configuration');
-  add('discovery', '/.well-known/oauth-authorization-server');
-  for (const name of ['jwks', 'token', 'device_authorization', 'code_verification', 'introspection', 'revocation', 'registration'] as const) add(name, pathOf(name));
+  for (const discovery of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+    add(['GET'], 'discovery', discovery);
+    add(['OPTIONS'], 'cors.discovery', discovery);
+  }
+  add(['GET'], 'jwks', pathOf('jwks'));
+  add(['OPTIONS'], 'cors.jwks', pathOf('jwks'));
+  for (const name of ['token', 'device_authorization', 'introspection', 'revocation'] as const) {
+    add(['POST'], name, pathOf(name));
+    add(['OPTIONS'], `cors.${name}`, pathOf(name));
+  }
   const codeVerification = pathOf('code_verification');
-  if (codeVerification) add('device_resume', `${codeVerification}/:uid`);
+  add(['GET', 'POST'], 'code_verification', codeVerification);
+  if (codeVerification) add(['GET'], 'device_resume', `${codeVerification}/:uid`);
   const registration = pathOf('registration');
-  if (registration) add('client', `${registration}/:client_id`);
+  add(['POST'], 'registration', registration);
+  if (registration) {
+    add(['GET'], 'client', `${registration}/:clientId`);
+    add(['PUT'], 'client_update', `${registration}/:clientId`);
+    add(['DELETE'], 'client_delete', `${registration}/:clientId`);
+  }
+  const authorization = pathOf('authorization');
+  add(['GET'], 'authorization', authorization);
+  if (authorization) add(['GET'], 'resume', `${authorization}/:uid`);
+  add(['POST'], 'end_session_confirm', pathOf('end_session_confirm'));
 
-  const lookup = (path: string): ProviderRouteName | undefined => {
+  const lookup = (method: string, path: string): ProviderRouteName | undefined => {
     const parts = fold(path).split('/');
-    // Static routes win over parameterised ones, as in the router (/device/auth is not /device/:uid).
-    const matches = patterns.filter(({ segments }) => segments.length === parts.length && segments.every((segment, index) => (segment === null ? parts[index] !== '' : segment === parts[index])));
+    const matches = patterns.filter(
+      (pattern) =>
+        pattern.method === method &&
+        pattern.segments.length === parts.length &&
+        pattern.segments.every((segment, index) => (segment === null ? parts[index] !== '' : segment === parts[index])),
+    );
     return (matches.find(({ segments }) => !segments.includes(null)) ?? matches[0])?.name;
   };
-  // Several middlewares ask about every request's path; the answer is kept per path. Paths come
+  // The pipeline asks about every request; the answer is kept per method and path. Paths come
   // from clients, so the memory is bounded: it starts over when full.
-  const known = new Map<string, ProviderRouteName | null>();
-  const nameOf = (path: string) => {
-    let name = known.get(path);
+  const known = new Map<string, Map<string, ProviderRouteName | null>>();
+  const nameOf = (method: string, path: string) => {
+    let byPath = known.get(method);
+    if (!byPath) known.set(method, (byPath = new Map()));
+    let name = byPath.get(path);
     if (name === undefined) {
-      name = lookup(path) ?? (path.length > 1 && path.endsWith('/') ? lookup(path.slice(0, -1)) : undefined) ?? null;
-      if (known.size >= maxRememberedPaths) known.clear();
-      known.set(path, name);
+      name = lookup(method, path) ?? (path.length > 1 && path.endsWith('/') ? lookup(method, path.slice(0, -1)) : undefined) ?? null;
+      if (byPath.size >= maxRememberedPaths) byPath.clear();
+      byPath.set(path, name);
     }
     return name ?? undefined;
   };
-  return { nameOf, is: (name, path) => nameOf(path) === name };
+  return { nameOf };
 }
 
 const maxRememberedPaths = 1_000;
@@ -94,20 +131,3 @@ function fold(value: string): string {
 
 // Printable ASCII folds with toUpperCase alone; anything else takes the careful way.
 const printableAscii = /^[ -~]*$/;
-
-/**
- * Middleware for some provider routes only, by route: any other request passes with one lookup
- * instead of an async frame for each (issue 14: a token request went through every
- * introspection, device-page and registration middleware to be told it was not theirs).
- */
-export function byRoute<C extends { path: string }>(routes: ProviderRoutes, table: Partial<Record<ProviderRouteName, readonly RouteMiddleware<C>[]>>) {
-  const chains = new Map<ProviderRouteName, (ctx: C, next: () => Promise<unknown>) => Promise<unknown>>();
-  for (const [name, middleware] of Object.entries(table) as [ProviderRouteName, readonly RouteMiddleware<C>[]][]) chains.set(name, chain(middleware));
-  return (ctx: C, next: () => Promise<unknown>): Promise<unknown> => {
-    const name = routes.nameOf(ctx.path);
-    const routeChain = name && chains.get(name);
-    return routeChain ? routeChain(ctx, next) : next();
-  };
-}
-
-type RouteMiddleware<C> = (ctx: C, next: () => Promise<unknown>) => Promise<unknown>;

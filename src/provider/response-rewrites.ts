@@ -3,7 +3,6 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { isDisallowedGrant, isMissingClientAuthentication } from './provider-internals.ts';
 import { renderProtocolError } from './render-protocol-error.ts';
 
-type Next = () => Promise<unknown>;
 type ErrorBody = { error?: string; error_description?: string };
 /** Changes what oidc-provider answered, once it has answered. */
 export type Rewrite = (ctx: KoaContextWithOIDC) => void;
@@ -49,26 +48,3 @@ export const invalidClientWithoutAuthentication: Rewrite = (ctx) => {
 export const noCacheTokenResponses: Rewrite = (ctx) => {
   if (ctx.oidc?.route === 'token') ctx.set('pragma', 'no-cache');
 };
-
-/** Changes or records what oidc-provider answered; one that needs storage returns a promise. */
-export type AnswerStep = (ctx: KoaContextWithOIDC) => void | Promise<void>;
-
-/**
- * Everything done once oidc-provider has answered, as one middleware: `steps` in order after
- * it answered, `always` also when it threw. One async frame per request instead of one per step
- * (issue 14: each was a middleware of its own on every token request). Each step decides for
- * itself whether the request is one of its own.
- */
-export function afterAnswer({ steps, always }: { steps: readonly AnswerStep[]; always: readonly Rewrite[] }) {
-  return async function afterProviderAnswers(ctx: KoaContextWithOIDC, next: Next) {
-    try {
-      await next();
-      for (const step of steps) {
-        const pending = step(ctx);
-        if (pending) await pending;
-      }
-    } finally {
-      for (const step of always) step(ctx);
-    }
-  };
-}

@@ -13,8 +13,7 @@ const revocable = { RefreshToken: 'refresh_token', AccessToken: 'access_token', 
  * revoke it; revoking a refresh or access token ends its whole grant (`grant`).
  */
 export function createRevocationEvents(securityEvents: SecurityEvents) {
-  return async function recordRevocation(ctx: KoaContextWithOIDC, next: () => Promise<unknown>): Promise<void> {
-    await next();
+  return function recordRevocation(ctx: KoaContextWithOIDC): void {
     const client = ctx.oidc?.client;
     if (ctx.status !== 200 || !client) return;
     for (const [model, kind] of Object.entries(revocable)) {

@@ -4,7 +4,6 @@ import type { Context, Next } from 'koa';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { clientSecretMatches } from '../clients/client-secret.ts';
 import { readRawBody } from '../http/read-body.ts';
-import type { ProviderRoutes } from '../provider/provider-routes.ts';
 
 /**
  * RFC 7592 §2.2: an update request MAY carry the client's secret, which MUST then match the
@@ -12,9 +11,9 @@ import type { ProviderRoutes } from '../provider/provider-routes.ts';
  * presented secret that matches is swapped for that hash before the provider reads the body.
  * A wrong one is passed on unchanged and the provider rejects it.
  */
-export function createRegistrationUpdateSecret(clients: ClientRegistry, pepper: string | undefined, routes: ProviderRoutes) {
+export function createRegistrationUpdateSecret(clients: ClientRegistry, pepper: string | undefined) {
   return async function matchPresentedSecret(ctx: Context, next: Next) {
-    if (ctx.method !== 'PUT' || !routes.is('client', ctx.path) || !ctx.is('application/json')) return next();
+    if (!ctx.is('application/json')) return next();
     const clientId = ctx.path.replace(/\/$/, '').split('/').pop() as string;
 
     const raw = await readRawBody(ctx);
