@@ -1,3 +1,4 @@
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 
@@ -144,4 +145,79 @@ test.serial('a replay later than the reuse interval of a refresh token whose ans
   t.is(replay.body.error, 'invalid_grant');
   const successor = await refresh(target, first.body.refresh_token as string);
   t.is(successor.body.error, 'invalid_grant', 'the whole login was revoked');
+});
+
+/**
+ * A TCP relay in front of Redis that, once armed, lets the next refresh-token rotation script
+ * through and SIGKILLs Redis before its answer comes back: the rotation happened (and is on
+ * disk), the request that made it answers 503.
+ */
+async function startKillingRelay(redis: { port: number; kill(): Promise<void> }) {
+  let armed = false;
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const upstream = connect(redis.port, '127.0.0.1');
+    let rotationSent = false;
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk: Buffer) => {
+      if (armed && /eval/i.test(chunk.toString('latin1')) && chunk.includes('revoked-grant:{')) rotationSent = true;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (rotationSent && armed) {
+        armed = false;
+        void redis.kill().then(() => {
+          for (const socket of sockets) socket.destroy();
+        });
+        return;
+      }
+      client.write(chunk);
+    });
+    for (const socket of [client, upstream]) {
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arm: () => (armed = true),
+    close: () => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+test.serial('a rotation cut off by Redis being killed is continued by the retry of its token, however late, even where no undo can run first', async (t) => {
+  const relay = await startKillingRelay(shared.redis);
+  t.teardown(() => relay.close());
+  const env = { TOLLGATE_REDIS_TIMEOUT_MS: '500', TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: reuseInterval };
+  // The process whose request is cut off talks to Redis through the relay; the CLI's retry
+  // reaches another process, and the first one is gone before Redis is back, its undo with it.
+  const cutOff = await startDeviceServer(relay.url, env);
+  const other = await startDeviceServer(shared.redis.url, env);
+  t.teardown(() => other.stop());
+  const [cli] = await loginClis(cutOff, 1);
+  const token = cli!.refreshToken;
+
+  relay.arm();
+  const lost = await refresh(cutOff, token);
+  t.not(lost.status, 200, 'the answer with the successor was lost');
+  t.not(lost.status, 400);
+  await cutOff.stop();
+  await sleep(Number(reuseInterval) * 1000 + 1_000);
+  await shared.redis.start();
+
+  let retry = await refresh(other, token);
+  for (let attempt = 0; retry.status !== 200 && retry.status !== 400 && attempt < 100; attempt += 1) {
+    await sleep(100);
+    retry = await refresh(other, token);
+  }
+  t.is(retry.status, 200, `the retry continues the login: ${String(retry.body.error)} ${String(retry.body.error_description)}`);
+  t.is((await refresh(other, retry.body.refresh_token as string)).status, 200);
 });
