@@ -130,6 +130,12 @@ export const configSchema = z
         userCodePerIp: z.number().int().positive().default(20).describe('User-code attempts per IP per window'),
         passwordPerIp: z.number().int().positive().default(20).describe('Password attempts per IP per window'),
         passwordPerAccount: z.number().int().positive().default(10).describe('Password attempts per username per window'),
+        upstreamCallbackPerIp: z
+          .number()
+          .int()
+          .positive()
+          .default(30)
+          .describe('Upstream sign-in callbacks per IP per window that do not sign anyone in (TOLLGATE_RATE_LIMIT_UPSTREAM_CALLBACK_PER_IP)'),
         windowSeconds: z.number().int().positive().default(300).describe('Length of a rate-limit window, seconds'),
       })
       .strict()
