@@ -23,6 +23,7 @@ cd "$(dirname "$0")/.."
 ENGINE=${CONTAINER_ENGINE:-$(command -v podman >/dev/null && echo podman || echo docker)}
 IMAGE=${IMAGE:-localhost/tollgate:image-test}
 SECRET=image-test-demo-secret-0123456789
+PEPPER=image-test-secret-pepper-0123456789abcdef
 NAME=tollgate-image-test-$$
 WORK=$(mktemp -d)
 REDIS_PID=
@@ -152,7 +153,7 @@ log "run with Redis: --network host, redis://127.0.0.1:$redis_port, port $port f
 started=$(now_ms)
 "$ENGINE" run -d --name "$NAME-redis" "${health_args[@]}" --network host \
   -v "$WORK/tollgate.json:/app/config/tollgate.json:ro" -e "REDIS_URL=redis://127.0.0.1:$redis_port" \
-  -e "TOLLGATE_ISSUER=$url" -e TOLLGATE_DEMO=true -e "TOLLGATE_DEMO_SECRET=$SECRET" "$IMAGE" >/dev/null 2>>"$WORK/engine.log"
+  -e "TOLLGATE_SECRET_PEPPER=$PEPPER" -e "TOLLGATE_ISSUER=$url" -e TOLLGATE_DEMO=true -e "TOLLGATE_DEMO_SECRET=$SECRET" "$IMAGE" >/dev/null 2>>"$WORK/engine.log"
 if ms=$(wait_healthy "$url" "$started" "$NAME-redis"); then
   log "GET /healthz -> 200, $ms"
   check_running "$NAME-redis" "$url" redis

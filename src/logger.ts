@@ -22,7 +22,7 @@ export function correlateLogsWith(fields: TraceFields | undefined): void {
 function logFields(): Record<string, string> {
   const request = requestLogContext.getStore();
   const traced = traceFields?.();
-  return traced ? { ...request, ...traced } : (request ?? {});
+  return { ...(request ? { reqId: request.reqId } : {}), ...traced };
 }
 
 /**
@@ -40,6 +40,9 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
     {
       level,
       base: { service: 'tollgate', pid: process.pid },
+      // A fresh object per line: pino merges each line's fields into what the mixin returns, so
+      // returning the request's store itself made every later line of the request carry the
+      // fields of the earlier ones (a request line repeating a security event's name).
       mixin: logFields,
       serializers: { err: serializeError },
       redact: {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import test from 'ava';
 
+import { requestLogContext } from '../src/logger.ts';
 import { captureLog } from './helpers/capture-log.ts';
 
 /** What ioredis attaches to the error of a failed command. */
@@ -35,4 +36,18 @@ test('pino-pretty is loaded only when pretty output is on', (t) => {
     );
   t.is(loaded('json'), 'false');
   t.is(loaded('pretty'), 'true');
+});
+
+test('each line of a request carries its request id and only its own fields, not those of earlier lines', (t) => {
+  const log = captureLog();
+  requestLogContext.run({ reqId: 'request-1' }, () => {
+    log.logger.info({ securityEvent: 'grant.revoked', reason: 'refresh_token_reuse' }, 'first');
+    log.logger.info({ error: 'invalid_grant' }, 'second');
+  });
+  const [first] = log.lines(/^first$/);
+  const [second] = log.lines(/^second$/);
+  t.like(first, { reqId: 'request-1', securityEvent: 'grant.revoked' });
+  t.is(second?.reqId, 'request-1');
+  t.is(second?.securityEvent, undefined);
+  t.is(second?.reason, undefined);
 });

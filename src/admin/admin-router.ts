@@ -26,7 +26,11 @@ export function createAdminRouter(deps: AdminDeps, routes: AdminRoute[]) {
     if (ctx.path !== prefix && !ctx.path.startsWith(`${prefix}/`)) return next();
     ctx.set('cache-control', 'no-store');
 
-    const caller = await authenticate(ctx.get('authorization') || undefined);
+    const caller = await authenticate(ctx.get('authorization') || undefined).catch((error: unknown) => {
+      // Who knocks on the admin API without a valid admin token is a security event.
+      if (error instanceof AppError) deps.securityEvents.emit('admin.refused', { reqId: requestIdOf(ctx), ip: ctx.ip, method: ctx.method, path: ctx.path.slice(0, 200), status: error.status, reason: error.message });
+      throw error;
+    });
 
     const path = ctx.path.slice(prefix.length) || '/';
     const matches = compiled.map((entry) => ({ entry, found: entry.pattern.exec(path) })).filter(({ found }) => found);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 
 import type { JWK } from 'jose';
@@ -61,12 +62,21 @@ export function resolveConfig(input: unknown, env: NodeJS.ProcessEnv = {}): Conf
     throw invalidConfig('invalid configuration: keys.jwks (TOLLGATE_JWKS) and keys.jwksFile (TOLLGATE_JWKS_FILE) are both set; choose one');
   }
   const hasStorage = Boolean(parsed.redis.url) || parsed.redis.nodes.length > 0;
+  // Digests of credentials in Redis key names are only as strong as the pepper: without one,
+  // a read-only dump gives up every 8-letter user code in about an hour of one core.
+  if (hasStorage && !parsed.secretPepper) {
+    throw invalidConfig(
+      'invalid configuration: secretPepper (TOLLGATE_SECRET_PEPPER): required with Redis, to key the digests of credentials stored there; make one with `openssl rand -hex 32` and keep it: another pepper invalidates stored logins and pepper-hashed client secrets',
+    );
+  }
   const upstreams = resolveUpstreams(parsed.upstreams, env);
   const config: Config = {
     ...parsed,
     upstreams,
     issuer: (parsed.issuer ?? `http://localhost:${parsed.port}`).replace(/\/$/, ''),
     demo: parsed.demo ?? !hasStorage,
+    // The in-process store lives as long as this process, and so may a pepper made up here.
+    secretPepper: parsed.secretPepper ?? randomBytes(32).toString('base64url'),
   };
   return deepFreeze(config);
 }

@@ -156,7 +156,7 @@ export const configSchema = z
       .string()
       .min(32)
       .optional()
-      .describe('Server-side pepper for client-secret hashes (HMAC-SHA-256); plain SHA-256 when unset (TOLLGATE_SECRET_PEPPER)'),
+      .describe('Server-side pepper keying the hashes of client secrets and the digests of credentials in Redis (HMAC-SHA-256); required with Redis (make one with `openssl rand -hex 32`, never change it), random per process on the in-process store (TOLLGATE_SECRET_PEPPER)'),
     ttl: z
       .object({
         accessToken: z.number().int().positive().default(600).describe('Default access-token lifetime, seconds; a resource server may set its own'),
@@ -171,7 +171,7 @@ export const configSchema = z
           .max(300)
           .default(10)
           .describe(
-            'How long after a refresh token was first used it may be presented again while its successor is still unused (the answer with the successor was lost: a Redis outage, a dropped connection), seconds; the retry replaces that successor. Later, or once the successor was used, it is reuse and revokes the grant. 0 turns retries off (TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL)',
+            'How long after a refresh token was first used it may be presented again while its successor is still unused (the answer with the successor was lost on the way: a dropped connection), seconds; the retry replaces that successor. Later, or once the successor was used, it is reuse and revokes the grant. A successor whose answer was never sent (storage failed mid-request: 503) is not issued, and a retry replaces it at any time until it is used. 0 turns retries of sent answers off (TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL)',
           ),
         interaction: z.number().int().positive().default(900).describe('How long a person has to finish the sign-in pages, seconds'),
       })

@@ -44,7 +44,7 @@ export const requestPipeline = {
   code_verification: ['requestFrame', 'pageHeaders', 'validHost', 'userCodePrefill', 'userCodeAttempts', 'deviceSessionGuard'],
   device_resume: ['requestFrame', 'pageHeaders', 'validHost', 'deviceSessionGuard'],
   introspection: ['requestFrame', 'validHost', 'invalidClientWithoutAuthentication', 'refusePublicIntrospection', 'jwtIntrospection'],
-  revocation: ['requestFrame', 'validHost', 'invalidClientWithoutAuthentication'],
+  revocation: ['requestFrame', 'validHost', 'invalidClientWithoutAuthentication', 'revocationEvents'],
   registration: ['requestFrame', 'validHost'],
   client: ['requestFrame', 'validHost', 'hideStoredSecretHashes'],
   client_update: ['requestFrame', 'validHost', 'registrationUpdateSecret', 'hideStoredSecretHashes'],
@@ -127,6 +127,7 @@ export interface PipelineSteps {
   noCacheTokenResponses: Step;
   protocolOutcomes: Step;
   undoUnansweredRotation: Step;
+  revocationEvents: Step;
   notFound: Step;
   notFoundPage: Step;
 }

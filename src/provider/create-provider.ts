@@ -37,6 +37,7 @@ import { createUnknownClientDecoy } from './unknown-client-decoy.ts';
 import { createIntrospectionPolicy, refusePublicIntrospection } from './introspection-policy.ts';
 import { createJwtIntrospection } from './jwt-introspection.ts';
 import { revocationAllowed } from './revocation-policy.ts';
+import { createRevocationEvents } from './revocation-events.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
@@ -65,6 +66,7 @@ export type ProviderSteps = Pick<
   | 'noCacheTokenResponses'
   | 'protocolOutcomes'
   | 'undoUnansweredRotation'
+  | 'revocationEvents'
 >;
 
 /**
@@ -78,7 +80,7 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
   const reverify = createReverification(deps);
   const pendingRegistrations = createPendingRegistrations();
   const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
-  const clientAdapter = createClientAdapter(clients, registeredClients, createUnknownClientDecoy(clients, config.secretPepper, { builtClientsReused: config.clientCacheMs > 0 }));
+  const clientAdapter = createClientAdapter(clients, registeredClients, createUnknownClientDecoy(clients, config.secretPepper, { cacheMs: config.clientCacheMs }));
   const accessTokenGrants = createAccessTokenGrants(storage);
   const liveness = createAccessTokenLiveness({ storage, clients, accounts, grants: accessTokenGrants });
   const introspectionPolicy = createIntrospectionPolicy(clients);
@@ -167,6 +169,7 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
     noCacheTokenResponses: after(noCacheTokenResponses),
     protocolOutcomes: after(createProtocolOutcomes(deps)),
     undoUnansweredRotation: always(rotation.undoUnanswered),
+    revocationEvents: after(createRevocationEvents(deps.securityEvents)),
   };
   return { provider, steps };
 }

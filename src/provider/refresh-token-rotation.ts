@@ -26,8 +26,8 @@ interface RequestRotation {
  * the rotation: one atomic storage operation (Storage.rotateRefreshToken) that consumes the old
  * token, saves the successor and records which it was. Within this grant `find` hides a
  * `consumed` stamp so that the decision is the rotation's alone: a retry of a token whose
- * successor was never used, within the reuse interval, continues the chain; anything else is
- * reuse (onRefreshTokenReuse). A request that rotated but did not answer 200 (storage failed
+ * successor was never sent, or was sent within the reuse interval and never used, continues
+ * the chain; anything else is reuse (onRefreshTokenReuse). A request that rotated but did not answer 200 (storage failed
  * after the rotation) undoes it, retrying while storage is away, so the client's retry of the
  * same token is a plain rotation however late it comes.
  */
@@ -72,6 +72,9 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
         request.previousId = undefined;
         // Noted before the outcome is known: a rotation whose answer from Redis timed out may
         // still have happened (or happen when a frozen Redis thaws), and is undone all the same.
+        // Until the answer is sent (undoUnanswered) its successor is not issued: a retry of the
+        // same token, however late (Redis killed and back after the reuse interval, before the
+        // undo got through), replaces it rather than counting as reuse.
         request.rotated = { previousId, id, payload: payload as ModelPayload };
         const outcome = await storage.rotateRefreshToken({ previousId, id, payload, expiresIn: expiresIn ?? 1, reuseIntervalSeconds: options.reuseIntervalSeconds });
         if (outcome === 'reused') return onRefreshTokenReuse(storage, payload.grantId);
@@ -80,10 +83,17 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
     };
   }
 
-  /** Once a request is over, answered or thrown: the undo of a rotation whose answer was lost. */
+  /**
+   * Once a request is over, answered or thrown: a rotation whose answer goes out is confirmed
+   * (only from then on does its successor count as issued), one whose answer was lost is undone.
+   * The confirmation is not awaited: should it be lost, a late retry of the old token is taken
+   * for a lost answer and replaces the successor, which its holder then finds refused as reuse.
+   */
   function undoUnanswered(ctx: KoaContextWithOIDC): void {
     const rotated = requests.get(ctx)?.rotated;
-    if (rotated && ctx.status !== 200) annulLater(rotated);
+    if (!rotated) return;
+    if (ctx.status !== 200) annulLater(rotated);
+    else storage.confirmRefreshTokenRotation(rotated).catch(() => {});
   }
 
   return { adapter, undoUnanswered };
@@ -91,7 +101,7 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
 
 /**
  * Reuse detection, in one place: a rotated refresh token was presented after its successor was
- * used or replaced, or after the reuse interval. RFC 9700 §4.14.2: the whole grant is revoked,
+ * used or replaced, or after the reuse interval once its successor had been sent. RFC 9700 §4.14.2: the whole grant is revoked,
  * so whichever party holds the live successor (the person or a thief) must log in again.
  */
 async function onRefreshTokenReuse(storage: Storage, grantId: string): Promise<never> {

@@ -6,7 +6,12 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
  * an error would tell anyone which tokens exist) and the request changes nothing.
  */
 export async function revocationAllowed(_ctx: KoaContextWithOIDC, client: { clientId: string; clientAuthMethod: string }, token: { clientId?: string }) {
-  if (token.clientId === client.clientId) return true;
+  if (revokesOwnToken(client, token)) return true;
   if (client.clientAuthMethod === 'none') return false;
   throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+}
+
+/** The one case in which a revocation request revokes anything: the token is the client's own. */
+export function revokesOwnToken(client: { clientId: string }, token: { clientId?: string }): boolean {
+  return token.clientId === client.clientId;
 }

@@ -1,7 +1,10 @@
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
-/** Everything a security team watches for, one name each (the `event` field and metric label). */
+/**
+ * Everything a security team watches for, one name each (the `securityEvent` field of the log
+ * line and the `event` label of tollgate_security_events_total).
+ */
 export const securityEventNames = [
   'sign_in.succeeded',
   'sign_in.failed',
@@ -9,8 +12,10 @@ export const securityEventNames = [
   'device.denied',
   'refresh_token.reuse_detected',
   'grant.revoked',
+  'token.revoked',
   'rate_limit.hit',
   'admin.change',
+  'admin.refused',
   'client_secret.rotated',
   'key_set.loaded',
   'signing_key.created',
@@ -44,14 +49,19 @@ export interface SecurityEvents {
 }
 
 // Events that need a person's attention; the others are the record of what happened.
-const alarming = new Set<SecurityEventName>(['refresh_token.reuse_detected', 'rate_limit.hit', 'signing_key.revoked', 'resource_token.reported']);
+const alarming = new Set<SecurityEventName>(['refresh_token.reuse_detected', 'rate_limit.hit', 'admin.refused', 'signing_key.revoked', 'resource_token.reported']);
 
-/** One structured log line and one count (tollgate_security_events_total{event}) per event. */
+/**
+ * One structured log line and one count (tollgate_security_events_total{event}) per event. The
+ * lines come from the logger named `security` and name the event in a field of their own,
+ * `securityEvent`, so that counting them by it counts nothing else.
+ */
 export function createSecurityEvents(logger: Logger, metrics: Pick<Metrics, 'securityEvent'>): SecurityEvents {
+  const security = logger.child({ logger: 'security' });
   return {
     emit(event, details) {
       metrics.securityEvent(event);
-      logger[alarming.has(event) ? 'warn' : 'info']({ ...details, event }, 'security event');
+      security[alarming.has(event) ? 'warn' : 'info']({ ...details, securityEvent: event }, 'security event');
     },
   };
 }

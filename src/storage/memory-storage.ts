@@ -47,9 +47,11 @@ export function createMemoryStorage(): Storage {
   const principalKey = (principal: GrantPrincipal) => `principal-grants:${principal.kind}:${principal.id}`;
   const revokedKey = (grantId: string) => `revoked-grant:${grantId}`;
   // Rotation state of refresh tokens, beside their payloads: `rotations` of consumed ones,
-  // `replaced` those a retry of their predecessor replaced. Both go with the token's entry.
+  // `replaced` those a retry of their predecessor replaced, `sent` those whose answer was sent.
+  // All go with the token's entry.
   const rotations = new WeakMap<Entry, Rotation>();
   const replaced = new WeakSet<Entry>();
+  const sent = new WeakSet<Entry>();
 
   // An index set lives as long as its longest-lived member.
   function addToSet(setKey: string, member: string, expiresIn: number | undefined) {
@@ -95,7 +97,7 @@ export function createMemoryStorage(): Storage {
     if (rotation || previous.consumed) {
       const successor = rotation && values.get(rotation.successorKey);
       const successorPayload = rotation && read<ModelPayload>(rotation.successorKey);
-      if (!rotation || !successor || !successorPayload || successorPayload.consumed || now - rotation.usedAtMs >= reuseIntervalSeconds * 1000) return 'reused';
+      if (!rotation || !successor || !successorPayload || successorPayload.consumed || (sent.has(successor) && now - rotation.usedAtMs >= reuseIntervalSeconds * 1000)) return 'reused';
       replaced.add(successor);
     } else {
       previous.consumed = Math.floor(now / 1000);
@@ -112,6 +114,13 @@ export function createMemoryStorage(): Storage {
     rotations.delete(entry);
     delete (entry.value as ModelPayload).consumed;
     values.delete(successorKey);
+  }
+
+  function confirmRefreshTokenRotation({ previousId, id }: Pick<RefreshTokenRotation, 'previousId' | 'id'>) {
+    const entry = values.get(modelKey('RefreshToken', previousId));
+    const successorKey = modelKey('RefreshToken', id);
+    const successor = values.get(successorKey);
+    if (entry && successor && rotations.get(entry)?.successorKey === successorKey) sent.add(successor);
   }
 
   async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
@@ -220,6 +229,9 @@ export function createMemoryStorage(): Storage {
     },
     async annulRefreshTokenRotation(rotation) {
       annulRefreshTokenRotation(rotation);
+    },
+    async confirmRefreshTokenRotation(rotation) {
+      confirmRefreshTokenRotation(rotation);
     },
     rateLimiter({ name, points, durationSeconds }: RateLimiterOptions) {
       return new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds });

@@ -9,6 +9,18 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 return redis.call('HSETNX', KEYS[1], 'c', ARGV[1])
 `;
 
+// The same for a key of the old format (plain JSON payload under the plain id), which only
+// acts on a payload of that format: a digest copied from a new key's name and presented as an
+// id names that new key in the old format, and must neither consume nor delete it.
+const consumeLegacy = `
+if string.sub(redis.call('HGET', KEYS[1], 'p') or '', 1, 1) ~= '{' then return -1 end
+return redis.call('HSETNX', KEYS[1], 'c', ARGV[1])
+`;
+const deleteLegacy = `
+if string.sub(redis.call('HGET', KEYS[1], 'p') or '', 1, 1) ~= '{' then return 0 end
+return redis.call('DEL', KEYS[1])
+`;
+
 // Writes a model's payload with its TTL (0 = none) in one command.
 const write = `
 redis.call('HSET', KEYS[1], 'p', ARGV[1])
@@ -36,7 +48,9 @@ redis.call('EXPIRE', KEYS[2], ARGV[2], 'GT')
 // KEYS: previous token, successor, grant index, revoked-grant mark. ARGV: sealed successor
 // payload, its TTL, the reuse interval in ms. A token's fields: `t` first use (ms), `c` the same
 // in seconds (oidc-provider's `consumed`), `s` the key of its successor, `x` set once it was
-// replaced by a retry of its predecessor (so presenting it is reuse).
+// replaced by a retry of its predecessor (so presenting it is reuse), `d` set once the answer
+// carrying it was sent (confirmRotation). A successor never sent was never issued: a retry of
+// its predecessor replaces it however late it comes; one sent only within the reuse interval.
 const rotateRefreshToken = `
 if redis.call('EXISTS', KEYS[4]) == 1 or redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
 if redis.call('HEXISTS', KEYS[1], 'x') == 1 then return 'reused' end
@@ -46,8 +60,8 @@ local state = redis.call('HMGET', KEYS[1], 't', 'c', 's')
 local usedAt = tonumber(state[1]) or (state[2] and tonumber(state[2]) * 1000)
 if usedAt then
   local successor = state[3]
-  if not successor or now - usedAt >= tonumber(ARGV[3]) or redis.call('EXISTS', successor) == 0
-    or redis.call('HEXISTS', successor, 'c') == 1 then return 'reused' end
+  if not successor or redis.call('EXISTS', successor) == 0 or redis.call('HEXISTS', successor, 'c') == 1
+    or (redis.call('HEXISTS', successor, 'd') == 1 and now - usedAt >= tonumber(ARGV[3])) then return 'reused' end
   redis.call('HSET', successor, 'x', '1')
 else
   redis.call('HSET', KEYS[1], 't', now, 'c', math.floor(now / 1000))
@@ -67,6 +81,13 @@ const annulRotation = `
 if redis.call('HGET', KEYS[1], 's') ~= KEYS[2] or redis.call('HEXISTS', KEYS[2], 'c') == 1 then return 0 end
 redis.call('HDEL', KEYS[1], 't', 'c', 's')
 redis.call('DEL', KEYS[2])
+return 1
+`;
+
+// Marks a successor (KEYS[2]) as sent to the client, if it is still its predecessor's (KEYS[1]).
+const confirmRotation = `
+if redis.call('HGET', KEYS[1], 's') ~= KEYS[2] or redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], 'd', '1')
 return 1
 `;
 
@@ -92,15 +113,18 @@ return tooSoon
 
 export interface RedisScripts {
   consume(key: string, stamp: number): Promise<number>;
+  consumeLegacy(key: string, stamp: number): Promise<number>;
+  deleteLegacy(key: string): Promise<number>;
   write(key: string, payload: string, ttl: number): Promise<unknown>;
   indexSet(setKey: string, member: string, ttl: number): Promise<unknown>;
   issueRefreshToken(key: string, grantIndex: string, payload: string, ttl: number): Promise<unknown>;
   rotateRefreshToken(previous: string, successor: string, grantIndex: string, revokedMark: string, payload: string, ttl: number, reuseIntervalMs: number): Promise<'rotated' | 'reused' | 'gone'>;
   annulRotation(previous: string, successor: string): Promise<number>;
+  confirmRotation(previous: string, successor: string): Promise<number>;
   pacePoll(key: string, intervalSeconds: number, stepSeconds: number, toleranceMs: number, ttlSeconds: number): Promise<number>;
 }
 
-const scripts = { consume: [1, consume], write: [1, write], indexSet: [1, indexSet], issueRefreshToken: [2, issueRefreshToken], rotateRefreshToken: [4, rotateRefreshToken], annulRotation: [2, annulRotation], pacePoll: [1, pacePoll] } as const;
+const scripts = { consume: [1, consume], consumeLegacy: [1, consumeLegacy], deleteLegacy: [1, deleteLegacy], write: [1, write], indexSet: [1, indexSet], issueRefreshToken: [2, issueRefreshToken], rotateRefreshToken: [4, rotateRefreshToken], annulRotation: [2, annulRotation], confirmRotation: [2, confirmRotation], pacePoll: [1, pacePoll] } as const;
 
 /**
  * Defines tollgate's scripts on the client. Call before any traffic: ioredis's auto-pipelines

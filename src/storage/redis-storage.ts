@@ -42,7 +42,9 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
 
   async function readLegacyModel(key: string): Promise<ModelPayload | undefined> {
     const [payload, consumed] = await client.hmget(key, 'p', 'c');
-    if (!payload) return undefined;
+    // A digest taken from a key name and presented as an id names that (sealed) key here:
+    // as unknown as any other id.
+    if (!payload?.startsWith('{')) return undefined;
     const parsed = JSON.parse(payload) as ModelPayload;
     if (consumed) parsed.consumed = Number(consumed);
     return parsed;
@@ -120,7 +122,7 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     const key = await keyOf(model, id);
     const legacyKey = keys.legacy.model(model, id);
     let outcome = key ? await scripts.consume(key, stamp()) : -1;
-    if (outcome === -1) outcome = await scripts.consume(legacyKey, stamp());
+    if (outcome === -1) outcome = await scripts.consumeLegacy(legacyKey, stamp());
     if (outcome === 1) return;
     if (outcome === 0 && consumableModels.has(model)) {
       const payload = (key ? await readModel(key, id) : undefined) ?? (await readLegacyModel(legacyKey));
@@ -131,7 +133,7 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
 
   async function destroy(model: string, id: string) {
     const key = await keyOf(model, id);
-    const deletes = [client.del(keys.legacy.model(model, id))];
+    const deletes: Promise<unknown>[] = [scripts.deleteLegacy(keys.legacy.model(model, id))];
     if (key) deletes.push(client.del(key));
     if (model === 'RefreshToken') deletes.push(client.del(keys.refreshTokenGrant(id)));
     await Promise.all(deletes);
@@ -161,7 +163,7 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     ]);
     if (outcome !== 'gone') return outcome;
     // A token issued before credentials were hashed at rest: consumed once, without retries.
-    const legacy = await scripts.consume(keys.legacy.model('RefreshToken', previousId), stamp());
+    const legacy = await scripts.consumeLegacy(keys.legacy.model('RefreshToken', previousId), stamp());
     if (legacy === -1) return 'gone';
     if (legacy === 0) return 'reused';
     await scripts.issueRefreshToken(keys.refreshToken(grantId, id), keys.grant(grantId), sealed, expiresIn);
@@ -171,6 +173,11 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
   async function annulRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['annulRefreshTokenRotation']>[0]) {
     if (!payload.grantId) return;
     await scripts.annulRotation(keys.refreshToken(payload.grantId, previousId), keys.refreshToken(payload.grantId, id));
+  }
+
+  async function confirmRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['confirmRefreshTokenRotation']>[0]) {
+    if (!payload.grantId) return;
+    await scripts.confirmRotation(keys.refreshToken(payload.grantId, previousId), keys.refreshToken(payload.grantId, id));
   }
 
   function setIndex(key: string, value: string, expiresIn: number | undefined) {
@@ -217,6 +224,7 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     isGrantRevoked: (grantId) => guard(() => isGrantRevoked(grantId)),
     rotateRefreshToken: (rotation) => guard(() => rotateRefreshToken(rotation)),
     annulRefreshTokenRotation: (rotation) => guard(() => annulRefreshTokenRotation(rotation)),
+    confirmRefreshTokenRotation: (rotation) => guard(() => confirmRefreshTokenRotation(rotation)),
     rateLimiter({ name, points, durationSeconds }: RateLimiterOptions) {
       return new RateLimiterRedis({
         storeClient: rawClient,

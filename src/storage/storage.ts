@@ -36,7 +36,7 @@ export interface RefreshTokenRotation {
   id: string;
   payload: ModelPayload;
   expiresIn: number;
-  /** How long after its first use a token whose successor is unused may be redeemed again. */
+  /** How long after its first use a token whose successor was sent but is unused may be redeemed again. */
   reuseIntervalSeconds: number;
 }
 
@@ -77,10 +77,17 @@ export interface Storage {
   /**
    * Rotates a refresh token in one atomic operation: consumes `previousId`, saves its successor
    * and records which successor it was, timed by the store's clock. A retry of a consumed token
-   * whose successor was never used, within the reuse interval, replaces that successor (which
-   * is then refused as reused) instead; anything else is reuse. Never revokes by itself.
+   * whose successor was never used replaces that successor (which is then refused as reused)
+   * instead, if that successor was never sent (confirmRefreshTokenRotation) or was sent within
+   * the reuse interval; anything else is reuse. Never revokes by itself.
    */
   rotateRefreshToken(rotation: RefreshTokenRotation): Promise<RotationOutcome>;
+  /**
+   * Records that the answer carrying a rotation's successor was sent. Until then the successor
+   * does not count as issued: a storage outage that cut the request off cannot make the
+   * client's retry, however late, look like a replay.
+   */
+  confirmRefreshTokenRotation(rotation: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>): Promise<void>;
   /**
    * Undoes a rotation whose answer never reached the client: the successor is dropped and the
    * previous token redeemable again, unless the successor was used or replaced meanwhile.

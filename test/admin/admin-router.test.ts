@@ -19,6 +19,7 @@ const issuer = 'https://tollgate.test';
 let server: Server;
 let url: string;
 let token: string;
+const emitted: Array<Record<string, unknown>> = [];
 
 // Two routes that echo what the router hands them.
 const routes: AdminRoute[] = [
@@ -31,7 +32,8 @@ test.before(async () => {
   const clients = createClientRegistry(storage, 0, () => {});
   await clients.create(adminClientRecord('adm', 'Admin', 'an-admin-secret-0123456789abcdef', undefined));
   const key = await generateSigningKey('ES256');
-  const deps = { config: { issuer }, signingKeys: { jwks: { keys: [key] }, signingKid: { ES256: key.kid }, ephemeral: true }, clients, accounts: createAccountStore(storage) } as unknown as AdminDeps;
+  const securityEvents = { emit: (name: string, details: Record<string, unknown>) => emitted.push({ name, ...details }) };
+  const deps = { config: { issuer }, signingKeys: { jwks: { keys: [key] }, signingKid: { ES256: key.kid }, ephemeral: true }, clients, accounts: createAccountStore(storage), securityEvents } as unknown as AdminDeps;
   token = await new SignJWT({ scope: 'admin', client_id: 'adm' })
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid as string })
     .setIssuer(issuer)
@@ -75,6 +77,11 @@ test('a JSON body reaches the route, with the status it chose', async (t) => {
 test('nothing is visible without an admin token, not even a 404', async (t) => {
   const response = await call('GET', '/admin/nowhere', { auth: false });
   t.like(response, { status: 401, body: { error: 'unauthorized' } });
+  t.like(
+    emitted.find((event) => event.path === '/admin/nowhere'),
+    { name: 'admin.refused', method: 'GET', status: 401 },
+    'a refused admin call is a security event',
+  );
   t.is(response.headers.get('www-authenticate'), 'Bearer realm="tollgate-admin"');
 });
 

@@ -6,6 +6,7 @@ import test from 'ava';
 
 import { loadConfig, resolveConfig } from '../../src/config/load-config.ts';
 import { AppError } from '../../src/errors.ts';
+import { testPepper } from '../helpers/test-pepper.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-config-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,7 +43,7 @@ test('with nothing configured every setting has its documented default', (t) => 
     transitionDelayMs: 0,
   });
   t.deepEqual(config.cookieKeys, []);
-  t.is(config.secretPepper, undefined);
+  t.is(config.secretPepper?.length, 43, 'the in-process store gets a random pepper');
   t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, refreshTokenReuseInterval: 10, interaction: 900 });
   t.deepEqual(config.rateLimit, { userCodePerIp: 20, passwordPerIp: 20, passwordPerAccount: 10, upstreamCallbackPerIp: 30, windowSeconds: 300 });
   t.is(config.clientCacheMs, 2000);
@@ -50,9 +51,23 @@ test('with nothing configured every setting has its documented default', (t) => 
 });
 
 test('the demo defaults to off with Redis, and TOLLGATE_DEMO turns it on there', (t) => {
-  t.false(load({ REDIS_URL: 'redis://127.0.0.1:6379' }).demo);
-  t.true(load({ REDIS_URL: 'redis://127.0.0.1:6379', TOLLGATE_DEMO: 'true' }).demo);
+  t.false(load({ REDIS_URL: 'redis://127.0.0.1:6379', TOLLGATE_SECRET_PEPPER: testPepper }).demo);
+  t.true(load({ REDIS_URL: 'redis://127.0.0.1:6379', TOLLGATE_SECRET_PEPPER: testPepper, TOLLGATE_DEMO: 'true' }).demo);
   t.false(load({ TOLLGATE_DEMO: 'no' }).demo);
+});
+
+test('with Redis and no pepper, start-up is refused with a message naming the setting and how to make one', (t) => {
+  const onRedis: Record<string, string>[] = [{ REDIS_URL: 'redis://127.0.0.1:6379' }, { TOLLGATE_REDIS_MODE: 'cluster', TOLLGATE_REDIS_NODES: '10.0.0.1:6379' }];
+  for (const env of onRedis) {
+    const error = t.throws(() => load(env), { instanceOf: AppError, message: /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): required with Redis.*`openssl rand -hex 32`/ });
+    t.is(error?.code, 'invalid_config');
+  }
+  t.is(load({ REDIS_URL: 'redis://127.0.0.1:6379', TOLLGATE_SECRET_PEPPER: testPepper }).secretPepper, testPepper);
+});
+
+test('without Redis each process makes up its own pepper', (t) => {
+  t.not(load().secretPepper, load().secretPepper);
+  t.is(load({ TOLLGATE_SECRET_PEPPER: testPepper }).secretPepper, testPepper, 'a configured one is kept');
 });
 
 test('environment variables are parsed by type and override the config file', (t) => {
@@ -63,6 +78,7 @@ test('environment variables are parsed by type and override the config file', (t
     TOLLGATE_TRUST_PROXY: 'yes',
     TOLLGATE_REDIS_NODES: ' 10.0.0.1:6379, 10.0.0.2:6379 ',
     TOLLGATE_REDIS_MODE: 'cluster',
+    TOLLGATE_SECRET_PEPPER: testPepper,
     TOLLGATE_ISSUER: 'https://auth.example.com/',
   });
   t.is(config.port, 5000, 'env wins over the file');
@@ -132,7 +148,7 @@ test('a refused secret is not repeated in the message', (t) => {
 });
 
 test('unknown keys in the config file are refused, each named with its path', (t) => {
-  const file = configFile(JSON.stringify({ port: 3000, prot: 3001, redis: { url: 'redis://127.0.0.1:6379', keyprefix: 'x:' } }));
+  const file = configFile(JSON.stringify({ port: 3000, prot: 3001, secretPepper: testPepper, redis: { url: 'redis://127.0.0.1:6379', keyprefix: 'x:' } }));
   t.throws(() => load({ TOLLGATE_CONFIG_FILE: file }), {
     instanceOf: AppError,
     message: /^invalid configuration: (prot: unknown setting; redis\.keyprefix: unknown setting|redis\.keyprefix: unknown setting; prot: unknown setting)$/,

@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
+import { withTestPepper } from './test-pepper.ts';
+
 export interface LogLine {
   msg?: string;
   pid?: number;
@@ -35,7 +37,7 @@ export function spawnTollgate(env: Record<string, string>, command: string[] = [
   const [file, ...args] = command as [string, ...string[]];
   const child = spawn(file, args, {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', TOLLGATE_CONFIG_FILE: '', TOLLGATE_HOST: '127.0.0.1', ...env },
+    env: withTestPepper({ PATH: process.env.PATH ?? '', TOLLGATE_CONFIG_FILE: '', TOLLGATE_HOST: '127.0.0.1', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: LogLine[] = [];

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import { withTestPepper } from './test-pepper.ts';
 
 export const demoSecret = 'test-demo-secret-0123456789abcdef';
 export const demoPassword = 'test-demo-password';
@@ -15,7 +16,7 @@ export interface TestServerOptions {
 
 /** The real HTTP server on a free port, issuer built from that port, logging nothing. */
 export async function startTestServer({ redisUrl, env = {}, overrides = {}, logger }: TestServerOptions = {}): Promise<RunningServer> {
-  const serverEnv = {
+  const serverEnv = withTestPepper({
     PORT: '0',
     TOLLGATE_HOST: '127.0.0.1',
     TOLLGATE_DEMO: 'true',
@@ -24,7 +25,7 @@ export async function startTestServer({ redisUrl, env = {}, overrides = {}, logg
     TOLLGATE_CONFIG_FILE: '',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...env,
-  };
+  });
   return startServer(loadConfig(serverEnv, overrides), logger ?? createLogger('silent'), { env: serverEnv });
 }
 

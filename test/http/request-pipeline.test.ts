@@ -30,7 +30,7 @@ const expected: Record<RouteName, string> = {
   code_verification: 'requestFrame > pageHeaders > validHost > userCodePrefill > userCodeAttempts > deviceSessionGuard',
   device_resume: 'requestFrame > pageHeaders > validHost > deviceSessionGuard',
   introspection: 'requestFrame > validHost > after:invalidClientWithoutAuthentication > refusePublicIntrospection > jwtIntrospection',
-  revocation: 'requestFrame > validHost > after:invalidClientWithoutAuthentication',
+  revocation: 'requestFrame > validHost > after:invalidClientWithoutAuthentication > after:revocationEvents',
   registration: 'requestFrame > validHost',
   client: 'requestFrame > validHost > hideStoredSecretHashes',
   client_update: 'requestFrame > validHost > registrationUpdateSecret > hideStoredSecretHashes',

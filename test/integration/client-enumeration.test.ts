@@ -3,7 +3,9 @@ import { syncBuiltinESMExports } from 'node:module';
 import test from 'ava';
 
 import type { RunningServer } from '../../src/server.ts';
+import { grantTypes } from '../../src/clients/client-record.ts';
 import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
+import { createTestClient, unique } from '../helpers/test-principals.ts';
 
 // Issue 11.6: an unknown client and a known one with a wrong secret answer alike and must cost
 // alike. Asserted structurally (the same lookups and hash computations), not by timing.
@@ -22,12 +24,28 @@ test.after.always(async () => {
 interface Work {
   lookups: number;
   hashes: number;
+  /** Client models built (their metadata validated against oidc-provider's client schema). */
+  builds: number;
 }
 
 /** Counts client lookups and hash computations (node:crypto, as every caller sees it) during `run`. */
 async function countWork(server: RunningServer, run: () => Promise<unknown>): Promise<Work> {
-  const work: Work = { lookups: 0, hashes: 0 };
-  const { clients } = server.tollgate;
+  const work: Work = { lookups: 0, hashes: 0, builds: 0 };
+  const { clients, provider } = server.tollgate;
+  // models/client.js builds every Client through `new Client.Schema(...)`, a static getter.
+  const model = provider.Client as unknown as { Schema: new (...args: unknown[]) => object };
+  const Schema = model.Schema;
+  const schemaProperty = Object.getOwnPropertyDescriptor(model, 'Schema') as PropertyDescriptor;
+  Object.defineProperty(model, 'Schema', {
+    configurable: true,
+    get: () =>
+      class CountedSchema extends Schema {
+        constructor(...args: unknown[]) {
+          super(...args);
+          work.builds++;
+        }
+      },
+  });
   const get = clients.get;
   const originals = { createHash: crypto.createHash, createHmac: crypto.createHmac, hash: crypto.hash };
   clients.get = (id) => {
@@ -49,6 +67,7 @@ async function countWork(server: RunningServer, run: () => Promise<unknown>): Pr
     Object.assign(crypto, originals);
     syncBuiltinESMExports();
     clients.get = get;
+    Object.defineProperty(model, 'Schema', schemaProperty);
   }
   return work;
 }
@@ -71,5 +90,26 @@ for (const [how, cache] of [['basic', 'cached'], ['post', 'cached'], ['basic', '
     t.deepEqual(unknown?.body, known?.body);
     t.true(wrongSecret.hashes > 0 && wrongSecret.lookups > 0);
     t.deepEqual(unknownClient, wrongSecret);
+  });
+}
+
+// Issue 21.5: each id probed once, a client that exists but was never used cost more than an
+// unknown id (oidc-provider validating and building its model): 0.08-0.14 ms, z 24-37.
+for (const cache of ['cached', 'uncached'] as const) {
+  test.serial(`the first probe of a never-used client costs the same lookups, hashes and model builds as the first of an unknown id (client cache ${cache === 'cached' ? 'on' : 'off'})`, async (t) => {
+    const target = cache === 'cached' ? server : uncached;
+    const fresh = await createTestClient(target, { grantTypes: [grantTypes.clientCredentials], scopes: ['demo:read'] });
+    let known: Awaited<ReturnType<typeof tokenRequest>> | undefined;
+    let unknown: Awaited<ReturnType<typeof tokenRequest>> | undefined;
+    const neverUsed = await countWork(target, async () => (known = await tokenRequest(target, fresh.clientId, 'a-wrong-secret-0123456789', 'basic')));
+    const unknownId = await countWork(target, async () => (unknown = await tokenRequest(target, unique('client'), 'a-wrong-secret-0123456789', 'basic')));
+    t.is(known?.status, 401);
+    t.deepEqual(unknown?.body, known?.body);
+    t.is(neverUsed.builds, 1, 'oidc-provider built the never-used client');
+    t.deepEqual(unknownId, neverUsed);
+
+    // And again, both ids now seen: nothing is built for either.
+    const knownAgain = await countWork(target, () => tokenRequest(target, fresh.clientId, 'a-wrong-secret-0123456789', 'basic'));
+    t.is(knownAgain.builds, 0);
   });
 }

@@ -54,7 +54,7 @@ test('no secret, password, code or token of the main flows appears in the log', 
   t.is((await adminCall(server, 'not.a.valid-admin-token', 'GET', '/clients')).status, 401);
 
   const logged = log.text();
-  t.true(logged.includes('"action":"client.create"') && logged.includes('"event":"admin.change"'), 'the log holds the run');
+  t.true(logged.includes('"action":"client.create"') && logged.includes('"securityEvent":"admin.change"'), 'the log holds the run');
   const forbidden = {
     demoSecret,
     // Basic credentials carry the secret base64-encoded.

@@ -1,4 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
+import { Redis } from 'ioredis';
 
 import { generateClientSecret, hashClientSecret } from '../../src/clients/client-secret.ts';
 import { grantTypes } from '../../src/clients/client-record.ts';
@@ -6,6 +7,7 @@ import { demoResource } from '../../src/demo/demo-principals.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
 import { approveInBrowser, pollToken, relaxedLimits, startDeviceAuthorization } from '../helpers/device-login.ts';
+import { createTokenDigest } from '../../src/storage/token-digest.ts';
 import { dumpRedis } from '../helpers/dump-redis.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { createTestClient } from '../helpers/test-principals.ts';
@@ -128,4 +130,57 @@ test('a dump of a Redis used by every flow holds none of the tokens, codes and i
   t.true(keys >= 15, `${keys} keys`);
   t.true(text.includes('dumped'), 'the registered client is in the dump');
   assertAbsent(t, text, credentials);
+});
+
+/** The digest naming `credential`'s key, checked to be in a key name of `model` in the Redis. */
+async function digestInKeyName(model: string, credential: string): Promise<string> {
+  const digest = createTokenDigest(pepper).name(credential);
+  const client = new Redis(redis.url);
+  try {
+    const names = await client.keys(`*oidc:${model}:{${digest}}`);
+    if (names.length !== 1) throw new Error(`no ${model} key is named by the digest`);
+    return digest;
+  } finally {
+    client.disconnect();
+  }
+}
+
+// Issue 21.4: a digest read from a key name in a dump, presented as the credential, named the
+// sealed key in the old (plain) key format, whose parser failed on the sealed value: a 500.
+test('a digest taken from a key name and presented as a device code is refused as an unknown one, and the real code is untouched', async (t) => {
+  const pending = await startDeviceAuthorization(server);
+  const digest = await digestInKeyName('DeviceCode', pending.device_code);
+  t.not(digest, pending.device_code);
+
+  const unknown = await pollToken(server, 'an-unknown-device-code-0123456789abcdef');
+  const presented = await pollToken(server, digest);
+  t.is(presented.status, 400);
+  t.is(presented.body.error, 'invalid_grant');
+  t.deepEqual(presented.body, unknown.body, 'the same answer as for any unknown code');
+  const real = await pollToken(server, pending.device_code);
+  t.is(real.body.error, 'authorization_pending', 'the real device code was neither consumed nor deleted');
+});
+
+test('a digest taken from a key name and presented as a registration access token is refused as an unknown one, and the registration is untouched', async (t) => {
+  const admin = await adminToken(server);
+  const issued = await adminCall(server, admin, 'POST', '/initial-access-tokens', { resources: [demoResource], scopes: ['demo:read'] });
+  const registration = await fetch(`${server.url}/reg`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${issued.body.initial_access_token as string}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ client_name: 'digest-probe', grant_types: ['client_credentials'] }),
+  });
+  t.is(registration.status, 201);
+  const registered = (await registration.json()) as Record<string, string>;
+  const digest = await digestInKeyName('RegistrationAccessToken', registered.registration_access_token as string);
+  const uri = registered.registration_client_uri as string;
+
+  const unknown = await fetch(uri, { headers: { authorization: 'Bearer an-unknown-registration-token-0123456789' } });
+  for (const method of ['GET', 'DELETE']) {
+    const presented = await fetch(uri, { method, headers: { authorization: `Bearer ${digest}` } });
+    t.is(presented.status, unknown.status, method);
+    t.is(presented.status, 401, method);
+    t.deepEqual(await presented.json(), await unknown.clone().json(), `${method}: the same answer as for any unknown token`);
+  }
+  const real = await fetch(uri, { headers: { authorization: `Bearer ${registered.registration_access_token as string}` } });
+  t.is(real.status, 200, 'the registration and its token are untouched');
 });

@@ -18,7 +18,7 @@ test.before(async () => {
 
 test.after.always(() => server?.stop());
 
-const events = (name: string) => log.lines(/^security event$/).filter((line) => line.event === name);
+const events = (name: string) => log.lines(/^security event$/).filter((line) => line.securityEvent === name);
 const counted = async (name: string) => sampleValue(parsePrometheusText(await server.tollgate.metrics.registry.metrics()), 'tollgate_security_events_total', { event: name });
 
 test.serial('the key set loaded at start is an event naming the key ids', async (t) => {
@@ -86,4 +86,53 @@ test.serial('an admin change and a secret rotation say who changed what, never t
   t.like(events('client_secret.rotated')[0], { clientId: 'demo', overlapSeconds: 60 });
   t.false(log.text().includes(rotated.body.client_secret as string));
   t.false(log.text().includes(demoSecret));
+});
+
+// Issue 21.21: logout, refused admin calls, and one field of their own.
+test.serial('a logout through the revocation endpoint is a token.revoked event with client and account, never the token', async (t) => {
+  const { tokens } = await deviceLogin(server);
+  const before = events('token.revoked').length;
+  const unknown = await postForm(`${server.url}/token/revocation`, { token: 'not-a-token-of-this-server-0123456789', client_id: 'demo-cli' });
+  t.is(unknown.status, 200);
+  t.is(events('token.revoked').length, before, 'nothing revoked, no event');
+
+  const revoked = await postForm(`${server.url}/token/revocation`, { token: tokens.refresh_token as string, token_type_hint: 'refresh_token', client_id: 'demo-cli' });
+  t.is(revoked.status, 200);
+  const [line] = events('token.revoked').slice(before);
+  t.like(line, { clientId: 'demo-cli', accountId: 'demo', token: 'refresh_token', grant: true, level: 30 });
+  t.truthy(line?.reqId);
+  t.is(await counted('token.revoked'), 1);
+  t.false(log.text().includes(tokens.refresh_token as string));
+});
+
+test.serial('a refused admin call is an admin.refused warning with method, path, status and reason, never the token', async (t) => {
+  const bad = 'eyJhbGciOiJFUzI1NiJ9.not-a-real-token.signature';
+  const none = await fetch(`${server.url}/admin/clients`);
+  const invalid = await fetch(`${server.url}/admin/clients/demo`, { method: 'DELETE', headers: { authorization: `Bearer ${bad}` } });
+  t.is(none.status, 401);
+  t.is(invalid.status, 401);
+  const refused = events('admin.refused');
+  t.is(refused.length, 2);
+  t.like(refused[0], { method: 'GET', path: '/admin/clients', status: 401, level: 40 });
+  t.like(refused[1], { method: 'DELETE', path: '/admin/clients/demo', status: 401, reason: 'the access token is not valid for this server', level: 40 });
+  t.truthy(refused[1]?.reqId);
+  t.is(await counted('admin.refused'), 2);
+  t.false(log.text().includes(bad));
+});
+
+test.serial('security events come from the logger named security, with the event in its own field: counting by it counts nothing else', async (t) => {
+  const lines = log
+    .text()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const security = lines.filter((line) => line.msg === 'security event');
+  t.true(security.length > 5);
+  t.true(security.every((line) => line.logger === 'security' && typeof line.securityEvent === 'string' && line.event === undefined));
+  t.deepEqual(
+    lines.filter((line) => line.securityEvent !== undefined),
+    security,
+    'only security events carry securityEvent',
+  );
+  t.true(lines.some((line) => line.msg !== 'security event'), 'other lines were logged too');
 });

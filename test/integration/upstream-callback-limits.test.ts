@@ -30,5 +30,5 @@ test('upstream callbacks that sign no one in are limited per IP with a 429 page 
   t.deepEqual(statuses, [400, 400, 400, 429, 429]);
   t.regex(last?.headers.get('retry-after') ?? '', /^[1-9][0-9]*$/);
   t.regex(await (last as Response).text(), /Too many attempts/);
-  t.true(log.lines(/^security event$/).some((line) => line.event === 'rate_limit.hit' && line.limit === 'upstream_callback'));
+  t.true(log.lines(/^security event$/).some((line) => line.securityEvent === 'rate_limit.hit' && line.limit === 'upstream_callback'));
 });

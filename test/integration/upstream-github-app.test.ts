@@ -62,7 +62,7 @@ test.serial('a GitHub App login whose refresh token GitHub refuses ends at re-ch
   const refused = await refresh(bed, refreshToken);
   t.is(refused.status, 400);
   t.is(refused.body.error, 'invalid_grant');
-  const ended = log.lines(/^security event$/).filter((line) => line.event === 'grant.revoked' && line.upstream === 'github');
+  const ended = log.lines(/^security event$/).filter((line) => line.securityEvent === 'grant.revoked' && line.upstream === 'github');
   t.true(ended.some((line) => (line.upstreamResponse as { error?: string } | undefined)?.error === 'bad_refresh_token'), 'the refusal is logged with GitHub\'s error');
 });
 

@@ -58,7 +58,7 @@ test('just-in-time sign-in ends in a JWT whose sub is the tollgate account and w
   t.like(identity, { upstream: 'acme', subject: 'alice-sub', groups: ['staff', 'lab-admins'] });
   t.false(JSON.stringify(account.body).includes('sealed'), 'the sealed upstream credential is never shown');
 
-  const succeeded = log.lines(/^security event$/).filter((line) => line.event === 'sign_in.succeeded' && line.accountId === payload.sub);
+  const succeeded = log.lines(/^security event$/).filter((line) => line.securityEvent === 'sign_in.succeeded' && line.accountId === payload.sub);
   t.true(succeeded.some((line) => line.upstream === 'acme'), 'an upstream sign-in is a sign_in.succeeded security event');
 
   // The same person signing in again gets the same account.
@@ -102,7 +102,7 @@ test('a person in none of the required groups is refused with a page', async (t)
   t.is(login.after.status, 403);
   t.regex(login.after.text, /members of these groups only: staff, lab-admins/);
   await assertNothingLoggedIn(t, login);
-  const failed = log.lines(/^security event$/).filter((line) => line.event === 'sign_in.failed' && line.upstream === 'acme');
+  const failed = log.lines(/^security event$/).filter((line) => line.securityEvent === 'sign_in.failed' && line.upstream === 'acme');
   t.true(failed.length > 0, 'a refused upstream sign-in is a sign_in.failed security event');
 });
 

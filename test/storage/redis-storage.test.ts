@@ -10,6 +10,7 @@ import { createRedisStorage } from '../../src/storage/redis-storage.ts';
 import type { Storage } from '../../src/storage/storage.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { storageContract } from './storage-contract.ts';
+import { testPepper } from '../helpers/test-pepper.ts';
 
 const prefix = 'contract:';
 const keys = createRedisKeys(prefix, createTokenDigest(undefined));
@@ -20,7 +21,7 @@ let inspect: Redis;
 test.before(async () => {
   redis = await startRedis();
   // The production connection code, on this test's own redis-server.
-  const client = createRedisClient(resolveConfig({ redis: { url: redis.url, keyPrefix: prefix } }).redis);
+  const client = createRedisClient(resolveConfig({ secretPepper: testPepper, redis: { url: redis.url, keyPrefix: prefix } }).redis);
   await connectRedis(client, () => {});
   storage = createRedisStorage(client, prefix);
   inspect = new Redis(redis.url);

@@ -198,10 +198,45 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     t.is(await rotate(tokenId, grantId).outcome, 'reused');
   });
 
-  test('a replay of a refresh token later than the reuse interval is reuse', async (t) => {
+  const confirm = (previousId: string, successor: string, grantId: string) =>
+    storage().confirmRefreshTokenRotation({ previousId, id: successor, payload: refreshToken(successor, grantId) });
+
+  test('a replay of a refresh token later than the reuse interval, its successor sent, is reuse', async (t) => {
     const { tokenId, grantId } = await issued();
-    t.is(await rotate(tokenId, grantId, 1).outcome, 'rotated');
+    const sent = rotate(tokenId, grantId, 1);
+    t.is(await sent.outcome, 'rotated');
+    await confirm(tokenId, sent.successor, grantId);
     await sleep(1200);
+    t.is(await rotate(tokenId, grantId, 1).outcome, 'reused');
+  });
+
+  test('a retry of a refresh token whose successor was never sent continues the chain however late, and the replaced successor is reuse', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const cutOff = rotate(tokenId, grantId, 1);
+    t.is(await cutOff.outcome, 'rotated');
+    await sleep(1200);
+    const retry = rotate(tokenId, grantId, 1);
+    t.is(await retry.outcome, 'rotated', 'an unsent successor was never issued');
+    await confirm(tokenId, retry.successor, grantId);
+    await confirm(tokenId, cutOff.successor, grantId);
+    t.is(await rotate(cutOff.successor, grantId, 1).outcome, 'reused', 'a confirmation of the replaced successor changes nothing');
+  });
+
+  test('a retry with no reuse interval continues the chain only while the successor was never sent', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const cutOff = rotate(tokenId, grantId, 0);
+    t.is(await cutOff.outcome, 'rotated');
+    const retry = rotate(tokenId, grantId, 0);
+    t.is(await retry.outcome, 'rotated');
+    await confirm(tokenId, retry.successor, grantId);
+    t.is(await rotate(tokenId, grantId, 0).outcome, 'reused');
+  });
+
+  test('a replay of a refresh token whose unsent successor was used is reuse', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const first = rotate(tokenId, grantId, 1);
+    t.is(await first.outcome, 'rotated');
+    t.is(await rotate(first.successor, grantId, 1).outcome, 'rotated');
     t.is(await rotate(tokenId, grantId, 1).outcome, 'reused');
   });
 

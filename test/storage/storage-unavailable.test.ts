@@ -6,6 +6,7 @@ import { connectRedis, createRedisClient } from '../../src/storage/redis-connect
 import { createRedisStorage } from '../../src/storage/redis-storage.ts';
 import { guardStorage, StorageDeadlineError, StorageUnavailableError, withDeadline } from '../../src/storage/storage-unavailable.ts';
 import { startRedis } from '../helpers/start-redis.ts';
+import { testPepper } from '../helpers/test-pepper.ts';
 
 const causeOf = (error: unknown) => (error as { cause?: unknown }).cause;
 
@@ -28,7 +29,7 @@ test('a storage command that answers in time is unchanged, and other errors pass
 test('with a frozen Redis, a call queued behind a waiting auto-pipeline is ended by its own deadline', async (t) => {
   const redis = await startRedis();
   const timeoutMs = 400;
-  const client = createRedisClient(resolveConfig({ redis: { url: redis.url, commandTimeoutMs: timeoutMs } }).redis);
+  const client = createRedisClient(resolveConfig({ secretPepper: testPepper, redis: { url: redis.url, commandTimeoutMs: timeoutMs } }).redis);
   try {
     await connectRedis(client, () => {});
     const storage = createRedisStorage(client, 'deadline:', { deadlineMs: timeoutMs });
