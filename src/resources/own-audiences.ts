@@ -1,12 +1,12 @@
-import { adminResource } from './resource-server-record.ts';
+import { builtInResourceIdentifiers } from './resource-server-record.ts';
 
 /**
- * The audiences of tollgate's own APIs (the admin API; a self-service API joins this list).
- * A token for one of them acts on tollgate itself, so it is only ever issued to the client
- * that holds it directly: never by token exchange, and no exchanging client may list one among
- * its resources or what it serves (SPEC §14).
+ * The audiences of tollgate's own APIs (the admin API, the maintainers' self-service API). A
+ * token for one of them acts on tollgate itself, so it is only ever issued to the client that
+ * holds it directly: never by token exchange, and no exchanging client may list one among its
+ * resources or what it serves (SPEC §14).
  */
-export const ownAudiences: readonly string[] = [adminResource.identifier];
+export const ownAudiences: readonly string[] = builtInResourceIdentifiers;
 
 export function isOwnAudience(identifier: string): boolean {
   return ownAudiences.includes(identifier);

@@ -85,8 +85,10 @@ test('no request or response body schema is untyped: max_priority is the same ty
       }
     }
   }
-  // Open objects on purpose: a JWK's members beyond kty/kid/... (RFC 7517 registries), and this document itself.
-  const open = (pointer: string) => pointer.endsWith('/jwks/properties/keys/items/additionalProperties') || pointer === 'get /openapi.json 200/additionalProperties';
+  // Open objects on purpose: a JWK's members beyond kty/kid/... (RFC 7517 registries), in a
+  // client's jwks and in an imported key set, and this document itself.
+  const open = (pointer: string) =>
+    pointer.endsWith('/jwks/properties/keys/items/additionalProperties') || pointer === 'post /keys/import request/properties/keys/items/additionalProperties' || pointer === 'get /openapi.json 200/additionalProperties';
   t.deepEqual(untyped.filter((pointer) => !open(pointer)), []);
   const request = (document.paths['/clients']?.post?.requestBody as { content: Record<string, { schema: { properties: Record<string, unknown> } }> }).content['application/json']?.schema.properties.max_priority;
   const response = (document.paths['/clients/{id}']?.get?.responses as Record<string, { content: Record<string, { schema: { properties: Record<string, { anyOf: unknown[] }> } }> }>)[200]?.content['application/json']?.schema.properties.max_priority?.anyOf[0];

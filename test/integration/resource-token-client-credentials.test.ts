@@ -110,7 +110,7 @@ test('the first use is recorded with the caller IP and reported once as a securi
     if (!use) await new Promise((resolve) => setTimeout(resolve, 20));
   }
   t.is(use?.ip, '127.0.0.1');
-  const firstUses = log.lines(/security event/).filter((line) => line.event === 'resource_token.first_used' && line.tokenId === record.id);
+  const firstUses = log.lines(/security event/).filter((line) => line.securityEvent === 'resource_token.first_used' && line.tokenId === record.id);
   t.is(firstUses.length, 1);
   t.false(log.text().includes(value));
 });

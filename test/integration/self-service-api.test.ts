@@ -169,15 +169,15 @@ test.serial('a reported leaked token is revoked, and the answer is the same for 
   for (const tokens of [[value], [value], ['tgrt_AAAAAAAAAAAA_' + 'A'.repeat(49)], ['not a token']]) answers.push(await call(null, 'POST', '/leaked-tokens', { tokens }));
   for (const answer of answers) t.deepEqual(answer, { status: 202, body: {} });
   t.is((await clientCredentials(value)).body.error, 'invalid_client');
-  const reported = log.lines(/security event/).filter((line) => line.event === 'resource_token.reported');
+  const reported = log.lines(/security event/).filter((line) => line.securityEvent === 'resource_token.reported');
   t.is(reported.length, 1);
   t.false(log.text().includes(value));
 });
 
 test.serial('every change is a security event naming who, the resource and the token id', async (t) => {
-  const events = log.lines(/security event/).map((line) => line.event);
+  const events = log.lines(/security event/).map((line) => line.securityEvent);
   for (const event of ['resource_token.created', 'resource_token.revoked', 'resource_token.rotated', 'resource_token.first_used']) t.true(events.includes(event), event);
-  const created = log.lines(/security event/).find((line) => line.event === 'resource_token.created');
+  const created = log.lines(/security event/).find((line) => line.securityEvent === 'resource_token.created');
   t.is(created?.actor, 'account:alice');
   t.is(created?.resource, resource);
 });

@@ -138,7 +138,7 @@ test.serial('two processes on one Redis sign through three rotations under load 
   t.log(`switch-over per rotation: ${JSON.stringify(switches)}`);
   for (const entry of switches) t.true(entry.oldAfterNewMs < 5000, `${entry.kid}: old key signed ${entry.oldAfterNewMs} ms after the new one`);
   const logs = [...a.process.logs, ...b.process.logs];
-  for (const kind of ['created', 'activated', 'retired']) t.true(logs.some((line) => line.event === `signing_key.${kind}`), `a security event for ${kind}`);
+  for (const kind of ['created', 'activated', 'retired']) t.true(logs.some((line) => line.securityEvent === `signing_key.${kind}`), `a security event for ${kind}`);
   for (const instance of instances) t.false(instance.process.output().includes('WARNING'), 'oidc-provider warns of nothing (the external-signing experiment is acknowledged)');
 });
 

@@ -361,7 +361,7 @@ test('the act chain is at most tokenExchange.maxChainDepth (default 5) services 
 });
 
 // Issue 21, item 16: the admin API is not reachable by exchange.
-test('an exchange client cannot list urn:tollgate:admin among its resources or what it serves', async (t) => {
+test('an exchange client cannot list urn:tollgate:admin or urn:tollgate:self-service among its resources or what it serves', async (t) => {
   const inResources = await admin('POST', '/clients', { grant_types: ['token-exchange'], serves: [apiA], resources: ['urn:tollgate:admin'], scopes: ['admin'] });
   t.is(inResources.status, 400);
   t.is(inResources.body.field, 'resources.0');
@@ -371,6 +371,9 @@ test('an exchange client cannot list urn:tollgate:admin among its resources or w
   const patched = await admin('PATCH', '/clients/gateway', { resources: [apiB, 'urn:tollgate:admin'], scopes: ['b:read', 'admin'] });
   t.is(patched.status, 400);
   t.is(patched.body.field, 'resources.1');
+  const selfService = await admin('POST', '/clients', { grant_types: ['token-exchange'], serves: [apiA], resources: ['urn:tollgate:self-service'], scopes: ['self-service'] });
+  t.is(selfService.status, 400);
+  t.is(selfService.body.field, 'resources.0');
 });
 
 test('a person’s token never becomes an admin token by exchange, even through a client stored with the admin API among its resources', async (t) => {
@@ -389,6 +392,11 @@ test('a person’s token never becomes an admin token by exchange, even through 
   t.is(answer.status, 400);
   t.is(answer.body.error, 'invalid_target');
   t.false('access_token' in answer.body);
+  // The maintainers' self-service API is tollgate's own too.
+  const selfService = await createTestClient(server, { grantTypes: [exchangeGrant], serves: [apiA], resources: [apiB, 'urn:tollgate:self-service'], scopes: ['b:read', 'self-service'], defaultResource: apiB });
+  const viaSelfService = await exchange({ clientId: selfService.clientId, secret: selfService.secret as string }, { subject_token: accessToken, resource: 'urn:tollgate:self-service', scope: 'self-service' });
+  t.is(viaSelfService.status, 400);
+  t.is(viaSelfService.body.error, 'invalid_target');
   // And a token carrying act is refused by the admin API itself, should one ever be minted.
   const forged = await craftToken({ ...decodeJwt(accessToken), aud: 'urn:tollgate:admin', scope: 'admin', client_id: 'demo-admin', act: { sub: escalator.clientId } });
   const patch = await fetch(`${server.url}/admin/accounts/${account.id}`, { method: 'PATCH', headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json' }, body: JSON.stringify({ max_priority: { default: 99 } }) });

@@ -23,7 +23,9 @@ export const maintainersInput = z
 const selfServiceFields = {
   self_service: z.boolean().describe('Whether maintainers may manage resource tokens and trusted publishers'),
   self_service_scopes: z.array(scopeToken).max(100).describe('Scopes a resource token may carry (default: every scope of the resource)'),
-  self_service_max_priority: maxPrioritySchema.describe('The highest max_priority a resource token may carry (default: none)'),
+  // The highest max_priority a resource token may carry (default: none). Not `.describe`d: the
+  // OpenAPI document recognises the map schema itself to give it its typed shape.
+  self_service_max_priority: maxPrioritySchema,
   self_service_max_lifetime_days: z.number().int().min(1).max(maxLifetimeDaysLimit).describe(`The longest a resource token may live, days (default ${defaultMaxLifetimeDays})`),
   trusted_publisher_issuers: z.array(z.string().min(1).max(512)).max(20).describe('Trusted issuers whose CI identities maintainers may bind (empty: no trusted publishers)'),
 };
