@@ -2,11 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 
 import type { RunningServer } from '../../src/server.ts';
-import { deviceLogin, startDeviceServer } from '../helpers/device-login.ts';
+import { startDeviceServer } from '../helpers/device-login.ts';
+import { loginClis, refresh, runCli, type Cli } from '../helpers/refreshing-clis.ts';
 import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
-import { postForm } from '../helpers/start-server.ts';
-import { createTestAccount } from '../helpers/test-principals.ts';
-import { TestBrowser } from '../helpers/test-browser.ts';
 
 // Issue 11.1: CLIs refreshing in a loop while their Redis is frozen (SIGSTOP), killed and
 // restarted, frozen again. A CLI retries the same refresh token after a 503 or a connection
@@ -17,53 +15,10 @@ const clients = Number(process.env.OUTAGE_CLIENTS ?? 16);
 const timeoutMs = 500;
 const shared = serverOnRedisPerFile({ redis: { persist: true }, start: (redisUrl) => startDeviceServer(redisUrl, { TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs) }) });
 
-interface Cli {
-  refreshToken: string;
-  refreshed: number;
-  retried: number;
-  lost?: string;
-}
-
-async function refresh(refreshToken: string, target: RunningServer = shared.server) {
-  try {
-    return await postForm(`${target.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
-  } catch {
-    return { status: 0, body: {} as Record<string, unknown> };
-  }
-}
-
-/** One CLI: refreshes until told to stop, retrying after anything but an answer. */
-async function run(cli: Cli, running: () => boolean, maxRequests: number, target: RunningServer = shared.server) {
-  for (let requests = 0; running() && requests < maxRequests; requests += 1) {
-    const { status, body } = await refresh(cli.refreshToken, target);
-    if (status === 200) {
-      cli.refreshToken = body.refresh_token as string;
-      cli.refreshed += 1;
-    } else if (status === 400) {
-      cli.lost = `${String(body.error)}: ${String(body.error_description)}`;
-      return;
-    } else {
-      cli.retried += 1;
-      await sleep(100);
-    }
-  }
-}
-
-async function loginClis(target: RunningServer, count: number): Promise<Cli[]> {
-  const account = await createTestAccount(target);
-  const browser = new TestBrowser();
-  const clis: Cli[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const { tokens } = await deviceLogin(target, { browser, username: account.username, password: account.password });
-    clis.push({ refreshToken: tokens.refresh_token as string, refreshed: 0, retried: 0 });
-  }
-  return clis;
-}
-
 /** Runs every CLI's loop while `outages` plays on the Redis, then stops them. */
 async function refreshThrough(clis: Cli[], outages: () => Promise<void>, target: RunningServer = shared.server) {
   let running = true;
-  const loops = Promise.all(clis.map((cli) => run(cli, () => running, 5_000, target)));
+  const loops = Promise.all(clis.map((cli) => runCli(target, cli, () => running, 5_000)));
   try {
     await outages();
   } finally {
@@ -76,10 +31,10 @@ async function refreshThrough(clis: Cli[], outages: () => Promise<void>, target:
 /** Refreshes every CLI's token until it answers; a login is lost on invalid_grant. */
 async function stillLoggedIn(clis: Cli[], target: RunningServer = shared.server) {
   for (const cli of clis.filter((candidate) => !candidate.lost)) {
-    let answer = await refresh(cli.refreshToken, target);
+    let answer = await refresh(target, cli.refreshToken);
     for (let attempt = 0; answer.status !== 200 && answer.status !== 400 && attempt < 100; attempt += 1) {
       await sleep(100);
-      answer = await refresh(cli.refreshToken, target);
+      answer = await refresh(target, cli.refreshToken);
     }
     if (answer.status !== 200) cli.lost = `after the outages: ${String(answer.body.error)}`;
   }

@@ -2,12 +2,9 @@ import { connect, createServer as createNetServer, type AddressInfo, type Socket
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 
-import type { RunningServer } from '../../src/server.ts';
-import { deviceLogin, startDeviceServer } from '../helpers/device-login.ts';
+import { startDeviceServer } from '../helpers/device-login.ts';
+import { loginClis, refresh, runCli } from '../helpers/refreshing-clis.ts';
 import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
-import { postForm } from '../helpers/start-server.ts';
-import { createTestAccount } from '../helpers/test-principals.ts';
-import { TestBrowser } from '../helpers/test-browser.ts';
 
 // Issue 21.1: CLIs refreshing in a loop while their Redis is killed (SIGKILL) and started
 // again after longer than the refresh-token reuse interval. A request in flight at the kill
@@ -28,55 +25,12 @@ const shared = serverOnRedisPerFile({
   start: (redisUrl) => startDeviceServer(redisUrl, { TOLLGATE_REDIS_TIMEOUT_MS: '500', TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: reuseInterval }),
 });
 
-interface Cli {
-  refreshToken: string;
-  refreshed: number;
-  retried: number;
-  lost?: string;
-}
-
-async function refresh(target: RunningServer, refreshToken: string) {
-  try {
-    return await postForm(`${target.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
-  } catch {
-    return { status: 0, body: {} as Record<string, unknown> };
-  }
-}
-
-/** One CLI as `tollgate token` behaves: keeps the new token on 200, retries the same one on anything but 400. */
-async function run(target: RunningServer, cli: Cli, running: () => boolean) {
-  while (running()) {
-    const { status, body } = await refresh(target, cli.refreshToken);
-    if (status === 200) {
-      cli.refreshToken = body.refresh_token as string;
-      cli.refreshed += 1;
-    } else if (status === 400) {
-      cli.lost = `${String(body.error)}: ${String(body.error_description)}`;
-      return;
-    } else {
-      cli.retried += 1;
-      await sleep(100);
-    }
-  }
-}
-
-async function loginClis(target: RunningServer, count: number): Promise<Cli[]> {
-  const account = await createTestAccount(target);
-  const browser = new TestBrowser();
-  const clis: Cli[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const { tokens } = await deviceLogin(target, { browser, username: account.username, password: account.password });
-    clis.push({ refreshToken: tokens.refresh_token as string, refreshed: 0, retried: 0 });
-  }
-  return clis;
-}
-
 test.serial(`CLIs refreshing through Redis killed for ${outages.map((ms) => ms / 1000).join(', ')} s (reuse interval ${reuseInterval} s) lose no login`, async (t) => {
   t.timeout(120_000 + outages.reduce((sum, ms) => sum + ms * 3, 0));
   const target = shared.server;
   const clis = await loginClis(target, clients);
   let running = true;
-  const loops = Promise.all(clis.map((cli) => run(target, cli, () => running)));
+  const loops = Promise.all(clis.map((cli) => runCli(target, cli, () => running)));
   try {
     for (const outage of outages) {
       // Long enough up for ioredis to reconnect (its back-off reaches 2 s) and the CLIs to refresh.
