@@ -17,7 +17,7 @@ export type AppErrorCode =
 
 /**
  * Each code's HTTP status (when a route renders it) and process exit code (when the server's
- * start or the CLI ends with it). README "CLI exit codes" lists the same exit codes:
+ * start or the CLI ends with it). docs/operations.md "Exit codes" lists the same exit codes:
  *   0 success, 1 unexpected error, 2 usage or invalid input, 3 not authenticated or not allowed
  *   (also: not logged in, login denied or expired), 4 not found, 5 conflict, 6 server unreachable
  *   or unavailable.

@@ -78,7 +78,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   let demo: DemoCredentials | undefined;
   let services: Services;
   try {
-    const upstreams = await createUpstreamRegistry(upstreamsWithSeed(config.upstreams, config.seedFile, env));
+    const upstreams = await createUpstreamRegistry(upstreamsWithSeed(config.upstreams, config.seedFile, env), logger);
     services = { config, storage, clients, accounts, resources, signingKeys, trustedIssuers, logger, securityEvents, upstreams, sealer: createTokenSealer(cookieKeys) };
     // `env` carries the values of the seed's secretEnv / passwordEnv references.
     await ensureStartupPrincipals(services, env);
@@ -105,7 +105,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     interactionRoutes: around(
       createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
     ),
-    upstreamCallback: around(createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer, securityEvents })),
+    upstreamCallback: around(createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer, securityEvents, limits })),
     userCodePrefill: around(userCodePrefill),
     userCodeAttempts: around(createUserCodeAttempts(limits, securityEvents)),
     registrationUpdateSecret: around(createRegistrationUpdateSecret(clients, config.secretPepper)),

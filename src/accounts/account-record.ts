@@ -15,7 +15,9 @@ export interface LinkedIdentity {
   linkedAt: string;
   /** When the upstream last confirmed the person (sign-in or re-check at refresh). */
   checkedAt: string;
-  /** The upstream refresh token (or GitHub access token), sealed with TokenSealer; never shown. */
+  /** When a re-check first found the upstream unreachable, since the last check that reached it. */
+  unreachableSince?: string;
+  /** The upstream refresh token (or GitHub user token, with its refresh token for a GitHub App), sealed with TokenSealer; never shown. */
   sealedCredential?: string;
 }
 

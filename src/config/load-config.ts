@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 
+import type { JWK } from 'jose';
+
 import { invalidConfig } from '../errors.ts';
 import { parseMaxPriority, type MaxPriority } from '../principals/max-priority.ts';
 import { configSchema, type Config } from './schema.ts';
@@ -74,11 +76,16 @@ export function resolveConfig(input: unknown, env: NodeJS.ProcessEnv = {}): Conf
  * from `env` and their rule maps checked; errors name the upstream and the setting.
  */
 export function resolveUpstreams(inputs: readonly UpstreamInput[], env: NodeJS.ProcessEnv): UpstreamSettings[] {
-  return inputs.map((upstream) => ({
-    ...upstream,
-    clientSecret: upstreamSecret(upstream, env),
-    priorityRules: upstream.priorityRules.map((rule, index) => ({ ...rule, maxPriority: parseRuleMap(upstream.id, index, rule.maxPriority) })),
-  }));
+  return inputs.map((upstream): UpstreamSettings => {
+    const priorityRules = upstream.priorityRules.map((rule, index) => ({ ...rule, maxPriority: parseRuleMap(upstream.id, index, rule.maxPriority) }));
+    if (upstream.type === 'github') return { ...upstream, priorityRules, clientSecret: upstreamSecret(upstream.id, 'clientSecretEnv', upstream.clientSecretEnv, env) };
+    return {
+      ...upstream,
+      priorityRules,
+      clientSecret: upstream.clientSecretEnv === undefined ? undefined : upstreamSecret(upstream.id, 'clientSecretEnv', upstream.clientSecretEnv, env),
+      privateKey: upstream.privateKeyEnv === undefined ? undefined : upstreamPrivateKey(upstream.id, upstream.privateKeyEnv, env),
+    };
+  });
 }
 
 /** upstreams.0.issuer reads upstreams.acme.issuer when that upstream has an id: errors name it. */
@@ -91,10 +98,24 @@ function settingPath(input: unknown, path: readonly PropertyKey[]): string[] {
   return named;
 }
 
-function upstreamSecret(upstream: UpstreamInput, env: NodeJS.ProcessEnv): string {
-  const secret = env[upstream.clientSecretEnv];
-  if (!secret) throw invalidConfig(`invalid configuration: upstreams.${upstream.id}.clientSecretEnv: environment variable ${upstream.clientSecretEnv} is not set`);
+function upstreamSecret(id: string, setting: string, name: string, env: NodeJS.ProcessEnv): string {
+  const secret = env[name];
+  if (!secret) throw invalidConfig(`invalid configuration: upstreams.${id}.${setting}: environment variable ${name} is not set`);
   return secret;
+}
+
+function upstreamPrivateKey(id: string, name: string, env: NodeJS.ProcessEnv): JWK {
+  const text = upstreamSecret(id, 'privateKeyEnv', name, env);
+  let jwk: JWK | undefined;
+  try {
+    jwk = JSON.parse(text) as JWK;
+  } catch {
+    // Named below without the value: it is a private key.
+  }
+  if (typeof jwk !== 'object' || jwk === null || typeof jwk.kty !== 'string' || typeof jwk.d !== 'string') {
+    throw invalidConfig(`invalid configuration: upstreams.${id}.privateKeyEnv: environment variable ${name} must hold a private JWK as JSON (with "kty" and "d")`);
+  }
+  return jwk;
 }
 
 function parseRuleMap(id: string, index: number, value: unknown): MaxPriority {

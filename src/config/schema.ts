@@ -6,7 +6,7 @@ import { upstreamSchema, type UpstreamSettings } from './upstream-schema.ts';
 
 /**
  * Every setting tollgate reads, with its default and what it means. This is the one place
- * defaults are documented; README.md points here.
+ * defaults are documented: docs/configuration.md is generated from it (npm run docs:config).
  */
 export const configSchema = z
   .object({
@@ -130,6 +130,12 @@ export const configSchema = z
         userCodePerIp: z.number().int().positive().default(20).describe('User-code attempts per IP per window'),
         passwordPerIp: z.number().int().positive().default(20).describe('Password attempts per IP per window'),
         passwordPerAccount: z.number().int().positive().default(10).describe('Password attempts per username per window'),
+        upstreamCallbackPerIp: z
+          .number()
+          .int()
+          .positive()
+          .default(30)
+          .describe('Upstream sign-in callbacks per IP per window that do not sign anyone in (TOLLGATE_RATE_LIMIT_UPSTREAM_CALLBACK_PER_IP)'),
         windowSeconds: z.number().int().positive().default(300).describe('Length of a rate-limit window, seconds'),
       })
       .strict()
@@ -199,7 +205,7 @@ export const configSchema = z
       .max(20)
       .default([])
       .refine((upstreams) => new Set(upstreams.map((upstream) => upstream.id)).size === upstreams.length, 'upstream ids must be unique')
-      .describe('Identity providers people can sign in through (README "Sign in with your identity provider"); the seed file can add more'),
+      .describe('Identity providers people can sign in through (docs/sign-in-through-your-idp.md); the seed file can add more'),
     passwordSignIn: z
       .boolean()
       .default(true)

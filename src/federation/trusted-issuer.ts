@@ -15,7 +15,7 @@ export const trustedIssuerSchema = z
       .object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(20) })
       .strict()
       .optional()
-      .describe('The public keys themselves, for issuers tollgate cannot reach'),
+      .describe('The public keys themselves, {"keys": [1 to 20 public JWKs]}, for issuers tollgate cannot reach; update them when the platform rotates its keys'),
   })
   .strict()
   .refine((entry) => !(entry.jwksUri && entry.jwks), { message: 'give jwksUri or jwks, not both', path: ['jwks'] })

@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.ts';
 import type { Storage } from '../storage/storage.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 
-export type AttemptKind = 'userCodePerIp' | 'passwordPerIp' | 'passwordPerAccount';
+export type AttemptKind = 'userCodePerIp' | 'passwordPerIp' | 'passwordPerAccount' | 'upstreamCallbackPerIp';
 export type Attempt = readonly [kind: AttemptKind, key: string];
 
 export interface AttemptLimits {
@@ -21,7 +21,7 @@ export const accountKey = (username: string) =>
 
 /**
  * RFC 8628 §5.1: user codes are short, so guessing them is throttled per IP; passwords are
- * throttled per IP and per account. Counters live in storage (Redis: every process shares them).
+ * throttled per IP and per account; upstream callbacks (forged `state` values) per IP. Counters live in storage (Redis: every process shares them).
  */
 export function createAttemptLimits(storage: Storage, limits: Config['rateLimit']): AttemptLimits {
   const limiter = (name: string, points: number) => storage.rateLimiter({ name, points, durationSeconds: limits.windowSeconds });
@@ -29,6 +29,7 @@ export function createAttemptLimits(storage: Storage, limits: Config['rateLimit'
     userCodePerIp: limiter('user-code-ip', limits.userCodePerIp),
     passwordPerIp: limiter('password-ip', limits.passwordPerIp),
     passwordPerAccount: limiter('password-account', limits.passwordPerAccount),
+    upstreamCallbackPerIp: limiter('upstream-callback-ip', limits.upstreamCallbackPerIp),
   };
 
   return {

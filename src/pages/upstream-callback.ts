@@ -8,7 +8,8 @@ import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { signInAccount } from '../upstreams/link-account.ts';
 import type { TokenSealer } from '../upstreams/token-sealer.ts';
 import { UpstreamError, type Upstream, type UpstreamErrorCode } from '../upstreams/upstream.ts';
-import { sendUnavailable } from './notice-pages.ts';
+import type { Attempt, AttemptLimits } from './attempt-limits.ts';
+import { sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
 import { sendUpstreamProblem, type UpstreamProblem } from './upstream-pages.ts';
 import { bindingCookie, redirectUri, type UpstreamSignInDeps } from './upstream-start.ts';
 
@@ -17,6 +18,7 @@ export interface UpstreamCallbackDeps extends UpstreamSignInDeps {
   accounts: AccountStore;
   sealer: TokenSealer;
   securityEvents: SecurityEvents;
+  limits: AttemptLimits;
 }
 
 const route = /^\/upstream\/([a-z0-9-]{1,32})\/callback$/;
@@ -27,7 +29,8 @@ const startOver = '/device';
  * The state must be a pending login of this upstream, not used before, started by this same
  * browser; then the code is redeemed (openid-client checks PKCE, nonce, ID token, RFC 9207
  * `iss`), admission and linking decide the account, and the interaction continues to the
- * unchanged confirm page. Anything else ends on a page that says what happened.
+ * unchanged confirm page. Anything else ends on a page that says what happened. Callbacks are
+ * counted per IP, and one that signs someone in is given back, so only failures add up.
  */
 export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
   return async function upstreamCallback(ctx: Context, next: Next) {
@@ -39,12 +42,18 @@ export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
       return;
     }
     const upstream = deps.upstreams.get(match[1] as string);
+    const attempts: Attempt[] = [['upstreamCallbackPerIp', ctx.ip]];
     try {
+      const limited = await deps.limits.hit(attempts);
+      if (limited) {
+        deps.securityEvents.emit('rate_limit.hit', { reqId: requestIdOf(ctx), ip: ctx.ip, limit: 'upstream_callback' });
+        return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
+      }
       const problem = upstream ? await finish(ctx, deps, upstream) : problemFor('unknown', startOver);
       if (problem) {
         deps.securityEvents.emit('sign_in.failed', { reqId: requestIdOf(ctx), ip: ctx.ip, upstream: upstream?.settings.id, reason: problem.title });
         sendUpstreamProblem(ctx, problem);
-      }
+      } else await deps.limits.refund(attempts);
     } catch (error) {
       if (error instanceof StorageUnavailableError) return sendUnavailable(ctx);
       throw error;
@@ -56,11 +65,9 @@ async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstre
   const { settings } = upstream;
   const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
   if (!state) return problemFor('unknown', startOver);
-  const taken = await deps.pending.take(state);
+  const taken = await deps.pending.take(state, settings.id, ctx.cookies.get(bindingCookie));
   if ('problem' in taken) return problemFor(taken.problem, startOver);
   const { login } = taken;
-  // Another upstream's state, or a state this browser never started (login CSRF, a pasted link).
-  if (login.upstream !== settings.id || !deps.pending.boundTo(login, ctx.cookies.get(bindingCookie))) return problemFor('foreign', startOver);
   ctx.cookies.set(bindingCookie, null, { path: '/upstream/' });
 
   const interaction = await deps.provider.Interaction.find(login.uid);
@@ -74,7 +81,7 @@ async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstre
     profile = await upstream.complete(callback, { state, nonce: login.nonce, codeVerifier: login.codeVerifier, redirectUri: callback.href });
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
-    deps.logger.info({ upstream: settings.id, code: error.code, err: { message: error.message } }, 'upstream answer not accepted');
+    deps.logger.info({ upstream: settings.id, code: error.code, err: { message: error.message }, upstreamResponse: error.response }, 'upstream answer not accepted');
     return problemFor(error.code, retry, settings.name);
   }
   const outcome = await signInAccount(deps, settings, profile);

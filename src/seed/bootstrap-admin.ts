@@ -28,7 +28,7 @@ export function adminClientRecord(clientId: string, name: string, secret: string
 }
 
 /**
- * The documented way in (README, "Bootstrap"): with TOLLGATE_BOOTSTRAP_ADMIN_SECRET set and no
+ * The documented way in (docs/production.md, "Bootstrap the first admin client"): with TOLLGATE_BOOTSTRAP_ADMIN_SECRET set and no
  * enabled admin client in storage, creates `tollgate-admin` with that secret. Once any admin
  * client exists this does nothing, so the variable can stay set (or be removed) afterwards.
  */

@@ -38,7 +38,7 @@ export const collectionNames = {
  * Every Redis key tollgate writes. Braces are Redis Cluster hash tags: a model, its secondary
  * indexes and its scripts address one slot each; a refresh token shares its grant's tag, so one
  * script can rotate it (consume the old token, save its successor, index it) atomically.
- * Credentials appear only as `digest.name(...)` (see token-digest.ts and the README).
+ * Credentials appear only as `digest.name(...)` (see token-digest.ts and docs/operations.md, "Storage").
  */
 export function createRedisKeys(prefix: string, digest: TokenDigest) {
   return {

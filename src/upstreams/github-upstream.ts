@@ -1,12 +1,42 @@
 import * as client from 'openid-client';
 
 import type { GithubUpstreamSettings } from '../config/upstream-schema.ts';
-import { isUnreachable, UpstreamError, upstreamTimeoutMs, type Upstream, type UpstreamProfile } from './upstream.ts';
+import { isUnreachable, UpstreamError, upstreamTimeoutMs, type Upstream, type UpstreamProfile, type UpstreamResponse } from './upstream.ts';
 
 interface GithubUser {
   id: number;
   login: string;
   name: string | null;
+}
+
+/**
+ * What re-checks a GitHub person: the user access token and, for a GitHub App with expiring
+ * user tokens, the refresh token that renews it. Stored sealed, as JSON when there is a refresh
+ * token; a bare access token (OAuth Apps, and identities stored before refresh tokens were kept).
+ */
+interface GithubCredential {
+  accessToken: string;
+  refreshToken?: string;
+}
+
+const credentialOf = (tokens: client.TokenEndpointResponse): GithubCredential => ({
+  accessToken: tokens.access_token,
+  ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
+});
+const serialize = (credential: GithubCredential) => (credential.refreshToken ? JSON.stringify(credential) : credential.accessToken);
+const parse = (stored: string): GithubCredential => (stored.startsWith('{') ? (JSON.parse(stored) as GithubCredential) : { accessToken: stored });
+/** GitHub's refusal as it said it: an error status, or (GitHub's way) 200 with `error` in the body. */
+function responseOf(error: unknown): { response?: UpstreamResponse } {
+  if (error instanceof client.ResponseBodyError) return { response: { status: error.status, error: error.error, ...(error.error_description ? { error_description: error.error_description } : {}) } };
+  // openid-client wraps oauth4webapi's error, whose cause holds the body it could not use.
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
+    const body = (current as { body?: { error?: unknown; error_description?: unknown } }).body;
+    if (typeof body?.error === 'string') {
+      return { response: { status: 200, error: body.error, ...(typeof body.error_description === 'string' ? { error_description: body.error_description } : {}) } };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return {};
 }
 
 /** Who may read what: the person's profile, their emails (to know which are verified), their orgs and teams. */
@@ -39,9 +69,10 @@ export function createGithubUpstream(settings: GithubUpstreamSettings): Upstream
     } catch (error) {
       throw new UpstreamError('unreachable', `${settings.id}: GET ${path} failed`, { cause: error });
     }
-    if (response.status >= 500) throw new UpstreamError('unreachable', `${settings.id}: GET ${path} answered ${response.status}`);
-    // 401: the token was revoked (or the app's authorization removed); 403 on /user: the account is suspended.
-    if (!response.ok) throw new UpstreamError('refused', `${settings.id}: GET ${path} answered ${response.status}`);
+    const answered = { status: response.status, error: response.statusText || String(response.status) };
+    if (response.status >= 500) throw new UpstreamError('unreachable', `${settings.id}: GET ${path} answered ${response.status}`, { response: answered });
+    // 401: the token expired (GitHub Apps), was revoked, or the app's authorization removed; 403 on /user: the account is suspended.
+    if (!response.ok) throw new UpstreamError('refused', `${settings.id}: GET ${path} answered ${response.status}`, { response: answered });
     return (await response.json()) as T;
   }
 
@@ -61,8 +92,19 @@ export function createGithubUpstream(settings: GithubUpstreamSettings): Upstream
       emailVerified: email !== undefined,
       groups: [...orgs.map((org) => org.login), ...teams.map((team) => `${team.organization.login}/${team.slug}`)],
       claims: {},
-      credential: token,
+      credential: undefined,
     };
+  }
+
+  /** A GitHub App's user token expired (8 h): a new pair for the refresh token, or `refused`. */
+  async function renew(refreshToken: string): Promise<GithubCredential> {
+    try {
+      return credentialOf(await client.refreshTokenGrant(config, refreshToken));
+    } catch (error) {
+      if (isUnreachable(error)) throw new UpstreamError('unreachable', `${settings.id} could not be reached to refresh a user token`, { cause: error });
+      // Refresh token expired (6 months), revoked, or the app's authorization removed.
+      throw new UpstreamError('refused', `${settings.id} refused the refresh token`, { cause: error, ...responseOf(error) });
+    }
   }
 
   return {
@@ -78,27 +120,36 @@ export function createGithubUpstream(settings: GithubUpstreamSettings): Upstream
       });
     },
     async complete(callback, checks) {
-      let token: string;
+      let credential: GithubCredential;
       try {
-        const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, idTokenExpected: false });
-        token = tokens.access_token;
+        credential = credentialOf(await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, idTokenExpected: false }));
       } catch (error) {
         if (error instanceof client.AuthorizationResponseError) throw new UpstreamError('access_denied', error.error, { cause: error });
         if (isUnreachable(error)) throw new UpstreamError('unreachable', `${settings.id} could not be reached`, { cause: error });
         throw new UpstreamError('rejected', (error as Error).message, { cause: error });
       }
       try {
-        return await readPerson(token);
+        return { ...(await readPerson(credential.accessToken)), credential: serialize(credential) };
       } catch (error) {
         // At sign-in, an API refusal means the answer cannot be used, not that a login must end.
         throw error instanceof UpstreamError && error.code === 'refused' ? new UpstreamError('rejected', error.message, { cause: error }) : error;
       }
     },
-    async recheck(subject, credential) {
-      if (!credential) throw new UpstreamError('unreachable', `${settings.id}: no stored token to re-check with`);
-      const profile = await readPerson(credential);
+    async recheck(subject, stored) {
+      if (!stored) throw new UpstreamError('unreachable', `${settings.id}: no stored token to re-check with`);
+      let credential = parse(stored);
+      let profile: UpstreamProfile;
+      try {
+        profile = await readPerson(credential.accessToken);
+      } catch (error) {
+        // 401 with a refresh token: a GitHub App's user token expired, not a refusal. Without one
+        // (an OAuth App's tokens do not expire), or if the refresh is refused, the person is gone.
+        if (!(error instanceof UpstreamError && error.response?.status === 401 && credential.refreshToken)) throw error;
+        credential = await renew(credential.refreshToken);
+        profile = await readPerson(credential.accessToken);
+      }
       if (profile.subject !== subject) throw new UpstreamError('refused', `${settings.id} answered for another person`);
-      return profile;
+      return { ...profile, credential: serialize(credential) };
     },
   };
 }

@@ -1,19 +1,29 @@
 import * as client from 'openid-client';
 
 import type { OidcUpstreamSettings } from '../config/upstream-schema.ts';
-import { isUnreachable, stringList, UpstreamError, upstreamTimeoutMs, type LoginChecks, type Upstream, type UpstreamProfile } from './upstream.ts';
+import type { Logger } from '../logger.ts';
+import { isUnreachable, stringList, UpstreamError, upstreamTimeoutMs, type LoginChecks, type Upstream, type UpstreamProfile, type UpstreamResponse } from './upstream.ts';
+import { chooseTokenEndpointAuthMethod, clientAuthentication, type TokenEndpointAuthMethod } from './upstream-client-auth.ts';
 
 /**
  * An OpenID Provider found by discovery. Every protocol step is openid-client's: PKCE S256,
  * state, nonce, RFC 9207 `iss` when the provider sends it, and the ID token's signature, iss,
  * aud, exp and nonce (OpenID Connect Core §3.1.3.7).
  */
-export async function createOidcUpstream(settings: OidcUpstreamSettings): Promise<Upstream> {
+export async function createOidcUpstream(settings: OidcUpstreamSettings, logger?: Logger): Promise<Upstream> {
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(new URL(settings.issuer).hostname);
   // Plain http only to this machine (development and tests); anywhere else openid-client insists on https.
   const options: client.DiscoveryRequestOptions = { timeout: upstreamTimeoutMs / 1000, ...(loopback ? { execute: [client.allowInsecureRequests] } : {}) };
+  let method: TokenEndpointAuthMethod | undefined;
   const discover = async () => {
-    const config = await client.discovery(new URL(settings.issuer), settings.clientId, undefined, client.ClientSecretBasic(settings.clientSecret), options);
+    const found = await client.discovery(new URL(settings.issuer), settings.clientId, undefined, client.None(), options);
+    const metadata = found.serverMetadata();
+    const chosen = chooseTokenEndpointAuthMethod(settings, metadata.token_endpoint_auth_methods_supported);
+    if (chosen !== method) logger?.info({ upstream: settings.id, tokenEndpointAuthMethod: chosen }, 'upstream token endpoint authentication');
+    method = chosen;
+    const config = new client.Configuration(metadata, settings.clientId, undefined, await clientAuthentication(settings, chosen));
+    config.timeout = options.timeout as number;
+    if (loopback) client.allowInsecureRequests(config);
     // openid-client trusts TLS for ID tokens from the token endpoint (OIDC Core §3.1.3.7 step 6
     // allows it); we verify their signatures against the upstream's JWKS all the same.
     client.enableNonRepudiationChecks(config);
@@ -70,7 +80,7 @@ export async function createOidcUpstream(settings: OidcUpstreamSettings): Promis
       } catch (error) {
         const classified = classify(error);
         // The upstream refused the refresh token: revoked, the person disabled or gone.
-        throw classified.code === 'rejected' && error instanceof client.ResponseBodyError ? new UpstreamError('refused', classified.message, { cause: error }) : classified;
+        throw classified.code === 'rejected' && classified.response ? new UpstreamError('refused', classified.message, { cause: error, response: classified.response }) : classified;
       }
     },
   };
@@ -79,9 +89,24 @@ export async function createOidcUpstream(settings: OidcUpstreamSettings): Promis
 function classify(error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
   if (error instanceof client.AuthorizationResponseError) return new UpstreamError('access_denied', error.error, { cause: error });
+  const response = refusal(error);
+  if (response && response.status >= 500) return new UpstreamError('unreachable', `the upstream answered ${response.status} ${response.error}`, { cause: error, response });
   if (isUnreachable(error)) return new UpstreamError('unreachable', 'the upstream could not be reached', { cause: error });
-  if (error instanceof client.ResponseBodyError && error.status >= 500) return new UpstreamError('unreachable', error.error, { cause: error });
+  if (response) return new UpstreamError('rejected', `the upstream refused: ${response.status} ${response.error}`, { cause: error, response });
   return new UpstreamError('rejected', (error as Error).message, { cause: error });
+}
+
+/** What the upstream's endpoint said when it refused (RFC 6749 §5.2): codes and its own words, no secret. */
+function refusal(error: unknown): UpstreamResponse | undefined {
+  if (error instanceof client.ResponseBodyError) {
+    return { status: error.status, error: error.error, ...(error.error_description ? { error_description: error.error_description } : {}) };
+  }
+  if (error instanceof client.WWWAuthenticateChallengeError) {
+    const [challenge] = error.cause;
+    const said = challenge?.parameters ?? {};
+    return { status: error.status, error: said.error ?? 'invalid_client', ...(said.error_description ? { error_description: said.error_description } : {}) };
+  }
+  return undefined;
 }
 
 function profileOf(settings: OidcUpstreamSettings, claims: Record<string, unknown>, credential: string | undefined): UpstreamProfile {

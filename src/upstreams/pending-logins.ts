@@ -8,8 +8,6 @@ export interface PendingLogin {
   upstream: string;
   /** The oidc-provider interaction the person started on our sign-in page. */
   uid: string;
-  /** SHA-256 of the browser-binding cookie set when the round trip started. */
-  binding: string;
   nonce: string;
   codeVerifier: string;
 }
@@ -17,12 +15,17 @@ export interface PendingLogin {
 interface StoredLogin {
   upstream: string;
   uid: string;
+  /** SHA-256 of the browser-binding cookie set when the round trip started. */
   binding: string;
   /** nonce and PKCE verifier, sealed: nothing in storage is usable to finish someone's sign-in. */
   sealed: string;
 }
 
-export type TakenLogin = { login: PendingLogin } | { problem: 'unknown' | 'replayed' };
+/**
+ * `unknown`: never issued, expired, or unreadable; `replayed`: taken once already; `foreign`:
+ * another upstream's, or started in another browser (it stays pending for the browser that did).
+ */
+export type TakenLogin = { login: PendingLogin } | { problem: 'unknown' | 'replayed' | 'foreign' };
 
 const used = 'used';
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
@@ -30,8 +33,10 @@ const digest = (value: string) => createHash('sha256').update(value).digest('bas
 const nameOf = (state: string) => `upstream-login:${digest(state)}`;
 
 /**
- * Pending upstream logins keyed by the hash of their `state`, single use: taking one swaps it
- * for a marker atomically, so a replayed callback is told apart from an unknown one.
+ * Pending upstream logins keyed by the hash of their `state`, single use. Taking one reads it
+ * first, so a state tollgate never issued writes nothing and a callback from a browser without
+ * the binding cookie leaves the real browser's login pending; then swaps it for a marker
+ * atomically, so of two concurrent takes one wins and a replay is told apart from an unknown.
  */
 export function createPendingLogins(storage: Storage, sealer: TokenSealer, ttlSeconds: number) {
   return {
@@ -43,20 +48,34 @@ export function createPendingLogins(storage: Storage, sealer: TokenSealer, ttlSe
       await storage.swapValue(nameOf(state), JSON.stringify(stored), ttlSeconds);
       return { state, binding };
     },
-    async take(state: string): Promise<TakenLogin> {
+    /** The login `state` leads to, for `upstream` and the browser holding `bindingCookie`. */
+    async take(state: string, upstream: string, bindingCookie: string | undefined): Promise<TakenLogin> {
       if (state.length > 256) return { problem: 'unknown' };
-      const previous = await storage.swapValue(nameOf(state), used, ttlSeconds);
-      if (previous === used) return { problem: 'replayed' };
-      if (!previous) return { problem: 'unknown' };
-      const stored = JSON.parse(previous) as StoredLogin;
+      const name = nameOf(state);
+      const current = await storage.getValue(name);
+      if (current === used) return { problem: 'replayed' };
+      const stored = current ? parse(current) : undefined;
+      if (!stored) return { problem: 'unknown' };
+      // Another upstream's state, or a state this browser never started (login CSRF, a pasted link).
+      if (stored.upstream !== upstream || bindingCookie === undefined || digest(bindingCookie) !== stored.binding) return { problem: 'foreign' };
+      // Only what was read just now is swapped away: a concurrent take of the same state gets the marker.
+      const previous = await storage.swapValue(name, used, ttlSeconds);
+      if (previous !== current) return { problem: previous === used ? 'replayed' : 'unknown' };
       const opened = sealer.open(stored.sealed);
       if (!opened) return { problem: 'unknown' };
       const secrets = JSON.parse(opened) as { nonce: string; codeVerifier: string };
-      return { login: { upstream: stored.upstream, uid: stored.uid, binding: stored.binding, ...secrets } };
+      return { login: { upstream: stored.upstream, uid: stored.uid, ...secrets } };
     },
-    /** Whether the browser's binding cookie is the one this login was started with. */
-    boundTo: (login: PendingLogin, cookie: string | undefined) => cookie !== undefined && digest(cookie) === login.binding,
   };
+}
+
+function parse(value: string): StoredLogin | undefined {
+  try {
+    const stored = JSON.parse(value) as Partial<StoredLogin>;
+    return typeof stored.upstream === 'string' && typeof stored.uid === 'string' && typeof stored.binding === 'string' && typeof stored.sealed === 'string' ? (stored as StoredLogin) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export type PendingLogins = ReturnType<typeof createPendingLogins>;

@@ -13,7 +13,7 @@ export interface UpstreamProfile {
   groups: string[];
   /** The claims the upstream's priority rules read, as sent. */
   claims: Record<string, unknown>;
-  /** What lets tollgate re-check the person later: an upstream refresh token (oidc) or access token (github). */
+  /** What lets tollgate re-check the person later: an upstream refresh token (oidc), or GitHub's user token (with its refresh token, for a GitHub App). */
   credential: string | undefined;
 }
 
@@ -32,13 +32,23 @@ export interface LoginChecks {
  */
 export type UpstreamErrorCode = 'access_denied' | 'unreachable' | 'rejected' | 'refused';
 
+/** An upstream endpoint's refusal as it stated it (RFC 6749 §5.2), for the log. */
+export interface UpstreamResponse {
+  status: number;
+  error: string;
+  error_description?: string;
+}
+
 export class UpstreamError extends Error {
   readonly code: UpstreamErrorCode;
+  /** What the upstream answered, when it answered with an error. */
+  readonly response: UpstreamResponse | undefined;
   override name = 'UpstreamError';
 
-  constructor(code: UpstreamErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options);
+  constructor(code: UpstreamErrorCode, message: string, options: { cause?: unknown; response?: UpstreamResponse } = {}) {
+    super(message, { cause: options.cause });
     this.code = code;
+    this.response = options.response;
   }
 }
 

@@ -20,7 +20,20 @@ export interface FakeGithub {
   next: string;
   /** Every code and token handed out, for leak checks. */
   issued: string[];
+  /** How many refresh_token grants were answered with new tokens. */
+  refreshes: number;
+  /** Makes every user access token handed out so far answer 401, as a GitHub App's do after 8 h. */
+  expireAccessTokens(): void;
   stop(): Promise<void>;
+}
+
+export interface FakeGithubOptions {
+  /**
+   * As a GitHub App with expiring user tokens: the code exchange also returns expires_in and a
+   * refresh token, redeemed once (grant_type=refresh_token) for a new pair; a removed user's
+   * refresh token is refused with GitHub's 200 and `bad_refresh_token`.
+   */
+  expiringTokens?: boolean;
 }
 
 /**
@@ -28,9 +41,10 @@ export interface FakeGithub {
  * OAuth web flow (/login/oauth/authorize, /login/oauth/access_token with PKCE) and the REST API
  * (/user, /user/emails, /user/orgs, /user/teams) under /api/v3, as on GitHub Enterprise Server.
  */
-export async function startFakeGithub(client: { clientId: string; clientSecret: string; redirectUri: string }): Promise<FakeGithub> {
+export async function startFakeGithub(client: { clientId: string; clientSecret: string; redirectUri: string }, options: FakeGithubOptions = {}): Promise<FakeGithub> {
   const codes = new Map<string, { login: string; challenge: string; redirectUri: string }>();
   const tokens = new Map<string, string>();
+  const refreshTokens = new Map<string, string>();
   const server = createServer((req, res) => void handle(req, res).catch(() => json(res, 500, { message: 'fake github failed' })));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -39,11 +53,25 @@ export async function startFakeGithub(client: { clientId: string; clientSecret: 
     users: new Map(),
     next: '',
     issued: [],
+    refreshes: 0,
+    expireAccessTokens: () => tokens.clear(),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+
+  function userTokens(login: string) {
+    const token = `${options.expiringTokens ? 'ghu' : 'gho'}_${randomBytes(18).toString('hex')}`;
+    tokens.set(token, login);
+    github.issued.push(token);
+    const answer = { access_token: token, token_type: 'bearer', scope: options.expiringTokens ? '' : 'read:user,user:email,read:org' };
+    if (!options.expiringTokens) return answer;
+    const refreshToken = `ghr_${randomBytes(30).toString('hex')}`;
+    refreshTokens.set(refreshToken, login);
+    github.issued.push(refreshToken);
+    return { ...answer, expires_in: 28800, refresh_token: refreshToken, refresh_token_expires_in: 15811200 };
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const target = new URL(req.url ?? '/', url);
@@ -67,6 +95,15 @@ export async function startFakeGithub(client: { clientId: string; clientSecret: 
     }
     if (target.pathname === '/login/oauth/access_token' && req.method === 'POST') {
       const form = new URLSearchParams(await body(req));
+      if (form.get('grant_type') === 'refresh_token') {
+        const login = refreshTokens.get(form.get('refresh_token') ?? '');
+        refreshTokens.delete(form.get('refresh_token') ?? '');
+        if (form.get('client_id') !== client.clientId || form.get('client_secret') !== client.clientSecret || !login || !github.users.has(login)) {
+          return json(res, 200, { error: 'bad_refresh_token', error_description: 'The refresh token passed is incorrect or expired.' });
+        }
+        github.refreshes += 1;
+        return json(res, 200, userTokens(login));
+      }
       const grant = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
       const verifier = form.get('code_verifier') ?? '';
@@ -75,10 +112,7 @@ export async function startFakeGithub(client: { clientId: string; clientSecret: 
         // GitHub answers a bad code with 200 and an error body.
         return json(res, 200, { error: 'bad_verification_code' });
       }
-      const token = `gho_${randomBytes(18).toString('hex')}`;
-      tokens.set(token, grant.login);
-      github.issued.push(token);
-      return json(res, 200, { access_token: token, token_type: 'bearer', scope: 'read:user,user:email,read:org' });
+      return json(res, 200, userTokens(grant.login));
     }
     const user = github.users.get(tokens.get((req.headers.authorization ?? '').replace(/^Bearer /, '')) ?? '');
     if (!target.pathname.startsWith('/api/v3/')) return json(res, 404, { message: 'Not Found' });

@@ -2,15 +2,29 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
 import { createMemoryStorage } from '../../src/storage/memory-storage.ts';
 
 export interface IdpClient {
   clientId: string;
-  clientSecret: string;
+  /** Absent for a private_key_jwt client. */
+  clientSecret?: string;
   redirectUri: string;
+  /** How the client must authenticate at the token endpoint; client_secret_basic by default. */
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  /** The public keys of a private_key_jwt client. */
+  jwks?: { keys: JWK[] };
+}
+
+export interface TestIdpOptions {
+  /**
+   * The token endpoint authentication methods the IdP advertises in its discovery. Without
+   * client_secret_basic, the token endpoint refuses HTTP Basic as some IdPs (Glewlwyd) do;
+   * oidc-provider itself would take Basic and post interchangeably.
+   */
+  clientAuthMethods?: string[];
 }
 
 /** Rewrites the next ID tokens the IdP issues, re-signed with its own key or a foreign one. */
@@ -28,6 +42,10 @@ export interface TestIdp {
   tamper: IdTokenTamper | undefined;
   /** Every code, ID token, access and refresh token this IdP handed out, for leak checks. */
   issued: string[];
+  /** While true every connection is dropped unanswered: an outage, until set back to false. */
+  down: boolean;
+  /** Milliseconds every answer waits before it is sent: a slow IdP. */
+  delayMs: number;
   stop(): Promise<void>;
 }
 
@@ -36,7 +54,7 @@ export interface TestIdp {
  * discovery, JWKS, code flow with PKCE, refresh tokens and a scripted sign-in (the test says
  * who signs in next).
  */
-export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
+export async function startTestIdp(clients: IdpClient[], options: TestIdpOptions = {}): Promise<TestIdp> {
   const kid = 'idp-key-1';
   const own = await generateKeyPair('ES256', { extractable: true });
   const foreign = await generateKeyPair('ES256');
@@ -44,7 +62,11 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
 
   // The issuer names the port, so the server listens before the provider exists.
   const app: { handle?: (req: never, res: never) => void } = {};
-  const server: Server = createServer((req, res) => app.handle?.(req as never, res as never));
+  const server: Server = createServer((req, res) => {
+    if (idp.down) return void req.socket.destroy();
+    if (idp.delayMs > 0) return void setTimeout(() => app.handle?.(req as never, res as never), idp.delayMs);
+    app.handle?.(req as never, res as never);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -54,6 +76,8 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
     nextSignIn: '',
     tamper: undefined,
     issued: [],
+    down: false,
+    delayMs: 0,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -66,15 +90,18 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
       return store.modelAdapter(model);
     } as never,
     ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 86400, IdToken: 600, Interaction: 600, RefreshToken: 86400, Session: 3600 },
-    clients: clients.map(({ clientId, clientSecret, redirectUri }) => ({
+    clients: clients.map(({ clientId, clientSecret, redirectUri, tokenEndpointAuthMethod, jwks }) => ({
       client_id: clientId,
-      client_secret: clientSecret,
+      ...(clientSecret ? { client_secret: clientSecret } : {}),
+      ...(tokenEndpointAuthMethod ? { token_endpoint_auth_method: tokenEndpointAuthMethod } : {}),
+      ...(jwks ? { jwks } : {}),
       redirect_uris: [redirectUri],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       id_token_signed_response_alg: 'ES256',
     })),
     jwks: { keys: [jwk] },
+    ...(options.clientAuthMethods ? { clientAuthMethods: options.clientAuthMethods as never } : {}),
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     findAccount: async (_ctx, sub) => {
       const claims = idp.people.get(sub);
@@ -89,6 +116,13 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
   });
+  if (options.clientAuthMethods && !options.clientAuthMethods.includes('client_secret_basic')) {
+    provider.use(async (ctx, next) => {
+      if (ctx.path !== '/token' || !/^basic /i.test(ctx.get('authorization'))) return next();
+      ctx.status = 401;
+      ctx.body = { error: 'invalid_client', error_description: 'client authentication by HTTP Basic is not supported' };
+    });
+  }
   provider.use(scriptedSignIn(provider, idp));
   provider.use(async (ctx: KoaContextWithOIDC, next) => {
     await next();

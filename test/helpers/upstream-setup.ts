@@ -31,7 +31,7 @@ export interface UpstreamTestBed {
  * tollgate on Redis with three upstreams on two real test IdPs. tollgate's port is chosen first:
  * the IdPs must know its redirect URIs before tollgate, which discovers them at start, exists.
  */
-export async function startUpstreamTestBed(log: CapturedLog, settings: { reverifyAfter?: number; passwordSignIn?: boolean; seedFile?: string } = {}): Promise<UpstreamTestBed> {
+export async function startUpstreamTestBed(log: CapturedLog, settings: { reverifyAfter?: number; passwordSignIn?: boolean; seedFile?: string; flakyGrace?: number; githubApp?: boolean } = {}): Promise<UpstreamTestBed> {
   const redis = await startRedis();
   const port = await freePort();
   const base = `http://localhost:${port}`;
@@ -40,7 +40,10 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
     { clientId: 'tollgate-corp', clientSecret: upstreamSecrets.corp, redirectUri: `${base}/upstream/corp/callback` },
   ]);
   const flaky = await startTestIdp([{ clientId: 'tollgate', clientSecret: upstreamSecrets.flaky, redirectUri: `${base}/upstream/flaky/callback` }]);
-  const github = await startFakeGithub({ clientId: 'tollgate-gh', clientSecret: upstreamSecrets.github, redirectUri: `${base}/upstream/github/callback` });
+  const github = await startFakeGithub(
+    { clientId: 'tollgate-gh', clientSecret: upstreamSecrets.github, redirectUri: `${base}/upstream/github/callback` },
+    { expiringTokens: settings.githubApp === true },
+  );
   const scopes = ['openid', 'profile', 'email', 'groups', 'offline_access'];
   const reverifyAfter = settings.reverifyAfter ?? 1;
   const server = await startTestServer({
@@ -76,7 +79,17 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
           unreachableGrace: 0,
         },
         { id: 'corp', name: 'Corp Directory', type: 'oidc', issuer: idp.issuer, clientId: 'tollgate-corp', clientSecretEnv: 'CORP_SECRET', scopes, provisioning: 'existing', reverifyAfter },
-        { id: 'flaky', name: 'Flaky IdP', type: 'oidc', issuer: flaky.issuer, clientId: 'tollgate', clientSecretEnv: 'FLAKY_SECRET', scopes, reverifyAfter },
+        {
+          id: 'flaky',
+          name: 'Flaky IdP',
+          type: 'oidc',
+          issuer: flaky.issuer,
+          clientId: 'tollgate',
+          clientSecretEnv: 'FLAKY_SECRET',
+          scopes,
+          reverifyAfter,
+          ...(settings.flakyGrace === undefined ? {} : { unreachableGrace: settings.flakyGrace }),
+        },
         {
           id: 'github',
           name: 'GitHub',

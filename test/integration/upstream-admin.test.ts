@@ -10,7 +10,7 @@ import { captureLog } from '../helpers/capture-log.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { demoPassword, startTestServer } from '../helpers/start-server.ts';
-import { alice, approveAndPoll, startUpstreamTestBed, upstreamSecrets, upstreamSignIn, type UpstreamTestBed } from '../helpers/upstream-setup.ts';
+import { alice, approveAndPoll, refresh, startUpstreamTestBed, upstreamSecrets, upstreamSignIn, type UpstreamTestBed } from '../helpers/upstream-setup.ts';
 
 // Upstreams and linked identities as operators see them: seed, admin API, CLI, start-up errors.
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-upstream-seed-'));
@@ -49,6 +49,36 @@ test('a seeded identity signs in to its seeded account, whose own map and the ru
   t.deepEqual(claims.max_priority, { default: 2, lab: 9 });
   const account = await adminCall(bed.server, admin, 'GET', '/accounts/mona');
   t.deepEqual((account.body.identities as Array<{ groups: string[] }>)[0]?.groups, ['staff', 'lab-admins'], 'groups stored at sign-in');
+  t.deepEqual(account.body.max_priority, { default: 2 }, 'the stored map');
+  t.deepEqual(account.body.effective_max_priority, { default: 2, lab: 9 }, 'the map its tokens carry');
+});
+
+test('a just-in-time account whose map comes from rules shows no stored map and the effective one, in the API and the CLI', async (t) => {
+  bed.idp.people.set('rita-sub', { ...alice, preferred_username: 'rita', email: 'rita@acme.test' });
+  const login = await approveAndPoll(bed, await upstreamSignIn(bed, 'acme', 'rita-sub'));
+  const id = decodeJwt(login.body.access_token as string).sub as string;
+  const { body } = await adminCall(bed.server, admin, 'GET', `/accounts/${id}`);
+  t.is(body.max_priority, null);
+  t.deepEqual(body.effective_max_priority, decodeJwt(login.body.access_token as string).max_priority);
+  const shown = await runCli(['accounts', 'get', id], cliEnv());
+  t.is(shown.code, 0, shown.stderr);
+  t.regex(shown.stdout, /^max_priority: +-$/m);
+  t.regex(shown.stdout, /^effective_max_priority: +\{"lab":9,"qa":5,"default":1\}$/m);
+});
+
+test('unlinking an identity ends the logins made through it', async (t) => {
+  bed.idp.people.set('uma-sub', { ...alice, preferred_username: 'uma', email: 'uma@acme.test' });
+  const laptop = await approveAndPoll(bed, await upstreamSignIn(bed, 'acme', 'uma-sub'));
+  const desktop = await approveAndPoll(bed, await upstreamSignIn(bed, 'acme', 'uma-sub'));
+  const id = decodeJwt(laptop.body.access_token as string).sub as string;
+  const unlinked = await adminCall(bed.server, admin, 'DELETE', `/accounts/${id}/identities/acme/uma-sub`);
+  t.is(unlinked.status, 200);
+  t.is(unlinked.body.revoked_grants, 2);
+  for (const login of [laptop, desktop]) {
+    const refreshed = await refresh(bed, login.body.refresh_token as string);
+    t.is(refreshed.status, 400);
+    t.is(refreshed.body.error, 'invalid_grant');
+  }
 });
 
 test('the admin API lists upstreams with their redirect URIs and never their secrets', async (t) => {
@@ -85,7 +115,7 @@ test('the CLI shows and unlinks identities and lists upstreams', async (t) => {
   bed.idp.people.set('nina-sub', { ...alice, preferred_username: 'nina', email: 'nina@acme.test' });
   const login = await approveAndPoll(bed, await upstreamSignIn(bed, 'acme', 'nina-sub'));
   const id = decodeJwt(login.body.access_token as string).sub as string;
-  const env = { TOLLGATE_URL: bed.server.url, TOLLGATE_ADMIN_CLIENT_ID: bed.server.tollgate.demo?.adminClientId as string, TOLLGATE_ADMIN_CLIENT_SECRET: bed.server.tollgate.demo?.adminClientSecret as string };
+  const env = cliEnv();
 
   const upstreams = await runCli(['upstreams', 'list'], env);
   t.is(upstreams.code, 0, upstreams.stderr);
@@ -96,12 +126,19 @@ test('the CLI shows and unlinks identities and lists upstreams', async (t) => {
 
   const unlinked = await runCli(['accounts', 'unlink', 'nina', 'acme', 'nina-sub'], env);
   t.is(unlinked.code, 0, unlinked.stderr);
+  t.regex(unlinked.stdout, /unlinked nina-sub at acme from nina \(1 grant\(s\) revoked\)/);
   t.deepEqual((await adminCall(bed.server, admin, 'GET', `/accounts/${id}`)).body.identities, []);
   t.is((await adminCall(bed.server, admin, 'DELETE', `/accounts/${id}/identities/acme/nina-sub`)).status, 404);
 
   // Unlinked, the identity is a first sign-in again: a new account (the username taken, it gets a suffix).
   const again = await approveAndPoll(bed, await upstreamSignIn(bed, 'acme', 'nina-sub'));
   t.not(decodeJwt(again.body.access_token as string).sub, id);
+});
+
+const cliEnv = () => ({
+  TOLLGATE_URL: bed.server.url,
+  TOLLGATE_ADMIN_CLIENT_ID: bed.server.tollgate.demo?.adminClientId as string,
+  TOLLGATE_ADMIN_CLIENT_SECRET: bed.server.tollgate.demo?.adminClientSecret as string,
 });
 
 test('an upstream whose discovery fails at start stops start-up with an error naming it', async (t) => {

@@ -3,6 +3,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
+import { dumpRedis } from '../helpers/dump-redis.ts';
 import { demoPassword } from '../helpers/start-server.ts';
 import { TestBrowser } from '../helpers/test-browser.ts';
 import { alice, approveAndPoll, pollDevice, startUpstreamTestBed, upstreamSignIn, type UpstreamTestBed } from '../helpers/upstream-setup.ts';
@@ -133,6 +134,15 @@ test('a callback carrying the state of another browser\'s sign-in is refused', a
   await assertNothingLoggedIn(t, mine);
 });
 
+test('a callback from a browser without the binding cookie leaves the sign-in pending for the browser that started it', async (t) => {
+  const real = await upstreamSignIn(bed, 'acme', 'alice-sub', { stopAt: callback });
+  const foreign = await new TestBrowser().request(real.after.url);
+  t.is(foreign.status, 403);
+  t.regex(foreign.text, /belongs to a sign-in started elsewhere/);
+  const confirm = await real.browser.request(real.after.url);
+  t.regex(confirm.text, /Approve this device/, 'the real browser still finishes its sign-in');
+});
+
 test('an authorization request whose nonce was changed is refused at the callback', async (t) => {
   const login = await upstreamSignIn(bed, 'acme', 'alice-sub', { stopAt: /\/auth\?/ });
   const authorizationUrl = new URL(login.after.url);
@@ -176,6 +186,22 @@ test('two first sign-ins of one person at once create one account', async (t) =>
   const accounts = (await adminCall(bed.server, admin, 'GET', '/accounts')).body.accounts as Array<{ username: string }>;
   t.is(accounts.filter((account) => account.username.startsWith('frank')).length, 1);
   t.true([first, second].some((login) => /Approve this device/.test(login.after.text)));
+});
+
+test.serial('callbacks with states tollgate never issued store nothing and all get the same answer', async (t) => {
+  const before = await dumpRedis(bed.redis.url);
+  const browser = new TestBrowser();
+  const answers = new Set<string>();
+  for (let round = 0; round < 2; round++) {
+    for (let index = 0; index < 50; index++) {
+      const answer = await browser.request(`${bed.server.url}/upstream/acme/callback?code=x&state=forged-${index}`);
+      answers.add(`${answer.status} ${/<h1>([^<]*)/.exec(answer.html)?.[1]}`);
+    }
+  }
+  t.deepEqual([...answers], ['400 Sign-in expired'], 'the same answer every time, the second round too');
+  const after = await dumpRedis(bed.redis.url);
+  // The per-IP callback counter is the one key 100 forged callbacks may add.
+  t.true(after.keys - before.keys <= 1, `${after.keys - before.keys} keys written`);
 });
 
 test('an unknown callback and a callback without state end on pages, not errors', async (t) => {

@@ -19,7 +19,7 @@ export const accountKind: RecordKind<AccountRecord, AccountView> & GrantHolder =
   idOf: (record) => record.id,
   find: findAccount,
   view: accountViewSchema,
-  show: accountView,
+  show: (record, deps) => accountView(record, deps.upstreams.settings),
   grants: 'account',
 };
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import type { AccountRecord, LinkedIdentity } from '../../accounts/account-record.ts';
+import type { UpstreamSettings } from '../../config/upstream-schema.ts';
+import { effectiveMaxPriority } from '../../upstreams/priority-rules.ts';
 import { maxPriorityView, timestamp } from '../view-schemas.ts';
 
 /** A linked upstream identity as the admin API shows it: never its sealed credential. */
@@ -25,7 +27,8 @@ export const accountViewSchema = z
     username: z.string(),
     name: z.string().nullable(),
     email: z.string().nullable(),
-    max_priority: maxPriorityView,
+    max_priority: maxPriorityView.describe('the map stored on the account (what PATCH sets)'),
+    effective_max_priority: maxPriorityView.describe('what its tokens carry: per queue, the highest of the stored map and every upstream priority rule its identities match'),
     identities: z.array(identityViewSchema).describe('identities at upstream IdPs linked to this account'),
     disabled: z.boolean(),
     created_at: timestamp,
@@ -35,13 +38,14 @@ export const accountViewSchema = z
 
 export type AccountView = z.infer<typeof accountViewSchema>;
 
-export function accountView(record: AccountRecord): AccountView {
+export function accountView(record: AccountRecord, upstreams: ReadonlyMap<string, UpstreamSettings>): AccountView {
   return {
     id: record.id,
     username: record.username,
     name: record.name ?? null,
     email: record.email ?? null,
     max_priority: record.maxPriority ?? null,
+    effective_max_priority: effectiveMaxPriority(record, upstreams) ?? null,
     identities: (record.identities ?? []).map(identityView),
     disabled: record.disabled,
     created_at: record.createdAt,

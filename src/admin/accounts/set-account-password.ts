@@ -20,6 +20,6 @@ export const setAccountPasswordRoute = adminRoute({
     await deps.accounts.save(next);
     const revoked = body.revoke_grants ? await deps.storage.revokeGrantsOf({ kind: 'account', id: next.id }) : 0;
     audit(deps, caller, 'account.set-password', { accountId: next.id, revokedGrants: revoked });
-    return { body: { ...accountView(next), revoked_grants: revoked } };
+    return { body: { ...accountView(next, deps.upstreams.settings), revoked_grants: revoked } };
   },
 });

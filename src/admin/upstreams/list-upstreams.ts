@@ -10,7 +10,15 @@ const upstreamCommon = {
   client_id: z.string().describe("tollgate's client id at the upstream"),
   redirect_uri: z.string().describe('to register at the upstream'),
   provisioning: z.enum(['jit', 'existing']),
-  admission: z.record(z.string(), z.array(z.string())),
+  admission: z
+    .object({
+      match: z.enum(['all', 'any']).describe('whether every admission rule must pass, or one'),
+      emailDomains: z.array(z.string()),
+      groups: z.array(z.string()).optional(),
+      orgs: z.array(z.string()).optional(),
+      teams: z.array(z.string()).optional(),
+    })
+    .strict(),
   priority_rules: z.array(
     z.object({ group: z.string().optional(), claim: z.string().optional(), value: z.string().optional(), maxPriority: z.record(z.string(), z.unknown()) }).strict(),
   ),

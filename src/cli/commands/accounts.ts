@@ -132,13 +132,13 @@ const identities: Command = {
 
 const unlink: Command = {
   name: 'unlink',
-  summary: 'unlink an upstream identity from an account',
+  summary: 'unlink an upstream identity from an account and end its logins',
   positionals: ['id-or-username', 'upstream', 'subject'],
   options: { ...adminOptions },
   help: `usage: tollgate accounts unlink <id-or-username> <upstream> <subject>
 
-The person can no longer sign in with that identity; their current logins stay until
-"tollgate accounts revoke-grants".
+The person can no longer sign in with that identity, and every current login of the
+account ends (they sign in again with what is left).
 
 ${adminOptionsHelp}`,
   async run(context) {
@@ -146,7 +146,7 @@ ${adminOptionsHelp}`,
     const api = connectAdminApi(context);
     const id = await accountId(api, account);
     const result = await api.call('DELETE', `${path(id)}/identities/${encodeURIComponent(upstream)}/${encodeURIComponent(subject)}`);
-    context.out.result(result, () => `unlinked ${subject} at ${upstream} from ${result.username}`);
+    context.out.result(result, () => `unlinked ${subject} at ${upstream} from ${result.username} (${result.revoked_grants} grant(s) revoked)`);
   },
 };
 

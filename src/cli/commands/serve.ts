@@ -7,7 +7,7 @@ export const serveCommand: Command = {
   help: `usage: tollgate serve
 
 Starts tollgate, configured by config/tollgate.json (TOLLGATE_CONFIG_FILE) and TOLLGATE_*
-environment variables; see the README. The same as npm start.`,
+environment variables; every setting is in docs/configuration.md. The same as npm start.`,
   async run() {
     // The server's own entry point: it listens, prints, handles signals and exits.
     await import('../../main.ts');

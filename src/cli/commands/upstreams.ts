@@ -8,7 +8,7 @@ const list: Command = {
   options: { ...adminOptions },
   help: `usage: tollgate upstreams list [--json]
 
-Upstreams are configured in the config file (see README "Sign in with your identity provider");
+Upstreams are configured in the config file (see docs/sign-in-through-your-idp.md);
 redirect_uri is what to register at each of them.
 
 ${adminOptionsHelp}`,
