@@ -87,8 +87,9 @@ async function instructionsPerToken(name: string, start: (launcher: string[]) =>
 
 // Under valgrind a token takes about 50 times as long, so work done once per period of time
 // (re-reading the cached client every clientCacheMs) would count 50 times over: the period is
-// stretched to match.
-const slow = { readyTimeoutMs: 300_000, env: { TOLLGATE_CLIENT_CACHE_MS: '600000' } };
+// stretched to match. So is the Redis command timeout: on a loaded machine a command of the
+// slowed server missed it now and then, and the run ended on a 503 temporarily_unavailable.
+const slow = { readyTimeoutMs: 300_000, env: { TOLLGATE_CLIENT_CACHE_MS: '600000', TOLLGATE_REDIS_TIMEOUT_MS: '60000' } };
 try {
   console.log(`client credentials ES256 on Redis: ${warmup} tokens untimed, then ${count} counted, ${concurrency} in flight`);
   const ours = await instructionsPerToken('tollgate', (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, ...slow }));

@@ -31,7 +31,7 @@ import { createUserCodeAttempts } from './pages/user-code-attempts.ts';
 import { userCodePrefill } from './pages/user-code-prefill.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
-import { createProviderRoutes } from './provider/provider-routes.ts';
+import { createProviderRoutes } from './provider/provider-internals.ts';
 import { createResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';

@@ -1,6 +1,6 @@
 import type { Context, Middleware, Next } from 'koa';
 
-import type { ProviderRouteName, ProviderRoutes } from '../provider/provider-routes.ts';
+import type { ProviderRouteName, ProviderRoutes } from '../provider/provider-internals.ts';
 import { chain } from './middleware-chain.ts';
 
 /**
@@ -17,7 +17,8 @@ import { chain } from './middleware-chain.ts';
  *
  * Which route a request is, is worked out once (`routeOf`): first tollgate's own routes
  * (`ownRoutes`, by path prefix, longest first), then oidc-provider's by method and path as its
- * router matches them (provider/provider-routes.ts), else `unmatched_page` / `unmatched`.
+ * router matches them (createProviderRoutes, behind the fence in provider-internals.ts), else
+ * `unmatched_page` / `unmatched`.
  *
  * To add a route of our own: one line in `ownRoutes` (its path prefix and name) and one row in
  * `requestPipeline` naming its steps (e.g. `self_service: ['requestFrame', 'pageHeaders',

@@ -1,9 +1,9 @@
-import { IncomingMessage } from 'node:http';
 import type { Context, Next } from 'koa';
 
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { clientSecretMatches } from '../clients/client-secret.ts';
 import { readRawBody } from '../http/read-body.ts';
+import { replaceRequestBody } from '../provider/provider-internals.ts';
 
 /**
  * RFC 7592 §2.2: an update request MAY carry the client's secret, which MUST then match the
@@ -26,8 +26,7 @@ export function createRegistrationUpdateSecret(clients: ClientRegistry, pepper: 
         body = Buffer.from(JSON.stringify({ ...parsed, client_secret: current.hash }));
       }
     }
-    // oidc-provider reads the body from ctx.req and its length from ctx.request: both must see the copy.
-    ctx.req = ctx.request.req = replay(ctx.req, body);
+    replaceRequestBody(ctx, body);
     return next();
   };
 }
@@ -47,22 +46,4 @@ function parseObject(raw: Buffer): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A request that reads as the original with `body` as its body. */
-function replay(original: IncomingMessage, body: Buffer): IncomingMessage {
-  const copy = new IncomingMessage(original.socket);
-  copy.method = original.method as string;
-  copy.url = original.url as string;
-  copy.httpVersion = original.httpVersion;
-  copy.httpVersionMajor = original.httpVersionMajor;
-  copy.httpVersionMinor = original.httpVersionMinor;
-  const headers = { ...original.headers, 'content-length': String(body.length) };
-  delete headers['transfer-encoding'];
-  copy.headers = headers;
-  // A message that is not `complete` when it ends counts as aborted and takes the socket with it.
-  copy.complete = true;
-  copy.push(body);
-  copy.push(null);
-  return copy;
 }

@@ -1,21 +1,16 @@
-import { errors } from 'oidc-provider';
-
-import { dropErrorDetail } from '../provider/provider-internals.ts';
+import { ProviderRenderedError } from '../provider/provider-internals.ts';
 
 /**
  * Storage could not be reached. An OIDCProviderError so oidc-provider renders it itself, as
  * `503 temporarily_unavailable` (RFC 6749 §4.1.2.1 names the code); our own routes render
  * it the same way.
  */
-export class StorageUnavailableError extends errors.OIDCProviderError {
+export class StorageUnavailableError extends ProviderRenderedError {
   readonly code = 'storage_unavailable';
-  override error_description = 'storage is temporarily unavailable, retry shortly';
 
   constructor(cause?: unknown) {
-    super(503, 'temporarily_unavailable', { cause });
-    this.expose = true;
-    // The cause names a host and an errno: keep it for logs, never send it.
-    dropErrorDetail(this);
+    // The cause names a host and an errno: kept for logs, never sent.
+    super(503, 'temporarily_unavailable', 'storage is temporarily unavailable, retry shortly', cause);
   }
 }
 

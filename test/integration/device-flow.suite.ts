@@ -142,7 +142,7 @@ export function deviceFlowSuite(kind: StoreKind) {
     t.is((await pollToken(shared.server, authorization.device_code)).status, 200);
   });
 
-  test('the code form keeps oidc-provider xsrf: a post without it changes nothing', async (t) => {
+  test('the code form keeps oidc-provider’s anti-forgery check: a post without it changes nothing', async (t) => {
     const authorization = await startDeviceAuthorization(shared.server);
     const browser = new TestBrowser();
     const codePage = await browser.request(authorization.verification_uri);
