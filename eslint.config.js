@@ -16,6 +16,8 @@ const documentedOidcProviderExports = [
   'ClientMetadata',
   'ResourceServer',
   'TokenEndpointGrantContext',
+  // features.externalSigningSupport (docs/README.md): store-mode keys sign through it.
+  'ExternalSigningKey',
 ];
 
 /** Every way into oidc-provider's internals other than an import, refused outside provider-internals.ts. */

@@ -19,6 +19,7 @@ import { startTestIssuer } from '../test/helpers/test-issuer.ts';
  *    issuer publishes a new key and signs with it; the time until its first assertion verifies.
  */
 const source = resolve(process.argv[2] ?? new URL('../src', import.meta.url).pathname);
+// eslint-disable-next-line no-restricted-syntax -- our own module, from the source tree named on the command line (before/after)
 const { createIssuerKeys } = (await import(pathToFileURL(resolve(source, 'federation/issuer-keys.ts')).href)) as { createIssuerKeys: typeof CreateIssuerKeys };
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 

@@ -35,6 +35,28 @@ export function wrapClientFind(provider: Provider, around: (find: FindClient) =>
 }
 
 /**
+ * models/client.js builds every `Client` through `new Client.Schema(...)`, a static getter, which
+ * this wraps so that `onBuild` hears of each client model built (its metadata validated). For
+ * tests that check an unknown client id costs the same work as a known one; returns the undo.
+ */
+export function observeClientModelBuilds(provider: Provider, onBuild: () => void): () => void {
+  const model = provider.Client as unknown as { Schema: new (...args: unknown[]) => object };
+  const Schema = model.Schema;
+  const original = Object.getOwnPropertyDescriptor(model, 'Schema') as PropertyDescriptor;
+  Object.defineProperty(model, 'Schema', {
+    configurable: true,
+    get: () =>
+      class ObservedSchema extends Schema {
+        constructor(...args: unknown[]) {
+          super(...args);
+          onBuild();
+        }
+      },
+  });
+  return () => Object.defineProperty(model, 'Schema', original);
+}
+
+/**
  * models/client.js static `find` for metadata it has not built a `Client` from yet
  * (helpers/add_client.js): the metadata validated against the client schema and the `Client`
  * built from it. Nothing is kept; this only spends the same work on metadata of our choosing.

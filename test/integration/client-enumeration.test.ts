@@ -4,6 +4,7 @@ import test from 'ava';
 
 import type { RunningServer } from '../../src/server.ts';
 import { grantTypes } from '../../src/clients/client-record.ts';
+import { observeClientModelBuilds } from '../../src/provider/provider-internals.ts';
 import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
 import { createTestClient, unique } from '../helpers/test-principals.ts';
 
@@ -32,20 +33,7 @@ interface Work {
 async function countWork(server: RunningServer, run: () => Promise<unknown>): Promise<Work> {
   const work: Work = { lookups: 0, hashes: 0, builds: 0 };
   const { clients, provider } = server.tollgate;
-  // models/client.js builds every Client through `new Client.Schema(...)`, a static getter.
-  const model = provider.Client as unknown as { Schema: new (...args: unknown[]) => object };
-  const Schema = model.Schema;
-  const schemaProperty = Object.getOwnPropertyDescriptor(model, 'Schema') as PropertyDescriptor;
-  Object.defineProperty(model, 'Schema', {
-    configurable: true,
-    get: () =>
-      class CountedSchema extends Schema {
-        constructor(...args: unknown[]) {
-          super(...args);
-          work.builds++;
-        }
-      },
-  });
+  const stopObserving = observeClientModelBuilds(provider, () => work.builds++);
   const get = clients.get;
   const originals = { createHash: crypto.createHash, createHmac: crypto.createHmac, hash: crypto.hash };
   clients.get = (id) => {
@@ -67,7 +55,7 @@ async function countWork(server: RunningServer, run: () => Promise<unknown>): Pr
     Object.assign(crypto, originals);
     syncBuiltinESMExports();
     clients.get = get;
-    Object.defineProperty(model, 'Schema', schemaProperty);
+    stopObserving();
   }
   return work;
 }
