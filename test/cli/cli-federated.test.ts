@@ -41,7 +41,7 @@ test('clients create --federated makes a client without a secret; update --feder
 
   const emptied = await cli(['clients', 'update', 'plugin-release', '--federated', 'none']);
   t.is(emptied.code, 2);
-  t.regex(emptied.stderr, /federated_identities: the jwt-bearer grant needs at least one federated identity/);
+  t.regex(emptied.stderr, /--federated: the jwt-bearer grant needs at least one federated identity/);
 
   const human = await cli(['clients', 'get', 'plugin-release']);
   t.regex(human.stdout, /federated_identities/);

@@ -43,5 +43,9 @@ test('serves goes with the token-exchange grant, for confidential clients, and n
   t.is(await field({ clientId: 'a', grantTypes: [grantTypes.tokenExchange], authMethod: 'client_secret_basic', secrets }), 'serves');
   t.is(await field({ clientId: 'a', grantTypes: [grantTypes.tokenExchange], authMethod: 'client_secret_basic', secrets, serves: ['urn:nowhere'] }), 'serves.0');
   t.is(await field({ clientId: 'a', grantTypes: [grantTypes.deviceCode, grantTypes.tokenExchange], authMethod: 'none', serves: ['urn:tollgate:admin'] }), 'token_endpoint_auth_method');
-  await t.notThrowsAsync(checkClient(newClientRecord({ clientId: 'a', grantTypes: [grantTypes.tokenExchange], authMethod: 'client_secret_basic', secrets, serves: ['urn:tollgate:admin'] }), resources));
+  // tollgate's own APIs are never what an exchanging client serves (issue 21 item 16).
+  t.is(await field({ clientId: 'a', grantTypes: [grantTypes.tokenExchange], authMethod: 'client_secret_basic', secrets, serves: ['urn:tollgate:admin'] }), 'serves.0');
+  const now = new Date().toISOString();
+  await resources.save({ identifier: 'urn:gateway-api', name: 'Gateway API', scopes: ['gw:read'], accessTokenTtl: 600, signingAlg: 'ES256', createdAt: now, updatedAt: now });
+  await t.notThrowsAsync(checkClient(newClientRecord({ clientId: 'a', grantTypes: [grantTypes.tokenExchange], authMethod: 'client_secret_basic', secrets, serves: ['urn:gateway-api'] }), resources));
 });

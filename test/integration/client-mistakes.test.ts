@@ -109,7 +109,8 @@ test.serial('an unknown route is a JSON 404; an unknown page a browser asks for 
   const page = await new TestBrowser().request(`${server.url}/device/a/b`);
   t.is(page.status, 404);
   assertOurPage(t, page);
+  // Anything under /interaction/ that is no live sign-in is the sign-in-expired page (issue 21 item 22).
   const interaction = await new TestBrowser().request(`${server.url}/interaction/x/y/z`);
-  t.is(interaction.status, 404);
+  t.is(interaction.status, 400);
   assertOurPage(t, interaction);
 });
