@@ -81,28 +81,33 @@ function accepts(port: number): Promise<boolean> {
 
 // npx runs the bin through `sh -c` as npm exec does here; npm forwards SIGTERM to that shell,
 // which dies without passing it on.
-test('SIGTERM to npm exec tollgate serve stops the server: its port closes', async (t) => {
-  const npm = spawnTollgate({ PORT: '0', HOME: process.env.HOME ?? '/tmp', TOLLGATE_DEMO: 'true' }, ['npm', 'exec', '-c', `${process.execPath} src/cli/main.ts serve`]);
-  t.teardown(() => npm.child.kill('SIGKILL'));
-  const listening = await npm.waitForLog((line) => line.msg === 'tollgate listening', 45_000);
-  const gone = () => {
-    try {
-      process.kill(listening.pid as number, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  };
-  const port = Number(new URL(String(listening.issuer)).port);
-  t.teardown(() => {
-    // Without the fix the server outlives npm: do not leave it behind.
-    if (!gone()) process.kill(listening.pid as number, 'SIGKILL');
+// npm forwards SIGTERM to the shell it runs the command in, and the server sees its parent go;
+// npm killed outright (or exiting before it forwards) leaves the shell, whose parent the server
+// watches too.
+for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+  test(`${signal} to npm exec tollgate serve stops the server: its port closes`, async (t) => {
+    const npm = spawnTollgate({ PORT: '0', HOME: process.env.HOME ?? '/tmp', TOLLGATE_DEMO: 'true' }, ['npm', 'exec', '-c', `${process.execPath} src/cli/main.ts serve`]);
+    t.teardown(() => npm.child.kill('SIGKILL'));
+    const listening = await npm.waitForLog((line) => line.msg === 'tollgate listening', 45_000);
+    const gone = () => {
+      try {
+        process.kill(listening.pid as number, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    const port = Number(new URL(String(listening.issuer)).port);
+    t.teardown(() => {
+      // Without the fix the server outlives npm: do not leave it behind.
+      if (!gone()) process.kill(listening.pid as number, 'SIGKILL');
+    });
+    t.true(await accepts(port));
+    npm.child.kill(signal);
+    await eventually(async () => !(await accepts(port)), `the port closes (output: ${npm.output().slice(-600)})`, 20_000);
+    const stopped = await npm.waitForLog((line) => line.msg === 'stopped', 20_000);
+    t.is(stopped.pid, listening.pid);
+    await eventually(async () => gone(), 'the server process exits', 20_000);
+    t.true(gone());
   });
-  t.true(await accepts(port));
-  npm.child.kill('SIGTERM');
-  await eventually(async () => !(await accepts(port)), `the port closes (output: ${npm.output().slice(-600)})`, 20_000);
-  const stopped = await npm.waitForLog((line) => line.msg === 'stopped', 20_000);
-  t.is(stopped.pid, listening.pid);
-  await eventually(async () => gone(), 'the server process exits', 20_000);
-  t.true(gone());
-});
+}
