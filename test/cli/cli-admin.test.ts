@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { decodeJwt } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
-import { runCli, spawnCli } from '../helpers/run-cli.ts';
+import { runCli, spawnCli, demoAdminEnv } from '../helpers/run-cli.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
 import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -15,11 +15,7 @@ let admin: Record<string, string>;
 test.before(async () => {
   redis = await startRedis();
   server = await startTestServer({ redisUrl: redis.url, env: { TOLLGATE_CLIENT_CACHE_MS: '0' } });
-  admin = {
-    TOLLGATE_URL: server.url,
-    TOLLGATE_ADMIN_CLIENT_ID: server.tollgate.demo?.adminClientId as string,
-    TOLLGATE_ADMIN_CLIENT_SECRET: server.tollgate.demo?.adminClientSecret as string,
-  };
+  admin = demoAdminEnv(server);
 });
 
 test.after.always(async () => {

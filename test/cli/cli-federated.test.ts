@@ -2,7 +2,7 @@ import test from 'ava';
 
 import type { RunningServer } from '../../src/server.ts';
 import { startAdminTestServer } from '../helpers/admin-api.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { runCli, demoAdminEnv } from '../helpers/run-cli.ts';
 
 const github = 'https://token.actions.githubusercontent.com';
 let server: RunningServer;
@@ -12,11 +12,7 @@ let admin: Record<string, string>;
 test.before(async () => {
   // Trusting an issuer fetches nothing until an assertion names it: no network here.
   ({ server, stop } = await startAdminTestServer({}, { overrides: { federation: { trustedIssuers: [{ issuer: github }] } } }));
-  admin = {
-    TOLLGATE_URL: server.url,
-    TOLLGATE_ADMIN_CLIENT_ID: server.tollgate.demo?.adminClientId as string,
-    TOLLGATE_ADMIN_CLIENT_SECRET: server.tollgate.demo?.adminClientSecret as string,
-  };
+  admin = demoAdminEnv(server);
 });
 test.after.always(() => stop?.());
 

@@ -13,7 +13,7 @@ import { generateClientSecret } from '../../src/clients/client-secret.ts';
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { createTestClient } from '../helpers/test-principals.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { runCli, demoAdminEnv } from '../helpers/run-cli.ts';
 import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
 
 // SPEC §16 operated: `tollgate keys list|schedule|rotate|revoke|import` on the in-memory store
@@ -95,7 +95,7 @@ test.serial('keys import adds a file\'s keys, published, without taking over sig
   const jwk = await generateSigningKey('ES256');
   const file = join(dir, 'old.json');
   await writeFile(file, JSON.stringify({ keys: [jwk] }));
-  const run = await runCli(['keys', 'import', '--file', file, '--json'], { TOLLGATE_URL: server.url, TOLLGATE_ADMIN_CLIENT_ID: server.tollgate.demo?.adminClientId as string, TOLLGATE_ADMIN_CLIENT_SECRET: server.tollgate.demo?.adminClientSecret as string });
+  const run = await runCli(['keys', 'import', '--file', file, '--json'], demoAdminEnv(server));
   t.is(run.code, 0, run.stderr);
   t.like((await list()).find((key) => key.kid === jwk.kid), { state: 'retired', signing: false });
   t.true((await published()).includes(jwk.kid as string));

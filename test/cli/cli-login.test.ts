@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 
 import { approveInBrowser } from '../helpers/device-login.ts';
-import { finished, runCli, spawnCli, type CliRun } from '../helpers/run-cli.ts';
+import { finished, runCli, spawnCli, type CliRun, loginPrompt } from '../helpers/run-cli.ts';
 import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
 import { demoPassword, postForm, startTestServer } from '../helpers/start-server.ts';
 import { createTestAccount, unique } from '../helpers/test-principals.ts';
@@ -32,16 +32,7 @@ async function login(env: Record<string, string>, { decision = 'approve', client
   const options = [...(scope ? ['--scope', scope] : []), ...(json ? ['--json'] : [])];
   const child = spawnCli(['login', '--issuer', shared.server.url, '--client-id', clientId, ...options], env);
   const done = finished(child);
-  let stderr = '';
-  const prompt = await new Promise<{ uri: string; code: string } | undefined>((resolve) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const uri = /^ {4}(http\S+)$/m.exec(stderr)?.[1];
-      const code = /enter the code: +(\S+)/.exec(stderr)?.[1];
-      if (uri && code) resolve({ uri, code });
-    });
-    child.once('close', () => resolve(undefined));
-  });
+  const prompt = await loginPrompt(child);
   if (prompt) await approveInBrowser(prompt.uri, prompt.code, { username: person.username, password: person.password, decision });
   return done;
 }

@@ -8,7 +8,7 @@ import type { RunningServer } from '../../src/server.ts';
 import { expiryOption } from '../../src/cli/commands/resource-tokens.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { approveInBrowser } from '../helpers/device-login.ts';
-import { finished, runCli, spawnCli } from '../helpers/run-cli.ts';
+import { finished, runCli, spawnCli, loginPrompt } from '../helpers/run-cli.ts';
 import { demoPassword } from '../helpers/start-server.ts';
 
 const resource = 'https://ci.example.org';
@@ -23,16 +23,7 @@ test.before(async () => {
   env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'tollgate-rt-')) };
   const child = spawnCli(['login', '--issuer', server.url, '--client-id', 'demo-cli', '--resource', 'urn:tollgate:self-service', '--scope', 'self-service'], env);
   const done = finished(child);
-  let stderr = '';
-  const prompt = await new Promise<{ uri: string; code: string } | undefined>((resolve) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const uri = /^ {4}(http\S+)$/m.exec(stderr)?.[1];
-      const code = /enter the code: +(\S+)/.exec(stderr)?.[1];
-      if (uri && code) resolve({ uri, code });
-    });
-    child.once('close', () => resolve(undefined));
-  });
+  const prompt = await loginPrompt(child);
   if (prompt) await approveInBrowser(prompt.uri, prompt.code, { username: 'demo', password: demoPassword });
   const login = await done;
   if (login.code !== 0) throw new Error(login.stderr);

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
+import type { RunningServer } from '../../src/server.ts';
+
 const main = join(process.cwd(), 'src/cli/main.ts');
 
 export interface CliRun {
@@ -45,5 +47,28 @@ export function finished(child: ChildProcess, input?: string): Promise<CliRun> {
         },
       }),
     );
+  });
+}
+
+/** The environment that points the admin commands of the CLI at a test server's demo admin client. */
+export function demoAdminEnv(server: RunningServer): Record<string, string> {
+  return {
+    TOLLGATE_URL: server.url,
+    TOLLGATE_ADMIN_CLIENT_ID: server.tollgate.demo?.adminClientId as string,
+    TOLLGATE_ADMIN_CLIENT_SECRET: server.tollgate.demo?.adminClientSecret as string,
+  };
+}
+
+/** What `tollgate login` prints on stderr for the person: the page to open and the code, or undefined if it exits first. */
+export function loginPrompt(child: ChildProcess): Promise<{ uri: string; code: string } | undefined> {
+  let stderr = '';
+  return new Promise((resolve) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const uri = /^ {4}(http\S+)$/m.exec(stderr)?.[1];
+      const code = /enter the code: +(\S+)/.exec(stderr)?.[1];
+      if (uri && code) resolve({ uri, code });
+    });
+    child.once('close', () => resolve(undefined));
   });
 }

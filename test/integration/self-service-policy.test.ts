@@ -2,7 +2,7 @@ import test from 'ava';
 
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { runCli, demoAdminEnv } from '../helpers/run-cli.ts';
 import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer.ts';
 
 let server: RunningServer;
@@ -85,11 +85,7 @@ test('the built-in admin API cannot be given maintainers', async (t) => {
 });
 
 test('tollgate resources create and update carry maintainers and the policy', async (t) => {
-  const env = {
-    TOLLGATE_URL: server.url,
-    TOLLGATE_ADMIN_CLIENT_ID: server.tollgate.demo?.adminClientId as string,
-    TOLLGATE_ADMIN_CLIENT_SECRET: server.tollgate.demo?.adminClientSecret as string,
-  };
+  const env = demoAdminEnv(server);
   const created = await runCli(
     ['resources', 'create', 'https://cli.example.org', '--scope', 'publish,read', '--maintainer', 'alice,bob', '--self-service', 'on', '--self-service-scope', 'publish', '--self-service-max-priority', 'ci=3', '--max-lifetime-days', '30', '--json'],
     env,
