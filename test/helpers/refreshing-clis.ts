@@ -52,3 +52,15 @@ export async function loginClis(target: RunningServer, count: number): Promise<C
   }
   return clis;
 }
+
+/** After the outages: refreshes every CLI still logged in until it answers; invalid_grant marks the login lost. */
+export async function stillLoggedIn(target: RunningServer, clis: Cli[]): Promise<void> {
+  for (const cli of clis.filter((candidate) => !candidate.lost)) {
+    let answer = await refresh(target, cli.refreshToken);
+    for (let attempt = 0; answer.status !== 200 && answer.status !== 400 && attempt < 100; attempt += 1) {
+      await sleep(100);
+      answer = await refresh(target, cli.refreshToken);
+    }
+    if (answer.status !== 200) cli.lost = `after the outages: ${String(answer.body.error)}`;
+  }
+}

@@ -3,7 +3,7 @@ import test from 'ava';
 
 import type { RunningServer } from '../../src/server.ts';
 import { startDeviceServer } from '../helpers/device-login.ts';
-import { loginClis, refresh, runCli, type Cli } from '../helpers/refreshing-clis.ts';
+import { loginClis, runCli, stillLoggedIn, type Cli } from '../helpers/refreshing-clis.ts';
 import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
 
 // Issue 11.1: CLIs refreshing in a loop while their Redis is frozen (SIGSTOP), killed and
@@ -28,17 +28,6 @@ async function refreshThrough(clis: Cli[], outages: () => Promise<void>, target:
   }
 }
 
-/** Refreshes every CLI's token until it answers; a login is lost on invalid_grant. */
-async function stillLoggedIn(clis: Cli[], target: RunningServer = shared.server) {
-  for (const cli of clis.filter((candidate) => !candidate.lost)) {
-    let answer = await refresh(target, cli.refreshToken);
-    for (let attempt = 0; answer.status !== 200 && answer.status !== 400 && attempt < 100; attempt += 1) {
-      await sleep(100);
-      answer = await refresh(target, cli.refreshToken);
-    }
-    if (answer.status !== 200) cli.lost = `after the outages: ${String(answer.body.error)}`;
-  }
-}
 
 test.serial('CLIs refreshing through a frozen, a killed and restarted, and a long-frozen Redis lose no login', async (t) => {
   const clis = await loginClis(shared.server, clients);
@@ -60,7 +49,7 @@ test.serial('CLIs refreshing through a frozen, a killed and restarted, and a lon
   });
 
   // Every login still refreshes once Redis is steady again.
-  await stillLoggedIn(clis);
+  await stillLoggedIn(shared.server, clis);
 
   const lost = clis.filter((cli) => cli.lost);
   const refreshes = clis.reduce((sum, cli) => sum + cli.refreshed, 0);
@@ -91,7 +80,7 @@ test.serial('with no reuse leeway, rotations cut off by a frozen Redis are undon
       },
       target,
     );
-    await stillLoggedIn(clis, target);
+    await stillLoggedIn(target, clis);
     const lost = clis.filter((cli) => cli.lost);
     t.log(`8 CLIs: ${clis.reduce((sum, cli) => sum + cli.refreshed, 0)} refreshes, ${clis.reduce((sum, cli) => sum + cli.retried, 0)} retried answers, ${lost.length} logins lost`);
     t.true(clis.some((cli) => cli.retried > 0), 'the outages were felt');

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 
 import { startDeviceServer } from '../helpers/device-login.ts';
-import { loginClis, refresh, runCli } from '../helpers/refreshing-clis.ts';
+import { loginClis, refresh, runCli, stillLoggedIn } from '../helpers/refreshing-clis.ts';
 import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
 
 // Issue 21.1: CLIs refreshing in a loop while their Redis is killed (SIGKILL) and started
@@ -46,14 +46,7 @@ test.serial(`CLIs refreshing through Redis killed for ${outages.map((ms) => ms /
   }
 
   // Every login that survived the loop still refreshes once Redis is steady.
-  for (const cli of clis.filter((candidate) => !candidate.lost)) {
-    let answer = await refresh(target, cli.refreshToken);
-    for (let attempt = 0; answer.status !== 200 && answer.status !== 400 && attempt < 100; attempt += 1) {
-      await sleep(100);
-      answer = await refresh(target, cli.refreshToken);
-    }
-    if (answer.status !== 200) cli.lost = `after the outages: ${String(answer.body.error)}`;
-  }
+  await stillLoggedIn(target, clis);
 
   const lost = clis.filter((cli) => cli.lost);
   t.log(`${clients} CLIs: ${clis.reduce((sum, cli) => sum + cli.refreshed, 0)} refreshes, ${clis.reduce((sum, cli) => sum + cli.retried, 0)} retried answers, ${lost.length} logins lost`);
