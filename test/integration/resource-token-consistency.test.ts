@@ -1,0 +1,65 @@
+import test from 'ava';
+
+import type { RunningServer } from '../../src/server.ts';
+import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
+import { captureLog } from '../helpers/capture-log.ts';
+import { createMaintainers, inDays, maintainerToken, resourceTokenGrant, selfServiceCall, tokensPath } from '../helpers/self-service.ts';
+
+const resource = 'https://plugins.example.org';
+const log = captureLog();
+let server: RunningServer;
+let adminToken: string;
+let stop: () => Promise<void>;
+const tokensOf: Record<string, string> = {};
+
+async function createResource(identifier: string) {
+  const made = await adminCall(server, adminToken, 'POST', '/resources', { identifier, scopes: ['publish'], maintainers: { accounts: ['alice', 'bob'] }, self_service: true });
+  if (made.status !== 201) throw new Error(JSON.stringify(made.body));
+}
+
+test.before(async () => {
+  ({ server, token: adminToken, stop } = await startAdminTestServer({ TOLLGATE_DEVICE_POLL_INTERVAL: '1' }, { logger: log.logger }));
+  await createMaintainers(server, adminToken, { alice: {}, bob: {} });
+  await createResource(resource);
+  for (const name of ['alice', 'bob']) tokensOf[name] = await maintainerToken(server, name);
+});
+test.after.always(() => stop?.());
+
+const call = (who: string, method: string, path: string, body?: unknown) => selfServiceCall(server, tokensOf[who], method, path, body);
+const grant = (value: string) => resourceTokenGrant(server, value);
+
+async function newToken(identifier = resource, description = 'release'): Promise<{ id: string; value: string }> {
+  const created = await call('alice', 'POST', tokensPath(identifier), { description, expires_at: inDays(30) });
+  if (created.status !== 201) throw new Error(JSON.stringify(created.body));
+  return { id: created.body.id as string, value: created.body.token as string };
+}
+
+test.serial('a revoke request racing a rotate request leaves the token revoked: no value of it comes back', async (t) => {
+  for (let round = 0; round < 6; round += 1) {
+    const { id, value } = await newToken();
+    const rotate = () => call('alice', 'POST', `${tokensPath(resource)}/${id}/rotate`, { overlap_seconds: 3600 });
+    const revoke = () => call('bob', 'POST', `${tokensPath(resource)}/${id}/revoke`);
+    const [rotated, revoked] = round % 2 === 0 ? await Promise.all([rotate(), revoke()]) : (await Promise.all([revoke(), rotate()])).reverse();
+    t.is(revoked?.status, 200);
+    t.true([200, 409].includes(rotated?.status ?? 0), JSON.stringify(rotated?.body));
+    const listed = (await call('alice', 'GET', tokensPath(resource))).body.tokens as Array<{ id: string; status: string; revoked_by: unknown }>;
+    const entry = listed.find((token) => token.id === id);
+    t.is(entry?.status, 'revoked', `round ${round}`);
+    t.deepEqual(entry?.revoked_by, { kind: 'account', id: 'bob', name: 'bob' });
+    for (const attempt of [value, ...(rotated?.status === 200 ? [rotated.body.token as string] : [])]) t.is((await grant(attempt)).body.error, 'invalid_client');
+  }
+});
+
+test.serial('two rotate requests at once leave one current secret and one overlapping: both values answered work, the replaced one does not', async (t) => {
+  for (let round = 0; round < 6; round += 1) {
+    const { id, value } = await newToken();
+    const answers = await Promise.all(['alice', 'bob'].map((who) => call(who, 'POST', `${tokensPath(resource)}/${id}/rotate`, { overlap_seconds: 3600 })));
+    for (const answer of answers) {
+      t.is(answer.status, 200, JSON.stringify(answer.body));
+      t.is((await grant(answer.body.token as string)).status, 200, `round ${round}: a value a rotation answered with works`);
+    }
+    t.is((await grant(value)).body.error, 'invalid_client', 'the value both rotations replaced');
+    const stored = await server.tollgate.selfService.store.get(id);
+    t.is(stored?.secrets.length, 2);
+  }
+});
