@@ -16,6 +16,8 @@ export interface ResourceTokenStore {
   update(id: string, change: (current: ResourceTokenRecord | undefined) => ResourceTokenRecord | undefined): Promise<ResourceTokenRecord | undefined>;
   /** The resource's tokens still stored (revoked ones until their expiry), oldest first. */
   list(resource: string): Promise<ResourceTokenRecord[]>;
+  /** Deletes every token of the resource, with its last use and its index entry; resolves to their ids. */
+  removeAll(resource: string): Promise<string[]>;
   /** Notes a use; true when it was the token's first. Written at most once a minute per token and process. */
   touch(id: string, ip: string | undefined, expiresAt: string): Promise<boolean>;
   lastUsed(id: string): Promise<TokenUse | undefined>;
@@ -71,6 +73,14 @@ export function createResourceTokenStore(storage: Storage): ResourceTokenStore {
       const gone = ids.filter((_id, position) => !records[position]);
       await Promise.all(gone.map((id) => index.delete(id)));
       return records.filter((record): record is ResourceTokenRecord => record !== undefined).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+    async removeAll(resource) {
+      const index = storage.collection<IndexEntry>(collectionNames.resourceTokens(resource));
+      const ids = (await index.list()).map((entry) => entry.id);
+      await Promise.all(ids.map((id) => Promise.all([storage.deleteValue(valueNames.resourceToken(id)), storage.deleteValue(valueNames.resourceTokenUse(id))])));
+      await Promise.all(ids.map((id) => index.delete(id)));
+      for (const id of ids) lastWritten.delete(id);
+      return ids;
     },
     async touch(id, ip, expiresAt) {
       const now = Date.now();

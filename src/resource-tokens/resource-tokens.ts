@@ -7,11 +7,11 @@ import type { SecurityEvents } from '../security/security-events.ts';
 import { newResourceTokenId, newResourceTokenValue } from './resource-token-format.ts';
 import type { NewResourceToken } from './resource-token-input.ts';
 import { checkNewToken } from './resource-token-policy.ts';
-import { tokenInForce, type ResourceTokenRecord, type TokenActor } from './resource-token-record.ts';
+import { tokenInForce, tokenOfResource, type ResourceTokenRecord, type TokenActor } from './resource-token-record.ts';
 import type { ResourceTokenStore } from './resource-token-store.ts';
 
-/** Where a token is looked for: it must belong to this resource server. */
-type ResourceOf = Pick<ResourceServerRecord, 'identifier'>;
+/** Where a token is looked for: it must be one of this resource server's. */
+type ResourceOf = Pick<ResourceServerRecord, 'identifier' | 'createdAt'>;
 
 export interface ResourceTokensDeps {
   store: ResourceTokenStore;
@@ -40,11 +40,11 @@ export interface IssuedToken {
  * which token id, never the value.
  */
 export function createResourceTokens({ store, securityEvents, secretPepper, changed }: ResourceTokensDeps) {
-  const emit = (event: Parameters<SecurityEvents['emit']>[0], record: ResourceTokenRecord, context: ChangeContext, extra: Record<string, unknown> = {}) =>
+  const emit = (event: Parameters<SecurityEvents['emit']>[0], record: Pick<ResourceTokenRecord, 'resource' | 'id'>, context: ChangeContext, extra: Record<string, unknown> = {}) =>
     securityEvents.emit(event, { reqId: context.reqId, ip: context.ip, actor: `${context.actor.kind}:${context.actor.id}`, resource: record.resource, tokenId: record.id, ...extra });
 
   function owned(resource: ResourceOf, id: string, record: ResourceTokenRecord | undefined): ResourceTokenRecord {
-    if (!record || record.resource !== resource.identifier) throw new AppError('not_found', `no resource token "${id}" for ${resource.identifier}`);
+    if (!record || !tokenOfResource(record, resource)) throw new AppError('not_found', `no resource token "${id}" for ${resource.identifier}`);
     return record;
   }
 
@@ -59,7 +59,7 @@ export function createResourceTokens({ store, securityEvents, secretPepper, chan
 
   return {
     find: async (resource: ResourceOf, id: string) => owned(resource, id, await store.get(id)),
-    list: (resource: ResourceOf) => store.list(resource.identifier),
+    list: async (resource: ResourceOf) => (await store.list(resource.identifier)).filter((record) => tokenOfResource(record, resource)),
 
     async create(resource: ResourceServerRecord, creator: AccountRecord, creatorMap: MaxPriority | undefined, input: NewResourceToken, context: ChangeContext): Promise<IssuedToken> {
       const checked = checkNewToken(resource, creatorMap, input);
@@ -68,6 +68,7 @@ export function createResourceTokens({ store, securityEvents, secretPepper, chan
       const record: ResourceTokenRecord = {
         id,
         resource: resource.identifier,
+        resourceCreatedAt: resource.createdAt,
         description: input.description,
         scopes: checked.scopes,
         ...(checked.maxPriority ? { maxPriority: checked.maxPriority } : {}),
@@ -110,6 +111,19 @@ export function createResourceTokens({ store, securityEvents, secretPepper, chan
       });
       emit('resource_token.rotated', record, context, { overlapSeconds });
       return { record, value };
+    },
+
+    /**
+     * Deletes every token of a resource server that is being deleted, with its last use: one
+     * made for it must not outlive it, nor come back with a resource created under its name.
+     */
+    async removeAll(resource: string, context: ChangeContext): Promise<number> {
+      const ids = await store.removeAll(resource);
+      for (const id of ids) {
+        changed?.(id);
+        emit('resource_token.deleted', { resource, id }, context, { reason: 'resource_deleted' });
+      }
+      return ids.length;
     },
   };
 }

@@ -13,10 +13,10 @@ import { registerExpiringTokensGauge } from './expiring-tokens-gauge.ts';
 export function createSelfService(services: Services, metrics: Pick<Metrics, 'registry'>) {
   const { storage, securityEvents, config, logger } = services;
   const store = createResourceTokenStore(storage);
-  const clients = withResourceTokens(services.clients, store, securityEvents, (error) => logger.warn({ err: error }, 'could not record resource token use'));
+  const clients = withResourceTokens(services.clients, { store, resources: services.resources, securityEvents, onError: (error) => logger.warn({ err: error }, 'could not record resource token use') });
   const tokens = createResourceTokens({ store, securityEvents, secretPepper: config.secretPepper, changed: (id) => clients.forget(id) });
   registerExpiringTokensGauge(metrics.registry, services.resources, store);
-  const reportLeaked = createLeakReports({ store, tokens, securityEvents, secretPepper: config.secretPepper });
+  const reportLeaked = createLeakReports({ store, tokens, resources: services.resources, securityEvents, secretPepper: config.secretPepper });
   return { store, tokens, clients, reportLeaked };
 }
 

@@ -1,8 +1,10 @@
 import test from 'ava';
 
+import { collectionNames, valueNames } from '../../src/storage/storage-names.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { createMaintainers, inDays, maintainerToken, resourceTokenGrant, selfServiceCall, tokensPath } from '../helpers/self-service.ts';
 
 const resource = 'https://plugins.example.org';
@@ -62,4 +64,54 @@ test.serial('two rotate requests at once leave one current secret and one overla
     const stored = await server.tollgate.selfService.store.get(id);
     t.is(stored?.secrets.length, 2);
   }
+});
+
+test.serial('deleting a resource server deletes its tokens: refused at once, a security event each, nothing of them left in storage', async (t) => {
+  const identifier = 'https://gone.example.org';
+  await createResource(identifier);
+  const used = await newToken(identifier, 'used');
+  const unused = await newToken(identifier, 'unused');
+  t.is((await grant(used.value)).status, 200);
+  await eventually(() => server.tollgate.selfService.store.lastUsed(used.id), 'the last use is written');
+
+  const deleted = await adminCall(server, adminToken, 'DELETE', `/resources/${encodeURIComponent(identifier)}`);
+  t.is(deleted.status, 200, JSON.stringify(deleted.body));
+  for (const { value } of [used, unused]) t.is((await grant(value)).body.error, 'invalid_client', 'refused at once');
+
+  const events = log.lines(/security event/).filter((line) => line.securityEvent === 'resource_token.deleted' && line.resource === identifier);
+  t.deepEqual(events.map((line) => line.tokenId).sort(), [used.id, unused.id].sort());
+  for (const event of events) {
+    t.is(event.reason, 'resource_deleted');
+    t.regex(String(event.actor), /^admin:/);
+  }
+  const { storage } = server.tollgate;
+  for (const { id } of [used, unused]) {
+    t.is(await storage.getValue(valueNames.resourceToken(id)), undefined, 'no record, so no secret hash');
+    t.is(await storage.getValue(valueNames.resourceTokenUse(id)), undefined, 'no last use');
+  }
+  t.deepEqual(await storage.collection(collectionNames.resourceTokens(identifier)).list(), [], 'no index entry');
+});
+
+test.serial('a resource server created again under a deleted one\'s identifier starts without its tokens, even one left behind', async (t) => {
+  const identifier = 'https://reborn.example.org';
+  await createResource(identifier);
+  const old = await newToken(identifier, 'from before');
+  const oldRecord = await server.tollgate.selfService.store.get(old.id);
+  t.is((await adminCall(server, adminToken, 'DELETE', `/resources/${encodeURIComponent(identifier)}`)).status, 200);
+  await createResource(identifier);
+
+  t.deepEqual((await call('alice', 'GET', tokensPath(identifier))).body.tokens, []);
+  t.is((await grant(old.value)).body.error, 'invalid_client');
+
+  // As if the deletion had been cut short, or the token saved while the resource was being deleted.
+  if (!oldRecord) throw new Error('no record');
+  await server.tollgate.selfService.store.save(oldRecord);
+  server.tollgate.selfService.clients.forget(old.id);
+  t.is((await grant(old.value)).body.error, 'invalid_client', 'a token of the old resource is not one of the new one\'s');
+  t.deepEqual((await call('alice', 'GET', tokensPath(identifier))).body.tokens, []);
+  t.is((await call('bob', 'POST', `${tokensPath(identifier)}/${old.id}/rotate`, {})).status, 404);
+  t.deepEqual((await adminCall(server, adminToken, 'GET', tokensPath(identifier))).body.tokens, [], 'nor for admins');
+
+  const fresh = await newToken(identifier, 'new');
+  t.is((await grant(fresh.value)).status, 200, 'the new resource\'s own tokens work');
 });
