@@ -5,9 +5,11 @@ import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { parsePrometheusText } from '../helpers/prometheus-text.ts';
 import { createMaintainers, inDays, maintainerToken, resourceTokenGrant, selfServiceCall, tokensPath } from '../helpers/self-service.ts';
 
 const resource = 'https://plugins.example.org';
+const scrapeToken = 'test-scrape-token-0123456789';
 const log = captureLog();
 let server: RunningServer;
 let adminToken: string;
@@ -20,7 +22,7 @@ async function createResource(identifier: string) {
 }
 
 test.before(async () => {
-  ({ server, token: adminToken, stop } = await startAdminTestServer({ TOLLGATE_DEVICE_POLL_INTERVAL: '1' }, { logger: log.logger }));
+  ({ server, token: adminToken, stop } = await startAdminTestServer({ TOLLGATE_DEVICE_POLL_INTERVAL: '1', TOLLGATE_METRICS_TOKEN: scrapeToken }, { logger: log.logger }));
   await createMaintainers(server, adminToken, { alice: {}, bob: {} });
   await createResource(resource);
   for (const name of ['alice', 'bob']) tokensOf[name] = await maintainerToken(server, name);
@@ -30,8 +32,8 @@ test.after.always(() => stop?.());
 const call = (who: string, method: string, path: string, body?: unknown) => selfServiceCall(server, tokensOf[who], method, path, body);
 const grant = (value: string) => resourceTokenGrant(server, value);
 
-async function newToken(identifier = resource, description = 'release'): Promise<{ id: string; value: string }> {
-  const created = await call('alice', 'POST', tokensPath(identifier), { description, expires_at: inDays(30) });
+async function newToken(identifier = resource, description = 'release', days = 30): Promise<{ id: string; value: string }> {
+  const created = await call('alice', 'POST', tokensPath(identifier), { description, expires_at: inDays(days) });
   if (created.status !== 201) throw new Error(JSON.stringify(created.body));
   return { id: created.body.id as string, value: created.body.token as string };
 }
@@ -114,4 +116,23 @@ test.serial('a resource server created again under a deleted one\'s identifier s
 
   const fresh = await newToken(identifier, 'new');
   t.is((await grant(fresh.value)).status, 200, 'the new resource\'s own tokens work');
+});
+
+test.serial('the gauge of tokens expiring within 14 days, scraped over HTTP, counts a resource\'s live ones and drops a deleted resource', async (t) => {
+  const identifier = 'https://gauge.example.org';
+  await createResource(identifier);
+  await newToken(identifier, 'soon', 5);
+  await newToken(identifier, 'sooner', 1);
+  await newToken(identifier, 'later', 60);
+  const revoked = await newToken(identifier, 'soon but revoked', 5);
+  t.is((await call('bob', 'POST', `${tokensPath(identifier)}/${revoked.id}/revoke`)).status, 200);
+
+  const expiringSoon = async () => {
+    const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${scrapeToken}` } });
+    const samples = parsePrometheusText(await response.text());
+    return samples.find((sample) => sample.name === 'tollgate_resource_tokens_expiring_soon' && sample.labels.resource === identifier)?.value;
+  };
+  t.is(await expiringSoon(), 2);
+  t.is((await adminCall(server, adminToken, 'DELETE', `/resources/${encodeURIComponent(identifier)}`)).status, 200);
+  t.is(await expiringSoon(), undefined);
 });
