@@ -5,7 +5,7 @@ import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { inDays, resourceTokenGrant, selfServiceCall } from '../helpers/self-service.ts';
+import { clientIdOf, inDays, resourceTokenGrant, selfServiceCall } from '../helpers/self-service.ts';
 
 const resource = 'https://plugins.example.org';
 const limit = 5;
@@ -64,6 +64,7 @@ test.serial('the limit is per address: another one may still report', async (t) 
   t.is((await report('198.51.100.1', [value])).status, 429);
   t.is((await report('198.51.100.2', [value])).status, 202);
   await eventually(() => refused(value), 'the token reported from another address is revoked');
+  t.deepEqual((await server.tollgate.selfService.store.get(clientIdOf(value)))?.revokedBy, { kind: 'report', id: '198.51.100.2' }, 'revoked by a report, from that address');
 });
 
 test.serial('a report answers before it revokes, so how long the answer took says nothing about the values', async (t) => {

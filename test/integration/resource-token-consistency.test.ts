@@ -136,3 +136,24 @@ test.serial('the gauge of tokens expiring within 14 days, scraped over HTTP, cou
   t.is((await adminCall(server, adminToken, 'DELETE', `/resources/${encodeURIComponent(identifier)}`)).status, 200);
   t.is(await expiringSoon(), undefined);
 });
+
+test.serial('who revoked a token is kept and shown alike to maintainers and admins: a maintainer by account and name, an admin by its client', async (t) => {
+  const byMaintainer = await newToken(resource, 'revoked by bob');
+  const byAdmin = await newToken(resource, 'revoked by an admin');
+  t.is((await call('bob', 'POST', `${tokensPath(resource)}/${byMaintainer.id}/revoke`)).status, 200);
+  t.is((await adminCall(server, adminToken, 'POST', `${tokensPath(resource)}/${byAdmin.id}/revoke`)).status, 200);
+
+  const expected = {
+    [byMaintainer.id]: { kind: 'account', id: 'bob', name: 'bob' },
+    [byAdmin.id]: { kind: 'admin', id: server.tollgate.demo?.adminClientId, name: null },
+  };
+  const maintainersSee = (await call('alice', 'GET', tokensPath(resource))).body.tokens as Array<{ id: string; revoked_by: unknown; revoked_at: string | null }>;
+  const adminsSee = (await adminCall(server, adminToken, 'GET', tokensPath(resource))).body.tokens as typeof maintainersSee;
+  for (const listing of [maintainersSee, adminsSee]) {
+    for (const [id, revokedBy] of Object.entries(expected)) {
+      const entry = listing.find((token) => token.id === id);
+      t.deepEqual(entry?.revoked_by, revokedBy);
+      t.truthy(entry?.revoked_at);
+    }
+  }
+});
