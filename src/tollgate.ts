@@ -96,10 +96,10 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     throw error;
   }
 
-  const selfService = createSelfService(services, metrics);
+  const limits = createAttemptLimits(storage, config.rateLimit);
+  const selfService = createSelfService(services, metrics, limits);
   const { provider, steps: providerSteps } = createProvider({ ...services, clients: selfService.clients, cookieKeys, metrics });
   subscribeProviderEvents(provider, { clients: selfService.clients, logger, metrics, securityEvents });
-  const limits = createAttemptLimits(storage, config.rateLimit);
   const { upstreams, sealer } = services;
   const pending = createPendingLogins(storage, sealer, config.ttl.interaction);
   const upstreamSignIn = { upstreams, pending, issuer: config.issuer, ttlSeconds: config.ttl.interaction, logger };

@@ -45,6 +45,7 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_RATE_LIMIT_PASSWORD_PER_IP', 'rateLimit.passwordPerIp', 'int'],
   ['TOLLGATE_RATE_LIMIT_PASSWORD_PER_ACCOUNT', 'rateLimit.passwordPerAccount', 'int'],
   ['TOLLGATE_RATE_LIMIT_UPSTREAM_CALLBACK_PER_IP', 'rateLimit.upstreamCallbackPerIp', 'int'],
+  ['TOLLGATE_RATE_LIMIT_LEAK_REPORT_PER_IP', 'rateLimit.leakReportPerIp', 'int'],
   ['TOLLGATE_RATE_LIMIT_WINDOW', 'rateLimit.windowSeconds', 'int'],
   ['TOLLGATE_CLIENT_CACHE_MS', 'clientCacheMs', 'int'],
   ['TOLLGATE_METRICS_PORT', 'metrics.port', 'int'],

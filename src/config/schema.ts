@@ -188,6 +188,12 @@ export const configSchema = z
           .positive()
           .default(30)
           .describe('Upstream sign-in callbacks per IP per window that do not sign anyone in (TOLLGATE_RATE_LIMIT_UPSTREAM_CALLBACK_PER_IP)'),
+        leakReportPerIp: z
+          .number()
+          .int()
+          .positive()
+          .default(100)
+          .describe('Values reported to POST /self-service/leaked-tokens per IP per window, each value counted whatever it is (TOLLGATE_RATE_LIMIT_LEAK_REPORT_PER_IP)'),
         windowSeconds: z.number().int().positive().default(300).describe('Length of a rate-limit window, seconds'),
       })
       .strict()

@@ -13,13 +13,15 @@ export function measureStorage(storage: Storage, metrics: Metrics): Storage {
   const top = {
     swapValue: storage.swapValue,
     getValue: storage.getValue,
+    replaceValue: storage.replaceValue,
+    deleteValue: storage.deleteValue,
     pacePoll: storage.pacePoll,
     isGrantRevoked: storage.isGrantRevoked,
     rotateRefreshToken: storage.rotateRefreshToken,
     annulRefreshTokenRotation: storage.annulRefreshTokenRotation,
     ping: storage.ping,
   };
-  measure(metrics, 'value', top, ['swapValue', 'getValue', 'pacePoll', 'isGrantRevoked'], storage);
+  measure(metrics, 'value', top, ['swapValue', 'getValue', 'replaceValue', 'deleteValue', 'pacePoll', 'isGrantRevoked'], storage);
   measure(metrics, 'RefreshToken', top, ['rotateRefreshToken', 'annulRefreshTokenRotation'], storage);
   measure(metrics, 'server', top, ['ping'], storage);
 

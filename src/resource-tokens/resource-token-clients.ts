@@ -1,8 +1,9 @@
 import { grantTypes, type ClientRecord } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
 import { isResourceTokenId } from './resource-token-format.ts';
-import { tokenInForce, type ResourceTokenRecord } from './resource-token-record.ts';
+import { tokenInForce, tokenOfResource, type ResourceTokenRecord } from './resource-token-record.ts';
 import type { ResourceTokenStore } from './resource-token-store.ts';
 
 /**
@@ -23,17 +24,25 @@ export interface ResourceTokenClients extends ClientRegistry {
  * id (`tgrt_<id>`, the start of its value) and whose secret is the whole value, checked against
  * the stored keyed hashes by the one hashed-secret comparison. It may only use client
  * credentials, only for its resource, with its scopes and `max_priority`. A revoked or expired
- * token is not found: `invalid_client`, like an unknown client. The admin API keeps the plain
+ * token, or one whose resource server was deleted (even if one of that identifier was created
+ * since), is not found: `invalid_client`, like an unknown client. The admin API keeps the plain
  * registry: tokens are not clients there.
  */
-export function withResourceTokens(clients: ClientRegistry, store: ResourceTokenStore, securityEvents: SecurityEvents, onError: (error: unknown) => void): ResourceTokenClients {
+export function withResourceTokens(
+  clients: ClientRegistry,
+  { store, resources, securityEvents, onError }: { store: ResourceTokenStore; resources: ResourceRegistry; securityEvents: SecurityEvents; onError: (error: unknown) => void },
+): ResourceTokenClients {
   const viewed = new Map<string, { token: Promise<TokenClient | undefined>; until: number }>();
 
   function tokenClient(id: string): Promise<TokenClient | undefined> {
     const now = Date.now();
     const known = viewed.get(id);
     if (known && known.until > now) return known.token;
-    const token = store.get(id).then((record) => (record && tokenInForce(record) ? { client: asClient(record), record } : undefined));
+    const token = store.get(id).then(async (record) => {
+      if (!record || !tokenInForce(record)) return undefined;
+      const resource = await resources.get(record.resource);
+      return resource && tokenOfResource(record, resource) ? { client: asClient(record), record } : undefined;
+    });
     viewed.set(id, { token, until: now + viewMs });
     token.catch(() => viewed.delete(id));
     if (viewed.size > 10_000) viewed.delete(viewed.keys().next().value as string);

@@ -28,6 +28,7 @@ export const securityEventNames = [
   'resource_token.revoked',
   'resource_token.first_used',
   'resource_token.reported',
+  'resource_token.deleted',
 ] as const;
 export type SecurityEventName = (typeof securityEventNames)[number];
 

@@ -3,6 +3,7 @@ import { createResourceTokenStore } from '../resource-tokens/resource-token-stor
 import { createResourceTokens } from '../resource-tokens/resource-tokens.ts';
 import { createLeakReports } from '../resource-tokens/report-leaked-tokens.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { AttemptLimits } from '../pages/attempt-limits.ts';
 import type { Services } from '../services.ts';
 import { registerExpiringTokensGauge } from './expiring-tokens-gauge.ts';
 
@@ -10,13 +11,21 @@ import { registerExpiringTokensGauge } from './expiring-tokens-gauge.ts';
  * Teams managing their own tokens (SPEC §15): the resource tokens, and the client registry the
  * provider sees, in which each resource token is a client-credentials client.
  */
-export function createSelfService(services: Services, metrics: Pick<Metrics, 'registry'>) {
+export function createSelfService(services: Services, metrics: Pick<Metrics, 'registry'>, limits: AttemptLimits) {
   const { storage, securityEvents, config, logger } = services;
   const store = createResourceTokenStore(storage);
-  const clients = withResourceTokens(services.clients, store, securityEvents, (error) => logger.warn({ err: error }, 'could not record resource token use'));
+  const clients = withResourceTokens(services.clients, { store, resources: services.resources, securityEvents, onError: (error) => logger.warn({ err: error }, 'could not record resource token use') });
   const tokens = createResourceTokens({ store, securityEvents, secretPepper: config.secretPepper, changed: (id) => clients.forget(id) });
   registerExpiringTokensGauge(metrics.registry, services.resources, store);
-  const reportLeaked = createLeakReports({ store, tokens, securityEvents, secretPepper: config.secretPepper });
+  const reportLeaked = createLeakReports({
+    store,
+    tokens,
+    resources: services.resources,
+    limits,
+    securityEvents,
+    secretPepper: config.secretPepper,
+    onError: (error) => logger.warn({ err: error }, 'could not revoke a reported resource token'),
+  });
   return { store, tokens, clients, reportLeaked };
 }
 

@@ -111,7 +111,7 @@ export function selfServiceRoutes(selfService: SelfService): AdminRoute[] {
     adminRoute({
       method: 'POST',
       path: '/leaked-tokens',
-      summary: 'Report leaked resource tokens (no authentication): live ones are revoked; the answer is the same whatever was sent',
+      summary: 'Report leaked resource tokens (no authentication): live ones are revoked; the answer is the same whatever was sent (429 with Retry-After past the values allowed per address)',
       body: z.object({ tokens: z.array(z.string().max(200)).min(1).max(100) }).strict(),
       responses: { 202: z.object({}).strict() },
       async handle({ body, caller }) {

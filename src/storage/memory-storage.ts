@@ -213,6 +213,14 @@ export function createMemoryStorage(): Storage {
     async getValue(name) {
       return read<string>(`value:${name}`);
     },
+    async replaceValue(name, expected, value, ttlSeconds) {
+      if (read<string>(`value:${name}`) !== expected) return false;
+      write(`value:${name}`, value, ttlSeconds);
+      return true;
+    },
+    async deleteValue(name) {
+      values.delete(`value:${name}`);
+    },
     async pacePoll(name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) {
       const now = Date.now();
       const previous = read<{ lastPollMs: number; intervalSeconds: number }>(`value:${name}`);

@@ -111,6 +111,13 @@ redis.call('SET', KEYS[1], now .. ' ' .. interval, 'EX', ARGV[4])
 return tooSoon
 `;
 
+// Compare-and-set of a value (Storage.replaceValue): ARGV expected, next value, TTL. Returns 1 when written.
+const replaceValue = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+`;
+
 export interface RedisScripts {
   consume(key: string, stamp: number): Promise<number>;
   consumeLegacy(key: string, stamp: number): Promise<number>;
@@ -122,9 +129,10 @@ export interface RedisScripts {
   annulRotation(previous: string, successor: string): Promise<number>;
   confirmRotation(previous: string, successor: string): Promise<number>;
   pacePoll(key: string, intervalSeconds: number, stepSeconds: number, toleranceMs: number, ttlSeconds: number): Promise<number>;
+  replaceValue(key: string, expected: string, value: string, ttlSeconds: number): Promise<number>;
 }
 
-const scripts = { consume: [1, consume], consumeLegacy: [1, consumeLegacy], deleteLegacy: [1, deleteLegacy], write: [1, write], indexSet: [1, indexSet], issueRefreshToken: [2, issueRefreshToken], rotateRefreshToken: [4, rotateRefreshToken], annulRotation: [2, annulRotation], confirmRotation: [2, confirmRotation], pacePoll: [1, pacePoll] } as const;
+const scripts = { consume: [1, consume], consumeLegacy: [1, consumeLegacy], deleteLegacy: [1, deleteLegacy], write: [1, write], indexSet: [1, indexSet], issueRefreshToken: [2, issueRefreshToken], rotateRefreshToken: [4, rotateRefreshToken], annulRotation: [2, annulRotation], confirmRotation: [2, confirmRotation], pacePoll: [1, pacePoll], replaceValue: [1, replaceValue] } as const;
 
 /**
  * Defines tollgate's scripts on the client. Call before any traffic: ioredis's auto-pipelines

@@ -219,6 +219,11 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     revokeGrantsOf: (principal) => guard(() => revokeGrantsOf(principal)),
     swapValue: (name, value, ttlSeconds) => guard(async () => (await client.set(keys.value(name), value, 'EX', ttlSeconds, 'GET')) ?? undefined),
     getValue: (name) => guard(async () => (await client.get(keys.value(name))) ?? undefined),
+    replaceValue: (name, expected, value, ttlSeconds) => guard(async () => (await scripts.replaceValue(keys.value(name), expected, value, ttlSeconds)) === 1),
+    deleteValue: (name) =>
+      guard(async () => {
+        await client.del(keys.value(name));
+      }),
     pacePoll: (name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) =>
       guard(async () => ((await scripts.pacePoll(keys.value(name), intervalSeconds, stepSeconds, toleranceMs, ttlSeconds)) === 1 ? 'too-soon' : 'in-time')),
     isGrantRevoked: (grantId) => guard(() => isGrantRevoked(grantId)),

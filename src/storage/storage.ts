@@ -66,6 +66,13 @@ export interface Storage {
   swapValue(name: string, value: string, ttlSeconds: number): Promise<string | undefined>;
   getValue(name: string): Promise<string | undefined>;
   /**
+   * Compare-and-set: writes `value` only if the value still is `expected`, atomically; false
+   * when another write came first or it has gone. How a read-change-write of one record (a
+   * resource token's revocation or rotation) keeps a concurrent change from being lost.
+   */
+  replaceValue(name: string, expected: string, value: string, ttlSeconds: number): Promise<boolean>;
+  deleteValue(name: string): Promise<void>;
+  /**
    * Records a poll under `name` and tells whether it came sooner than the current interval
    * (less `toleranceMs`), in which case the interval grows by `stepSeconds` for every later
    * poll. One atomic operation, timed by the store's clock, so concurrent polls and processes

@@ -45,7 +45,7 @@ test('with nothing configured every setting has its documented default', (t) => 
   t.deepEqual(config.cookieKeys, []);
   t.is(config.secretPepper?.length, 43, 'the in-process store gets a random pepper');
   t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, refreshTokenReuseInterval: 10, interaction: 900 });
-  t.deepEqual(config.rateLimit, { userCodePerIp: 20, passwordPerIp: 20, passwordPerAccount: 10, upstreamCallbackPerIp: 30, windowSeconds: 300 });
+  t.deepEqual(config.rateLimit, { userCodePerIp: 20, passwordPerIp: 20, passwordPerAccount: 10, upstreamCallbackPerIp: 30, leakReportPerIp: 100, windowSeconds: 300 });
   t.is(config.clientCacheMs, 2000);
   t.true(config.demo, 'the demo is on when no storage is configured');
 });

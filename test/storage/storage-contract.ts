@@ -322,6 +322,29 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     t.is(await store.getValue(name), undefined);
   });
 
+  test('replaceValue writes only over the value expected: of two racing changes one wins, the other is told', async (t) => {
+    const name = `cas-${id()}`;
+    const store = storage();
+    t.false(await store.replaceValue(name, 'zero', 'one', 60), 'nothing to replace');
+    t.is(await store.getValue(name), undefined);
+    await store.swapValue(name, 'one', 60);
+    const outcomes = await Promise.all([store.replaceValue(name, 'one', 'two', 60), store.replaceValue(name, 'one', 'three', 60)]);
+    t.deepEqual(outcomes, [true, false]);
+    t.is(await store.getValue(name), 'two');
+    t.true(await store.replaceValue(name, 'two', 'four', 2));
+    await sleep(2300);
+    t.is(await store.getValue(name), undefined, 'with the TTL given');
+  });
+
+  test('deleteValue removes a value; deleting what is not there is no error', async (t) => {
+    const name = `gone-${id()}`;
+    const store = storage();
+    await store.swapValue(name, 'one', 60);
+    await store.deleteValue(name);
+    t.is(await store.getValue(name), undefined);
+    await t.notThrowsAsync(store.deleteValue(name));
+  });
+
   test('a rate limiter refuses once its points are spent', async (t) => {
     const limiter = storage().rateLimiter({ name: `login-${id()}`, points: 2, durationSeconds: 60 });
     await limiter.consume('1.2.3.4');
