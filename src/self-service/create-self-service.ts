@@ -1,4 +1,5 @@
-import { withResourceTokens } from '../resource-tokens/resource-token-clients.ts';
+import { withDerivedClients } from '../clients/derived-clients.ts';
+import { resourceTokenClients } from '../resource-tokens/resource-token-clients.ts';
 import { createResourceTokenStore } from '../resource-tokens/resource-token-store.ts';
 import { createResourceTokens } from '../resource-tokens/resource-tokens.ts';
 import { createLeakReports } from '../resource-tokens/report-leaked-tokens.ts';
@@ -13,7 +14,7 @@ import { registerExpiringTokensGauge } from './expiring-tokens-gauge.ts';
 export function createSelfService(services: Services, metrics: Pick<Metrics, 'registry'>) {
   const { storage, securityEvents, config, logger } = services;
   const store = createResourceTokenStore(storage);
-  const clients = withResourceTokens(services.clients, store, securityEvents, (error) => logger.warn({ err: error }, 'could not record resource token use'));
+  const clients = withDerivedClients(services.clients, [resourceTokenClients(store, securityEvents)], (error) => logger.warn({ err: error }, 'could not record resource token use'));
   const tokens = createResourceTokens({ store, securityEvents, secretPepper: config.secretPepper, changed: (id) => clients.forget(id) });
   registerExpiringTokensGauge(metrics.registry, services.resources, store);
   const reportLeaked = createLeakReports({ store, tokens, securityEvents, secretPepper: config.secretPepper });
