@@ -1,5 +1,6 @@
 import { collectionNames, valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
+import { createWriteThrottle } from '../storage/write-throttle.ts';
 import type { ResourceTokenRecord, TokenUse } from './resource-token-record.ts';
 
 export interface ResourceTokenStore {
@@ -18,7 +19,8 @@ interface IndexEntry {
   expiresAt: string;
 }
 
-const useWriteIntervalMs = 60_000;
+/** SPEC §15: last use is written at most about once a minute, so a busy CI does not write on every request. */
+export const useWriteIntervalMs = 60_000;
 const secondsUntil = (iso: string) => Math.max(1, Math.ceil((Date.parse(iso) - Date.now()) / 1000));
 
 /**
@@ -27,7 +29,7 @@ const secondsUntil = (iso: string) => Math.max(1, Math.ceil((Date.parse(iso) - D
  * when a listing finds an entry whose record has gone.
  */
 export function createResourceTokenStore(storage: Storage): ResourceTokenStore {
-  const lastWritten = new Map<string, number>();
+  const useWrites = createWriteThrottle(useWriteIntervalMs);
 
   async function get(id: string): Promise<ResourceTokenRecord | undefined> {
     const text = await storage.getValue(valueNames.resourceToken(id));
@@ -51,9 +53,7 @@ export function createResourceTokenStore(storage: Storage): ResourceTokenStore {
     },
     async touch(id, ip, expiresAt) {
       const now = Date.now();
-      if ((lastWritten.get(id) ?? 0) + useWriteIntervalMs > now) return false;
-      lastWritten.set(id, now);
-      if (lastWritten.size > 10_000) lastWritten.delete(lastWritten.keys().next().value as string);
+      if (!useWrites.due(id, now)) return false;
       const use: TokenUse = { at: new Date(now).toISOString(), ip };
       const previous = await storage.swapValue(valueNames.resourceTokenUse(id), JSON.stringify(use), secondsUntil(expiresAt));
       return previous === undefined;

@@ -28,6 +28,9 @@ export const securityEventNames = [
   'resource_token.revoked',
   'resource_token.first_used',
   'resource_token.reported',
+  'trusted_publisher.added',
+  'trusted_publisher.removed',
+  'trusted_publisher.first_used',
 ] as const;
 export type SecurityEventName = (typeof securityEventNames)[number];
 
