@@ -9,7 +9,7 @@ const kubernetesFlags = { namespace: 'namespace', 'service-account': 'service_ac
 
 /** The flag that set each field of the request, for the server's refusals. */
 const fieldFlags: Record<string, string> = {
-  issuer: '--issuer',
+  issuer: '--ci-issuer',
   audience: '--audience',
   ...Object.fromEntries(Object.entries(githubFlags).map(([flag, field]) => [`github_actions.${field}`, `--${flag}`])),
   ...Object.fromEntries(Object.entries(kubernetesFlags).map(([flag, field]) => [`kubernetes.${field}`, `--${flag}`])),
@@ -65,16 +65,16 @@ const add: Command = {
   options: {
     ...maintainerOptions,
     description: { type: 'string' },
-    issuer: { type: 'string' },
+    'ci-issuer': { type: 'string' },
     audience: { type: 'string' },
     ...Object.fromEntries([...Object.keys(githubFlags), ...Object.keys(kubernetesFlags)].map((flag) => [flag, { type: 'string' as const }])),
     scope: { type: 'string', multiple: true },
     'max-priority': { type: 'string' },
   },
-  help: `usage: tollgate publishers add <resource> --description TEXT --issuer URL <CI identity> [options]
+  help: `usage: tollgate publishers add <resource> --description TEXT --ci-issuer URL <CI identity> [options]
 
   --description TEXT        what the binding is for (required)
-  --issuer URL              the CI's token issuer, one the resource allows (required;
+  --ci-issuer URL           the issuer of the CI's tokens, one the resource allows (required;
                             GitHub: https://token.actions.githubusercontent.com)
   --audience AUD            the aud the CI requests for its token (default: tollgate's URL)
   --scope SCOPE             scopes its tokens carry (repeatable; default: all the resource allows)
@@ -97,7 +97,7 @@ ${maintainerOptionsHelp}`,
     const { values } = context;
     const body = defined({
       description: stringOption(values, 'description') ?? '',
-      issuer: stringOption(values, 'issuer'),
+      issuer: stringOption(values, 'ci-issuer'),
       audience: stringOption(values, 'audience'),
       ...workloadOptions(values),
       scopes: listOption(values, 'scope'),
