@@ -1,14 +1,11 @@
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
-import { approveInBrowser } from '../helpers/device-login.ts';
-import { finished, loginPrompt, runCli, spawnCli } from '../helpers/run-cli.ts';
-import { demoPassword, postForm } from '../helpers/start-server.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { selfServiceCliLogin } from '../helpers/self-service.ts';
+import { postForm } from '../helpers/start-server.ts';
 import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer.ts';
 
 const resource = 'https://ci.example.org';
@@ -30,13 +27,7 @@ test.before(async () => {
     trusted_publisher_issuers: [actions.issuer],
   });
   if (made.status !== 201) throw new Error(JSON.stringify(made.body));
-  env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'tollgate-tp-')) };
-  const child = spawnCli(['login', '--issuer', server.url, '--client-id', 'demo-cli', '--resource', 'urn:tollgate:self-service', '--scope', 'self-service'], env);
-  const done = finished(child);
-  const prompt = await loginPrompt(child);
-  if (prompt) await approveInBrowser(prompt.uri, prompt.code, { username: 'demo', password: demoPassword });
-  const login = await done;
-  if (login.code !== 0) throw new Error(login.stderr);
+  env = await selfServiceCliLogin(server, 'tollgate-tp-');
 });
 test.after.always(async () => {
   await stop?.();

@@ -1,5 +1,4 @@
 import test from 'ava';
-import * as oauth from 'openid-client';
 import { decodeJwt } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
@@ -7,24 +6,15 @@ import { buildOpenApiDocument } from '../../src/admin/openapi-document.ts';
 import { selfServiceApi } from '../../src/self-service/self-service-api.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
-import { approveInBrowser, deviceClient } from '../helpers/device-login.ts';
+import { maintainerToken, selfServiceCall } from '../helpers/self-service.ts';
 import { basicAuth, postForm } from '../helpers/start-server.ts';
 
 const resource = 'https://plugins.example.org';
-const selfService = 'urn:tollgate:self-service';
 const log = captureLog();
 let server: RunningServer;
 let adminToken: string;
 let stop: () => Promise<void>;
 const tokensOf: Record<string, string> = {};
-
-async function maintainerToken(username: string): Promise<string> {
-  const config = await deviceClient(server);
-  const authorization = await oauth.initiateDeviceAuthorization(config, { resource: selfService, scope: 'self-service' });
-  await approveInBrowser(authorization.verification_uri, authorization.user_code, { username, password: 'long enough password' });
-  const tokens = await oauth.pollDeviceAuthorizationGrant(config, authorization);
-  return tokens.access_token;
-}
 
 test.before(async () => {
   ({ server, token: adminToken, stop } = await startAdminTestServer({ TOLLGATE_DEVICE_POLL_INTERVAL: '1' }, { logger: log.logger }));
@@ -41,25 +31,11 @@ test.before(async () => {
     self_service_max_lifetime_days: 90,
   });
   if (made.status !== 201) throw new Error(JSON.stringify(made.body));
-  for (const name of ['alice', 'bob', 'carol']) tokensOf[name] = await maintainerToken(name);
+  for (const name of ['alice', 'bob', 'carol']) tokensOf[name] = await maintainerToken(server, name);
 });
 test.after.always(() => stop?.());
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown> & { error?: string; field?: string };
-}
-
-async function call(who: string | null, method: string, path: string, body?: unknown): Promise<Answer> {
-  const token = who ? tokensOf[who] : undefined;
-  const response = await fetch(`${server.url}/self-service${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Answer['body']) : {} };
-}
+const call = (who: string | null, method: string, path: string, body?: unknown) => selfServiceCall(server, who ? tokensOf[who] : undefined, method, path, body);
 
 const tokensPath = `/resources/${encodeURIComponent(resource)}/tokens`;
 const inDays = (n: number) => new Date(Date.now() + n * 86400_000).toISOString();

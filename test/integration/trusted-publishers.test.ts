@@ -1,12 +1,11 @@
 import test from 'ava';
-import * as oauth from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
-import { approveInBrowser, deviceClient } from '../helpers/device-login.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { maintainerToken, selfServiceCall } from '../helpers/self-service.ts';
 import { postForm } from '../helpers/start-server.ts';
 import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer.ts';
 
@@ -24,13 +23,6 @@ let server: RunningServer;
 let adminToken: string;
 let stop: () => Promise<void>;
 const tokensOf: Record<string, string> = {};
-
-async function maintainerToken(username: string): Promise<string> {
-  const config = await deviceClient(server);
-  const authorization = await oauth.initiateDeviceAuthorization(config, { resource: 'urn:tollgate:self-service', scope: 'self-service' });
-  await approveInBrowser(authorization.verification_uri, authorization.user_code, { username, password: 'long enough password' });
-  return (await oauth.pollDeviceAuthorizationGrant(config, authorization)).access_token;
-}
 
 test.before(async () => {
   [actions, cluster, elsewhere, stranger] = await Promise.all([startTestIssuer(), startTestIssuer(), startTestIssuer(), startTestIssuer()]);
@@ -51,7 +43,7 @@ test.before(async () => {
     });
     if (made.status !== 201) throw new Error(JSON.stringify(made.body));
   }
-  for (const name of ['alice', 'bob', 'carol']) tokensOf[name] = await maintainerToken(name);
+  for (const name of ['alice', 'bob', 'carol']) tokensOf[name] = await maintainerToken(server, name);
 });
 
 test.after.always(async () => {
@@ -59,21 +51,7 @@ test.after.always(async () => {
   await Promise.all([actions, cluster, elsewhere, stranger].map((issuer) => issuer?.stop()));
 });
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown> & { error?: string; error_description?: string; field?: string };
-}
-
-async function call(who: string | null, method: string, path: string, body?: unknown): Promise<Answer> {
-  const token = who ? tokensOf[who] : undefined;
-  const response = await fetch(`${server.url}/self-service${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Answer['body']) : {} };
-}
+const call = (who: string | null, method: string, path: string, body?: unknown) => selfServiceCall(server, who ? tokensOf[who] : undefined, method, path, body);
 
 const publishersPath = (identifier = resource) => `/resources/${encodeURIComponent(identifier)}/publishers`;
 

@@ -1,5 +1,4 @@
 import test from 'ava';
-import { Redis } from 'ioredis';
 
 import type { AccountRecord } from '../../src/accounts/account-record.ts';
 import type { ResourceServerRecord } from '../../src/resources/resource-server-record.ts';
@@ -9,20 +8,10 @@ import { createRedisStorage } from '../../src/storage/redis-storage.ts';
 import type { Storage } from '../../src/storage/storage.ts';
 import { createTrustedPublisherStore } from '../../src/trusted-publishers/publisher-store.ts';
 import { createTrustedPublishers } from '../../src/trusted-publishers/trusted-publishers.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { redisClientPerFile } from '../helpers/server-per-file.ts';
 
 const actions = 'https://token.actions.githubusercontent.com';
-let redis: TestRedis;
-let client: Redis;
-
-test.before(async () => {
-  redis = await startRedis();
-  client = new Redis(redis.url);
-});
-test.after.always(async () => {
-  client?.disconnect();
-  await redis?.stop();
-});
+const shared = redisClientPerFile();
 
 const resource: ResourceServerRecord = {
   identifier: 'https://plugins.example.org',
@@ -40,7 +29,7 @@ const repository = { repository: 'qgis/plugin-x', repository_id: '812345678', re
 
 const stores: Record<'memory' | 'redis', (prefix: string) => Storage> = {
   memory: () => createMemoryStorage(),
-  redis: (prefix) => createRedisStorage(client, prefix, {}),
+  redis: (prefix) => createRedisStorage(shared.client, prefix, {}),
 };
 
 function setup(storage: Storage) {
@@ -98,9 +87,9 @@ for (const kind of ['memory', 'redis'] as const) {
 test.serial('redis: a publisher lives in the trusted-publishers hash with no TTL (it has no expiry), indexed per resource', async (t) => {
   const { publishers } = setup(stores.redis('keys:'));
   const record = await publishers.add(resource, alice, undefined, { description: 'x', issuer: actions, github_actions: repository }, context);
-  t.truthy(await client.hget('keys:trusted-publishers', record.id));
-  t.is(await client.ttl('keys:trusted-publishers'), -1);
-  t.deepEqual(await client.hkeys(`keys:resource-publishers:${resource.identifier}`), [record.id]);
+  t.truthy(await shared.client.hget('keys:trusted-publishers', record.id));
+  t.is(await shared.client.ttl('keys:trusted-publishers'), -1);
+  t.deepEqual(await shared.client.hkeys(`keys:resource-publishers:${resource.identifier}`), [record.id]);
 });
 
 test('an issuer the policy does not list, or no listed issuer at all, is refused naming the field', async (t) => {
