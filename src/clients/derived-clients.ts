@@ -1,3 +1,4 @@
+import type { MaxPriority } from '../principals/max-priority.ts';
 import type { ClientRecord } from './client-record.ts';
 import type { ClientRegistry } from './client-registry.ts';
 
@@ -15,6 +16,13 @@ export interface DerivedClient {
   until?: number;
   /** Notes a successful token request from `ip` (throttled by the record's store). */
   touch(ip: string | undefined): Promise<void>;
+}
+
+/** What a derived client is made of: it serves exactly one resource (its default), and is never disabled (a record that is gone is not found instead). */
+export type OneResourceClient = Omit<ClientRecord, 'resources' | 'defaultResource' | 'maxPriority' | 'disabled'> & { resource: string; maxPriority: MaxPriority | undefined };
+
+export function oneResourceClient({ resource, maxPriority, ...fields }: OneResourceClient): ClientRecord {
+  return { ...fields, resources: [resource], defaultResource: resource, ...(maxPriority ? { maxPriority } : {}), disabled: false };
 }
 
 /** One kind of derived client: the client ids it owns (a prefix no stored client may use) and how to read one. */

@@ -1,5 +1,5 @@
 import { grantTypes, type ClientRecord } from '../clients/client-record.ts';
-import type { DerivedClientKind } from '../clients/derived-clients.ts';
+import { oneResourceClient, type DerivedClientKind } from '../clients/derived-clients.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
 import { isResourceTokenId } from './resource-token-format.ts';
 import { tokenInForce, type ResourceTokenRecord } from './resource-token-record.ts';
@@ -34,7 +34,7 @@ export function resourceTokenClients(store: ResourceTokenStore, securityEvents: 
 
 /** The token as a client record: client credentials only, for its one resource. */
 function asClient(record: ResourceTokenRecord): ClientRecord {
-  return {
+  return oneResourceClient({
     clientId: record.id,
     name: `resource token: ${record.description}`,
     description: record.description,
@@ -42,11 +42,9 @@ function asClient(record: ResourceTokenRecord): ClientRecord {
     authMethod: 'client_secret_basic',
     secrets: record.secrets,
     scopes: record.scopes,
-    resources: [record.resource],
-    defaultResource: record.resource,
-    ...(record.maxPriority ? { maxPriority: record.maxPriority } : {}),
-    disabled: false,
+    resource: record.resource,
+    maxPriority: record.maxPriority,
     createdAt: record.createdAt,
     updatedAt: record.rotatedAt ?? record.createdAt,
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { grantTypes, type ClientRecord } from '../clients/client-record.ts';
-import type { DerivedClientKind } from '../clients/derived-clients.ts';
+import { oneResourceClient, type DerivedClientKind } from '../clients/derived-clients.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
 import { isPublisherId } from './publisher-id.ts';
@@ -33,7 +33,7 @@ export function trustedPublisherClients(store: TrustedPublisherStore, resources:
 }
 
 function asClient(record: TrustedPublisherRecord, issuerAllowed: boolean): ClientRecord {
-  return {
+  return oneResourceClient({
     clientId: record.id,
     name: `trusted publisher: ${record.description}`,
     description: record.description,
@@ -41,13 +41,11 @@ function asClient(record: TrustedPublisherRecord, issuerAllowed: boolean): Clien
     authMethod: 'none',
     secrets: [],
     scopes: record.scopes,
-    resources: [record.resource],
-    defaultResource: record.resource,
-    ...(record.maxPriority ? { maxPriority: record.maxPriority } : {}),
+    resource: record.resource,
+    maxPriority: record.maxPriority,
     // Once an admin takes the issuer off the resource's policy, its tokens prove nothing here.
     federatedIdentities: issuerAllowed ? [publisherIdentity(record)] : [],
-    disabled: false,
     createdAt: record.createdAt,
     updatedAt: record.createdAt,
-  };
+  });
 }
