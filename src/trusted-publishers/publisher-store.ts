@@ -49,6 +49,7 @@ export function createTrustedPublisherStore(storage: Storage): TrustedPublisherS
       await Promise.all(ids.filter((_id, position) => !found[position]).map((id) => index.delete(id)));
       return found.filter((record): record is TrustedPublisherRecord => record !== undefined).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
+    // A use written while the publisher is being removed outlives it: one small entry, never read again.
     async touch(id, ip) {
       const now = Date.now();
       if (!useWrites.due(id, now)) return false;
