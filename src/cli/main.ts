@@ -7,6 +7,7 @@ import { keysGroup } from './commands/keys.ts';
 import { loginCommand } from './commands/login.ts';
 import { logoutCommand } from './commands/logout.ts';
 import { resourcesGroup } from './commands/resources.ts';
+import { publishersGroup } from './commands/publishers.ts';
 import { resourceTokensGroup } from './commands/resource-tokens.ts';
 import { seedGroup } from './commands/seed.ts';
 import { upstreamsGroup } from './commands/upstreams.ts';
@@ -17,7 +18,7 @@ import { trustedIssuersGroup } from './commands/trusted-issuers.ts';
 import { createOutput } from './output.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 
-const groups: CommandGroup[] = [clientsGroup, accountsGroup, resourcesGroup, keysGroup, trustedIssuersGroup, seedGroup, upstreamsGroup, resourceTokensGroup];
+const groups: CommandGroup[] = [clientsGroup, accountsGroup, resourcesGroup, keysGroup, trustedIssuersGroup, seedGroup, upstreamsGroup, resourceTokensGroup, publishersGroup];
 const commands: Command[] = [serveCommand, loginCommand, statusCommand, tokenCommand, logoutCommand];
 
 /** Names and summaries in two columns, the second starting two spaces after the longest name. */

@@ -77,7 +77,7 @@ function checkTimes(claims: JWTPayload, issuer: string, maxLifetimeSeconds: numb
 }
 
 function matchIdentity(claims: JWTPayload, candidates: readonly FederatedIdentity[], defaultAudience: string, issuer: string): FederatedIdentity {
-  const bySubject = candidates.filter((identity) => identity.subject === claims.sub);
+  const bySubject = candidates.filter((identity) => (identity.subject === undefined ? Object.keys(identity.conditions ?? {}).length > 0 : identity.subject === claims.sub));
   if (bySubject.length === 0) throw new AssertionError('subject', 'sub matches no federated identity of the client', issuer);
   const audiences = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
   const byAudience = bySubject.filter((identity) => audiences.includes(identity.audience ?? defaultAudience));

@@ -7,7 +7,13 @@ import { z } from 'zod';
  */
 export interface FederatedIdentity {
   issuer: string;
-  subject: string;
+  /**
+   * Absent only on a trusted publisher's GitHub Actions identity (trusted-publishers/): GitHub's
+   * `sub` spells the repository's name, which is recycled, so the immutable ids in `conditions`
+   * stand in for it. Such an identity matches any `sub` but only with conditions. Clients given
+   * through the admin API, CLI or seed always have one (federatedIdentitySchema requires it).
+   */
+  subject?: string;
   audience?: string;
   conditions?: Readonly<Record<string, string>>;
 }

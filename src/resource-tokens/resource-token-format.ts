@@ -23,7 +23,8 @@ const checksumLength = 6;
 const clientIdPattern = /^tgrt_[0-9A-Za-z]{12}$/;
 const valuePattern = /^(tgrt_[0-9A-Za-z]{12})_[0-9A-Za-z]{49}$/;
 
-function randomBase62(length: number): string {
+/** `length` characters of 0-9A-Za-z, each drawn uniformly. */
+export function randomBase62(length: number): string {
   let text = '';
   // randomInt draws uniformly (no modulo bias).
   for (let index = 0; index < length; index += 1) text += alphabet[randomInt(alphabet.length)];

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.ts';
 import { collectionNames, valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
+import { createWriteThrottle } from '../storage/write-throttle.ts';
 import type { ResourceTokenRecord, TokenUse } from './resource-token-record.ts';
 
 export interface ResourceTokenStore {
@@ -28,7 +29,8 @@ interface IndexEntry {
   expiresAt: string;
 }
 
-const useWriteIntervalMs = 60_000;
+/** SPEC §15: last use is written at most about once a minute, so a busy CI does not write on every request. */
+export const useWriteIntervalMs = 60_000;
 // Each lost race means another change was written meanwhile; this many in a row is not a race.
 const maxUpdateAttempts = 20;
 const secondsUntil = (iso: string) => Math.max(1, Math.ceil((Date.parse(iso) - Date.now()) / 1000));
@@ -39,7 +41,7 @@ const secondsUntil = (iso: string) => Math.max(1, Math.ceil((Date.parse(iso) - D
  * when a listing finds an entry whose record has gone.
  */
 export function createResourceTokenStore(storage: Storage): ResourceTokenStore {
-  const lastWritten = new Map<string, number>();
+  const useWrites = createWriteThrottle(useWriteIntervalMs);
 
   const parse = (text: string | undefined) => {
     const record = text ? (JSON.parse(text) as ResourceTokenRecord) : undefined;
@@ -79,14 +81,12 @@ export function createResourceTokenStore(storage: Storage): ResourceTokenStore {
       const ids = (await index.list()).map((entry) => entry.id);
       await Promise.all(ids.map((id) => Promise.all([storage.deleteValue(valueNames.resourceToken(id)), storage.deleteValue(valueNames.resourceTokenUse(id))])));
       await Promise.all(ids.map((id) => index.delete(id)));
-      for (const id of ids) lastWritten.delete(id);
+      for (const id of ids) useWrites.forget(id);
       return ids;
     },
     async touch(id, ip, expiresAt) {
       const now = Date.now();
-      if ((lastWritten.get(id) ?? 0) + useWriteIntervalMs > now) return false;
-      lastWritten.set(id, now);
-      if (lastWritten.size > 10_000) lastWritten.delete(lastWritten.keys().next().value as string);
+      if (!useWrites.due(id, now)) return false;
       const use: TokenUse = { at: new Date(now).toISOString(), ip };
       const previous = await storage.swapValue(valueNames.resourceTokenUse(id), JSON.stringify(use), secondsUntil(expiresAt));
       return previous === undefined;

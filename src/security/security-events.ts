@@ -29,6 +29,9 @@ export const securityEventNames = [
   'resource_token.first_used',
   'resource_token.reported',
   'resource_token.deleted',
+  'trusted_publisher.added',
+  'trusted_publisher.removed',
+  'trusted_publisher.first_used',
 ] as const;
 export type SecurityEventName = (typeof securityEventNames)[number];
 

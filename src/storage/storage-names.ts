@@ -41,6 +41,15 @@ export const collectionNames = {
    * An entry outlives its token's record (a value with a TTL) until a listing finds it gone.
    */
   resourceTokens: (resource: string) => `resource-tokens:${resource}`,
+  /**
+   * Trusted publishers by id (trusted-publishers/): read once per jwt-bearer request of one.
+   * They live until a maintainer or admin removes them: a binding has no expiry (it holds no secret).
+   */
+  trustedPublishers: 'trusted-publishers',
+  /** The trusted publishers of one resource server, id -> id: the index its maintainers list (pruned like resourceTokens). */
+  resourcePublishers: (resource: string) => `resource-publishers:${resource}`,
+  /** When and from which IP each trusted publisher was last used; deleted with it. */
+  trustedPublisherUses: 'trusted-publisher-uses',
 } as const;
 
 /**

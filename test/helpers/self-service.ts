@@ -1,9 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as oauth from 'openid-client';
 
 import type { RunningServer } from '../../src/server.ts';
 import { adminCall } from './admin-api.ts';
 import { approveInBrowser, deviceClient } from './device-login.ts';
-import { basicAuth, postForm } from './start-server.ts';
+import { finished, loginPrompt, spawnCli } from './run-cli.ts';
+import { basicAuth, demoPassword, postForm } from './start-server.ts';
 
 export const maintainerPassword = 'long enough password';
 
@@ -15,22 +19,21 @@ export async function createMaintainers(server: RunningServer, adminToken: strin
   }
 }
 
-/** A person's access token for the self-service API, from a device login they approve. */
-export async function maintainerToken(server: RunningServer, username: string): Promise<string> {
+/** A person's access token for the maintainers' API, from a device login as `username`. */
+export async function maintainerToken(server: RunningServer, username: string, password = maintainerPassword): Promise<string> {
   const config = await deviceClient(server);
   const authorization = await oauth.initiateDeviceAuthorization(config, { resource: 'urn:tollgate:self-service', scope: 'self-service' });
-  await approveInBrowser(authorization.verification_uri, authorization.user_code, { username, password: maintainerPassword });
-  const tokens = await oauth.pollDeviceAuthorizationGrant(config, authorization);
-  return tokens.access_token;
+  await approveInBrowser(authorization.verification_uri, authorization.user_code, { username, password });
+  return (await oauth.pollDeviceAuthorizationGrant(config, authorization)).access_token;
 }
 
 export interface SelfServiceAnswer {
   status: number;
   headers: Headers;
-  body: Record<string, unknown> & { error?: string; field?: string };
+  body: Record<string, unknown> & { error?: string; error_description?: string; field?: string };
 }
 
-/** One call of /self-service, with a bearer token or none. */
+/** One call of /self-service with a maintainer's token (none when undefined) and a JSON body. */
 export async function selfServiceCall(server: RunningServer, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<SelfServiceAnswer> {
   const response = await fetch(`${server.url}/self-service${path}`, {
     method,
@@ -50,3 +53,15 @@ export const clientIdOf = (value: string) => value.slice(0, value.indexOf('_', 5
 /** A resource token turned into an access token with plain client credentials. */
 export const resourceTokenGrant = (server: RunningServer, value: string, form: Record<string, string> = {}) =>
   postForm(`${server.url}/token`, { grant_type: 'client_credentials', ...form }, { authorization: basicAuth(clientIdOf(value), value) });
+
+/** `tollgate login` of the demo person for the maintainers' API; the environment (its own config folder) the CLI then runs with. */
+export async function selfServiceCliLogin(server: RunningServer, folderPrefix: string): Promise<Record<string, string>> {
+  const env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), folderPrefix)) };
+  const child = spawnCli(['login', '--issuer', server.url, '--client-id', 'demo-cli', '--resource', 'urn:tollgate:self-service', '--scope', 'self-service'], env);
+  const done = finished(child);
+  const prompt = await loginPrompt(child);
+  if (prompt) await approveInBrowser(prompt.uri, prompt.code, { username: 'demo', password: demoPassword });
+  const login = await done;
+  if (login.code !== 0) throw new Error(login.stderr);
+  return env;
+}

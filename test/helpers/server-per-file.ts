@@ -1,4 +1,5 @@
 import test from 'ava';
+import { Redis } from 'ioredis';
 
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type StartRedisOptions, type TestRedis } from './start-redis.ts';
@@ -98,6 +99,29 @@ export function deviceServerPerFile(kind: StoreKind): { readonly store: TestStor
     },
     get server() {
       return started.value.server;
+    },
+  };
+}
+
+/** A real Redis and an ioredis client of it for every test of the file, for tests of storage itself. */
+export function redisClientPerFile(): { readonly redis: TestRedis; readonly client: Redis } {
+  const started = startedPerFile(
+    'Redis',
+    async () => {
+      const redis = await startRedis();
+      return { redis, client: new Redis(redis.url) };
+    },
+    async ({ redis, client }) => {
+      client.disconnect();
+      await redis.stop();
+    },
+  );
+  return {
+    get redis() {
+      return started.value.redis;
+    },
+    get client() {
+      return started.value.client;
     },
   };
 }

@@ -98,11 +98,11 @@ export const updateResourceRoute = updateRecordRoute(resourceKind, {
 
 /**
  * DELETE /admin/resources/:identifier: refused while a client may still ask for it. Its resource
- * tokens go with it (each a security event): they stop working at once, and a resource created
+ * tokens and trusted publishers go with it (each a security event): they stop working at once, and a resource created
  * again under the identifier starts with none.
  */
 export const deleteResourceRoute = deleteRecordRoute(resourceKind, {
-  summary: 'Delete a resource server no client uses, and every resource token made for it',
+  summary: 'Delete a resource server no client uses, and every resource token and trusted publisher made for it',
   async refuse(record, deps) {
     refuseBuiltIn(record.identifier);
     const users = (await deps.clients.list()).filter((client) => client.resources.includes(record.identifier)).map((client) => client.clientId);
@@ -113,5 +113,6 @@ export const deleteResourceRoute = deleteRecordRoute(resourceKind, {
   async remove(deps, identifier, caller) {
     await deps.resources.delete(identifier);
     await deps.selfService.tokens.removeAll(identifier, adminChange(caller));
+    await deps.selfService.publishers.removeAll(identifier, adminChange(caller));
   },
 });
