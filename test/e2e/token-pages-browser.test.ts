@@ -122,8 +122,9 @@ interface Made {
 }
 
 /** Fills the make-a-token form and submits it; the page that shows the new value is next. */
-async function makeToken(page: Page, description: string, priorities: Record<string, string> = {}): Promise<void> {
+async function makeToken(page: Page, description: string, priorities: Record<string, string> = {}, expiresInDays?: number): Promise<void> {
   await page.getByLabel('Description').fill(description);
+  if (expiresInDays) await page.getByLabel('Expires on').fill(new Date(Date.now() + expiresInDays * 86400_000).toISOString().slice(0, 10));
   for (const [queue, priority] of Object.entries(priorities)) await page.getByLabel(`Queue ${queue}`).fill(priority);
   await page.getByRole('button', { name: 'Make token' }).click();
 }
@@ -181,9 +182,11 @@ test.serial('the token works with plain curl: a JWT for the API, verified throug
   await page.goto(apiPage(bed.server.url));
   const card = page.locator('li.card', { hasText: 'release workflow' });
   t.regex((await card.textContent()) ?? '', /Last used\s*\d.*UTC\s*from 127\.0\.0\.1/);
-  await makeToken(page, 'nightly upload', { qa: '2' });
+  await makeToken(page, 'nightly upload', { qa: '2' }, 10);
   nightly = await shownValue(page);
   await page.goto(apiPage(bed.server.url));
+  t.regex((await page.locator('.warning').textContent()) ?? '', /1 token expires within 14 days/);
+  t.regex((await page.locator('li.card', { hasText: 'nightly upload' }).textContent()) ?? '', /Expires soon.*in 10 days/s);
   await check(t, page, 'tokens-api', /Plugins API/, { phone: true });
   await page.close();
 });
