@@ -17,6 +17,9 @@ import { resourcePage } from './resource-page.ts';
 import { issuedPage, overlapChoices, revokePage, rotatePage } from './token-action-pages.ts';
 import type { TokenPagesDeps } from './token-pages-deps.ts';
 
+/** Which page under a resource: its own, making a token, or one token's revoke, rotate or new value. */
+export type ResourceRoute = { page: 'resource' } | { page: 'create' } | { page: 'revoke' | 'rotate' | 'new'; tokenId: string };
+
 /** A signed-in maintainer's request: who, and the session their forms are bound to. */
 export interface SignedRequest extends Signed {
   sessionId: string;
@@ -111,22 +114,20 @@ export function createTokenActions(deps: TokenPagesDeps) {
   return {
     maintained: (signed: Signed, identifier: string) => maintainedResource(deps, signed.account.id, identifier).then(({ resource }) => resource),
 
-    /** GET and POST under a resource's page; `action` and `tokenId` from its path. */
-    async handle(ctx: Context, signed: SignedRequest, resource: ResourceServerRecord, route: { tokenId?: string; action?: 'revoke' | 'rotate' | 'new' | 'create' }, form: Form | undefined): Promise<void> {
-      const { tokenId, action } = route;
-      if (!action) return showResource(ctx, signed, resource);
-      if (action === 'create') return create(ctx, signed, resource, form as Form);
-      const id = tokenId as string;
-      if (action === 'new') return showIssued(ctx, signed, resource, id);
+    /** A page under a resource (its GET, or the POST of its form). */
+    async handle(ctx: Context, signed: SignedRequest, resource: ResourceServerRecord, route: ResourceRoute, form: Form | undefined): Promise<void> {
+      if (route.page === 'resource') return showResource(ctx, signed, resource);
+      if (route.page === 'create') return create(ctx, signed, resource, form ?? {});
+      if (route.page === 'new') return showIssued(ctx, signed, resource, route.tokenId);
       if (!form) {
-        const token = await listed(resource, id);
+        const token = await listed(resource, route.tokenId);
         if (!token || token.status !== 'active') return ctx.redirect(resourcePath(resource.identifier));
-        return sendPage(ctx, 200, action === 'revoke' ? revokePage(signed, resource, token) : rotatePage(signed, resource, token));
+        return sendPage(ctx, 200, route.page === 'revoke' ? revokePage(signed, resource, token) : rotatePage(signed, resource, token));
       }
-      if (action === 'rotate') return rotate(ctx, signed, resource, id, form);
-      await tokens.revoke(resource, id, change(ctx, signed));
+      if (route.page === 'rotate') return rotate(ctx, signed, resource, route.tokenId, form);
+      await tokens.revoke(resource, route.tokenId, change(ctx, signed));
       ctx.status = 303;
-      ctx.redirect(`${resourcePath(resource.identifier)}?revoked=${id}`);
+      ctx.redirect(`${resourcePath(resource.identifier)}?revoked=${route.tokenId}`);
     },
   };
 }

@@ -13,18 +13,31 @@ import { sendCopyScript } from './copy-script.ts';
 import { signInPath, tokenPagesPrefix } from './page-chrome.ts';
 import { clearPageCookie, sessionCookie } from './page-cookies.ts';
 import { resourceListPage } from './resource-list-page.ts';
-import { createTokenActions, type SignedRequest } from './token-actions.ts';
+import { createTokenActions, type ResourceRoute, type SignedRequest } from './token-actions.ts';
 import { sendFormNotVerified, sendNoSuchPage, sendNotMaintainer, sendRefused } from './token-pages-notices.ts';
 import type { TokenPagesDeps } from './token-pages-deps.ts';
 import { createTokenPagesSignIn } from './token-pages-sign-in.ts';
 
-// /tokens/resources/<identifier, percent-encoded>[/tokens[/<token id>/<action>]]
-const resourceRoute = /^\/resources\/([^/]+)(?:\/(tokens)(?:\/(tgrt_[0-9A-Za-z]{12})\/(revoke|rotate|new))?)?$/;
+const resourcePattern = /^\/resources\/([^/]+)(?:\/(tokens)(?:\/(tgrt_[0-9A-Za-z]{12})\/(revoke|rotate|new))?)?$/;
 
-/** Sign-out and making a token are POSTs; a new token's page is read; revoke and rotate are a page and its form. */
-function methodsOf(path: string, match: RegExpExecArray | null): string[] {
-  if (path === '/sign-out' || (match?.[2] && !match[4])) return ['POST'];
-  return match?.[4] && match[4] !== 'new' ? ['GET', 'POST'] : ['GET'];
+/** /resources/<identifier, percent-encoded>[/tokens[/<token id>/<page>]] */
+function resourceRouteOf(path: string): { identifier: string; route: ResourceRoute } | undefined {
+  const match = resourcePattern.exec(path);
+  if (!match) return undefined;
+  const [, encoded, tokens, tokenId, page] = match as unknown as [string, string, string | undefined, string | undefined, 'revoke' | 'rotate' | 'new' | undefined];
+  let identifier: string;
+  try {
+    identifier = decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+  return { identifier, route: !tokens ? { page: 'resource' } : tokenId && page ? { page, tokenId } : { page: 'create' } };
+}
+
+/** Sign-out and making a token are POSTs; a new value's page is read; revoke and rotate are a page and its form. */
+function methodsOf(path: string, route: ResourceRoute | undefined): string[] {
+  if (path === '/sign-out' || route?.page === 'create') return ['POST'];
+  return route?.page === 'revoke' || route?.page === 'rotate' ? ['GET', 'POST'] : ['GET'];
 }
 
 /**
@@ -72,13 +85,12 @@ export function createTokenPages(deps: TokenPagesDeps) {
   }
 
   async function route(ctx: Context, path: string): Promise<void> {
-    if (path === '/copy.js' && ctx.method === 'GET') return sendCopyScript(ctx);
+    if (path === '/copy.js' && (ctx.method === 'GET' || ctx.method === 'HEAD')) return sendCopyScript(ctx);
     if (path === '/sign-in' || path === '/sign-in/upstream') return signIn.handle(ctx, path);
-    const match = resourceRoute.exec(path);
-    if (path !== '/' && path !== '/sign-out' && !match) return sendNoSuchPage(ctx, undefined);
+    const resource = resourceRouteOf(path);
+    if (path !== '/' && path !== '/sign-out' && !resource) return sendNoSuchPage(ctx, undefined);
 
-    const posting = ctx.method === 'POST';
-    const allowed = methodsOf(path, match);
+    const allowed = methodsOf(path, resource?.route);
     if (!allowed.includes(ctx.method === 'HEAD' ? 'GET' : ctx.method)) {
       ctx.set('allow', allowed.join(', '));
       ctx.status = 405;
@@ -86,8 +98,8 @@ export function createTokenPages(deps: TokenPagesDeps) {
     }
     const signed = await signedRequest(ctx);
     if (!signed) return;
-    const form = posting ? await readForm(ctx) : undefined;
-    if (posting && !form) return;
+    const form = ctx.method === 'POST' ? await readForm(ctx) : undefined;
+    if (ctx.method === 'POST' && !form) return;
     if (form && !deps.csrf.verify(signed.sessionId, form.csrf)) return sendFormNotVerified(ctx, signed);
 
     if (path === '/sign-out') {
@@ -96,18 +108,9 @@ export function createTokenPages(deps: TokenPagesDeps) {
       ctx.status = 303;
       return ctx.redirect(`${signInPath}?done=signed-out`);
     }
-    if (!match) return listResources(ctx, signed);
-
-    let identifier: string;
+    if (!resource) return listResources(ctx, signed);
     try {
-      identifier = decodeURIComponent(match[1] as string);
-    } catch {
-      return sendNoSuchPage(ctx, signed);
-    }
-    try {
-      const resource = await actions.maintained(signed, identifier);
-      const action = match[4] as 'revoke' | 'rotate' | 'new' | undefined;
-      await actions.handle(ctx, signed, resource, { ...(match[3] ? { tokenId: match[3] } : {}), ...(match[2] ? { action: action ?? 'create' } : {}) }, form);
+      await actions.handle(ctx, signed, await actions.maintained(signed, resource.identifier), resource.route, form);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'forbidden') return sendNotMaintainer(ctx, signed);
