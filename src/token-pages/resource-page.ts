@@ -74,6 +74,8 @@ export function resourcePage(view: ResourcePageView): string {
   const expiring = live.filter((token) => token.expires_soon);
   const descriptions = new Map(view.tokens.map((token) => [token.id, token.description]));
 
+  // TRUSTED PUBLISHERS (issue 19 item 4) go between "Make a token" and "Recent activity", as
+  // `view.publishers`: the list and its forms come with the trusted-publishers branch.
   return tokenPage(
     resource.name,
     html`<p class="crumbs"><a href="/tokens">Your APIs</a></p>

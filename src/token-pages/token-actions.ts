@@ -73,6 +73,7 @@ export function createTokenActions(deps: TokenPagesDeps) {
         values: filled?.values ?? defaultTokenForm(scope),
         ...(filled ? { errors: filled.errors } : {}),
         notice: revoked ? `"${revoked.description}" (${revoked.id}) is revoked: it gets no more access tokens.` : undefined,
+        // TRUSTED PUBLISHERS: `publishers` (the resource's list, rendered) is passed here once that branch is merged.
       }),
     );
   }
