@@ -41,6 +41,8 @@ export const envSettings: ReadonlyArray<readonly [variable: string, path: string
   ['TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL', 'ttl.refreshTokenAbsolute', 'int'],
   ['TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL', 'ttl.refreshTokenReuseInterval', 'int'],
   ['TOLLGATE_INTERACTION_TTL', 'ttl.interaction', 'int'],
+  ['TOLLGATE_TOKEN_PAGES_IDLE_TTL', 'ttl.tokenPagesIdle', 'int'],
+  ['TOLLGATE_TOKEN_PAGES_ABSOLUTE_TTL', 'ttl.tokenPagesAbsolute', 'int'],
   ['TOLLGATE_RATE_LIMIT_USER_CODE_PER_IP', 'rateLimit.userCodePerIp', 'int'],
   ['TOLLGATE_RATE_LIMIT_PASSWORD_PER_IP', 'rateLimit.passwordPerIp', 'int'],
   ['TOLLGATE_RATE_LIMIT_PASSWORD_PER_ACCOUNT', 'rateLimit.passwordPerAccount', 'int'],

@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 
+import type { AccountRecord } from '../accounts/account-record.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import { requestIdOf } from '../http/request-log.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
@@ -13,12 +14,21 @@ import { sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
 import { sendUpstreamProblem, type UpstreamProblem } from './upstream-pages.ts';
 import { bindingCookie, redirectUri, type UpstreamSignInDeps } from './upstream-start.ts';
 
+/** How a round trip started on one of our own pages (not a device login) ends. */
+export interface PageSignIn {
+  /** The page's sign-in page, to try again from. */
+  retry: string;
+  /** Signs the account in to the pages and answers with the page it asked for. */
+  signedIn(ctx: Context, account: AccountRecord, page: string): Promise<void>;
+}
+
 export interface UpstreamCallbackDeps extends UpstreamSignInDeps {
   provider: Provider;
   accounts: AccountStore;
   sealer: TokenSealer;
   securityEvents: SecurityEvents;
   limits: AttemptLimits;
+  pageSignIn: PageSignIn;
 }
 
 const route = /^\/upstream\/([a-z0-9-]{1,32})\/callback$/;
@@ -29,7 +39,7 @@ const startOver = '/device';
  * The state must be a pending login of this upstream, not used before, started by this same
  * browser; then the code is redeemed (openid-client checks PKCE, nonce, ID token, RFC 9207
  * `iss`), admission and linking decide the account, and the interaction continues to the
- * unchanged confirm page. Anything else ends on a page that says what happened. Callbacks are
+ * unchanged confirm page (or, for a sign-in started on the token pages, those pages do). Anything else ends on a page that says what happened. Callbacks are
  * counted per IP, and one that signs someone in is given back, so only failures add up.
  */
 export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
@@ -70,9 +80,9 @@ async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstre
   const { login } = taken;
   ctx.cookies.set(bindingCookie, null, { path: '/upstream/' });
 
-  const interaction = await deps.provider.Interaction.find(login.uid);
-  if (!interaction || interaction.prompt.name !== 'login') return problemFor('unknown', startOver);
-  const retry = `/interaction/${login.uid}`;
+  const interaction = 'uid' in login ? await deps.provider.Interaction.find(login.uid) : undefined;
+  if ('uid' in login && (!interaction || interaction.prompt.name !== 'login')) return problemFor('unknown', startOver);
+  const retry = interaction ? `/interaction/${interaction.uid}` : deps.pageSignIn.retry;
 
   let profile;
   try {
@@ -88,6 +98,10 @@ async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstre
   if ('refused' in outcome) return { status: 403, title: 'You cannot sign in here', message: outcome.refused, retry };
 
   deps.securityEvents.emit('sign_in.succeeded', { reqId: requestIdOf(ctx), ip: ctx.ip, accountId: outcome.account.id, upstream: settings.id });
+  if (!interaction) {
+    await deps.pageSignIn.signedIn(ctx, outcome.account, 'page' in login ? login.page : deps.pageSignIn.retry);
+    return undefined;
+  }
   interaction.result = { login: { accountId: outcome.account.id } };
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
   ctx.status = 303;

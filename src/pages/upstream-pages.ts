@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 
 import { html } from './html.ts';
-import { page } from './layout.ts';
+import { footers, page } from './layout.ts';
 import { sendPage } from './notice-pages.ts';
 
 export interface UpstreamProblem {
@@ -16,6 +16,7 @@ export interface UpstreamProblem {
 /** Where every upstream sign-in that went wrong ends: says what happened, offers to start again. */
 export function sendUpstreamProblem(ctx: Context, problem: UpstreamProblem): void {
   const again = problem.retry === '/device' ? 'Start again with a new code' : 'Back to sign-in';
+  const deviceLogin = problem.retry === '/device' || problem.retry.startsWith('/interaction/');
   sendPage(
     ctx,
     problem.status,
@@ -25,7 +26,7 @@ export function sendUpstreamProblem(ctx: Context, problem: UpstreamProblem): voi
 <p class="alert" role="alert">${problem.message}</p>
 <p>Nothing was signed in.</p>
 <p><a class="button" href="${problem.retry}">${again}</a></p>`,
-      { step: 2 },
+      deviceLogin ? { step: 2 } : { footer: footers.tokens },
     ),
   );
 }

@@ -22,6 +22,15 @@ export const valueNames = {
   resourceToken: (id: string) => `resource-token:${id}`,
   /** When and from which IP a resource token was last used; TTL = the token's expiry. */
   resourceTokenUse: (id: string) => `resource-token-use:${id}`,
+  /** A maintainer's session on the token pages (token-pages/page-sessions.ts), by its id's SHA-256; TTL = the absolute timeout. */
+  pageSession: (sessionId: string) => `page-session:${sha256(sessionId)}`,
+  /** That the session was used lately; TTL = the idle timeout, restarted by each request. */
+  pageSessionSeen: (sessionId: string) => `page-session-seen:${sha256(sessionId)}`,
+  /**
+   * A new resource token's value on its way from the form to the page that shows it once
+   * (token-pages/issued-values.ts): sealed under the session id, which is not stored; minutes.
+   */
+  issuedValue: (sessionId: string, tokenId: string) => `issued-value:${sha256(sessionId)}:${tokenId}`,
   /** The same, as stored before tokens were hashed at rest; read until such tokens expire. */
   legacyRegistrationTerms: (initialAccessToken: string) => `registration-terms:${initialAccessToken}`,
 };
@@ -50,6 +59,11 @@ export const collectionNames = {
   resourcePublishers: (resource: string) => `resource-publishers:${resource}`,
   /** When and from which IP each trusted publisher was last used; deleted with it. */
   trustedPublisherUses: 'trusted-publisher-uses',
+  /**
+   * The recent security events of one resource server, for its maintainers' page: no TTL, kept
+   * to the latest few dozen on every write (self-service/resource-activity.ts).
+   */
+  resourceActivity: (resource: string) => `resource-activity:${resource}`,
 } as const;
 
 /**
