@@ -1,6 +1,6 @@
 import { clientSecretMatches, secretInForce } from '../clients/client-secret.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
-import { resourceTokenIdOf } from './resource-token-format.ts';
+import { resourceTokenIdOf } from '../kernel/resource-token-format.ts';
 import { tokenInForce } from './resource-token-record.ts';
 import type { ResourceTokenStore } from './resource-token-store.ts';
 import type { ResourceTokens } from './resource-tokens.ts';

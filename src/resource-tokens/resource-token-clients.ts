@@ -1,7 +1,7 @@
 import { grantTypes, type ClientRecord } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
-import { isResourceTokenId } from './resource-token-format.ts';
+import { isResourceTokenId } from '../kernel/resource-token-format.ts';
 import { tokenInForce, type ResourceTokenRecord } from './resource-token-record.ts';
 import type { ResourceTokenStore } from './resource-token-store.ts';
 
