@@ -24,7 +24,19 @@ export const valueNames = {
   resourceTokenUse: (id: string) => `resource-token-use:${id}`,
   /** The same, as stored before tokens were hashed at rest; read until such tokens expire. */
   legacyRegistrationTerms: (initialAccessToken: string) => `registration-terms:${initialAccessToken}`,
+  /** A sign-in pending at an upstream IdP (upstreams/pending-logins.ts), by its `state`, which is never stored itself. */
+  upstreamLogin: (state: string) => `upstream-login:${sha256(state)}`,
+  /** Whether one account is being re-checked at its upstream IdP: the re-check's lock (upstreams/reverify-account.ts). */
+  upstreamReverify: (accountId: string) => `upstream-reverify:${accountId}`,
 };
+
+/** The rate limiters' counters (Storage.rateLimiter), by what they count (pages/attempt-limits.ts). */
+export const rateLimitNames = {
+  userCodePerIp: 'user-code-ip',
+  passwordPerIp: 'password-ip',
+  passwordPerAccount: 'password-account',
+  upstreamCallbackPerIp: 'upstream-callback-ip',
+} as const;
 
 /** The collections (Storage.collection) of records that live until deleted, the same on every store. */
 export const collectionNames = {
