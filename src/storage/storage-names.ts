@@ -1,3 +1,4 @@
+import type { GrantPrincipal } from './storage.ts';
 import { sha256, type TokenDigest } from './token-digest.ts';
 
 /**
@@ -107,3 +108,17 @@ export function createRedisKeys(prefix: string, digest: TokenDigest) {
     },
   };
 }
+
+/**
+ * The keys of the in-process store (memory-storage.ts): the Redis keys' shapes without prefix,
+ * hash tags or digests, since nothing it holds leaves the process.
+ */
+export const memoryKeys = {
+  model: (model: string, id: string) => `${model}:${id}`,
+  grant: (grantId: string) => `grant:${grantId}`,
+  revokedGrant: (grantId: string) => `revoked-grant:${grantId}`,
+  principalGrants: (principal: GrantPrincipal) => `principal-grants:${principal.kind}:${principal.id}`,
+  uid: (uid: string) => `uid:${uid}`,
+  userCode: (userCode: string) => `userCode:${userCode}`,
+  value: (name: string) => `value:${name}`,
+};
