@@ -160,7 +160,7 @@ export function runFirst(provider: Provider, middleware: Koa.Middleware[]): Koa 
  * helpers/errors.js `OIDCProviderError` keeps an `error_detail`, which shared/error_handler.js
  * writes to its debug output; for errors whose detail would name hosts or errnos it is removed.
  */
-export function dropErrorDetail(error: Error): void {
+function dropErrorDetail(error: Error): void {
   delete (error as { error_detail?: string }).error_detail;
 }
 

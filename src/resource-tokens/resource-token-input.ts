@@ -4,7 +4,7 @@ import { displayText, scopeToken } from '../principals/identifiers.ts';
 import { maxPrioritySchema } from '../principals/max-priority.ts';
 
 /** The longest a rotated secret keeps working beside its successor. */
-export const maxRotationOverlapSeconds = 86400;
+const maxRotationOverlapSeconds = 86400;
 
 /** A new resource token, as a maintainer asks for it (JSON API, pages and CLI). */
 export const newResourceToken = z

@@ -121,5 +121,3 @@ export function createReverification({ upstreams, accounts, storage, sealer, log
 }
 
 const pick = (identity: LinkedIdentity) => (identity.sealedCredential ? { sealedCredential: identity.sealedCredential } : {});
-
-export type Reverify = ReturnType<typeof createReverification>;
