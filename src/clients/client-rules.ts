@@ -2,8 +2,8 @@ import { invalidField } from '../errors.ts';
 import { privateJwkMembers } from '../keys/signing-keys.ts';
 import { isOwnAudience } from '../resources/own-audiences.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
-import { isResourceTokenId } from '../resource-tokens/resource-token-format.ts';
-import { isPublisherId } from '../trusted-publishers/publisher-id.ts';
+import { isResourceTokenId } from '../kernel/resource-token-format.ts';
+import { isPublisherId } from '../kernel/publisher-id.ts';
 import { checkFederatedIdentities } from './federated-identity-rules.ts';
 import { grantTypes, usesClientSecret, type ClientRecord, type GrantType } from './client-record.ts';
 

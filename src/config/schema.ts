@@ -303,7 +303,6 @@ export const configSchema = z
   })
   .strict();
 
-export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<
   Omit<z.output<typeof configSchema>, 'issuer' | 'demo' | 'upstreams'> & { issuer: string; demo: boolean; upstreams: readonly UpstreamSettings[] }
 >;

@@ -5,7 +5,7 @@ import { conditionHolds, type FederatedIdentity } from './federated-identity.ts'
 import type { TrustedIssuers } from './trusted-issuers.ts';
 
 /** Asymmetric signatures only: `none` proves nothing, and an HMAC key would have to be shared. */
-export const assertionAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+const assertionAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
 // RFC 7523 §3: "a small amount of leeway, usually no more than a few minutes"; a minute here.
 const clockSkewSeconds = 60;

@@ -41,7 +41,7 @@ export const federatedIdentitySchema = z
 export const federatedIdentities = z.array(federatedIdentitySchema).max(20);
 
 /** A claim path's steps: split at every dot not escaped as `\.`, which stands for a dot in a name. */
-export function splitClaimPath(path: string): string[] {
+function splitClaimPath(path: string): string[] {
   return path.split(/(?<!\\)\./).map((segment) => segment.replaceAll('\\.', '.'));
 }
 

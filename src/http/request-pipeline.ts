@@ -1,6 +1,6 @@
 import type { Context, Middleware, Next } from 'koa';
 
-import type { ProviderRouteName, ProviderRoutes } from '../provider/provider-internals.ts';
+import type { ProviderRouteName, ProviderRoutes } from '../kernel/provider-internals.ts';
 import { chain } from './middleware-chain.ts';
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 import type { Config } from '../config/schema.ts';
+import { rateLimitNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 
@@ -28,11 +29,11 @@ export const accountKey = (username: string) =>
 export function createAttemptLimits(storage: Storage, limits: Config['rateLimit']): AttemptLimits {
   const limiter = (name: string, points: number) => storage.rateLimiter({ name, points, durationSeconds: limits.windowSeconds });
   const limiters: Record<AttemptKind, RateLimiterAbstract> = {
-    userCodePerIp: limiter('user-code-ip', limits.userCodePerIp),
-    passwordPerIp: limiter('password-ip', limits.passwordPerIp),
-    passwordPerAccount: limiter('password-account', limits.passwordPerAccount),
-    upstreamCallbackPerIp: limiter('upstream-callback-ip', limits.upstreamCallbackPerIp),
-    leakReportPerIp: limiter('leak-report-ip', limits.leakReportPerIp),
+    userCodePerIp: limiter(rateLimitNames.userCodePerIp, limits.userCodePerIp),
+    passwordPerIp: limiter(rateLimitNames.passwordPerIp, limits.passwordPerIp),
+    passwordPerAccount: limiter(rateLimitNames.passwordPerAccount, limits.passwordPerAccount),
+    upstreamCallbackPerIp: limiter(rateLimitNames.upstreamCallbackPerIp, limits.upstreamCallbackPerIp),
+    leakReportPerIp: limiter(rateLimitNames.leakReportPerIp, limits.leakReportPerIp),
   };
 
   return {

@@ -7,7 +7,7 @@ import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { requestIdOf } from '../http/request-log.ts';
 import type { Logger } from '../logger.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
-import { deviceCodeIdOf } from '../provider/provider-internals.ts';
+import { deviceCodeIdOf } from '../kernel/provider-internals.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import type { AttemptLimits } from './attempt-limits.ts';
 import type { InteractionCsrf } from './interaction-csrf.ts';

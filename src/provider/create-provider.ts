@@ -27,7 +27,7 @@ import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
 import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
-import { secureByIssuer } from './provider-internals.ts';
+import { secureByIssuer } from '../kernel/provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createAccessTokenLiveness } from './access-token-liveness.ts';
 import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';

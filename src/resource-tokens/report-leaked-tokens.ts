@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import type { AttemptLimits } from '../pages/attempt-limits.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
-import { resourceTokenIdOf } from './resource-token-format.ts';
+import { resourceTokenIdOf } from '../kernel/resource-token-format.ts';
 import { tokenInForce, tokenOfResource, type ResourceTokenRecord } from './resource-token-record.ts';
 import type { ResourceTokenStore } from './resource-token-store.ts';
 import type { ResourceTokens } from './resource-tokens.ts';

@@ -2,7 +2,7 @@ import { grantTypes, type ClientRecord } from '../clients/client-record.ts';
 import { oneResourceClient, type DerivedClientKind } from '../clients/derived-clients.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
-import { isResourceTokenId } from './resource-token-format.ts';
+import { isResourceTokenId } from '../kernel/resource-token-format.ts';
 import { tokenInForce, tokenOfResource, type ResourceTokenRecord } from './resource-token-record.ts';
 import type { ResourceTokenStore } from './resource-token-store.ts';
 

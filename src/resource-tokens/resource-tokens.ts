@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
-import { newResourceTokenId, newResourceTokenValue } from './resource-token-format.ts';
+import { newResourceTokenId, newResourceTokenValue } from '../kernel/resource-token-format.ts';
 import type { NewResourceToken } from './resource-token-input.ts';
 import { checkNewToken } from './resource-token-policy.ts';
 import { tokenInForce, tokenOfResource, type ResourceTokenRecord, type TokenActor } from './resource-token-record.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { adminRoute, type AdminRoute } from '../admin/admin-route.ts';
 import { newTrustedPublisher } from '../trusted-publishers/publisher-input.ts';
-import { showPublishers, trustedPublisherView, trustedPublisherViewSchema } from '../trusted-publishers/publisher-view.ts';
+import { showPublishers, trustedPublisherView, trustedPublisherViewSchema } from '../admin/trusted-publishers/publisher-view.ts';
 import { effectiveMaxPriority } from '../upstreams/priority-rules.ts';
 import type { SelfService } from './create-self-service.ts';
 import { maintainedResource, maintainerContext } from './maintained-resource.ts';

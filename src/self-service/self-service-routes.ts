@@ -6,13 +6,13 @@ import { maxPriorityView } from '../admin/view-schemas.ts';
 import { maintainedResources } from '../resources/resource-maintainers.ts';
 import { noSelfService } from '../resources/self-service-policy.ts';
 import { newResourceToken, rotateResourceToken } from '../resource-tokens/resource-token-input.ts';
-import { issuedTokenViewSchema, resourceTokenView, resourceTokenViewSchema } from '../resource-tokens/resource-token-view.ts';
+import { issuedTokenViewSchema, resourceTokenView, resourceTokenViewSchema } from '../admin/resource-tokens/resource-token-view.ts';
 import { effectiveMaxPriority } from '../upstreams/priority-rules.ts';
 import type { SelfService } from './create-self-service.ts';
 import { maintainedResource, maintainerContext } from './maintained-resource.ts';
 import { publisherRoutes } from './publisher-routes.ts';
 import { selfServiceApi } from './self-service-api.ts';
-import { showTokens } from './token-listing.ts';
+import { showTokens } from '../admin/resource-tokens/token-listing.ts';
 
 const maintainedView = z
   .object({

@@ -4,6 +4,7 @@ import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimite
 import { consumableModels, grantableModels, principalsOf } from './storage.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createMemoryKeySetStore } from './memory-key-set-store.ts';
+import { memoryKeys } from './storage-names.ts';
 
 interface Entry {
   value: unknown;
@@ -43,9 +44,6 @@ export function createMemoryStorage(): Storage {
   }, 60_000);
   sweeper.unref();
 
-  const modelKey = (model: string, id: string) => `${model}:${id}`;
-  const principalKey = (principal: GrantPrincipal) => `principal-grants:${principal.kind}:${principal.id}`;
-  const revokedKey = (grantId: string) => `revoked-grant:${grantId}`;
   // Rotation state of refresh tokens, beside their payloads: `rotations` of consumed ones,
   // `replaced` those a retry of their predecessor replaced, `sent` those whose answer was sent.
   // All go with the token's entry.
@@ -63,33 +61,33 @@ export function createMemoryStorage(): Storage {
   }
 
   async function revokeByGrantId(grantId: string) {
-    const members = read<Set<string>>(`grant:${grantId}`);
+    const members = read<Set<string>>(memoryKeys.grant(grantId));
     for (const key of members ?? []) values.delete(key);
-    values.delete(`grant:${grantId}`);
+    values.delete(memoryKeys.grant(grantId));
     // Marked for as long as the grant record lives (see Storage.isGrantRevoked).
-    const grant = values.get(modelKey('Grant', grantId));
-    if (grant && grant.expiresAt > Date.now()) values.set(revokedKey(grantId), { value: '1', expiresAt: grant.expiresAt });
+    const grant = values.get(memoryKeys.model('Grant', grantId));
+    if (grant && grant.expiresAt > Date.now()) values.set(memoryKeys.revokedGrant(grantId), { value: '1', expiresAt: grant.expiresAt });
   }
 
-  const isGrantRevoked = (grantId: string) => read(revokedKey(grantId)) !== undefined;
+  const isGrantRevoked = (grantId: string) => read(memoryKeys.revokedGrant(grantId)) !== undefined;
   const revoked = (model: string, payload: ModelPayload) => grantableModels.has(model) && payload.grantId !== undefined && isGrantRevoked(payload.grantId);
 
   function saveModel(model: string, id: string, payload: ModelPayload, expiresIn: number | undefined) {
-    const key = modelKey(model, id);
+    const key = memoryKeys.model(model, id);
     const previous = read<ModelPayload>(key);
     write(key, { ...payload, ...(previous?.consumed ? { consumed: previous.consumed } : {}) }, expiresIn);
-    if (grantableModels.has(model) && payload.grantId) addToSet(`grant:${payload.grantId}`, key, expiresIn);
+    if (grantableModels.has(model) && payload.grantId) addToSet(memoryKeys.grant(payload.grantId), key, expiresIn);
     if (model === 'Grant') {
-      for (const principal of principalsOf(payload)) addToSet(principalKey(principal), id, expiresIn);
+      for (const principal of principalsOf(payload)) addToSet(memoryKeys.principalGrants(principal), id, expiresIn);
     }
-    if (payload.uid) write(`uid:${payload.uid}`, id, expiresIn);
-    if (payload.userCode) write(`userCode:${payload.userCode}`, id, expiresIn);
+    if (payload.uid) write(memoryKeys.uid(payload.uid), id, expiresIn);
+    if (payload.userCode) write(memoryKeys.userCode(payload.userCode), id, expiresIn);
   }
 
   // The same steps as the Redis script (redis-scripts.ts), atomic here by being synchronous.
   function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation) {
-    const entry = values.get(modelKey('RefreshToken', previousId));
-    const previous = read<ModelPayload>(modelKey('RefreshToken', previousId));
+    const entry = values.get(memoryKeys.model('RefreshToken', previousId));
+    const previous = read<ModelPayload>(memoryKeys.model('RefreshToken', previousId));
     if (!entry || !previous || revoked('RefreshToken', previous)) return 'gone';
     if (replaced.has(entry)) return 'reused';
     const now = Date.now();
@@ -102,14 +100,14 @@ export function createMemoryStorage(): Storage {
     } else {
       previous.consumed = Math.floor(now / 1000);
     }
-    rotations.set(entry, { usedAtMs: rotation?.usedAtMs ?? now, successorKey: modelKey('RefreshToken', id) });
+    rotations.set(entry, { usedAtMs: rotation?.usedAtMs ?? now, successorKey: memoryKeys.model('RefreshToken', id) });
     saveModel('RefreshToken', id, payload, expiresIn);
     return 'rotated';
   }
 
   function annulRefreshTokenRotation({ previousId, id }: Pick<RefreshTokenRotation, 'previousId' | 'id'>) {
-    const entry = values.get(modelKey('RefreshToken', previousId));
-    const successorKey = modelKey('RefreshToken', id);
+    const entry = values.get(memoryKeys.model('RefreshToken', previousId));
+    const successorKey = memoryKeys.model('RefreshToken', id);
     if (!entry || rotations.get(entry)?.successorKey !== successorKey || read<ModelPayload>(successorKey)?.consumed) return;
     rotations.delete(entry);
     delete (entry.value as ModelPayload).consumed;
@@ -117,19 +115,19 @@ export function createMemoryStorage(): Storage {
   }
 
   function confirmRefreshTokenRotation({ previousId, id }: Pick<RefreshTokenRotation, 'previousId' | 'id'>) {
-    const entry = values.get(modelKey('RefreshToken', previousId));
-    const successorKey = modelKey('RefreshToken', id);
+    const entry = values.get(memoryKeys.model('RefreshToken', previousId));
+    const successorKey = memoryKeys.model('RefreshToken', id);
     const successor = values.get(successorKey);
     if (entry && successor && rotations.get(entry)?.successorKey === successorKey) sent.add(successor);
   }
 
   async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
-    const grantIds = [...(read<Set<string>>(principalKey(principal)) ?? [])];
+    const grantIds = [...(read<Set<string>>(memoryKeys.principalGrants(principal)) ?? [])];
     for (const grantId of grantIds) {
       await revokeByGrantId(grantId);
-      values.delete(modelKey('Grant', grantId));
+      values.delete(memoryKeys.model('Grant', grantId));
     }
-    values.delete(principalKey(principal));
+    values.delete(memoryKeys.principalGrants(principal));
     return grantIds.length;
   }
 
@@ -139,7 +137,7 @@ export function createMemoryStorage(): Storage {
         saveModel(model, id, payload, expiresIn);
       },
       async find(id) {
-        const key = modelKey(model, id);
+        const key = memoryKeys.model(model, id);
         const payload = read<ModelPayload>(key);
         if (!payload || revoked(model, payload)) return undefined;
         const entry = values.get(key) as Entry;
@@ -147,15 +145,15 @@ export function createMemoryStorage(): Storage {
         return replaced.has(entry) ? { ...structuredClone(payload), consumed: payload.consumed ?? Math.floor(Date.now() / 1000) } : structuredClone(payload);
       },
       async findByUid(uid) {
-        const id = read<string>(`uid:${uid}`);
+        const id = read<string>(memoryKeys.uid(uid));
         return id ? this.find(id) : undefined;
       },
       async findByUserCode(userCode) {
-        const id = read<string>(`userCode:${userCode}`);
+        const id = read<string>(memoryKeys.userCode(userCode));
         return id ? this.find(id) : undefined;
       },
       async consume(id) {
-        const payload = read<ModelPayload>(modelKey(model, id));
+        const payload = read<ModelPayload>(memoryKeys.model(model, id));
         if (!payload) throw alreadyConsumed(model);
         if (payload.consumed && consumableModels.has(model)) {
           if (payload.grantId) await revokeByGrantId(payload.grantId);
@@ -164,7 +162,7 @@ export function createMemoryStorage(): Storage {
         payload.consumed = Math.floor(Date.now() / 1000);
       },
       async destroy(id) {
-        values.delete(modelKey(model, id));
+        values.delete(memoryKeys.model(model, id));
       },
       revokeByGrantId,
     };
@@ -206,12 +204,12 @@ export function createMemoryStorage(): Storage {
     keySet: createMemoryKeySetStore(),
     revokeGrantsOf,
     async swapValue(name, value, ttlSeconds) {
-      const previous = read<string>(`value:${name}`);
-      write(`value:${name}`, value, ttlSeconds);
+      const previous = read<string>(memoryKeys.value(name));
+      write(memoryKeys.value(name), value, ttlSeconds);
       return previous;
     },
     async getValue(name) {
-      return read<string>(`value:${name}`);
+      return read<string>(memoryKeys.value(name));
     },
     async replaceValue(name, expected, value, ttlSeconds) {
       if (read<string>(`value:${name}`) !== expected) return false;
@@ -223,10 +221,10 @@ export function createMemoryStorage(): Storage {
     },
     async pacePoll(name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) {
       const now = Date.now();
-      const previous = read<{ lastPollMs: number; intervalSeconds: number }>(`value:${name}`);
+      const previous = read<{ lastPollMs: number; intervalSeconds: number }>(memoryKeys.value(name));
       const interval = previous?.intervalSeconds ?? intervalSeconds;
       const tooSoon = previous !== undefined && now - previous.lastPollMs < interval * 1000 - toleranceMs;
-      write(`value:${name}`, { lastPollMs: now, intervalSeconds: tooSoon ? interval + stepSeconds : interval }, ttlSeconds);
+      write(memoryKeys.value(name), { lastPollMs: now, intervalSeconds: tooSoon ? interval + stepSeconds : interval }, ttlSeconds);
       return tooSoon ? 'too-soon' : 'in-time';
     },
     async isGrantRevoked(grantId) {

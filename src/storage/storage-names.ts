@@ -1,3 +1,4 @@
+import type { GrantPrincipal } from './storage.ts';
 import { sha256, type TokenDigest } from './token-digest.ts';
 
 /**
@@ -33,7 +34,20 @@ export const valueNames = {
   issuedValue: (sessionId: string, tokenId: string) => `issued-value:${sha256(sessionId)}:${tokenId}`,
   /** The same, as stored before tokens were hashed at rest; read until such tokens expire. */
   legacyRegistrationTerms: (initialAccessToken: string) => `registration-terms:${initialAccessToken}`,
+  /** A sign-in pending at an upstream IdP (upstreams/pending-logins.ts), by its `state`, which is never stored itself. */
+  upstreamLogin: (state: string) => `upstream-login:${sha256(state)}`,
+  /** Whether one account is being re-checked at its upstream IdP: the re-check's lock (upstreams/reverify-account.ts). */
+  upstreamReverify: (accountId: string) => `upstream-reverify:${accountId}`,
 };
+
+/** The rate limiters' counters (Storage.rateLimiter), by what they count (pages/attempt-limits.ts). */
+export const rateLimitNames = {
+  userCodePerIp: 'user-code-ip',
+  passwordPerIp: 'password-ip',
+  passwordPerAccount: 'password-account',
+  upstreamCallbackPerIp: 'upstream-callback-ip',
+  leakReportPerIp: 'leak-report-ip',
+} as const;
 
 /** The collections (Storage.collection) of records that live until deleted, the same on every store. */
 export const collectionNames = {
@@ -118,3 +132,17 @@ export function createRedisKeys(prefix: string, digest: TokenDigest) {
     },
   };
 }
+
+/**
+ * The keys of the in-process store (memory-storage.ts): the Redis keys' shapes without prefix,
+ * hash tags or digests, since nothing it holds leaves the process.
+ */
+export const memoryKeys = {
+  model: (model: string, id: string) => `${model}:${id}`,
+  grant: (grantId: string) => `grant:${grantId}`,
+  revokedGrant: (grantId: string) => `revoked-grant:${grantId}`,
+  principalGrants: (principal: GrantPrincipal) => `principal-grants:${principal.kind}:${principal.id}`,
+  uid: (uid: string) => `uid:${uid}`,
+  userCode: (userCode: string) => `userCode:${userCode}`,
+  value: (name: string) => `value:${name}`,
+};

@@ -5,14 +5,14 @@ import { footers, page } from '../pages/layout.ts';
 /** Where the maintainers' token pages live. */
 export const tokenPagesPrefix = '/tokens';
 export const signInPath = `${tokenPagesPrefix}/sign-in`;
-export const signOutPath = `${tokenPagesPrefix}/sign-out`;
+const signOutPath = `${tokenPagesPrefix}/sign-out`;
 
 /** A resource server's page; its identifier (usually a URL) is one percent-encoded segment. */
 export const resourcePath = (identifier: string) => `${tokenPagesPrefix}/resources/${encodeURIComponent(identifier)}`;
 export const tokenPath = (identifier: string, tokenId: string, action: 'revoke' | 'rotate' | 'new') => `${resourcePath(identifier)}/tokens/${tokenId}/${action}`;
 
 /** Who the pages say is signed in. */
-export const accountLabel = (account: AccountRecord) => (account.name ? `${account.name} (${account.username})` : account.username);
+const accountLabel = (account: AccountRecord) => (account.name ? `${account.name} (${account.username})` : account.username);
 
 export interface Signed {
   account: AccountRecord;

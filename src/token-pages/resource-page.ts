@@ -2,7 +2,7 @@ import { html, type RawHtml } from '../pages/html.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import { noSelfService } from '../resources/self-service-policy.ts';
-import type { ResourceTokenView } from '../resource-tokens/resource-token-view.ts';
+import type { ResourceTokenView } from '../admin/resource-tokens/resource-token-view.ts';
 import type { ActivityEntry } from '../self-service/resource-activity.ts';
 import { tokenForm, type FieldErrors, type TokenFormScope, type TokenFormValues } from './new-token-form.ts';
 import { tokenPage, tokenPath, when, type Signed } from './page-chrome.ts';

@@ -1,7 +1,7 @@
 import { html } from '../pages/html.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import { maxRotationOverlapSeconds } from '../resource-tokens/resource-token-input.ts';
-import type { ResourceTokenView } from '../resource-tokens/resource-token-view.ts';
+import type { ResourceTokenView } from '../admin/resource-tokens/resource-token-view.ts';
 import { csrfField, resourcePath, tokenPage, tokenPath, when, type Signed } from './page-chrome.ts';
 import { priorityText } from './resource-page.ts';
 
@@ -82,7 +82,7 @@ export interface IssuedView {
 }
 
 /** Ready to paste: the value is never in a snippet, only the token's id; CI reads the value from its secrets. */
-export function snippets(tokenId: string, resourceName: string, tokenEndpoint: string) {
+function snippets(tokenId: string, resourceName: string, tokenEndpoint: string) {
   const curl = `curl -fsS -u "${tokenId}:$TOLLGATE_TOKEN" \\
   -d grant_type=client_credentials \\
   ${tokenEndpoint}`;

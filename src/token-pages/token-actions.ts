@@ -8,7 +8,7 @@ import type { Form } from '../pages/read-form.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { ChangeContext } from '../resource-tokens/resource-tokens.ts';
 import { maintainedResource } from '../self-service/maintained-resource.ts';
-import { showTokens } from '../self-service/token-listing.ts';
+import { showTokens } from '../admin/resource-tokens/token-listing.ts';
 import { effectiveMaxPriority } from '../upstreams/priority-rules.ts';
 import { copyScriptPath } from './copy-script.ts';
 import { defaultTokenForm, fieldErrorOf, readTokenForm, type FieldErrors, type TokenFormScope, type TokenFormValues } from './new-token-form.ts';

@@ -6,7 +6,7 @@ import { sendPage, sendServerError, sendUnavailable } from '../pages/notice-page
 import { readForm } from '../pages/read-form.ts';
 import { maintainedResources } from '../resources/resource-maintainers.ts';
 import { tokenInForce } from '../resource-tokens/resource-token-record.ts';
-import { expiringSoonMs } from '../resource-tokens/resource-token-view.ts';
+import { expiringSoonMs } from '../admin/resource-tokens/resource-token-view.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { ReverifyBusyError } from '../upstreams/reverify-busy-error.ts';
 import { sendCopyScript } from './copy-script.ts';

@@ -2,7 +2,7 @@ import { grantTypes, type ClientRecord } from '../clients/client-record.ts';
 import { oneResourceClient, type DerivedClientKind } from '../clients/derived-clients.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
-import { isPublisherId } from './publisher-id.ts';
+import { isPublisherId } from '../kernel/publisher-id.ts';
 import { publisherIdentity } from './publisher-identity.ts';
 import { publisherIssuerAllowed } from './publisher-policy.ts';
 import { publisherOfResource, type TrustedPublisherRecord } from './publisher-record.ts';

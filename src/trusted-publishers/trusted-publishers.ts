@@ -6,7 +6,7 @@ import type { ResourceServerRecord } from '../resources/resource-server-record.t
 import { checkRights } from '../resource-tokens/resource-token-policy.ts';
 import type { ChangeContext } from '../resource-tokens/resource-tokens.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
-import { newPublisherId } from './publisher-id.ts';
+import { newPublisherId } from '../kernel/publisher-id.ts';
 import { publisherIdentity } from './publisher-identity.ts';
 import { workloadOf, type NewTrustedPublisher } from './publisher-input.ts';
 import { checkPublisherIssuer } from './publisher-policy.ts';
@@ -91,5 +91,3 @@ export function createTrustedPublishers({ store, securityEvents, trustedIssuers,
     },
   };
 }
-
-export type TrustedPublishers = ReturnType<typeof createTrustedPublishers>;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+import { valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { TokenSealer } from './token-sealer.ts';
 
@@ -34,8 +35,6 @@ export type TakenLogin = { login: PendingLogin } | { problem: 'unknown' | 'repla
 
 const used = 'used';
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
-// The state is never stored, only its hash: the storage name of a pending login.
-const nameOf = (state: string) => `upstream-login:${digest(state)}`;
 
 /**
  * Pending upstream logins keyed by the hash of their `state`, single use. Taking one reads it
@@ -50,13 +49,13 @@ export function createPendingLogins(storage: Storage, sealer: TokenSealer, ttlSe
       const state = randomBytes(32).toString('base64url');
       const binding = randomBytes(32).toString('base64url');
       const stored: StoredLogin = { upstream, ...target, binding: digest(binding), sealed: sealer.seal(JSON.stringify(secrets)) };
-      await storage.swapValue(nameOf(state), JSON.stringify(stored), ttlSeconds);
+      await storage.swapValue(valueNames.upstreamLogin(state), JSON.stringify(stored), ttlSeconds);
       return { state, binding };
     },
     /** The login `state` leads to, for `upstream` and the browser holding `bindingCookie`. */
     async take(state: string, upstream: string, bindingCookie: string | undefined): Promise<TakenLogin> {
       if (state.length > 256) return { problem: 'unknown' };
-      const name = nameOf(state);
+      const name = valueNames.upstreamLogin(state);
       const current = await storage.getValue(name);
       if (current === used) return { problem: 'replayed' };
       const stored = current ? parse(current) : undefined;

@@ -28,6 +28,29 @@ export function startedPerFile<T>(what: string, start: () => Promise<T>, stop: (
   };
 }
 
+/** A real Redis for every test of the file, and one ioredis client of it. */
+export function redisClientPerFile(options: StartRedisOptions = {}): { readonly redis: TestRedis; readonly client: Redis } {
+  const shared = startedPerFile(
+    'Redis',
+    async () => {
+      const redis = await startRedis(options);
+      return { redis, client: new Redis(redis.url) };
+    },
+    async ({ redis, client }) => {
+      client.disconnect();
+      await redis.stop();
+    },
+  );
+  return {
+    get redis() {
+      return shared.value.redis;
+    },
+    get client() {
+      return shared.value.client;
+    },
+  };
+}
+
 /** One tollgate for every test of the file; in-memory storage and the demo principals by default. */
 export function serverPerFile(start: () => Promise<RunningServer> = () => startTestServer()): { readonly server: RunningServer } {
   const server = startedPerFile('the server', start, (running) => running.stop());
@@ -99,29 +122,6 @@ export function deviceServerPerFile(kind: StoreKind): { readonly store: TestStor
     },
     get server() {
       return started.value.server;
-    },
-  };
-}
-
-/** A real Redis and an ioredis client of it for every test of the file, for tests of storage itself. */
-export function redisClientPerFile(): { readonly redis: TestRedis; readonly client: Redis } {
-  const started = startedPerFile(
-    'Redis',
-    async () => {
-      const redis = await startRedis();
-      return { redis, client: new Redis(redis.url) };
-    },
-    async ({ redis, client }) => {
-      client.disconnect();
-      await redis.stop();
-    },
-  );
-  return {
-    get redis() {
-      return started.value.redis;
-    },
-    get client() {
-      return started.value.client;
     },
   };
 }

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Context, Next } from 'koa';
 
 import { createRequestPipeline, createRouteOf, requestPipeline, type PipelineSteps, type RouteName, type Step, type StepName } from '../../src/http/request-pipeline.ts';
-import { createProviderRoutes } from '../../src/provider/provider-internals.ts';
+import { createProviderRoutes } from '../../src/kernel/provider-internals.ts';
 import { serverPerFile } from '../helpers/server-per-file.ts';
 import { startTestServer } from '../helpers/start-server.ts';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 import type { ChangeContext } from '../../resource-tokens/resource-tokens.ts';
-import { resourceTokenViewSchema } from '../../resource-tokens/resource-token-view.ts';
-import { showTokens } from '../../self-service/token-listing.ts';
+import { resourceTokenViewSchema } from './resource-token-view.ts';
+import { showTokens } from './token-listing.ts';
 import { adminRoute, type AdminCaller } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { findResource } from '../resources/find-resource.ts';

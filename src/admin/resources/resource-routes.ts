@@ -17,7 +17,7 @@ import { resourceView, resourceViewSchema, type ResourceView } from './resource-
  * Resource servers in the admin API: /admin/resources/:identifier, the identifier (a URI)
  * percent-encoded. The built-in admin API is listed and read like the others, never changed.
  */
-export const resourceKind: RecordKind<ResourceServerRecord, ResourceView> = {
+const resourceKind: RecordKind<ResourceServerRecord, ResourceView> = {
   name: 'resource',
   collection: 'resources',
   param: 'identifier',

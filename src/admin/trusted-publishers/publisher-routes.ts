@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { showPublishers, trustedPublisherView, trustedPublisherViewSchema } from '../../trusted-publishers/publisher-view.ts';
+import { showPublishers, trustedPublisherView, trustedPublisherViewSchema } from './publisher-view.ts';
 import { adminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { findResource } from '../resources/find-resource.ts';

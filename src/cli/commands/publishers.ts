@@ -22,7 +22,7 @@ function fieldsOf(values: Values, flags: Record<string, string>): Record<string,
 }
 
 /** The CI identity the flags name: a GitHub Actions repository or a Kubernetes service account. */
-export function workloadOptions(values: Values): Record<string, unknown> {
+function workloadOptions(values: Values): Record<string, unknown> {
   const github = fieldsOf(values, githubFlags);
   const kubernetes = fieldsOf(values, kubernetesFlags);
   if (github && kubernetes) throw new AppError('usage', 'name one CI identity: GitHub Actions flags (--repository-id ...) or Kubernetes flags (--namespace ...), not both');

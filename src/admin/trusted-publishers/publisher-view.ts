@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { maxPriorityView, timestamp } from '../admin/view-schemas.ts';
-import type { TokenUse } from '../resource-tokens/resource-token-record.ts';
+import { maxPriorityView, timestamp } from '../view-schemas.ts';
+import type { TokenUse } from '../../resource-tokens/resource-token-record.ts';
 import { actor, actorView } from '../resource-tokens/resource-token-view.ts';
-import type { TrustedPublisherRecord } from './publisher-record.ts';
+import type { TrustedPublisherRecord } from '../../trusted-publishers/publisher-record.ts';
 
 /** A trusted publisher as maintainers and admins see it. */
 export const trustedPublisherViewSchema = z

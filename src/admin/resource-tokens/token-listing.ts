@@ -1,9 +1,9 @@
-import { isMaintainer } from '../resources/resource-maintainers.ts';
-import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
-import type { ResourceTokenRecord } from '../resource-tokens/resource-token-record.ts';
-import type { ResourceTokenStore } from '../resource-tokens/resource-token-store.ts';
-import { resourceTokenView, type ResourceTokenView } from '../resource-tokens/resource-token-view.ts';
-import type { Services } from '../services.ts';
+import { isMaintainer } from '../../resources/resource-maintainers.ts';
+import type { ResourceServerRecord } from '../../resources/resource-server-record.ts';
+import type { ResourceTokenRecord } from '../../resource-tokens/resource-token-record.ts';
+import type { ResourceTokenStore } from '../../resource-tokens/resource-token-store.ts';
+import { resourceTokenView, type ResourceTokenView } from './resource-token-view.ts';
+import type { Services } from '../../services.ts';
 
 /** Tokens as listed: with their last use, and whether their creator still maintains the resource. */
 export async function showTokens(records: readonly ResourceTokenRecord[], resource: ResourceServerRecord, services: Pick<Services, 'accounts' | 'upstreams'>, store: ResourceTokenStore): Promise<ResourceTokenView[]> {

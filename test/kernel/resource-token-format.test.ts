@@ -8,7 +8,7 @@ import {
   newResourceTokenValue,
   resourceTokenIdOf,
   resourceTokenPattern,
-} from '../../src/resource-tokens/resource-token-format.ts';
+} from '../../src/kernel/resource-token-format.ts';
 
 test('a value carries the prefix, its id, 256 bits of secret and a checksum, and matches the documented pattern', (t) => {
   const id = newResourceTokenId();

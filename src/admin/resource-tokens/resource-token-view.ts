@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { maxPriorityView, timestamp } from '../admin/view-schemas.ts';
-import type { ResourceTokenRecord, TokenActor, TokenUse } from './resource-token-record.ts';
+import { maxPriorityView, timestamp } from '../view-schemas.ts';
+import type { ResourceTokenRecord, TokenActor, TokenUse } from '../../resource-tokens/resource-token-record.ts';
 
 /** Tokens this close to their expiry are flagged (pages, metrics), as GitHub and GitLab warn. */
 export const expiringSoonMs = 14 * 86400_000;

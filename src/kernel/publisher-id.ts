@@ -1,11 +1,11 @@
-import { randomBase62 } from '../resource-tokens/resource-token-format.ts';
+import { randomBase62 } from './resource-token-format.ts';
 
 /**
  * A trusted publisher's id, which is also the `client_id` its CI job names at the token
  * endpoint: a fixed prefix so it reads as a binding (and never as a stored client), then 12
  * base62 characters. It is not a secret: the CI's own OIDC token is the credential.
  */
-export const publisherIdPrefix = 'tgtp_';
+const publisherIdPrefix = 'tgtp_';
 const idPattern = /^tgtp_[0-9A-Za-z]{12}$/;
 
 export function newPublisherId(): string {
