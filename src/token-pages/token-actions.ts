@@ -58,7 +58,7 @@ export function createTokenActions(deps: TokenPagesDeps) {
   }
 
   async function showResource(ctx: Context, signed: Signed, resource: ResourceServerRecord, status = 200, filled?: { values: TokenFormValues; errors: FieldErrors }): Promise<void> {
-    const [views, activity] = await Promise.all([tokens.list(resource).then((records) => showTokens(records, resource, deps, store)), deps.activity.recent(resource.identifier, shownActivity)]);
+    const [views, activity] = await Promise.all([tokens.list(resource).then((records) => showTokens(records, resource, deps, store)), deps.activity.recent(resource, shownActivity)]);
     const revoked = typeof ctx.query.revoked === 'string' ? views.find((token) => token.id === ctx.query.revoked) : undefined;
     const scope = scopeOf(resource, signed);
     sendPage(

@@ -1,5 +1,6 @@
 import test from 'ava';
 
+import { collectionNames } from '../../src/storage/storage-names.ts';
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
 import { serverPerFile } from '../helpers/server-per-file.ts';
 import { demoPassword, startTestServer } from '../helpers/start-server.ts';
@@ -126,6 +127,27 @@ test('a disabled account is signed out at its next request', async (t) => {
   const after = await erin.request(`${shared.server.url}/tokens`);
   t.regex(after.url, /\/tokens\/sign-in\?next=%2Ftokens&done=ended$/);
   t.is((await browser.request(`${shared.server.url}/tokens`)).status, 200, 'others stay signed in');
+});
+
+test('an API an admin deletes takes its recent activity with it: created again under its identifier, its page starts with none', async (t) => {
+  const doomed = 'https://doomed.example.org';
+  const doomedPath = `/tokens/resources/${encodeURIComponent(doomed)}`;
+  const policy = { identifier: doomed, name: 'Doomed API', scopes: ['publish'], maintainers: { accounts: [demoId] }, self_service: true };
+  t.is((await adminCall(shared.server, admin, 'POST', '/resources', policy)).status, 201);
+  const { browser } = await signedIn();
+  const page = await browser.request(`${shared.server.url}${doomedPath}`);
+  await browser.submit(page, { description: 'old pipeline', expires: inDays(30) }, { action: /\/tokens#new-token$/ });
+  const before = await browser.request(`${shared.server.url}${doomedPath}`);
+  t.regex(before.text, /Recent activity .* UTC : Token made , "old pipeline"/);
+
+  t.is((await adminCall(shared.server, admin, 'DELETE', `/resources/${encodeURIComponent(doomed)}`)).status, 200);
+  const stored = shared.server.tollgate.storage.collection(collectionNames.resourceActivity(doomed));
+  t.deepEqual(await stored.list(), [], 'nothing of its activity is left in storage');
+  t.is((await adminCall(shared.server, admin, 'POST', '/resources', policy)).status, 201);
+  const after = await browser.request(`${shared.server.url}${doomedPath}`);
+  t.is(after.status, 200);
+  t.regex(after.text, /Recent activity Nothing yet\./);
+  t.false(after.text.includes('old pipeline'));
 });
 
 test('methods a page does not take are 405 with Allow; unknown token pages are our 404 page', async (t) => {
