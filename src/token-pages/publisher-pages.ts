@@ -46,7 +46,8 @@ export function publisherSnippets(view: TrustedPublisherView, resourceName: stri
       '    runs-on: ubuntu-latest',
       ...(github.environment ? [`    environment: ${github.environment}`] : []),
       '    steps:',
-      `      - name: Get an access token for ${resourceName}`,
+      // Quoted as JSON is: a valid YAML string whatever the API's name holds.
+      `      - name: ${JSON.stringify(`Get an access token for ${resourceName}`)}`,
       '        id: tollgate',
       '        run: |',
       '          id_token=$(curl -fsS -H "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" \\',

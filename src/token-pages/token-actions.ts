@@ -11,7 +11,7 @@ import { maintainedResource } from '../self-service/maintained-resource.ts';
 import { maintainerCheck, showTokens } from '../self-service/token-listing.ts';
 import { isPublisherId } from '../trusted-publishers/publisher-id.ts';
 import { publisherIssuerAllowed } from '../trusted-publishers/publisher-policy.ts';
-import { showPublishers } from '../trusted-publishers/publisher-view.ts';
+import { trustedPublisherView } from '../trusted-publishers/publisher-view.ts';
 import { effectiveMaxPriority } from '../upstreams/priority-rules.ts';
 import { copyScriptPath } from './copy-script.ts';
 import { defaultTokenForm, readTokenForm, tokenFormFields, type TokenFormValues } from './new-token-form.ts';
@@ -77,16 +77,14 @@ export function createTokenActions(deps: TokenPagesDeps) {
     };
   }
 
+  /** The resource's trusted publishers as listed: with their last use, as its tokens are (showTokens). */
   async function listPublishers(resource: ResourceServerRecord): Promise<ListedPublisher[]> {
-    const records = await publishers.list(resource);
     const creatorIsMaintainer = maintainerCheck(resource, deps);
-    const views = await showPublishers(records, publisherStore.lastUsed);
     return Promise.all(
-      records.map(async (record, index) => ({
-        view: views[index] as ListedPublisher['view'],
-        creatorIsMaintainer: record.createdBy.kind === 'account' && (await creatorIsMaintainer(record.createdBy.id)),
-        issuerAllowed: publisherIssuerAllowed(resource, record.issuer),
-      })),
+      (await publishers.list(resource)).map(async (record) => {
+        const [use, maintains] = await Promise.all([publisherStore.lastUsed(record.id), record.createdBy.kind === 'account' ? creatorIsMaintainer(record.createdBy.id) : false]);
+        return { view: trustedPublisherView(record, use), creatorIsMaintainer: maintains, issuerAllowed: publisherIssuerAllowed(resource, record.issuer) };
+      }),
     );
   }
 

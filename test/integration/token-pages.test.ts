@@ -112,13 +112,13 @@ test('a wrong password is refused with the username kept, as on the device pages
 
 test('a form sent after signing out changes nothing and asks to sign in again', async (t) => {
   const { browser, page } = await signedIn();
-  const before = (await shared.server.tollgate.selfService.store.list(api)).length;
   const signedOut = await browser.submit(page, {}, { action: /\/tokens\/sign-out$/ });
   t.regex(signedOut.text, /You are signed out\./);
   const late = await browser.submit(page, { description: 'late', expires: inDays(5) }, { action: /\/tokens#new-token$/ });
   t.regex(late.url, /\/tokens\/sign-in\?done=post$/);
   t.regex(late.text, /nothing was changed/);
-  t.is((await shared.server.tollgate.selfService.store.list(api)).length, before);
+  // Other tests of the file make tokens for the API at the same time: this one's is looked for by name.
+  t.false((await shared.server.tollgate.selfService.store.list(api)).some((token) => token.description === 'late'));
 });
 
 test('a disabled account is signed out at its next request', async (t) => {
@@ -183,7 +183,6 @@ test('without any script: a Kubernetes service account is added with its uid, an
 
 test('a binding by names alone, or an account without its uid, is refused on the form beside the missing field, what was typed kept', async (t) => {
   const { browser, page } = await signedIn();
-  const before = (await shared.server.tollgate.selfService.publisherStore.list(api)).length;
   const nameOnly = await browser.submit(page, { description: 'by name', repository: 'qgis/plugin-x' }, { action: publisherForm });
   t.is(nameOnly.status, 400);
   t.regex(nameOnly.text, /The trusted publisher was not added/);
@@ -201,7 +200,8 @@ test('a binding by names alone, or an account without its uid, is refused on the
   const unlisted = await browser.submit(noUid, { description: 'elsewhere', kind: 'github_actions', issuer: 'https://gitlab.example.org', repository_id: '1', repository_owner_id: '2' }, { action: publisherForm });
   t.is(unlisted.status, 400);
   t.regex(unlisted.html, /id="publisher-issuer-error">.*allows trusted publishers only from/);
-  t.is((await shared.server.tollgate.selfService.publisherStore.list(api)).length, before, 'nothing was added');
+  const added = (await shared.server.tollgate.selfService.publisherStore.list(api)).map((publisher) => publisher.description);
+  t.false(['by name', 'no uid', 'elsewhere'].some((description) => added.includes(description)), 'nothing was added');
 
   const closedPage = await browser.request(`${shared.server.url}/tokens/resources/${encodeURIComponent(closed)}`);
   t.regex(closedPage.text, /This API accepts no trusted publishers/);
