@@ -105,7 +105,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   }
 
   const limits = createAttemptLimits(storage, config.rateLimit);
-  const selfService = createSelfService(services, metrics, limits);
+  const selfService = createSelfService(services, metrics, limits, activity);
   const { provider, steps: providerSteps } = createProvider({ ...services, clients: selfService.clients, cookieKeys, metrics });
   subscribeProviderEvents(provider, { clients: selfService.clients, logger, metrics, securityEvents });
   const { upstreams, sealer } = services;

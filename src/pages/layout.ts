@@ -66,7 +66,7 @@ h2{font-size:1.15rem;line-height:1.3;margin:2rem 0 .75rem}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(12.5rem,1fr));gap:.5rem 1.25rem;margin:0}
 .facts dt{font-size:.8rem;font-weight:600;color:var(--muted)}
 .facts dd{margin:0;word-break:break-word}
-.links{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;margin:.75rem 0 0}
+.links{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.25rem;margin:.75rem 0 0}
 .badge{display:inline-block;margin-left:.35rem;padding:0 .5rem;border-radius:999px;font-size:.8rem;font-weight:600;background:#fffaeb;border:1px solid #f5b546;color:#7a2e0e}
 .badge.gone{background:var(--danger-bg);border-color:var(--danger-line);color:var(--danger)}
 .badge.quiet{background:#f2f4f7;border-color:var(--line);color:var(--muted)}
@@ -90,6 +90,9 @@ code{overflow-wrap:anywhere}
 .activity li{padding:.55rem 0;border-top:1px solid var(--line)}
 .activity li:first-child{border-top:0}
 .muted{color:var(--muted)}
+.identity{margin-top:1.4rem;padding:.1rem 0 0 .9rem;border-left:3px solid var(--line)}
+.publisher-form:has(#publisher-kind-kubernetes:checked) #github-actions-fields,.publisher-form:has(#publisher-kind-github_actions:checked) #kubernetes-fields{display:none}
+.publisher-form select{max-width:100%}
 @media (max-width:30rem){.wide main{padding:1.25rem 1rem}.shell.wide{padding-top:4vh}}
 `;
 

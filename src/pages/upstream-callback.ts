@@ -7,6 +7,7 @@ import { requestIdOf } from '../http/request-log.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { signInAccount } from '../upstreams/link-account.ts';
+import { startedOn } from '../upstreams/pending-logins.ts';
 import type { TokenSealer } from '../upstreams/token-sealer.ts';
 import { UpstreamError, type Upstream, type UpstreamErrorCode } from '../upstreams/upstream.ts';
 import type { Attempt, AttemptLimits } from './attempt-limits.ts';
@@ -52,6 +53,7 @@ export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
       return;
     }
     const upstream = deps.upstreams.get(match[1] as string);
+    const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
     const attempts: Attempt[] = [['upstreamCallbackPerIp', ctx.ip]];
     try {
       const limited = await deps.limits.hit(attempts);
@@ -59,7 +61,7 @@ export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
         deps.securityEvents.emit('rate_limit.hit', { reqId: requestIdOf(ctx), ip: ctx.ip, limit: 'upstream_callback' });
         return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
       }
-      const problem = upstream ? await finish(ctx, deps, upstream) : problemFor('unknown', startOver);
+      const problem = upstream && state ? await finish(ctx, deps, upstream, state) : problemFor('unknown', startAgain(deps, state));
       if (problem) {
         deps.securityEvents.emit('sign_in.failed', { reqId: requestIdOf(ctx), ip: ctx.ip, upstream: upstream?.settings.id, reason: problem.title });
         sendUpstreamProblem(ctx, problem);
@@ -71,12 +73,19 @@ export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
   };
 }
 
-async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstream): Promise<UpstreamProblem | undefined> {
+/**
+ * Where to start again when the login itself is gone (unknown, expired, used already): where
+ * the state says it was started, or, when it says nothing, no guess (the page offers both).
+ */
+function startAgain(deps: UpstreamCallbackDeps, state: string | undefined): string | undefined {
+  const on = state === undefined ? undefined : startedOn(state);
+  return on === 'device' ? startOver : on === 'page' ? deps.pageSignIn.retry : undefined;
+}
+
+async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstream, state: string): Promise<UpstreamProblem | undefined> {
   const { settings } = upstream;
-  const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
-  if (!state) return problemFor('unknown', startOver);
   const taken = await deps.pending.take(state, settings.id, ctx.cookies.get(bindingCookie));
-  if ('problem' in taken) return problemFor(taken.problem, startOver);
+  if ('problem' in taken) return problemFor(taken.problem, startAgain(deps, state));
   const { login } = taken;
   ctx.cookies.set(bindingCookie, null, { path: '/upstream/' });
 
@@ -111,7 +120,7 @@ async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstre
 
 type ProblemKind = UpstreamErrorCode | 'unknown' | 'replayed' | 'foreign';
 
-function problemFor(kind: ProblemKind, retry: string, name = 'The identity provider'): UpstreamProblem {
+function problemFor(kind: ProblemKind, retry: string | undefined, name = 'The identity provider'): UpstreamProblem {
   switch (kind) {
     case 'replayed':
       return { status: 400, title: 'Sign-in link already used', message: 'This sign-in answer was already used once. Each one works only once.', retry };

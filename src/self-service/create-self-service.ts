@@ -10,13 +10,15 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { AttemptLimits } from '../pages/attempt-limits.ts';
 import type { Services } from '../services.ts';
 import { registerExpiringTokensGauge } from './expiring-tokens-gauge.ts';
+import type { ResourceActivity } from './resource-activity.ts';
 
 /**
  * Teams managing their own tokens (SPEC §15): resource tokens and trusted publishers, and the
  * client registry the provider sees, in which each resource token is a client-credentials
- * client and each trusted publisher a jwt-bearer one.
+ * client and each trusted publisher a jwt-bearer one. `activity` is each resource's recent
+ * security events (written as they are emitted: tollgate.ts), here to be deleted with a resource.
  */
-export function createSelfService(services: Services, metrics: Pick<Metrics, 'registry'>, limits: AttemptLimits) {
+export function createSelfService(services: Services, metrics: Pick<Metrics, 'registry'>, limits: AttemptLimits, activity: ResourceActivity) {
   const { storage, securityEvents, config, logger } = services;
   const store = createResourceTokenStore(storage);
   const publisherStore = createTrustedPublisherStore(storage);
@@ -37,7 +39,7 @@ export function createSelfService(services: Services, metrics: Pick<Metrics, 're
     secretPepper: config.secretPepper,
     onError: (error) => logger.warn({ err: error }, 'could not revoke a reported resource token'),
   });
-  return { store, tokens, publisherStore, publishers, clients, reportLeaked };
+  return { store, tokens, publisherStore, publishers, clients, reportLeaked, activity };
 }
 
 export type SelfService = ReturnType<typeof createSelfService>;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { SecurityEventDetails, SecurityEventName, SecurityEvents } from '../security/security-events.ts';
 import { collectionNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -13,6 +14,7 @@ export interface ActivityEntry {
   /** `account:<id>`, `admin:<client id>` or `report:<ip>`, when the event names who acted. */
   actor?: string;
   tokenId?: string;
+  publisherId?: string;
   ip?: string;
   overlapSeconds?: number;
 }
@@ -38,9 +40,20 @@ export function createResourceActivity(storage: Storage) {
       const all = newestFirst(await entries.list());
       await Promise.all(all.slice(activityKept).map((old) => entries.delete(old.id)));
     },
-    /** The newest first. */
-    async recent(resource: string, limit = activityKept): Promise<ActivityEntry[]> {
-      return newestFirst(await entriesOf(resource).list()).slice(0, limit);
+    /**
+     * The newest first, none from before the resource server was created: an event still in
+     * flight when a resource of the same identifier was deleted is never shown on the new one.
+     */
+    async recent(resource: Pick<ResourceServerRecord, 'identifier' | 'createdAt'>, limit = activityKept): Promise<ActivityEntry[]> {
+      const since = Date.parse(resource.createdAt);
+      return newestFirst(await entriesOf(resource.identifier).list())
+        .filter((entry) => Date.parse(entry.at) >= since)
+        .slice(0, limit);
+    },
+    /** Forgets a deleted resource server's activity: one created again under its identifier starts with none. */
+    async removeAll(resource: string): Promise<void> {
+      const entries = entriesOf(resource);
+      await Promise.all((await entries.list()).map((entry) => entries.delete(entry.id)));
     },
   };
 }
@@ -50,13 +63,14 @@ export type ResourceActivity = ReturnType<typeof createResourceActivity>;
 /**
  * The security events as everyone emits them, each one that names a resource server (its
  * `resource` detail) also written to that resource's recent activity. `admin.change` is left
- * out: an admin's revocation of a token is also the `resource_token.revoked` it causes.
+ * out: an admin's revocation of a token is also the `resource_token.revoked` it causes; so are
+ * the deletions a resource server's own deletion causes: its activity goes with it.
  */
 export function withResourceActivity(events: SecurityEvents, activity: ResourceActivity, onError: (error: unknown) => void): SecurityEvents {
   return {
     emit(event, details) {
       events.emit(event, details);
-      if (event === 'admin.change' || typeof details.resource !== 'string') return;
+      if (event === 'admin.change' || typeof details.resource !== 'string' || details.reason === 'resource_deleted') return;
       activity.record(details.resource, entryOf(event, details)).catch(onError);
     },
   };
@@ -67,9 +81,11 @@ function entryOf(event: SecurityEventName, details: SecurityEventDetails): Omit<
   const entry: Omit<ActivityEntry, 'id'> = { at: new Date().toISOString(), event };
   const actor = text(details.actor);
   const tokenId = text(details.tokenId);
+  const publisherId = text(details.publisherId);
   const ip = text(details.ip);
   if (actor) entry.actor = actor;
   if (tokenId) entry.tokenId = tokenId;
+  if (publisherId) entry.publisherId = publisherId;
   if (ip) entry.ip = ip;
   if (typeof details.overlapSeconds === 'number') entry.overlapSeconds = details.overlapSeconds;
   return entry;

@@ -1,15 +1,18 @@
 import type { AccountRecord } from '../accounts/account-record.ts';
 import { html, type RawHtml } from '../pages/html.ts';
 import { footers, page } from '../pages/layout.ts';
+import { tokenPagesPrefix } from '../pages/page-prefixes.ts';
 
-/** Where the maintainers' token pages live. */
-export const tokenPagesPrefix = '/tokens';
+export { tokenPagesPrefix };
+
 export const signInPath = `${tokenPagesPrefix}/sign-in`;
 const signOutPath = `${tokenPagesPrefix}/sign-out`;
 
 /** A resource server's page; its identifier (usually a URL) is one percent-encoded segment. */
 export const resourcePath = (identifier: string) => `${tokenPagesPrefix}/resources/${encodeURIComponent(identifier)}`;
 export const tokenPath = (identifier: string, tokenId: string, action: 'revoke' | 'rotate' | 'new') => `${resourcePath(identifier)}/tokens/${tokenId}/${action}`;
+/** A trusted publisher's page (its CI snippet), or its removal's confirmation. */
+export const publisherPath = (identifier: string, publisherId: string, action?: 'remove') => `${resourcePath(identifier)}/publishers/${publisherId}${action ? `/${action}` : ''}`;
 
 /** Who the pages say is signed in. */
 const accountLabel = (account: AccountRecord) => (account.name ? `${account.name} (${account.username})` : account.username);

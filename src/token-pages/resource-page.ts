@@ -4,8 +4,9 @@ import type { ResourceServerRecord } from '../resources/resource-server-record.t
 import { noSelfService } from '../resources/self-service-policy.ts';
 import type { ResourceTokenView } from '../admin/resource-tokens/resource-token-view.ts';
 import type { ActivityEntry } from '../self-service/resource-activity.ts';
-import { tokenForm, type FieldErrors, type TokenFormScope, type TokenFormValues } from './new-token-form.ts';
+import { tokenForm, type TokenFormValues } from './new-token-form.ts';
 import { tokenPage, tokenPath, when, type Signed } from './page-chrome.ts';
+import type { FieldErrors, TokenFormScope } from './rights-fields.ts';
 
 export interface ResourcePageView {
   signed: Signed;
@@ -16,13 +17,12 @@ export interface ResourcePageView {
   actorName: (actor: string) => string;
   values: TokenFormValues;
   errors?: FieldErrors;
-  /** What just happened (a token revoked), from the redirect after it. */
+  /** What just happened (a token revoked, a publisher removed), from the redirect after it. */
   notice?: string | undefined;
-  /**
-   * The resource's trusted publishers (issue 19 item 4), between its tokens and its activity.
-   * Not built on this branch: the list goes here when the trusted-publishers branch is merged.
-   */
-  publishers?: RawHtml;
+  /** The resource's trusted publishers and their form (publisher-section.ts), between its tokens and its activity. */
+  publishers: RawHtml;
+  /** Trusted publisher id -> description, for the activity. */
+  publisherDescriptions: ReadonlyMap<string, string>;
 }
 
 export const priorityText = (map: MaxPriority | null | undefined) =>
@@ -59,23 +59,27 @@ const eventNames: Record<string, string> = {
   'resource_token.revoked': 'Token revoked',
   'resource_token.first_used': 'Token used for the first time',
   'resource_token.reported': 'Token reported as leaked',
+  'resource_token.deleted': 'Token deleted with the API',
+  'trusted_publisher.added': 'Trusted publisher added',
+  'trusted_publisher.removed': 'Trusted publisher removed',
+  'trusted_publisher.first_used': 'Trusted publisher used for the first time',
 };
 
+/** `descriptions`: token and trusted publisher ids -> their descriptions, for those still listed. */
 function activityItem(entry: ActivityEntry, descriptions: ReadonlyMap<string, string>, actorName: (actor: string) => string): RawHtml {
-  const token = entry.tokenId ? descriptions.get(entry.tokenId) : undefined;
-  return html`<li>${when(entry.at)}: <strong>${eventNames[entry.event] ?? entry.event}</strong>${entry.tokenId ? html`, ${token ? `"${token}" ` : ''}(${entry.tokenId})` : ''}${entry.actor ? `, by ${actorName(entry.actor)}` : ''}${entry.ip ? `, from ${entry.ip}` : ''}${entry.overlapSeconds ? `, old value kept ${Math.round(entry.overlapSeconds / 60)} min` : ''}</li>`;
+  const subject = entry.tokenId ?? entry.publisherId;
+  const description = subject ? descriptions.get(subject) : undefined;
+  return html`<li>${when(entry.at)}: <strong>${eventNames[entry.event] ?? entry.event}</strong>${subject ? html`, ${description ? `"${description}" ` : ''}(${subject})` : ''}${entry.actor ? `, by ${actorName(entry.actor)}` : ''}${entry.ip ? `, from ${entry.ip}` : ''}${entry.overlapSeconds ? `, old value kept ${Math.round(entry.overlapSeconds / 60)} min` : ''}</li>`;
 }
 
-/** One resource server: what its tokens may carry, its tokens, the form to make one, its recent activity. */
+/** One resource server: what its tokens may carry, its tokens, the form to make one, its trusted publishers, its recent activity. */
 export function resourcePage(view: ResourcePageView): string {
   const { resource } = view.form;
   const policy = resource.selfService ?? noSelfService;
   const live = view.tokens.filter((token) => token.status === 'active');
   const expiring = live.filter((token) => token.expires_soon);
-  const descriptions = new Map(view.tokens.map((token) => [token.id, token.description]));
+  const descriptions = new Map([...view.tokens.map((token) => [token.id, token.description] as const), ...view.publisherDescriptions]);
 
-  // TRUSTED PUBLISHERS (issue 19 item 4) go between "Make a token" and "Recent activity", as
-  // `view.publishers`: the list and its forms come with the trusted-publishers branch.
   return tokenPage(
     resource.name,
     html`<p class="crumbs"><a href="/tokens">Your APIs</a></p>
@@ -92,7 +96,7 @@ ${view.tokens.length ? html`<ul class="cards">${view.tokens.map((token) => token
 ${view.errors && Object.keys(view.errors).length ? html`<p class="alert" role="alert">The token was not made: see the field marked below.</p>` : ''}
 ${tokenForm(view.form, view.signed.csrf, view.values, view.errors)}
 
-${view.publishers ?? ''}
+${view.publishers}
 
 <h2>Recent activity</h2>
 ${view.activity.length ? html`<ul class="activity">${view.activity.map((entry) => activityItem(entry, descriptions, view.actorName))}</ul>` : html`<p class="muted">Nothing yet.</p>`}`,

@@ -20,7 +20,7 @@ export interface TokenPagesDeps {
   upstreams: UpstreamRegistry;
   securityEvents: SecurityEvents;
   logger: Logger;
-  selfService: Pick<SelfService, 'tokens' | 'store'>;
+  selfService: Pick<SelfService, 'tokens' | 'store' | 'publishers' | 'publisherStore'>;
   activity: ResourceActivity;
   sessions: PageSessions;
   issued: IssuedValues;

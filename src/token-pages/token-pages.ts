@@ -13,36 +13,16 @@ import { sendCopyScript } from './copy-script.ts';
 import { signInPath, tokenPagesPrefix } from './page-chrome.ts';
 import { clearPageCookie, sessionCookie } from './page-cookies.ts';
 import { resourceListPage } from './resource-list-page.ts';
-import { createTokenActions, type ResourceRoute, type SignedRequest } from './token-actions.ts';
+import { isPublisherRoute, methodsOf, resourceRouteOf } from './page-routes.ts';
+import { createPublisherActions } from './publisher-actions.ts';
+import { createTokenActions, type SignedRequest } from './token-actions.ts';
 import { sendFormNotVerified, sendNoSuchPage, sendNotMaintainer, sendRefused } from './token-pages-notices.ts';
 import type { TokenPagesDeps } from './token-pages-deps.ts';
 import { createTokenPagesSignIn } from './token-pages-sign-in.ts';
 
-const resourcePattern = /^\/resources\/([^/]+)(?:\/(tokens)(?:\/(tgrt_[0-9A-Za-z]{12})\/(revoke|rotate|new))?)?$/;
-
-/** /resources/<identifier, percent-encoded>[/tokens[/<token id>/<page>]] */
-function resourceRouteOf(path: string): { identifier: string; route: ResourceRoute } | undefined {
-  const match = resourcePattern.exec(path);
-  if (!match) return undefined;
-  const [, encoded, tokens, tokenId, page] = match as unknown as [string, string, string | undefined, string | undefined, 'revoke' | 'rotate' | 'new' | undefined];
-  let identifier: string;
-  try {
-    identifier = decodeURIComponent(encoded);
-  } catch {
-    return undefined;
-  }
-  return { identifier, route: !tokens ? { page: 'resource' } : tokenId && page ? { page, tokenId } : { page: 'create' } };
-}
-
-/** Sign-out and making a token are POSTs; a new value's page is read; revoke and rotate are a page and its form. */
-function methodsOf(path: string, route: ResourceRoute | undefined): string[] {
-  if (path === '/sign-out' || route?.page === 'create') return ['POST'];
-  return route?.page === 'revoke' || route?.page === 'rotate' ? ['GET', 'POST'] : ['GET'];
-}
-
 /**
  * The maintainers' token pages under /tokens (SPEC §15): sign-in, the APIs I maintain, one
- * API's tokens (make, rotate, revoke) and its recent activity. Server-rendered like the device
+ * API's tokens (make, rotate, revoke), its trusted publishers (add, remove) and its recent activity. Server-rendered like the device
  * pages; no script but a copy button. Every request but sign-in needs a live session, re-reads
  * the account (re-checked upstream when due, as a refresh is) and, under a resource, that the
  * account maintains it now; every POST carries the session's anti-forgery token.
@@ -50,6 +30,7 @@ function methodsOf(path: string, route: ResourceRoute | undefined): string[] {
 export function createTokenPages(deps: TokenPagesDeps) {
   const signIn = createTokenPagesSignIn(deps);
   const actions = createTokenActions(deps);
+  const publisherActions = createPublisherActions(deps, actions.showResource);
 
   /** The signed-in maintainer, or undefined once the request was sent to the sign-in page. */
   async function signedRequest(ctx: Context): Promise<SignedRequest | undefined> {
@@ -90,7 +71,7 @@ export function createTokenPages(deps: TokenPagesDeps) {
     const resource = resourceRouteOf(path);
     if (path !== '/' && path !== '/sign-out' && !resource) return sendNoSuchPage(ctx, undefined);
 
-    const allowed = methodsOf(path, resource?.route);
+    const allowed = path === '/sign-out' ? ['POST'] : resource ? methodsOf(resource.route) : ['GET'];
     if (!allowed.includes(ctx.method === 'HEAD' ? 'GET' : ctx.method)) {
       ctx.set('allow', allowed.join(', '));
       ctx.status = 405;
@@ -109,12 +90,14 @@ export function createTokenPages(deps: TokenPagesDeps) {
       return ctx.redirect(`${signInPath}?done=signed-out`);
     }
     if (!resource) return listResources(ctx, signed);
+    const { route } = resource;
     try {
-      await actions.handle(ctx, signed, await actions.maintained(signed, resource.identifier), resource.route, form);
+      const maintained = await actions.maintained(signed, resource.identifier);
+      await (isPublisherRoute(route) ? publisherActions.handle(ctx, signed, maintained, route, form) : actions.handle(ctx, signed, maintained, route, form));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'forbidden') return sendNotMaintainer(ctx, signed);
-      if (error.code === 'not_found') return sendNoSuchPage(ctx, signed, 'This API has no such token (an expired token is gone).');
+      if (error.code === 'not_found') return sendNoSuchPage(ctx, signed, isPublisherRoute(route) ? 'This API has no such trusted publisher (a removed one is gone).' : 'This API has no such token (an expired token is gone).');
       if (error.code === 'conflict') return sendRefused(ctx, signed, 409, 'This token is revoked: make a new one instead.');
       throw error;
     }

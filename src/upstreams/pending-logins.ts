@@ -33,6 +33,19 @@ interface StoredLogin {
  */
 export type TakenLogin = { login: PendingLogin } | { problem: 'unknown' | 'replayed' | 'foreign' };
 
+/** Where a round trip was started: a device login's sign-in page, or one of tollgate's own pages. */
+export type StartedOn = 'device' | 'page';
+const statePrefixes: Record<StartedOn, string> = { device: 'd.', page: 'p.' };
+
+/**
+ * Where the round trip a `state` belongs to was started, read from the state alone, so that a
+ * callback whose login is gone (expired, used already) can still offer the way back to it.
+ * Not a secret and trusted for nothing else: a forged one only picks which of our pages is offered.
+ */
+export function startedOn(state: string): StartedOn | undefined {
+  return (Object.keys(statePrefixes) as StartedOn[]).find((on) => state.startsWith(statePrefixes[on]));
+}
+
 const used = 'used';
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
 
@@ -46,7 +59,7 @@ export function createPendingLogins(storage: Storage, sealer: TokenSealer, ttlSe
   return {
     /** Stores a new login and returns the `state` and browser-binding value that lead back to it. */
     async start(upstream: string, target: LoginTarget, secrets: { nonce: string; codeVerifier: string }): Promise<{ state: string; binding: string }> {
-      const state = randomBytes(32).toString('base64url');
+      const state = `${statePrefixes['uid' in target ? 'device' : 'page']}${randomBytes(32).toString('base64url')}`;
       const binding = randomBytes(32).toString('base64url');
       const stored: StoredLogin = { upstream, ...target, binding: digest(binding), sealed: sealer.seal(JSON.stringify(secrets)) };
       await storage.swapValue(valueNames.upstreamLogin(state), JSON.stringify(stored), ttlSeconds);

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -12,11 +15,13 @@ import { adminCall, adminToken } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { accessibilityViolations, launchChromium, screenshots, type Chromium } from '../helpers/chromium.ts';
 import { dumpRedis } from '../helpers/dump-redis.ts';
-import { demoPassword, startTestServer } from '../helpers/start-server.ts';
+import { demoPassword, postForm, startTestServer } from '../helpers/start-server.ts';
+import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer.ts';
 import { alice, startUpstreamTestBed, type UpstreamTestBed } from '../helpers/upstream-setup.ts';
 
 // The maintainers' token pages (SPEC §15, issue 19 item 5) in Chromium against the real server
-// on Redis, people signing in through a second OpenID Provider started here. Every page is
+// on Redis, people signing in through a second OpenID Provider started here, CI jobs proving
+// who they are with tokens of a local GitHub-Actions-shaped issuer. Every page is
 // checked with axe and screenshotted: into docs/images when TOLLGATE_DOC_SCREENSHOTS is set
 // (the screenshots of docs/team-tokens.md), else where the other browser tests put theirs.
 const log = captureLog('info');
@@ -26,13 +31,36 @@ const shots = process.env.TOLLGATE_DOC_SCREENSHOTS ? join('docs', 'images') : sc
 
 let bed: UpstreamTestBed;
 let chromium: Chromium;
+let actions: TestIssuer;
+let idTokenEndpoint: { url: string; server: Server };
+/** The claims of the GitHub Actions job asking for its OIDC token, over those of qgis/plugin-x on main. */
+let ciJob: Record<string, string> = {};
+const jobRequestToken = 'job-request-token';
 /** Every token value the pages showed: none may be in Redis. */
 const values: string[] = [];
 
 const person = (name: string, groups: string[], department = 'dev') => ({ ...alice, preferred_username: name, name: `${name[0]?.toUpperCase()}${name.slice(1)} Example`, email: `${name}@acme.test`, groups, department });
 
+/**
+ * GitHub's side of a job asking for its OIDC token ($ACTIONS_ID_TOKEN_REQUEST_URL with the
+ * job's request token, the audience as a parameter), minting from the local issuer.
+ */
+async function startIdTokenEndpoint(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const audience = new URL(req.url ?? '/', 'http://github.invalid').searchParams.get('audience');
+    if (req.headers.authorization !== `bearer ${jobRequestToken}` || !audience) return void res.writeHead(401).end();
+    void actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', audience, ciJob).then((value) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: value.length, value }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/_apis/token?api-version=2.0`, server };
+}
+
 test.before(async () => {
-  bed = await startUpstreamTestBed(log, { reverifyAfter: 1 });
+  actions = await startTestIssuer();
+  idTokenEndpoint = await startIdTokenEndpoint();
+  bed = await startUpstreamTestBed(log, { reverifyAfter: 1, trustedIssuers: [actions.issuer] });
   chromium = await launchChromium();
   await mkdir(shots, { recursive: true });
   // Alice (A) and Bob (B) maintain the API through the upstream group; Carol does not.
@@ -48,6 +76,7 @@ test.before(async () => {
     self_service: true,
     self_service_max_priority: { lab: 9, qa: 7 },
     self_service_max_lifetime_days: 90,
+    trusted_publisher_issuers: [actions.issuer],
   });
   if (created.status !== 201) throw new Error(JSON.stringify(created.body));
 });
@@ -55,6 +84,8 @@ test.before(async () => {
 test.after.always(async () => {
   await chromium?.close();
   await bed?.stop();
+  idTokenEndpoint?.server.close();
+  await actions?.stop();
 });
 
 interface Box {
@@ -102,19 +133,48 @@ async function signIn(sub: string): Promise<Page> {
   return page;
 }
 
-/** The curl command the page shows, run by a shell with the token in TOLLGATE_TOKEN (and the status printed after the body). */
-async function runCurl(snippet: string, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const command = snippet.replace('curl -fsS', "curl -sS -w '\\n%{http_code}'");
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { env: { PATH: process.env.PATH, TOLLGATE_TOKEN: token } });
+/** What a shell prints running `command` with only PATH and `env` in its environment. */
+function runShell(command: string, env: Record<string, string>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn('sh', ['-c', command], { env: { PATH: process.env.PATH, ...env } });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('error', reject);
     child.once('close', () => resolve(out));
   });
+}
+
+/** The curl command the page shows, run by a shell with the token in TOLLGATE_TOKEN (and the status printed after the body). */
+async function runCurl(snippet: string, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const output = await runShell(snippet.replace('curl -fsS', "curl -sS -w '\\n%{http_code}'"), { TOLLGATE_TOKEN: token });
   const lines = output.trimEnd().split('\n');
   return { status: Number(lines.pop()), body: JSON.parse(lines.join('\n') || '{}') as Record<string, unknown> };
 }
+
+/**
+ * The `run:` script of the workflow step the page shows, run as a GitHub Actions runner would:
+ * with the job's ID-token request URL and token, and a GITHUB_OUTPUT file. The access token it
+ * writes there, if any.
+ */
+async function runWorkflowStep(snippet: string): Promise<string | undefined> {
+  const lines = snippet.split('\n');
+  const start = lines.findIndex((line) => line.trim() === 'run: |') + 1;
+  const indent = /^ */.exec(lines[start] ?? '')?.[0] ?? '';
+  const body = lines.slice(start);
+  const end = body.findIndex((line) => !line.startsWith(indent));
+  const script = (end === -1 ? body : body.slice(0, end)).map((line) => line.slice(indent.length));
+  const dir = await mkdtemp(join(tmpdir(), 'tollgate-actions-'));
+  try {
+    const output = join(dir, 'github-output');
+    await runShell(['set -e', `: > ${output}`, ...script].join('\n'), { ACTIONS_ID_TOKEN_REQUEST_URL: idTokenEndpoint.url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: jobRequestToken, GITHUB_OUTPUT: output });
+    return /^access_token=(.+)$/m.exec(await readFile(output, 'utf8'))?.[1];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A form of the API's page, by its submit button: two forms there have a Description and priorities. */
+const formOf = (page: Page, button: 'Make token' | 'Add trusted publisher') => page.locator('form', { has: page.getByRole('button', { name: button }) });
 
 interface Made {
   value: string;
@@ -123,9 +183,10 @@ interface Made {
 
 /** Fills the make-a-token form and submits it; the page that shows the new value is next. */
 async function makeToken(page: Page, description: string, priorities: Record<string, string> = {}, expiresInDays?: number): Promise<void> {
-  await page.getByLabel('Description').fill(description);
-  if (expiresInDays) await page.getByLabel('Expires on').fill(new Date(Date.now() + expiresInDays * 86400_000).toISOString().slice(0, 10));
-  for (const [queue, priority] of Object.entries(priorities)) await page.getByLabel(`Queue ${queue}`).fill(priority);
+  const form = formOf(page, 'Make token');
+  await form.getByLabel('Description').fill(description);
+  if (expiresInDays) await form.getByLabel('Expires on').fill(new Date(Date.now() + expiresInDays * 86400_000).toISOString().slice(0, 10));
+  for (const [queue, priority] of Object.entries(priorities)) await form.getByLabel(`Queue ${queue}`).fill(priority);
   await page.getByRole('button', { name: 'Make token' }).click();
 }
 
@@ -200,17 +261,18 @@ test.serial('a priority above the creator’s own or the API’s ceiling, and an
   await makeToken(page, 'too much qa', { qa: '6' });
   await page.getByText('The token was not made').waitFor();
   t.regex((await page.locator('#priority-1-error').textContent()) ?? '', /above your own max_priority of 5/i);
-  t.is(await page.getByLabel('Description').inputValue(), 'too much qa');
-  t.is(await page.getByLabel('Queue qa').inputValue(), '6');
-  t.is(await page.getByLabel('Queue qa').getAttribute('aria-invalid'), 'true');
+  const form = formOf(page, 'Make token');
+  t.is(await form.getByLabel('Description').inputValue(), 'too much qa');
+  t.is(await form.getByLabel('Queue qa').inputValue(), '6');
+  t.is(await form.getByLabel('Queue qa').getAttribute('aria-invalid'), 'true');
   await check(t, page, 'tokens-form-error', /Plugins API/);
 
-  await page.getByLabel('Queue qa').fill('');
+  await form.getByLabel('Queue qa').fill('');
   await makeToken(page, 'too much lab', { lab: '10' });
   await page.getByText('The token was not made').waitFor();
   t.regex((await page.locator('#priority-0-error').textContent()) ?? '', /above the resource's ceiling of 9/i);
 
-  await page.getByLabel('Queue lab').fill('');
+  await form.getByLabel('Queue lab').fill('');
   const tooLate = new Date(Date.now() + 120 * 86400_000).toISOString().slice(0, 10);
   // As an old browser would: the date field's own maximum is not enforced by the browser.
   await page.locator('#expires').evaluate((input) => input.removeAttribute('max'));
@@ -269,6 +331,90 @@ test.serial('maintainer B (by upstream group) sees A’s token, revokes it after
   await page.close();
 });
 
+let publisherId: string;
+/** The OIDC token of a job of the bound repository (qgis/plugin-x, 812345678 of 483444) for tollgate. */
+const genuineJob = () => actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', bed.server.url);
+const jwtBearer = (clientId: string, assertion: string) => postForm(`${bed.server.url}/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: clientId, assertion });
+
+test.serial('maintainer A binds a GitHub Actions repository on the page (by name alone: refused): the workflow step shown gets a JWT for the API, a recycled repository name does not', async (t) => {
+  await chromium.context.addCookies(aliceCookies);
+  const page = await chromium.context.newPage();
+  await page.goto(apiPage(bed.server.url));
+  const form = formOf(page, 'Add trusted publisher');
+  await form.getByLabel('Description').fill('tag releases');
+  await form.getByLabel('Repository (OWNER/REPO)').fill('qgis/plugin-x');
+  await form.getByRole('button', { name: 'Add trusted publisher' }).click();
+  await page.getByText('The trusted publisher was not added').waitFor();
+  t.regex((await page.locator('#publisher-repository-id-error').textContent()) ?? '', /^Required: GitHub's immutable repository id .* taken again/);
+  t.is(await form.getByLabel('Repository (OWNER/REPO)').inputValue(), 'qgis/plugin-x', 'what was typed is kept');
+  t.is(await form.getByLabel('Repository id').getAttribute('aria-invalid'), 'true');
+  t.regex((await form.locator('#github-ids-hint').textContent()) ?? '', /gh api repos\/OWNER\/REPO --jq '\.id, \.owner\.id'/);
+  await check(t, page, 'tokens-publisher-form-error', /Plugins API/);
+
+  await form.getByLabel('Repository id').fill('812345678');
+  await form.getByLabel('Owner id').fill('483444');
+  await form.getByLabel('Git ref').fill('refs/heads/main');
+  await form.getByLabel('Queue lab').fill('3');
+  await form.getByRole('button', { name: 'Add trusted publisher' }).click();
+  await page.getByRole('heading', { name: 'Trusted publisher added' }).waitFor();
+  publisherId = /\/publishers\/(tgtp_[0-9A-Za-z]{12})\?added(?:#|$)/.exec(page.url())?.[1] as string;
+  t.truthy(publisherId, page.url());
+  await check(t, page, 'tokens-publisher-added', /Trusted publisher added/, { phone: true });
+
+  const accessToken = await runWorkflowStep((await page.locator('#publisher-snippet').textContent()) ?? '');
+  t.truthy(accessToken, 'the step wrote an access token to GITHUB_OUTPUT');
+  const { payload } = await jwtVerify(accessToken as string, createRemoteJWKSet(new URL(`${bed.server.url}/jwks`)), { issuer: bed.server.url, audience: api, typ: 'at+jwt' });
+  t.like(payload, { sub: publisherId, client_id: publisherId, scope: 'publish read', max_priority: { lab: 3 } });
+
+  // Another repository now holds the name qgis/plugin-x: GitHub gives it another repository_id.
+  ciJob = { repository_id: '999000111' };
+  t.is(await runWorkflowStep((await page.locator('#publisher-snippet').textContent()) ?? ''), undefined);
+  ciJob = {};
+  const recycled = await jwtBearer(publisherId, await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', bed.server.url, { repository_id: '999000111' }));
+  t.is(recycled.body.error, 'invalid_grant');
+  t.regex(String(recycled.body.error_description), /repository_id/);
+
+  await page.goto(apiPage(bed.server.url));
+  const kubernetes = formOf(page, 'Add trusted publisher');
+  await kubernetes.getByRole('radio', { name: 'A Kubernetes service account' }).check();
+  t.false(await kubernetes.getByLabel('Repository id').isVisible(), 'the other kind\'s fields are hidden, without a script');
+  await kubernetes.getByLabel('Description').fill('nightly sync');
+  await kubernetes.getByLabel('Namespace').fill('ci');
+  await kubernetes.getByLabel('Service account', { exact: true }).fill('publisher');
+  await kubernetes.getByLabel('Service account uid').fill(crypto.randomUUID());
+  await kubernetes.getByRole('button', { name: 'Add trusted publisher' }).click();
+  await page.getByRole('heading', { name: 'Trusted publisher added' }).waitFor();
+  t.regex((await page.locator('#publisher-snippet').textContent()) ?? '', /serviceAccountToken:\s+path: token\s+audience: http/);
+  await check(t, page, 'tokens-publisher-kubernetes', /Trusted publisher added/);
+
+  await page.goto(apiPage(bed.server.url));
+  t.regex((await page.locator('li.card', { hasText: 'tag releases' }).textContent()) ?? '', /repository id 812345678, owner id 483444.*Last used\s*\d.*UTC\s*from 127\.0\.0\.1/s);
+  await check(t, page, 'tokens-api-publishers', /Plugins API/, { phone: true });
+  await page.close();
+});
+
+test.serial('maintainer B removes A’s trusted publisher after a confirmation, and the CI job is refused at once', async (t) => {
+  const job = await genuineJob();
+  t.is((await jwtBearer(publisherId, job)).status, 200);
+  const page = await signIn('bob-sub');
+  await page.getByRole('link', { name: 'Plugins API' }).click();
+  const card = page.locator('li.card', { hasText: 'tag releases' });
+  t.regex((await card.textContent()) ?? '', /Created by\s*Alice Example\s*Created/);
+  await card.getByRole('link', { name: 'Remove tag releases' }).click();
+  await check(t, page, 'tokens-publisher-remove', /Remove this trusted publisher\?/, { phone: true });
+  await page.getByRole('button', { name: 'Remove trusted publisher' }).click();
+  await page.getByText(`Trusted publisher ${publisherId} is removed`).waitFor();
+  const refused = await jwtBearer(publisherId, job);
+  t.is(refused.status, 401);
+  t.is(refused.body.error, 'invalid_client');
+  t.is(await page.locator('li.card', { hasText: 'tag releases' }).count(), 0);
+  const activity = (await page.locator('.activity').textContent()) ?? '';
+  t.regex(activity, new RegExp(`Trusted publisher removed, \\(${publisherId}\\), by Bob Example \\(bob\\)`));
+  t.regex(activity, new RegExp(`Trusted publisher used for the first time, \\(${publisherId}\\), from 127\\.0\\.0\\.1`));
+  t.regex(activity, /Trusted publisher added, "nightly sync" \(tgtp_\w+\), by Alice Example \(alice\)/);
+  await page.close();
+});
+
 test.serial('a non-maintainer sees no API and gets 403 at its address', async (t) => {
   const page = await signIn('carol-sub');
   await check(t, page, 'tokens-no-apis', /Your APIs/);
@@ -298,6 +444,7 @@ test.serial('A leaves the group upstream: the pages are gone at A’s next reque
   const bob = await signIn('bob-sub');
   await bob.getByRole('link', { name: 'Plugins API' }).click();
   t.regex((await bob.locator('li.card', { hasText: 'nightly upload' }).textContent()) ?? '', /no longer a maintainer/);
+  t.regex((await bob.locator('li.card', { hasText: 'nightly sync' }).textContent()) ?? '', /Created by\s*Alice Example no longer a maintainer/, 'and so does the trusted publisher A added');
   await page.close();
   await bob.close();
 });

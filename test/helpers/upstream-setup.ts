@@ -42,7 +42,10 @@ export interface UpstreamTestBed {
  * tollgate on Redis with three upstreams on two real test IdPs. tollgate's port is chosen first:
  * the IdPs must know its redirect URIs before tollgate, which discovers them at start, exists.
  */
-export async function startUpstreamTestBed(log: CapturedLog, settings: { reverifyAfter?: number; passwordSignIn?: boolean; seedFile?: string; flakyGrace?: number; githubApp?: boolean } = {}): Promise<UpstreamTestBed> {
+export async function startUpstreamTestBed(
+  log: CapturedLog,
+  settings: { reverifyAfter?: number; passwordSignIn?: boolean; seedFile?: string; flakyGrace?: number; githubApp?: boolean; trustedIssuers?: string[] } = {},
+): Promise<UpstreamTestBed> {
   const redis = await startRedis();
   const port = await freePort();
   const base = `http://localhost:${port}`;
@@ -67,6 +70,7 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
       ...(settings.seedFile ? { TOLLGATE_SEED_FILE: settings.seedFile } : {}),
     },
     overrides: {
+      ...(settings.trustedIssuers ? { federation: { trustedIssuers: settings.trustedIssuers.map((issuer) => ({ issuer })) } } : {}),
       upstreams: [
         {
           id: 'acme',

@@ -3,7 +3,8 @@ import test from 'ava';
 import { invalidField } from '../../src/errors.ts';
 import type { ResourceServerRecord } from '../../src/resources/resource-server-record.ts';
 import { checkNewToken } from '../../src/resource-tokens/resource-token-policy.ts';
-import { defaultTokenForm, fieldErrorOf, readTokenForm } from '../../src/token-pages/new-token-form.ts';
+import { defaultTokenForm, readTokenForm, tokenFormFields } from '../../src/token-pages/new-token-form.ts';
+import { fieldErrorOf } from '../../src/token-pages/rights-fields.ts';
 
 const resource: ResourceServerRecord = {
   identifier: 'https://plugins.example.org',
@@ -40,12 +41,12 @@ test('what the policy refuses is put beside its field, in a sentence', (t) => {
     try {
       checkNewToken(resource, { ci: 3 }, { description: 'x', expires_at: '2030-06-20T00:00:00Z', ...fields } as never, now);
     } catch (error) {
-      return fieldErrorOf(error as never);
+      return fieldErrorOf(error as never, tokenFormFields);
     }
     throw new Error('not refused');
   };
   t.deepEqual(refusal({ max_priority: { ci: 4 } }), { 'priority:ci': 'This priority is above your own max_priority of 3.' });
   t.deepEqual(refusal({ max_priority: { ci: 6 } }), { 'priority:ci': "This priority is above the resource's ceiling of 5." });
   t.regex(refusal({ expires_at: '2030-08-01T00:00:00Z' }).expires ?? '', /^This day is later than the maximum lifetime of 30 days/);
-  t.deepEqual(fieldErrorOf(invalidField('somewhere', 'went wrong')), { form: 'Went wrong.' });
+  t.deepEqual(fieldErrorOf(invalidField('somewhere', 'went wrong'), tokenFormFields), { form: 'Went wrong.' });
 });

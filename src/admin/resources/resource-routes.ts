@@ -98,11 +98,11 @@ export const updateResourceRoute = updateRecordRoute(resourceKind, {
 
 /**
  * DELETE /admin/resources/:identifier: refused while a client may still ask for it. Its resource
- * tokens and trusted publishers go with it (each a security event): they stop working at once, and a resource created
- * again under the identifier starts with none.
+ * tokens and trusted publishers go with it (each a security event): they stop working at once,
+ * and a resource created again under the identifier starts with none, and with no recent activity.
  */
 export const deleteResourceRoute = deleteRecordRoute(resourceKind, {
-  summary: 'Delete a resource server no client uses, and every resource token and trusted publisher made for it',
+  summary: 'Delete a resource server no client uses, and every resource token and trusted publisher made for it, and its recent activity',
   async refuse(record, deps) {
     refuseBuiltIn(record.identifier);
     const users = (await deps.clients.list()).filter((client) => client.resources.includes(record.identifier)).map((client) => client.clientId);
@@ -114,5 +114,6 @@ export const deleteResourceRoute = deleteRecordRoute(resourceKind, {
     await deps.resources.delete(identifier);
     await deps.selfService.tokens.removeAll(identifier, adminChange(caller));
     await deps.selfService.publishers.removeAll(identifier, adminChange(caller));
+    await deps.selfService.activity.removeAll(identifier);
   },
 });

@@ -123,6 +123,6 @@ const remove: Command = {
 
 export const publishersGroup: CommandGroup = {
   name: 'publishers',
-  summary: 'for maintainers: list, add, remove trusted publishers (CI identities, no secret)',
+  summary: 'list, add, remove trusted publishers (CI identities, no secret)',
   commands: [list, add, remove],
 };
