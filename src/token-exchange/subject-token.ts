@@ -5,6 +5,7 @@ import { errors } from 'oidc-provider';
 import type { AccountRecord } from '../accounts/account-record.ts';
 import type { ClientRecord } from '../clients/client-record.ts';
 import { publicKeySet, type SigningKeys } from '../keys/signing-keys.ts';
+import { createVerificationMemo } from '../keys/verification-memo.ts';
 import { maxPrioritySchema, type MaxPriority } from '../principals/max-priority.ts';
 import type { AccessTokenLiveness } from '../provider/access-token-liveness.ts';
 import { actorsOf } from './act-chain.ts';
@@ -42,11 +43,13 @@ export interface SubjectTokenDeps {
  */
 export function createSubjectTokenVerifier(deps: SubjectTokenDeps) {
   const publicKeys = publicKeySet(deps.signingKeys);
+  const verified = createVerificationMemo<JWTPayload>();
+  const options = { issuer: deps.issuer, typ: 'at+jwt', requiredClaims: ['sub', 'exp', 'jti', 'client_id', 'aud'] };
 
   return async function verifySubjectToken(provider: Provider, token: string, acting: ClientRecord): Promise<SubjectToken> {
     let claims: JWTPayload;
     try {
-      ({ payload: claims } = await jwtVerify(token, publicKeys, { issuer: deps.issuer, typ: 'at+jwt', requiredClaims: ['sub', 'exp', 'jti', 'client_id', 'aud'] }));
+      claims = await verified.verify(token, publicKeys, async (getKey) => (await jwtVerify(token, getKey, options)).payload, (payload) => payload.exp);
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw refused('subject_token has expired');
       throw refused('subject_token is not an access token issued by this server');
