@@ -73,6 +73,12 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
 
   const isGrantRevoked = async (grantId: string) => (await client.exists(keys.revokedGrant(grantId))) === 1;
 
+  async function grantStands(grantId: string) {
+    // Three slots, one round trip.
+    const [current, legacy, revoked] = await Promise.all([client.exists(keys.model('Grant', grantId)), client.exists(keys.legacy.model('Grant', grantId)), client.exists(keys.revokedGrant(grantId))]);
+    return current + legacy > 0 && revoked === 0;
+  }
+
   async function revokeByGrantId(grantId: string) {
     const grantKey = keys.grant(grantId);
     const [members, grantTtl, legacyGrantTtl] = await Promise.all([
@@ -227,6 +233,7 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     pacePoll: (name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) =>
       guard(async () => ((await scripts.pacePoll(keys.value(name), intervalSeconds, stepSeconds, toleranceMs, ttlSeconds)) === 1 ? 'too-soon' : 'in-time')),
     isGrantRevoked: (grantId) => guard(() => isGrantRevoked(grantId)),
+    grantStands: (grantId) => guard(() => grantStands(grantId)),
     rotateRefreshToken: (rotation) => guard(() => rotateRefreshToken(rotation)),
     annulRefreshTokenRotation: (rotation) => guard(() => annulRefreshTokenRotation(rotation)),
     confirmRefreshTokenRotation: (rotation) => guard(() => confirmRefreshTokenRotation(rotation)),

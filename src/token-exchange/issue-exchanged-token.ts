@@ -11,6 +11,9 @@ export interface ExchangedToken {
   scope: string | undefined;
 }
 
+/** Saves the token and its tie to the grant (provider/access-token-grants.ts). */
+export type SaveRecorded = (token: { save(): Promise<string> }) => Promise<string>;
+
 export interface ExchangeInputs {
   subject: SubjectToken;
   acting: ClientRecord;
@@ -31,7 +34,7 @@ export interface ExchangeInputs {
  * carried and did not; max_priority is within the person's, the acting client's and the subject
  * token's own.
  */
-export async function issueExchangedToken(ctx: TokenEndpointGrantContext, { subject, acting, target, server, personMaxPriority, subjectApiScopes, scopeRequested }: ExchangeInputs): Promise<ExchangedToken> {
+export async function issueExchangedToken(ctx: TokenEndpointGrantContext, { subject, acting, target, server, personMaxPriority, subjectApiScopes, scopeRequested }: ExchangeInputs, saveRecorded: SaveRecorded): Promise<ExchangedToken> {
   const { provider, client, params } = ctx.oidc;
   const remaining = subject.claims.exp - Math.floor(Date.now() / 1000);
   if (remaining < 1) throw refused('subject_token has expired');
@@ -55,6 +58,6 @@ export async function issueExchangedToken(ctx: TokenEndpointGrantContext, { subj
   });
   token.resourceServer = new provider.ResourceServer(target, server);
   ctx.oidc.entity('AccessToken', token);
-  const value = await token.save();
+  const value = await saveRecorded(token);
   return { value, expiresIn: token.expiration, scope: token.scope };
 }

@@ -9,7 +9,7 @@ import type { ResourceServerPolicy } from '../provider/resource-server-policy.ts
 import { isOwnAudience } from '../resources/own-audiences.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { exchangeParameters, readExchangeRequest, repeatableParameters, tokenTypes } from './exchange-request.ts';
-import { issueExchangedToken } from './issue-exchanged-token.ts';
+import { issueExchangedToken, type SaveRecorded } from './issue-exchanged-token.ts';
 import type { SubjectTokenVerifier } from './subject-token.ts';
 
 export interface TokenExchangeDeps {
@@ -17,6 +17,7 @@ export interface TokenExchangeDeps {
   resourcePolicy: ResourceServerPolicy;
   resources: ResourceRegistry;
   verifySubjectToken: SubjectTokenVerifier;
+  saveRecorded: SaveRecorded;
   /** The person's effective map: their own merged with their identity provider's rules (SPEC §13). */
   maxPriorityOf: (account: AccountRecord) => MaxPriority | undefined;
 }
@@ -44,7 +45,7 @@ export function createTokenExchangeGrant(deps: TokenExchangeDeps): ExtraGrant {
       if (isOwnAudience(target)) throw new errors.InvalidTarget('tollgate\'s own APIs are never a token-exchange target');
       const scopeRequested = Boolean(params.scope);
       const [server, subjectApiScopes] = await Promise.all([deps.resourcePolicy.getResourceServerInfo(ctx, target, client), scopesOfApis(deps.resources, subject.audiences)]);
-      const issued = await issueExchangedToken(ctx, { subject, acting, target, server, personMaxPriority: deps.maxPriorityOf(subject.account), subjectApiScopes, scopeRequested });
+      const issued = await issueExchangedToken(ctx, { subject, acting, target, server, personMaxPriority: deps.maxPriorityOf(subject.account), subjectApiScopes, scopeRequested }, deps.saveRecorded);
 
       // RFC 8693 §2.2.1; no refresh token: the service exchanges the person's token again.
       ctx.body = {
