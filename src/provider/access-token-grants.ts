@@ -18,11 +18,11 @@ export interface AccessTokenGrants {
   /** extraTokenClaims that records jti -> grant for grant-bound access tokens, then adds `claims`. */
   recording(claims: ExtraTokenClaims): ExtraTokenClaims;
   /**
-   * `token.save()` with the record written while the token is signed instead of before, for a
-   * caller that answers itself: resolves with the token's value once both are done, so the
-   * token is never handed out unrecorded.
+   * Writes the tie of a token about to be issued under `grantId` (living at most until
+   * `expiresAt`, seconds), alongside the reads that decide whether it will be: saving the token
+   * then writes nothing more. A tie whose token is never issued names no token, and expires.
    */
-  saveRecorded(token: { save(): Promise<string> }): Promise<string>;
+  recordAhead(jti: string, grantId: string, expiresAt: number): Promise<void>;
 }
 
 // Verification allows a little clock skew; the record outlives the token by more than that.
@@ -44,15 +44,14 @@ export function createAccessTokenGrants(storage: Storage): AccessTokenGrants {
     remembered.set(jti, { grantId, untilMs: Date.now() + ttlSeconds * 1000 });
     if (remembered.size > maxRemembered) remembered.delete(remembered.keys().next().value as string);
   };
-  // Tokens saved through saveRecorded: their record's write, once started, to be awaited after signing.
-  const alongside = new WeakMap<object, Promise<unknown> | undefined>();
+  const secondsUntil = (epochSeconds: number) => epochSeconds - Math.floor(Date.now() / 1000);
 
   return {
     async grantOf(jti, exp) {
       const known = remembered.get(jti);
       if (known && known.untilMs > Date.now()) return known.grantId;
       const grantId = await storage.getValue(valueNames.accessTokenGrant(jti));
-      if (grantId && exp) remember(jti, grantId, exp - Math.floor(Date.now() / 1000) + marginSeconds);
+      if (grantId && exp) remember(jti, grantId, secondsUntil(exp) + marginSeconds);
       return grantId;
     },
     recording(claims) {
@@ -61,22 +60,16 @@ export function createAccessTokenGrants(storage: Storage): AccessTokenGrants {
         if (token.kind !== 'AccessToken' || !token.jti || !token.grantId) return claims(ctx, token);
         const { jti, grantId } = token;
         const ttlSeconds = (token.expiration ?? 3600) + marginSeconds;
-        const written = storage.swapValue(valueNames.accessTokenGrant(jti), grantId, ttlSeconds).then(() => remember(jti, grantId, ttlSeconds));
-        if (!alongside.has(token)) return written.then(() => claims(ctx, token));
-        alongside.set(token, written);
-        written.catch(() => {}); // awaited by saveRecorded, after the signature
-        return claims(ctx, token);
+        // Written ahead (recordAhead) for at least as long: TTLs are whole seconds, hence the second's slack.
+        const known = remembered.get(jti);
+        if (known?.grantId === grantId && known.untilMs + 1000 >= Date.now() + ttlSeconds * 1000) return claims(ctx, token);
+        return storage.swapValue(valueNames.accessTokenGrant(jti), grantId, ttlSeconds).then(() => (remember(jti, grantId, ttlSeconds), claims(ctx, token)));
       };
     },
-    async saveRecorded(token) {
-      alongside.set(token, undefined);
-      try {
-        const value = await token.save();
-        await alongside.get(token);
-        return value;
-      } finally {
-        alongside.delete(token);
-      }
+    async recordAhead(jti, grantId, expiresAt) {
+      const ttlSeconds = secondsUntil(expiresAt) + marginSeconds;
+      await storage.swapValue(valueNames.accessTokenGrant(jti), grantId, ttlSeconds);
+      remember(jti, grantId, ttlSeconds);
     },
   };
 }

@@ -46,8 +46,11 @@ export function createAccessTokenLiveness(deps: AccessTokenLivenessDeps) {
     return grant.clientId;
   }
 
-  /** The grant and account behind a person's token, when all of them are still good. */
-  async function livePerson(provider: Provider, payload: JWTPayload): Promise<LivePersonToken | undefined> {
+  /**
+   * The grant and account behind a person's token, when all of them are still good. `alongside`
+   * is sent with the reads (one round trip), given the grant; it is awaited with them.
+   */
+  async function livePerson(provider: Provider, payload: JWTPayload, alongside?: (grantId: string) => Promise<unknown>): Promise<LivePersonToken | undefined> {
     const grantId = payload.jti ? await deps.grants.grantOf(payload.jti, payload.exp) : undefined;
     const actors = actorsOf(payload.act);
     if (!grantId || !payload.sub || !actors) return undefined;
@@ -55,6 +58,7 @@ export function createAccessTokenLiveness(deps: AccessTokenLivenessDeps) {
       standingGrantClient(provider, grantId),
       deps.accounts.get(payload.sub),
       Promise.all(actors.map(clientEnabled)),
+      alongside?.(grantId),
     ]);
     if (!loginClient || !account || account.disabled || actorsEnabled.includes(false)) return undefined;
     // For an exchanged token the client the person logged in with is not the token's own.

@@ -98,7 +98,7 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
       resources,
       resourcePolicy,
       maxPriorityOf,
-      saveRecorded: accessTokenGrants.saveRecorded,
+      recordAhead: accessTokenGrants.recordAhead,
       verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness, maxChainDepth: config.tokenExchange.maxChainDepth }),
     }),
   ];

@@ -46,7 +46,11 @@ export function createSubjectTokenVerifier(deps: SubjectTokenDeps) {
   const verified = createVerificationMemo<JWTPayload>();
   const options = { issuer: deps.issuer, typ: 'at+jwt', requiredClaims: ['sub', 'exp', 'jti', 'client_id', 'aud'] };
 
-  return async function verifySubjectToken(provider: Provider, token: string, acting: ClientRecord): Promise<SubjectToken> {
+  /**
+   * `tieAhead` is handed the person's grant and the subject token's `exp` as the liveness reads
+   * go out, so that a write depending on them shares their round trip.
+   */
+  return async function verifySubjectToken(provider: Provider, token: string, acting: ClientRecord, tieAhead?: (grantId: string, exp: number) => Promise<unknown>): Promise<SubjectToken> {
     let claims: JWTPayload;
     try {
       claims = await verified.verify(token, publicKeys, async (getKey) => (await jwtVerify(token, getKey, options)).payload, (payload) => payload.exp);
@@ -75,7 +79,7 @@ export function createSubjectTokenVerifier(deps: SubjectTokenDeps) {
     if (maxPriority && !maxPriority.success) throw refused('subject_token has a malformed max_priority claim');
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
 
-    const [clientEnabled, person] = await Promise.all([deps.liveness.clientEnabled(issuedTo), deps.liveness.livePerson(provider, claims)]);
+    const [clientEnabled, person] = await Promise.all([deps.liveness.clientEnabled(issuedTo), deps.liveness.livePerson(provider, claims, tieAhead && ((grantId) => tieAhead(grantId, exp)))]);
     if (!clientEnabled || !person) throw refused('subject_token has been revoked, or its person, client or an actor is disabled');
     return { claims: { ...claims, sub, exp }, grantId: person.grantId, account: person.account, audiences, scopes, maxPriority: maxPriority?.data, actors };
   };
