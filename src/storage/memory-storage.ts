@@ -231,7 +231,7 @@ export function createMemoryStorage(): Storage {
       return isGrantRevoked(grantId);
     },
     async grantStands(grantId) {
-      return read(modelKey('Grant', grantId)) !== undefined && !isGrantRevoked(grantId);
+      return read(memoryKeys.model('Grant', grantId)) !== undefined && !isGrantRevoked(grantId);
     },
     async rotateRefreshToken(rotation) {
       return rotateRefreshToken(rotation);

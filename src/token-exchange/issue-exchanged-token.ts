@@ -1,7 +1,7 @@
 import { errors, type ResourceServer, type TokenEndpointGrantContext } from 'oidc-provider';
 
 import { grantTypes, type ClientRecord } from '../clients/client-record.ts';
-import { presetJwtAccessTokenId } from '../provider/provider-internals.ts';
+import { presetJwtAccessTokenId } from '../kernel/provider-internals.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 import { exchangedClaims, narrowMaxPriority } from './exchanged-claims.ts';
 import { refused, type SubjectToken } from './subject-token.ts';
