@@ -1,19 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { grantTypes } from '../src/clients/client-record.ts';
 import { splitInstructions, type InstructionSplit } from './lib/callgrind-dump.ts';
 import { extractCheckout, shortCommit } from './lib/checkout.ts';
+import { grants, startGrantRequests, type Grant, type GrantRequest } from './lib/grant-requests.ts';
 import type { ServerProcess } from './lib/processes.ts';
 import { startBenchRedis } from './lib/redis.ts';
-import { benchResourceToken } from './lib/resource-token-fixture.ts';
 import { startBaseline, startTollgate } from './lib/servers.ts';
-import { basicAuthorization, fixtures, seedTollgate, seedWorkloadClient, writeBenchJwks } from './lib/tollgate-fixtures.ts';
-import { startWorkloadIssuer } from './lib/workload-issuer.ts';
-import { personAccessToken } from './scenarios/token-exchange.ts';
+import { seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
 
 /**
  * Machine instructions per client-credentials token (ES256, on Redis), counted by valgrind's
@@ -39,8 +36,6 @@ const { values } = parseArgs({
     grant: { type: 'string', default: 'client-credentials' },
   },
 });
-const grants = ['client-credentials', 'exchange', 'jwt-bearer', 'resource-token'] as const;
-type Grant = (typeof grants)[number];
 const grant = values.grant as Grant;
 if (!grants.includes(grant)) {
   console.error(`--grant must be one of ${grants.join(', ')}`);
@@ -61,27 +56,9 @@ await writeBenchJwks(jwksFile);
 const redis = await startBenchRedis();
 await seedTollgate(redis.url);
 
-const target = `resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
-const form = { 'content-type': 'application/x-www-form-urlencoded' };
-const clientCredentials = { body: `grant_type=client_credentials&${target}`, headers: { ...form, authorization: basicAuthorization(fixtures.clientId, fixtures.clientSecret) } };
-const issuer = await startWorkloadIssuer();
-const configFile = join(work, 'config.json');
-writeFileSync(configFile, JSON.stringify({ federation: { trustedIssuers: [{ issuer: issuer.issuer, jwksUri: issuer.jwksUri }] } }));
+const grantRequests = await startGrantRequests(redis.url, work);
 
-/** The request counted on one tollgate (whose records live under `keyPrefix`), made once before the warm-up. */
-async function grantRequest(kind: Grant, url: string, keyPrefix: string): Promise<{ body: string; headers: Record<string, string> }> {
-  if (kind === 'client-credentials') return clientCredentials;
-  if (kind === 'resource-token') return { ...clientCredentials, headers: { ...form, authorization: await benchResourceToken(redis.url, keyPrefix) } };
-  if (kind === 'jwt-bearer') {
-    await seedWorkloadClient(redis.url, issuer.issuer, keyPrefix);
-    return { body: `grant_type=${encodeURIComponent(grantTypes.jwtBearer)}&client_id=${fixtures.workloadClientId}&assertion=${await issuer.assertion(url, 3600)}&${target}`, headers: form };
-  }
-  const subjectToken = await personAccessToken(url);
-  const exchange = `grant_type=${encodeURIComponent(grantTypes.tokenExchange)}&subject_token=${subjectToken}&subject_token_type=${encodeURIComponent('urn:ietf:params:oauth:token-type:access_token')}`;
-  return { body: `${exchange}&${target}`, headers: { ...form, authorization: basicAuthorization(fixtures.gatewayClientId, fixtures.clientSecret) } };
-}
-
-async function requestTokens(url: string, total: number, { body, headers }: { body: string; headers: Record<string, string> }): Promise<void> {
+async function requestTokens(url: string, total: number, { body, headers }: GrantRequest): Promise<void> {
   let left = total;
   let failures = 0;
   await Promise.all(
@@ -102,7 +79,7 @@ async function instructionsPerToken(name: string, kind: Grant, start: (launcher:
   const launcher = ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outDir}/callgrind.out`];
   const server = await start(launcher);
   try {
-    const request = await grantRequest(kind, server.url, keyPrefix);
+    const request = await grantRequests.request(kind, server.url, keyPrefix);
     await requestTokens(server.url, warmup, request);
     execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
     await requestTokens(server.url, count, request);
@@ -123,7 +100,7 @@ async function instructionsPerToken(name: string, kind: Grant, start: (launcher:
 // (re-reading the cached client every clientCacheMs) would count 50 times over: the period is
 // stretched to match. So is the Redis command timeout: on a loaded machine a command of the
 // slowed server missed it now and then, and the run ended on a 503 temporarily_unavailable.
-const slow = { readyTimeoutMs: 300_000, env: { TOLLGATE_CLIENT_CACHE_MS: '600000', TOLLGATE_REDIS_TIMEOUT_MS: '60000', TOLLGATE_CONFIG_FILE: configFile } };
+const slow = { readyTimeoutMs: 300_000, env: { TOLLGATE_CLIENT_CACHE_MS: '600000', TOLLGATE_REDIS_TIMEOUT_MS: '60000', TOLLGATE_CONFIG_FILE: grantRequests.configFile } };
 try {
   console.log(`${grant} ES256 on Redis: ${warmup} tokens untimed, then ${count} counted, ${concurrency} in flight`);
   const ours = await instructionsPerToken(`tollgate ${grant}`, grant, (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, ...slow }));
@@ -142,7 +119,7 @@ try {
   const against = values.against ?? (grant === 'client-credentials' ? 'baseline' : 'client credentials');
   console.log(`ratio tollgate ÷ ${against}: ${(ours.rest / reference.rest).toFixed(3)} for the requests (${(ours.total / reference.total).toFixed(3)} in all, collector and compiler included)`);
 } finally {
-  await issuer.close();
+  await grantRequests.close();
   await redis.stop();
   rmSync(work, { recursive: true, force: true });
 }
