@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 
 import { splitInstructions, type InstructionSplit } from './lib/callgrind-dump.ts';
 import { extractCheckout, shortCommit } from './lib/checkout.ts';
+import { grants, startGrantRequests, type Grant, type GrantRequest } from './lib/grant-requests.ts';
 import type { ServerProcess } from './lib/processes.ts';
 import { startBenchRedis } from './lib/redis.ts';
 import { startBaseline, startTollgate } from './lib/servers.ts';
-import { basicAuthorization, fixtures, seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
+import { seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
 
 /**
  * Machine instructions per client-credentials token (ES256, on Redis), counted by valgrind's
@@ -21,6 +22,10 @@ import { basicAuthorization, fixtures, seedTollgate, writeBenchJwks } from './li
  * Each server is warmed up untimed (so V8 has optimised the hot code), then callgrind counts
  * only the timed requests (`callgrind_control -i on` … `-d`). The sides run one after the
  * other: V8's tier-up is driven by call counts, but its compiler threads by time.
+ *
+ * `--grant exchange|jwt-bearer|resource-token` counts that request instead (the same subject
+ * token, assertion or resource token every time, as `npm run bench` sends them), against client
+ * credentials on the same tollgate, or with `--against <ref>` the same grant on that version.
  */
 const { values } = parseArgs({
   options: {
@@ -28,8 +33,14 @@ const { values } = parseArgs({
     count: { type: 'string', default: '1000' },
     against: { type: 'string' },
     concurrency: { type: 'string', default: '8' },
+    grant: { type: 'string', default: 'client-credentials' },
   },
 });
+const grant = values.grant as Grant;
+if (!grants.includes(grant)) {
+  console.error(`--grant must be one of ${grants.join(', ')}`);
+  process.exit(1);
+}
 const warmup = Number(values.warmup);
 const count = Number(values.count);
 const concurrency = Number(values.concurrency);
@@ -45,10 +56,9 @@ await writeBenchJwks(jwksFile);
 const redis = await startBenchRedis();
 await seedTollgate(redis.url);
 
-const body = `grant_type=client_credentials&resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
-const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuthorization(fixtures.clientId, fixtures.clientSecret) };
+const grantRequests = await startGrantRequests(redis.url, work);
 
-async function requestTokens(url: string, total: number): Promise<void> {
+async function requestTokens(url: string, total: number, { body, headers }: GrantRequest): Promise<void> {
   let left = total;
   let failures = 0;
   await Promise.all(
@@ -63,15 +73,16 @@ async function requestTokens(url: string, total: number): Promise<void> {
   if (failures > 0) throw new Error(`${failures} of ${total} token requests failed`);
 }
 
-async function instructionsPerToken(name: string, start: (launcher: string[]) => Promise<ServerProcess>): Promise<InstructionSplit> {
+async function instructionsPerToken(name: string, kind: Grant, start: (launcher: string[]) => Promise<ServerProcess>, keyPrefix = 'tollgate:'): Promise<InstructionSplit> {
   const outDir = join(work, name.replace(/\W+/g, '-'));
   mkdirSync(outDir, { recursive: true });
   const launcher = ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outDir}/callgrind.out`];
   const server = await start(launcher);
   try {
-    await requestTokens(server.url, warmup);
+    const request = await grantRequests.request(kind, server.url, keyPrefix);
+    await requestTokens(server.url, warmup, request);
     execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
-    await requestTokens(server.url, count);
+    await requestTokens(server.url, count, request);
     execFileSync('callgrind_control', ['--dump', String(server.pid)], { stdio: 'ignore' });
   } finally {
     await server.stop();
@@ -89,23 +100,26 @@ async function instructionsPerToken(name: string, start: (launcher: string[]) =>
 // (re-reading the cached client every clientCacheMs) would count 50 times over: the period is
 // stretched to match. So is the Redis command timeout: on a loaded machine a command of the
 // slowed server missed it now and then, and the run ended on a 503 temporarily_unavailable.
-const slow = { readyTimeoutMs: 300_000, env: { TOLLGATE_CLIENT_CACHE_MS: '600000', TOLLGATE_REDIS_TIMEOUT_MS: '60000' } };
+const slow = { readyTimeoutMs: 300_000, env: { TOLLGATE_CLIENT_CACHE_MS: '600000', TOLLGATE_REDIS_TIMEOUT_MS: '60000', TOLLGATE_CONFIG_FILE: grantRequests.configFile } };
 try {
-  console.log(`client credentials ES256 on Redis: ${warmup} tokens untimed, then ${count} counted, ${concurrency} in flight`);
-  const ours = await instructionsPerToken('tollgate', (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, ...slow }));
+  console.log(`${grant} ES256 on Redis: ${warmup} tokens untimed, then ${count} counted, ${concurrency} in flight`);
+  const ours = await instructionsPerToken(`tollgate ${grant}`, grant, (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, ...slow }));
   let reference: InstructionSplit;
   if (values.against) {
     const keyPrefix = 'against:';
     await seedTollgate(redis.url, keyPrefix);
     const root = extractCheckout(values.against, join(work, 'against'));
-    const name = `tollgate@${values.against} (${shortCommit(values.against)})`;
-    reference = await instructionsPerToken(name, (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, root, keyPrefix, launcher, ...slow }));
+    const name = `tollgate@${values.against} (${shortCommit(values.against)}) ${grant}`;
+    reference = await instructionsPerToken(name, grant, (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, root, keyPrefix, launcher, ...slow }), keyPrefix);
+  } else if (grant !== 'client-credentials') {
+    reference = await instructionsPerToken('tollgate client-credentials', 'client-credentials', (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, ...slow }));
   } else {
-    reference = await instructionsPerToken('baseline', (launcher) => startBaseline({ jwksFile, launcher, readyTimeoutMs: slow.readyTimeoutMs }));
+    reference = await instructionsPerToken('baseline', grant, (launcher) => startBaseline({ jwksFile, launcher, readyTimeoutMs: slow.readyTimeoutMs }));
   }
-  const against = values.against ?? 'baseline';
+  const against = values.against ?? (grant === 'client-credentials' ? 'baseline' : 'client credentials');
   console.log(`ratio tollgate ÷ ${against}: ${(ours.rest / reference.rest).toFixed(3)} for the requests (${(ours.total / reference.total).toFixed(3)} in all, collector and compiler included)`);
 } finally {
+  await grantRequests.close();
   await redis.stop();
   rmSync(work, { recursive: true, force: true });
 }

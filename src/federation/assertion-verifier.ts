@@ -1,5 +1,6 @@
-import { compactVerify, decodeJwt, decodeProtectedHeader, errors, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { compactVerify, decodeJwt, decodeProtectedHeader, errors, type CompactVerifyResult, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 
+import { createVerificationMemo } from '../keys/verification-memo.ts';
 import { AssertionError } from './assertion-error.ts';
 import { conditionHolds, type FederatedIdentity } from './federated-identity.ts';
 import type { TrustedIssuers } from './trusted-issuers.ts';
@@ -30,6 +31,8 @@ export interface AssertionVerifier {
  * beyond the issuer, and never the assertion.
  */
 export function createAssertionVerifier({ issuers, defaultAudience, maxLifetimeSeconds }: AssertionVerifierOptions): AssertionVerifier {
+  // A platform token is presented again and again until it expires (a projected service-account token, a CI job's).
+  const verified = createVerificationMemo<CompactVerifyResult>();
   return {
     async verify(assertion, identities) {
       let header: ProtectedHeaderParameters;
@@ -50,7 +53,7 @@ export function createAssertionVerifier({ issuers, defaultAudience, maxLifetimeS
       if (candidates.length === 0) throw new AssertionError('issuer_not_federated', 'the client has no federated identity at this issuer', issuer);
 
       try {
-        await compactVerify(assertion, keys, { algorithms: assertionAlgorithms });
+        await verified.verify(assertion, keys, (getKey) => compactVerify(assertion, getKey, { algorithms: assertionAlgorithms }), () => (typeof claims.exp === 'number' ? claims.exp : undefined));
       } catch (error) {
         if (error instanceof AssertionError) throw error;
         if (error instanceof errors.JWKSNoMatchingKey) throw new AssertionError('unknown_key', 'no key of the issuer matches the assertion (kid)', issuer);

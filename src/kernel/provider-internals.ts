@@ -187,6 +187,17 @@ export function isRefreshTokenGrant(ctx: KoaContextWithOIDC | undefined): boolea
 }
 
 /**
+ * models/formats/index.js `generateTokenId` resolves an access token's format (opaque or jwt,
+ * from its resource server) when `save()` gives it an id; models/base_model.js `save` keeps an
+ * id set beforehand, and the format then stays unresolved. A JWT access token whose id is
+ * chosen before it is saved gets both (our resource servers issue JWTs only,
+ * resource-server-policy.ts).
+ */
+export function presetJwtAccessTokenId(token: object, jti: string): void {
+  Object.assign(token, { jti, format: 'jwt' });
+}
+
+/**
  * shared/selective_body.js reads a request's body from `ctx.req` and its length from
  * `ctx.request`. A middleware that has read the body itself (to change it) hands the provider a
  * request that reads as the original with `body` as its body.

@@ -17,11 +17,12 @@ export function measureStorage(storage: Storage, metrics: Metrics): Storage {
     deleteValue: storage.deleteValue,
     pacePoll: storage.pacePoll,
     isGrantRevoked: storage.isGrantRevoked,
+    grantStands: storage.grantStands,
     rotateRefreshToken: storage.rotateRefreshToken,
     annulRefreshTokenRotation: storage.annulRefreshTokenRotation,
     ping: storage.ping,
   };
-  measure(metrics, 'value', top, ['swapValue', 'getValue', 'replaceValue', 'deleteValue', 'pacePoll', 'isGrantRevoked'], storage);
+  measure(metrics, 'value', top, ['swapValue', 'getValue', 'replaceValue', 'deleteValue', 'pacePoll', 'isGrantRevoked', 'grantStands'], storage);
   measure(metrics, 'RefreshToken', top, ['rotateRefreshToken', 'annulRefreshTokenRotation'], storage);
   measure(metrics, 'server', top, ['ping'], storage);
 

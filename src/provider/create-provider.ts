@@ -98,6 +98,7 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
       resources,
       resourcePolicy,
       maxPriorityOf,
+      recordAhead: accessTokenGrants.recordAhead,
       verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness, maxChainDepth: config.tokenExchange.maxChainDepth }),
     }),
   ];

@@ -230,6 +230,9 @@ export function createMemoryStorage(): Storage {
     async isGrantRevoked(grantId) {
       return isGrantRevoked(grantId);
     },
+    async grantStands(grantId) {
+      return read(memoryKeys.model('Grant', grantId)) !== undefined && !isGrantRevoked(grantId);
+    },
     async rotateRefreshToken(rotation) {
       return rotateRefreshToken(rotation);
     },

@@ -82,6 +82,12 @@ export interface Storage {
   /** True while a revoked grant's record lives (see revokeByGrantId); tokens of it are dead. */
   isGrantRevoked(grantId: string): Promise<boolean>;
   /**
+   * True while the grant's record lives and the grant is not revoked: what `Grant.find` plus
+   * isGrantRevoked tell, without reading and opening the record, for a caller that already
+   * knows what the grant holds (its fields never change) and only asks whether it still stands.
+   */
+  grantStands(grantId: string): Promise<boolean>;
+  /**
    * Rotates a refresh token in one atomic operation: consumes `previousId`, saves its successor
    * and records which successor it was, timed by the store's clock. A retry of a consumed token
    * whose successor was never used replaces that successor (which is then refused as reused)

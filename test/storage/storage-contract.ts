@@ -103,6 +103,24 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     t.truthy(await storage().modelAdapter('Session').find(sessionId));
   });
 
+  test('grantStands while the grant record lives unrevoked; not once revoked, destroyed or expired, nor for an unknown id', async (t) => {
+    const grants = storage().modelAdapter('Grant');
+    const [revoked, destroyed, expiring, standing] = [id(), id(), id(), id()];
+    for (const grantId of [revoked, destroyed, standing]) await grants.upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 600);
+    await grants.upsert(expiring, { jti: expiring, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 1);
+    t.true(await storage().grantStands(revoked));
+    t.true(await storage().grantStands(expiring));
+
+    await grants.revokeByGrantId(revoked);
+    await grants.destroy(destroyed);
+    await sleep(1100);
+    t.false(await storage().grantStands(revoked), 'revoked: the record is kept, the mark says so');
+    t.false(await storage().grantStands(destroyed));
+    t.false(await storage().grantStands(expiring));
+    t.false(await storage().grantStands(id()));
+    t.true(await storage().grantStands(standing));
+  });
+
   test('consume marks a model consumed once; consuming an unknown id is invalid_grant', async (t) => {
     const refresh = storage().modelAdapter('RefreshToken');
     const tokenId = id();
