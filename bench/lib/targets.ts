@@ -1,14 +1,15 @@
 import type { Row, Target } from './results.ts';
 
 /**
- * The targets of issue 14 (which raised issue 5's, SPEC §11), judged from the rows of one run:
- * client credentials at least as fast as the plain oidc-provider on tollgate's Redis and
- * in-memory stores, at one connection and at the highest count, refresh on Redis fast and at
- * least as fast as the baseline on its naive Redis adapter, and a second process worth 1.5×.
+ * The targets of issue 24 (which replaced issue 14's), judged from the rows of one run: client
+ * credentials at least 0.9× the plain oidc-provider at the highest connection count on both of
+ * tollgate's stores, with p99 at most 1.1×, and the in-memory store never dearer per token than
+ * Redis; refresh on Redis at 2,000 tokens/s with p99 under 50 ms; token exchange, jwt-bearer and
+ * resource tokens against client credentials on the same tollgate. The old "two workers ≥ 1.5×"
+ * is dropped (on 2 cores it measures the machine); the workers row stays in the table.
  */
 export function judgeTargets(rows: Row[], connections: number[]): Target[] {
   const high = Math.max(...connections);
-  const low = Math.min(...connections);
   const find = (scenario: string, count: number) => rows.find((row) => row.scenario === scenario && row.load.endsWith(`-c${count}`) && row.result);
   const measured = (value: number | undefined, text: (value: number) => string) => (value === undefined ? 'not run' : text(value));
   const judged = (value: number | undefined, test: (value: number) => boolean) => (value === undefined ? undefined : test(value));
@@ -28,16 +29,24 @@ export function judgeTargets(rows: Row[], connections: number[]): Target[] {
   });
 
   const clientCredentials = (scenario: string, store: string) => [
-    rateAtLeast(`client credentials ES256 (${store}), c${high}: throughput`, find(scenario, high), 1.0),
+    rateAtLeast(`client credentials ES256 (${store}), c${high}: throughput`, find(scenario, high), 0.9),
     p99AtMost(`client credentials ES256 (${store}), c${high}`, find(scenario, high), 1.1),
-    ...(low === high ? [] : [rateAtLeast(`client credentials ES256 (${store}), c${low}: throughput`, find(scenario, low), 1.0)]),
   ];
+  const onRedis = find('client credentials ES256', high)?.result;
+  const inMemory = find('client credentials ES256, in-memory store', high)?.result;
+  // Redis's own CPU counts for the Redis store: it is what that store costs per token.
+  const redisCpu = onRedis ? onRedis.serverCpuMsPer1k + (onRedis.redisCpuMsPer1k ?? 0) : undefined;
   const refresh = find('refresh with rotation', high);
-  const workers = rows.find((row) => row.scenario.startsWith('client credentials ES256, ') && row.scenario.endsWith('worker processes') && row.result);
 
   return [
     ...clientCredentials('client credentials ES256', 'Redis'),
     ...clientCredentials('client credentials ES256, in-memory store', 'in-memory store'),
+    {
+      name: `client credentials ES256, c${high}: in-memory store per token`,
+      requirement: 'CPU per token ≤ the Redis store\'s (tollgate + redis-server)',
+      measured: inMemory && redisCpu !== undefined ? `${inMemory.serverCpuMsPer1k} vs ${redisCpu.toFixed(1)} ms per 1k` : 'not run',
+      met: inMemory && redisCpu !== undefined ? inMemory.serverCpuMsPer1k <= redisCpu : undefined,
+    },
     {
       name: `refresh with rotation on Redis, c${high}: throughput`,
       requirement: '≥ 2,000 tokens/s (median)',
@@ -50,8 +59,6 @@ export function judgeTargets(rows: Row[], connections: number[]): Target[] {
       measured: measured(refresh?.result?.p99Ms, (p99) => `${p99} ms`),
       met: judged(refresh?.result?.p99Ms, (p99) => p99 < 50),
     },
-    rateAtLeast(`refresh with rotation on Redis, c${high}: against the baseline`, refresh, 1.0, 'baseline on the naive Redis adapter'),
-    rateAtLeast(`multi-process (2 workers), c${high}: throughput`, workers, 1.5, 'one process'),
     // Issue 24: the grants beside client credentials on the same tollgate, in the same run.
     rateAtLeast(`token exchange ES256, c${high}: against client credentials`, find('token exchange ES256', high), 0.85, 'client credentials on the same tollgate'),
     rateAtLeast(`jwt-bearer ES256 (issuer keys cached), c${high}: against client credentials`, find('jwt-bearer ES256', high), 0.9, 'client credentials on the same tollgate'),
