@@ -72,6 +72,15 @@ export function described(id: string, hint: string | RawHtml | undefined, error:
   };
 }
 
+/** The description a form that hands rights to a CI job asks for (required, at most 200 characters): its id starts with `prefix`. */
+export function descriptionField(prefix: string, hint: string, value: string, error: string | undefined): RawHtml {
+  const id = `${prefix}description`;
+  const note = described(id, hint, error);
+  return html`<label for="${id}">Description</label>
+<input id="${id}" type="text" name="description" required maxlength="200" value="${value}"${note.attributes}>
+${note.notes}`;
+}
+
 /**
  * The scopes and priority fieldsets of a form that hands rights to a CI job (a token, a trusted
  * publisher): ids start with `prefix`, so two such forms can share a page.
