@@ -3,7 +3,7 @@ import type { Form } from '../pages/read-form.ts';
 import { noSelfService } from '../resources/self-service-policy.ts';
 import { newResourceToken, type NewResourceToken } from '../resource-tokens/resource-token-input.ts';
 import { csrfField, resourcePath } from './page-chrome.ts';
-import { allowedScopes, described, descriptionField, readRights, rightsFields, sentence, type FieldErrors, type RightsValues, type TokenFormScope } from './rights-fields.ts';
+import { allowedScopes, described, descriptionField, readRights, rightsFields, sentence, type FieldErrors, type ReadForm, type RightsValues, type TokenFormScope } from './rights-fields.ts';
 
 /** The form as typed: shown again, unchanged, when something in it is refused. */
 export interface TokenFormValues extends RightsValues {
@@ -33,7 +33,7 @@ export function defaultTokenForm(scope: TokenFormScope): TokenFormValues {
  * what the policy allows is the one check every surface shares (resource-token-policy.ts), whose
  * refusals `fieldErrorOf` puts back beside the field.
  */
-export function readTokenForm(form: Form, { resource }: TokenFormScope): { values: TokenFormValues; input?: NewResourceToken; errors: FieldErrors } {
+export function readTokenForm(form: Form, { resource }: TokenFormScope): ReadForm<TokenFormValues, NewResourceToken> {
   const rights = readRights(form, resource);
   const values: TokenFormValues = { description: (form.description ?? '').slice(0, 400), expires: (form.expires ?? '').trim(), ...rights.values };
   const errors: FieldErrors = { ...rights.errors };

@@ -2,7 +2,7 @@ import { html, type RawHtml } from '../pages/html.ts';
 import type { Form } from '../pages/read-form.ts';
 import { newTrustedPublisher, type NewTrustedPublisher } from '../trusted-publishers/publisher-input.ts';
 import { csrfField, resourcePath } from './page-chrome.ts';
-import { allowedScopes, described, descriptionField, readRights, rightsFields, sentence, type FieldErrors, type RightsValues, type TokenFormScope } from './rights-fields.ts';
+import { allowedScopes, described, descriptionField, readRights, rightsFields, sentence, type FieldErrors, type ReadForm, type RightsValues, type TokenFormScope } from './rights-fields.ts';
 
 export type PublisherKind = 'github_actions' | 'kubernetes';
 
@@ -36,7 +36,7 @@ export function defaultPublisherForm({ resource }: TokenFormScope): PublisherFor
  * binding by a name alone is refused here, beside the id it lacks. What the policy allows is
  * checked by the call (trusted-publishers.ts), whose refusals `fieldErrorOf` puts back.
  */
-export function readPublisherForm(form: Form, { resource }: TokenFormScope): { values: PublisherFormValues; input?: NewTrustedPublisher; errors: FieldErrors } {
+export function readPublisherForm(form: Form, { resource }: TokenFormScope): ReadForm<PublisherFormValues, NewTrustedPublisher> {
   const rights = readRights(form, resource);
   const kind: PublisherKind = form.kind === 'kubernetes' ? 'kubernetes' : 'github_actions';
   const typed = (name: string) => (form[name] ?? '').trim().slice(0, 600);

@@ -11,6 +11,13 @@ import { noSelfService } from '../resources/self-service-policy.ts';
  */
 export type FieldErrors = Record<string, string>;
 
+/** A form as its reader makes it out: the values as typed (to fill it again), and the service's input, or the refusals. */
+export interface ReadForm<V, I> {
+  values: V;
+  input?: I;
+  errors: FieldErrors;
+}
+
 /** What a form of the resource's page offers: the resource's policy and what the person holds themselves. */
 export interface TokenFormScope {
   resource: ResourceServerRecord;
