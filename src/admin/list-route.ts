@@ -1,6 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
-import { adminRoute, type AdminDeps, type AdminRoute } from './admin-route.ts';
+import { adminRoute, type AdminDeps, type AdminRequest, type AdminRoute } from './admin-route.ts';
 import { paginate, type PageRequest } from './pagination.ts';
 import { pageOf } from './view-schemas.ts';
 
@@ -33,6 +33,29 @@ export function listRoute<T, V, Q extends PageQuerySchema>(spec: ListSpec<T, V, 
     async handle({ query }, deps) {
       const { items, nextCursor } = paginate(await spec.select(query, deps), spec.orderBy, query);
       return { body: { [spec.key]: await Promise.all(items.map((item) => spec.view(item, deps))), next_cursor: nextCursor } };
+    },
+  });
+}
+
+/** A list short enough to answer whole (a resource's tokens, the configured upstreams): what it answers with, and its items. */
+export interface WholeListSpec<V> {
+  path: string;
+  summary: string;
+  /** The answer's array, e.g. `tokens`. */
+  key: string;
+  item: z.ZodType<V>;
+  list(request: Pick<AdminRequest, 'params'>, deps: AdminDeps): V[] | Promise<V[]>;
+}
+
+/** GET a list, whole: `{ <key>: [...] }`. */
+export function wholeListRoute<V>(spec: WholeListSpec<V>): AdminRoute {
+  return adminRoute({
+    method: 'GET',
+    path: spec.path,
+    summary: spec.summary,
+    responses: { 200: z.object({ [spec.key]: z.array(spec.item) }).strict() },
+    async handle({ params }, deps) {
+      return { body: { [spec.key]: await spec.list({ params }, deps) } };
     },
   });
 }

@@ -1,8 +1,9 @@
 import { grantTypes, type ClientRecord } from '../clients/client-record.ts';
-import { oneResourceClient, type DerivedClientKind } from '../clients/derived-clients.ts';
+import type { DerivedClientKind } from '../clients/derived-clients.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
 import { isResourceTokenId } from '../kernel/resource-token-format.ts';
+import { credentialClient } from './credential-client.ts';
 import { tokenInForce, tokenOfResource, type ResourceTokenRecord } from './resource-token-record.ts';
 import type { ResourceTokenStore } from './resource-token-store.ts';
 
@@ -36,19 +37,12 @@ export function resourceTokenClients(store: ResourceTokenStore, resources: Resou
   };
 }
 
-/** The token as a client record: client credentials only, for its one resource. */
+/** The token as a client record: client credentials only, with its secret's hashes. */
 function asClient(record: ResourceTokenRecord): ClientRecord {
-  return oneResourceClient({
-    clientId: record.id,
-    name: `resource token: ${record.description}`,
-    description: record.description,
+  return credentialClient(record, 'resource token', {
     grantTypes: [grantTypes.clientCredentials],
     authMethod: 'client_secret_basic',
     secrets: record.secrets,
-    scopes: record.scopes,
-    resource: record.resource,
-    maxPriority: record.maxPriority,
-    createdAt: record.createdAt,
     updatedAt: record.rotatedAt ?? record.createdAt,
   });
 }

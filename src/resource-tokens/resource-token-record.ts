@@ -11,21 +11,28 @@ export interface TokenActor {
 }
 
 /**
+ * What a maintainer makes for one resource server (SPEC §15: a resource token, a trusted
+ * publisher): its id, what it is for, the rights it carries there, and who made it when.
+ */
+export interface ResourceCredential {
+  id: string;
+  resource: string;
+  description: string;
+  scopes: string[];
+  maxPriority?: MaxPriority;
+  createdBy: TokenActor;
+  createdAt: string;
+}
+
+/**
  * A resource token (SPEC §15): a long-lived credential for one resource server, made by a
  * maintainer and detached from them. Its secret exists only as keyed hashes, current first,
  * then a rotated one still inside its overlap.
  */
-export interface ResourceTokenRecord {
-  id: string;
-  resource: string;
+export interface ResourceTokenRecord extends ResourceCredential {
   /** The resource server's `createdAt` when the token was made: which resource of that identifier it is for. */
   resourceCreatedAt?: string;
-  description: string;
-  scopes: string[];
-  maxPriority?: MaxPriority;
   secrets: SecretHash[];
-  createdBy: TokenActor;
-  createdAt: string;
   expiresAt: string;
   rotatedAt?: string;
   revokedAt?: string;

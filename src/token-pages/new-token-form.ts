@@ -3,7 +3,7 @@ import type { Form } from '../pages/read-form.ts';
 import { noSelfService } from '../resources/self-service-policy.ts';
 import { newResourceToken, type NewResourceToken } from '../resource-tokens/resource-token-input.ts';
 import { csrfField, resourcePath } from './page-chrome.ts';
-import { allowedScopes, described, readRights, rightsFields, sentence, type FieldErrors, type RightsValues, type TokenFormScope } from './rights-fields.ts';
+import { allowedScopes, described, descriptionField, readRights, rightsFields, sentence, type FieldErrors, type ReadForm, type RightsValues, type TokenFormScope } from './rights-fields.ts';
 
 /** The form as typed: shown again, unchanged, when something in it is refused. */
 export interface TokenFormValues extends RightsValues {
@@ -33,7 +33,7 @@ export function defaultTokenForm(scope: TokenFormScope): TokenFormValues {
  * what the policy allows is the one check every surface shares (resource-token-policy.ts), whose
  * refusals `fieldErrorOf` puts back beside the field.
  */
-export function readTokenForm(form: Form, { resource }: TokenFormScope): { values: TokenFormValues; input?: NewResourceToken; errors: FieldErrors } {
+export function readTokenForm(form: Form, { resource }: TokenFormScope): ReadForm<TokenFormValues, NewResourceToken> {
   const rights = readRights(form, resource);
   const values: TokenFormValues = { description: (form.description ?? '').slice(0, 400), expires: (form.expires ?? '').trim(), ...rights.values };
   const errors: FieldErrors = { ...rights.errors };
@@ -57,16 +57,13 @@ export function readTokenForm(form: Form, { resource }: TokenFormScope): { value
 /** The create form, filled with `values`, each refusal beside its field. */
 export function tokenForm(scope: TokenFormScope, csrf: string, values: TokenFormValues, errors: FieldErrors = {}): RawHtml {
   const range = dateRange(scope);
-  const description = described('description', 'What it is for, so the next maintainer knows: "release workflow", "nightly upload".', errors.description);
   const expires = described('expires', `It stops working at 00:00 UTC that day; at most ${range.days} days from now.`, errors.expires);
 
   // The anchor brings a form sent back with its errors into view, without a script.
   return html`<form method="post" action="${resourcePath(scope.resource.identifier)}/tokens#new-token">
 ${csrfField(csrf)}
 ${errors.form ? html`<p class="alert" role="alert">${errors.form}</p>` : ''}
-<label for="description">Description</label>
-<input id="description" type="text" name="description" required maxlength="200" value="${values.description}"${description.attributes}>
-${description.notes}
+${descriptionField('', 'What it is for, so the next maintainer knows: "release workflow", "nightly upload".', values.description, errors.description)}
 <label for="expires">Expires on</label>
 <input id="expires" type="date" name="expires" required min="${range.min}" max="${range.max}" value="${values.expires}"${expires.attributes}>
 ${expires.notes}

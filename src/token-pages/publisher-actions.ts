@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
 
-import { AppError } from '../errors.ts';
 import { sendPage } from '../pages/notice-pages.ts';
 import type { Form } from '../pages/read-form.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
@@ -9,8 +8,7 @@ import { publisherPath, resourcePath } from './page-chrome.ts';
 import type { PublisherRoute } from './page-routes.ts';
 import { publisherFormFields, readPublisherForm } from './publisher-form.ts';
 import { publisherPage, removePublisherPage } from './publisher-pages.ts';
-import { fieldErrorOf } from './rights-fields.ts';
-import { changeOf, formScope, type ShowResource, type SignedRequest } from './token-actions.ts';
+import { changeOf, submitForm, type SentForm, type ShowResource, type SignedRequest } from './token-actions.ts';
 import type { TokenPagesDeps } from './token-pages-deps.ts';
 
 /**
@@ -26,25 +24,20 @@ export function createPublisherActions(deps: TokenPagesDeps, showResource: ShowR
     return view as TrustedPublisherView;
   }
 
-  async function add(ctx: Context, signed: SignedRequest, resource: ResourceServerRecord, form: Form): Promise<void> {
-    const scope = formScope(deps, resource, signed);
-    const { values, input, errors } = readPublisherForm(form, scope);
-    if (!input) return showResource(ctx, signed, resource, 400, { publisher: { values, errors } });
-    let record;
-    try {
-      record = await publishers.add(resource, signed.account, scope.creatorMap, input, changeOf(ctx, signed));
-    } catch (error) {
+  const add = (sent: SentForm): Promise<void> =>
+    submitForm(deps, showResource, sent, {
+      read: readPublisherForm,
+      refill: (publisher) => ({ publisher }),
+      fields: publisherFormFields,
       // A refused field, or the same CI identity bound already.
-      if (!(error instanceof AppError) || (error.code !== 'invalid_field' && error.code !== 'conflict')) throw error;
-      return showResource(ctx, signed, resource, error.status, { publisher: { values, errors: fieldErrorOf(error, publisherFormFields) } });
-    }
-    ctx.status = 303;
-    ctx.redirect(`${publisherPath(resource.identifier, record.id)}?added`);
-  }
+      refusals: ['invalid_field', 'conflict'],
+      act: (input, scope, change) => publishers.add(sent.resource, sent.signed.account, scope.creatorMap, input, change),
+      then: (record) => `${publisherPath(sent.resource.identifier, record.id)}?added`,
+    });
 
   return {
     async handle(ctx: Context, signed: SignedRequest, resource: ResourceServerRecord, route: PublisherRoute, form: Form | undefined): Promise<void> {
-      if (route.page === 'add-publisher') return add(ctx, signed, resource, form ?? {});
+      if (route.page === 'add-publisher') return add({ ctx, signed, resource, form: form ?? {} });
       if (route.page === 'publisher') {
         const publisher = await viewOf(resource, route.publisherId);
         return sendPage(ctx, 200, publisherPage({ signed, resource, publisher, issuer: deps.issuer, added: ctx.query.added !== undefined }));

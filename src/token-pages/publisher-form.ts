@@ -2,7 +2,7 @@ import { html, type RawHtml } from '../pages/html.ts';
 import type { Form } from '../pages/read-form.ts';
 import { newTrustedPublisher, type NewTrustedPublisher } from '../trusted-publishers/publisher-input.ts';
 import { csrfField, resourcePath } from './page-chrome.ts';
-import { allowedScopes, described, readRights, rightsFields, sentence, type FieldErrors, type RightsValues, type TokenFormScope } from './rights-fields.ts';
+import { allowedScopes, described, descriptionField, readRights, rightsFields, sentence, type FieldErrors, type ReadForm, type RightsValues, type TokenFormScope } from './rights-fields.ts';
 
 export type PublisherKind = 'github_actions' | 'kubernetes';
 
@@ -36,7 +36,7 @@ export function defaultPublisherForm({ resource }: TokenFormScope): PublisherFor
  * binding by a name alone is refused here, beside the id it lacks. What the policy allows is
  * checked by the call (trusted-publishers.ts), whose refusals `fieldErrorOf` puts back.
  */
-export function readPublisherForm(form: Form, { resource }: TokenFormScope): { values: PublisherFormValues; input?: NewTrustedPublisher; errors: FieldErrors } {
+export function readPublisherForm(form: Form, { resource }: TokenFormScope): ReadForm<PublisherFormValues, NewTrustedPublisher> {
   const rights = readRights(form, resource);
   const kind: PublisherKind = form.kind === 'kubernetes' ? 'kubernetes' : 'github_actions';
   const typed = (name: string) => (form[name] ?? '').trim().slice(0, 600);
@@ -100,7 +100,6 @@ const uidCommand = "kubectl get serviceaccount NAME -n NAMESPACE -o jsonpath='{.
 export function publisherForm(scope: TokenFormScope, csrf: string, values: PublisherFormValues, errors: FieldErrors = {}): RawHtml {
   const { resource } = scope;
   const issuers = resource.selfService?.publisherIssuers ?? [];
-  const description = described('publisher-description', 'What the binding is for: "release workflow", "nightly sync".', errors.description);
   const issuer = described('publisher-issuer', 'Who signs the CI job\'s own OIDC token: the issuers an admin allows for this API.', errors.issuer);
   const field = (kind: PublisherKind, spec: TextField) => textField(values.kind === kind ? (values.identity[spec.name] ?? '') : '', errors[`${kind}.${spec.name}`], spec);
   const kindChoice = (kind: PublisherKind, label: string) =>
@@ -109,9 +108,7 @@ export function publisherForm(scope: TokenFormScope, csrf: string, values: Publi
   return html`<form method="post" action="${resourcePath(resource.identifier)}/publishers#new-publisher" class="publisher-form">
 ${csrfField(csrf)}
 ${errors.form ? html`<p class="alert" role="alert">${errors.form}</p>` : ''}
-<label for="publisher-description">Description</label>
-<input id="publisher-description" type="text" name="description" required maxlength="200" value="${values.description}"${description.attributes}>
-${description.notes}
+${descriptionField('publisher-', 'What the binding is for: "release workflow", "nightly sync".', values.description, errors.description)}
 <label for="publisher-issuer">CI issuer</label>
 <select id="publisher-issuer" name="issuer"${issuer.attributes}>
 ${issuers.map((url) => html`<option value="${url}"${url === values.issuer ? html` selected` : ''}>${issuerLabel(url)}</option>`)}

@@ -1,8 +1,9 @@
 import { html, type RawHtml } from '../pages/html.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 import type { TrustedPublisherView } from '../admin/trusted-publishers/publisher-view.ts';
-import { csrfField, publisherPath, resourcePath, tokenPage, when, type Signed } from './page-chrome.ts';
+import { publisherPath, resourcePath, tokenPage, when, type Signed } from './page-chrome.ts';
 import { identityFacts } from './publisher-section.ts';
+import { confirmationPage } from './confirmation-page.ts';
 import { priorityText } from './resource-page.ts';
 
 const jwtBearer = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -125,19 +126,12 @@ ${summary(publisher)}
 
 /** The confirmation step before a removal: what it binds, and that its CI job stops at once. */
 export function removePublisherPage(signed: Signed, resource: ResourceServerRecord, publisher: TrustedPublisherView): string {
-  return tokenPage(
-    'Remove trusted publisher',
-    html`<p class="crumbs"><a href="${resourcePath(resource.identifier)}">${resource.name}</a></p>
-<h1>Remove this trusted publisher?</h1>
-${summary(publisher)}
-<form method="post" action="${publisherPath(resource.identifier, publisher.id, 'remove')}">
-${csrfField(signed.csrf)}
-<div class="warning" id="remove-warning" role="note"><strong>Its CI jobs stop getting access tokens at once.</strong>To bind it again, add it again: it gets a new id, to change in the workflow. Access tokens it already got expire within minutes.</div>
-<div class="actions">
-<a class="button secondary" href="${resourcePath(resource.identifier)}">Cancel</a>
-<button type="submit" class="danger" aria-describedby="remove-warning">Remove trusted publisher</button>
-</div>
-</form>`,
-    signed,
-  );
+  return confirmationPage(signed, resource, {
+    title: 'Remove trusted publisher',
+    question: 'Remove this trusted publisher?',
+    facts: summary(publisher),
+    action: publisherPath(resource.identifier, publisher.id, 'remove'),
+    warningId: 'remove-warning',
+    warning: html`<strong>Its CI jobs stop getting access tokens at once.</strong>To bind it again, add it again: it gets a new id, to change in the workflow. Access tokens it already got expire within minutes.`,
+  });
 }

@@ -11,6 +11,13 @@ import { noSelfService } from '../resources/self-service-policy.ts';
  */
 export type FieldErrors = Record<string, string>;
 
+/** A form as its reader makes it out: the values as typed (to fill it again), and the service's input, or the refusals. */
+export interface ReadForm<V, I> {
+  values: V;
+  input?: I;
+  errors: FieldErrors;
+}
+
 /** What a form of the resource's page offers: the resource's policy and what the person holds themselves. */
 export interface TokenFormScope {
   resource: ResourceServerRecord;
@@ -70,6 +77,15 @@ export function described(id: string, hint: string | RawHtml | undefined, error:
     attributes: html`${ids ? html` aria-describedby="${ids}"` : ''}${error ? html` aria-invalid="true"` : ''}`,
     notes: html`${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}`,
   };
+}
+
+/** The description a form that hands rights to a CI job asks for (required, at most 200 characters): its id starts with `prefix`. */
+export function descriptionField(prefix: string, hint: string, value: string, error: string | undefined): RawHtml {
+  const id = `${prefix}description`;
+  const note = described(id, hint, error);
+  return html`<label for="${id}">Description</label>
+<input id="${id}" type="text" name="description" required maxlength="200" value="${value}"${note.attributes}>
+${note.notes}`;
 }
 
 /**

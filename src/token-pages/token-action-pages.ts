@@ -3,6 +3,7 @@ import type { ResourceServerRecord } from '../resources/resource-server-record.t
 import { maxRotationOverlapSeconds } from '../resource-tokens/resource-token-input.ts';
 import type { ResourceTokenView } from '../admin/resource-tokens/resource-token-view.ts';
 import { csrfField, resourcePath, tokenPage, tokenPath, when, type Signed } from './page-chrome.ts';
+import { confirmationPage } from './confirmation-page.ts';
 import { priorityText } from './resource-page.ts';
 
 /** How long the old value may keep working after a rotation, as the rotate page offers it. */
@@ -26,21 +27,14 @@ function summary(token: ResourceTokenView) {
 
 /** The confirmation step before a revocation: what it is, and that it cannot be undone. */
 export function revokePage(signed: Signed, resource: ResourceServerRecord, token: ResourceTokenView): string {
-  return tokenPage(
-    'Revoke token',
-    html`<p class="crumbs"><a href="${resourcePath(resource.identifier)}">${resource.name}</a></p>
-<h1>Revoke this token?</h1>
-${summary(token)}
-<form method="post" action="${tokenPath(resource.identifier, token.id, 'revoke')}">
-${csrfField(signed.csrf)}
-<div class="warning" id="revoke-warning" role="note"><strong>Every CI job using it stops getting access tokens at once.</strong>This cannot be undone; access tokens it already got expire within minutes.</div>
-<div class="actions">
-<a class="button secondary" href="${resourcePath(resource.identifier)}">Cancel</a>
-<button type="submit" class="danger" aria-describedby="revoke-warning">Revoke token</button>
-</div>
-</form>`,
-    signed,
-  );
+  return confirmationPage(signed, resource, {
+    title: 'Revoke token',
+    question: 'Revoke this token?',
+    facts: summary(token),
+    action: tokenPath(resource.identifier, token.id, 'revoke'),
+    warningId: 'revoke-warning',
+    warning: html`<strong>Every CI job using it stops getting access tokens at once.</strong>This cannot be undone; access tokens it already got expire within minutes.`,
+  });
 }
 
 /** Rotation: a new value, shown once; the old one may keep working a while so CI can catch up. */

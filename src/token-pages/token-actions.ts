@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 
-import { AppError } from '../errors.ts';
+import { AppError, type AppErrorCode } from '../errors.ts';
 import { requestIdOf } from '../http/request-log.ts';
 import { sendPage } from '../pages/notice-pages.ts';
 import { contentSecurityPolicy } from '../pages/page-headers.ts';
@@ -20,7 +20,7 @@ import type { TokenRoute } from './page-routes.ts';
 import { defaultPublisherForm, type PublisherFormValues } from './publisher-form.ts';
 import { publisherSection, type ListedPublisher } from './publisher-section.ts';
 import { resourcePage } from './resource-page.ts';
-import { fieldErrorOf, type FieldErrors, type TokenFormScope } from './rights-fields.ts';
+import { fieldErrorOf, type FieldErrors, type ReadForm, type TokenFormScope } from './rights-fields.ts';
 import { issuedPage, overlapChoices, revokePage, rotatePage } from './token-action-pages.ts';
 import type { TokenPagesDeps } from './token-pages-deps.ts';
 
@@ -29,10 +29,16 @@ export interface SignedRequest extends Signed {
   sessionId: string;
 }
 
-/** A form of the resource's page sent back with its refusals, the values typed kept. */
+/** A form sent back with its refusals, the values typed kept. */
+interface Refilled<V> {
+  values: V;
+  errors: FieldErrors;
+}
+
+/** The forms of the resource's page that are sent back. */
 export interface FilledForms {
-  token?: { values: TokenFormValues; errors: FieldErrors };
-  publisher?: { values: PublisherFormValues; errors: FieldErrors };
+  token?: Refilled<TokenFormValues>;
+  publisher?: Refilled<PublisherFormValues>;
 }
 
 export type ShowResource = (ctx: Context, signed: Signed, resource: ResourceServerRecord, status?: number, filled?: FilledForms) => Promise<void>;
@@ -40,7 +46,7 @@ export type ShowResource = (ctx: Context, signed: Signed, resource: ResourceServ
 const shownActivity = 20;
 
 /** What the forms of a resource's page offer this person: the policy, and their own priority map. */
-export const formScope = (deps: Pick<TokenPagesDeps, 'upstreams'>, resource: ResourceServerRecord, signed: Signed): TokenFormScope => ({
+const formScope = (deps: Pick<TokenPagesDeps, 'upstreams'>, resource: ResourceServerRecord, signed: Signed): TokenFormScope => ({
   resource,
   creatorMap: effectiveMaxPriority(signed.account, deps.upstreams.settings),
 });
@@ -51,6 +57,49 @@ export const changeOf = (ctx: Context, signed: Signed): ChangeContext => ({
   reqId: requestIdOf(ctx),
   ip: ctx.ip,
 });
+
+/** A form of the resource's page as it is sent: where, by whom, holding what. */
+export interface SentForm {
+  ctx: Context;
+  signed: SignedRequest;
+  resource: ResourceServerRecord;
+  form: Form;
+}
+
+/** How a form of the resource's page is read, acted on, and where it leads once done. */
+export interface FormAction<V, I, R> {
+  read(form: Form, scope: TokenFormScope): ReadForm<V, I>;
+  /** The page's forms with this one sent back. */
+  refill(sent: Refilled<V>): FilledForms;
+  /** The fields a refusal may stand beside (fieldErrorOf). */
+  fields: readonly string[];
+  /** The service's refusals shown on the form again, rather than as an error page. */
+  refusals: readonly AppErrorCode[];
+  act(input: I, scope: TokenFormScope, change: ChangeContext): Promise<R>;
+  /** Where the browser goes once it is done (303). */
+  then(result: R): string | Promise<string>;
+}
+
+/**
+ * Reads a form of the resource's page and acts on it. Refused, by its reader (400) or by the
+ * service (its status), the page comes again with the values typed and each refusal beside its
+ * field; done, the browser is sent on, so reloading does not send the form twice.
+ */
+export async function submitForm<V, I, R>(deps: Pick<TokenPagesDeps, 'upstreams'>, showResource: ShowResource, { ctx, signed, resource, form }: SentForm, action: FormAction<V, I, R>): Promise<void> {
+  const scope = formScope(deps, resource, signed);
+  const { values, input, errors } = action.read(form, scope);
+  if (!input) return showResource(ctx, signed, resource, 400, action.refill({ values, errors }));
+  let result: R;
+  try {
+    result = await action.act(input, scope, changeOf(ctx, signed));
+  } catch (error) {
+    if (!(error instanceof AppError) || !action.refusals.includes(error.code)) throw error;
+    return showResource(ctx, signed, resource, error.status, action.refill({ values, errors: fieldErrorOf(error, action.fields) }));
+  }
+  const next = await action.then(result);
+  ctx.status = 303;
+  ctx.redirect(next);
+}
 
 /**
  * What a maintainer does on a resource server's page, through the same calls as the JSON API
@@ -120,21 +169,18 @@ export function createTokenActions(deps: TokenPagesDeps) {
     );
   };
 
-  async function create(ctx: Context, signed: SignedRequest, resource: ResourceServerRecord, form: Form): Promise<void> {
-    const scope = formScope(deps, resource, signed);
-    const { values, input, errors } = readTokenForm(form, scope);
-    if (!input) return showResource(ctx, signed, resource, 400, { token: { values, errors } });
-    let issued;
-    try {
-      issued = await tokens.create(resource, signed.account, scope.creatorMap, input, changeOf(ctx, signed));
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'invalid_field') throw error;
-      return showResource(ctx, signed, resource, 400, { token: { values, errors: fieldErrorOf(error, tokenFormFields) } });
-    }
-    await deps.issued.keep(signed.sessionId, issued.record.id, issued.value);
-    ctx.status = 303;
-    ctx.redirect(tokenPath(resource.identifier, issued.record.id, 'new'));
-  }
+  const create = (sent: SentForm): Promise<void> =>
+    submitForm(deps, showResource, sent, {
+      read: readTokenForm,
+      refill: (token) => ({ token }),
+      fields: tokenFormFields,
+      refusals: ['invalid_field'],
+      act: (input, scope, change) => tokens.create(sent.resource, sent.signed.account, scope.creatorMap, input, change),
+      async then(issued) {
+        await deps.issued.keep(sent.signed.sessionId, issued.record.id, issued.value);
+        return tokenPath(sent.resource.identifier, issued.record.id, 'new');
+      },
+    });
 
   async function rotate(ctx: Context, signed: SignedRequest, resource: ResourceServerRecord, tokenId: string, form: Form): Promise<void> {
     const overlap = overlapChoices.find(([seconds]) => String(seconds) === form.overlap)?.[0] ?? 0;
@@ -161,7 +207,7 @@ export function createTokenActions(deps: TokenPagesDeps) {
     /** The resource's page, or a page of one of its tokens (its GET, or the POST of its form). */
     async handle(ctx: Context, signed: SignedRequest, resource: ResourceServerRecord, route: { page: 'resource' } | TokenRoute, form: Form | undefined): Promise<void> {
       if (route.page === 'resource') return showResource(ctx, signed, resource);
-      if (route.page === 'create') return create(ctx, signed, resource, form ?? {});
+      if (route.page === 'create') return create({ ctx, signed, resource, form: form ?? {} });
       if (route.page === 'new') return showIssued(ctx, signed, resource, route.tokenId);
       if (!form) {
         const token = await listed(resource, route.tokenId);

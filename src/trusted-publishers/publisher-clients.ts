@@ -1,7 +1,8 @@
 import { grantTypes, type ClientRecord } from '../clients/client-record.ts';
-import { oneResourceClient, type DerivedClientKind } from '../clients/derived-clients.ts';
+import type { DerivedClientKind } from '../clients/derived-clients.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
+import { credentialClient } from '../resource-tokens/credential-client.ts';
 import { isPublisherId } from '../kernel/publisher-id.ts';
 import { publisherIdentity } from './publisher-identity.ts';
 import { publisherIssuerAllowed } from './publisher-policy.ts';
@@ -33,19 +34,11 @@ export function trustedPublisherClients(store: TrustedPublisherStore, resources:
 }
 
 function asClient(record: TrustedPublisherRecord, issuerAllowed: boolean): ClientRecord {
-  return oneResourceClient({
-    clientId: record.id,
-    name: `trusted publisher: ${record.description}`,
-    description: record.description,
+  return credentialClient(record, 'trusted publisher', {
     grantTypes: [grantTypes.jwtBearer],
     authMethod: 'none',
     secrets: [],
-    scopes: record.scopes,
-    resource: record.resource,
-    maxPriority: record.maxPriority,
     // Once an admin takes the issuer off the resource's policy, its tokens prove nothing here.
     federatedIdentities: issuerAllowed ? [publisherIdentity(record)] : [],
-    createdAt: record.createdAt,
-    updatedAt: record.createdAt,
   });
 }

@@ -1,6 +1,5 @@
-import type { MaxPriority } from '../principals/max-priority.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
-import type { TokenActor } from '../resource-tokens/resource-token-record.ts';
+import type { ResourceCredential } from '../resource-tokens/resource-token-record.ts';
 
 /**
  * A GitHub Actions repository, matched by GitHub's immutable ids: a deleted repository's (or
@@ -33,18 +32,11 @@ export type PublisherWorkload = GithubActionsWorkload | KubernetesWorkload;
  * maintainer. The CI job's own OIDC token, from `issuer`, gets access tokens for the resource
  * with the jwt-bearer grant; there is no secret. Detached from its creator like a resource token.
  */
-export interface TrustedPublisherRecord {
-  id: string;
-  resource: string;
-  description: string;
+export interface TrustedPublisherRecord extends ResourceCredential {
   issuer: string;
   /** The `aud` the CI token must carry; tollgate's issuer URL when absent. */
   audience?: string;
   workload: PublisherWorkload;
-  scopes: string[];
-  maxPriority?: MaxPriority;
-  createdBy: TokenActor;
-  createdAt: string;
 }
 
 /**

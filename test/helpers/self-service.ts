@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import * as oauth from 'openid-client';
 
 import type { RunningServer } from '../../src/server.ts';
-import { adminCall } from './admin-api.ts';
+import { adminCall, startAdminTestServer } from './admin-api.ts';
 import { approveInBrowser, deviceClient } from './device-login.ts';
 import { finished, loginPrompt, spawnCli } from './run-cli.ts';
-import { basicAuth, demoPassword, postForm } from './start-server.ts';
+import { startedPerFile } from './server-per-file.ts';
+import { basicAuth, demoPassword, postForm, type TestServerOptions } from './start-server.ts';
 
 export const maintainerPassword = 'long enough password';
 
@@ -17,6 +18,58 @@ export async function createMaintainers(server: RunningServer, adminToken: strin
     const created = await adminCall(server, adminToken, 'POST', '/accounts', { id, username: id, password: maintainerPassword, max_priority: maxPriority });
     if (created.status !== 201) throw new Error(JSON.stringify(created.body));
   }
+}
+
+export interface SelfServiceSetup {
+  /** On top of a one-second device poll interval. */
+  env?: Record<string, string>;
+  options?: Pick<TestServerOptions, 'overrides' | 'logger'>;
+  /** Each account (with the password above) and its max_priority map; each gets a token for the maintainers' API. */
+  maintainers: Record<string, Record<string, number>>;
+  /** The resource servers to create, as POST /admin/resources takes them. */
+  resources?: ReadonlyArray<Record<string, unknown>>;
+}
+
+export interface SelfServiceServer {
+  server: RunningServer;
+  adminToken: string;
+  /** Each maintainer's access token for the maintainers' API. */
+  tokensOf: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** tollgate on its own Redis with its maintainers, their resource servers, and each maintainer's token, for the maintainers' API tests. */
+async function startSelfServiceServer({ env = {}, options = {}, maintainers, resources = [] }: SelfServiceSetup): Promise<SelfServiceServer> {
+  const { server, token: adminToken, stop } = await startAdminTestServer({ TOLLGATE_DEVICE_POLL_INTERVAL: '1', ...env }, options);
+  try {
+    await createMaintainers(server, adminToken, maintainers);
+    for (const body of resources) {
+      const made = await adminCall(server, adminToken, 'POST', '/resources', body);
+      if (made.status !== 201) throw new Error(JSON.stringify(made.body));
+    }
+    const tokensOf: Record<string, string> = {};
+    for (const name of Object.keys(maintainers)) tokensOf[name] = await maintainerToken(server, name);
+    return { server, adminToken, tokensOf, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The same for every test of the file (see startedPerFile); `setup` runs in its before hook. */
+export function selfServicePerFile(setup: () => SelfServiceSetup | Promise<SelfServiceSetup>): Omit<SelfServiceServer, 'stop'> {
+  const started = startedPerFile('the self-service server', async () => startSelfServiceServer(await setup()), (running) => running.stop());
+  return {
+    get server() {
+      return started.value.server;
+    },
+    get adminToken() {
+      return started.value.adminToken;
+    },
+    get tokensOf() {
+      return started.value.tokensOf;
+    },
+  };
 }
 
 /** A person's access token for the maintainers' API, from a device login as `username`. */

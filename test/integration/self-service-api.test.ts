@@ -1,47 +1,41 @@
 import test from 'ava';
 import { decodeJwt } from 'jose';
 
-import type { RunningServer } from '../../src/server.ts';
 import { buildOpenApiDocument } from '../../src/admin/openapi-document.ts';
 import { selfServiceApi } from '../../src/self-service/self-service-api.ts';
-import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
+import { adminCall } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { basicAuth, postForm } from '../helpers/start-server.ts';
-import { createMaintainers, inDays, maintainerToken, resourceTokenGrant, selfServiceCall, tokensPath as tokensOfResource, type SelfServiceAnswer } from '../helpers/self-service.ts';
+import { inDays, resourceTokenGrant, selfServiceCall, selfServicePerFile, tokensPath as tokensOfResource, type SelfServiceAnswer } from '../helpers/self-service.ts';
 
 const resource = 'https://plugins.example.org';
 const log = captureLog();
-let server: RunningServer;
-let adminToken: string;
-let stop: () => Promise<void>;
-const tokensOf: Record<string, string> = {};
 
-test.before(async () => {
-  ({ server, token: adminToken, stop } = await startAdminTestServer({ TOLLGATE_DEVICE_POLL_INTERVAL: '1' }, { logger: log.logger }));
-  await createMaintainers(server, adminToken, { alice: { ci: 9 }, bob: { ci: 1 }, carol: { ci: 9 } });
-  const made = await adminCall(server, adminToken, 'POST', '/resources', {
-    identifier: resource,
-    scopes: ['publish', 'read'],
-    maintainers: { accounts: ['alice', 'bob'] },
-    self_service: true,
-    self_service_max_priority: { ci: 5 },
-    self_service_max_lifetime_days: 90,
-  });
-  if (made.status !== 201) throw new Error(JSON.stringify(made.body));
-  for (const name of ['alice', 'bob', 'carol']) tokensOf[name] = await maintainerToken(server, name);
-});
-test.after.always(() => stop?.());
+const shared = selfServicePerFile(() => ({
+  options: { logger: log.logger },
+  maintainers: { alice: { ci: 9 }, bob: { ci: 1 }, carol: { ci: 9 } },
+  resources: [
+    {
+      identifier: resource,
+      scopes: ['publish', 'read'],
+      maintainers: { accounts: ['alice', 'bob'] },
+      self_service: true,
+      self_service_max_priority: { ci: 5 },
+      self_service_max_lifetime_days: 90,
+    },
+  ],
+}));
 
 type Answer = Pick<SelfServiceAnswer, 'status' | 'body'>;
 
 async function call(who: string | null, method: string, path: string, body?: unknown): Promise<Answer> {
-  const { status, body: answer } = await selfServiceCall(server, who ? tokensOf[who] : undefined, method, path, body);
+  const { status, body: answer } = await selfServiceCall(shared.server, who ? shared.tokensOf[who] : undefined, method, path, body);
   return { status, body: answer };
 }
 
 const tokensPath = tokensOfResource(resource);
-const clientCredentials = (value: string) => resourceTokenGrant(server, value);
+const clientCredentials = (value: string) => resourceTokenGrant(shared.server, value);
 
 test.serial('a maintainer lists the resources they maintain; a non-maintainer sees none', async (t) => {
   const alice = await call('alice', 'GET', '/resources');
@@ -85,8 +79,8 @@ test.serial('a non-maintainer gets 403 on a direct URL, and no token without aut
 });
 
 test.serial('a token for the demo API or a client token is not a maintainer token', async (t) => {
-  const demo = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', server.tollgate.demo?.clientSecret as string) });
-  const response = await fetch(`${server.url}/self-service/resources`, { headers: { authorization: `Bearer ${demo.body.access_token as string}` } });
+  const demo = await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', shared.server.tollgate.demo?.clientSecret as string) });
+  const response = await fetch(`${shared.server.url}/self-service/resources`, { headers: { authorization: `Bearer ${demo.body.access_token as string}` } });
   t.is(response.status, 401);
 });
 
@@ -117,23 +111,23 @@ test.serial('rotating shows a new value once; the old one keeps working only for
 
 test.serial('the creator leaving the team keeps the token working and the listing says so', async (t) => {
   const created = await call('alice', 'POST', tokensPath, { description: 'deploy', expires_at: inDays(10) });
-  await adminCall(server, adminToken, 'PATCH', `/resources/${encodeURIComponent(resource)}`, { maintainers: { accounts: ['bob'] } });
+  await adminCall(shared.server, shared.adminToken, 'PATCH', `/resources/${encodeURIComponent(resource)}`, { maintainers: { accounts: ['bob'] } });
   try {
     t.is((await call('alice', 'GET', tokensPath)).status, 403, 'the leaver loses access at once');
     t.is((await clientCredentials(created.body.token as string)).status, 200, 'the pipeline keeps working');
     const entry = ((await call('bob', 'GET', tokensPath)).body.tokens as Array<Record<string, unknown>>).find((token) => token.id === created.body.id);
     t.false(entry?.creator_is_maintainer);
   } finally {
-    await adminCall(server, adminToken, 'PATCH', `/resources/${encodeURIComponent(resource)}`, { maintainers: { accounts: ['alice', 'bob'] } });
+    await adminCall(shared.server, shared.adminToken, 'PATCH', `/resources/${encodeURIComponent(resource)}`, { maintainers: { accounts: ['alice', 'bob'] } });
   }
 });
 
 test.serial('admins list every token of a resource and revoke any of them', async (t) => {
   const created = await call('alice', 'POST', tokensPath, { description: 'admin target', expires_at: inDays(10) });
-  const listed = await adminCall(server, adminToken, 'GET', tokensPath);
+  const listed = await adminCall(shared.server, shared.adminToken, 'GET', tokensPath);
   t.is(listed.status, 200);
   t.true((listed.body.tokens as Array<{ id: string }>).some((token) => token.id === created.body.id));
-  const revoked = await adminCall(server, adminToken, 'POST', `${tokensPath}/${created.body.id as string}/revoke`);
+  const revoked = await adminCall(shared.server, shared.adminToken, 'POST', `${tokensPath}/${created.body.id as string}/revoke`);
   t.is(revoked.status, 200);
   t.is((revoked.body.revoked_by as { kind: string }).kind, 'admin');
   t.is((await clientCredentials(created.body.token as string)).body.error, 'invalid_client');
@@ -166,8 +160,8 @@ test.serial('GET /self-service/openapi.json describes the API and needs no token
   const paths = Object.keys(response.body.paths as object);
   t.true(paths.includes('/resources/{identifier}/tokens'));
   t.true(paths.includes('/leaked-tokens'));
-  t.deepEqual(response.body.servers, [{ url: `${server.url}/self-service` }]);
-  t.deepEqual(response.body.info, buildOpenApiDocument([], server.url, selfServiceApi(server.url)).info);
+  t.deepEqual(response.body.servers, [{ url: `${shared.server.url}/self-service` }]);
+  t.deepEqual(response.body.info, buildOpenApiDocument([], shared.server.url, selfServiceApi(shared.server.url)).info);
 });
 
 test.serial('the gauge of tokens expiring within 14 days counts the live ones per resource, and the listing flags them', async (t) => {
@@ -177,6 +171,6 @@ test.serial('the gauge of tokens expiring within 14 days counts the live ones pe
   t.true(listed.find((token) => token.description === 'soon')?.expires_soon);
   t.false(listed.find((token) => token.description === 'later')?.expires_soon);
   const expected = listed.filter((token) => token.status === 'active' && token.expires_soon).length;
-  const exposition = await server.tollgate.metrics.registry.getSingleMetricAsString('tollgate_resource_tokens_expiring_soon');
+  const exposition = await shared.server.tollgate.metrics.registry.getSingleMetricAsString('tollgate_resource_tokens_expiring_soon');
   t.true(exposition.includes(`tollgate_resource_tokens_expiring_soon{resource="${resource}"} ${expected}`), exposition);
 });

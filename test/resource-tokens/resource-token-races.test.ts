@@ -1,48 +1,26 @@
 import test from 'ava';
-import { Redis } from 'ioredis';
 
-import type { AccountRecord } from '../../src/accounts/account-record.ts';
 import { rememberingSecretCheck } from '../../src/clients/client-secret.ts';
 import { createResourceTokenStore } from '../../src/resource-tokens/resource-token-store.ts';
 import { createResourceTokens } from '../../src/resource-tokens/resource-tokens.ts';
-import type { ResourceServerRecord } from '../../src/resources/resource-server-record.ts';
 import { createMemoryStorage } from '../../src/storage/memory-storage.ts';
 import { createRedisStorage } from '../../src/storage/redis-storage.ts';
 import type { Storage } from '../../src/storage/storage.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { alice, maintainedResource } from '../helpers/maintained-resource.ts';
+import { inDays } from '../helpers/self-service.ts';
+import { redisClientPerFile } from '../helpers/server-per-file.ts';
 
 const pepper = 'test-pepper-0123456789abcdef0123456789';
-let redis: TestRedis;
-let client: Redis;
+const shared = redisClientPerFile();
 
-test.before(async () => {
-  redis = await startRedis();
-  client = new Redis(redis.url);
-});
-test.after.always(async () => {
-  client?.disconnect();
-  await redis?.stop();
-});
-
-const resource: ResourceServerRecord = {
-  identifier: 'https://plugins.example.org',
-  name: 'plugins',
-  scopes: ['publish'],
-  signingAlg: 'ES256',
-  maintainers: { accounts: ['alice'], groups: [] },
-  selfService: { enabled: true, maxLifetimeDays: 365, publisherIssuers: [] },
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
-const alice: AccountRecord = { id: 'alice', username: 'alice', passwordHash: '', disabled: false, createdAt: '', updatedAt: '' };
-const inDays = (n: number) => new Date(Date.now() + n * 86400_000).toISOString();
+const resource = maintainedResource();
 const byAlice = { actor: { kind: 'account' as const, id: 'alice' } };
 const byBob = { actor: { kind: 'account' as const, id: 'bob' } };
 const rounds = 10;
 
 const storages: Record<string, () => Storage> = {
   memory: () => createMemoryStorage(),
-  redis: () => createRedisStorage(client, `races-${Math.random().toString(36).slice(2)}:`, { secretPepper: pepper }),
+  redis: () => createRedisStorage(shared.client, `races-${Math.random().toString(36).slice(2)}:`, { secretPepper: pepper }),
 };
 
 for (const [kind, open] of Object.entries(storages)) {

@@ -1,46 +1,24 @@
 import test from 'ava';
-import { Redis } from 'ioredis';
 
-import type { AccountRecord } from '../../src/accounts/account-record.ts';
 import { rememberingSecretCheck } from '../../src/clients/client-secret.ts';
 import { createResourceTokenStore } from '../../src/resource-tokens/resource-token-store.ts';
 import { createResourceTokens } from '../../src/resource-tokens/resource-tokens.ts';
-import type { ResourceServerRecord } from '../../src/resources/resource-server-record.ts';
 import type { SecurityEventDetails } from '../../src/security/security-events.ts';
 import { createRedisStorage } from '../../src/storage/redis-storage.ts';
 import { dumpRedis } from '../helpers/dump-redis.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { alice, maintainedResource } from '../helpers/maintained-resource.ts';
+import { inDays } from '../helpers/self-service.ts';
+import { redisClientPerFile } from '../helpers/server-per-file.ts';
 
 const pepper = 'test-pepper-0123456789abcdef0123456789';
-let redis: TestRedis;
-let client: Redis;
+const shared = redisClientPerFile();
 const events: Array<[string, SecurityEventDetails]> = [];
 
-test.before(async () => {
-  redis = await startRedis();
-  client = new Redis(redis.url);
-});
-test.after.always(async () => {
-  client?.disconnect();
-  await redis?.stop();
-});
-
-const resource: ResourceServerRecord = {
-  identifier: 'https://plugins.example.org',
-  name: 'plugins',
-  scopes: ['publish'],
-  signingAlg: 'ES256',
-  maintainers: { accounts: ['alice'], groups: [] },
-  selfService: { enabled: true, maxPriority: { ci: 5 }, maxLifetimeDays: 365, publisherIssuers: [] },
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
-const alice: AccountRecord = { id: 'alice', username: 'alice', name: 'Alice A.', passwordHash: '', disabled: false, createdAt: '', updatedAt: '' };
-const inDays = (n: number) => new Date(Date.now() + n * 86400_000).toISOString();
+const resource = maintainedResource({ maxPriority: { ci: 5 } });
 const context = { actor: { kind: 'account' as const, id: 'alice' }, ip: '192.0.2.1' };
 
 function setup(prefix: string) {
-  const storage = createRedisStorage(client, prefix, { secretPepper: pepper });
+  const storage = createRedisStorage(shared.client, prefix, { secretPepper: pepper });
   const store = createResourceTokenStore(storage);
   const tokens = createResourceTokens({ store, secretPepper: pepper, securityEvents: { emit: (event, details) => events.push([event, details]) } });
   return { store, tokens };
@@ -49,7 +27,7 @@ function setup(prefix: string) {
 test.serial('a created token is stored with a TTL of its expiry, listed, and its value verifies against the stored hash only', async (t) => {
   const { store, tokens } = setup('a:');
   const { record, value } = await tokens.create(resource, alice, { ci: 9 }, { description: 'release', max_priority: { ci: 5 }, expires_at: inDays(30) }, context);
-  const ttl = await client.ttl(`a:v:resource-token:${record.id}`);
+  const ttl = await shared.client.ttl(`a:v:resource-token:${record.id}`);
   t.true(ttl > 30 * 86400 - 60 && ttl <= 30 * 86400, `ttl ${ttl}`);
   t.deepEqual((await tokens.list(resource)).map((listed) => listed.id), [record.id]);
   const stored = await store.get(record.id);
@@ -67,7 +45,7 @@ test.serial('a full Redis dump holds no resource-token value nor its secret part
   for (let index = 0; index < 3; index += 1) values.push((await tokens.create(resource, alice, undefined, { description: `t${index}`, expires_at: inDays(5) }, context)).value);
   const rotated = await tokens.rotate(resource, (await tokens.list(resource))[0]?.id as string, 3600, context);
   values.push(rotated.value);
-  const { text } = await dumpRedis(redis.url);
+  const { text } = await dumpRedis(shared.redis.url);
   for (const value of values) {
     t.false(text.includes(value));
     t.false(text.includes(value.slice(18, 61)), 'nor the secret characters alone');
@@ -110,7 +88,7 @@ test.serial('last use is written once a minute at most, and the first use is tol
   t.true(await store.touch(record.id, '198.51.100.7', record.expiresAt), 'first use');
   t.false(await store.touch(record.id, '198.51.100.8', record.expiresAt), 'within the minute: not written');
   t.is((await store.lastUsed(record.id))?.ip, '198.51.100.7');
-  const other = createResourceTokenStore(createRedisStorage(client, 'use:', { secretPepper: pepper }));
+  const other = createResourceTokenStore(createRedisStorage(shared.client, 'use:', { secretPepper: pepper }));
   t.false(await other.touch(record.id, '198.51.100.9', record.expiresAt), 'another process writes, but it is not the first use');
   t.is((await store.lastUsed(record.id))?.ip, '198.51.100.9');
 });
@@ -122,5 +100,5 @@ test.serial('an expired token is gone from reads and from the listing index', as
   await new Promise((resolve) => setTimeout(resolve, 2100));
   t.is(await store.get(record.id), undefined);
   t.deepEqual(await tokens.list(resource), []);
-  t.deepEqual(await client.hkeys(`exp:resource-tokens:${resource.identifier}`), []);
+  t.deepEqual(await shared.client.hkeys(`exp:resource-tokens:${resource.identifier}`), []);
 });

@@ -8,6 +8,7 @@ import { parsePrivateJwks } from '../../keys/signing-keys.ts';
 import { signingAlgs } from '../../resources/resource-server-record.ts';
 import { adminRoute, type AdminDeps } from '../admin-route.ts';
 import { audit } from '../audit.ts';
+import { wholeListRoute } from '../list-route.ts';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -53,14 +54,12 @@ async function listKeys(manager: KeyManager) {
 }
 
 /** GET /admin/keys: every stored key with its state and dates (store mode). */
-export const listKeysRoute = adminRoute({
-  method: 'GET',
+export const listKeysRoute = wholeListRoute({
   path: '/keys',
   summary: 'List the signing keys with state and dates (store mode)',
-  responses: { 200: z.object({ keys: z.array(keyView) }).strict() },
-  async handle(_input, deps) {
-    return { body: { keys: await listKeys(managerOf(deps)) } };
-  },
+  key: 'keys',
+  item: keyView,
+  list: (_request, deps) => listKeys(managerOf(deps)),
 });
 
 /** GET /admin/keys/schedule: the rotation settings in force and the next transition. */

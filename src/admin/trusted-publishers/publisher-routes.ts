@@ -1,23 +1,18 @@
-import { z } from 'zod';
-
 import { showPublishers, trustedPublisherView, trustedPublisherViewSchema } from './publisher-view.ts';
 import { adminRoute } from '../admin-route.ts';
 import { audit } from '../audit.ts';
+import { adminChange } from '../resource-tokens/resource-token-routes.ts';
 import { findResource } from '../resources/find-resource.ts';
+import { resourceListRoute } from '../resources/resource-list-route.ts';
 
 const publishersOf = '/resources/:identifier/publishers';
 
 /** GET /admin/resources/:identifier/publishers: every trusted publisher of a resource, as its maintainers see them. */
-export const listPublishersRoute = adminRoute({
-  method: 'GET',
-  path: publishersOf,
+export const listPublishersRoute = resourceListRoute({
   summary: 'Every trusted publisher of a resource server (CI identities its maintainers bound to it)',
-  responses: { 200: z.object({ publishers: z.array(trustedPublisherViewSchema) }).strict() },
-  async handle({ params }, deps) {
-    const resource = await findResource(deps, params.identifier as string);
-    const { publishers, publisherStore } = deps.selfService;
-    return { body: { publishers: await showPublishers(await publishers.list(resource), publisherStore.lastUsed) } };
-  },
+  key: 'publishers',
+  item: trustedPublisherViewSchema,
+  list: async (resource, deps) => showPublishers(await deps.selfService.publishers.list(resource), deps.selfService.publisherStore.lastUsed),
 });
 
 /** DELETE /admin/resources/:identifier/publishers/:id */
@@ -28,7 +23,7 @@ export const removePublisherRoute = adminRoute({
   responses: { 200: trustedPublisherViewSchema },
   async handle({ params, caller }, deps) {
     const resource = await findResource(deps, params.identifier as string);
-    const record = await deps.selfService.publishers.remove(resource, params.id as string, { actor: { kind: 'admin', id: caller.sub }, reqId: caller.reqId, ip: caller.ip });
+    const record = await deps.selfService.publishers.remove(resource, params.id as string, adminChange(caller));
     audit(deps, caller, 'trusted_publisher.remove', { resource: resource.identifier, publisherId: record.id });
     return { body: trustedPublisherView(record, undefined) };
   },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { UpstreamSettings } from '../../config/upstream-schema.ts';
 import { redirectUri } from '../../pages/upstream-start.ts';
 import { maxPriorityShape } from '../../principals/max-priority.ts';
-import { adminRoute } from '../admin-route.ts';
+import { wholeListRoute } from '../list-route.ts';
 
 const upstreamCommon = {
   id: z.string(),
@@ -54,12 +54,10 @@ function upstreamView(settings: UpstreamSettings, issuer: string): UpstreamView 
 }
 
 /** GET /admin/upstreams: the configured identity providers, in button order. */
-export const listUpstreamsRoute = adminRoute({
-  method: 'GET',
+export const listUpstreamsRoute = wholeListRoute({
   path: '/upstreams',
   summary: 'List the upstream identity providers, in sign-in button order',
-  responses: { 200: z.object({ upstreams: z.array(upstreamViewSchema) }).strict() },
-  async handle(_request, deps) {
-    return { body: { upstreams: deps.upstreams.list.map(({ settings }) => upstreamView(settings, deps.config.issuer)) } };
-  },
+  key: 'upstreams',
+  item: upstreamViewSchema,
+  list: (_request, deps) => deps.upstreams.list.map(({ settings }) => upstreamView(settings, deps.config.issuer)),
 });
