@@ -15,12 +15,13 @@ export function measureStorage(storage: Storage, metrics: Metrics): Storage {
     getValue: storage.getValue,
     pacePoll: storage.pacePoll,
     isGrantRevoked: storage.isGrantRevoked,
+    findRefreshToken: storage.findRefreshToken,
     rotateRefreshToken: storage.rotateRefreshToken,
     annulRefreshTokenRotation: storage.annulRefreshTokenRotation,
     ping: storage.ping,
   };
   measure(metrics, 'value', top, ['swapValue', 'getValue', 'pacePoll', 'isGrantRevoked'], storage);
-  measure(metrics, 'RefreshToken', top, ['rotateRefreshToken', 'annulRefreshTokenRotation'], storage);
+  measure(metrics, 'RefreshToken', top, ['findRefreshToken', 'rotateRefreshToken', 'annulRefreshTokenRotation'], storage);
   measure(metrics, 'server', top, ['ping'], storage);
 
   return {

@@ -1,7 +1,7 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 
-import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, Storage } from './storage.ts';
-import { consumableModels, grantableModels, principalsOf } from './storage.ts';
+import type { Collection, FoundRefreshToken, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, RotationOutcome, Storage } from './storage.ts';
+import { consumableModels, grantableModels, principalsOf, usedRefreshToken } from './storage.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createMemoryKeySetStore } from './memory-key-set-store.ts';
 
@@ -10,10 +10,19 @@ interface Entry {
   expiresAt: number;
 }
 
-/** Where a consumed refresh token led (see Storage.rotateRefreshToken). */
-interface Rotation {
-  usedAtMs: number;
-  successorKey: string;
+/** A refresh token: its grant, and while it may be rotated its payload and its predecessor. */
+interface RefreshTokenRecord {
+  grantId: string;
+  payload?: ModelPayload;
+  retires?: string;
+}
+
+/** One grant's refresh-token chain, as the Redis script keeps it (redis-scripts.ts). */
+interface RefreshChain {
+  current?: string;
+  previous?: string;
+  usedAtMs?: number;
+  sent?: boolean;
 }
 
 /**
@@ -46,12 +55,8 @@ export function createMemoryStorage(): Storage {
   const modelKey = (model: string, id: string) => `${model}:${id}`;
   const principalKey = (principal: GrantPrincipal) => `principal-grants:${principal.kind}:${principal.id}`;
   const revokedKey = (grantId: string) => `revoked-grant:${grantId}`;
-  // Rotation state of refresh tokens, beside their payloads: `rotations` of consumed ones,
-  // `replaced` those a retry of their predecessor replaced, `sent` those whose answer was sent.
-  // All go with the token's entry.
-  const rotations = new WeakMap<Entry, Rotation>();
-  const replaced = new WeakSet<Entry>();
-  const sent = new WeakSet<Entry>();
+  const refreshTokenKey = (id: string) => `refresh-token:${id}`;
+  const chainKey = (grantId: string) => `refresh-chain:${grantId}`;
 
   // An index set lives as long as its longest-lived member.
   function addToSet(setKey: string, member: string, expiresIn: number | undefined) {
@@ -66,6 +71,10 @@ export function createMemoryStorage(): Storage {
     const members = read<Set<string>>(`grant:${grantId}`);
     for (const key of members ?? []) values.delete(key);
     values.delete(`grant:${grantId}`);
+    // The chain's refresh tokens go; marks of used ones stay until they expire.
+    const chain = read<RefreshChain>(chainKey(grantId));
+    for (const id of [chain?.current, chain?.previous]) if (id) values.delete(refreshTokenKey(id));
+    values.delete(chainKey(grantId));
     // Marked for as long as the grant record lives (see Storage.isGrantRevoked).
     const grant = values.get(modelKey('Grant', grantId));
     if (grant && grant.expiresAt > Date.now()) values.set(revokedKey(grantId), { value: '1', expiresAt: grant.expiresAt });
@@ -86,41 +95,107 @@ export function createMemoryStorage(): Storage {
     if (payload.userCode) write(`userCode:${payload.userCode}`, id, expiresIn);
   }
 
-  // The same steps as the Redis script (redis-scripts.ts), atomic here by being synchronous.
-  function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation) {
-    const entry = values.get(modelKey('RefreshToken', previousId));
-    const previous = read<ModelPayload>(modelKey('RefreshToken', previousId));
-    if (!entry || !previous || revoked('RefreshToken', previous)) return 'gone';
-    if (replaced.has(entry)) return 'reused';
-    const now = Date.now();
-    const rotation = rotations.get(entry);
-    if (rotation || previous.consumed) {
-      const successor = rotation && values.get(rotation.successorKey);
-      const successorPayload = rotation && read<ModelPayload>(rotation.successorKey);
-      if (!rotation || !successor || !successorPayload || successorPayload.consumed || (sent.has(successor) && now - rotation.usedAtMs >= reuseIntervalSeconds * 1000)) return 'reused';
-      replaced.add(successor);
-    } else {
-      previous.consumed = Math.floor(now / 1000);
+  /** Lives as long as the longest of what was written, like the Redis chain (EXPIRE GT). */
+  function writeLonger(key: string, value: unknown, expiresIn: number) {
+    values.set(key, { value, expiresAt: Math.max(values.get(key)?.expiresAt ?? 0, Date.now() + expiresIn * 1000) });
+  }
+
+  function saveRefreshToken(id: string, grantId: string, payload: ModelPayload, expiresIn: number, retires?: string) {
+    const { consumed: _consumed, ...rest } = payload;
+    const record: RefreshTokenRecord = { grantId, payload: structuredClone(rest), ...(retires ? { retires } : {}) };
+    write(refreshTokenKey(id), record, expiresIn);
+  }
+
+  /** A token issued outside a rotation: the first of its grant's chain. */
+  function issueRefreshToken(id: string, grantId: string, payload: ModelPayload, expiresIn: number) {
+    saveRefreshToken(id, grantId, payload, expiresIn);
+    const chain = read<RefreshChain>(chainKey(grantId));
+    writeLonger(chainKey(grantId), chain && (chain.current === id || chain.previous === id) ? chain : { current: id }, expiresIn);
+  }
+
+  /** Only the mark of a used token is kept: its grant. */
+  function dropPayload(id: string) {
+    const record = read<RefreshTokenRecord>(refreshTokenKey(id));
+    if (record) {
+      delete record.payload;
+      delete record.retires;
     }
-    rotations.set(entry, { usedAtMs: rotation?.usedAtMs ?? now, successorKey: modelKey('RefreshToken', id) });
-    saveModel('RefreshToken', id, payload, expiresIn);
+  }
+
+  function findRefreshToken(id: string): FoundRefreshToken | undefined {
+    const record = read<RefreshTokenRecord>(refreshTokenKey(id));
+    if (!record) return undefined;
+    if (record.payload) return { payload: structuredClone(record.payload), used: false, ...(record.retires ? { retires: record.retires } : {}) };
+    const grant = read<ModelPayload>(modelKey('Grant', record.grantId));
+    const ttlMs = (values.get(refreshTokenKey(id))?.expiresAt ?? 0) - Date.now();
+    return grant && { payload: usedRefreshToken(id, record.grantId, grant, ttlMs), used: true };
+  }
+
+  function findRefreshTokenChecked(id: string): ModelPayload | undefined {
+    const found = findRefreshToken(id);
+    const grantId = found?.payload.grantId;
+    if (!found || !grantId || isGrantRevoked(grantId)) return undefined;
+    if (found.used) return found.payload;
+    const chain = read<RefreshChain>(chainKey(grantId));
+    if (chain?.previous === id) found.payload.consumed = Math.floor((chain.usedAtMs ?? Date.now()) / 1000);
+    else if (chain?.current !== id) found.payload.consumed = Math.floor(Date.now() / 1000);
+    return found.payload;
+  }
+
+  // The same steps as the Redis script (redis-scripts.ts), atomic here by being synchronous.
+  function rotateRefreshToken({ previousId, retires, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation): RotationOutcome {
+    const grantId = payload.grantId;
+    if (!grantId) throw new TypeError('a refresh token is rotated within its grant');
+    if (retires) dropPayload(retires);
+    const chain = read<RefreshChain>(chainKey(grantId));
+    if (!chain || isGrantRevoked(grantId) || !read(refreshTokenKey(previousId))) return 'gone';
+    const now = Date.now();
+    let replaced: string | undefined;
+    if (chain.current === previousId) {
+      chain.previous = previousId;
+      chain.usedAtMs = now;
+    } else if (chain.previous === previousId) {
+      if (!chain.current || (chain.sent && now - (chain.usedAtMs ?? 0) >= reuseIntervalSeconds * 1000)) return 'reused';
+      replaced = chain.current;
+    } else {
+      return 'reused';
+    }
+    chain.current = id;
+    chain.sent = false;
+    write(chainKey(grantId), chain, expiresIn);
+    saveRefreshToken(id, grantId, payload, expiresIn, previousId);
+    if (replaced) dropPayload(replaced);
     return 'rotated';
   }
 
-  function annulRefreshTokenRotation({ previousId, id }: Pick<RefreshTokenRotation, 'previousId' | 'id'>) {
-    const entry = values.get(modelKey('RefreshToken', previousId));
-    const successorKey = modelKey('RefreshToken', id);
-    if (!entry || rotations.get(entry)?.successorKey !== successorKey || read<ModelPayload>(successorKey)?.consumed) return;
-    rotations.delete(entry);
-    delete (entry.value as ModelPayload).consumed;
-    values.delete(successorKey);
+  /** oidc-provider's consume of a refresh token: used without a successor. */
+  async function consumeRefreshToken(id: string) {
+    const record = read<RefreshTokenRecord>(refreshTokenKey(id));
+    const chain = record && read<RefreshChain>(chainKey(record.grantId));
+    if (record && chain?.current === id) {
+      chain.previous = id;
+      chain.usedAtMs = Date.now();
+      delete chain.current;
+      chain.sent = false;
+      return;
+    }
+    if (record && chain) await revokeByGrantId(record.grantId);
+    throw alreadyConsumed('RefreshToken');
   }
 
-  function confirmRefreshTokenRotation({ previousId, id }: Pick<RefreshTokenRotation, 'previousId' | 'id'>) {
-    const entry = values.get(modelKey('RefreshToken', previousId));
-    const successorKey = modelKey('RefreshToken', id);
-    const successor = values.get(successorKey);
-    if (entry && successor && rotations.get(entry)?.successorKey === successorKey) sent.add(successor);
+  function annulRefreshTokenRotation({ previousId, id, payload }: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>) {
+    const chain = payload.grantId ? read<RefreshChain>(chainKey(payload.grantId)) : undefined;
+    if (!chain || chain.current !== id || chain.previous !== previousId) return;
+    chain.current = previousId;
+    delete chain.previous;
+    delete chain.usedAtMs;
+    chain.sent = false;
+    values.delete(refreshTokenKey(id));
+  }
+
+  function confirmRefreshTokenRotation({ previousId, id, payload }: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>) {
+    const chain = payload.grantId ? read<RefreshChain>(chainKey(payload.grantId)) : undefined;
+    if (chain && chain.current === id && chain.previous === previousId) chain.sent = true;
   }
 
   async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
@@ -136,15 +211,14 @@ export function createMemoryStorage(): Storage {
   function modelAdapter(model: string): ModelAdapter {
     return {
       async upsert(id, payload, expiresIn) {
-        saveModel(model, id, payload, expiresIn);
+        if (model === 'RefreshToken' && payload.grantId) issueRefreshToken(id, payload.grantId, payload, expiresIn || 1);
+        else saveModel(model, id, payload, expiresIn);
       },
       async find(id) {
-        const key = modelKey(model, id);
-        const payload = read<ModelPayload>(key);
+        if (model === 'RefreshToken') return findRefreshTokenChecked(id);
+        const payload = read<ModelPayload>(modelKey(model, id));
         if (!payload || revoked(model, payload)) return undefined;
-        const entry = values.get(key) as Entry;
-        // A refresh token replaced by a retry of its predecessor counts as used.
-        return replaced.has(entry) ? { ...structuredClone(payload), consumed: payload.consumed ?? Math.floor(Date.now() / 1000) } : structuredClone(payload);
+        return structuredClone(payload);
       },
       async findByUid(uid) {
         const id = read<string>(`uid:${uid}`);
@@ -155,6 +229,7 @@ export function createMemoryStorage(): Storage {
         return id ? this.find(id) : undefined;
       },
       async consume(id) {
+        if (model === 'RefreshToken') return consumeRefreshToken(id);
         const payload = read<ModelPayload>(modelKey(model, id));
         if (!payload) throw alreadyConsumed(model);
         if (payload.consumed && consumableModels.has(model)) {
@@ -164,7 +239,7 @@ export function createMemoryStorage(): Storage {
         payload.consumed = Math.floor(Date.now() / 1000);
       },
       async destroy(id) {
-        values.delete(modelKey(model, id));
+        values.delete(model === 'RefreshToken' ? refreshTokenKey(id) : modelKey(model, id));
       },
       revokeByGrantId,
     };
@@ -223,6 +298,9 @@ export function createMemoryStorage(): Storage {
     },
     async isGrantRevoked(grantId) {
       return isGrantRevoked(grantId);
+    },
+    async findRefreshToken(id) {
+      return findRefreshToken(id);
     },
     async rotateRefreshToken(rotation) {
       return rotateRefreshToken(rotation);

@@ -35,59 +35,98 @@ redis.call('EXPIRE', KEYS[1], ARGV[2], 'NX')
 redis.call('EXPIRE', KEYS[1], ARGV[2], 'GT')
 `;
 
-// Writes a refresh token (KEYS[1]) and indexes it under its grant (KEYS[2]): one slot, the grant's.
+// Refresh tokens (storage-names.ts): per token, in its own slot, `refresh-grant` (its grant id,
+// kept until the token would have expired: the mark of a used token) and `refresh-token` (its
+// sealed payload, prefixed by its predecessor's name, kept only while it may be rotated); per
+// grant, one chain hash: `cur` the name of the current token, `prev` its used predecessor, `t`
+// when that was first used (Redis time, ms), `d` set once the answer carrying `cur` was sent
+// (confirmRotation). A successor never sent was never issued: a retry of `prev` replaces it
+// however late; one sent only within the reuse interval. Any other token of the chain is reuse.
+
+// Makes a token (ARGV[1]) the current one of its chain (KEYS[1]), unless the chain has it already.
 const issueRefreshToken = `
-redis.call('HSET', KEYS[1], 'p', ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('SADD', KEYS[2], KEYS[1])
-redis.call('EXPIRE', KEYS[2], ARGV[2], 'NX')
-redis.call('EXPIRE', KEYS[2], ARGV[2], 'GT')
+local chain = redis.call('HMGET', KEYS[1], 'cur', 'prev')
+if chain[1] ~= ARGV[1] and chain[2] ~= ARGV[1] then
+  redis.call('HSET', KEYS[1], 'cur', ARGV[1])
+  redis.call('HDEL', KEYS[1], 'prev', 't', 'd')
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2], 'GT')
+redis.call('EXPIRE', KEYS[1], ARGV[2], 'NX')
 `;
 
 // Refresh-token rotation, all of it in one script on the grant's slot, timed by Redis's clock.
-// KEYS: previous token, successor, grant index, revoked-grant mark. ARGV: sealed successor
-// payload, its TTL, the reuse interval in ms. A token's fields: `t` first use (ms), `c` the same
-// in seconds (oidc-provider's `consumed`), `s` the key of its successor, `x` set once it was
-// replaced by a retry of its predecessor (so presenting it is reuse), `d` set once the answer
-// carrying it was sent (confirmRotation). A successor never sent was never issued: a retry of
-// its predecessor replaces it however late it comes; one sent only within the reuse interval.
+// KEYS: the chain, the revoked-grant mark, the presented token's key of the older layout
+// (oidc:RefreshToken:{grant}:name, fields t c s x d: what this script used to keep per token,
+// read until such tokens expire). ARGV: the presented token's name, the successor's, its TTL,
+// the reuse interval in ms. Returns the outcome, and the name of a successor it replaced.
 const rotateRefreshToken = `
-if redis.call('EXISTS', KEYS[4]) == 1 or redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
-if redis.call('HEXISTS', KEYS[1], 'x') == 1 then return 'reused' end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'gone'} end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 't', 'c', 's')
-local usedAt = tonumber(state[1]) or (state[2] and tonumber(state[2]) * 1000)
-if usedAt then
-  local successor = state[3]
-  if not successor or redis.call('EXISTS', successor) == 0 or redis.call('HEXISTS', successor, 'c') == 1
-    or (redis.call('HEXISTS', successor, 'd') == 1 and now - usedAt >= tonumber(ARGV[3])) then return 'reused' end
-  redis.call('HSET', successor, 'x', '1')
-else
-  redis.call('HSET', KEYS[1], 't', now, 'c', math.floor(now / 1000))
-end
-redis.call('HSET', KEYS[1], 's', KEYS[2])
-redis.call('HSET', KEYS[2], 'p', ARGV[1])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
-redis.call('SADD', KEYS[3], KEYS[2])
-redis.call('EXPIRE', KEYS[3], ARGV[2], 'NX')
-redis.call('EXPIRE', KEYS[3], ARGV[2], 'GT')
-return 'rotated'
+local chain = redis.call('HMGET', KEYS[1], 'cur', 'prev', 't', 'd')
+local replaced = false
+if chain[1] == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'prev', ARGV[1], 't', now)
+elseif chain[2] == ARGV[1] then
+  if not chain[1] or (chain[4] and now - tonumber(chain[3]) >= tonumber(ARGV[4])) then return {'reused'} end
+  replaced = chain[1]
+elseif redis.call('EXISTS', KEYS[3]) == 1 then
+  if redis.call('HEXISTS', KEYS[3], 'x') == 1 then return {'reused'} end
+  local state = redis.call('HMGET', KEYS[3], 't', 'c', 's')
+  local usedAt = tonumber(state[1]) or (state[2] and tonumber(state[2]) * 1000)
+  if usedAt then
+    local successor = state[3]
+    if not successor or redis.call('EXISTS', successor) == 0 or redis.call('HEXISTS', successor, 'c') == 1
+      or (redis.call('HEXISTS', successor, 'd') == 1 and now - usedAt >= tonumber(ARGV[4])) then return {'reused'} end
+    redis.call('HSET', successor, 'x', '1')
+  else
+    usedAt = now
+    redis.call('HSET', KEYS[3], 't', now, 'c', math.floor(now / 1000))
+  end
+  redis.call('HSET', KEYS[1], 'prev', ARGV[1], 't', usedAt)
+elseif redis.call('EXISTS', KEYS[1]) == 1 then return {'reused'}
+else return {'gone'} end
+redis.call('HSET', KEYS[1], 'cur', ARGV[2])
+redis.call('HDEL', KEYS[1], 'd')
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return {'rotated', replaced}
 `;
 
-// Undoes a rotation (KEYS[1] -> KEYS[2]) whose answer was never delivered, unless the
-// successor was used or replaced since.
-const annulRotation = `
-if redis.call('HGET', KEYS[1], 's') ~= KEYS[2] or redis.call('HEXISTS', KEYS[2], 'c') == 1 then return 0 end
-redis.call('HDEL', KEYS[1], 't', 'c', 's')
-redis.call('DEL', KEYS[2])
+// Where a token (ARGV[1]) stands in its chain (KEYS[1]), for find: {revoked (KEYS[2]), role, t}.
+const refreshTokenRole = `
+local chain = redis.call('HMGET', KEYS[1], 'cur', 'prev', 't')
+local role = chain[1] == ARGV[1] and 'cur' or (chain[2] == ARGV[1] and 'prev' or (redis.call('EXISTS', KEYS[1]) == 1 and 'old' or false))
+return {redis.call('EXISTS', KEYS[2]), role, chain[3]}
+`;
+
+// A token (ARGV[1]) used without a successor (oidc-provider's consume): 1 = used now, 0 = it was
+// not current (used before, or replaced), -1 = no chain.
+const consumeRefreshToken = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if redis.call('HGET', KEYS[1], 'cur') ~= ARGV[1] then return 0 end
+local time = redis.call('TIME')
+redis.call('HSET', KEYS[1], 'prev', ARGV[1], 't', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
+redis.call('HDEL', KEYS[1], 'cur', 'd')
 return 1
 `;
 
-// Marks a successor (KEYS[2]) as sent to the client, if it is still its predecessor's (KEYS[1]).
+// Undoes a rotation (ARGV[1] -> ARGV[2]) whose answer was never delivered, unless its
+// successor was used or replaced since: the previous token is current again (KEYS[2]: its key
+// of the older layout, whose use stamp goes too).
+const annulRotation = `
+local chain = redis.call('HMGET', KEYS[1], 'cur', 'prev')
+if chain[1] ~= ARGV[2] or chain[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'cur', ARGV[1])
+redis.call('HDEL', KEYS[1], 'prev', 't', 'd')
+redis.call('HDEL', KEYS[2], 't', 'c', 's')
+return 1
+`;
+
+// Marks a successor (ARGV[2]) as sent to the client, if it is still its predecessor's (ARGV[1]).
 const confirmRotation = `
-if redis.call('HGET', KEYS[1], 's') ~= KEYS[2] or redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], 'd', '1')
+local chain = redis.call('HMGET', KEYS[1], 'cur', 'prev')
+if chain[1] ~= ARGV[2] or chain[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'd', '1')
 return 1
 `;
 
@@ -117,14 +156,29 @@ export interface RedisScripts {
   deleteLegacy(key: string): Promise<number>;
   write(key: string, payload: string, ttl: number): Promise<unknown>;
   indexSet(setKey: string, member: string, ttl: number): Promise<unknown>;
-  issueRefreshToken(key: string, grantIndex: string, payload: string, ttl: number): Promise<unknown>;
-  rotateRefreshToken(previous: string, successor: string, grantIndex: string, revokedMark: string, payload: string, ttl: number, reuseIntervalMs: number): Promise<'rotated' | 'reused' | 'gone'>;
-  annulRotation(previous: string, successor: string): Promise<number>;
-  confirmRotation(previous: string, successor: string): Promise<number>;
+  issueRefreshToken(chain: string, name: string, ttl: number): Promise<unknown>;
+  rotateRefreshToken(chain: string, revokedMark: string, olderKey: string, name: string, successor: string, ttl: number, reuseIntervalMs: number): Promise<['rotated' | 'reused' | 'gone', (string | null)?]>;
+  refreshTokenRole(chain: string, revokedMark: string, name: string): Promise<[number, 'cur' | 'prev' | 'old' | null, string | null]>;
+  consumeRefreshToken(chain: string, name: string): Promise<number>;
+  annulRotation(chain: string, olderKey: string, previous: string, successor: string): Promise<number>;
+  confirmRotation(chain: string, previous: string, successor: string): Promise<number>;
   pacePoll(key: string, intervalSeconds: number, stepSeconds: number, toleranceMs: number, ttlSeconds: number): Promise<number>;
 }
 
-const scripts = { consume: [1, consume], consumeLegacy: [1, consumeLegacy], deleteLegacy: [1, deleteLegacy], write: [1, write], indexSet: [1, indexSet], issueRefreshToken: [2, issueRefreshToken], rotateRefreshToken: [4, rotateRefreshToken], annulRotation: [2, annulRotation], confirmRotation: [2, confirmRotation], pacePoll: [1, pacePoll] } as const;
+const scripts = {
+  consume: [1, consume],
+  consumeLegacy: [1, consumeLegacy],
+  deleteLegacy: [1, deleteLegacy],
+  write: [1, write],
+  indexSet: [1, indexSet],
+  issueRefreshToken: [1, issueRefreshToken],
+  rotateRefreshToken: [3, rotateRefreshToken],
+  refreshTokenRole: [2, refreshTokenRole],
+  consumeRefreshToken: [1, consumeRefreshToken],
+  annulRotation: [2, annulRotation],
+  confirmRotation: [1, confirmRotation],
+  pacePoll: [1, pacePoll],
+} as const;
 
 /**
  * Defines tollgate's scripts on the client. Call before any traffic: ioredis's auto-pipelines

@@ -1,10 +1,10 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 
-import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
-import { consumableModels, grantableModels, principalsOf } from './storage.ts';
+import type { Collection, FoundRefreshToken, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, RotationOutcome, Storage } from './storage.ts';
+import { consumableModels, grantableModels, principalsOf, usedRefreshToken } from './storage.ts';
 import { createRedisKeys } from './storage-names.ts';
 import type { RedisClient } from './redis-connection.ts';
-import { defineRedisScripts } from './redis-scripts.ts';
+import { defineRedisScripts, type RedisScripts } from './redis-scripts.ts';
 import { guardStorage as guard, withDeadline } from './storage-unavailable.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createTokenDigest } from './token-digest.ts';
@@ -50,19 +50,47 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     return parsed;
   }
 
-  /** The key a model instance lives under now; a refresh token's depends on its grant. */
-  async function keyOf(model: string, id: string): Promise<string | undefined> {
-    if (model !== 'RefreshToken') return keys.model(model, id);
-    const grantId = await client.get(keys.refreshTokenGrant(id));
-    return grantId ? keys.refreshToken(grantId, id) : undefined;
-  }
-
   async function find(model: string, id: string): Promise<ModelPayload | undefined> {
-    const key = await keyOf(model, id);
-    const payload = (key ? await readModel(key, id) : undefined) ?? (await readLegacyModel(keys.legacy.model(model, id)));
+    if (model === 'RefreshToken') return findRefreshTokenChecked(id);
+    const payload = (await readModel(keys.model(model, id), id)) ?? (await readLegacyModel(keys.legacy.model(model, id)));
     if (!payload?.grantId || !grantableModels.has(model)) return payload;
     // A grant-bound payload whose grant was revoked is treated as gone.
     return (await isGrantRevoked(payload.grantId)) ? undefined : payload;
+  }
+
+  /** A refresh token's record, in whichever layout it was written (see redis-scripts.ts). */
+  async function readRefreshToken(id: string): Promise<(FoundRefreshToken & { name: string; inChain: boolean }) | undefined> {
+    const name = keys.nameOf(id);
+    const [record, olderGrantId] = await client.mget(keys.refreshTokenRecord(name), keys.olderRefreshToken.grant(name));
+    if (record) {
+      const [grantId, retires, sealed] = record.split('.') as [string, string?, string?];
+      if (sealed === undefined) {
+        // Only the mark of a used token: what its grant says, for oidc-provider to refuse it.
+        const [grant, ttlMs] = await Promise.all([readModel(keys.model('Grant', grantId), grantId), client.pttl(keys.refreshTokenRecord(name))]);
+        return grant && { payload: usedRefreshToken(id, grantId, grant, ttlMs), used: true, name, inChain: false };
+      }
+      const text = digest.open(id, sealed);
+      return text === undefined ? undefined : { payload: JSON.parse(text) as ModelPayload, used: false, name, inChain: true, ...(retires ? { retires } : {}) };
+    }
+    if (olderGrantId) {
+      const older = await readModel(keys.olderRefreshToken.record(olderGrantId, name), id);
+      return older && { payload: older, used: false, name, inChain: false };
+    }
+    const legacy = await readLegacyModel(keys.legacy.model('RefreshToken', id));
+    return legacy && { payload: legacy, used: false, name, inChain: false };
+  }
+
+  async function findRefreshTokenChecked(id: string): Promise<ModelPayload | undefined> {
+    const found = await readRefreshToken(id);
+    const grantId = found?.payload.grantId;
+    if (!found || !grantId) return found?.payload;
+    if (!found.inChain) return (await isGrantRevoked(grantId)) ? undefined : found.payload;
+    const [revoked, role, usedAt] = await scripts.refreshTokenRole(keys.refreshChain(grantId), keys.revokedGrant(grantId), found.name);
+    if (revoked === 1) return undefined;
+    // The predecessor of the current token is used; any other (replaced, or not yet dropped) too.
+    if (role === 'prev') found.payload.consumed = Math.floor(Number(usedAt) / 1000);
+    else if (role !== 'cur') found.payload.consumed = stamp();
+    return found.payload;
   }
 
   async function findByIndex(model: string, indexKey: string, legacyIndexKey: string, credential: string) {
@@ -75,13 +103,16 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
 
   async function revokeByGrantId(grantId: string) {
     const grantKey = keys.grant(grantId);
-    const [members, grantTtl, legacyGrantTtl] = await Promise.all([
+    const [members, chain, grantTtl, legacyGrantTtl] = await Promise.all([
       client.smembers(grantKey),
+      client.hmget(keys.refreshChain(grantId), 'cur', 'prev'),
       client.ttl(keys.model('Grant', grantId)),
       client.ttl(keys.legacy.model('Grant', grantId)),
     ]);
+    // The chain's refresh tokens go; marks of used ones stay until they expire, and name a revoked grant.
+    const refreshTokens = chain.filter((name): name is string => name !== null).map((name) => keys.refreshTokenRecord(name));
     // Members carry their own hash tags, so in a cluster each DEL goes to its own slot.
-    await Promise.all([...members.map((key) => client.del(key)), client.del(grantKey)]);
+    await Promise.all([...members.map((key) => client.del(key)), ...refreshTokens.map((key) => client.del(key)), client.del(grantKey), client.del(keys.refreshChain(grantId))]);
     // Tokens of the grant saved while this ran (a concurrent redemption's winner) are saved
     // after their siblings were deleted; the mark, as long as the grant record lives, makes them
     // unusable too. No grant record (ttl -2): without it no token of the grant is accepted.
@@ -94,11 +125,9 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     const sealed = digest.seal(id, JSON.stringify(rest));
     const ttl = expiresIn || 0;
     if (model === 'RefreshToken' && payload.grantId) {
-      // Its own slot is the grant's (see rotateRefreshToken); the pointer says which grant.
-      await Promise.all([
-        client.set(keys.refreshTokenGrant(id), payload.grantId, 'EX', ttl || 1),
-        scripts.issueRefreshToken(keys.refreshToken(payload.grantId, id), keys.grant(payload.grantId), sealed, ttl || 1),
-      ]);
+      // A token issued outside a rotation (the device-code grant's): the first of its chain.
+      const name = keys.nameOf(id);
+      await Promise.all([client.set(keys.refreshTokenRecord(name), `${payload.grantId}..${sealed}`, 'EX', ttl || 1), scripts.issueRefreshToken(keys.refreshChain(payload.grantId), name, ttl || 1)]);
       return;
     }
     const key = keys.model(model, id);
@@ -118,24 +147,49 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     }
   }
 
+  /** Keeps only the mark of a used refresh token (XX: one that expired meanwhile stays gone). */
+  function dropPayload(name: string, grantId: string) {
+    return client.set(keys.refreshTokenRecord(name), grantId, 'KEEPTTL', 'XX');
+  }
+
   async function consume(model: string, id: string) {
-    const key = await keyOf(model, id);
+    if (model === 'RefreshToken') return consumeRefreshToken(id);
+    const key = keys.model(model, id);
     const legacyKey = keys.legacy.model(model, id);
-    let outcome = key ? await scripts.consume(key, stamp()) : -1;
+    let outcome = await scripts.consume(key, stamp());
     if (outcome === -1) outcome = await scripts.consumeLegacy(legacyKey, stamp());
     if (outcome === 1) return;
     if (outcome === 0 && consumableModels.has(model)) {
-      const payload = (key ? await readModel(key, id) : undefined) ?? (await readLegacyModel(legacyKey));
+      const payload = (await readModel(key, id)) ?? (await readLegacyModel(legacyKey));
       if (payload?.grantId) await revokeByGrantId(payload.grantId);
     }
     throw alreadyConsumed(model);
   }
 
+  /** oidc-provider's consume of a refresh token (the rotation replaces it in the refresh_token grant). */
+  async function consumeRefreshToken(id: string) {
+    const name = keys.nameOf(id);
+    const [record, olderGrantId] = await client.mget(keys.refreshTokenRecord(name), keys.olderRefreshToken.grant(name));
+    const grantId = record?.split('.')[0] ?? olderGrantId;
+    let outcome = record && grantId ? await scripts.consumeRefreshToken(keys.refreshChain(grantId), name) : -1;
+    if (outcome === -1 && olderGrantId) outcome = await scripts.consume(keys.olderRefreshToken.record(olderGrantId, name), stamp());
+    if (outcome === -1) outcome = await scripts.consumeLegacy(keys.legacy.model('RefreshToken', id), stamp());
+    if (outcome === 1) return;
+    const revokedGrant = grantId ?? (await readLegacyModel(keys.legacy.model('RefreshToken', id)))?.grantId;
+    if (outcome === 0 && revokedGrant) await revokeByGrantId(revokedGrant);
+    throw alreadyConsumed('RefreshToken');
+  }
+
   async function destroy(model: string, id: string) {
-    const key = await keyOf(model, id);
     const deletes: Promise<unknown>[] = [scripts.deleteLegacy(keys.legacy.model(model, id))];
-    if (key) deletes.push(client.del(key));
-    if (model === 'RefreshToken') deletes.push(client.del(keys.refreshTokenGrant(id)));
+    if (model === 'RefreshToken') {
+      const name = keys.nameOf(id);
+      const olderGrantId = await client.get(keys.olderRefreshToken.grant(name));
+      if (olderGrantId) deletes.push(client.del(keys.olderRefreshToken.record(olderGrantId, name)), client.del(keys.olderRefreshToken.grant(name)));
+      deletes.push(client.del(keys.refreshTokenRecord(name)));
+    } else {
+      deletes.push(client.del(keys.model(model, id)));
+    }
     await Promise.all(deletes);
   }
 
@@ -151,33 +205,46 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     };
   }
 
-  async function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: Parameters<Storage['rotateRefreshToken']>[0]) {
+  async function rotateRefreshToken({ previousId, retires, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation): Promise<RotationOutcome> {
     const grantId = payload.grantId;
     if (!grantId) throw new TypeError('a refresh token is rotated within its grant');
     const { consumed: _consumed, ...rest } = payload;
     const sealed = digest.seal(id, JSON.stringify(rest));
-    const [outcome] = await Promise.all([
-      scripts.rotateRefreshToken(keys.refreshToken(grantId, previousId), keys.refreshToken(grantId, id), keys.grant(grantId), keys.revokedGrant(grantId), sealed, expiresIn, reuseIntervalSeconds * 1000),
-      // The pointer lives in the successor's own slot; alone (the rotation failed) it points nowhere.
-      client.set(keys.refreshTokenGrant(id), grantId, 'EX', expiresIn),
-    ]);
-    if (outcome !== 'gone') return outcome;
-    // A token issued before credentials were hashed at rest: consumed once, without retries.
+    const [previous, successor] = [keys.nameOf(previousId), keys.nameOf(id)];
+    const writes: Promise<unknown>[] = [
+      scripts.rotateRefreshToken(keys.refreshChain(grantId), keys.revokedGrant(grantId), keys.olderRefreshToken.record(grantId, previous), previous, successor, expiresIn, reuseIntervalSeconds * 1000),
+      // The successor's own slot: alone (the rotation failed) it names a token nobody holds.
+      client.set(keys.refreshTokenRecord(successor), `${grantId}.${previous}.${sealed}`, 'EX', expiresIn),
+    ];
+    // The previous token's predecessor can never be retried once the previous token was
+    // presented (whoever presented it had received it): only its mark is kept.
+    if (retires) writes.push(dropPayload(retires, grantId));
+    const [[outcome, replaced]] = (await Promise.all(writes)) as [Awaited<ReturnType<RedisScripts['rotateRefreshToken']>>];
+    // A successor a retry replaced is reuse from now on: only its mark is kept.
+    if (replaced) await dropPayload(replaced, grantId);
+    if (outcome === 'rotated') return outcome;
+    const [previousExists] = await Promise.all([client.exists(keys.refreshTokenRecord(previous), keys.olderRefreshToken.grant(previous)), client.del(keys.refreshTokenRecord(successor))]);
+    // A token its chain does not know is reuse if it has its mark; else it may be one issued
+    // before credentials were hashed at rest: consumed once, without retries.
+    if (outcome === 'reused' && previousExists > 0) return outcome;
     const legacy = await scripts.consumeLegacy(keys.legacy.model('RefreshToken', previousId), stamp());
     if (legacy === -1) return 'gone';
     if (legacy === 0) return 'reused';
-    await scripts.issueRefreshToken(keys.refreshToken(grantId, id), keys.grant(grantId), sealed, expiresIn);
+    await upsert('RefreshToken', id, payload, expiresIn);
     return 'rotated';
   }
 
   async function annulRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['annulRefreshTokenRotation']>[0]) {
     if (!payload.grantId) return;
-    await scripts.annulRotation(keys.refreshToken(payload.grantId, previousId), keys.refreshToken(payload.grantId, id));
+    const [previous, successor] = [keys.nameOf(previousId), keys.nameOf(id)];
+    const annulled = await scripts.annulRotation(keys.refreshChain(payload.grantId), keys.olderRefreshToken.record(payload.grantId, previous), previous, successor);
+    // Nobody holds the successor: nothing of it is kept.
+    if (annulled === 1) await client.del(keys.refreshTokenRecord(successor));
   }
 
   async function confirmRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['confirmRefreshTokenRotation']>[0]) {
     if (!payload.grantId) return;
-    await scripts.confirmRotation(keys.refreshToken(payload.grantId, previousId), keys.refreshToken(payload.grantId, id));
+    await scripts.confirmRotation(keys.refreshChain(payload.grantId), keys.nameOf(previousId), keys.nameOf(id));
   }
 
   function setIndex(key: string, value: string, expiresIn: number | undefined) {
@@ -222,6 +289,11 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     pacePoll: (name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) =>
       guard(async () => ((await scripts.pacePoll(keys.value(name), intervalSeconds, stepSeconds, toleranceMs, ttlSeconds)) === 1 ? 'too-soon' : 'in-time')),
     isGrantRevoked: (grantId) => guard(() => isGrantRevoked(grantId)),
+    findRefreshToken: (id) =>
+      guard(async () => {
+        const found = await readRefreshToken(id);
+        return found && { payload: found.payload, used: found.used, ...(found.retires ? { retires: found.retires } : {}) };
+      }),
     rotateRefreshToken: (rotation) => guard(() => rotateRefreshToken(rotation)),
     annulRefreshTokenRotation: (rotation) => guard(() => annulRefreshTokenRotation(rotation)),
     confirmRefreshTokenRotation: (rotation) => guard(() => confirmRefreshTokenRotation(rotation)),

@@ -30,8 +30,26 @@ export interface PollPacing {
   ttlSeconds: number;
 }
 
+/** A refresh token presented to the refresh_token grant (Storage.findRefreshToken). */
+export interface FoundRefreshToken {
+  /**
+   * Its payload as stored, its grant's revocation not checked. For a used token, only its
+   * mark is kept: then its grant's client and account, and `consumed`.
+   */
+  payload: ModelPayload;
+  /** Only the mark of a used token is left: presenting it is reuse, whatever the rotation would say. */
+  used: boolean;
+  /** Opaque to callers, handed back in the rotation (RefreshTokenRotation.retires). */
+  retires?: string;
+}
+
 export interface RefreshTokenRotation {
   previousId: string;
+  /**
+   * FoundRefreshToken.retires of the previous token: the store's name of the token it
+   * succeeded, whose payload was kept for a retry, which this rotation rules out for good.
+   */
+  retires?: string;
   /** The successor: its id, payload (with the grantId both share) and lifetime. */
   id: string;
   payload: ModelPayload;
@@ -75,11 +93,20 @@ export interface Storage {
   /** True while a revoked grant's record lives (see revokeByGrantId); tokens of it are dead. */
   isGrantRevoked(grantId: string): Promise<boolean>;
   /**
-   * Rotates a refresh token in one atomic operation: consumes `previousId`, saves its successor
-   * and records which successor it was, timed by the store's clock. A retry of a consumed token
-   * whose successor was never used replaces that successor (which is then refused as reused)
-   * instead, if that successor was never sent (confirmRefreshTokenRotation) or was sent within
-   * the reuse interval; anything else is reuse. Never revokes by itself.
+   * A refresh token for the refresh_token grant, in one round trip: as `find` gives it, but not
+   * checked against its grant's revocation (the rotation checks that; a caller may alongside
+   * other reads of its own with isGrantRevoked). A token that can no longer be rotated keeps
+   * only a small mark until it would have expired, so that presenting it again is still seen.
+   */
+  findRefreshToken(id: string): Promise<FoundRefreshToken | undefined>;
+  /**
+   * Rotates a refresh token in one atomic operation on its grant's refresh-token chain: the
+   * chain's current token `previousId` becomes its used predecessor and the successor current,
+   * timed by the store's clock. A retry of that predecessor, its successor unused, replaces the
+   * successor (which is then refused as reused) instead, if that successor was never sent
+   * (confirmRefreshTokenRotation) or was sent within the reuse interval; any other token of the
+   * chain is reuse. A used token keeps only a mark, no payload: every grant has one chain (one
+   * refresh token per device login). Never revokes by itself.
    */
   rotateRefreshToken(rotation: RefreshTokenRotation): Promise<RotationOutcome>;
   /**
@@ -117,4 +144,14 @@ export function principalsOf(payload: ModelPayload): GrantPrincipal[] {
   if (payload.accountId) principals.push({ kind: 'account', id: payload.accountId });
   if (payload.clientId) principals.push({ kind: 'client', id: payload.clientId });
   return principals;
+}
+
+/**
+ * The payload found for a used refresh token of which only the mark is left: its grant's
+ * client and account, still alive for the mark's remaining `ttlMs`, and `consumed`. Enough for
+ * oidc-provider to check the client and the account before refusing it as reuse.
+ */
+export function usedRefreshToken(id: string, grantId: string, grant: ModelPayload, ttlMs: number): ModelPayload {
+  const now = Math.floor(Date.now() / 1000);
+  return { jti: id, kind: 'RefreshToken', grantId, clientId: grant.clientId, accountId: grant.accountId, iat: now, exp: now + Math.max(1, Math.ceil(ttlMs / 1000)), consumed: now };
 }

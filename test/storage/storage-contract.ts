@@ -166,9 +166,13 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     await storage().modelAdapter('RefreshToken').upsert(tokenId, refreshToken(tokenId, grantId), 600);
     return { tokenId, grantId };
   }
+  // As the refresh_token grant does it: the presented token is found, then rotated.
   const rotate = (previousId: string, grantId: string, reuseIntervalSeconds = 30) => {
     const successor = id();
-    return { successor, outcome: storage().rotateRefreshToken({ previousId, id: successor, payload: refreshToken(successor, grantId), expiresIn: 600, reuseIntervalSeconds }) };
+    const outcome = storage()
+      .findRefreshToken(previousId)
+      .then((found) => storage().rotateRefreshToken({ previousId, ...(found?.retires ? { retires: found.retires } : {}), id: successor, payload: refreshToken(successor, grantId), expiresIn: 600, reuseIntervalSeconds }));
+    return { successor, outcome };
   };
 
   test('a rotation consumes the old refresh token and saves its successor, which rotates in turn', async (t) => {
@@ -188,6 +192,23 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     t.is(await retry.outcome, 'rotated', 'the answer with the first successor never arrived');
     t.is(await rotate(retry.successor, grantId).outcome, 'rotated', 'the chain goes on from the retry');
     t.is(await rotate(lost.successor, grantId).outcome, 'reused', 'the replaced successor was handed to someone else');
+    t.like(await storage().findRefreshToken(lost.successor), { used: true }, 'a replaced successor keeps only its mark');
+  });
+
+  test('a refresh token whose successor was rotated keeps only its mark: found used, with its grant’s client and account, and reuse', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const first = rotate(tokenId, grantId);
+    t.is(await first.outcome, 'rotated');
+    t.like(await storage().findRefreshToken(tokenId), { used: false, payload: { jti: tokenId, grantId } }, 'kept for a retry while its successor is unused');
+    t.is(await rotate(first.successor, grantId).outcome, 'rotated');
+    const mark = await storage().findRefreshToken(tokenId);
+    t.like(mark, { used: true, payload: { jti: tokenId, kind: 'RefreshToken', grantId, clientId: 'cli', accountId: 'alice' } });
+    t.is(typeof mark?.payload.consumed, 'number');
+    t.true((mark?.payload.exp as number) > Date.now() / 1000, 'alive until the token would have expired');
+    t.is(mark?.payload.scope, undefined, 'nothing of its payload is left');
+    t.is(typeof (await storage().modelAdapter('RefreshToken').find(tokenId))?.consumed, 'number');
+    t.like(await storage().findRefreshToken(first.successor), { used: false }, 'the current token’s predecessor is kept for a retry');
+    t.is(await rotate(tokenId, grantId).outcome, 'reused');
   });
 
   test('a replay of a refresh token whose successor was used is reuse', async (t) => {
