@@ -9,27 +9,42 @@ export interface RefreshTokenRotationOptions {
   reuseIntervalSeconds: number;
   /** How long an undelivered rotation is retried to be undone while storage is away, ms. */
   annulForMs?: number;
+  /**
+   * Called with a presented token's payload as soon as it was read, to start the reads the
+   * grant makes next (its Grant, its account) in the same round trip as its revocation check.
+   */
+  readAlong?: (payload: ModelPayload) => void;
 }
 
 /** What one token request rotated: set by the adapter, read by the middleware around it. */
 interface RequestRotation {
+  /** The presented token and what rotating it rules out (FoundRefreshToken.retires). */
+  presented?: { id: string; retires?: string | undefined };
   previousId?: string;
+  /** The rotation, built by the successor's save, sent with the access token's claims. */
+  pending?: RefreshTokenRotation;
   rotated?: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>;
 }
+
+type ClaimsOf<T> = (ctx: KoaContextWithOIDC, token: T) => Promise<Record<string, unknown> | undefined>;
 
 /**
  * Refresh-token rotation (RFC 9700 §4.14.2) that a storage outage cannot turn into a lost login.
  *
  * oidc-provider's refresh_token grant finds the token, refuses it if `consumed`, calls
- * `consume()`, then builds the successor and `save()`s it, then saves the access token
- * (provider-internals.ts, isRefreshTokenGrant). Here `consume()` only notes the token, and the successor's `upsert` is
- * the rotation: one atomic storage operation (Storage.rotateRefreshToken) that consumes the old
- * token, saves the successor and records which it was. Within this grant `find` hides a
- * `consumed` stamp so that the decision is the rotation's alone: a retry of a token whose
- * successor was never sent, or was sent within the reuse interval and never used, continues
- * the chain; anything else is reuse (onRefreshTokenReuse). A request that rotated but did not answer 200 (storage failed
- * after the rotation) undoes it, retrying while storage is away, so the client's retry of the
- * same token is a plain rotation however late it comes.
+ * `consume()`, then builds the successor and `save()`s it, then builds and saves the access
+ * token (provider-internals.ts, isRefreshTokenGrant). Here `consume()` only notes the token,
+ * the successor's `upsert` only builds the rotation, and the rotation is sent with the access
+ * token's claims (`sentWithClaims`), whose own write (the token's grant record) goes in the same
+ * round trip: one atomic storage operation (Storage.rotateRefreshToken) that consumes the old
+ * token and makes the successor current. Within this grant `find` hides a `consumed` stamp so
+ * that the decision is the rotation's alone: a retry of a token whose successor was never
+ * sent, or was sent within the reuse interval and never used, continues the chain; anything
+ * else is reuse (onRefreshTokenReuse). A used token that can no longer be retried is found
+ * `consumed`, as a mark only, and oidc-provider refuses it as reuse itself. A request that
+ * rotated but did not answer 200 (storage failed after the rotation) undoes it, retrying while
+ * storage is away, so the client's retry of the same token is a plain rotation however late
+ * it comes.
  */
 export function createRefreshTokenRotation(storage: Storage, options: RefreshTokenRotationOptions) {
   // Keyed by the request's koa context, which the adapter reaches through oidc-provider's
@@ -51,15 +66,26 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
     });
   }
 
+  /** The presented token, read once; its grant's revocation checked alongside the grant's next reads. */
+  async function findPresented(id: string): Promise<ModelPayload | undefined> {
+    const found = await storage.findRefreshToken(id);
+    if (!found) return undefined;
+    const { payload } = found;
+    if (payload.grantId) {
+      options.readAlong?.(payload);
+      if (await storage.isGrantRevoked(payload.grantId)) return undefined;
+    }
+    const request = requestOf();
+    if (request) request.presented = { id, retires: found.retires };
+    if (found.used) return payload;
+    const { consumed: _consumed, ...rest } = payload;
+    return rest;
+  }
+
   function adapter(base: Adapter): Adapter {
     return {
       ...base,
-      async find(id) {
-        const payload = await base.find(id);
-        if (!payload || !isRefreshTokenGrant(Provider.ctx)) return payload;
-        const { consumed: _consumed, ...rest } = payload;
-        return rest;
-      },
+      find: (id) => (isRefreshTokenGrant(Provider.ctx) ? findPresented(id) : base.find(id)),
       async consume(id) {
         const request = requestOf();
         if (!request) return base.consume(id);
@@ -70,16 +96,35 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
         const previousId = request?.previousId;
         if (!request || !previousId || !payload.grantId) return base.upsert(id, payload, expiresIn);
         request.previousId = undefined;
-        // Noted before the outcome is known: a rotation whose answer from Redis timed out may
-        // still have happened (or happen when a frozen Redis thaws), and is undone all the same.
-        // Until the answer is sent (undoUnanswered) its successor is not issued: a retry of the
-        // same token, however late (Redis killed and back after the reuse interval, before the
-        // undo got through), replaces it rather than counting as reuse.
-        request.rotated = { previousId, id, payload: payload as ModelPayload };
-        const outcome = await storage.rotateRefreshToken({ previousId, id, payload, expiresIn: expiresIn ?? 1, reuseIntervalSeconds: options.reuseIntervalSeconds });
-        if (outcome === 'reused') return onRefreshTokenReuse(storage, payload.grantId);
-        if (outcome === 'gone') throw new errors.InvalidGrant('refresh token not found');
+        const retires = request.presented?.id === previousId ? request.presented.retires : undefined;
+        request.pending = { previousId, ...(retires ? { retires } : {}), id, payload: payload as ModelPayload, expiresIn: expiresIn ?? 1, reuseIntervalSeconds: options.reuseIntervalSeconds };
       },
+    };
+  }
+
+  /**
+   * extraTokenClaims, sending the rotation built for this request's access token before the
+   * claims' own writes, in the same tick, so both leave in one round trip; the token is signed
+   * only once the rotation took place.
+   */
+  function sentWithClaims<T extends { kind: string }>(claims: ClaimsOf<T>): ClaimsOf<T> {
+    return async (ctx, token) => {
+      const request = requests.get(ctx);
+      const rotation = request?.pending;
+      if (!request || !rotation || token.kind !== 'AccessToken') return claims(ctx, token);
+      request.pending = undefined;
+      // Noted before the outcome is known: a rotation whose answer from storage timed out may
+      // still have happened (or happen when a frozen Redis thaws), and is undone all the same.
+      // Until the answer is sent (undoUnanswered) its successor is not issued: a retry of the
+      // same token, however late (Redis killed and back after the reuse interval, before the
+      // undo got through), replaces it rather than counting as reuse.
+      request.rotated = rotation;
+      const [outcome, extra] = await Promise.allSettled([storage.rotateRefreshToken(rotation), claims(ctx, token)]);
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.value === 'reused') return onRefreshTokenReuse(storage, rotation.payload.grantId as string);
+      if (outcome.value === 'gone') throw new errors.InvalidGrant('refresh token not found');
+      if (extra.status === 'rejected') throw extra.reason;
+      return extra.value;
     };
   }
 
@@ -90,13 +135,17 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
    * for a lost answer and replaces the successor, which its holder then finds refused as reuse.
    */
   function undoUnanswered(ctx: KoaContextWithOIDC): void {
-    const rotated = requests.get(ctx)?.rotated;
+    const request = requests.get(ctx);
+    // A successor is handed out only once stored: should oidc-provider ever answer without
+    // building the access token the rotation is sent with, the answer becomes a server error.
+    if (request?.pending && ctx.status === 200) throw new Error('refresh token answered before its rotation was stored');
+    const rotated = request?.rotated;
     if (!rotated) return;
     if (ctx.status !== 200) annulLater(rotated);
     else storage.confirmRefreshTokenRotation(rotated).catch(() => {});
   }
 
-  return { adapter, undoUnanswered };
+  return { adapter, sentWithClaims, undoUnanswered };
 }
 
 /**

@@ -61,6 +61,16 @@ export function refreshSuite(kind: StoreKind) {
     t.is((await refresh(next.body.refresh_token as string)).body.error, 'invalid_grant');
   });
 
+  test('a refresh refused after its successor was built (a resource its grant lacks) leaves the token as it was', async (t) => {
+    const { refreshToken } = await loginAs();
+    const refused = await postForm(`${shared.server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli', resource: 'urn:tollgate:not-granted' });
+    t.is(refused.status, 400);
+    t.is(refused.body.error, 'invalid_target');
+    const next = await refresh(refreshToken);
+    t.is(next.status, 200, 'not a retry: the refused request rotated nothing');
+    t.is((await refresh(next.body.refresh_token as string)).status, 200);
+  });
+
   test('20 concurrent refreshes of one token all answer, only one successor lives, and a replaced one revokes the grant', async (t) => {
     const { refreshToken } = await loginAs();
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => refresh(refreshToken)));
