@@ -158,12 +158,16 @@ try {
   const refreshTokens = readFileSync(tokensFile, 'utf8').trim().split('\n');
   // Each caller refreshes along a login of its own; the chain's newest token is the next to use.
   const chains = refreshTokens.slice(0, concurrency);
+  const keysBeforeRefreshes = (await newKeysByKind(admin, new Set())).keys;
   rows.push(
     await measure('refresh (rotation)', async (_, chain) => {
       const answer = await post({ grant_type: grantTypes.refreshToken, client_id: fixtures.deviceClientId, refresh_token: chains[chain] as string });
       chains[chain] = answer.refresh_token as string;
     }),
   );
+  // What the refreshes left, by key: measure() made 5 + 2 × count of them.
+  const refreshes = 5 + 2 * count;
+  const refreshKeys = await newKeysByKind(admin, keysBeforeRefreshes);
 
   const person = await post({ grant_type: grantTypes.refreshToken, client_id: fixtures.deviceClientId, refresh_token: chains[0] as string });
   chains[0] = person.refresh_token as string;
@@ -218,6 +222,7 @@ try {
   log('| record | bytes (used_memory delta) | keys (MEMORY USAGE, TTL) |');
   log('| --- | ---: | --- |');
   log(`| live login (after a device login: refresh token, grant, session, retained device code) | ${round(sum(loginKeys.kinds) / loadedLogins.completions)} | ${describeKinds(loginKeys.kinds, loadedLogins.completions)} |`);
+  log(`| each refresh (keys it added, over ${refreshes} refreshes along ${concurrency} logins) | ${round(sum(refreshKeys.kinds) / refreshes)} | ${describeKinds(refreshKeys.kinds, refreshes)} |`);
   log(`| pending device code | ${round(codeMemory)} | ${describeKinds(codeKeys.kinds, codes)} |`);
   log(`| client (record in the clients hash) | ${round(clientMemory)} | one field of \`tollgate:clients\` |`);
   log(`| account (record and username index, one linked upstream identity) | ${round(accountMemory)} | one field each of \`tollgate:accounts\`, \`tollgate:account-usernames\` and \`tollgate:account-identities\` |`);

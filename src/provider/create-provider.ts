@@ -27,7 +27,7 @@ import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
 import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
-import { secureByIssuer } from './provider-internals.ts';
+import { mintRefreshTokenIds, secureByIssuer } from './provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createAccessTokenLiveness } from './access-token-liveness.ts';
 import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
@@ -158,6 +158,7 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
   registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
   reuseBuiltClients(provider, clients, config.clientCacheMs);
+  mintRefreshTokenIds(provider, ({ grantId, accountId }) => (grantId && accountId ? storage.refreshTokenId({ grantId, accountId }) : undefined));
   secureByIssuer(provider, config.issuer);
   const devicePollPacing = createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds });
   const steps: ProviderSteps = {

@@ -1,15 +1,16 @@
 import Provider, { type Adapter } from 'oidc-provider';
 
 import type { AccountStore } from '../accounts/account-store.ts';
+import type { RefreshTokenOwner } from '../storage/refresh-token-ids.ts';
 import type { ModelPayload } from '../storage/storage.ts';
 
 /**
  * The refresh_token grant reads its token, then its Grant, then its account, each awaited in
- * turn by oidc-provider. The two later reads depend only on the token, so they are started as
- * soon as it is read (`readAlong`), in the same storage round trip as the token's revocation
- * check, and the Grant adapter and account store the grant calls answer from them. Each read
- * is taken once, by the request that started it: the account is still read afresh at every
- * refresh (SPEC §3), only sooner.
+ * turn by oidc-provider. A refresh token's id names its grant and account
+ * (storage/refresh-token-ids.ts), so the two later reads are started with the token's own
+ * (`readAlong`), in the same storage round trip, and the Grant adapter and account store the
+ * grant calls answer from them. Each read is taken once, by the request that started it: the
+ * account is still read afresh at every refresh (SPEC §3), only sooner.
  */
 export function createRefreshReadAhead(deps: { grants: Adapter; accounts: AccountStore }) {
   const started = new WeakMap<object, Map<string, Promise<unknown>>>();
@@ -34,10 +35,9 @@ export function createRefreshReadAhead(deps: { grants: Adapter; accounts: Accoun
   }
 
   return {
-    readAlong(payload: ModelPayload) {
-      const { grantId, accountId } = payload;
-      if (grantId) start(`grant:${grantId}`, () => deps.grants.find(grantId));
-      if (accountId) start(`account:${accountId}`, () => deps.accounts.get(accountId));
+    readAlong({ grantId, accountId }: RefreshTokenOwner) {
+      start(`grant:${grantId}`, () => deps.grants.find(grantId));
+      start(`account:${accountId}`, () => deps.accounts.get(accountId));
     },
     grants: { ...deps.grants, find: (id: string) => take<ModelPayload | undefined>(`grant:${id}`) ?? deps.grants.find(id) } satisfies Adapter,
     accounts: { ...deps.accounts, get: (id: string) => take<Awaited<ReturnType<AccountStore['get']>>>(`account:${id}`) ?? deps.accounts.get(id) } satisfies AccountStore,

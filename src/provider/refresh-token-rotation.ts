@@ -1,5 +1,6 @@
 import Provider, { errors, type Adapter, type KoaContextWithOIDC } from 'oidc-provider';
 
+import type { RefreshTokenOwner } from '../storage/refresh-token-ids.ts';
 import type { ModelPayload, RefreshTokenRotation, Storage } from '../storage/storage.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { isRefreshTokenGrant } from './provider-internals.ts';
@@ -10,16 +11,14 @@ export interface RefreshTokenRotationOptions {
   /** How long an undelivered rotation is retried to be undone while storage is away, ms. */
   annulForMs?: number;
   /**
-   * Called with a presented token's payload as soon as it was read, to start the reads the
-   * grant makes next (its Grant, its account) in the same round trip as its revocation check.
+   * Called with a presented token's grant and account, which its id names, to start the reads
+   * the grant makes next (its Grant, its account) in the same round trip as the token's.
    */
-  readAlong?: (payload: ModelPayload) => void;
+  readAlong?: (owner: RefreshTokenOwner) => void;
 }
 
 /** What one token request rotated: set by the adapter, read by the middleware around it. */
 interface RequestRotation {
-  /** The presented token and what rotating it rules out (FoundRefreshToken.retires). */
-  presented?: { id: string; retires?: string | undefined };
   previousId?: string;
   /** The rotation, built by the successor's save, sent with the access token's claims. */
   pending?: RefreshTokenRotation;
@@ -40,8 +39,8 @@ type ClaimsOf<T> = (ctx: KoaContextWithOIDC, token: T) => Promise<Record<string,
  * token and makes the successor current. Within this grant `find` hides a `consumed` stamp so
  * that the decision is the rotation's alone: a retry of a token whose successor was never
  * sent, or was sent within the reuse interval and never used, continues the chain; anything
- * else is reuse (onRefreshTokenReuse). A used token that can no longer be retried is found
- * `consumed`, as a mark only, and oidc-provider refuses it as reuse itself. A request that
+ * else is reuse (onRefreshTokenReuse). An older token, of which the store keeps nothing, is
+ * found `consumed` and oidc-provider refuses it as reuse itself. A request that
  * rotated but did not answer 200 (storage failed after the rotation) undoes it, retrying while
  * storage is away, so the client's retry of the same token is a plain rotation however late
  * it comes.
@@ -66,19 +65,13 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
     });
   }
 
-  /** The presented token, read once; its grant's revocation checked alongside the grant's next reads. */
+  /** The presented token, read in the same round trip as its Grant and account. */
   async function findPresented(id: string): Promise<ModelPayload | undefined> {
+    const owner = storage.refreshTokenOwner(id);
+    if (owner) options.readAlong?.(owner);
     const found = await storage.findRefreshToken(id);
-    if (!found) return undefined;
-    const { payload } = found;
-    if (payload.grantId) {
-      options.readAlong?.(payload);
-      if (await storage.isGrantRevoked(payload.grantId)) return undefined;
-    }
-    const request = requestOf();
-    if (request) request.presented = { id, retires: found.retires };
-    if (found.used) return payload;
-    const { consumed: _consumed, ...rest } = payload;
+    if (!found || found.used) return found?.payload;
+    const { consumed: _consumed, ...rest } = found.payload;
     return rest;
   }
 
@@ -96,8 +89,7 @@ export function createRefreshTokenRotation(storage: Storage, options: RefreshTok
         const previousId = request?.previousId;
         if (!request || !previousId || !payload.grantId) return base.upsert(id, payload, expiresIn);
         request.previousId = undefined;
-        const retires = request.presented?.id === previousId ? request.presented.retires : undefined;
-        request.pending = { previousId, ...(retires ? { retires } : {}), id, payload: payload as ModelPayload, expiresIn: expiresIn ?? 1, reuseIntervalSeconds: options.reuseIntervalSeconds };
+        request.pending = { previousId, id, payload: payload as ModelPayload, expiresIn: expiresIn ?? 1, reuseIntervalSeconds: options.reuseIntervalSeconds };
       },
     };
   }

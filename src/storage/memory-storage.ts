@@ -1,26 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 
 import type { Collection, FoundRefreshToken, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, RotationOutcome, Storage } from './storage.ts';
 import { consumableModels, grantableModels, principalsOf, usedRefreshToken } from './storage.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createMemoryKeySetStore } from './memory-key-set-store.ts';
+import { createRefreshTokenIds } from './refresh-token-ids.ts';
 
 interface Entry {
   value: unknown;
   expiresAt: number;
 }
 
-/** A refresh token: its grant, and while it may be rotated its payload and its predecessor. */
-interface RefreshTokenRecord {
-  grantId: string;
-  payload?: ModelPayload;
-  retires?: string;
-}
-
-/** One grant's refresh-token chain, as the Redis script keeps it (redis-scripts.ts). */
+/** One grant's refresh tokens, as the Redis chain keeps them (redis-scripts.ts). */
 interface RefreshChain {
-  current?: string;
-  previous?: string;
+  current?: { id: string; payload: ModelPayload };
+  previous?: { id: string; payload: ModelPayload };
   usedAtMs?: number;
   sent?: boolean;
 }
@@ -29,7 +24,9 @@ interface RefreshChain {
  * The in-process store of the development default. Single-threaded JavaScript makes each
  * method atomic, which is what `consume` relies on. Nothing survives a restart.
  */
-export function createMemoryStorage(): Storage {
+export function createMemoryStorage(options: { secretPepper?: string } = {}): Storage {
+  // Without a pepper of the configuration's, one of this process's: nothing outlives it anyway.
+  const ids = createRefreshTokenIds(options.secretPepper ?? randomBytes(32).toString('base64url'));
   const values = new Map<string, Entry>();
   const collections = new Map<string, Map<string, unknown>>();
 
@@ -55,7 +52,6 @@ export function createMemoryStorage(): Storage {
   const modelKey = (model: string, id: string) => `${model}:${id}`;
   const principalKey = (principal: GrantPrincipal) => `principal-grants:${principal.kind}:${principal.id}`;
   const revokedKey = (grantId: string) => `revoked-grant:${grantId}`;
-  const refreshTokenKey = (id: string) => `refresh-token:${id}`;
   const chainKey = (grantId: string) => `refresh-chain:${grantId}`;
 
   // An index set lives as long as its longest-lived member.
@@ -71,9 +67,6 @@ export function createMemoryStorage(): Storage {
     const members = read<Set<string>>(`grant:${grantId}`);
     for (const key of members ?? []) values.delete(key);
     values.delete(`grant:${grantId}`);
-    // The chain's refresh tokens go; marks of used ones stay until they expire.
-    const chain = read<RefreshChain>(chainKey(grantId));
-    for (const id of [chain?.current, chain?.previous]) if (id) values.delete(refreshTokenKey(id));
     values.delete(chainKey(grantId));
     // Marked for as long as the grant record lives (see Storage.isGrantRevoked).
     const grant = values.get(modelKey('Grant', grantId));
@@ -95,107 +88,80 @@ export function createMemoryStorage(): Storage {
     if (payload.userCode) write(`userCode:${payload.userCode}`, id, expiresIn);
   }
 
-  /** Lives as long as the longest of what was written, like the Redis chain (EXPIRE GT). */
-  function writeLonger(key: string, value: unknown, expiresIn: number) {
-    values.set(key, { value, expiresAt: Math.max(values.get(key)?.expiresAt ?? 0, Date.now() + expiresIn * 1000) });
-  }
+  const withoutConsumed = ({ consumed: _consumed, ...rest }: ModelPayload) => structuredClone(rest);
 
-  function saveRefreshToken(id: string, grantId: string, payload: ModelPayload, expiresIn: number, retires?: string) {
-    const { consumed: _consumed, ...rest } = payload;
-    const record: RefreshTokenRecord = { grantId, payload: structuredClone(rest), ...(retires ? { retires } : {}) };
-    write(refreshTokenKey(id), record, expiresIn);
-  }
-
-  /** A token issued outside a rotation: the first of its grant's chain. */
+  /** A token issued outside a rotation: the first of a new chain (or one the chain has, saved again). */
   function issueRefreshToken(id: string, grantId: string, payload: ModelPayload, expiresIn: number) {
-    saveRefreshToken(id, grantId, payload, expiresIn);
+    const entry = values.get(chainKey(grantId));
     const chain = read<RefreshChain>(chainKey(grantId));
-    writeLonger(chainKey(grantId), chain && (chain.current === id || chain.previous === id) ? chain : { current: id }, expiresIn);
+    const token = { id, payload: withoutConsumed(payload) };
+    const expiresAt = Math.max(entry?.expiresAt ?? 0, Date.now() + expiresIn * 1000);
+    const saved = chain?.current?.id === id ? { ...chain, current: token } : chain?.previous?.id === id ? { ...chain, previous: token } : { current: token };
+    values.set(chainKey(grantId), { value: saved, expiresAt });
   }
 
-  /** Only the mark of a used token is kept: its grant. */
-  function dropPayload(id: string) {
-    const record = read<RefreshTokenRecord>(refreshTokenKey(id));
-    if (record) {
-      delete record.payload;
-      delete record.retires;
-    }
-  }
-
-  function findRefreshToken(id: string): FoundRefreshToken | undefined {
-    const record = read<RefreshTokenRecord>(refreshTokenKey(id));
-    if (!record) return undefined;
-    if (record.payload) return { payload: structuredClone(record.payload), used: false, ...(record.retires ? { retires: record.retires } : {}) };
-    const grant = read<ModelPayload>(modelKey('Grant', record.grantId));
-    const ttlMs = (values.get(refreshTokenKey(id))?.expiresAt ?? 0) - Date.now();
-    return grant && { payload: usedRefreshToken(id, record.grantId, grant, ttlMs), used: true };
-  }
-
-  function findRefreshTokenChecked(id: string): ModelPayload | undefined {
-    const found = findRefreshToken(id);
-    const grantId = found?.payload.grantId;
-    if (!found || !grantId || isGrantRevoked(grantId)) return undefined;
-    if (found.used) return found.payload;
-    const chain = read<RefreshChain>(chainKey(grantId));
-    if (chain?.previous === id) found.payload.consumed = Math.floor((chain.usedAtMs ?? Date.now()) / 1000);
-    else if (chain?.current !== id) found.payload.consumed = Math.floor(Date.now() / 1000);
-    return found.payload;
+  /** A refresh token and where it stands in its chain; undefined when its grant was revoked. */
+  function readRefreshToken(id: string): (FoundRefreshToken & { usedAtMs?: number }) | undefined {
+    const owner = ids.ownerOf(id);
+    if (!owner || isGrantRevoked(owner.grantId)) return undefined;
+    const entry = values.get(chainKey(owner.grantId));
+    const chain = read<RefreshChain>(chainKey(owner.grantId));
+    if (!entry || !chain) return undefined;
+    if (chain.current?.id === id) return { payload: structuredClone(chain.current.payload), used: false };
+    if (chain.previous?.id === id) return { payload: structuredClone(chain.previous.payload), used: false, usedAtMs: chain.usedAtMs ?? Date.now() };
+    // A used token, of which nothing is kept: what its grant says, for oidc-provider to refuse it.
+    const grant = read<ModelPayload>(modelKey('Grant', owner.grantId));
+    return grant && { payload: usedRefreshToken(id, owner.grantId, grant, entry.expiresAt - Date.now()), used: true };
   }
 
   // The same steps as the Redis script (redis-scripts.ts), atomic here by being synchronous.
-  function rotateRefreshToken({ previousId, retires, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation): RotationOutcome {
+  function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation): RotationOutcome {
     const grantId = payload.grantId;
     if (!grantId) throw new TypeError('a refresh token is rotated within its grant');
-    if (retires) dropPayload(retires);
     const chain = read<RefreshChain>(chainKey(grantId));
-    if (!chain || isGrantRevoked(grantId) || !read(refreshTokenKey(previousId))) return 'gone';
+    if (!chain || isGrantRevoked(grantId)) return 'gone';
     const now = Date.now();
-    let replaced: string | undefined;
-    if (chain.current === previousId) {
-      chain.previous = previousId;
+    if (chain.current?.id === previousId) {
+      chain.previous = chain.current;
       chain.usedAtMs = now;
-    } else if (chain.previous === previousId) {
+    } else if (chain.previous?.id === previousId) {
       if (!chain.current || (chain.sent && now - (chain.usedAtMs ?? 0) >= reuseIntervalSeconds * 1000)) return 'reused';
-      replaced = chain.current;
     } else {
-      return 'reused';
+      return ids.ownerOf(previousId) ? 'reused' : 'gone';
     }
-    chain.current = id;
+    chain.current = { id, payload: withoutConsumed(payload) };
     chain.sent = false;
     write(chainKey(grantId), chain, expiresIn);
-    saveRefreshToken(id, grantId, payload, expiresIn, previousId);
-    if (replaced) dropPayload(replaced);
     return 'rotated';
   }
 
   /** oidc-provider's consume of a refresh token: used without a successor. */
   async function consumeRefreshToken(id: string) {
-    const record = read<RefreshTokenRecord>(refreshTokenKey(id));
-    const chain = record && read<RefreshChain>(chainKey(record.grantId));
-    if (record && chain?.current === id) {
-      chain.previous = id;
+    const grantId = ids.ownerOf(id)?.grantId;
+    const chain = grantId ? read<RefreshChain>(chainKey(grantId)) : undefined;
+    if (chain?.current?.id === id) {
+      chain.previous = chain.current;
       chain.usedAtMs = Date.now();
       delete chain.current;
       chain.sent = false;
       return;
     }
-    if (record && chain) await revokeByGrantId(record.grantId);
+    if (grantId && chain) await revokeByGrantId(grantId);
     throw alreadyConsumed('RefreshToken');
   }
 
   function annulRefreshTokenRotation({ previousId, id, payload }: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>) {
     const chain = payload.grantId ? read<RefreshChain>(chainKey(payload.grantId)) : undefined;
-    if (!chain || chain.current !== id || chain.previous !== previousId) return;
-    chain.current = previousId;
+    if (!chain || chain.current?.id !== id || chain.previous?.id !== previousId) return;
+    chain.current = chain.previous;
     delete chain.previous;
     delete chain.usedAtMs;
     chain.sent = false;
-    values.delete(refreshTokenKey(id));
   }
 
   function confirmRefreshTokenRotation({ previousId, id, payload }: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>) {
     const chain = payload.grantId ? read<RefreshChain>(chainKey(payload.grantId)) : undefined;
-    if (chain && chain.current === id && chain.previous === previousId) chain.sent = true;
+    if (chain && chain.current?.id === id && chain.previous?.id === previousId) chain.sent = true;
   }
 
   async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
@@ -215,7 +181,11 @@ export function createMemoryStorage(): Storage {
         else saveModel(model, id, payload, expiresIn);
       },
       async find(id) {
-        if (model === 'RefreshToken') return findRefreshTokenChecked(id);
+        if (model === 'RefreshToken') {
+          const found = readRefreshToken(id);
+          if (found?.usedAtMs !== undefined) found.payload.consumed = Math.floor(found.usedAtMs / 1000);
+          return found?.payload;
+        }
         const payload = read<ModelPayload>(modelKey(model, id));
         if (!payload || revoked(model, payload)) return undefined;
         return structuredClone(payload);
@@ -239,7 +209,8 @@ export function createMemoryStorage(): Storage {
         payload.consumed = Math.floor(Date.now() / 1000);
       },
       async destroy(id) {
-        values.delete(model === 'RefreshToken' ? refreshTokenKey(id) : modelKey(model, id));
+        // A token of a chain goes with its grant (oidc-provider revokes it right after).
+        values.delete(modelKey(model, id));
       },
       revokeByGrantId,
     };
@@ -299,8 +270,11 @@ export function createMemoryStorage(): Storage {
     async isGrantRevoked(grantId) {
       return isGrantRevoked(grantId);
     },
+    refreshTokenId: (owner) => ids.mint(owner),
+    refreshTokenOwner: (id) => ids.ownerOf(id),
     async findRefreshToken(id) {
-      return findRefreshToken(id);
+      const found = readRefreshToken(id);
+      return found && { payload: found.payload, used: found.used };
     },
     async rotateRefreshToken(rotation) {
       return rotateRefreshToken(rotation);

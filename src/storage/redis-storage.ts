@@ -4,10 +4,11 @@ import type { Collection, FoundRefreshToken, GrantPrincipal, ModelAdapter, Model
 import { consumableModels, grantableModels, principalsOf, usedRefreshToken } from './storage.ts';
 import { createRedisKeys } from './storage-names.ts';
 import type { RedisClient } from './redis-connection.ts';
-import { defineRedisScripts, type RedisScripts } from './redis-scripts.ts';
+import { defineRedisScripts } from './redis-scripts.ts';
 import { guardStorage as guard, withDeadline } from './storage-unavailable.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createTokenDigest } from './token-digest.ts';
+import { createRefreshTokenIds } from './refresh-token-ids.ts';
 import { createRedisKeySetStore } from './redis-key-set-store.ts';
 
 export interface RedisStorageOptions {
@@ -26,6 +27,7 @@ export interface RedisStorageOptions {
 export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, options: RedisStorageOptions = {}): Storage {
   const digest = createTokenDigest(options.secretPepper);
   const keys = createRedisKeys(keyPrefix, digest);
+  const ids = createRefreshTokenIds(options.secretPepper);
   const client = commandsWithDeadline(rawClient, options.deadlineMs ?? 0);
   const scripts = defineRedisScripts(client);
   const stamp = () => Math.floor(Date.now() / 1000);
@@ -58,39 +60,40 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     return (await isGrantRevoked(payload.grantId)) ? undefined : payload;
   }
 
-  /** A refresh token's record, in whichever layout it was written (see redis-scripts.ts). */
-  async function readRefreshToken(id: string): Promise<(FoundRefreshToken & { name: string; inChain: boolean }) | undefined> {
+  /**
+   * A refresh token, in whichever layout it was written (see redis-scripts.ts), with where it
+   * stands in its chain; undefined when its grant was revoked.
+   */
+  async function readRefreshToken(id: string): Promise<(FoundRefreshToken & { usedAt?: number }) | undefined> {
     const name = keys.nameOf(id);
-    const [record, olderGrantId] = await client.mget(keys.refreshTokenRecord(name), keys.olderRefreshToken.grant(name));
-    if (record) {
-      const [grantId, retires, sealed] = record.split('.') as [string, string?, string?];
-      if (sealed === undefined) {
-        // Only the mark of a used token: what its grant says, for oidc-provider to refuse it.
-        const [grant, ttlMs] = await Promise.all([readModel(keys.model('Grant', grantId), grantId), client.pttl(keys.refreshTokenRecord(name))]);
-        return grant && { payload: usedRefreshToken(id, grantId, grant, ttlMs), used: true, name, inChain: false };
-      }
-      const text = digest.open(id, sealed);
-      return text === undefined ? undefined : { payload: JSON.parse(text) as ModelPayload, used: false, name, inChain: true, ...(retires ? { retires } : {}) };
+    const owner = ids.ownerOf(id);
+    if (!owner) return readOlderRefreshToken(id, name);
+    const [revoked, role, sealed, usedAt, ttlMs] = await scripts.findRefreshToken(keys.refreshChain(owner.grantId), keys.revokedGrant(owner.grantId), name);
+    if (revoked === 1 || !role) return undefined;
+    if (role === 'old') {
+      // A used token, of which nothing is kept: what its grant says, for oidc-provider to refuse it.
+      const grant = await readModel(keys.model('Grant', owner.grantId), owner.grantId);
+      return grant && { payload: usedRefreshToken(id, owner.grantId, grant, ttlMs), used: true };
     }
-    if (olderGrantId) {
-      const older = await readModel(keys.olderRefreshToken.record(olderGrantId, name), id);
-      return older && { payload: older, used: false, name, inChain: false };
-    }
-    const legacy = await readLegacyModel(keys.legacy.model('RefreshToken', id));
-    return legacy && { payload: legacy, used: false, name, inChain: false };
+    const text = sealed ? digest.open(id, sealed) : undefined;
+    if (!text) return undefined;
+    return { payload: JSON.parse(text) as ModelPayload, used: false, ...(role === 'prev' ? { usedAt: Number(usedAt) } : {}) };
   }
 
+  /** A refresh token stored before the chain (grant pointer and record), or before hashing. */
+  async function readOlderRefreshToken(id: string, name: string): Promise<FoundRefreshToken | undefined> {
+    const grantId = await client.get(keys.olderRefreshToken.grant(name));
+    const payload = grantId ? await readModel(keys.olderRefreshToken.record(grantId, name), id) : await readLegacyModel(keys.legacy.model('RefreshToken', id));
+    if (!payload) return undefined;
+    if (payload.grantId && (await isGrantRevoked(payload.grantId))) return undefined;
+    return { payload, used: false };
+  }
+
+  /** find: a used token says when it was used. */
   async function findRefreshTokenChecked(id: string): Promise<ModelPayload | undefined> {
     const found = await readRefreshToken(id);
-    const grantId = found?.payload.grantId;
-    if (!found || !grantId) return found?.payload;
-    if (!found.inChain) return (await isGrantRevoked(grantId)) ? undefined : found.payload;
-    const [revoked, role, usedAt] = await scripts.refreshTokenRole(keys.refreshChain(grantId), keys.revokedGrant(grantId), found.name);
-    if (revoked === 1) return undefined;
-    // The predecessor of the current token is used; any other (replaced, or not yet dropped) too.
-    if (role === 'prev') found.payload.consumed = Math.floor(Number(usedAt) / 1000);
-    else if (role !== 'cur') found.payload.consumed = stamp();
-    return found.payload;
+    if (found?.usedAt !== undefined) found.payload.consumed = Math.floor(found.usedAt / 1000);
+    return found?.payload;
   }
 
   async function findByIndex(model: string, indexKey: string, legacyIndexKey: string, credential: string) {
@@ -103,16 +106,13 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
 
   async function revokeByGrantId(grantId: string) {
     const grantKey = keys.grant(grantId);
-    const [members, chain, grantTtl, legacyGrantTtl] = await Promise.all([
+    const [members, grantTtl, legacyGrantTtl] = await Promise.all([
       client.smembers(grantKey),
-      client.hmget(keys.refreshChain(grantId), 'cur', 'prev'),
       client.ttl(keys.model('Grant', grantId)),
       client.ttl(keys.legacy.model('Grant', grantId)),
     ]);
-    // The chain's refresh tokens go; marks of used ones stay until they expire, and name a revoked grant.
-    const refreshTokens = chain.filter((name): name is string => name !== null).map((name) => keys.refreshTokenRecord(name));
     // Members carry their own hash tags, so in a cluster each DEL goes to its own slot.
-    await Promise.all([...members.map((key) => client.del(key)), ...refreshTokens.map((key) => client.del(key)), client.del(grantKey), client.del(keys.refreshChain(grantId))]);
+    await Promise.all([...members.map((key) => client.del(key)), client.del(grantKey), client.del(keys.refreshChain(grantId))]);
     // Tokens of the grant saved while this ran (a concurrent redemption's winner) are saved
     // after their siblings were deleted; the mark, as long as the grant record lives, makes them
     // unusable too. No grant record (ttl -2): without it no token of the grant is accepted.
@@ -126,8 +126,7 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     const ttl = expiresIn || 0;
     if (model === 'RefreshToken' && payload.grantId) {
       // A token issued outside a rotation (the device-code grant's): the first of its chain.
-      const name = keys.nameOf(id);
-      await Promise.all([client.set(keys.refreshTokenRecord(name), `${payload.grantId}..${sealed}`, 'EX', ttl || 1), scripts.issueRefreshToken(keys.refreshChain(payload.grantId), name, ttl || 1)]);
+      await scripts.issueRefreshToken(keys.refreshChain(payload.grantId), keys.nameOf(id), sealed, ttl || 1);
       return;
     }
     const key = keys.model(model, id);
@@ -147,11 +146,6 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     }
   }
 
-  /** Keeps only the mark of a used refresh token (XX: one that expired meanwhile stays gone). */
-  function dropPayload(name: string, grantId: string) {
-    return client.set(keys.refreshTokenRecord(name), grantId, 'KEEPTTL', 'XX');
-  }
-
   async function consume(model: string, id: string) {
     if (model === 'RefreshToken') return consumeRefreshToken(id);
     const key = keys.model(model, id);
@@ -169,24 +163,24 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
   /** oidc-provider's consume of a refresh token (the rotation replaces it in the refresh_token grant). */
   async function consumeRefreshToken(id: string) {
     const name = keys.nameOf(id);
-    const [record, olderGrantId] = await client.mget(keys.refreshTokenRecord(name), keys.olderRefreshToken.grant(name));
-    const grantId = record?.split('.')[0] ?? olderGrantId;
-    let outcome = record && grantId ? await scripts.consumeRefreshToken(keys.refreshChain(grantId), name) : -1;
+    const owner = ids.ownerOf(id);
+    const olderGrantId = owner ? undefined : await client.get(keys.olderRefreshToken.grant(name));
+    let outcome = owner ? await scripts.consumeRefreshToken(keys.refreshChain(owner.grantId), name) : -1;
     if (outcome === -1 && olderGrantId) outcome = await scripts.consume(keys.olderRefreshToken.record(olderGrantId, name), stamp());
-    if (outcome === -1) outcome = await scripts.consumeLegacy(keys.legacy.model('RefreshToken', id), stamp());
+    if (outcome === -1 && !owner) outcome = await scripts.consumeLegacy(keys.legacy.model('RefreshToken', id), stamp());
     if (outcome === 1) return;
-    const revokedGrant = grantId ?? (await readLegacyModel(keys.legacy.model('RefreshToken', id)))?.grantId;
-    if (outcome === 0 && revokedGrant) await revokeByGrantId(revokedGrant);
+    const grantId = owner?.grantId ?? olderGrantId ?? (await readLegacyModel(keys.legacy.model('RefreshToken', id)))?.grantId;
+    if (outcome === 0 && grantId) await revokeByGrantId(grantId);
     throw alreadyConsumed('RefreshToken');
   }
 
   async function destroy(model: string, id: string) {
     const deletes: Promise<unknown>[] = [scripts.deleteLegacy(keys.legacy.model(model, id))];
     if (model === 'RefreshToken') {
+      // A token of the chain goes with its grant (oidc-provider revokes it right after).
       const name = keys.nameOf(id);
       const olderGrantId = await client.get(keys.olderRefreshToken.grant(name));
       if (olderGrantId) deletes.push(client.del(keys.olderRefreshToken.record(olderGrantId, name)), client.del(keys.olderRefreshToken.grant(name)));
-      deletes.push(client.del(keys.refreshTokenRecord(name)));
     } else {
       deletes.push(client.del(keys.model(model, id)));
     }
@@ -205,28 +199,16 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     };
   }
 
-  async function rotateRefreshToken({ previousId, retires, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation): Promise<RotationOutcome> {
+  async function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation): Promise<RotationOutcome> {
     const grantId = payload.grantId;
     if (!grantId) throw new TypeError('a refresh token is rotated within its grant');
     const { consumed: _consumed, ...rest } = payload;
     const sealed = digest.seal(id, JSON.stringify(rest));
-    const [previous, successor] = [keys.nameOf(previousId), keys.nameOf(id)];
-    const writes: Promise<unknown>[] = [
-      scripts.rotateRefreshToken(keys.refreshChain(grantId), keys.revokedGrant(grantId), keys.olderRefreshToken.record(grantId, previous), previous, successor, expiresIn, reuseIntervalSeconds * 1000),
-      // The successor's own slot: alone (the rotation failed) it names a token nobody holds.
-      client.set(keys.refreshTokenRecord(successor), `${grantId}.${previous}.${sealed}`, 'EX', expiresIn),
-    ];
-    // The previous token's predecessor can never be retried once the previous token was
-    // presented (whoever presented it had received it): only its mark is kept.
-    if (retires) writes.push(dropPayload(retires, grantId));
-    const [[outcome, replaced]] = (await Promise.all(writes)) as [Awaited<ReturnType<RedisScripts['rotateRefreshToken']>>];
-    // A successor a retry replaced is reuse from now on: only its mark is kept.
-    if (replaced) await dropPayload(replaced, grantId);
-    if (outcome === 'rotated') return outcome;
-    const [previousExists] = await Promise.all([client.exists(keys.refreshTokenRecord(previous), keys.olderRefreshToken.grant(previous)), client.del(keys.refreshTokenRecord(successor))]);
-    // A token its chain does not know is reuse if it has its mark; else it may be one issued
-    // before credentials were hashed at rest: consumed once, without retries.
-    if (outcome === 'reused' && previousExists > 0) return outcome;
+    const previous = keys.nameOf(previousId);
+    const minted = ids.ownerOf(previousId) ? 1 : 0;
+    const outcome = await scripts.rotateRefreshToken(keys.refreshChain(grantId), keys.revokedGrant(grantId), keys.olderRefreshToken.record(grantId, previous), previous, keys.nameOf(id), sealed, expiresIn, reuseIntervalSeconds * 1000, minted);
+    if (outcome !== 'gone' || minted) return outcome;
+    // A token issued before credentials were hashed at rest: consumed once, without retries.
     const legacy = await scripts.consumeLegacy(keys.legacy.model('RefreshToken', previousId), stamp());
     if (legacy === -1) return 'gone';
     if (legacy === 0) return 'reused';
@@ -236,10 +218,8 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
 
   async function annulRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['annulRefreshTokenRotation']>[0]) {
     if (!payload.grantId) return;
-    const [previous, successor] = [keys.nameOf(previousId), keys.nameOf(id)];
-    const annulled = await scripts.annulRotation(keys.refreshChain(payload.grantId), keys.olderRefreshToken.record(payload.grantId, previous), previous, successor);
-    // Nobody holds the successor: nothing of it is kept.
-    if (annulled === 1) await client.del(keys.refreshTokenRecord(successor));
+    const previous = keys.nameOf(previousId);
+    await scripts.annulRotation(keys.refreshChain(payload.grantId), keys.olderRefreshToken.record(payload.grantId, previous), previous, keys.nameOf(id));
   }
 
   async function confirmRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['confirmRefreshTokenRotation']>[0]) {
@@ -289,10 +269,12 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     pacePoll: (name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) =>
       guard(async () => ((await scripts.pacePoll(keys.value(name), intervalSeconds, stepSeconds, toleranceMs, ttlSeconds)) === 1 ? 'too-soon' : 'in-time')),
     isGrantRevoked: (grantId) => guard(() => isGrantRevoked(grantId)),
+    refreshTokenId: (owner) => ids.mint(owner),
+    refreshTokenOwner: (id) => ids.ownerOf(id),
     findRefreshToken: (id) =>
       guard(async () => {
         const found = await readRefreshToken(id);
-        return found && { payload: found.payload, used: found.used, ...(found.retires ? { retires: found.retires } : {}) };
+        return found && { payload: found.payload, used: found.used };
       }),
     rotateRefreshToken: (rotation) => guard(() => rotateRefreshToken(rotation)),
     annulRefreshTokenRotation: (rotation) => guard(() => annulRefreshTokenRotation(rotation)),

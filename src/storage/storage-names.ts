@@ -56,12 +56,10 @@ export function createRedisKeys(prefix: string, digest: TokenDigest) {
     /** The name a credential is stored under (its digest): computed once, then passed to the builders below that take a name. */
     nameOf: (credential: string) => digest.name(credential),
     /**
-     * A refresh token (by name): `<grant id>.<predecessor's name>.<payload sealed>` while it may
-     * be rotated, then only `<grant id>`, the mark that lets presenting a used token again be seen
-     * as reuse; TTL from expiresIn.
+     * One grant's refresh tokens (redis-scripts.ts): the name and sealed payload of the current
+     * one and of its used predecessor, the predecessor's first use, whether the current one was
+     * sent; TTL of the current token. Refresh token ids name their grant (refresh-token-ids.ts).
      */
-    refreshTokenRecord: (name: string) => `${prefix}refresh-token:{${name}}`,
-    /** One grant's refresh-token chain (redis-scripts.ts): current token, used predecessor, its use, sent; TTL of the current token. */
     refreshChain: (grantId: string) => `${prefix}refresh-chain:{${grantId}}`,
     /**
      * A refresh token (by name) as stored before the chain: its grant id, and its record in its

@@ -2,6 +2,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 
 import type { KeySetStore } from './key-set-store.ts';
+import type { RefreshTokenOwner } from './refresh-token-ids.ts';
 
 /** A keyed set of records that live until deleted (clients, accounts, resource servers). */
 export interface Collection<T> {
@@ -33,23 +34,16 @@ export interface PollPacing {
 /** A refresh token presented to the refresh_token grant (Storage.findRefreshToken). */
 export interface FoundRefreshToken {
   /**
-   * Its payload as stored, its grant's revocation not checked. For a used token, only its
-   * mark is kept: then its grant's client and account, and `consumed`.
+   * Its payload. For a used token of which nothing is kept (see rotateRefreshToken): its grant's
+   * client and account, and `consumed`.
    */
   payload: ModelPayload;
-  /** Only the mark of a used token is left: presenting it is reuse, whatever the rotation would say. */
+  /** A used token that can no longer be rotated: presenting it is reuse, whatever the rotation would say. */
   used: boolean;
-  /** Opaque to callers, handed back in the rotation (RefreshTokenRotation.retires). */
-  retires?: string;
 }
 
 export interface RefreshTokenRotation {
   previousId: string;
-  /**
-   * FoundRefreshToken.retires of the previous token: the store's name of the token it
-   * succeeded, whose payload was kept for a retry, which this rotation rules out for good.
-   */
-  retires?: string;
   /** The successor: its id, payload (with the grantId both share) and lifetime. */
   id: string;
   payload: ModelPayload;
@@ -93,19 +87,26 @@ export interface Storage {
   /** True while a revoked grant's record lives (see revokeByGrantId); tokens of it are dead. */
   isGrantRevoked(grantId: string): Promise<boolean>;
   /**
-   * A refresh token for the refresh_token grant, in one round trip: as `find` gives it, but not
-   * checked against its grant's revocation (the rotation checks that; a caller may alongside
-   * other reads of its own with isGrantRevoked). A token that can no longer be rotated keeps
-   * only a small mark until it would have expired, so that presenting it again is still seen.
+   * The id of a new refresh token of this grant and account (refresh-token-ids.ts): the store
+   * finds a presented token's grant from its id, and knows an id it minted from one made up.
+   */
+  refreshTokenId(owner: RefreshTokenOwner): string;
+  /** The grant and account a refresh token's id names, if the store minted it (no storage access). */
+  refreshTokenOwner(id: string): RefreshTokenOwner | undefined;
+  /**
+   * A refresh token for the refresh_token grant, in one round trip for an id the store minted
+   * (a caller may read its grant and account alongside, from refreshTokenOwner); one of a
+   * revoked grant is not found.
    */
   findRefreshToken(id: string): Promise<FoundRefreshToken | undefined>;
   /**
-   * Rotates a refresh token in one atomic operation on its grant's refresh-token chain: the
-   * chain's current token `previousId` becomes its used predecessor and the successor current,
-   * timed by the store's clock. A retry of that predecessor, its successor unused, replaces the
-   * successor (which is then refused as reused) instead, if that successor was never sent
-   * (confirmRefreshTokenRotation) or was sent within the reuse interval; any other token of the
-   * chain is reuse. A used token keeps only a mark, no payload: every grant has one chain (one
+   * Rotates a refresh token in one atomic operation on its grant's refresh-token chain, which
+   * holds the grant's current token and that token's used predecessor: the current token
+   * `previousId` becomes the predecessor and the successor current, timed by the store's clock.
+   * A retry of the predecessor, its successor unused, replaces the successor (which is then
+   * refused as reused) instead, if that successor was never sent (confirmRefreshTokenRotation)
+   * or was sent within the reuse interval; any other token of the chain is reuse. Nothing is
+   * kept of older tokens: their ids say which chain they were of. Every grant has one chain (one
    * refresh token per device login). Never revokes by itself.
    */
   rotateRefreshToken(rotation: RefreshTokenRotation): Promise<RotationOutcome>;
@@ -147,9 +148,9 @@ export function principalsOf(payload: ModelPayload): GrantPrincipal[] {
 }
 
 /**
- * The payload found for a used refresh token of which only the mark is left: its grant's
- * client and account, still alive for the mark's remaining `ttlMs`, and `consumed`. Enough for
- * oidc-provider to check the client and the account before refusing it as reuse.
+ * The payload found for a used refresh token of which nothing is kept: its grant's client and
+ * account, alive for the chain's remaining `ttlMs`, and `consumed`. Enough for oidc-provider to
+ * check the client and the account before refusing it as reuse.
  */
 export function usedRefreshToken(id: string, grantId: string, grant: ModelPayload, ttlMs: number): ModelPayload {
   const now = Math.floor(Date.now() / 1000);
