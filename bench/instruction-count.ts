@@ -7,13 +7,16 @@ import { parseArgs } from 'node:util';
 import { splitInstructions, type InstructionSplit } from './lib/callgrind-dump.ts';
 import { extractCheckout, shortCommit } from './lib/checkout.ts';
 import type { ServerProcess } from './lib/processes.ts';
+import { runDeviceDriver } from './lib/device-runner.ts';
 import { startBenchRedis } from './lib/redis.ts';
 import { startBaseline, startTollgate } from './lib/servers.ts';
 import { basicAuthorization, fixtures, seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
 
 /**
- * Machine instructions per client-credentials token (ES256, on Redis), counted by valgrind's
- * callgrind in the server process, all threads (the signature on libuv's pool included).
+ * Machine instructions per client-credentials token (ES256, on Redis), or with `--grant refresh`
+ * per refresh with rotation (chains started by device logins before valgrind, one per request in
+ * flight), counted by valgrind's callgrind in the server process, all threads (the signature on
+ * libuv's pool included).
  * Unlike tokens per second, the count does not move when other work shares the cores, so a
  * change can be judged on a busy machine: `npm run bench:instructions -- --against <ref>`.
  * It is a proxy for CPU per token, not for latency; the throughput bench stays the judge.
@@ -28,8 +31,18 @@ const { values } = parseArgs({
     count: { type: 'string', default: '1000' },
     against: { type: 'string' },
     concurrency: { type: 'string', default: '8' },
+    grant: { type: 'string', default: 'client_credentials' },
   },
 });
+const refresh = values.grant === 'refresh';
+if (!refresh && values.grant !== 'client_credentials') {
+  console.error(`--grant: client_credentials or refresh, not ${values.grant}`);
+  process.exit(1);
+}
+if (refresh && !values.against) {
+  console.error('--grant refresh compares with another version of tollgate (the baseline has no device logins): add --against <git-ref>');
+  process.exit(1);
+}
 const warmup = Number(values.warmup);
 const count = Number(values.count);
 const concurrency = Number(values.concurrency);
@@ -48,30 +61,48 @@ await seedTollgate(redis.url);
 const body = `grant_type=client_credentials&resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
 const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuthorization(fixtures.clientId, fixtures.clientSecret) };
 
-async function requestTokens(url: string, total: number): Promise<void> {
+/** Token requests, `concurrency` at a time; for refresh each slot follows its own rotation chain. */
+async function requestTokens(url: string, total: number, chains: string[]): Promise<void> {
   let left = total;
   let failures = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, slot) => {
       while (left-- > 0) {
-        const response = await fetch(`${url}/token`, { method: 'POST', body, headers });
-        await response.arrayBuffer();
+        const form = refresh ? `grant_type=refresh_token&client_id=${fixtures.deviceClientId}&refresh_token=${encodeURIComponent(chains[slot] as string)}` : body;
+        const response = await fetch(`${url}/token`, { method: 'POST', body: form, headers: refresh ? { 'content-type': headers['content-type'] } : headers });
+        const answer = (await response.json()) as { refresh_token?: string };
         if (response.status !== 200) failures++;
+        else if (refresh) chains[slot] = answer.refresh_token as string;
       }
     }),
   );
   if (failures > 0) throw new Error(`${failures} of ${total} token requests failed`);
 }
 
+/** One refresh token per request in flight, from device logins on the server started without valgrind. */
+async function mintChains(name: string, start: (launcher: string[]) => Promise<ServerProcess>): Promise<string[]> {
+  if (!refresh) return [];
+  const server = await start([]);
+  try {
+    const file = join(work, `${name.replace(/\W+/g, '-')}-chains.txt`);
+    const minted = await runDeviceDriver(server.url, { concurrency: 4, count: concurrency, tokensFile: file });
+    if (minted.failures > 0) throw new Error(`${name}: device logins failed: ${minted.firstFailure}`);
+    return readFileSync(file, 'utf8').trim().split('\n');
+  } finally {
+    await server.stop();
+  }
+}
+
 async function instructionsPerToken(name: string, start: (launcher: string[]) => Promise<ServerProcess>): Promise<InstructionSplit> {
   const outDir = join(work, name.replace(/\W+/g, '-'));
   mkdirSync(outDir, { recursive: true });
+  const chains = await mintChains(name, start);
   const launcher = ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outDir}/callgrind.out`];
   const server = await start(launcher);
   try {
-    await requestTokens(server.url, warmup);
+    await requestTokens(server.url, warmup, chains);
     execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
-    await requestTokens(server.url, count);
+    await requestTokens(server.url, count, chains);
     execFileSync('callgrind_control', ['--dump', String(server.pid)], { stdio: 'ignore' });
   } finally {
     await server.stop();
@@ -91,7 +122,7 @@ async function instructionsPerToken(name: string, start: (launcher: string[]) =>
 // slowed server missed it now and then, and the run ended on a 503 temporarily_unavailable.
 const slow = { readyTimeoutMs: 300_000, env: { TOLLGATE_CLIENT_CACHE_MS: '600000', TOLLGATE_REDIS_TIMEOUT_MS: '60000' } };
 try {
-  console.log(`client credentials ES256 on Redis: ${warmup} tokens untimed, then ${count} counted, ${concurrency} in flight`);
+  console.log(`${refresh ? 'refresh with rotation' : 'client credentials ES256'} on Redis: ${warmup} tokens untimed, then ${count} counted, ${concurrency} in flight`);
   const ours = await instructionsPerToken('tollgate', (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, ...slow }));
   let reference: InstructionSplit;
   if (values.against) {
