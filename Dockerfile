@@ -22,14 +22,15 @@ COPY src ./src
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled code, owned by root and run as the
-# unprivileged `node` user of the official image, which can read but not change them.
+# unprivileged `node` user of the official image, which can read but not change them. The
+# optional dependencies are installed: the OpenTelemetry packages, which tracing loads when an
+# endpoint is configured. The packages/dev-node workspace is left out, and with it its Node binary.
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/client/package.json ./packages/client/
-COPY packages/dev-node/package.json ./packages/dev-node/
-RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 # The admin CLI (dist/cli/main.js) imports @tollgate/client; the server itself never does.
 COPY --from=build /app/packages/client/dist ./packages/client/dist
 COPY --from=build /app/dist ./dist

@@ -20,7 +20,7 @@ import { startBenchRedis } from './lib/redis.ts';
 import { newKeysByKind, round, snapshotUsage, usagePerOperation, type KeyKind, type UsageDelta } from './lib/redis-usage.ts';
 import { startRedisWireCounter } from './lib/redis-wire-counter.ts';
 import { startTollgate } from './lib/servers.ts';
-import { basicAuthorization, fixtures, seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
+import { basicAuthorization, fixtures, seedTollgate, seedWorkloadClient, writeBenchJwks } from './lib/tollgate-fixtures.ts';
 
 /**
  * `npm run bench:capacity`: what each operation costs Redis and tollgate, measured, for the
@@ -42,8 +42,6 @@ const log = (message: string) => process.stdout.write(`${message}\n`);
 
 const tmpDir = mkdtempSync(join(tmpdir(), 'tollgate-capacity-'));
 const workloadIssuer = 'https://cluster.bench.invalid';
-const workloadClientId = 'bench-workload';
-const workloadSubject = 'system:serviceaccount:ci:builder';
 const stops: Array<() => Promise<void>> = [];
 
 try {
@@ -67,7 +65,7 @@ try {
   const accountMemory = (Number(/^used_memory:(\d+)/m.exec(await weighing.info('memory'))?.[1]) - memoryBeforeAccounts) / accountCount;
   weighing.disconnect();
   const issuerKeys = await generateKeyPair('ES256');
-  await seedWorkloadClient(redis.url);
+  await seedWorkloadClient(redis.url, workloadIssuer);
   const configFile = join(tmpDir, 'tollgate.json');
   const publicJwk = { ...(await exportJWK(issuerKeys.publicKey)), kid: 'bench-cluster', alg: 'ES256', use: 'sig' };
   writeFileSync(configFile, JSON.stringify({ federation: { trustedIssuers: [{ issuer: workloadIssuer, jwks: { keys: [publicJwk] } }] } }));
@@ -133,12 +131,12 @@ try {
     new SignJWT({})
       .setProtectedHeader({ alg: 'ES256', kid: 'bench-cluster' })
       .setIssuer(workloadIssuer)
-      .setSubject(workloadSubject)
+      .setSubject(fixtures.workloadSubject)
       .setAudience(tollgate.url)
       .setIssuedAt()
       .setExpirationTime('10m')
       .sign(issuerKeys.privateKey);
-  rows.push(await measure('jwt-bearer', async () => void (await post({ grant_type: grantTypes.jwtBearer, client_id: workloadClientId, assertion: await assertion() }))));
+  rows.push(await measure('jwt-bearer', async () => void (await post({ grant_type: grantTypes.jwtBearer, client_id: fixtures.workloadClientId, assertion: await assertion() }))));
 
   // Device logins: the driver is a process of its own, like the people it stands for.
   const tokensFile = join(tmpDir, 'refresh-tokens.txt');
@@ -293,29 +291,6 @@ async function seedAccounts(redisUrl: string, n: number): Promise<void> {
 }
 
 /** A secretless client whose jwt-bearer assertions come from the bench's cluster issuer. */
-async function seedWorkloadClient(redisUrl: string): Promise<void> {
-  await withRegistry(redisUrl, (clients) =>
-    clients.save(
-      newClientRecord(
-        {
-          clientId: workloadClientId,
-          name: 'Bench workload',
-          description: 'jwt-bearer client of the capacity bench',
-          grantTypes: [grantTypes.jwtBearer],
-          authMethod: 'none',
-          secrets: [],
-          scopes: fixtures.scope.split(' '),
-          resources: Object.values(fixtures.resources),
-          defaultResource: fixtures.resources.ES256,
-          federatedIdentities: [{ issuer: workloadIssuer, subject: workloadSubject }],
-          maxPriority: { default: 5 },
-        },
-        new Date().toISOString(),
-      ),
-    ),
-  );
-}
-
 /** Clients shaped like the bench's own service client, to weigh one in Redis. */
 async function seedClients(redisUrl: string, n: number): Promise<void> {
   await withRegistry(redisUrl, async (clients) => {

@@ -6,17 +6,15 @@ import { parseArgs } from 'node:util';
 
 import { splitInstructions, type InstructionSplit } from './lib/callgrind-dump.ts';
 import { extractCheckout, shortCommit } from './lib/checkout.ts';
+import { grants, startGrantRequests, type Grant, type GrantRequest } from './lib/grant-requests.ts';
 import type { ServerProcess } from './lib/processes.ts';
-import { runDeviceDriver } from './lib/device-runner.ts';
 import { startBenchRedis } from './lib/redis.ts';
 import { startBaseline, startTollgate } from './lib/servers.ts';
-import { basicAuthorization, fixtures, seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
+import { seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
 
 /**
- * Machine instructions per client-credentials token (ES256, on Redis), or with `--grant refresh`
- * per refresh with rotation (chains started by device logins before valgrind, one per request in
- * flight), counted by valgrind's callgrind in the server process, all threads (the signature on
- * libuv's pool included).
+ * Machine instructions per client-credentials token (ES256, on Redis), counted by valgrind's
+ * callgrind in the server process, all threads (the signature on libuv's pool included).
  * Unlike tokens per second, the count does not move when other work shares the cores, so a
  * change can be judged on a busy machine: `npm run bench:instructions -- --against <ref>`.
  * It is a proxy for CPU per token, not for latency; the throughput bench stays the judge.
@@ -24,6 +22,11 @@ import { basicAuthorization, fixtures, seedTollgate, writeBenchJwks } from './li
  * Each server is warmed up untimed (so V8 has optimised the hot code), then callgrind counts
  * only the timed requests (`callgrind_control -i on` … `-d`). The sides run one after the
  * other: V8's tier-up is driven by call counts, but its compiler threads by time.
+ *
+ * `--grant exchange|jwt-bearer|resource-token|refresh` counts that request instead (the same
+ * subject token, assertion or resource token every time, as `npm run bench` sends them; refresh
+ * tokens from device logins, each followed along its rotation chain), against client credentials
+ * on the same tollgate, or with `--against <ref>` the same grant on that version.
  */
 const { values } = parseArgs({
   options: {
@@ -31,16 +34,12 @@ const { values } = parseArgs({
     count: { type: 'string', default: '1000' },
     against: { type: 'string' },
     concurrency: { type: 'string', default: '8' },
-    grant: { type: 'string', default: 'client_credentials' },
+    grant: { type: 'string', default: 'client-credentials' },
   },
 });
-const refresh = values.grant === 'refresh';
-if (!refresh && values.grant !== 'client_credentials') {
-  console.error(`--grant: client_credentials or refresh, not ${values.grant}`);
-  process.exit(1);
-}
-if (refresh && !values.against) {
-  console.error('--grant refresh compares with another version of tollgate (the baseline has no device logins): add --against <git-ref>');
+const grant = values.grant as Grant;
+if (!grants.includes(grant)) {
+  console.error(`--grant must be one of ${grants.join(', ')}`);
   process.exit(1);
 }
 const warmup = Number(values.warmup);
@@ -58,51 +57,35 @@ await writeBenchJwks(jwksFile);
 const redis = await startBenchRedis();
 await seedTollgate(redis.url);
 
-const body = `grant_type=client_credentials&resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
-const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuthorization(fixtures.clientId, fixtures.clientSecret) };
+const grantRequests = await startGrantRequests(redis.url, work);
 
-/** Token requests, `concurrency` at a time; for refresh each slot follows its own rotation chain. */
-async function requestTokens(url: string, total: number, chains: string[]): Promise<void> {
+async function requestTokens(url: string, total: number, { body, headers, chains }: GrantRequest): Promise<void> {
   let left = total;
   let failures = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, slot) => {
       while (left-- > 0) {
-        const form = refresh ? `grant_type=refresh_token&client_id=${fixtures.deviceClientId}&refresh_token=${encodeURIComponent(chains[slot] as string)}` : body;
-        const response = await fetch(`${url}/token`, { method: 'POST', body: form, headers: refresh ? { 'content-type': headers['content-type'] } : headers });
+        const form = chains ? `${body}&refresh_token=${encodeURIComponent(chains[slot] as string)}` : body;
+        const response = await fetch(`${url}/token`, { method: 'POST', body: form, headers });
         const answer = (await response.json()) as { refresh_token?: string };
         if (response.status !== 200) failures++;
-        else if (refresh) chains[slot] = answer.refresh_token as string;
+        else if (chains) chains[slot] = answer.refresh_token as string;
       }
     }),
   );
   if (failures > 0) throw new Error(`${failures} of ${total} token requests failed`);
 }
 
-/** One refresh token per request in flight, from device logins on the server started without valgrind. */
-async function mintChains(name: string, start: (launcher: string[]) => Promise<ServerProcess>): Promise<string[]> {
-  if (!refresh) return [];
-  const server = await start([]);
-  try {
-    const file = join(work, `${name.replace(/\W+/g, '-')}-chains.txt`);
-    const minted = await runDeviceDriver(server.url, { concurrency: 4, count: concurrency, tokensFile: file });
-    if (minted.failures > 0) throw new Error(`${name}: device logins failed: ${minted.firstFailure}`);
-    return readFileSync(file, 'utf8').trim().split('\n');
-  } finally {
-    await server.stop();
-  }
-}
-
-async function instructionsPerToken(name: string, start: (launcher: string[]) => Promise<ServerProcess>): Promise<InstructionSplit> {
+async function instructionsPerToken(name: string, kind: Grant, start: (launcher: string[]) => Promise<ServerProcess>, keyPrefix = 'tollgate:'): Promise<InstructionSplit> {
   const outDir = join(work, name.replace(/\W+/g, '-'));
   mkdirSync(outDir, { recursive: true });
-  const chains = await mintChains(name, start);
   const launcher = ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outDir}/callgrind.out`];
   const server = await start(launcher);
   try {
-    await requestTokens(server.url, warmup, chains);
+    const request = await grantRequests.request(kind, server.url, keyPrefix, concurrency);
+    await requestTokens(server.url, warmup, request);
     execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
-    await requestTokens(server.url, count, chains);
+    await requestTokens(server.url, count, request);
     execFileSync('callgrind_control', ['--dump', String(server.pid)], { stdio: 'ignore' });
   } finally {
     await server.stop();
@@ -120,23 +103,26 @@ async function instructionsPerToken(name: string, start: (launcher: string[]) =>
 // (re-reading the cached client every clientCacheMs) would count 50 times over: the period is
 // stretched to match. So is the Redis command timeout: on a loaded machine a command of the
 // slowed server missed it now and then, and the run ended on a 503 temporarily_unavailable.
-const slow = { readyTimeoutMs: 300_000, env: { TOLLGATE_CLIENT_CACHE_MS: '600000', TOLLGATE_REDIS_TIMEOUT_MS: '60000' } };
+const slow = { readyTimeoutMs: 300_000, env: { TOLLGATE_CLIENT_CACHE_MS: '600000', TOLLGATE_REDIS_TIMEOUT_MS: '60000', TOLLGATE_CONFIG_FILE: grantRequests.configFile } };
 try {
-  console.log(`${refresh ? 'refresh with rotation' : 'client credentials ES256'} on Redis: ${warmup} tokens untimed, then ${count} counted, ${concurrency} in flight`);
-  const ours = await instructionsPerToken('tollgate', (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, ...slow }));
+  console.log(`${grant} ES256 on Redis: ${warmup} tokens untimed, then ${count} counted, ${concurrency} in flight`);
+  const ours = await instructionsPerToken(`tollgate ${grant}`, grant, (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, ...slow }));
   let reference: InstructionSplit;
   if (values.against) {
     const keyPrefix = 'against:';
     await seedTollgate(redis.url, keyPrefix);
     const root = extractCheckout(values.against, join(work, 'against'));
-    const name = `tollgate@${values.against} (${shortCommit(values.against)})`;
-    reference = await instructionsPerToken(name, (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, root, keyPrefix, launcher, ...slow }));
+    const name = `tollgate@${values.against} (${shortCommit(values.against)}) ${grant}`;
+    reference = await instructionsPerToken(name, grant, (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, root, keyPrefix, launcher, ...slow }), keyPrefix);
+  } else if (grant !== 'client-credentials') {
+    reference = await instructionsPerToken('tollgate client-credentials', 'client-credentials', (launcher) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, ...slow }));
   } else {
-    reference = await instructionsPerToken('baseline', (launcher) => startBaseline({ jwksFile, launcher, readyTimeoutMs: slow.readyTimeoutMs }));
+    reference = await instructionsPerToken('baseline', grant, (launcher) => startBaseline({ jwksFile, launcher, readyTimeoutMs: slow.readyTimeoutMs }));
   }
-  const against = values.against ?? 'baseline';
+  const against = values.against ?? (grant === 'client-credentials' ? 'baseline' : 'client credentials');
   console.log(`ratio tollgate ÷ ${against}: ${(ours.rest / reference.rest).toFixed(3)} for the requests (${(ours.total / reference.total).toFixed(3)} in all, collector and compiler included)`);
 } finally {
+  await grantRequests.close();
   await redis.stop();
   rmSync(work, { recursive: true, force: true });
 }

@@ -9,35 +9,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createResourceTokenStore } from '../src/resource-tokens/resource-token-store.ts';
-import { createResourceTokens } from '../src/resource-tokens/resource-tokens.ts';
-import { createResourceRegistry } from '../src/resources/resource-registry.ts';
-import { createRedisClient } from '../src/storage/redis-connection.ts';
-import { createRedisStorage } from '../src/storage/redis-storage.ts';
 import { startBenchRedis } from './lib/redis.ts';
+import { benchResourceToken } from './lib/resource-token-fixture.ts';
 import { startTollgate } from './lib/servers.ts';
 import { basicAuthorization, fixtures, seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 16);
-
-async function resourceTokenValue(redisUrl: string): Promise<string> {
-  const client = createRedisClient({ url: redisUrl, mode: 'standalone', sentinelName: 'mymaster', nodes: [], keyPrefix: 'tollgate:', commandTimeoutMs: 2000 });
-  await client.connect();
-  try {
-    const storage = createRedisStorage(client, 'tollgate:', { secretPepper: fixtures.secretPepper });
-    const resources = createResourceRegistry(storage, 0);
-    const resource = await resources.get(fixtures.resources.ES256);
-    if (!resource) throw new Error('the bench resource is not seeded');
-    await resources.save({ ...resource, selfService: { enabled: true, maxLifetimeDays: 365, publisherIssuers: [] } });
-    const tokens = createResourceTokens({ store: createResourceTokenStore(storage), secretPepper: fixtures.secretPepper, securityEvents: { emit: () => {} } });
-    const creator = { id: 'bench-maintainer', username: 'bench-maintainer', passwordHash: '', disabled: false, createdAt: '', updatedAt: '' };
-    const { value } = await tokens.create(resource, creator, undefined, { description: 'bench', scopes: fixtures.scope.split(' '), expires_at: new Date(Date.now() + 86400_000).toISOString() }, { actor: { kind: 'account', id: creator.id } });
-    return value;
-  } finally {
-    client.disconnect();
-  }
-}
 
 async function round(url: string, authorization: string, body: string): Promise<{ tokens: number; errors: number; p50: number; p99: number }> {
   const end = Date.now() + seconds * 1000;
@@ -63,13 +41,13 @@ const redis = await startBenchRedis();
 const jwksFile = join(mkdtempSync(join(tmpdir(), 'rt-bench-')), 'jwks.json');
 await writeBenchJwks(jwksFile);
 await seedTollgate(redis.url);
-const value = await resourceTokenValue(redis.url);
+const resourceToken = await benchResourceToken(redis.url);
 const tollgate = await startTollgate({ redisUrl: redis.url, jwksFile, env: { TOLLGATE_LOG_LEVEL: 'warn' } });
 try {
   const body = `grant_type=client_credentials&resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
   const kinds = {
     'ordinary client': basicAuthorization(fixtures.clientId, fixtures.clientSecret),
-    'resource token': basicAuthorization(value.slice(0, value.indexOf('_', 5)), value),
+    'resource token': resourceToken,
   };
   // Warm-up: JIT, connection pools, caches.
   for (const authorization of Object.values(kinds)) await round(tollgate.url, authorization, body);

@@ -19,6 +19,8 @@ import { clientCredentials, clientCredentialsInMemory } from './scenarios/client
 import { deviceFlow } from './scenarios/device-flow.ts';
 import { profileServers } from './scenarios/profile.ts';
 import { refreshGrant } from './scenarios/refresh.ts';
+import { jwtBearer } from './scenarios/jwt-bearer.ts';
+import { resourceToken } from './scenarios/resource-token.ts';
 import { tokenExchange } from './scenarios/token-exchange.ts';
 import { verifierRows } from './scenarios/verifier.ts';
 import { workersRows } from './scenarios/workers.ts';
@@ -112,6 +114,8 @@ try {
   if (options.scenarios.has('cc-es256-memory')) await scenario('client credentials ES256, in-memory store', () => clientCredentialsInMemory(context, running));
   if (options.scenarios.has('cc-rs256')) await scenario('client credentials RS256', () => clientCredentials(context, 'RS256'));
   if (options.scenarios.has('exchange')) await scenario('token exchange ES256', () => tokenExchange(context));
+  if (options.scenarios.has('jwt-bearer')) await scenario('jwt-bearer ES256', () => jwtBearer(context, running));
+  if (options.scenarios.has('resource-token')) await scenario('client credentials ES256, resource token', () => resourceToken(context));
   if (options.scenarios.has('refresh')) await scenario('refresh with rotation', () => refreshGrant(context));
   if (options.scenarios.has('device')) {
     await scenario('device flow completions', async () => {

@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import type Provider from 'oidc-provider';
 
 import { createRequestPipeline, createRouteOf, type PipelineSteps } from './http/request-pipeline.ts';
-import { runFirst, type ProviderRoutes } from './provider/provider-internals.ts';
+import { runFirst, type ProviderRoutes } from './kernel/provider-internals.ts';
 
 export interface AppDeps {
   provider: Provider;

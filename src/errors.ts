@@ -8,6 +8,7 @@ export type AppErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'too_many_requests'
   | 'unauthorized'
   | 'forbidden'
   | 'unreachable'
@@ -20,7 +21,7 @@ export type AppErrorCode =
  * start or the CLI ends with it). docs/operations.md "Exit codes" lists the same exit codes:
  *   0 success, 1 unexpected error, 2 usage or invalid input, 3 not authenticated or not allowed
  *   (also: not logged in, login denied or expired), 4 not found, 5 conflict, 6 server unreachable
- *   or unavailable.
+ *   or unavailable, or too many requests.
  */
 export const appErrorCodes: Record<AppErrorCode, { status: number; exitCode: number }> = {
   invalid_config: { status: 500, exitCode: 2 },
@@ -34,6 +35,8 @@ export const appErrorCodes: Record<AppErrorCode, { status: number; exitCode: num
   // Only the server raises it; the CLI calling a method an endpoint lacks would be a CLI bug.
   method_not_allowed: { status: 405, exitCode: 1 },
   conflict: { status: 409, exitCode: 5 },
+  // RFC 6585 §4, with Retry-After; like an unavailable server, it is worth trying later.
+  too_many_requests: { status: 429, exitCode: 6 },
   unreachable: { status: 503, exitCode: 6 },
   temporarily_unavailable: { status: 503, exitCode: 6 },
   cannot_listen: { status: 500, exitCode: 1 },
@@ -45,7 +48,7 @@ export const appErrorCodes: Record<AppErrorCode, { status: number; exitCode: num
  * several codes share a status, the first listed here wins. 422 (RFC 9110 §15.5.21) is read as
  * a 400; any other status is `internal`.
  */
-const answerCodes: AppErrorCode[] = ['invalid_field', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unreachable'];
+const answerCodes: AppErrorCode[] = ['invalid_field', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'too_many_requests', 'unreachable'];
 
 /** The code of an error answer with this HTTP status, for a client reading one. */
 export function codeForStatus(status: number): AppErrorCode {

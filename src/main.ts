@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createClusterMetrics, shareMetricsWithPrimary } from './metrics/cluster-metrics.ts';
 import { watchParent } from './parent-watch.ts';
 import { unsupportedNode } from './supported-node.ts';
+import { loadTracing } from './tracing/load-tracing.ts';
 
 // The only module that reads signals, writes the banner, forks and exits.
 // The logger exists once configuration is valid, so that even a bad log level is a one-line error.
@@ -43,7 +44,7 @@ try {
 async function runServer(config: Config, logger: Logger): Promise<void> {
   const worker = cluster.isWorker;
   // Loaded only when configured: without an endpoint no OpenTelemetry code runs at all.
-  const tracing = config.tracing.endpoint || config.tracing.tracesEndpoint ? (await import('./tracing/start-tracing.ts')).startTracing(config.tracing) : undefined;
+  const tracing = await loadTracing(config.tracing);
   // Imported here, after the Node version check: oidc-provider only warns on an older Node.
   const { startServer } = await import('./server.ts');
   const running = await startServer(config, logger, { env: process.env, metricsListener: !worker, ...(worker ? { allStarted: listenForAllWorkersReady() } : {}) });

@@ -11,7 +11,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
   if (issue.code === 'unrecognized_keys') {
     throw invalidField(joinField(prefix, [...path, issue.keys[0] ?? '']), 'unknown field');
   }
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+  // A missing field "is required", unless its schema says why in a message of its own starting so.
+  const message = issue.code === 'invalid_type' && issue.input === undefined && !issue.message.startsWith('is required') ? 'is required' : issue.message;
   throw invalidField(joinField(prefix, path) || 'body', message);
 }
 

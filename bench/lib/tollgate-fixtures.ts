@@ -22,6 +22,9 @@ export const fixtures = {
   deviceClientId: 'demo-cli',
   demoPassword: 'bench-demo-password',
   baselineDeviceClientId: 'bench-cli',
+  /** The jwt-bearer client: no secret, one federated identity at the bench's workload issuer. */
+  workloadClientId: 'bench-workload',
+  workloadSubject: 'system:serviceaccount:ci:builder',
 } as const;
 
 /** One ES256 and one RS256 private key, written as a JWKS file both servers load. */
@@ -81,6 +84,35 @@ export async function seedTollgate(redisUrl: string, keyPrefix = 'tollgate:'): P
         serves: ['urn:tollgate:demo'],
         maxPriority: { default: 4 },
       }, now),
+    );
+  } finally {
+    await storage.close();
+  }
+}
+
+/** The jwt-bearer client, trusting `issuer` for its one federated identity, with the bench client's scopes and resources. */
+export async function seedWorkloadClient(redisUrl: string, issuer: string, keyPrefix = 'tollgate:'): Promise<void> {
+  const client = createRedisClient({ url: redisUrl, mode: 'standalone', sentinelName: 'mymaster', nodes: [], keyPrefix, commandTimeoutMs: 2000 });
+  await client.connect();
+  const storage = createRedisStorage(client, keyPrefix);
+  try {
+    await createClientRegistry(storage, 0, () => {}).save(
+      newClientRecord(
+        {
+          clientId: fixtures.workloadClientId,
+          name: 'Bench workload',
+          description: 'jwt-bearer client of the benchmark',
+          grantTypes: [grantTypes.jwtBearer],
+          authMethod: 'none',
+          secrets: [],
+          scopes: fixtures.scope.split(' '),
+          resources: Object.values(fixtures.resources),
+          defaultResource: fixtures.resources.ES256,
+          federatedIdentities: [{ issuer, subject: fixtures.workloadSubject }],
+          maxPriority: { default: 5, gpu: 2 },
+        },
+        new Date().toISOString(),
+      ),
     );
   } finally {
     await storage.close();

@@ -48,7 +48,7 @@ export async function tokenExchange(context: BenchContext): Promise<Row[]> {
 }
 
 /** A person's access token for the demo API: one device login as the demo account, then one refresh. */
-async function personAccessToken(url: string): Promise<string> {
+export async function personAccessToken(url: string): Promise<string> {
   const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-exchange-'));
   try {
     const file = join(directory, 'refresh-token.txt');

@@ -1,22 +1,17 @@
-import { errors as joseErrors, jwtVerify } from 'jose';
-
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
-import { AppError } from '../errors.ts';
-import { publicKeySet, type SigningKeys } from '../keys/signing-keys.ts';
-import { adminResource, signingAlgs } from '../resources/resource-server-record.ts';
+import type { SigningKeys } from '../keys/signing-keys.ts';
+import { adminResource } from '../resources/resource-server-record.ts';
 import type { AdminCaller } from './admin-route.ts';
+import { bearerAuthError, createBearerVerifier, type BearerApi } from './bearer-auth.ts';
 
-const realm = 'tollgate-admin';
-
-/** A 401/403 of the admin API with its RFC 6750 §3 WWW-Authenticate challenge. */
-function adminAuthError(code: 'unauthorized' | 'forbidden', bearerError: string | undefined, message: string): AppError {
-  const params = [`realm="${realm}"`];
-  // RFC 6750 §3: error_description is a quoted string without `"` or `\`.
-  if (bearerError) params.push(`error="${bearerError}"`, `error_description="${message.replace(/["\\]/g, "'")}"`);
-  if (bearerError === 'insufficient_scope') params.push(`scope="${adminResource.scope}"`);
-  return new AppError(code, message, { headers: { 'www-authenticate': `Bearer ${params.join(', ')}` } });
-}
+const adminApi: BearerApi = {
+  realm: 'tollgate-admin',
+  resource: adminResource,
+  missingToken: 'a bearer token with scope "admin" is required',
+  invalidToken: 'the access token is not valid for this server',
+};
+const invalidToken = (message: string) => bearerAuthError(adminApi, 'unauthorized', 'invalid_token', message);
 
 export interface AdminAuthDeps {
   issuer: string;
@@ -31,42 +26,22 @@ export interface AdminAuthDeps {
  * and its client (and account, for a person's token) must still exist and be enabled.
  */
 export function createAdminAuth({ issuer, signingKeys, clients, accounts }: AdminAuthDeps) {
-  const keySet = publicKeySet(signingKeys);
+  const verify = createBearerVerifier(adminApi, { issuer, signingKeys });
 
   return async function authenticate(authorization: string | undefined): Promise<AdminCaller> {
-    // RFC 6750 §3.1: a request without credentials gets a challenge and no error code.
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization ?? '');
-    if (!match) throw adminAuthError('unauthorized', undefined, 'a bearer token with scope "admin" is required');
-
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(match[1] as string, keySet, {
-        issuer,
-        audience: adminResource.identifier,
-        typ: 'at+jwt',
-        algorithms: [...signingAlgs],
-      }));
-    } catch (error) {
-      const message = error instanceof joseErrors.JWTExpired ? 'the access token has expired' : 'the access token is not valid for this server';
-      throw adminAuthError('unauthorized', 'invalid_token', message);
-    }
-
-    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-    if (!scopes.includes(adminResource.scope)) {
-      throw adminAuthError('forbidden', 'insufficient_scope', `the access token lacks the "${adminResource.scope}" scope`);
-    }
+    const payload = await verify(authorization);
     // A token derived by exchange (RFC 8693 act) never acts on tollgate itself (SPEC §14).
-    if (payload.act !== undefined) throw adminAuthError('unauthorized', 'invalid_token', 'a token obtained by token exchange is not accepted by the admin API');
+    if (payload.act !== undefined) throw invalidToken('a token obtained by token exchange is not accepted by the admin API');
     const clientId = String(payload.client_id ?? '');
     const sub = String(payload.sub ?? '');
     const client = await clients.get(clientId);
     if (!client || client.disabled || !client.resources.includes(adminResource.identifier)) {
-      throw adminAuthError('unauthorized', 'invalid_token', 'the client of this access token is disabled or no longer an admin client');
+      throw invalidToken('the client of this access token is disabled or no longer an admin client');
     }
     // A client-credentials token's subject is its client; any other subject is a person.
     if (sub !== clientId || !client.grantTypes.includes('client_credentials')) {
       const account = await accounts.get(sub);
-      if (!account || account.disabled) throw adminAuthError('unauthorized', 'invalid_token', 'the account of this access token is disabled or gone');
+      if (!account || account.disabled) throw invalidToken('the account of this access token is disabled or gone');
     }
     return { clientId, sub };
   };

@@ -8,7 +8,7 @@ import type { Services } from '../services.ts';
 /** What admin handlers work with. */
 export interface AdminDeps extends Services {
   provider: Provider;
-  /** Resource tokens (SPEC §15): admins see and revoke every one. */
+  /** Resource tokens and trusted publishers (SPEC §15): admins see and revoke or remove every one. */
   selfService: SelfService;
 }
 

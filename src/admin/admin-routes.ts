@@ -12,6 +12,7 @@ import { listInitialAccessTokensRoute } from './registration/list-initial-access
 import { revokeInitialAccessTokenRoute } from './registration/revoke-initial-access-token.ts';
 import { createResourceRoute, deleteResourceRoute, getResourceRoute, listResourcesRoute, updateResourceRoute } from './resources/resource-routes.ts';
 import { listResourceTokensRoute, revokeResourceTokenRoute } from './resource-tokens/resource-token-routes.ts';
+import { listPublishersRoute, removePublisherRoute } from './trusted-publishers/publisher-routes.ts';
 import { listUpstreamsRoute } from './upstreams/list-upstreams.ts';
 import { importKeysRoute, keyScheduleRoute, listKeysRoute, revokeKeyRoute, rotateKeysRoute } from './keys/key-routes.ts';
 
@@ -45,6 +46,8 @@ export const adminRoutes: AdminRoute[] = [
   deleteResourceRoute,
   listResourceTokensRoute,
   revokeResourceTokenRoute,
+  listPublishersRoute,
+  removePublisherRoute,
   listInitialAccessTokensRoute,
   issueInitialAccessTokenRoute,
   revokeInitialAccessTokenRoute,

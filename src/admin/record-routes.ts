@@ -147,7 +147,7 @@ export interface DeleteSpec<R> {
   summary: string;
   /** Refuses the deletion (409): the caller's own client, a resource server still in use. */
   refuse?(record: R, deps: AdminDeps, caller: AdminCaller): void | Promise<void>;
-  remove(deps: AdminDeps, id: string): Promise<unknown>;
+  remove(deps: AdminDeps, id: string, caller: AdminCaller): Promise<unknown>;
 }
 
 /** DELETE /admin/<collection>/:<param>: the record's grants, if its kind holds any, are revoked first. */
@@ -164,7 +164,7 @@ export function deleteRecordRoute<R, V>(kind: RecordKind<R, V>, spec: DeleteSpec
       await spec.refuse?.(record, deps, caller);
       const id = kind.idOf(record);
       const revoked = grants ? await deps.storage.revokeGrantsOf({ kind: grants, id }) : undefined;
-      await spec.remove(deps, id);
+      await spec.remove(deps, id, caller);
       audit(deps, caller, `${kind.name}.delete`, { [kind.auditField]: id, ...(grants ? { revokedGrants: revoked } : {}) });
       return { body: { [kind.field]: id, deleted: true, ...(grants ? { revoked_grants: revoked } : {}) } };
     },

@@ -1,6 +1,6 @@
 import { packageVersion } from '../package-version.ts';
 
-export const cliVersion = packageVersion;
+const cliVersion = packageVersion;
 
 /** What the CLI calls itself in User-Agent, which the device confirm page shows. */
 export const cliUserAgent = `tollgate-cli/${cliVersion} (${process.platform}; ${process.arch})`;

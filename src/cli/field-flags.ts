@@ -32,16 +32,18 @@ const positionals: Record<string, string> = { client_id: '<client-id>', identifi
 /**
  * An admin API validation error names the body field at fault (`resources.0`); a person typed
  * `--resource`, so the message names the flag and the value given, and keeps the API's reason.
+ * `fieldFlags` names a command's own flags for whole field paths (`kubernetes.uid`: `--uid`).
  */
-export function nameFlagInError(error: AppError, method: string, body: unknown, description: string | undefined): AppError {
+export function nameFlagInError(error: AppError, method: string, body: unknown, description: string | undefined, fieldFlags: Record<string, string> = {}): AppError {
   if (error.code !== 'invalid_field' || !error.field || description === undefined) return error;
   const [top = '', ...rest] = error.field.split('.');
-  const flag = (method === 'POST' ? positionals[top] : undefined) ?? flags[top];
+  const exact = fieldFlags[error.field];
+  const flag = exact ?? (method === 'POST' ? positionals[top] : undefined) ?? flags[top];
   if (!flag) return error;
   const reason = description.startsWith(`${error.field}: `) ? description.slice(error.field.length + 2) : description;
   const value = valueAt(body, [top, ...rest]);
   // A map entry (max_priority.gpu) or an object's member (federated_identities.0.issuer) keeps its name.
-  const member = rest.filter((part) => !/^\d+$/.test(part)).join('.');
+  const member = exact ? '' : rest.filter((part) => !/^\d+$/.test(part)).join('.');
   const shown = typeof value === 'string' || typeof value === 'number' ? ` ${JSON.stringify(value)}` : '';
   const where = member ? ` (${member}${shown ? `:${shown}` : ''})` : shown;
   return new AppError('invalid_field', `${flag}${where}: ${reason}`, { field: error.field, cause: error });

@@ -7,6 +7,7 @@ import { keysGroup } from './commands/keys.ts';
 import { loginCommand } from './commands/login.ts';
 import { logoutCommand } from './commands/logout.ts';
 import { resourcesGroup } from './commands/resources.ts';
+import { publishersGroup } from './commands/publishers.ts';
 import { resourceTokensGroup } from './commands/resource-tokens.ts';
 import { seedGroup } from './commands/seed.ts';
 import { upstreamsGroup } from './commands/upstreams.ts';
@@ -17,7 +18,11 @@ import { trustedIssuersGroup } from './commands/trusted-issuers.ts';
 import { createOutput } from './output.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 
-const groups: CommandGroup[] = [clientsGroup, accountsGroup, resourcesGroup, keysGroup, trustedIssuersGroup, seedGroup, upstreamsGroup, resourceTokensGroup];
+/** The admin API's groups: authenticated as an admin client. */
+const adminGroups: CommandGroup[] = [clientsGroup, accountsGroup, resourcesGroup, keysGroup, trustedIssuersGroup, seedGroup, upstreamsGroup];
+/** The maintainers' groups: the self-service API, with the person's own login. */
+const maintainerGroups: CommandGroup[] = [resourceTokensGroup, publishersGroup];
+const groups = [...adminGroups, ...maintainerGroups];
 const commands: Command[] = [serveCommand, loginCommand, statusCommand, tokenCommand, logoutCommand];
 
 /** Names and summaries in two columns, the second starting two spaces after the longest name. */
@@ -34,8 +39,12 @@ Run the server:
 Log in as a person (device flow):
 ${listing(commands.filter((command) => command !== serveCommand))}
 
+Manage the APIs you maintain (self-service API; your own login:
+tollgate login --resource urn:tollgate:self-service):
+${listing(maintainerGroups)}
+
 Administer (admin API; TOLLGATE_URL, TOLLGATE_ADMIN_CLIENT_ID, TOLLGATE_ADMIN_CLIENT_SECRET):
-${listing(groups)}
+${listing(adminGroups)}
 
 Every command takes --help, and --json for output meant for scripts.
 Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 not authenticated or not allowed,

@@ -5,7 +5,7 @@ import { closestOption } from './closest-option.ts';
 import type { Values } from './command.ts';
 
 /** Options every command takes. */
-export const commonOptions: ParseArgsOptionsConfig = {
+const commonOptions: ParseArgsOptionsConfig = {
   help: { type: 'boolean', short: 'h' },
   json: { type: 'boolean' },
 };

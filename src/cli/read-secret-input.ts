@@ -30,7 +30,7 @@ export async function readPassword({ values, env, stdin }: CommandContext): Prom
   return { password: await firstLine(stdin), generated: false };
 }
 
-export async function firstLine(stdin: NodeJS.ReadableStream): Promise<string> {
+async function firstLine(stdin: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stdin) {
     text += String(chunk);

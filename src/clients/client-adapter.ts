@@ -9,7 +9,7 @@ import { toProviderMetadata } from './provider-metadata.ts';
  */
 export function createClientAdapter(
   registry: ClientRegistry,
-  register?: Pick<Adapter, 'upsert' | 'destroy'>,
+  register: Pick<Adapter, 'upsert' | 'destroy'>,
   // Work spent on a client that is not found, so that it costs what a found one does.
   notFound: (clientId: string) => Promise<void> = async () => {},
 ): Adapter {
@@ -23,14 +23,8 @@ export function createClientAdapter(
       }
       return toProviderMetadata(record);
     },
-    async upsert(id, payload, expiresIn) {
-      if (!register) throw new Error('client registration is not enabled');
-      await register.upsert(id, payload, expiresIn);
-    },
-    async destroy(id) {
-      if (register) await register.destroy(id);
-      else await registry.delete(id);
-    },
+    upsert: (id, payload, expiresIn) => register.upsert(id, payload, expiresIn),
+    destroy: (id) => register.destroy(id),
     findByUid: unsupported,
     findByUserCode: unsupported,
     consume: unsupported,

@@ -2,7 +2,8 @@ import { invalidField } from '../errors.ts';
 import { privateJwkMembers } from '../keys/signing-keys.ts';
 import { isOwnAudience } from '../resources/own-audiences.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
-import { isResourceTokenId } from '../resource-tokens/resource-token-format.ts';
+import { isResourceTokenId } from '../kernel/resource-token-format.ts';
+import { isPublisherId } from '../kernel/publisher-id.ts';
 import { checkFederatedIdentities } from './federated-identity-rules.ts';
 import { grantTypes, usesClientSecret, type ClientRecord, type GrantType } from './client-record.ts';
 
@@ -15,8 +16,9 @@ export type FieldNamer = (apiName: string) => string;
  */
 export async function checkClient(record: ClientRecord, resources: ResourceRegistry, field: FieldNamer = (name) => name): Promise<void> {
   checkGrantTypes(record.grantTypes, field);
-  // Client ids of this shape are resource tokens' (resource-token-format.ts): one would shadow the other.
+  // Client ids of these shapes are resource tokens' and trusted publishers': one would shadow the other.
   if (isResourceTokenId(record.clientId)) throw invalidField(field('client_id'), 'tgrt_ followed by 12 letters or digits is reserved for resource tokens');
+  if (isPublisherId(record.clientId)) throw invalidField(field('client_id'), 'tgtp_ followed by 12 letters or digits is reserved for trusted publishers');
   const grants = new Set(record.grantTypes);
 
   // SPEC §2: public clients only for device-flow CLIs; a service must prove who it is. A

@@ -16,7 +16,7 @@ export function checkFederatedIdentities(record: ClientRecord, field: FieldNamer
   if (!hasGrant && identities.length > 0) throw invalidField(field('federated_identities'), 'federated identities are only used by the jwt-bearer grant; add it to the grant types');
   const seen = new Set<string>();
   for (const [index, identity] of identities.entries()) {
-    const key = JSON.stringify([identity.issuer, identity.subject, identity.audience ?? null, Object.entries(identity.conditions ?? {}).sort()]);
+    const key = exactIdentityKey(identity);
     if (seen.has(key)) throw invalidField(`${field('federated_identities')}.${index}`, 'listed twice');
     seen.add(key);
   }
@@ -29,6 +29,11 @@ export function checkFederatedIssuers(record: ClientRecord, trustedIssuers: Trus
       throw invalidField(`${field('federated_identities')}.${index}.issuer`, `${identity.issuer} is not a trusted issuer (federation.trustedIssuers in the configuration or trustedIssuers in the seed)`);
     }
   }
+}
+
+/** Everything a federated identity matches on: two with the same key are the same identity. */
+export function exactIdentityKey(identity: FederatedIdentity): string {
+  return JSON.stringify([identity.issuer, identity.subject ?? null, identity.audience ?? null, Object.entries(identity.conditions ?? {}).sort()]);
 }
 
 /** What a federated identity matches, whatever its conditions: issuer, subject and expected audience. */

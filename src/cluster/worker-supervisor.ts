@@ -40,8 +40,6 @@ export interface SupervisorOptions {
 export interface Supervisor {
   /** Resolves once every worker has reported ready; rejects with an exit code if one died while starting. */
   ready: Promise<void>;
-  /** Pids of the live workers. */
-  pids(): number[];
   /** SIGTERM to every worker, waits for them to exit; resolves with the exit code for the primary. */
   stop(): Promise<number>;
 }
@@ -145,7 +143,6 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
 
   return {
     ready,
-    pids: () => slots.flatMap((slot) => (slot.worker?.process.pid ? [slot.worker.process.pid] : [])),
     stop,
   };
 }

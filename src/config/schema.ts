@@ -174,8 +174,21 @@ export const configSchema = z
             'How long after a refresh token was first used it may be presented again while its successor is still unused (the answer with the successor was lost on the way: a dropped connection), seconds; the retry replaces that successor. Later, or once the successor was used, it is reuse and revokes the grant. A successor whose answer was never sent (storage failed mid-request: 503) is not issued, and a retry replaces it at any time until it is used. 0 turns retries of sent answers off (TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL)',
           ),
         interaction: z.number().int().positive().default(900).describe('How long a person has to finish the sign-in pages, seconds'),
+        tokenPagesIdle: z
+          .number()
+          .int()
+          .positive()
+          .default(1800)
+          .describe('The maintainers\' token pages (/tokens) sign a person out after this long without a request, seconds (TOLLGATE_TOKEN_PAGES_IDLE_TTL)'),
+        tokenPagesAbsolute: z
+          .number()
+          .int()
+          .positive()
+          .default(12 * 3600)
+          .describe('The maintainers\' token pages sign a person out this long after they signed in, however active, seconds (TOLLGATE_TOKEN_PAGES_ABSOLUTE_TTL)'),
       })
       .strict()
+      .refine((ttl) => ttl.tokenPagesIdle <= ttl.tokenPagesAbsolute, { message: 'tokenPagesIdle must not exceed tokenPagesAbsolute', path: ['tokenPagesIdle'] })
       .prefault({}),
     rateLimit: z
       .object({
@@ -188,6 +201,12 @@ export const configSchema = z
           .positive()
           .default(30)
           .describe('Upstream sign-in callbacks per IP per window that do not sign anyone in (TOLLGATE_RATE_LIMIT_UPSTREAM_CALLBACK_PER_IP)'),
+        leakReportPerIp: z
+          .number()
+          .int()
+          .positive()
+          .default(100)
+          .describe('Values reported to POST /self-service/leaked-tokens per IP per window, each value counted whatever it is (TOLLGATE_RATE_LIMIT_LEAK_REPORT_PER_IP)'),
         windowSeconds: z.number().int().positive().default(300).describe('Length of a rate-limit window, seconds'),
       })
       .strict()
@@ -284,7 +303,6 @@ export const configSchema = z
   })
   .strict();
 
-export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<
   Omit<z.output<typeof configSchema>, 'issuer' | 'demo' | 'upstreams'> & { issuer: string; demo: boolean; upstreams: readonly UpstreamSettings[] }
 >;

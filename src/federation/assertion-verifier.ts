@@ -1,11 +1,12 @@
-import { compactVerify, decodeJwt, decodeProtectedHeader, errors, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { compactVerify, decodeJwt, decodeProtectedHeader, errors, type CompactVerifyResult, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 
+import { createVerificationMemo } from '../keys/verification-memo.ts';
 import { AssertionError } from './assertion-error.ts';
 import { conditionHolds, type FederatedIdentity } from './federated-identity.ts';
 import type { TrustedIssuers } from './trusted-issuers.ts';
 
 /** Asymmetric signatures only: `none` proves nothing, and an HMAC key would have to be shared. */
-export const assertionAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+const assertionAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
 // RFC 7523 §3: "a small amount of leeway, usually no more than a few minutes"; a minute here.
 const clockSkewSeconds = 60;
@@ -30,6 +31,8 @@ export interface AssertionVerifier {
  * beyond the issuer, and never the assertion.
  */
 export function createAssertionVerifier({ issuers, defaultAudience, maxLifetimeSeconds }: AssertionVerifierOptions): AssertionVerifier {
+  // A platform token is presented again and again until it expires (a projected service-account token, a CI job's).
+  const verified = createVerificationMemo<CompactVerifyResult>();
   return {
     async verify(assertion, identities) {
       let header: ProtectedHeaderParameters;
@@ -50,7 +53,7 @@ export function createAssertionVerifier({ issuers, defaultAudience, maxLifetimeS
       if (candidates.length === 0) throw new AssertionError('issuer_not_federated', 'the client has no federated identity at this issuer', issuer);
 
       try {
-        await compactVerify(assertion, keys, { algorithms: assertionAlgorithms });
+        await verified.verify(assertion, keys, (getKey) => compactVerify(assertion, getKey, { algorithms: assertionAlgorithms }), () => (typeof claims.exp === 'number' ? claims.exp : undefined));
       } catch (error) {
         if (error instanceof AssertionError) throw error;
         if (error instanceof errors.JWKSNoMatchingKey) throw new AssertionError('unknown_key', 'no key of the issuer matches the assertion (kid)', issuer);
@@ -77,7 +80,7 @@ function checkTimes(claims: JWTPayload, issuer: string, maxLifetimeSeconds: numb
 }
 
 function matchIdentity(claims: JWTPayload, candidates: readonly FederatedIdentity[], defaultAudience: string, issuer: string): FederatedIdentity {
-  const bySubject = candidates.filter((identity) => identity.subject === claims.sub);
+  const bySubject = candidates.filter((identity) => (identity.subject === undefined ? Object.keys(identity.conditions ?? {}).length > 0 : identity.subject === claims.sub));
   if (bySubject.length === 0) throw new AssertionError('subject', 'sub matches no federated identity of the client', issuer);
   const audiences = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
   const byAudience = bySubject.filter((identity) => audiences.includes(identity.audience ?? defaultAudience));

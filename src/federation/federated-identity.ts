@@ -7,7 +7,13 @@ import { z } from 'zod';
  */
 export interface FederatedIdentity {
   issuer: string;
-  subject: string;
+  /**
+   * Absent only on a trusted publisher's GitHub Actions identity (trusted-publishers/): GitHub's
+   * `sub` spells the repository's name, which is recycled, so the immutable ids in `conditions`
+   * stand in for it. Such an identity matches any `sub` but only with conditions. Clients given
+   * through the admin API, CLI or seed always have one (federatedIdentitySchema requires it).
+   */
+  subject?: string;
   audience?: string;
   conditions?: Readonly<Record<string, string>>;
 }
@@ -35,7 +41,7 @@ export const federatedIdentitySchema = z
 export const federatedIdentities = z.array(federatedIdentitySchema).max(20);
 
 /** A claim path's steps: split at every dot not escaped as `\.`, which stands for a dot in a name. */
-export function splitClaimPath(path: string): string[] {
+function splitClaimPath(path: string): string[] {
   return path.split(/(?<!\\)\./).map((segment) => segment.replaceAll('\\.', '.'));
 }
 

@@ -15,7 +15,7 @@ const githubIdConditions = ['repository_id', 'repository_owner_id'] as const;
 
 /** A GitHub Actions identity: by its issuer, or by a subject in GitHub's `repo:owner/name:...` shape. */
 export function isGithubActionsIdentity(identity: FederatedIdentity): boolean {
-  return identity.issuer === githubIssuer || identity.issuer.startsWith(`${githubIssuer}/`) || identity.subject.startsWith('repo:');
+  return identity.issuer === githubIssuer || identity.issuer.startsWith(`${githubIssuer}/`) || identity.subject?.startsWith('repo:') === true;
 }
 
 /**

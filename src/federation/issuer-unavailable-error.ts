@@ -1,4 +1,4 @@
-import { ProviderRenderedError } from '../provider/provider-internals.ts';
+import { ProviderRenderedError } from '../kernel/provider-internals.ts';
 
 /**
  * A trusted issuer's keys could not be fetched: a passing condition, not a bad assertion, so

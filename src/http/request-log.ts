@@ -19,7 +19,7 @@ export function requestIdOf(ctx: { state?: { requestId?: unknown }; res: { getHe
 const secretSegments = /^(\/(?:interaction|device)\/)(?!auth\/?$)[^/]+/i;
 
 /** A request path as it may be logged: secret-ish segments replaced. */
-export function redactPath(path: string): string {
+function redactPath(path: string): string {
   return path.replace(secretSegments, '$1[redacted]');
 }
 

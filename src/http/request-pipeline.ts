@@ -1,6 +1,6 @@
 import type { Context, Middleware, Next } from 'koa';
 
-import type { ProviderRouteName, ProviderRoutes } from '../provider/provider-internals.ts';
+import type { ProviderRouteName, ProviderRoutes } from '../kernel/provider-internals.ts';
 import { chain } from './middleware-chain.ts';
 
 /**
@@ -36,6 +36,7 @@ export const requestPipeline = {
   self_service: ['requestFrame', 'selfServiceRouter', 'notFound'],
   interaction: ['requestFrame', 'pageHeaders', 'validHost', 'interactionRoutes', 'notFoundPage'],
   upstream: ['requestFrame', 'pageHeaders', 'validHost', 'upstreamCallback', 'notFound'],
+  tokens: ['requestFrame', 'pageHeaders', 'validHost', 'tokenPages', 'notFoundPage'],
 
   // oidc-provider's routes, by its names.
   discovery: ['requestFrame', 'validHost'],
@@ -75,10 +76,11 @@ const ownRoutes = [
   ['/self-service', 'self_service'],
   ['/interaction', 'interaction'],
   ['/upstream', 'upstream'],
+  ['/tokens', 'tokens'],
 ] as const satisfies readonly (readonly [string, string])[];
 
 // Where people browse, whatever the case: a path nobody serves there is answered as a page.
-const pagePaths = /^\/(?:device|interaction)(?:\/|$)/i;
+const pagePaths = /^\/(?:device|interaction|tokens)(?:\/|$)/i;
 
 export type OwnRouteName = (typeof ownRoutes)[number][1];
 export type RouteName = OwnRouteName | ProviderRouteName | 'unmatched_page' | 'unmatched';
@@ -114,6 +116,8 @@ export interface PipelineSteps {
   selfServiceRouter: Step;
   interactionRoutes: Step;
   upstreamCallback: Step;
+  /** The maintainers' token pages (token-pages/token-pages.ts). */
+  tokenPages: Step;
   userCodePrefill: Step;
   userCodeAttempts: Step;
   deviceSessionGuard: Step;

@@ -12,7 +12,7 @@ export interface SealedKey {
   data: string;
 }
 
-export const makeKekHint = 'make one with: openssl rand -base64 32 (keep it in your secret store, not beside the Redis backups)';
+const makeKekHint = 'make one with: openssl rand -base64 32 (keep it in your secret store, not beside the Redis backups)';
 
 /**
  * The key-encryption key of store mode: 32 bytes, base64 or base64url, from

@@ -11,7 +11,7 @@ import type { KeySetStore } from '../storage/key-set-store.ts';
 import { loadKeyEncryptionKey, openPrivateKey, sealPrivateKey } from './key-encryption.ts';
 import { advanceKeySet, nextTransitionAt, revokeKey, rotateNow, type KeySchedule, type NewKey, type Transition, type TransitionKind } from './key-lifecycle.ts';
 import { createKeyRing, publicJwkOf, ringKey, type KeyRing } from './key-ring.ts';
-import { emptyKeySet, parseKeySet, type KeySetDocument, type StoredKey } from './key-set-document.ts';
+import { emptyKeySet, parseKeySet, type KeySetDocument } from './key-set-document.ts';
 import { importKeys } from './key-import.ts';
 import { algFor, generateSigningKey, loadSigningKeys } from './signing-keys.ts';
 
@@ -197,5 +197,3 @@ export function createKeyManager({ config, store, resources, logger, securityEve
     },
   };
 }
-
-export type { StoredKey };

@@ -13,14 +13,17 @@ export function measureStorage(storage: Storage, metrics: Metrics): Storage {
   const top = {
     swapValue: storage.swapValue,
     getValue: storage.getValue,
+    replaceValue: storage.replaceValue,
+    deleteValue: storage.deleteValue,
     pacePoll: storage.pacePoll,
     isGrantRevoked: storage.isGrantRevoked,
+    grantStands: storage.grantStands,
     findRefreshToken: storage.findRefreshToken,
     rotateRefreshToken: storage.rotateRefreshToken,
     annulRefreshTokenRotation: storage.annulRefreshTokenRotation,
     ping: storage.ping,
   };
-  measure(metrics, 'value', top, ['swapValue', 'getValue', 'pacePoll', 'isGrantRevoked'], storage);
+  measure(metrics, 'value', top, ['swapValue', 'getValue', 'replaceValue', 'deleteValue', 'pacePoll', 'isGrantRevoked', 'grantStands'], storage);
   measure(metrics, 'RefreshToken', top, ['findRefreshToken', 'rotateRefreshToken', 'annulRefreshTokenRotation'], storage);
   measure(metrics, 'server', top, ['ping'], storage);
 

@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
-import { isUnsavedSessionFailure } from '../provider/provider-internals.ts';
+import { isUnsavedSessionFailure } from '../kernel/provider-internals.ts';
 import { sendFormExpired, sendInteractionExpired } from './notice-pages.ts';
 
 type Next = () => Promise<unknown>;

@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC, errors } from 'oidc-provider';
 
-import { codeErrorOf, deviceFormSecret, isDeviceFormExpired, type CodeError } from '../provider/provider-internals.ts';
+import { codeErrorOf, deviceFormSecret, isDeviceFormExpired, type CodeError } from '../kernel/provider-internals.ts';
 import { html, raw } from './html.ts';
 import { icons, page } from './layout.ts';
 

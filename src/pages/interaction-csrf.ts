@@ -10,10 +10,11 @@ export interface InteractionCsrf {
  * Anti-forgery tokens for our sign-in and confirm forms, on top of the SameSite=Lax
  * interaction cookie: an HMAC of the interaction uid under the cookie keys, so every process
  * that shares the keys accepts it and nothing needs storing. Any current key verifies
- * (rotation); the first one signs.
+ * (rotation); the first one signs. The maintainers' token pages use the same with their own
+ * `purpose` and their session id in place of the uid: a token of one never passes for the other.
  */
-export function createInteractionCsrf(keys: readonly string[]): InteractionCsrf {
-  const mac = (key: string, uid: string) => createHmac('sha256', key).update(`tollgate-interaction-csrf:${uid}`).digest();
+export function createInteractionCsrf(keys: readonly string[], purpose = 'interaction'): InteractionCsrf {
+  const mac = (key: string, uid: string) => createHmac('sha256', key).update(`tollgate-${purpose}-csrf:${uid}`).digest();
   return {
     token: (uid) => mac(keys[0] as string, uid).toString('base64url'),
     verify(uid, presented) {

@@ -1,5 +1,5 @@
 import { html } from './html.ts';
-import { page } from './layout.ts';
+import { page, type PageOptions } from './layout.ts';
 
 export interface LoginView {
   action: string;
@@ -11,13 +11,19 @@ export interface LoginView {
   /** Where the upstream buttons post, and the upstreams to offer (SPEC §13). */
   upstreamAction?: string;
   upstreams?: ReadonlyArray<{ id: string; name: string }>;
+  /** What the sign-in is for, under the heading; a device login's by default. */
+  lead?: string;
+  /** The page around the form; a device login's step 2 by default. */
+  options?: PageOptions;
+  /** A notice above the form (signed out, session ended). */
+  notice?: string;
 }
 
 /**
  * Step 2: username and password, with the autocomplete hints password managers need, and one
  * "Continue with ..." button per upstream identity provider.
  */
-export function loginPage({ action, csrf, error, username, password = true, upstreamAction, upstreams = [] }: LoginView): string {
+export function loginPage({ action, csrf, error, username, password = true, upstreamAction, upstreams = [], lead = 'Sign in to connect your device.', options = { step: 2 }, notice }: LoginView): string {
   const passwordForm = html`<form method="post" action="${action}">
 <input type="hidden" name="csrf" value="${csrf}">
 <label for="username">Username</label>
@@ -36,11 +42,12 @@ ${upstreams.map(({ id, name }) => html`<button type="submit" name="upstream" val
   return page(
     'Sign in',
     html`<h1>Sign in</h1>
-<p class="lead">Sign in to connect your device.</p>
+<p class="lead">${lead}</p>
+${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 ${error ? html`<p class="alert" role="alert" id="login-error">${error}</p>` : ''}
 ${password ? passwordForm : ''}
 ${upstreamForm}`,
-    { step: 2 },
+    options,
   );
 }
 

@@ -7,15 +7,16 @@ import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { requestIdOf } from '../http/request-log.ts';
 import type { Logger } from '../logger.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
-import { deviceCodeIdOf } from '../provider/provider-internals.ts';
+import { deviceCodeIdOf } from '../kernel/provider-internals.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
-import { accountKey, type Attempt, type AttemptLimits } from './attempt-limits.ts';
+import type { AttemptLimits } from './attempt-limits.ts';
 import type { InteractionCsrf } from './interaction-csrf.ts';
-import { confirmPage, loginPage } from './interaction-pages.ts';
-import { contentSecurityPolicy } from './page-headers.ts';
+import { confirmPage } from './interaction-pages.ts';
+import { checkPassword } from './password-check.ts';
 import { startUpstreamSignIn, type UpstreamSignInDeps } from './upstream-start.ts';
 import { sendFormExpired, sendInteractionExpired, sendPage, sendServerError, sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
 import { readForm, type Form } from './read-form.ts';
+import { sendSignInPage } from './sign-in-page.ts';
 import { timeAgo } from './time-ago.ts';
 
 export interface InteractionDeps {
@@ -34,8 +35,6 @@ export interface InteractionDeps {
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 const route = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm|upstream))?$/;
-// One message for an unknown username and a wrong password: the page must not tell them apart.
-const wrongCredentials = 'Wrong username or password.';
 
 /**
  * The sign-in and confirm pages oidc-provider sends a person to during device login
@@ -75,7 +74,7 @@ export function createInteractionRoutes(deps: InteractionDeps) {
       if (!deps.csrf.verify(uid, form.csrf)) return sendFormExpired(ctx);
 
       if (action === 'login' && details.prompt.name === 'login' && deps.passwordSignIn) return await signIn(ctx, deps, details, form);
-      if (action === 'upstream' && details.prompt.name === 'login') return await startUpstreamSignIn(ctx, deps.upstreamSignIn, uid, form.upstream);
+      if (action === 'upstream' && details.prompt.name === 'login') return await startUpstreamSignIn(ctx, deps.upstreamSignIn, { uid }, form.upstream, `/interaction/${uid}`);
       if (action === 'confirm' && details.prompt.name === 'consent') return await decide(ctx, deps, details, form);
       ctx.redirect(`/interaction/${uid}`);
     } catch (error) {
@@ -87,49 +86,20 @@ export function createInteractionRoutes(deps: InteractionDeps) {
   };
 }
 
-/** The sign-in page: the password form and one button per upstream, whose origins the CSP must allow. */
 function sendLoginPage(ctx: Context, deps: InteractionDeps, uid: string, status: number, filled: { error?: string; username?: string } = {}) {
-  const upstreams = deps.upstreamSignIn.upstreams.list;
-  if (upstreams.length) ctx.set('content-security-policy', contentSecurityPolicy(upstreams.map((upstream) => upstream.authorizationOrigin())));
-  const body = loginPage({
+  sendSignInPage(ctx, { upstreams: deps.upstreamSignIn.upstreams, passwordSignIn: deps.passwordSignIn }, status, {
     action: `/interaction/${uid}/login`,
     csrf: deps.csrf.token(uid),
-    password: deps.passwordSignIn,
     upstreamAction: `/interaction/${uid}/upstream`,
-    upstreams: upstreams.map(({ settings }) => ({ id: settings.id, name: settings.name })),
     ...filled,
   });
-  sendPage(ctx, status, body);
 }
 
 async function signIn(ctx: Context, deps: InteractionDeps, details: Details, form: Form) {
-  const { provider, accounts, limits, securityEvents } = deps;
-  const uid = details.uid;
-  const where = { reqId: requestIdOf(ctx), ip: ctx.ip, clientId: String(details.params.client_id) };
-  const username = (form.username ?? '').trim().slice(0, 256);
-  const password = (form.password ?? '').slice(0, 1024);
-  const again = (status: number, error: string) => sendLoginPage(ctx, deps, uid, status, { error, username });
-  if (!username || !password) return again(400, 'Enter your username and password.');
-
-  const attempts: Attempt[] = [
-    ['passwordPerIp', ctx.ip],
-    ['passwordPerAccount', accountKey(username)],
-  ];
-  const limited = await limits.hit(attempts);
-  if (limited) {
-    securityEvents.emit('rate_limit.hit', { ...where, limit: 'password' });
-    return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
-  }
-
-  const account = await accounts.authenticate(username, password);
-  // The username typed is not logged: people type passwords into it.
-  if (!account) {
-    securityEvents.emit('sign_in.failed', where);
-    return again(400, wrongCredentials);
-  }
-  securityEvents.emit('sign_in.succeeded', { ...where, accountId: account.id });
-  await limits.refund(attempts);
-  await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
+  const outcome = await checkPassword(deps, form, { reqId: requestIdOf(ctx), ip: ctx.ip, clientId: String(details.params.client_id) });
+  if ('retryAfterSeconds' in outcome) return sendTooManyAttempts(ctx, outcome.retryAfterSeconds);
+  if ('error' in outcome) return sendLoginPage(ctx, deps, details.uid, 400, outcome);
+  await deps.provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: outcome.account.id } }, { mergeWithLastSubmission: false });
   ctx.respond = false;
 }
 

@@ -51,6 +51,49 @@ a{color:var(--accent)}
 .upstreams button{flex:none;width:100%}
 a.button{display:inline-block;padding:.65rem 1rem;border-radius:10px;background:var(--accent);color:#fff;font-weight:600;text-decoration:none}
 footer{margin:1.25rem auto 0;max-width:24rem;font-size:.8rem;color:var(--muted);text-align:center}
+.wide{max-width:62rem}
+.wide main{padding:1.75rem 2rem}
+.brand{flex-wrap:wrap}
+.nav{margin-left:auto;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem .75rem;font-size:.9rem;font-weight:500;color:var(--muted)}
+.nav form{margin:0}
+.nav button{flex:none;min-height:2.25rem;padding:.3rem .85rem;font-size:.9rem}
+h2{font-size:1.15rem;line-height:1.3;margin:2rem 0 .75rem}
+.crumbs{font-size:.9rem;margin:0 0 .75rem}
+.cards{list-style:none;margin:0;padding:0;display:grid;gap:.75rem}
+.card{border:1px solid var(--line);border-radius:10px;padding:.9rem 1rem}
+.card h3,.card-title{font-size:1.02rem;margin:0 0 .5rem;word-break:break-word}
+.card p:last-child{margin-bottom:0}
+.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(12.5rem,1fr));gap:.5rem 1.25rem;margin:0}
+.facts dt{font-size:.8rem;font-weight:600;color:var(--muted)}
+.facts dd{margin:0;word-break:break-word}
+.links{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.25rem;margin:.75rem 0 0}
+.badge{display:inline-block;margin-left:.35rem;padding:0 .5rem;border-radius:999px;font-size:.8rem;font-weight:600;background:#fffaeb;border:1px solid #f5b546;color:#7a2e0e}
+.badge.gone{background:var(--danger-bg);border-color:var(--danger-line);color:var(--danger)}
+.badge.quiet{background:#f2f4f7;border-color:var(--line);color:var(--muted)}
+.notice{padding:.75rem .9rem;border-radius:10px;margin:0 0 1.25rem;font-size:.95rem;background:var(--ok-bg);border:1px solid #75e0a7;color:var(--ok)}
+.secret{display:block;padding:.75rem .9rem;margin:.35rem 0 .5rem;border:1px solid var(--field);border-radius:10px;background:#f8fafc;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.95rem;word-break:break-all;user-select:all}
+pre{margin:.35rem 0 1rem;padding:.75rem .9rem;border-radius:10px;background:var(--ink);color:#f2f4f7;overflow-x:auto;font-size:.82rem;line-height:1.5}
+pre:focus-visible{outline:3px solid #7aa2f7;outline-offset:2px}
+input[type=number],input[type=date],select{display:block;width:100%;max-width:16rem;padding:.6rem .75rem;font:inherit;color:var(--ink);background:#fff;border:1px solid var(--field);border-radius:10px}
+input[type=number][aria-invalid=true],input[type=date][aria-invalid=true]{border-color:var(--danger)}
+fieldset{border:0;margin:1.1rem 0 0;padding:0;min-width:0}
+legend{font-weight:600;padding:0;margin:0 0 .35rem}
+label.check{display:flex;align-items:center;gap:.5rem;font-weight:400;margin:.3rem 0}
+.field-error{font-size:.875rem;color:var(--danger);margin:.35rem 0 0}
+button.danger{background:var(--danger);border-color:var(--danger)}
+button.danger:hover{background:#7a1a13;border-color:#7a1a13}
+button.inline,a.button{flex:none}
+button.inline{margin:0 0 1.25rem}
+code{overflow-wrap:anywhere}
+.actions a.button.secondary,a.button.secondary{background:#fff;color:var(--ink);border:1px solid var(--field)}
+.activity{list-style:none;margin:0;padding:0;font-size:.92rem}
+.activity li{padding:.55rem 0;border-top:1px solid var(--line)}
+.activity li:first-child{border-top:0}
+.muted{color:var(--muted)}
+.identity{margin-top:1.4rem;padding:.1rem 0 0 .9rem;border-left:3px solid var(--line)}
+.publisher-form:has(#publisher-kind-kubernetes:checked) #github-actions-fields,.publisher-form:has(#publisher-kind-github_actions:checked) #kubernetes-fields{display:none}
+.publisher-form select{max-width:100%}
+@media (max-width:30rem){.wide main{padding:1.25rem 1rem}.shell.wide{padding-top:4vh}}
 `;
 
 /** The CSP source that allows exactly this stylesheet and nothing else inline. */
@@ -72,7 +115,19 @@ const stepNames = ['Code', 'Sign in', 'Confirm'] as const;
 export interface PageOptions {
   /** Which step of the device login this page is (1-3), or 4 once all are done. */
   step?: 1 | 2 | 3 | 4;
+  /** A wider column, for the maintainers' lists; the device pages keep the narrow card. */
+  wide?: boolean;
+  /** Beside the brand: who is signed in, and signing out. */
+  nav?: RawHtml;
+  /** The line under the card; the device pages' reminder when absent. */
+  footer?: string;
 }
+
+/** What the line under the card says on the device pages, and on the maintainers' token pages. */
+export const footers = {
+  device: 'Only enter a code that you started yourself, on a device you control.',
+  tokens: 'Tokens made here belong to the API, not to you: every maintainer sees them and can revoke them.',
+};
 
 function steps(current: number): RawHtml {
   return html`<ol class="steps" aria-label="Device login progress">${stepNames.map((name, index) => {
@@ -95,13 +150,13 @@ export function page(title: string, body: RawHtml, options: PageOptions = {}): s
 <style>${raw(styles)}</style>
 </head>
 <body>
-<div class="shell">
-<header class="brand">${logo}<span>tollgate</span></header>
+<div class="shell${options.wide ? ' wide' : ''}">
+<header class="brand">${logo}<span>tollgate</span>${options.nav ? html`<div class="nav">${options.nav}</div>` : ''}</header>
 <main>
 ${options.step ? steps(options.step) : ''}
 ${body}
 </main>
-<footer>Only enter a code that you started yourself, on a device you control.</footer>
+<footer>${options.footer ?? footers.device}</footer>
 </div>
 </body>
 </html>`.html;

@@ -6,9 +6,11 @@ import { styleSource } from './layout.ts';
 // (clickjacking an "Approve" button is the attack these pages invite).
 // `formTargets`: the sign-in page's upstream buttons post to us and are redirected to the
 // upstream's authorization endpoint, and browsers hold redirects after a form post to form-action.
-export const contentSecurityPolicy = (formTargets: readonly string[] = []) =>
+// `scripts`: the one page that may run a script names its file (a copy button, never needed).
+export const contentSecurityPolicy = (formTargets: readonly string[] = [], scripts: readonly string[] = []) =>
   [
     "default-src 'none'",
+    ...(scripts.length ? [`script-src ${scripts.join(' ')}`] : []),
     `style-src ${styleSource}`,
     "img-src 'self'",
     ["form-action 'self'", ...formTargets].join(' '),

@@ -5,7 +5,7 @@ import { readRawBody } from '../http/read-body.ts';
 import { sendBadRequest } from './notice-pages.ts';
 
 /** Our pages' forms are small: a CSRF token, a username, a password, a decision. */
-export const formLimitBytes = 8 * 1024;
+const formLimitBytes = 8 * 1024;
 
 export type Form = Record<string, string>;
 

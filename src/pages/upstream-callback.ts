@@ -1,11 +1,13 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 
+import type { AccountRecord } from '../accounts/account-record.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import { requestIdOf } from '../http/request-log.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
 import { signInAccount } from '../upstreams/link-account.ts';
+import { startedOn } from '../upstreams/pending-logins.ts';
 import type { TokenSealer } from '../upstreams/token-sealer.ts';
 import { UpstreamError, type Upstream, type UpstreamErrorCode } from '../upstreams/upstream.ts';
 import type { Attempt, AttemptLimits } from './attempt-limits.ts';
@@ -13,12 +15,21 @@ import { sendTooManyAttempts, sendUnavailable } from './notice-pages.ts';
 import { sendUpstreamProblem, type UpstreamProblem } from './upstream-pages.ts';
 import { bindingCookie, redirectUri, type UpstreamSignInDeps } from './upstream-start.ts';
 
+/** How a round trip started on one of our own pages (not a device login) ends. */
+export interface PageSignIn {
+  /** The page's sign-in page, to try again from. */
+  retry: string;
+  /** Signs the account in to the pages and answers with the page it asked for. */
+  signedIn(ctx: Context, account: AccountRecord, page: string): Promise<void>;
+}
+
 export interface UpstreamCallbackDeps extends UpstreamSignInDeps {
   provider: Provider;
   accounts: AccountStore;
   sealer: TokenSealer;
   securityEvents: SecurityEvents;
   limits: AttemptLimits;
+  pageSignIn: PageSignIn;
 }
 
 const route = /^\/upstream\/([a-z0-9-]{1,32})\/callback$/;
@@ -29,7 +40,7 @@ const startOver = '/device';
  * The state must be a pending login of this upstream, not used before, started by this same
  * browser; then the code is redeemed (openid-client checks PKCE, nonce, ID token, RFC 9207
  * `iss`), admission and linking decide the account, and the interaction continues to the
- * unchanged confirm page. Anything else ends on a page that says what happened. Callbacks are
+ * unchanged confirm page (or, for a sign-in started on the token pages, those pages do). Anything else ends on a page that says what happened. Callbacks are
  * counted per IP, and one that signs someone in is given back, so only failures add up.
  */
 export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
@@ -42,6 +53,7 @@ export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
       return;
     }
     const upstream = deps.upstreams.get(match[1] as string);
+    const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
     const attempts: Attempt[] = [['upstreamCallbackPerIp', ctx.ip]];
     try {
       const limited = await deps.limits.hit(attempts);
@@ -49,7 +61,7 @@ export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
         deps.securityEvents.emit('rate_limit.hit', { reqId: requestIdOf(ctx), ip: ctx.ip, limit: 'upstream_callback' });
         return sendTooManyAttempts(ctx, limited.retryAfterSeconds);
       }
-      const problem = upstream ? await finish(ctx, deps, upstream) : problemFor('unknown', startOver);
+      const problem = upstream && state ? await finish(ctx, deps, upstream, state) : problemFor('unknown', startAgain(deps, state));
       if (problem) {
         deps.securityEvents.emit('sign_in.failed', { reqId: requestIdOf(ctx), ip: ctx.ip, upstream: upstream?.settings.id, reason: problem.title });
         sendUpstreamProblem(ctx, problem);
@@ -61,18 +73,25 @@ export function createUpstreamCallback(deps: UpstreamCallbackDeps) {
   };
 }
 
-async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstream): Promise<UpstreamProblem | undefined> {
+/**
+ * Where to start again when the login itself is gone (unknown, expired, used already): where
+ * the state says it was started, or, when it says nothing, no guess (the page offers both).
+ */
+function startAgain(deps: UpstreamCallbackDeps, state: string | undefined): string | undefined {
+  const on = state === undefined ? undefined : startedOn(state);
+  return on === 'device' ? startOver : on === 'page' ? deps.pageSignIn.retry : undefined;
+}
+
+async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstream, state: string): Promise<UpstreamProblem | undefined> {
   const { settings } = upstream;
-  const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
-  if (!state) return problemFor('unknown', startOver);
   const taken = await deps.pending.take(state, settings.id, ctx.cookies.get(bindingCookie));
-  if ('problem' in taken) return problemFor(taken.problem, startOver);
+  if ('problem' in taken) return problemFor(taken.problem, startAgain(deps, state));
   const { login } = taken;
   ctx.cookies.set(bindingCookie, null, { path: '/upstream/' });
 
-  const interaction = await deps.provider.Interaction.find(login.uid);
-  if (!interaction || interaction.prompt.name !== 'login') return problemFor('unknown', startOver);
-  const retry = `/interaction/${login.uid}`;
+  const interaction = 'uid' in login ? await deps.provider.Interaction.find(login.uid) : undefined;
+  if ('uid' in login && (!interaction || interaction.prompt.name !== 'login')) return problemFor('unknown', startOver);
+  const retry = interaction ? `/interaction/${interaction.uid}` : deps.pageSignIn.retry;
 
   let profile;
   try {
@@ -88,6 +107,10 @@ async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstre
   if ('refused' in outcome) return { status: 403, title: 'You cannot sign in here', message: outcome.refused, retry };
 
   deps.securityEvents.emit('sign_in.succeeded', { reqId: requestIdOf(ctx), ip: ctx.ip, accountId: outcome.account.id, upstream: settings.id });
+  if (!interaction) {
+    await deps.pageSignIn.signedIn(ctx, outcome.account, 'page' in login ? login.page : deps.pageSignIn.retry);
+    return undefined;
+  }
   interaction.result = { login: { accountId: outcome.account.id } };
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
   ctx.status = 303;
@@ -97,7 +120,7 @@ async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstre
 
 type ProblemKind = UpstreamErrorCode | 'unknown' | 'replayed' | 'foreign';
 
-function problemFor(kind: ProblemKind, retry: string, name = 'The identity provider'): UpstreamProblem {
+function problemFor(kind: ProblemKind, retry: string | undefined, name = 'The identity provider'): UpstreamProblem {
   switch (kind) {
     case 'replayed':
       return { status: 400, title: 'Sign-in link already used', message: 'This sign-in answer was already used once. Each one works only once.', retry };

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import * as client from 'openid-client';
 
 import type { Logger } from '../logger.ts';
-import type { PendingLogins } from '../upstreams/pending-logins.ts';
+import type { LoginTarget, PendingLogins } from '../upstreams/pending-logins.ts';
 import { UpstreamError } from '../upstreams/upstream.ts';
 import type { UpstreamRegistry } from '../upstreams/upstream-registry.ts';
 import { sendUpstreamProblem } from './upstream-pages.ts';
@@ -21,15 +21,15 @@ export const bindingCookie = 'tollgate.upstream';
 export const redirectUri = (issuer: string, id: string) => `${issuer}/upstream/${id}/callback`;
 
 /**
- * A "Continue with ..." button was pressed on the sign-in page of interaction `uid`: store the
- * pending login (state, nonce, PKCE verifier) and send the browser to the upstream.
+ * A "Continue with ..." button was pressed on a sign-in page (a device login's, or the token
+ * pages'): store the pending login (state, nonce, PKCE verifier, what it signs in to) and send
+ * the browser to the upstream. `retry` is that sign-in page, for the problem pages.
  */
-export async function startUpstreamSignIn(ctx: Context, deps: UpstreamSignInDeps, uid: string, id: string | undefined): Promise<void> {
+export async function startUpstreamSignIn(ctx: Context, deps: UpstreamSignInDeps, target: LoginTarget, id: string | undefined, retry: string): Promise<void> {
   const upstream = id ? deps.upstreams.get(id) : undefined;
-  const retry = `/interaction/${uid}`;
   if (!upstream) return sendUpstreamProblem(ctx, { status: 400, title: 'Unknown sign-in method', message: 'That sign-in method is not offered here.', retry });
   const secrets = { nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier() };
-  const { state, binding } = await deps.pending.start(upstream.settings.id, uid, secrets);
+  const { state, binding } = await deps.pending.start(upstream.settings.id, target, secrets);
   let url: URL;
   try {
     url = await upstream.authorizationUrl({ state, ...secrets, redirectUri: redirectUri(deps.issuer, upstream.settings.id) });

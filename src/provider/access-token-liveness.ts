@@ -15,6 +15,9 @@ export interface AccessTokenLivenessDeps {
   grants: AccessTokenGrants;
 }
 
+// Grant ids come from our own records of verified tokens; the bound keeps the map small.
+const maxLoginClients = 50_000;
+
 /** A person's token that is still good: the grant (login) it was issued under, and the person as stored now. */
 export interface LivePersonToken {
   grantId: string;
@@ -28,20 +31,38 @@ export interface LivePersonToken {
  * Introspection (RFC 7662 §2.2) and token exchange (RFC 8693) ask the same question.
  */
 export function createAccessTokenLiveness(deps: AccessTokenLivenessDeps) {
-  /** The grant and account behind a person's token, when all of them are still good. */
-  async function livePerson(provider: Provider, payload: JWTPayload): Promise<LivePersonToken | undefined> {
-    const grantId = payload.jti ? await deps.grants.grantOf(payload.jti) : undefined;
+  // Grant id -> the client the person logged in with, which a grant never changes: once read,
+  // whether the grant stands is all there is left to ask (Storage.grantStands).
+  const loginClients = new Map<string, string>();
+
+  /** The client the person logged in with, while the grant stands. */
+  async function standingGrantClient(provider: Provider, grantId: string): Promise<string | undefined> {
+    const known = loginClients.get(grantId);
+    if (known) return (await deps.storage.grantStands(grantId)) ? known : undefined;
+    const [grant, revoked] = await Promise.all([provider.Grant.find(grantId), deps.storage.isGrantRevoked(grantId)]);
+    if (!grant?.clientId || revoked) return undefined;
+    loginClients.set(grantId, grant.clientId);
+    if (loginClients.size > maxLoginClients) loginClients.delete(loginClients.keys().next().value as string);
+    return grant.clientId;
+  }
+
+  /**
+   * The grant and account behind a person's token, when all of them are still good. `alongside`
+   * is sent with the reads (one round trip), given the grant; it is awaited with them.
+   */
+  async function livePerson(provider: Provider, payload: JWTPayload, alongside?: (grantId: string) => Promise<unknown>): Promise<LivePersonToken | undefined> {
+    const grantId = payload.jti ? await deps.grants.grantOf(payload.jti, payload.exp) : undefined;
     const actors = actorsOf(payload.act);
     if (!grantId || !payload.sub || !actors) return undefined;
-    const [grant, revoked, account, actorsEnabled] = await Promise.all([
-      provider.Grant.find(grantId),
-      deps.storage.isGrantRevoked(grantId),
+    const [loginClient, account, actorsEnabled] = await Promise.all([
+      standingGrantClient(provider, grantId),
       deps.accounts.get(payload.sub),
       Promise.all(actors.map(clientEnabled)),
+      alongside?.(grantId),
     ]);
-    if (!grant || revoked || !account || account.disabled || actorsEnabled.includes(false)) return undefined;
-    // The client the person logged in with: for an exchanged token it is not the token's own.
-    if (grant.clientId !== payload.client_id && !(grant.clientId && (await clientEnabled(grant.clientId)))) return undefined;
+    if (!loginClient || !account || account.disabled || actorsEnabled.includes(false)) return undefined;
+    // For an exchanged token the client the person logged in with is not the token's own.
+    if (loginClient !== payload.client_id && !(await clientEnabled(loginClient))) return undefined;
     return { grantId, account };
   }
 

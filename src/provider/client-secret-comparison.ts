@@ -3,7 +3,7 @@ import type { Client, Provider } from 'oidc-provider';
 import type { ClientRecord } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { rememberingSecretCheck } from '../clients/client-secret.ts';
-import { replaceClientSecretComparison, wrapClientFind } from './provider-internals.ts';
+import { replaceClientSecretComparison, wrapClientFind } from '../kernel/provider-internals.ts';
 
 /**
  * oidc-provider compares client secrets in plaintext against metadata; we store only hashes,

@@ -27,7 +27,7 @@ import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
 import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
-import { mintRefreshTokenIds, secureByIssuer } from './provider-internals.ts';
+import { mintRefreshTokenIds, secureByIssuer } from '../kernel/provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createAccessTokenLiveness } from './access-token-liveness.ts';
 import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
@@ -100,6 +100,7 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
       resources,
       resourcePolicy,
       maxPriorityOf,
+      recordAhead: accessTokenGrants.recordAhead,
       verifySubjectToken: createSubjectTokenVerifier({ issuer: config.issuer, signingKeys, liveness, maxChainDepth: config.tokenExchange.maxChainDepth }),
     }),
   ];

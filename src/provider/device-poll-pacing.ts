@@ -3,7 +3,7 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { grantTypes } from '../clients/client-record.ts';
 import { valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
-import { renderProtocolError } from './render-protocol-error.ts';
+import { renderProtocolError } from '../http/render-protocol-error.ts';
 
 // RFC 8628 §3.5: on slow_down "the interval MUST be increased by 5 seconds for this and all
 // subsequent requests".

@@ -1,7 +1,7 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { ClientRegistry } from '../clients/client-registry.ts';
-import { renderProtocolError } from './render-protocol-error.ts';
+import { renderProtocolError } from '../http/render-protocol-error.ts';
 
 type Next = () => Promise<unknown>;
 

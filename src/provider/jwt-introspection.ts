@@ -4,7 +4,7 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { publicKeySet, type SigningKeys } from '../keys/signing-keys.ts';
 import type { AccessTokenLiveness } from './access-token-liveness.ts';
 import type { IntrospectedToken } from './introspection-policy.ts';
-import { renderProtocolError } from './render-protocol-error.ts';
+import { renderProtocolError } from '../http/render-protocol-error.ts';
 
 type Next = () => Promise<unknown>;
 

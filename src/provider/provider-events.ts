@@ -5,7 +5,7 @@ import { requestIdOf } from '../http/request-log.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
-import { isRefreshTokenReuse, onProviderKoaError } from './provider-internals.ts';
+import { isRefreshTokenReuse, onProviderKoaError } from '../kernel/provider-internals.ts';
 
 /**
  * The one place oidc-provider events are subscribed. Log lines carry codes and ids only:

@@ -40,6 +40,9 @@ export function createRefreshReadAhead(deps: { grants: Adapter; accounts: Accoun
       start(`account:${accountId}`, () => deps.accounts.get(accountId));
     },
     grants: { ...deps.grants, find: (id: string) => take<ModelPayload | undefined>(`grant:${id}`) ?? deps.grants.find(id) } satisfies Adapter,
-    accounts: { ...deps.accounts, get: (id: string) => take<Awaited<ReturnType<AccountStore['get']>>>(`account:${id}`) ?? deps.accounts.get(id) } satisfies AccountStore,
+    accounts: {
+      ...deps.accounts,
+      get: (id: string) => take<Awaited<ReturnType<AccountStore['get']>>>(`account:${id}`) ?? deps.accounts.get(id),
+    } satisfies AccountStore,
   };
 }

@@ -3,7 +3,7 @@ import Provider, { errors, type Adapter, type KoaContextWithOIDC } from 'oidc-pr
 import type { RefreshTokenOwner } from '../storage/refresh-token-ids.ts';
 import type { ModelPayload, RefreshTokenRotation, Storage } from '../storage/storage.ts';
 import { StorageUnavailableError } from '../storage/storage-unavailable.ts';
-import { isRefreshTokenGrant } from './provider-internals.ts';
+import { isRefreshTokenGrant } from '../kernel/provider-internals.ts';
 
 export interface RefreshTokenRotationOptions {
   /** ttl.refreshTokenReuseInterval: see the config schema. */

@@ -1,7 +1,7 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
-import { isDisallowedGrant, isMissingClientAuthentication } from './provider-internals.ts';
-import { renderProtocolError } from './render-protocol-error.ts';
+import { isDisallowedGrant, isMissingClientAuthentication } from '../kernel/provider-internals.ts';
+import { renderProtocolError } from '../http/render-protocol-error.ts';
 
 type ErrorBody = { error?: string; error_description?: string };
 /** Changes what oidc-provider answered, once it has answered. */

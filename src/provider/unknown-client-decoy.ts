@@ -5,7 +5,7 @@ import type { ClientRecord } from '../clients/client-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { hashClientSecret, rememberingSecretCheck } from '../clients/client-secret.ts';
 import { toProviderMetadata } from '../clients/provider-metadata.ts';
-import { buildClientModel } from './provider-internals.ts';
+import { buildClientModel } from '../kernel/provider-internals.ts';
 
 /**
  * Client-id enumeration by timing: an unknown (or disabled) client and a known one with a wrong

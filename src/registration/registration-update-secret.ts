@@ -3,7 +3,7 @@ import type { Context, Next } from 'koa';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { clientSecretMatches } from '../clients/client-secret.ts';
 import { readRawBody } from '../http/read-body.ts';
-import { replaceRequestBody } from '../provider/provider-internals.ts';
+import { replaceRequestBody } from '../kernel/provider-internals.ts';
 
 /**
  * RFC 7592 §2.2: an update request MAY carry the client's secret, which MUST then match the

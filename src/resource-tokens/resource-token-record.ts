@@ -1,5 +1,6 @@
 import type { SecretHash } from '../clients/client-record.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
+import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
 
 /** Who did something to a resource token: a maintainer's account, an admin client, or a leak report. */
 export interface TokenActor {
@@ -17,6 +18,8 @@ export interface TokenActor {
 export interface ResourceTokenRecord {
   id: string;
   resource: string;
+  /** The resource server's `createdAt` when the token was made: which resource of that identifier it is for. */
+  resourceCreatedAt?: string;
   description: string;
   scopes: string[];
   maxPriority?: MaxPriority;
@@ -37,4 +40,13 @@ export interface TokenUse {
 
 export function tokenInForce(record: ResourceTokenRecord, now = Date.now()): boolean {
   return !record.revokedAt && Date.parse(record.expiresAt) > now;
+}
+
+/**
+ * Whether the token is one of this resource server's: made for its identifier, and not before
+ * it was created, so a resource deleted and created again does not inherit the tokens of the
+ * one before (a token made before the field was written is dated by its own creation).
+ */
+export function tokenOfResource(record: ResourceTokenRecord, resource: Pick<ResourceServerRecord, 'identifier' | 'createdAt'>): boolean {
+  return record.resource === resource.identifier && Date.parse(record.resourceCreatedAt ?? record.createdAt) >= Date.parse(resource.createdAt);
 }

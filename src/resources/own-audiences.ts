@@ -6,7 +6,7 @@ import { builtInResourceIdentifiers } from './resource-server-record.ts';
  * holds it directly: never by token exchange, and no exchanging client may list one among its
  * resources or what it serves (SPEC §14).
  */
-export const ownAudiences: readonly string[] = builtInResourceIdentifiers;
+const ownAudiences: readonly string[] = builtInResourceIdentifiers;
 
 export function isOwnAudience(identifier: string): boolean {
   return ownAudiences.includes(identifier);

@@ -5,31 +5,33 @@ import type { Metrics } from '../metrics/metrics.ts';
  * Everything a security team watches for, one name each (the `securityEvent` field of the log
  * line and the `event` label of tollgate_security_events_total).
  */
-export const securityEventNames = [
-  'sign_in.succeeded',
-  'sign_in.failed',
-  'device.approved',
-  'device.denied',
-  'refresh_token.reuse_detected',
-  'grant.revoked',
-  'token.revoked',
-  'rate_limit.hit',
-  'admin.change',
-  'admin.refused',
-  'client_secret.rotated',
-  'key_set.loaded',
-  'signing_key.created',
-  'signing_key.activated',
-  'signing_key.retired',
-  'signing_key.removed',
-  'signing_key.revoked',
-  'resource_token.created',
-  'resource_token.rotated',
-  'resource_token.revoked',
-  'resource_token.first_used',
-  'resource_token.reported',
-] as const;
-export type SecurityEventName = (typeof securityEventNames)[number];
+export type SecurityEventName =
+  | 'sign_in.succeeded'
+  | 'sign_in.failed'
+  | 'device.approved'
+  | 'device.denied'
+  | 'refresh_token.reuse_detected'
+  | 'grant.revoked'
+  | 'token.revoked'
+  | 'rate_limit.hit'
+  | 'admin.change'
+  | 'admin.refused'
+  | 'client_secret.rotated'
+  | 'key_set.loaded'
+  | 'signing_key.created'
+  | 'signing_key.activated'
+  | 'signing_key.retired'
+  | 'signing_key.removed'
+  | 'signing_key.revoked'
+  | 'resource_token.created'
+  | 'resource_token.rotated'
+  | 'resource_token.revoked'
+  | 'resource_token.first_used'
+  | 'resource_token.reported'
+  | 'resource_token.deleted'
+  | 'trusted_publisher.added'
+  | 'trusted_publisher.removed'
+  | 'trusted_publisher.first_used';
 
 /**
  * Who and where. Ids and names only: never a secret, password, token or code (callers pass

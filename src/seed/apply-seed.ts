@@ -82,7 +82,7 @@ export function inSeedFile<T>(file: string, work: () => T): T {
  * anything is written, so a seed refused for one entry changes nothing (a start-up that then
  * refuses to run must not have replaced a client's secret on the way).
  */
-export async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource): Promise<SeedOutcome> {
+async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource): Promise<SeedOutcome> {
   const outcome: SeedOutcome = { created: 0, updated: 0, unchanged: 0 };
   const now = new Date().toISOString();
   const tally = <T extends { createdAt: string; updatedAt: string }>(existing: T | undefined, desired: Omit<T, 'createdAt' | 'updatedAt'>): T | undefined => {

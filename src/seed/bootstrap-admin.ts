@@ -5,10 +5,10 @@ import { hashClientSecret } from '../clients/client-secret.ts';
 import { newClientRecord } from '../clients/new-client-record.ts';
 import { adminResource } from '../resources/resource-server-record.ts';
 
-export const bootstrapAdminClientId = 'tollgate-admin';
+const bootstrapAdminClientId = 'tollgate-admin';
 
 /** A client that can get admin tokens: client credentials for the admin resource, enabled. */
-export function isAdminClient(record: ClientRecord): boolean {
+function isAdminClient(record: ClientRecord): boolean {
   return !record.disabled && record.resources.includes(adminResource.identifier) && record.scopes.includes(adminResource.scope);
 }
 

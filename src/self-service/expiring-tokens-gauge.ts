@@ -3,7 +3,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { tokenInForce } from '../resource-tokens/resource-token-record.ts';
 import type { ResourceTokenStore } from '../resource-tokens/resource-token-store.ts';
-import { expiringSoonMs } from '../resource-tokens/resource-token-view.ts';
+import { expiringSoonMs } from '../admin/resource-tokens/resource-token-view.ts';
 
 /**
  * tollgate_resource_tokens_expiring_soon{resource}: live resource tokens that expire within 14

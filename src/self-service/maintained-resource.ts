@@ -1,4 +1,5 @@
 import type { AccountRecord } from '../accounts/account-record.ts';
+import type { AdminCaller } from '../admin/admin-route.ts';
 import { AppError } from '../errors.ts';
 import { isMaintainer } from '../resources/resource-maintainers.ts';
 import type { ResourceServerRecord } from '../resources/resource-server-record.ts';
@@ -20,4 +21,9 @@ export async function maintainedResource(services: Pick<Services, 'resources' | 
     throw new AppError('forbidden', `you do not maintain ${identifier} (or its self-service is off)`);
   }
   return { resource, account };
+}
+
+/** Who acts, for the security log: the maintainer's account, with their name as it is now. */
+export function maintainerContext(caller: AdminCaller, account: AccountRecord) {
+  return { actor: { kind: 'account' as const, id: caller.sub, name: account.name ?? account.username }, reqId: caller.reqId, ip: caller.ip };
 }

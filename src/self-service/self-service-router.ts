@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { requestIdOf } from '../http/request-log.ts';
 import { createSelfServiceAuth } from './self-service-auth.ts';
 
-export const selfServicePrefix = '/self-service';
+const selfServicePrefix = '/self-service';
 
 /** Routes anyone may call: the API's description, and reporting a leaked token. */
 const publicPaths = new Set(['/openapi.json', '/leaked-tokens']);

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 
-import { adminRoute, type AdminCaller, type AdminRoute } from '../admin/admin-route.ts';
+import { adminRoute, type AdminRoute } from '../admin/admin-route.ts';
 import { openApiRoute } from '../admin/openapi-route.ts';
 import { maxPriorityView } from '../admin/view-schemas.ts';
 import { maintainedResources } from '../resources/resource-maintainers.ts';
 import { noSelfService } from '../resources/self-service-policy.ts';
 import { newResourceToken, rotateResourceToken } from '../resource-tokens/resource-token-input.ts';
-import { issuedTokenViewSchema, resourceTokenView, resourceTokenViewSchema } from '../resource-tokens/resource-token-view.ts';
+import { issuedTokenViewSchema, resourceTokenView, resourceTokenViewSchema } from '../admin/resource-tokens/resource-token-view.ts';
 import { effectiveMaxPriority } from '../upstreams/priority-rules.ts';
 import type { SelfService } from './create-self-service.ts';
-import { maintainedResource } from './maintained-resource.ts';
+import { maintainedResource, maintainerContext } from './maintained-resource.ts';
+import { publisherRoutes } from './publisher-routes.ts';
 import { selfServiceApi } from './self-service-api.ts';
-import { showTokens } from './token-listing.ts';
+import { showTokens } from '../admin/resource-tokens/token-listing.ts';
 
 const maintainedView = z
   .object({
@@ -23,8 +24,6 @@ const maintainedView = z
     trusted_publisher_issuers: z.array(z.string()),
   })
   .strict();
-
-const context = (caller: AdminCaller, name: string) => ({ actor: { kind: 'account' as const, id: caller.sub, name }, reqId: caller.reqId, ip: caller.ip });
 
 /**
  * The maintainers' JSON API, under /self-service (paths relative to it), authenticated by the
@@ -80,7 +79,7 @@ export function selfServiceRoutes(selfService: SelfService): AdminRoute[] {
       responses: { 201: issuedTokenViewSchema },
       async handle({ params, body, caller }, deps) {
         const { resource, account } = await maintainedResource(deps, caller.sub, params.identifier as string);
-        const { record, value } = await tokens.create(resource, account, effectiveMaxPriority(account, deps.upstreams.settings), body, context(caller, account.name ?? account.username));
+        const { record, value } = await tokens.create(resource, account, effectiveMaxPriority(account, deps.upstreams.settings), body, maintainerContext(caller, account));
         return { status: 201, body: { ...resourceTokenView(record, undefined, true), token: value } };
       },
     }),
@@ -91,7 +90,7 @@ export function selfServiceRoutes(selfService: SelfService): AdminRoute[] {
       responses: { 200: resourceTokenViewSchema },
       async handle({ params, caller }, deps) {
         const { resource, account } = await maintainedResource(deps, caller.sub, params.identifier as string);
-        const record = await tokens.revoke(resource, params.id as string, context(caller, account.name ?? account.username));
+        const record = await tokens.revoke(resource, params.id as string, maintainerContext(caller, account));
         return { body: (await showTokens([record], resource, deps, store))[0] };
       },
     }),
@@ -103,15 +102,16 @@ export function selfServiceRoutes(selfService: SelfService): AdminRoute[] {
       responses: { 200: issuedTokenViewSchema },
       async handle({ params, body, caller }, deps) {
         const { resource, account } = await maintainedResource(deps, caller.sub, params.identifier as string);
-        const { record, value } = await tokens.rotate(resource, params.id as string, body.overlap_seconds, context(caller, account.name ?? account.username));
+        const { record, value } = await tokens.rotate(resource, params.id as string, body.overlap_seconds, maintainerContext(caller, account));
         const [shown] = await showTokens([record], resource, deps, store);
         return { body: { ...shown, token: value } };
       },
     }),
+    ...publisherRoutes(selfService),
     adminRoute({
       method: 'POST',
       path: '/leaked-tokens',
-      summary: 'Report leaked resource tokens (no authentication): live ones are revoked; the answer is the same whatever was sent',
+      summary: 'Report leaked resource tokens (no authentication): live ones are revoked; the answer is the same whatever was sent (429 with Retry-After past the values allowed per address)',
       body: z.object({ tokens: z.array(z.string().max(200)).min(1).max(100) }).strict(),
       responses: { 202: z.object({}).strict() },
       async handle({ body, caller }) {

@@ -6,6 +6,7 @@ import { consumableModels, grantableModels, principalsOf, usedRefreshToken } fro
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createMemoryKeySetStore } from './memory-key-set-store.ts';
 import { createRefreshTokenIds } from './refresh-token-ids.ts';
+import { memoryKeys } from './storage-names.ts';
 
 interface Entry {
   value: unknown;
@@ -49,10 +50,6 @@ export function createMemoryStorage(options: { secretPepper?: string } = {}): St
   }, 60_000);
   sweeper.unref();
 
-  const modelKey = (model: string, id: string) => `${model}:${id}`;
-  const principalKey = (principal: GrantPrincipal) => `principal-grants:${principal.kind}:${principal.id}`;
-  const revokedKey = (grantId: string) => `revoked-grant:${grantId}`;
-  const chainKey = (grantId: string) => `refresh-chain:${grantId}`;
 
   // An index set lives as long as its longest-lived member.
   function addToSet(setKey: string, member: string, expiresIn: number | undefined) {
@@ -64,53 +61,53 @@ export function createMemoryStorage(options: { secretPepper?: string } = {}): St
   }
 
   async function revokeByGrantId(grantId: string) {
-    const members = read<Set<string>>(`grant:${grantId}`);
+    const members = read<Set<string>>(memoryKeys.grant(grantId));
     for (const key of members ?? []) values.delete(key);
-    values.delete(`grant:${grantId}`);
-    values.delete(chainKey(grantId));
+    values.delete(memoryKeys.grant(grantId));
+    values.delete(memoryKeys.refreshChain(grantId));
     // Marked for as long as the grant record lives (see Storage.isGrantRevoked).
-    const grant = values.get(modelKey('Grant', grantId));
-    if (grant && grant.expiresAt > Date.now()) values.set(revokedKey(grantId), { value: '1', expiresAt: grant.expiresAt });
+    const grant = values.get(memoryKeys.model('Grant', grantId));
+    if (grant && grant.expiresAt > Date.now()) values.set(memoryKeys.revokedGrant(grantId), { value: '1', expiresAt: grant.expiresAt });
   }
 
-  const isGrantRevoked = (grantId: string) => read(revokedKey(grantId)) !== undefined;
+  const isGrantRevoked = (grantId: string) => read(memoryKeys.revokedGrant(grantId)) !== undefined;
   const revoked = (model: string, payload: ModelPayload) => grantableModels.has(model) && payload.grantId !== undefined && isGrantRevoked(payload.grantId);
 
   function saveModel(model: string, id: string, payload: ModelPayload, expiresIn: number | undefined) {
-    const key = modelKey(model, id);
+    const key = memoryKeys.model(model, id);
     const previous = read<ModelPayload>(key);
     write(key, { ...payload, ...(previous?.consumed ? { consumed: previous.consumed } : {}) }, expiresIn);
-    if (grantableModels.has(model) && payload.grantId) addToSet(`grant:${payload.grantId}`, key, expiresIn);
+    if (grantableModels.has(model) && payload.grantId) addToSet(memoryKeys.grant(payload.grantId), key, expiresIn);
     if (model === 'Grant') {
-      for (const principal of principalsOf(payload)) addToSet(principalKey(principal), id, expiresIn);
+      for (const principal of principalsOf(payload)) addToSet(memoryKeys.principalGrants(principal), id, expiresIn);
     }
-    if (payload.uid) write(`uid:${payload.uid}`, id, expiresIn);
-    if (payload.userCode) write(`userCode:${payload.userCode}`, id, expiresIn);
+    if (payload.uid) write(memoryKeys.uid(payload.uid), id, expiresIn);
+    if (payload.userCode) write(memoryKeys.userCode(payload.userCode), id, expiresIn);
   }
 
   const withoutConsumed = ({ consumed: _consumed, ...rest }: ModelPayload) => structuredClone(rest);
 
   /** A token issued outside a rotation: the first of a new chain (or one the chain has, saved again). */
   function issueRefreshToken(id: string, grantId: string, payload: ModelPayload, expiresIn: number) {
-    const entry = values.get(chainKey(grantId));
-    const chain = read<RefreshChain>(chainKey(grantId));
+    const entry = values.get(memoryKeys.refreshChain(grantId));
+    const chain = read<RefreshChain>(memoryKeys.refreshChain(grantId));
     const token = { id, payload: withoutConsumed(payload) };
     const expiresAt = Math.max(entry?.expiresAt ?? 0, Date.now() + expiresIn * 1000);
     const saved = chain?.current?.id === id ? { ...chain, current: token } : chain?.previous?.id === id ? { ...chain, previous: token } : { current: token };
-    values.set(chainKey(grantId), { value: saved, expiresAt });
+    values.set(memoryKeys.refreshChain(grantId), { value: saved, expiresAt });
   }
 
   /** A refresh token and where it stands in its chain; undefined when its grant was revoked. */
   function readRefreshToken(id: string): (FoundRefreshToken & { usedAtMs?: number }) | undefined {
     const owner = ids.ownerOf(id);
     if (!owner || isGrantRevoked(owner.grantId)) return undefined;
-    const entry = values.get(chainKey(owner.grantId));
-    const chain = read<RefreshChain>(chainKey(owner.grantId));
+    const entry = values.get(memoryKeys.refreshChain(owner.grantId));
+    const chain = read<RefreshChain>(memoryKeys.refreshChain(owner.grantId));
     if (!entry || !chain) return undefined;
     if (chain.current?.id === id) return { payload: structuredClone(chain.current.payload), used: false };
     if (chain.previous?.id === id) return { payload: structuredClone(chain.previous.payload), used: false, usedAtMs: chain.usedAtMs ?? Date.now() };
     // A used token, of which nothing is kept: what its grant says, for oidc-provider to refuse it.
-    const grant = read<ModelPayload>(modelKey('Grant', owner.grantId));
+    const grant = read<ModelPayload>(memoryKeys.model('Grant', owner.grantId));
     return grant && { payload: usedRefreshToken(id, owner.grantId, grant, entry.expiresAt - Date.now()), used: true };
   }
 
@@ -118,7 +115,7 @@ export function createMemoryStorage(options: { secretPepper?: string } = {}): St
   function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation): RotationOutcome {
     const grantId = payload.grantId;
     if (!grantId) throw new TypeError('a refresh token is rotated within its grant');
-    const chain = read<RefreshChain>(chainKey(grantId));
+    const chain = read<RefreshChain>(memoryKeys.refreshChain(grantId));
     if (!chain || isGrantRevoked(grantId)) return 'gone';
     const now = Date.now();
     if (chain.current?.id === previousId) {
@@ -131,14 +128,14 @@ export function createMemoryStorage(options: { secretPepper?: string } = {}): St
     }
     chain.current = { id, payload: withoutConsumed(payload) };
     chain.sent = false;
-    write(chainKey(grantId), chain, expiresIn);
+    write(memoryKeys.refreshChain(grantId), chain, expiresIn);
     return 'rotated';
   }
 
   /** oidc-provider's consume of a refresh token: used without a successor. */
   async function consumeRefreshToken(id: string) {
     const grantId = ids.ownerOf(id)?.grantId;
-    const chain = grantId ? read<RefreshChain>(chainKey(grantId)) : undefined;
+    const chain = grantId ? read<RefreshChain>(memoryKeys.refreshChain(grantId)) : undefined;
     if (chain?.current?.id === id) {
       chain.previous = chain.current;
       chain.usedAtMs = Date.now();
@@ -151,7 +148,7 @@ export function createMemoryStorage(options: { secretPepper?: string } = {}): St
   }
 
   function annulRefreshTokenRotation({ previousId, id, payload }: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>) {
-    const chain = payload.grantId ? read<RefreshChain>(chainKey(payload.grantId)) : undefined;
+    const chain = payload.grantId ? read<RefreshChain>(memoryKeys.refreshChain(payload.grantId)) : undefined;
     if (!chain || chain.current?.id !== id || chain.previous?.id !== previousId) return;
     chain.current = chain.previous;
     delete chain.previous;
@@ -160,17 +157,17 @@ export function createMemoryStorage(options: { secretPepper?: string } = {}): St
   }
 
   function confirmRefreshTokenRotation({ previousId, id, payload }: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>) {
-    const chain = payload.grantId ? read<RefreshChain>(chainKey(payload.grantId)) : undefined;
+    const chain = payload.grantId ? read<RefreshChain>(memoryKeys.refreshChain(payload.grantId)) : undefined;
     if (chain && chain.current?.id === id && chain.previous?.id === previousId) chain.sent = true;
   }
 
   async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
-    const grantIds = [...(read<Set<string>>(principalKey(principal)) ?? [])];
+    const grantIds = [...(read<Set<string>>(memoryKeys.principalGrants(principal)) ?? [])];
     for (const grantId of grantIds) {
       await revokeByGrantId(grantId);
-      values.delete(modelKey('Grant', grantId));
+      values.delete(memoryKeys.model('Grant', grantId));
     }
-    values.delete(principalKey(principal));
+    values.delete(memoryKeys.principalGrants(principal));
     return grantIds.length;
   }
 
@@ -186,21 +183,21 @@ export function createMemoryStorage(options: { secretPepper?: string } = {}): St
           if (found?.usedAtMs !== undefined) found.payload.consumed = Math.floor(found.usedAtMs / 1000);
           return found?.payload;
         }
-        const payload = read<ModelPayload>(modelKey(model, id));
+        const payload = read<ModelPayload>(memoryKeys.model(model, id));
         if (!payload || revoked(model, payload)) return undefined;
         return structuredClone(payload);
       },
       async findByUid(uid) {
-        const id = read<string>(`uid:${uid}`);
+        const id = read<string>(memoryKeys.uid(uid));
         return id ? this.find(id) : undefined;
       },
       async findByUserCode(userCode) {
-        const id = read<string>(`userCode:${userCode}`);
+        const id = read<string>(memoryKeys.userCode(userCode));
         return id ? this.find(id) : undefined;
       },
       async consume(id) {
         if (model === 'RefreshToken') return consumeRefreshToken(id);
-        const payload = read<ModelPayload>(modelKey(model, id));
+        const payload = read<ModelPayload>(memoryKeys.model(model, id));
         if (!payload) throw alreadyConsumed(model);
         if (payload.consumed && consumableModels.has(model)) {
           if (payload.grantId) await revokeByGrantId(payload.grantId);
@@ -210,7 +207,7 @@ export function createMemoryStorage(options: { secretPepper?: string } = {}): St
       },
       async destroy(id) {
         // A token of a chain goes with its grant (oidc-provider revokes it right after).
-        values.delete(modelKey(model, id));
+        values.delete(memoryKeys.model(model, id));
       },
       revokeByGrantId,
     };
@@ -252,23 +249,34 @@ export function createMemoryStorage(options: { secretPepper?: string } = {}): St
     keySet: createMemoryKeySetStore(),
     revokeGrantsOf,
     async swapValue(name, value, ttlSeconds) {
-      const previous = read<string>(`value:${name}`);
-      write(`value:${name}`, value, ttlSeconds);
+      const previous = read<string>(memoryKeys.value(name));
+      write(memoryKeys.value(name), value, ttlSeconds);
       return previous;
     },
     async getValue(name) {
-      return read<string>(`value:${name}`);
+      return read<string>(memoryKeys.value(name));
+    },
+    async replaceValue(name, expected, value, ttlSeconds) {
+      if (read<string>(memoryKeys.value(name)) !== expected) return false;
+      write(memoryKeys.value(name), value, ttlSeconds);
+      return true;
+    },
+    async deleteValue(name) {
+      values.delete(memoryKeys.value(name));
     },
     async pacePoll(name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) {
       const now = Date.now();
-      const previous = read<{ lastPollMs: number; intervalSeconds: number }>(`value:${name}`);
+      const previous = read<{ lastPollMs: number; intervalSeconds: number }>(memoryKeys.value(name));
       const interval = previous?.intervalSeconds ?? intervalSeconds;
       const tooSoon = previous !== undefined && now - previous.lastPollMs < interval * 1000 - toleranceMs;
-      write(`value:${name}`, { lastPollMs: now, intervalSeconds: tooSoon ? interval + stepSeconds : interval }, ttlSeconds);
+      write(memoryKeys.value(name), { lastPollMs: now, intervalSeconds: tooSoon ? interval + stepSeconds : interval }, ttlSeconds);
       return tooSoon ? 'too-soon' : 'in-time';
     },
     async isGrantRevoked(grantId) {
       return isGrantRevoked(grantId);
+    },
+    async grantStands(grantId) {
+      return read(memoryKeys.model('Grant', grantId)) !== undefined && !isGrantRevoked(grantId);
     },
     refreshTokenId: (owner) => ids.mint(owner),
     refreshTokenOwner: (id) => ids.ownerOf(id),

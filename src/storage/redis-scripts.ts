@@ -161,6 +161,13 @@ redis.call('SET', KEYS[1], now .. ' ' .. interval, 'EX', ARGV[4])
 return tooSoon
 `;
 
+// Compare-and-set of a value (Storage.replaceValue): ARGV expected, next value, TTL. Returns 1 when written.
+const replaceValue = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+`;
+
 export interface RedisScripts {
   consume(key: string, stamp: number): Promise<number>;
   consumeLegacy(key: string, stamp: number): Promise<number>;
@@ -174,6 +181,7 @@ export interface RedisScripts {
   annulRotation(chain: string, olderRecord: string, previous: string, successor: string): Promise<number>;
   confirmRotation(chain: string, previous: string, successor: string): Promise<number>;
   pacePoll(key: string, intervalSeconds: number, stepSeconds: number, toleranceMs: number, ttlSeconds: number): Promise<number>;
+  replaceValue(key: string, expected: string, value: string, ttlSeconds: number): Promise<number>;
 }
 
 const scripts = {
@@ -189,6 +197,7 @@ const scripts = {
   annulRotation: [2, annulRotation],
   confirmRotation: [1, confirmRotation],
   pacePoll: [1, pacePoll],
+  replaceValue: [1, replaceValue],
 } as const;
 
 /**

@@ -104,6 +104,13 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
 
   const isGrantRevoked = async (grantId: string) => (await client.exists(keys.revokedGrant(grantId))) === 1;
 
+  async function grantStands(grantId: string) {
+    // Two slots, one round trip; a grant stored before hashing (at most its 90 days) costs a second.
+    const [current, revoked] = await Promise.all([client.exists(keys.model('Grant', grantId)), client.exists(keys.revokedGrant(grantId))]);
+    if (revoked === 1) return false;
+    return current === 1 || (await client.exists(keys.legacy.model('Grant', grantId))) === 1;
+  }
+
   async function revokeByGrantId(grantId: string) {
     const grantKey = keys.grant(grantId);
     const [members, grantTtl, legacyGrantTtl] = await Promise.all([
@@ -266,9 +273,15 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     revokeGrantsOf: (principal) => guard(() => revokeGrantsOf(principal)),
     swapValue: (name, value, ttlSeconds) => guard(async () => (await client.set(keys.value(name), value, 'EX', ttlSeconds, 'GET')) ?? undefined),
     getValue: (name) => guard(async () => (await client.get(keys.value(name))) ?? undefined),
+    replaceValue: (name, expected, value, ttlSeconds) => guard(async () => (await scripts.replaceValue(keys.value(name), expected, value, ttlSeconds)) === 1),
+    deleteValue: (name) =>
+      guard(async () => {
+        await client.del(keys.value(name));
+      }),
     pacePoll: (name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) =>
       guard(async () => ((await scripts.pacePoll(keys.value(name), intervalSeconds, stepSeconds, toleranceMs, ttlSeconds)) === 1 ? 'too-soon' : 'in-time')),
     isGrantRevoked: (grantId) => guard(() => isGrantRevoked(grantId)),
+    grantStands: (grantId) => guard(() => grantStands(grantId)),
     refreshTokenId: (owner) => ids.mint(owner),
     refreshTokenOwner: (id) => ids.ownerOf(id),
     findRefreshToken: (id) =>

@@ -25,7 +25,11 @@ const macLength = 22;
  * holder (the access token names the account); the random part is what makes the token one.
  */
 export function createRefreshTokenIds(pepper: string | undefined): RefreshTokenIds {
-  const mac = (body: string) => createHmac('sha256', pepper ?? '').update(`refresh-token-id\0${body}`).digest('base64url').slice(0, macLength);
+  const mac = (body: string) =>
+    createHmac('sha256', pepper ?? '')
+      .update(`refresh-token-id\0${body}`)
+      .digest('base64url')
+      .slice(0, macLength);
   return {
     mint({ grantId, accountId }) {
       if (!/^[\w-]+$/.test(grantId)) throw new TypeError('a grant id is URL-safe (oidc-provider makes them with nanoid)');

@@ -1,3 +1,4 @@
+import type { GrantPrincipal } from './storage.ts';
 import { sha256, type TokenDigest } from './token-digest.ts';
 
 /**
@@ -22,9 +23,31 @@ export const valueNames = {
   resourceToken: (id: string) => `resource-token:${id}`,
   /** When and from which IP a resource token was last used; TTL = the token's expiry. */
   resourceTokenUse: (id: string) => `resource-token-use:${id}`,
+  /** A maintainer's session on the token pages (token-pages/page-sessions.ts), by its id's SHA-256; TTL = the absolute timeout. */
+  pageSession: (sessionId: string) => `page-session:${sha256(sessionId)}`,
+  /** That the session was used lately; TTL = the idle timeout, restarted by each request. */
+  pageSessionSeen: (sessionId: string) => `page-session-seen:${sha256(sessionId)}`,
+  /**
+   * A new resource token's value on its way from the form to the page that shows it once
+   * (token-pages/issued-values.ts): sealed under the session id, which is not stored; minutes.
+   */
+  issuedValue: (sessionId: string, tokenId: string) => `issued-value:${sha256(sessionId)}:${tokenId}`,
   /** The same, as stored before tokens were hashed at rest; read until such tokens expire. */
   legacyRegistrationTerms: (initialAccessToken: string) => `registration-terms:${initialAccessToken}`,
+  /** A sign-in pending at an upstream IdP (upstreams/pending-logins.ts), by its `state`, which is never stored itself. */
+  upstreamLogin: (state: string) => `upstream-login:${sha256(state)}`,
+  /** Whether one account is being re-checked at its upstream IdP: the re-check's lock (upstreams/reverify-account.ts). */
+  upstreamReverify: (accountId: string) => `upstream-reverify:${accountId}`,
 };
+
+/** The rate limiters' counters (Storage.rateLimiter), by what they count (pages/attempt-limits.ts). */
+export const rateLimitNames = {
+  userCodePerIp: 'user-code-ip',
+  passwordPerIp: 'password-ip',
+  passwordPerAccount: 'password-account',
+  upstreamCallbackPerIp: 'upstream-callback-ip',
+  leakReportPerIp: 'leak-report-ip',
+} as const;
 
 /** The collections (Storage.collection) of records that live until deleted, the same on every store. */
 export const collectionNames = {
@@ -41,6 +64,20 @@ export const collectionNames = {
    * An entry outlives its token's record (a value with a TTL) until a listing finds it gone.
    */
   resourceTokens: (resource: string) => `resource-tokens:${resource}`,
+  /**
+   * Trusted publishers by id (trusted-publishers/): read once per jwt-bearer request of one.
+   * They live until a maintainer or admin removes them: a binding has no expiry (it holds no secret).
+   */
+  trustedPublishers: 'trusted-publishers',
+  /** The trusted publishers of one resource server, id -> id: the index its maintainers list (pruned like resourceTokens). */
+  resourcePublishers: (resource: string) => `resource-publishers:${resource}`,
+  /** When and from which IP each trusted publisher was last used; deleted with it. */
+  trustedPublisherUses: 'trusted-publisher-uses',
+  /**
+   * The recent security events of one resource server, for its maintainers' page: no TTL, kept
+   * to the latest few dozen on every write (self-service/resource-activity.ts).
+   */
+  resourceActivity: (resource: string) => `resource-activity:${resource}`,
 } as const;
 
 /**
@@ -107,3 +144,19 @@ export function createRedisKeys(prefix: string, digest: TokenDigest) {
     },
   };
 }
+
+/**
+ * The keys of the in-process store (memory-storage.ts): the Redis keys' shapes without prefix,
+ * hash tags or digests, since nothing it holds leaves the process.
+ */
+export const memoryKeys = {
+  model: (model: string, id: string) => `${model}:${id}`,
+  grant: (grantId: string) => `grant:${grantId}`,
+  revokedGrant: (grantId: string) => `revoked-grant:${grantId}`,
+  principalGrants: (principal: GrantPrincipal) => `principal-grants:${principal.kind}:${principal.id}`,
+  uid: (uid: string) => `uid:${uid}`,
+  userCode: (userCode: string) => `userCode:${userCode}`,
+  value: (name: string) => `value:${name}`,
+  /** One grant's refresh-token chain (memory-storage.ts, as the Redis `refreshChain`). */
+  refreshChain: (grantId: string) => `refresh-chain:${grantId}`,
+};

@@ -1,4 +1,4 @@
-import { ProviderRenderedError } from '../provider/provider-internals.ts';
+import { ProviderRenderedError } from '../kernel/provider-internals.ts';
 
 /**
  * Storage could not be reached. An OIDCProviderError so oidc-provider renders it itself, as

@@ -78,6 +78,13 @@ export interface Storage {
   swapValue(name: string, value: string, ttlSeconds: number): Promise<string | undefined>;
   getValue(name: string): Promise<string | undefined>;
   /**
+   * Compare-and-set: writes `value` only if the value still is `expected`, atomically; false
+   * when another write came first or it has gone. How a read-change-write of one record (a
+   * resource token's revocation or rotation) keeps a concurrent change from being lost.
+   */
+  replaceValue(name: string, expected: string, value: string, ttlSeconds: number): Promise<boolean>;
+  deleteValue(name: string): Promise<void>;
+  /**
    * Records a poll under `name` and tells whether it came sooner than the current interval
    * (less `toleranceMs`), in which case the interval grows by `stepSeconds` for every later
    * poll. One atomic operation, timed by the store's clock, so concurrent polls and processes
@@ -86,6 +93,12 @@ export interface Storage {
   pacePoll(name: string, pacing: PollPacing): Promise<'in-time' | 'too-soon'>;
   /** True while a revoked grant's record lives (see revokeByGrantId); tokens of it are dead. */
   isGrantRevoked(grantId: string): Promise<boolean>;
+  /**
+   * True while the grant's record lives and the grant is not revoked: what `Grant.find` plus
+   * isGrantRevoked tell, without reading and opening the record, for a caller that already
+   * knows what the grant holds (its fields never change) and only asks whether it still stands.
+   */
+  grantStands(grantId: string): Promise<boolean>;
   /**
    * The id of a new refresh token of this grant and account (refresh-token-ids.ts): the store
    * finds a presented token's grant from its id, and knows an id it minted from one made up.
@@ -154,5 +167,14 @@ export function principalsOf(payload: ModelPayload): GrantPrincipal[] {
  */
 export function usedRefreshToken(id: string, grantId: string, grant: ModelPayload, ttlMs: number): ModelPayload {
   const now = Math.floor(Date.now() / 1000);
-  return { jti: id, kind: 'RefreshToken', grantId, clientId: grant.clientId, accountId: grant.accountId, iat: now, exp: now + Math.max(1, Math.ceil(ttlMs / 1000)), consumed: now };
+  return {
+    jti: id,
+    kind: 'RefreshToken',
+    grantId,
+    clientId: grant.clientId,
+    accountId: grant.accountId,
+    iat: now,
+    exp: now + Math.max(1, Math.ceil(ttlMs / 1000)),
+    consumed: now,
+  };
 }

@@ -1,7 +1,7 @@
 import type { MaxPriority } from '../principals/max-priority.ts';
 import { actClaim } from './act-chain.ts';
 
-export { actClaim, type ActClaim } from './act-chain.ts';
+export { actClaim } from './act-chain.ts';
 
 /**
  * A token acting for a person may do no more than any map it derives from: the person's

@@ -1,6 +1,7 @@
 import { errors, type ResourceServer, type TokenEndpointGrantContext } from 'oidc-provider';
 
 import { grantTypes, type ClientRecord } from '../clients/client-record.ts';
+import { presetJwtAccessTokenId } from '../kernel/provider-internals.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
 import { exchangedClaims, narrowMaxPriority } from './exchanged-claims.ts';
 import { refused, type SubjectToken } from './subject-token.ts';
@@ -12,6 +13,8 @@ export interface ExchangedToken {
 }
 
 export interface ExchangeInputs {
+  /** The new token's id, chosen before the liveness reads so that its tie to the grant went out with them. */
+  jti: string;
   subject: SubjectToken;
   acting: ClientRecord;
   target: string;
@@ -31,7 +34,7 @@ export interface ExchangeInputs {
  * carried and did not; max_priority is within the person's, the acting client's and the subject
  * token's own.
  */
-export async function issueExchangedToken(ctx: TokenEndpointGrantContext, { subject, acting, target, server, personMaxPriority, subjectApiScopes, scopeRequested }: ExchangeInputs): Promise<ExchangedToken> {
+export async function issueExchangedToken(ctx: TokenEndpointGrantContext, { jti, subject, acting, target, server, personMaxPriority, subjectApiScopes, scopeRequested }: ExchangeInputs): Promise<ExchangedToken> {
   const { provider, client, params } = ctx.oidc;
   const remaining = subject.claims.exp - Math.floor(Date.now() / 1000);
   if (remaining < 1) throw refused('subject_token has expired');
@@ -54,6 +57,7 @@ export async function issueExchangedToken(ctx: TokenEndpointGrantContext, { subj
     extra: exchangedClaims(acting.clientId, subject.claims.act, maxPriority),
   });
   token.resourceServer = new provider.ResourceServer(target, server);
+  presetJwtAccessTokenId(token, jti);
   ctx.oidc.entity('AccessToken', token);
   const value = await token.save();
   return { value, expiresIn: token.expiration, scope: token.scope };

@@ -5,6 +5,7 @@ import { errors } from 'oidc-provider';
 import type { AccountRecord } from '../accounts/account-record.ts';
 import type { ClientRecord } from '../clients/client-record.ts';
 import { publicKeySet, type SigningKeys } from '../keys/signing-keys.ts';
+import { createVerificationMemo } from '../keys/verification-memo.ts';
 import { maxPrioritySchema, type MaxPriority } from '../principals/max-priority.ts';
 import type { AccessTokenLiveness } from '../provider/access-token-liveness.ts';
 import { actorsOf } from './act-chain.ts';
@@ -42,11 +43,17 @@ export interface SubjectTokenDeps {
  */
 export function createSubjectTokenVerifier(deps: SubjectTokenDeps) {
   const publicKeys = publicKeySet(deps.signingKeys);
+  const verified = createVerificationMemo<JWTPayload>();
+  const options = { issuer: deps.issuer, typ: 'at+jwt', requiredClaims: ['sub', 'exp', 'jti', 'client_id', 'aud'] };
 
-  return async function verifySubjectToken(provider: Provider, token: string, acting: ClientRecord): Promise<SubjectToken> {
+  /**
+   * `tieAhead` is handed the person's grant and the subject token's `exp` as the liveness reads
+   * go out, so that a write depending on them shares their round trip.
+   */
+  return async function verifySubjectToken(provider: Provider, token: string, acting: ClientRecord, tieAhead?: (grantId: string, exp: number) => Promise<unknown>): Promise<SubjectToken> {
     let claims: JWTPayload;
     try {
-      ({ payload: claims } = await jwtVerify(token, publicKeys, { issuer: deps.issuer, typ: 'at+jwt', requiredClaims: ['sub', 'exp', 'jti', 'client_id', 'aud'] }));
+      claims = await verified.verify(token, publicKeys, async (getKey) => (await jwtVerify(token, getKey, options)).payload, (payload) => payload.exp);
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw refused('subject_token has expired');
       throw refused('subject_token is not an access token issued by this server');
@@ -72,7 +79,7 @@ export function createSubjectTokenVerifier(deps: SubjectTokenDeps) {
     if (maxPriority && !maxPriority.success) throw refused('subject_token has a malformed max_priority claim');
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
 
-    const [clientEnabled, person] = await Promise.all([deps.liveness.clientEnabled(issuedTo), deps.liveness.livePerson(provider, claims)]);
+    const [clientEnabled, person] = await Promise.all([deps.liveness.clientEnabled(issuedTo), deps.liveness.livePerson(provider, claims, tieAhead && ((grantId) => tieAhead(grantId, exp)))]);
     if (!clientEnabled || !person) throw refused('subject_token has been revoked, or its person, client or an actor is disabled');
     return { claims: { ...claims, sub, exp }, grantId: person.grantId, account: person.account, audiences, scopes, maxPriority: maxPriority?.data, actors };
   };

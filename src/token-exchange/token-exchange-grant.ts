@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { errors } from 'oidc-provider';
 
 import type { AccountRecord } from '../accounts/account-record.ts';
@@ -17,6 +18,8 @@ export interface TokenExchangeDeps {
   resourcePolicy: ResourceServerPolicy;
   resources: ResourceRegistry;
   verifySubjectToken: SubjectTokenVerifier;
+  /** Writes the tie of a token about to be issued to its grant (provider/access-token-grants.ts). */
+  recordAhead: (jti: string, grantId: string, expiresAt: number) => Promise<void>;
   /** The person's effective map: their own merged with their identity provider's rules (SPEC §13). */
   maxPriorityOf: (account: AccountRecord) => MaxPriority | undefined;
 }
@@ -36,7 +39,9 @@ export function createTokenExchangeGrant(deps: TokenExchangeDeps): ExtraGrant {
       const acting = await deps.clients.get(client.clientId);
       if (!acting || client.clientAuthMethod === 'none') throw new errors.UnauthorizedClient('token exchange is for confidential clients only');
       const request = readExchangeRequest(params);
-      const subject = await deps.verifySubjectToken(provider, request.subjectToken, acting);
+      // The new token's tie to the person's grant goes out with the liveness reads: one round trip.
+      const jti = randomBytes(32).toString('base64url');
+      const subject = await deps.verifySubjectToken(provider, request.subjectToken, acting, (grantId, exp) => deps.recordAhead(jti, grantId, exp));
 
       const target = request.target ?? acting.defaultResource;
       if (!target) throw new errors.InvalidTarget('name the downstream API with resource (or audience): this client has no default resource');
@@ -44,7 +49,7 @@ export function createTokenExchangeGrant(deps: TokenExchangeDeps): ExtraGrant {
       if (isOwnAudience(target)) throw new errors.InvalidTarget('tollgate\'s own APIs are never a token-exchange target');
       const scopeRequested = Boolean(params.scope);
       const [server, subjectApiScopes] = await Promise.all([deps.resourcePolicy.getResourceServerInfo(ctx, target, client), scopesOfApis(deps.resources, subject.audiences)]);
-      const issued = await issueExchangedToken(ctx, { subject, acting, target, server, personMaxPriority: deps.maxPriorityOf(subject.account), subjectApiScopes, scopeRequested });
+      const issued = await issueExchangedToken(ctx, { jti, subject, acting, target, server, personMaxPriority: deps.maxPriorityOf(subject.account), subjectApiScopes, scopeRequested });
 
       // RFC 8693 §2.2.1; no refresh token: the service exchanges the person's token again.
       ctx.body = {

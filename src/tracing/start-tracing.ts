@@ -22,8 +22,8 @@ export interface Tracing {
 
 /**
  * OpenTelemetry traces of HTTP requests (server spans) and Redis commands, exported over
- * OTLP/HTTP (JSON). main.ts imports this module only when an endpoint is configured, so without
- * one nothing of OpenTelemetry is ever loaded.
+ * OTLP/HTTP (JSON). load-tracing.ts imports this module only when an endpoint is configured, so
+ * without one nothing of OpenTelemetry is ever loaded.
  */
 export function startTracing(settings: Config['tracing']): Tracing {
   const url = settings.tracesEndpoint ?? `${(settings.endpoint as string).replace(/\/+$/, '')}/v1/traces`;

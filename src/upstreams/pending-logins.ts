@@ -1,20 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+import { valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { TokenSealer } from './token-sealer.ts';
 
-/** One upstream round trip in flight: which interaction it finishes and what its answer must match. */
-export interface PendingLogin {
+/**
+ * What a finished round trip signs the person in to: the oidc-provider interaction of a device
+ * login (its uid), or one of tollgate's own pages (the maintainers' token pages, by path).
+ */
+export type LoginTarget = { uid: string } | { page: string };
+
+/** One upstream round trip in flight: what it finishes and what its answer must match. */
+export type PendingLogin = LoginTarget & {
   upstream: string;
-  /** The oidc-provider interaction the person started on our sign-in page. */
-  uid: string;
   nonce: string;
   codeVerifier: string;
-}
+};
 
 interface StoredLogin {
   upstream: string;
-  uid: string;
+  uid?: string;
+  page?: string;
   /** SHA-256 of the browser-binding cookie set when the round trip started. */
   binding: string;
   /** nonce and PKCE verifier, sealed: nothing in storage is usable to finish someone's sign-in. */
@@ -27,10 +33,21 @@ interface StoredLogin {
  */
 export type TakenLogin = { login: PendingLogin } | { problem: 'unknown' | 'replayed' | 'foreign' };
 
+/** Where a round trip was started: a device login's sign-in page, or one of tollgate's own pages. */
+export type StartedOn = 'device' | 'page';
+const statePrefixes: Record<StartedOn, string> = { device: 'd.', page: 'p.' };
+
+/**
+ * Where the round trip a `state` belongs to was started, read from the state alone, so that a
+ * callback whose login is gone (expired, used already) can still offer the way back to it.
+ * Not a secret and trusted for nothing else: a forged one only picks which of our pages is offered.
+ */
+export function startedOn(state: string): StartedOn | undefined {
+  return (Object.keys(statePrefixes) as StartedOn[]).find((on) => state.startsWith(statePrefixes[on]));
+}
+
 const used = 'used';
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
-// The state is never stored, only its hash: the storage name of a pending login.
-const nameOf = (state: string) => `upstream-login:${digest(state)}`;
 
 /**
  * Pending upstream logins keyed by the hash of their `state`, single use. Taking one reads it
@@ -41,17 +58,17 @@ const nameOf = (state: string) => `upstream-login:${digest(state)}`;
 export function createPendingLogins(storage: Storage, sealer: TokenSealer, ttlSeconds: number) {
   return {
     /** Stores a new login and returns the `state` and browser-binding value that lead back to it. */
-    async start(upstream: string, uid: string, secrets: { nonce: string; codeVerifier: string }): Promise<{ state: string; binding: string }> {
-      const state = randomBytes(32).toString('base64url');
+    async start(upstream: string, target: LoginTarget, secrets: { nonce: string; codeVerifier: string }): Promise<{ state: string; binding: string }> {
+      const state = `${statePrefixes['uid' in target ? 'device' : 'page']}${randomBytes(32).toString('base64url')}`;
       const binding = randomBytes(32).toString('base64url');
-      const stored: StoredLogin = { upstream, uid, binding: digest(binding), sealed: sealer.seal(JSON.stringify(secrets)) };
-      await storage.swapValue(nameOf(state), JSON.stringify(stored), ttlSeconds);
+      const stored: StoredLogin = { upstream, ...target, binding: digest(binding), sealed: sealer.seal(JSON.stringify(secrets)) };
+      await storage.swapValue(valueNames.upstreamLogin(state), JSON.stringify(stored), ttlSeconds);
       return { state, binding };
     },
     /** The login `state` leads to, for `upstream` and the browser holding `bindingCookie`. */
     async take(state: string, upstream: string, bindingCookie: string | undefined): Promise<TakenLogin> {
       if (state.length > 256) return { problem: 'unknown' };
-      const name = nameOf(state);
+      const name = valueNames.upstreamLogin(state);
       const current = await storage.getValue(name);
       if (current === used) return { problem: 'replayed' };
       const stored = current ? parse(current) : undefined;
@@ -64,7 +81,8 @@ export function createPendingLogins(storage: Storage, sealer: TokenSealer, ttlSe
       const opened = sealer.open(stored.sealed);
       if (!opened) return { problem: 'unknown' };
       const secrets = JSON.parse(opened) as { nonce: string; codeVerifier: string };
-      return { login: { upstream: stored.upstream, uid: stored.uid, ...secrets } };
+      const target: LoginTarget = stored.uid !== undefined ? { uid: stored.uid } : { page: stored.page as string };
+      return { login: { upstream: stored.upstream, ...target, ...secrets } };
     },
   };
 }
@@ -72,7 +90,8 @@ export function createPendingLogins(storage: Storage, sealer: TokenSealer, ttlSe
 function parse(value: string): StoredLogin | undefined {
   try {
     const stored = JSON.parse(value) as Partial<StoredLogin>;
-    return typeof stored.upstream === 'string' && typeof stored.uid === 'string' && typeof stored.binding === 'string' && typeof stored.sealed === 'string' ? (stored as StoredLogin) : undefined;
+    const target = typeof stored.uid === 'string' || typeof stored.page === 'string';
+    return typeof stored.upstream === 'string' && target && typeof stored.binding === 'string' && typeof stored.sealed === 'string' ? (stored as StoredLogin) : undefined;
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@ import type { AccountRecord, LinkedIdentity } from '../accounts/account-record.t
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { Logger } from '../logger.ts';
 import type { SecurityEvents } from '../security/security-events.ts';
+import { valueNames } from '../storage/storage-names.ts';
 import type { Storage } from '../storage/storage.ts';
 import { admissionRefusal } from './admission.ts';
 import { linkedIdentity } from './link-account.ts';
@@ -100,7 +101,7 @@ export function createReverification({ upstreams, accounts, storage, sealer, log
     for (let attempt = 0; attempt < 2; attempt++) {
       const stale = (current.identities ?? []).filter(due);
       if (stale.length === 0) return current;
-      const lock = `upstream-reverify:${current.id}`;
+      const lock = valueNames.upstreamReverify(current.id);
       if ((await storage.swapValue(lock, 'running', lockSeconds)) !== 'running') {
         try {
           return await run(current, stale);

@@ -1,4 +1,4 @@
-import { ProviderRenderedError } from '../provider/provider-internals.ts';
+import { ProviderRenderedError } from '../kernel/provider-internals.ts';
 
 /**
  * Another refresh of the same account is re-checking it upstream and has not finished in time.

@@ -162,6 +162,18 @@ test.serial('unknown commands and options are usage errors (exit 2)', async (t) 
   t.is((await runCli(['clients', 'get'])).code, 2, 'a missing argument');
 });
 
+test.serial('the usage text lists each command group under the credentials it uses: the maintainers\' own login apart from the admin API', async (t) => {
+  const top = await runCli(['--help']);
+  const sections = Object.fromEntries(
+    top.stdout.split('\n\n').map((section) => [section.split('\n')[0] as string, [...section.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((match) => match[1] as string)]),
+  );
+  const heading = (start: string) => Object.keys(sections).find((line) => line.startsWith(start)) as string;
+  t.regex(heading('Manage the APIs you maintain'), /self-service API; your own login/);
+  t.deepEqual(sections[heading('Manage the APIs you maintain')], ['resource-tokens', 'publishers']);
+  t.regex(heading('Administer'), /TOLLGATE_ADMIN_CLIENT_ID/);
+  t.deepEqual(sections[heading('Administer')], ['clients', 'accounts', 'resources', 'keys', 'trusted-issuers', 'seed', 'upstreams']);
+});
+
 test.serial('every command has --help', async (t) => {
   const top = await runCli(['--help']);
   t.is(top.code, 0);

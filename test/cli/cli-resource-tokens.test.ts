@@ -1,15 +1,11 @@
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
 import { expiryOption } from '../../src/cli/commands/resource-tokens.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
-import { approveInBrowser } from '../helpers/device-login.ts';
-import { finished, runCli, spawnCli, loginPrompt } from '../helpers/run-cli.ts';
-import { demoPassword } from '../helpers/start-server.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { selfServiceCliLogin } from '../helpers/self-service.ts';
 
 const resource = 'https://ci.example.org';
 let server: RunningServer;
@@ -20,13 +16,7 @@ test.before(async () => {
   let adminToken: string;
   ({ server, token: adminToken, stop } = await startAdminTestServer({ TOLLGATE_DEVICE_POLL_INTERVAL: '1' }));
   await adminCall(server, adminToken, 'POST', '/resources', { identifier: resource, scopes: ['publish'], maintainers: { accounts: ['demo'] }, self_service: true, self_service_max_priority: { default: 3 } });
-  env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'tollgate-rt-')) };
-  const child = spawnCli(['login', '--issuer', server.url, '--client-id', 'demo-cli', '--resource', 'urn:tollgate:self-service', '--scope', 'self-service'], env);
-  const done = finished(child);
-  const prompt = await loginPrompt(child);
-  if (prompt) await approveInBrowser(prompt.uri, prompt.code, { username: 'demo', password: demoPassword });
-  const login = await done;
-  if (login.code !== 0) throw new Error(login.stderr);
+  env = await selfServiceCliLogin(server, 'tollgate-rt-');
 });
 test.after.always(() => stop?.());
 

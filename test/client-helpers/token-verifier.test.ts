@@ -4,7 +4,7 @@ import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { countingFetch } from '../helpers/counting-proxy.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
-import { basicAuth, demoSecret, postForm, startTestServer } from '../helpers/start-server.ts';
+import { basicAuth, demoSecret, demoToken, postForm, startTestServer } from '../helpers/start-server.ts';
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
 import { createTokenVerifier, TokenVerificationError, type TokenVerifierOptions } from '../../packages/client/src/index.ts';
 import type { RunningServer } from '../../src/server.ts';
@@ -27,11 +27,7 @@ test.after.always(async () => {
   await redis?.stop();
 });
 
-async function realToken(form: Record<string, string> = {}): Promise<string> {
-  const { status, body } = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', ...form }, { authorization: basicAuth('demo', demoSecret) });
-  if (status !== 200) throw new Error(`token request failed: ${JSON.stringify(body)}`);
-  return body.access_token as string;
-}
+const realToken = (form: Record<string, string> = {}) => demoToken(server.url, form);
 
 /** A token signed with the server's own key (or `key`), with claims a real one has unless overridden. */
 async function craftToken(claims: JWTPayload = {}, header: { typ?: string; kid?: string; alg?: string } = {}, key: JWK = signingKey): Promise<string> {

@@ -44,8 +44,8 @@ test('with nothing configured every setting has its documented default', (t) => 
   });
   t.deepEqual(config.cookieKeys, []);
   t.is(config.secretPepper?.length, 43, 'the in-process store gets a random pepper');
-  t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, refreshTokenReuseInterval: 10, interaction: 900 });
-  t.deepEqual(config.rateLimit, { userCodePerIp: 20, passwordPerIp: 20, passwordPerAccount: 10, upstreamCallbackPerIp: 30, windowSeconds: 300 });
+  t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, refreshTokenReuseInterval: 10, interaction: 900, tokenPagesIdle: 1800, tokenPagesAbsolute: 12 * 3600 });
+  t.deepEqual(config.rateLimit, { userCodePerIp: 20, passwordPerIp: 20, passwordPerAccount: 10, upstreamCallbackPerIp: 30, leakReportPerIp: 100, windowSeconds: 300 });
   t.is(config.clientCacheMs, 2000);
   t.true(config.demo, 'the demo is on when no storage is configured');
 });
@@ -123,6 +123,7 @@ const badValues: Array<[env: Record<string, string>, message: RegExp]> = [
   [{ TOLLGATE_CLIENT_CACHE_MS: '-1' }, /^invalid configuration: clientCacheMs \(TOLLGATE_CLIENT_CACHE_MS\): Too small/],
   [{ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '301' }, /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too big/],
   [{ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '-1' }, /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too small/],
+  [{ TOLLGATE_TOKEN_PAGES_IDLE_TTL: '50000' }, /^invalid configuration: ttl\.tokenPagesIdle \(TOLLGATE_TOKEN_PAGES_IDLE_TTL\): tokenPagesIdle must not exceed tokenPagesAbsolute$/],
   [{ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'bootstrap+secret/from-openssl-base64=' }, /^invalid configuration: bootstrapAdminSecret \(TOLLGATE_BOOTSTRAP_ADMIN_SECRET\): may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\).*; make one with `openssl rand -hex 32` \(or `openssl rand -base64 32 \| tr '\+\/' '-_' \| tr -d '='`\)$/],
   [{ TOLLGATE_DEMO_SECRET: 'short' }, /^invalid configuration: demoSecret \(TOLLGATE_DEMO_SECRET\): Too small/],
   [{ TOLLGATE_SECRET_PEPPER: 'short-pepper' }, /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): Too small/],

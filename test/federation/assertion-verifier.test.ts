@@ -222,3 +222,15 @@ test('repository_id and repository_owner_id conditions refuse a recreated reposi
   const newOwner = await issuer.githubActionsToken('qgis/plugin-x', 'refs/heads/main', tollgate, { repository_owner_id: '777' });
   await refusedWith(t, verifier.verify(newOwner, [identity]), 'condition');
 });
+
+test('an identity without a subject (a trusted publisher\'s) matches any sub by its conditions, and never without conditions', async (t) => {
+  const { issuer, verifier } = await setup(t);
+  const pinned: FederatedIdentity = { issuer: issuer.issuer, conditions: { repository_id: '812345678', repository_owner_id: '483444' } };
+  // A renamed repository keeps its ids: its new sub still matches.
+  const renamed = await issuer.githubActionsToken('qgis/plugin-renamed', 'refs/tags/v1.0', tollgate);
+  t.deepEqual(await verifier.verify(renamed, [pinned]), pinned);
+  const recycled = await issuer.githubActionsToken('qgis/plugin-x', 'refs/heads/main', tollgate, { repository_id: '999000111' });
+  await refusedWith(t, verifier.verify(recycled, [pinned]), 'condition');
+  await refusedWith(t, verifier.verify(renamed, [{ issuer: issuer.issuer }]), 'subject');
+  await refusedWith(t, verifier.verify(renamed, [{ issuer: issuer.issuer, conditions: {} }]), 'subject');
+});

@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
+import type { ExecutionContext } from 'ava';
 
 import { adminRoutes } from '../../src/admin/admin-routes.ts';
 import { buildOpenApiDocument } from '../../src/admin/openapi-document.ts';
@@ -70,6 +71,21 @@ export async function adminCall(server: RunningServer, token: string | null, met
   const parsed = text ? (JSON.parse(text) as AdminResponse['body']) : {};
   (await responseValidator(server)).check(method, path, response.status, parsed);
   return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/** A client-credentials token request of a client for the demo API (or what `form` says). */
+export function clientCredentials(server: RunningServer, clientId: string, secret: string, form: Record<string, string> = {}) {
+  return postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:demo', ...form }, { authorization: basicAuth(clientId, secret) });
+}
+
+/** Disables a client through the admin API, then enables it again: disabled, its secret gets invalid_client; enabled, it works again. */
+export async function checkDisableAndEnable(t: ExecutionContext, server: RunningServer, token: string, clientId: string, secret: string): Promise<void> {
+  t.is((await adminCall(server, token, 'PATCH', `/clients/${clientId}`, { disabled: true })).body.disabled, true);
+  const refused = await clientCredentials(server, clientId, secret);
+  t.is(refused.status, 401);
+  t.is(refused.body.error, 'invalid_client');
+  await adminCall(server, token, 'PATCH', `/clients/${clientId}`, { disabled: false });
+  t.is((await clientCredentials(server, clientId, secret)).status, 200);
 }
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown };

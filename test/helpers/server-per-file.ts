@@ -1,4 +1,5 @@
 import test from 'ava';
+import { Redis } from 'ioredis';
 
 import type { RunningServer } from '../../src/server.ts';
 import { startRedis, type StartRedisOptions, type TestRedis } from './start-redis.ts';
@@ -23,6 +24,29 @@ export function startedPerFile<T>(what: string, start: () => Promise<T>, stop: (
     get value() {
       if (value === undefined) throw new Error(`${what} is not started yet: read it inside a test or a later hook`);
       return value;
+    },
+  };
+}
+
+/** A real Redis for every test of the file, and one ioredis client of it. */
+export function redisClientPerFile(options: StartRedisOptions = {}): { readonly redis: TestRedis; readonly client: Redis } {
+  const shared = startedPerFile(
+    'Redis',
+    async () => {
+      const redis = await startRedis(options);
+      return { redis, client: new Redis(redis.url) };
+    },
+    async ({ redis, client }) => {
+      client.disconnect();
+      await redis.stop();
+    },
+  );
+  return {
+    get redis() {
+      return shared.value.redis;
+    },
+    get client() {
+      return shared.value.client;
     },
   };
 }

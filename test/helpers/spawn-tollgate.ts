@@ -99,6 +99,20 @@ export function spawnTollgate(env: Record<string, string>, command: string[] = [
   };
 }
 
+/** tollgate on `port` with its storage on `redisUrl` under `prefix`, logging JSON lines (`logs`). */
+export function spawnOnRedis(port: number, redisUrl: string, prefix: string, env: Record<string, string> = {}): SpawnedTollgate {
+  return spawnTollgate({ PORT: String(port), REDIS_URL: redisUrl, TOLLGATE_REDIS_PREFIX: prefix, TOLLGATE_LOG_FORMAT: 'json', ...env });
+}
+
+/** Kills (SIGKILL) each of these still running and waits for it to exit: a test file's cleanup. */
+export async function killAll(spawned: readonly SpawnedTollgate[]): Promise<void> {
+  for (const { child, exited } of spawned) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
 export interface HttpAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;

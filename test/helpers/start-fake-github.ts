@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
+import { listenOnLoopback } from './free-port.ts';
 
 export interface FakeGithubUser {
   id: number;
@@ -24,6 +25,11 @@ export interface FakeGithub {
   refreshes: number;
   /** Makes every user access token handed out so far answer 401, as a GitHub App's do after 8 h. */
   expireAccessTokens(): void;
+  /**
+   * Adds a user, or changes one (keeping its numeric id): by default a member of the acme-labs
+   * org and its release team, with a verified primary email at acme.example.
+   */
+  setUser(login: string, changes?: Partial<FakeGithubUser>): FakeGithubUser;
   stop(): Promise<void>;
 }
 
@@ -45,9 +51,9 @@ export async function startFakeGithub(client: { clientId: string; clientSecret: 
   const codes = new Map<string, { login: string; challenge: string; redirectUri: string }>();
   const tokens = new Map<string, string>();
   const refreshTokens = new Map<string, string>();
+  let lastUserId = 1000;
   const server = createServer((req, res) => void handle(req, res).catch(() => json(res, 500, { message: 'fake github failed' })));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenOnLoopback(server);
   const github: FakeGithub = {
     url,
     users: new Map(),
@@ -55,6 +61,22 @@ export async function startFakeGithub(client: { clientId: string; clientSecret: 
     issued: [],
     refreshes: 0,
     expireAccessTokens: () => tokens.clear(),
+    setUser(login, changes = {}) {
+      const user: FakeGithubUser = {
+        id: github.users.get(login)?.id ?? ++lastUserId,
+        login,
+        name: `${login} of Acme`,
+        emails: [
+          { email: `${login}@users.noreply.github.com`, verified: true, primary: false },
+          { email: `${login}@acme.example`, verified: true, primary: true },
+        ],
+        orgs: ['acme-labs'],
+        teams: ['acme-labs/release'],
+        ...changes,
+      };
+      github.users.set(login, user);
+      return user;
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -49,3 +49,10 @@ export async function postForm(url: string, form: Record<string, string>, header
   }
   return { status: response.status, headers: response.headers, body };
 }
+
+/** An access token for the demo client (client credentials) from the server at `url`; throws with the answer otherwise. */
+export async function demoToken(url: string, form: Record<string, string> = {}): Promise<string> {
+  const { status, body } = await postForm(`${url}/token`, { grant_type: 'client_credentials', ...form }, { authorization: basicAuth('demo', demoSecret) });
+  if (status !== 200) throw new Error(`token from ${url}: ${status} ${JSON.stringify(body)}`);
+  return body.access_token as string;
+}

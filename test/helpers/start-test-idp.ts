@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
-import { mintRefreshTokenIds } from '../../src/provider/provider-internals.ts';
+import { mintRefreshTokenIds } from '../../src/kernel/provider-internals.ts';
 import { createMemoryStorage } from '../../src/storage/memory-storage.ts';
+import { listenOnLoopback } from './free-port.ts';
 
 export interface IdpClient {
   clientId: string;
@@ -68,8 +68,7 @@ export async function startTestIdp(clients: IdpClient[], options: TestIdpOptions
     if (idp.delayMs > 0) return void setTimeout(() => app.handle?.(req as never, res as never), idp.delayMs);
     app.handle?.(req as never, res as never);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = await listenOnLoopback(server);
 
   const idp: TestIdp = {
     issuer,

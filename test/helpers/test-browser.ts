@@ -61,7 +61,16 @@ export function parseForms(html: string, baseUrl: string): Form[] {
     const fields: Record<string, string> = {};
     for (const input of body.matchAll(/<input\b([^>]*)>/gi)) {
       const a = attributes((input[1] as string).replace(/\/$/, ''));
-      if (a.name && a.type !== 'submit') fields[a.name] = a.value ?? '';
+      // A check box or radio button is sent only when checked, "on" when it has no value.
+      if (a.type === 'checkbox' || a.type === 'radio') {
+        if (a.name && 'checked' in a) fields[a.name] = a.value ?? 'on';
+      } else if (a.name && a.type !== 'submit') fields[a.name] = a.value ?? '';
+    }
+    for (const select of body.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/gi)) {
+      const options = [...(select[2] as string).matchAll(/<option\b([^>]*)>/gi)].map((option) => attributes(option[1] as string));
+      const name = attributes(select[1] as string).name;
+      const chosen = options.find((option) => 'selected' in option) ?? options[0];
+      if (name && chosen) fields[name] = chosen.value ?? '';
     }
     const buttons = [...body.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/gi)].map((button) => {
       const a = attributes(button[1] as string);

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
+
+import { listenOnLoopback } from './free-port.ts';
 
 export interface TestIssuer {
   /** The issuer URL, http://127.0.0.1:<port>, exactly as its tokens carry it in `iss`. */
@@ -65,8 +66,7 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     if (path === '/openid/v1/jwks') return send(200, { keys: published.map((key) => key.publicJwk) });
     return send(404, { error: 'not found' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = await listenOnLoopback(server);
 
   async function mint(claims: JWTPayload, options: { kid?: string; lifetimeSeconds?: number; issuedAt?: number } = {}): Promise<string> {
     const iat = options.issuedAt ?? Math.floor(Date.now() / 1000);

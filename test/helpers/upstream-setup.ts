@@ -15,6 +15,17 @@ export const upstreamSecrets = {
   github: 'github-upstream-client-secret-0123456789',
 };
 
+/** What tollgate asks its test upstreams for. */
+export const upstreamScopes = ['openid', 'profile', 'email', 'groups', 'offline_access'];
+
+/**
+ * tollgate on Redis at `port` (chosen before the IdPs, which must know its redirect URIs), with
+ * quick device polling and relaxed limits; `overrides.upstreams` are the IdPs it signs in through.
+ */
+export function startUpstreamServer(redis: TestRedis, log: CapturedLog, port: number, { env, overrides }: { env: Record<string, string>; overrides: { upstreams: object[] } }): Promise<RunningServer> {
+  return startTestServer({ redisUrl: redis.url, logger: log.logger, env: { PORT: String(port), TOLLGATE_DEVICE_POLL_INTERVAL: '1', ...relaxedLimits, ...env }, overrides });
+}
+
 export interface UpstreamTestBed {
   redis: TestRedis;
   /** The main upstream: "acme" (jit, admission, rules) and "corp" (existing accounts) sign in here. */
@@ -31,7 +42,10 @@ export interface UpstreamTestBed {
  * tollgate on Redis with three upstreams on two real test IdPs. tollgate's port is chosen first:
  * the IdPs must know its redirect URIs before tollgate, which discovers them at start, exists.
  */
-export async function startUpstreamTestBed(log: CapturedLog, settings: { reverifyAfter?: number; passwordSignIn?: boolean; seedFile?: string; flakyGrace?: number; githubApp?: boolean } = {}): Promise<UpstreamTestBed> {
+export async function startUpstreamTestBed(
+  log: CapturedLog,
+  settings: { reverifyAfter?: number; passwordSignIn?: boolean; seedFile?: string; flakyGrace?: number; githubApp?: boolean; trustedIssuers?: string[] } = {},
+): Promise<UpstreamTestBed> {
   const redis = await startRedis();
   const port = await freePort();
   const base = `http://localhost:${port}`;
@@ -44,15 +58,10 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
     { clientId: 'tollgate-gh', clientSecret: upstreamSecrets.github, redirectUri: `${base}/upstream/github/callback` },
     { expiringTokens: settings.githubApp === true },
   );
-  const scopes = ['openid', 'profile', 'email', 'groups', 'offline_access'];
+  const scopes = upstreamScopes;
   const reverifyAfter = settings.reverifyAfter ?? 1;
-  const server = await startTestServer({
-    redisUrl: redis.url,
-    logger: log.logger,
+  const server = await startUpstreamServer(redis, log, port, {
     env: {
-      PORT: String(port),
-      TOLLGATE_DEVICE_POLL_INTERVAL: '1',
-      ...relaxedLimits,
       ACME_SECRET: upstreamSecrets.acme,
       CORP_SECRET: upstreamSecrets.corp,
       FLAKY_SECRET: upstreamSecrets.flaky,
@@ -61,6 +70,7 @@ export async function startUpstreamTestBed(log: CapturedLog, settings: { reverif
       ...(settings.seedFile ? { TOLLGATE_SEED_FILE: settings.seedFile } : {}),
     },
     overrides: {
+      ...(settings.trustedIssuers ? { federation: { trustedIssuers: settings.trustedIssuers.map((issuer) => ({ issuer })) } } : {}),
       upstreams: [
         {
           id: 'acme',

@@ -50,7 +50,7 @@ test('every code has one HTTP status and one exit code, shared by the server and
 });
 
 test('a status read by a client maps back to the code the server raised for it', (t) => {
-  for (const code of ['invalid_field', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unreachable'] as const) {
+  for (const code of ['invalid_field', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'too_many_requests', 'unreachable'] as const) {
     t.is(codeForStatus(appErrorCodes[code].status), code);
   }
   t.is(codeForStatus(422), 'invalid_field');

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Context, Next } from 'koa';
 
 import { createRequestPipeline, createRouteOf, requestPipeline, type PipelineSteps, type RouteName, type Step, type StepName } from '../../src/http/request-pipeline.ts';
-import { createProviderRoutes } from '../../src/provider/provider-internals.ts';
+import { createProviderRoutes } from '../../src/kernel/provider-internals.ts';
 import { serverPerFile } from '../helpers/server-per-file.ts';
 import { startTestServer } from '../helpers/start-server.ts';
 
@@ -21,6 +21,7 @@ const expected: Record<RouteName, string> = {
   self_service: 'requestFrame > selfServiceRouter > after:notFound',
   interaction: 'requestFrame > pageHeaders > validHost > interactionRoutes > after:notFoundPage',
   upstream: 'requestFrame > pageHeaders > validHost > upstreamCallback > after:notFound',
+  tokens: 'requestFrame > pageHeaders > validHost > tokenPages > after:notFoundPage',
   discovery: 'requestFrame > validHost',
   jwks: 'requestFrame > jwksResponse',
   token:
@@ -81,6 +82,10 @@ test('a request is assigned its route once, by method and path: our prefixes fir
     ['POST', '/interaction/abc/login', 'interaction'],
     ['GET', '/INTERACTION/abc', 'unmatched_page'],
     ['GET', '/upstream/github/callback', 'upstream'],
+    ['GET', '/tokens', 'tokens'],
+    ['POST', '/tokens/resources/https%3A%2F%2Fapi.example/tokens', 'tokens'],
+    ['GET', '/TOKENS', 'unmatched_page'],
+    ['GET', '/tokensmith', 'unmatched'],
     ['GET', '/.well-known/openid-configuration', 'discovery'],
     ['GET', '/jwks', 'jwks'],
     ['POST', '/token', 'token'],

@@ -3,9 +3,9 @@ import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 
 import type { RunningServer } from '../../src/server.ts';
-import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
+import { adminCall, checkDisableAndEnable, clientCredentials, startAdminTestServer } from '../helpers/admin-api.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { basicAuth, postForm } from '../helpers/start-server.ts';
+import { postForm } from '../helpers/start-server.ts';
 
 let server: RunningServer;
 let token: string;
@@ -15,8 +15,7 @@ test.before(async () => ({ server, token, stop } = await startAdminTestServer())
 test.after.always(() => stop?.());
 
 const call = (method: string, path: string, body?: unknown) => adminCall(server, token, method, path, body);
-const clientToken = (clientId: string, secret: string, form: Record<string, string> = {}) =>
-  postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:demo', ...form }, { authorization: basicAuth(clientId, secret) });
+const clientToken = (clientId: string, secret: string, form: Record<string, string> = {}) => clientCredentials(server, clientId, secret, form);
 
 test('creating a client returns its secret once; the secret works and get never shows it', async (t) => {
   const created = await call('POST', '/clients', {
@@ -171,13 +170,7 @@ test('update rejects bad fields by name', async (t) => {
 
 test('a disabled client gets invalid_client; enabling it again restores it', async (t) => {
   const created = await call('POST', '/clients', { client_id: 'switch', resources: ['urn:tollgate:demo'] });
-  const secret = created.body.client_secret as string;
-  t.is((await call('PATCH', '/clients/switch', { disabled: true })).body.disabled, true);
-  const refused = await clientToken('switch', secret);
-  t.is(refused.status, 401);
-  t.is(refused.body.error, 'invalid_client');
-  await call('PATCH', '/clients/switch', { disabled: false });
-  t.is((await clientToken('switch', secret)).status, 200);
+  await checkDisableAndEnable(t, server, token, 'switch', created.body.client_secret as string);
 });
 
 test('rotating without overlap retires the old secret at once', async (t) => {

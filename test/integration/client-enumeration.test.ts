@@ -4,7 +4,7 @@ import test from 'ava';
 
 import type { RunningServer } from '../../src/server.ts';
 import { grantTypes } from '../../src/clients/client-record.ts';
-import { observeClientModelBuilds } from '../../src/provider/provider-internals.ts';
+import { observeClientModelBuilds } from '../../src/kernel/provider-internals.ts';
 import { basicAuth, postForm, startTestServer } from '../helpers/start-server.ts';
 import { createTestClient, unique } from '../helpers/test-principals.ts';
 

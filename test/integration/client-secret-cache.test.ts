@@ -1,8 +1,7 @@
 import test from 'ava';
 
-import { adminCall, adminToken } from '../helpers/admin-api.ts';
+import { adminCall, adminToken, checkDisableAndEnable, clientCredentials } from '../helpers/admin-api.ts';
 import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
-import { basicAuth, postForm } from '../helpers/start-server.ts';
 
 // The default client cache (2 s), so a secret that authenticated once is remembered with its
 // client record, and so is the oidc-provider Client built from it; these tests check that the
@@ -15,8 +14,7 @@ test.before(async () => {
 });
 
 const call = (method: string, path: string, body?: unknown) => adminCall(shared.server, token, method, path, body);
-const clientToken = (clientId: string, secret: string) =>
-  postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:demo' }, { authorization: basicAuth(clientId, secret) });
+const clientToken = (clientId: string, secret: string) => clientCredentials(shared.server, clientId, secret);
 
 test('a secret that has just authenticated stops working the moment it is rotated away', async (t) => {
   const created = await call('POST', '/clients', { client_id: 'cache-rotate', resources: ['urn:tollgate:demo'] });
@@ -59,12 +57,7 @@ test('a client that just got a token is refused at once when disabled, and serve
   const created = await call('POST', '/clients', { client_id: 'cache-disable', resources: ['urn:tollgate:demo'] });
   const secret = created.body.client_secret as string;
   t.is((await clientToken('cache-disable', secret)).status, 200);
-  t.is((await call('PATCH', '/clients/cache-disable', { disabled: true })).status, 200);
-  const refused = await clientToken('cache-disable', secret);
-  t.is(refused.status, 401);
-  t.is(refused.body.error, 'invalid_client');
-  await call('PATCH', '/clients/cache-disable', { disabled: false });
-  t.is((await clientToken('cache-disable', secret)).status, 200);
+  await checkDisableAndEnable(t, shared.server, token, 'cache-disable', secret);
 });
 
 test('a client that just got a token is held at once to its new grant types', async (t) => {

@@ -1,7 +1,8 @@
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 
+import type { RunningServer } from '../../src/server.ts';
 import { startDeviceServer } from '../helpers/device-login.ts';
 import { loginClis, refresh, runCli, stillLoggedIn } from '../helpers/refreshing-clis.ts';
 import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
@@ -58,12 +59,18 @@ test.serial(`CLIs refreshing through Redis killed for ${outages.map((ms) => ms /
   );
 });
 
-test.serial('after Redis was killed and back, a replay of a refresh token whose successor was used still revokes the login', async (t) => {
-  const target = shared.server;
+/** A logged-in CLI's refresh token (`stolen`), and the answer to refreshing it once (`first`). */
+async function refreshedOnce(t: ExecutionContext, target: RunningServer) {
   const [cli] = await loginClis(target, 1);
   const stolen = cli!.refreshToken;
   const first = await refresh(target, stolen);
   t.is(first.status, 200);
+  return { stolen, first };
+}
+
+test.serial('after Redis was killed and back, a replay of a refresh token whose successor was used still revokes the login', async (t) => {
+  const target = shared.server;
+  const { stolen, first } = await refreshedOnce(t, target);
   await shared.redis.kill();
   await sleep(Number(reuseInterval) * 1000 + 500);
   await shared.redis.start();
@@ -83,10 +90,7 @@ test.serial('after Redis was killed and back, a replay of a refresh token whose 
 
 test.serial('a replay later than the reuse interval of a refresh token whose answer was sent revokes the login, its successor unused', async (t) => {
   const target = shared.server;
-  const [cli] = await loginClis(target, 1);
-  const stolen = cli!.refreshToken;
-  const first = await refresh(target, stolen);
-  t.is(first.status, 200);
+  const { stolen, first } = await refreshedOnce(t, target);
   await sleep(Number(reuseInterval) * 1000 + 300);
   const replay = await refresh(target, stolen);
   t.is(replay.body.error, 'invalid_grant');

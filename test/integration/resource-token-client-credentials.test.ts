@@ -11,6 +11,7 @@ import type { RunningServer } from '../../src/server.ts';
 import { adminCall, startAdminTestServer } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { clientIdOf, inDays, resourceTokenGrant } from '../helpers/self-service.ts';
 import { basicAuth, postForm } from '../helpers/start-server.ts';
 
 const resource = 'https://plugins.example.org';
@@ -21,7 +22,6 @@ let stop: () => Promise<void>;
 
 const alice: AccountRecord = { id: 'alice', username: 'alice', name: 'Alice', passwordHash: '', maxPriority: { ci: 9 }, disabled: false, createdAt: '', updatedAt: '' };
 const context = { actor: { kind: 'account' as const, id: 'alice' } };
-const inDays = (n: number) => new Date(Date.now() + n * 86400_000).toISOString();
 
 test.before(async () => {
   ({ server, token: adminToken, stop } = await startAdminTestServer({}, { logger: log.logger }));
@@ -42,10 +42,7 @@ async function makeToken(fields: Record<string, unknown> = {}) {
   return server.tollgate.selfService.tokens.create(record, alice, alice.maxPriority, { description: 'release workflow', expires_at: inDays(30), ...fields } as never, context);
 }
 
-/** client_id = the value up to its second underscore; client_secret = the whole value. */
-const clientIdOf = (value: string) => value.slice(0, value.indexOf('_', 5));
-const clientCredentials = (value: string, form: Record<string, string> = {}) =>
-  postForm(`${server.url}/token`, { grant_type: 'client_credentials', ...form }, { authorization: basicAuth(clientIdOf(value), value) });
+const clientCredentials = (value: string, form: Record<string, string> = {}) => resourceTokenGrant(server, value, form);
 
 test('a resource token gets a JWT for its resource, with its scopes and max_priority, naming the token and not its creator', async (t) => {
   const { value, record } = await makeToken({ scopes: ['publish'], max_priority: { ci: 4 } });

@@ -8,9 +8,9 @@ import { createTokenVerifier } from '../../packages/client/src/token-verifier.ts
 import { demoResource } from '../../src/demo/demo-principals.ts';
 import { createCacheHonouringVerifier } from '../helpers/cache-honouring-verifier.ts';
 import { freePort } from '../helpers/free-port.ts';
-import { spawnTollgate, type SpawnedTollgate } from '../helpers/spawn-tollgate.ts';
+import { killAll, spawnOnRedis, type SpawnedTollgate } from '../helpers/spawn-tollgate.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
-import { basicAuth, demoSecret, postForm } from '../helpers/start-server.ts';
+import { basicAuth, demoSecret, demoToken, postForm } from '../helpers/start-server.ts';
 
 // SPEC §16, issue 20: two tollgate processes on one Redis, the schedule compressed to seconds
 // (a key signs 6 s, its successor is published 3 s ahead, /jwks may be cached 2 s, tokens live 4 s).
@@ -29,24 +29,15 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
-  for (const spawned of started) {
-    if (spawned.child.exitCode === null && spawned.child.signalCode === null) {
-      spawned.child.kill('SIGKILL');
-      await spawned.exited;
-    }
-  }
+  await killAll(started);
   await redis?.stop();
 });
 
 async function startInstance(prefix: string, env: Record<string, string> = {}, issuerPort?: number): Promise<Instance> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const spawned = spawnTollgate({
-    PORT: String(port),
+  const spawned = spawnOnRedis(port, redis.url, prefix, {
     TOLLGATE_ISSUER: `http://127.0.0.1:${issuerPort ?? port}`,
-    REDIS_URL: redis.url,
-    TOLLGATE_REDIS_PREFIX: prefix,
-    TOLLGATE_LOG_FORMAT: 'json',
     TOLLGATE_DEMO: 'true',
     TOLLGATE_DEMO_SECRET: demoSecret,
     TOLLGATE_BOOTSTRAP_ADMIN_SECRET: adminSecret,
@@ -67,11 +58,7 @@ async function startInstance(prefix: string, env: Record<string, string> = {}, i
   return { url, process: spawned };
 }
 
-async function token(instance: Instance): Promise<string> {
-  const { status, body } = await postForm(`${instance.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
-  if (status !== 200) throw new Error(`token from ${instance.url}: ${status} ${JSON.stringify(body)}`);
-  return body.access_token as string;
-}
+const token = (instance: Instance) => demoToken(instance.url);
 
 const kidOf = (jwt: string) => decodeProtectedHeader(jwt).kid as string;
 
@@ -192,11 +179,7 @@ test.serial('an emergency revoke takes the key out of both processes\' /jwks wit
 test.serial('the instance holding the rotation lock killed mid-transition: another completes it', async (t) => {
   t.timeout(90_000);
   const port = await freePort();
-  const holder = spawnTollgate({
-    PORT: String(port),
-    REDIS_URL: redis.url,
-    TOLLGATE_REDIS_PREFIX: 'crash:',
-    TOLLGATE_LOG_FORMAT: 'json',
+  const holder = spawnOnRedis(port, redis.url, 'crash:', {
     TOLLGATE_KEY_SOURCE: 'store',
     TOLLGATE_KEY_ENCRYPTION_KEY: kek,
     TOLLGATE_KEY_LOCK_TTL_MS: '3000',

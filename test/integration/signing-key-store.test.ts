@@ -9,9 +9,9 @@ import { Redis } from 'ioredis';
 import { generateSigningKey } from '../../src/keys/signing-keys.ts';
 import { dumpRedis } from '../helpers/dump-redis.ts';
 import { freePort } from '../helpers/free-port.ts';
-import { spawnTollgate, type SpawnedTollgate } from '../helpers/spawn-tollgate.ts';
+import { killAll, spawnOnRedis, type SpawnedTollgate } from '../helpers/spawn-tollgate.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
-import { basicAuth, demoSecret, postForm } from '../helpers/start-server.ts';
+import { demoSecret, demoToken } from '../helpers/start-server.ts';
 
 // SPEC §16 keys in the store: moving from a JWKS file keeps tokens verifying, a Redis dump holds
 // no usable private key, and a wrong key-encryption key stops start-up having changed nothing.
@@ -26,23 +26,14 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
-  for (const spawned of started) {
-    if (spawned.child.exitCode === null && spawned.child.signalCode === null) {
-      spawned.child.kill('SIGKILL');
-      await spawned.exited;
-    }
-  }
+  await killAll(started);
   await redis?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 async function spawn(env: Record<string, string>): Promise<{ url: string; process: SpawnedTollgate }> {
   const port = await freePort();
-  const spawned = spawnTollgate({
-    PORT: String(port),
-    REDIS_URL: redis.url,
-    TOLLGATE_REDIS_PREFIX: 'import:',
-    TOLLGATE_LOG_FORMAT: 'json',
+  const spawned = spawnOnRedis(port, redis.url, 'import:', {
     TOLLGATE_DEMO: 'true',
     TOLLGATE_DEMO_SECRET: demoSecret,
     TOLLGATE_ISSUER: 'http://127.0.0.1:1',
@@ -52,11 +43,6 @@ async function spawn(env: Record<string, string>): Promise<{ url: string; proces
   return { url: `http://127.0.0.1:${port}`, process: spawned };
 }
 
-async function token(url: string): Promise<string> {
-  const { status, body } = await postForm(`${url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
-  if (status !== 200) throw new Error(`token: ${status} ${JSON.stringify(body)}`);
-  return body.access_token as string;
-}
 
 test.serial('moving from a JWKS file to the store keeps tokens verifying, and the Redis dump holds no private key', async (t) => {
   t.timeout(90_000);
@@ -66,7 +52,7 @@ test.serial('moving from a JWKS file to the store keeps tokens verifying, and th
 
   const fileMode = await spawn({ TOLLGATE_JWKS_FILE: file });
   await fileMode.process.waitForLog((line) => line.msg === 'tollgate listening');
-  const issuedBefore = await token(fileMode.url);
+  const issuedBefore = await demoToken(fileMode.url);
   t.is(decodeProtectedHeader(issuedBefore).kid, signing.kid);
   fileMode.process.child.kill('SIGTERM');
   await fileMode.process.exited;
@@ -77,7 +63,7 @@ test.serial('moving from a JWKS file to the store keeps tokens verifying, and th
   const jwks = (await (await fetch(`${storeMode.url}/jwks`)).json()) as JSONWebKeySet;
   t.deepEqual(jwks.keys.map((key) => key.kid).sort(), [signing.kid, older.kid].sort());
   await t.notThrowsAsync(compactVerify(issuedBefore, createLocalJWKSet(jwks)), 'a token issued in file mode verifies against the store-mode JWKS');
-  t.is(decodeProtectedHeader(await token(storeMode.url)).kid, signing.kid, 'the file\'s signing key keeps signing');
+  t.is(decodeProtectedHeader(await demoToken(storeMode.url)).kid, signing.kid, 'the file\'s signing key keeps signing');
 
   const { text } = await dumpRedis(redis.url);
   t.true(text.includes(signing.kid as string), 'the dump holds the key set');

@@ -5,12 +5,10 @@ import { exportJWK, generateKeyPair } from 'jose';
 
 import type { RunningServer } from '../../src/server.ts';
 import { captureLog } from '../helpers/capture-log.ts';
-import { relaxedLimits } from '../helpers/device-login.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
-import { startTestServer } from '../helpers/start-server.ts';
 import { startTestIdp, type TestIdp } from '../helpers/start-test-idp.ts';
-import { alice, approveAndPoll, refresh, upstreamSignIn, type UpstreamTestBed } from '../helpers/upstream-setup.ts';
+import { alice, approveAndPoll, refresh, startUpstreamServer, upstreamScopes, upstreamSignIn, type UpstreamTestBed } from '../helpers/upstream-setup.ts';
 
 // How tollgate authenticates at an upstream's token endpoint, against an IdP that accepts only
 // client_secret_post and private_key_jwt (as Glewlwyd advertises), with client ids holding "-".
@@ -35,15 +33,9 @@ test.before(async () => {
     ],
     { clientAuthMethods: ['client_secret_post', 'private_key_jwt'] },
   );
-  const scopes = ['openid', 'profile', 'email', 'groups', 'offline_access'];
-  const common = { type: 'oidc', issuer: idp.issuer, scopes, reverifyAfter: 1 };
-  server = await startTestServer({
-    redisUrl: redis.url,
-    logger: log.logger,
+  const common = { type: 'oidc', issuer: idp.issuer, scopes: upstreamScopes, reverifyAfter: 1 };
+  server = await startUpstreamServer(redis, log, port, {
     env: {
-      PORT: String(port),
-      TOLLGATE_DEVICE_POLL_INTERVAL: '1',
-      ...relaxedLimits,
       STRICT_SECRET: secrets.strict,
       BASIC_SECRET: secrets.basic,
       KEYED_KEY: JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'ES256' }),

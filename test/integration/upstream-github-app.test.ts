@@ -4,7 +4,6 @@ import test from 'ava';
 
 import { captureLog } from '../helpers/capture-log.ts';
 import { dumpRedis } from '../helpers/dump-redis.ts';
-import type { FakeGithubUser } from '../helpers/start-fake-github.ts';
 import { approveAndPoll, refresh, startUpstreamTestBed, upstreamSecrets, upstreamSignIn, type UpstreamTestBed } from '../helpers/upstream-setup.ts';
 
 // A GitHub App's user tokens expire after 8 hours and come with a refresh token: an expired one
@@ -18,21 +17,6 @@ test.before(async () => {
 
 test.after.always(() => bed?.stop());
 
-let ids = 5000;
-function githubUser(login: string, changes: Partial<FakeGithubUser> = {}): FakeGithubUser {
-  const user: FakeGithubUser = {
-    id: ++ids,
-    login,
-    name: login,
-    emails: [{ email: `${login}@acme.example`, verified: true, primary: true }],
-    orgs: ['acme-labs'],
-    teams: [],
-    ...changes,
-  };
-  bed.github.users.set(login, user);
-  return user;
-}
-
 async function signedIn(login: string) {
   const { status, body } = await approveAndPoll(bed, await upstreamSignIn(bed, 'github', login));
   if (status !== 200) throw new Error(`sign-in of ${login}: ${status} ${JSON.stringify(body)}`);
@@ -40,7 +24,7 @@ async function signedIn(login: string) {
 }
 
 test.serial('an expired GitHub App user token is refreshed at re-check and the login goes on, twice in a row', async (t) => {
-  githubUser('app-user');
+  bed.github.setUser('app-user');
   let refreshToken = await signedIn('app-user');
   for (const round of [1, 2]) {
     bed.github.expireAccessTokens();
@@ -54,7 +38,7 @@ test.serial('an expired GitHub App user token is refreshed at re-check and the l
 });
 
 test.serial('a GitHub App login whose refresh token GitHub refuses ends at re-check', async (t) => {
-  githubUser('gone-user');
+  bed.github.setUser('gone-user');
   const refreshToken = await signedIn('gone-user');
   bed.github.expireAccessTokens();
   bed.github.users.delete('gone-user');
@@ -67,15 +51,15 @@ test.serial('a GitHub App login whose refresh token GitHub refuses ends at re-ch
 });
 
 test.serial('a GitHub App user who left the org is refused at re-check, even with a valid token', async (t) => {
-  githubUser('leaver-user');
+  bed.github.setUser('leaver-user');
   const refreshToken = await signedIn('leaver-user');
-  githubUser('leaver-user', { orgs: ['elsewhere'] });
+  bed.github.setUser('leaver-user', { orgs: ['elsewhere'] });
   await sleep(1_100);
   t.is((await refresh(bed, refreshToken)).body.error, 'invalid_grant');
 });
 
 test.serial('GitHub App access and refresh tokens are stored sealed: none is in Redis or the log in plaintext', async (t) => {
-  githubUser('sealed-user');
+  bed.github.setUser('sealed-user');
   const refreshToken = await signedIn('sealed-user');
   bed.github.expireAccessTokens();
   await sleep(1_100);

@@ -5,7 +5,6 @@ import { decodeJwt } from 'jose';
 
 import { captureLog } from '../helpers/capture-log.ts';
 import { dumpRedis } from '../helpers/dump-redis.ts';
-import type { FakeGithubUser } from '../helpers/start-fake-github.ts';
 import { approveAndPoll, refresh, startUpstreamTestBed, upstreamSecrets, upstreamSignIn, type UpstreamTestBed } from '../helpers/upstream-setup.ts';
 
 // The github upstream type against a local server speaking the GitHub endpoints it calls.
@@ -18,26 +17,8 @@ test.before(async () => {
 
 test.after.always(() => bed?.stop());
 
-let ids = 1000;
-function githubUser(login: string, changes: Partial<FakeGithubUser> = {}): FakeGithubUser {
-  const user: FakeGithubUser = {
-    id: ++ids,
-    login,
-    name: `${login} of Acme`,
-    emails: [
-      { email: `${login}@users.noreply.github.com`, verified: true, primary: false },
-      { email: `${login}@acme.example`, verified: true, primary: true },
-    ],
-    orgs: ['acme-labs'],
-    teams: ['acme-labs/release'],
-    ...changes,
-  };
-  bed.github.users.set(login, user);
-  return user;
-}
-
 test('a GitHub org member signs in; the account is keyed by the numeric user id and a team rule gives max_priority', async (t) => {
-  const user = githubUser('octo');
+  const user = bed.github.setUser('octo');
   const { status, body } = await approveAndPoll(bed, await upstreamSignIn(bed, 'github', 'octo'));
   t.is(status, 200);
   const claims = decodeJwt(body.access_token as string);
@@ -49,7 +30,7 @@ test('a GitHub org member signs in; the account is keyed by the numeric user id 
 });
 
 test('a GitHub user outside the required orgs is refused with a page', async (t) => {
-  githubUser('stranger', { orgs: ['elsewhere'], teams: [] });
+  bed.github.setUser('stranger', { orgs: ['elsewhere'], teams: [] });
   const login = await upstreamSignIn(bed, 'github', 'stranger');
   t.is(login.after.status, 403);
   t.regex(login.after.text, /members of these organisations or teams only: acme-labs/);
@@ -62,7 +43,7 @@ test('access denied on GitHub ends on a page', async (t) => {
 });
 
 test('a team removed on GitHub changes max_priority at the next refresh; a revoked authorization ends the login', async (t) => {
-  const user = githubUser('mover');
+  const user = bed.github.setUser('mover');
   const { body } = await approveAndPoll(bed, await upstreamSignIn(bed, 'github', 'mover'));
   bed.github.users.set('mover', { ...user, teams: [] });
   await sleep(1_100);
@@ -78,7 +59,7 @@ test('a team removed on GitHub changes max_priority at the next refresh; a revok
 });
 
 test.serial('no GitHub client secret, code or token is in the log or in Redis in plaintext', async (t) => {
-  githubUser('quiet');
+  bed.github.setUser('quiet');
   const { body } = await approveAndPoll(bed, await upstreamSignIn(bed, 'github', 'quiet'));
   await sleep(1_100);
   t.is((await refresh(bed, body.refresh_token as string)).status, 200);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 
 import { captureLog } from '../helpers/capture-log.ts';
 import { alice, approveAndPoll, refresh, startUpstreamTestBed, upstreamSignIn, type UpstreamTestBed } from '../helpers/upstream-setup.ts';
@@ -56,32 +56,36 @@ test.serial('unreachableGrace counts from the first failed re-check: an outage l
   t.is(later.body.error, 'invalid_grant');
 });
 
-test.serial('a refresh arriving while another refresh of the same leaver is re-checking waits for it and is refused too', async (t) => {
-  bed.idp.people.set('leaver-sub', { ...alice, preferred_username: 'leaver', email: 'leaver@acme.test' });
-  const laptop = await signedIn('acme', 'leaver-sub');
-  const desktop = await signedIn('acme', 'leaver-sub');
-  bed.idp.people.delete('leaver-sub');
-  await sleep(1_100);
-  bed.idp.delayMs = 1_000;
+/** Two logins ("laptop", "desktop") of one person at the "acme" upstream. */
+async function twoLogins(name: string) {
+  bed.idp.people.set(`${name}-sub`, { ...alice, preferred_username: name, email: `${name}@acme.test` });
+  return { laptop: await signedIn('acme', `${name}-sub`), desktop: await signedIn('acme', `${name}-sub`) };
+}
+
+/** Refreshes the laptop's login with the IdP answering `delayMs` late and, `gapMs` later, the desktop's, while the first re-check runs. */
+async function overlappingRefreshes(t: ExecutionContext, { laptop, desktop }: Awaited<ReturnType<typeof twoLogins>>, delayMs: number, gapMs: number) {
+  bed.idp.delayMs = delayMs;
   t.teardown(() => (bed.idp.delayMs = 0));
   const first = refresh(bed, laptop.refreshToken);
-  await sleep(300);
+  await sleep(gapMs);
   const second = await refresh(bed, desktop.refreshToken);
-  t.is((await first).body.error, 'invalid_grant');
+  return { first: await first, second };
+}
+
+test.serial('a refresh arriving while another refresh of the same leaver is re-checking waits for it and is refused too', async (t) => {
+  const logins = await twoLogins('leaver');
+  bed.idp.people.delete('leaver-sub');
+  await sleep(1_100);
+  const { first, second } = await overlappingRefreshes(t, logins, 1_000, 300);
+  t.is(first.body.error, 'invalid_grant');
   t.is(second.status, 400, 'no token while the re-check runs');
   t.is(second.body.error, 'invalid_grant');
 });
 
 test.serial('a refresh arriving while another refresh of the same person is re-checking gets the re-checked answer', async (t) => {
-  bed.idp.people.set('stayer-sub', { ...alice, preferred_username: 'stayer', email: 'stayer@acme.test' });
-  const laptop = await signedIn('acme', 'stayer-sub');
-  const desktop = await signedIn('acme', 'stayer-sub');
+  const logins = await twoLogins('stayer');
   await sleep(1_100);
-  bed.idp.delayMs = 500;
-  t.teardown(() => (bed.idp.delayMs = 0));
-  const first = refresh(bed, laptop.refreshToken);
-  await sleep(200);
-  const second = await refresh(bed, desktop.refreshToken);
-  t.is((await first).status, 200);
+  const { first, second } = await overlappingRefreshes(t, logins, 500, 200);
+  t.is(first.status, 200);
   t.is(second.status, 200);
 });

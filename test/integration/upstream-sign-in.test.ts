@@ -1,4 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
+import { Redis } from 'ioredis';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 
 import { adminCall, adminToken } from '../helpers/admin-api.ts';
@@ -122,6 +123,63 @@ test('a replayed callback is refused and does not sign in twice', async (t) => {
   const replay = await login.browser.request(login.after.url);
   t.is(replay.status, 400);
   t.regex(replay.text, /already used once/);
+  t.deepEqual(waysBack(replay), ['/device'], 'a device login starts again with a new code');
+});
+
+/** The links a problem page offers, in order. */
+const waysBack = (page: { html: string }) => [...page.html.matchAll(/<main[\s\S]*?<\/main>/g)].flatMap(([main]) => [...main.matchAll(/href="([^"]+)"/g)].map((match) => match[1]));
+
+/** Presses "Continue with Acme SSO" on the token pages' sign-in, as `sub`, stopping before the callback. */
+async function tokenPagesSignIn(sub: string) {
+  const browser = new TestBrowser({ headers: { 'x-idp-user': sub } });
+  const signIn = await browser.request(`${bed.server.url}/tokens/sign-in`);
+  const after = await browser.submit(signIn, {}, { action: /\/tokens\/sign-in\/upstream/, button: 'acme', stopAt: callback });
+  return { browser, callbackUrl: after.url };
+}
+
+/** The Redis keys of pending upstream logins, answered or not. */
+async function pendingLoginKeys(): Promise<Set<string>> {
+  const client = new Redis(bed.redis.url);
+  try {
+    return new Set(await client.keys('*upstream-login:*'));
+  } finally {
+    client.disconnect();
+  }
+}
+
+test.serial('a token pages sign-in answered twice, or after its login expired, offers the token pages\' sign-in again, not a new device code', async (t) => {
+  const used = await tokenPagesSignIn('erin-sub');
+  const signedIn = await used.browser.request(used.callbackUrl);
+  t.regex(signedIn.url, /\/tokens$/);
+  const replay = await used.browser.request(used.callbackUrl);
+  t.is(replay.status, 400);
+  t.regex(replay.text, /already used once/);
+  t.deepEqual(waysBack(replay), ['/tokens/sign-in']);
+  t.regex(replay.text, /Back to sign-in/);
+
+  const before = await pendingLoginKeys();
+  const late = await tokenPagesSignIn('erin-sub');
+  const started = [...(await pendingLoginKeys())].filter((key) => !before.has(key));
+  t.is(started.length, 1);
+  // What the login's TTL running out does: its key is gone.
+  const client = new Redis(bed.redis.url);
+  await client.del(...started);
+  client.disconnect();
+  const expired = await late.browser.request(late.callbackUrl);
+  t.is(expired.status, 400);
+  t.regex(expired.text, /unknown or has expired/);
+  t.deepEqual(waysBack(expired), ['/tokens/sign-in']);
+  const again = await late.browser.request(new URL('/tokens/sign-in', bed.server.url).href);
+  t.regex(again.text, /Continue with Acme SSO/, 'the way back is the token pages\' sign-in');
+});
+
+test('a sign-in answer that says nothing about where it was started offers both ways back', async (t) => {
+  const browser = new TestBrowser();
+  for (const url of [`${bed.server.url}/upstream/acme/callback?code=x&state=never-issued`, `${bed.server.url}/upstream/acme/callback`, `${bed.server.url}/upstream/nope/callback?state=x`]) {
+    const answer = await browser.request(url);
+    t.is(answer.status, 400, url);
+    t.deepEqual(waysBack(answer), ['/device', '/tokens'], url);
+  }
 });
 
 test('a callback carrying the state of another browser\'s sign-in is refused', async (t) => {

@@ -75,3 +75,12 @@ test('an exchanged token stands only while the client the person logged in with 
   await clients.save({ ...(cli as NonNullable<typeof cli>), disabled: true });
   t.is(await liveness.livePerson(provider, exchanged), undefined);
 });
+
+test('a person\'s token stops standing once its grant record is gone, also after earlier checks found it', async (t) => {
+  const { storage, provider, personToken, liveness } = await setUp();
+  const { grantId, payload } = await personToken('ada');
+  t.truthy(await liveness.livePerson(provider, payload));
+  t.truthy(await liveness.livePerson(provider, payload), 'the second check asks only whether the grant stands');
+  await storage.modelAdapter('Grant').destroy(grantId);
+  t.is(await liveness.livePerson(provider, payload), undefined);
+});

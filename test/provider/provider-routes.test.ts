@@ -1,6 +1,6 @@
 import test from 'ava';
 
-import { createProviderRoutes } from '../../src/provider/provider-internals.ts';
+import { createProviderRoutes } from '../../src/kernel/provider-internals.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { startTestServer } from '../helpers/start-server.ts';
 

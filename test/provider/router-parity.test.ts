@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import test from 'ava';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
-import { createProviderRoutes, type ProviderRouteName } from '../../src/provider/provider-internals.ts';
+import { createProviderRoutes, type ProviderRouteName } from '../../src/kernel/provider-internals.ts';
 import { serverPerFile } from '../helpers/server-per-file.ts';
 
 /**

@@ -32,8 +32,8 @@ const resource: ResourceServerRecord = {
   signingAlg: 'ES256',
   maintainers: { accounts: ['alice'], groups: [] },
   selfService: { enabled: true, maxPriority: { ci: 5 }, maxLifetimeDays: 365, publisherIssuers: [] },
-  createdAt: '',
-  updatedAt: '',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
 };
 const alice: AccountRecord = { id: 'alice', username: 'alice', name: 'Alice A.', passwordHash: '', disabled: false, createdAt: '', updatedAt: '' };
 const inDays = (n: number) => new Date(Date.now() + n * 86400_000).toISOString();

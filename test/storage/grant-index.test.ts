@@ -1,27 +1,15 @@
 import test from 'ava';
-import { Redis } from 'ioredis';
 
 import { createMemoryStorage } from '../../src/storage/memory-storage.ts';
 import { createRedisStorage } from '../../src/storage/redis-storage.ts';
 import type { Storage } from '../../src/storage/storage.ts';
-import { startRedis, type TestRedis } from '../helpers/start-redis.ts';
+import { redisClientPerFile } from '../helpers/server-per-file.ts';
 
-let redis: TestRedis;
-let client: Redis;
-
-test.before(async () => {
-  redis = await startRedis();
-  client = new Redis(redis.url);
-});
-
-test.after.always(async () => {
-  client?.disconnect();
-  await redis?.stop();
-});
+const shared = redisClientPerFile();
 
 const backends: Array<[string, () => Storage]> = [
   ['memory', () => createMemoryStorage()],
-  ['redis', () => createRedisStorage(client, `t${Math.random().toString(36).slice(2)}:`)],
+  ['redis', () => createRedisStorage(shared.client, `t${Math.random().toString(36).slice(2)}:`)],
 ];
 
 /** A fresh storage of one backend holding these grants, each with one refresh token (`refreshTokens[grant]`). */
@@ -59,9 +47,9 @@ for (const [name, open] of backends) {
 
 test('redis: the principal index has a TTL as long as its longest grant', async (t) => {
   const prefix = 'ttl:';
-  const storage = createRedisStorage(client, prefix);
+  const storage = createRedisStorage(shared.client, prefix);
   await storage.modelAdapter('Grant').upsert('g1', { jti: 'g1', kind: 'Grant', accountId: 'carol', clientId: 'cli' }, 100);
   await storage.modelAdapter('Grant').upsert('g2', { jti: 'g2', kind: 'Grant', accountId: 'carol', clientId: 'cli' }, 5000);
-  const ttl = await client.ttl(`${prefix}principal-grants:{account:carol}`);
+  const ttl = await shared.client.ttl(`${prefix}principal-grants:{account:carol}`);
   t.true(ttl > 4000 && ttl <= 5000, String(ttl));
 });

@@ -114,6 +114,15 @@ test('a device code and its user code stored before hashing are still found by t
   t.like(again, { error: 'invalid_grant', error_detail: 'device code already used' });
 });
 
+test('a grant stored before hashing (plain key, plain payload) stands until it is revoked', async (t) => {
+  const grantId = randomUUID();
+  await inspect.hset(keys.legacy.model('Grant', grantId), 'p', JSON.stringify({ jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }));
+  await inspect.expire(keys.legacy.model('Grant', grantId), 600);
+  t.true(await storage.grantStands(grantId));
+  await storage.modelAdapter('Grant').revokeByGrantId(grantId);
+  t.false(await storage.grantStands(grantId));
+});
+
 test('no key, index member or value holds a model id or user code in plain text', async (t) => {
   const [deviceId, sessionId, uid] = [randomUUID(), randomUUID(), randomUUID()];
   const userCode = `PLAIN${deviceId.slice(0, 6)}`;

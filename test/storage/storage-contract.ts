@@ -103,6 +103,24 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     t.truthy(await storage().modelAdapter('Session').find(sessionId));
   });
 
+  test('grantStands while the grant record lives unrevoked; not once revoked, destroyed or expired, nor for an unknown id', async (t) => {
+    const grants = storage().modelAdapter('Grant');
+    const [revoked, destroyed, expiring, standing] = [id(), id(), id(), id()];
+    for (const grantId of [revoked, destroyed, standing]) await grants.upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 600);
+    await grants.upsert(expiring, { jti: expiring, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 1);
+    t.true(await storage().grantStands(revoked));
+    t.true(await storage().grantStands(expiring));
+
+    await grants.revokeByGrantId(revoked);
+    await grants.destroy(destroyed);
+    await sleep(1100);
+    t.false(await storage().grantStands(revoked), 'revoked: the record is kept, the mark says so');
+    t.false(await storage().grantStands(destroyed));
+    t.false(await storage().grantStands(expiring));
+    t.false(await storage().grantStands(id()));
+    t.true(await storage().grantStands(standing));
+  });
+
   test('consume marks a model consumed once; consuming an unknown id is invalid_grant', async (t) => {
     const refresh = storage().modelAdapter('RefreshToken');
     const grantId = id();
@@ -352,6 +370,29 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     t.is(await store.getValue(name), 'two');
     await sleep(3300);
     t.is(await store.getValue(name), undefined);
+  });
+
+  test('replaceValue writes only over the value expected: of two racing changes one wins, the other is told', async (t) => {
+    const name = `cas-${id()}`;
+    const store = storage();
+    t.false(await store.replaceValue(name, 'zero', 'one', 60), 'nothing to replace');
+    t.is(await store.getValue(name), undefined);
+    await store.swapValue(name, 'one', 60);
+    const outcomes = await Promise.all([store.replaceValue(name, 'one', 'two', 60), store.replaceValue(name, 'one', 'three', 60)]);
+    t.deepEqual(outcomes, [true, false]);
+    t.is(await store.getValue(name), 'two');
+    t.true(await store.replaceValue(name, 'two', 'four', 2));
+    await sleep(2300);
+    t.is(await store.getValue(name), undefined, 'with the TTL given');
+  });
+
+  test('deleteValue removes a value; deleting what is not there is no error', async (t) => {
+    const name = `gone-${id()}`;
+    const store = storage();
+    await store.swapValue(name, 'one', 60);
+    await store.deleteValue(name);
+    t.is(await store.getValue(name), undefined);
+    await t.notThrowsAsync(store.deleteValue(name));
   });
 
   test('a rate limiter refuses once its points are spent', async (t) => {

@@ -9,7 +9,7 @@ export interface AuthorizationServerMetadata {
 }
 
 /** Why discovery failed: `unavailable` is worth retrying later, `invalid` is a misconfiguration. */
-export class DiscoveryError extends Error {
+class DiscoveryError extends Error {
   readonly kind: 'unavailable' | 'invalid';
   override name = 'DiscoveryError';
 

@@ -8,7 +8,7 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
-export const defaultRetry: Required<RetryOptions> = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5000 };
+const defaultRetry: Required<RetryOptions> = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5000 };
 
 export function resolveRetry(options: RetryOptions | undefined): Required<RetryOptions> {
   const retry = { ...defaultRetry, ...options };

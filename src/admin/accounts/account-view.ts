@@ -6,7 +6,7 @@ import { effectiveMaxPriority } from '../../upstreams/priority-rules.ts';
 import { maxPriorityView, timestamp } from '../view-schemas.ts';
 
 /** A linked upstream identity as the admin API shows it: never its sealed credential. */
-export const identityViewSchema = z
+const identityViewSchema = z
   .object({
     upstream: z.string(),
     subject: z.string(),
@@ -53,7 +53,7 @@ export function accountView(record: AccountRecord, upstreams: ReadonlyMap<string
   };
 }
 
-export function identityView(identity: LinkedIdentity): IdentityView {
+function identityView(identity: LinkedIdentity): IdentityView {
   return {
     upstream: identity.upstream,
     subject: identity.subject,

@@ -13,7 +13,7 @@ const grantType = z
   .transform((value): GrantType => (value in grantTypeShortNames ? grantTypeShortNames[value as keyof typeof grantTypeShortNames] : (value as GrantType)));
 
 /** Seconds a device code of this client lives (RFC 8628 §3.2 expires_in). */
-export const deviceCodeTtl = z.number().int().min(deviceCodeTtlRange.min).max(deviceCodeTtlRange.max);
+const deviceCodeTtl = z.number().int().min(deviceCodeTtlRange.min).max(deviceCodeTtlRange.max);
 export const grantTypeList = z.array(grantType).min(1).max(allGrantTypes.length);
 
 const publicJwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) }).strict();

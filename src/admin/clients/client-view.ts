@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import type { ClientRecord } from '../../clients/client-record.ts';
 import { secretInForce } from '../../clients/client-secret.ts';
-import { federatedIdentitySchema } from '../../federation/federated-identity.ts';
+import { federatedIdentitySchema, type FederatedIdentity } from '../../federation/federated-identity.ts';
 import { maxPriorityView, timestamp } from '../view-schemas.ts';
 
 /** A client as the admin API shows it: never a secret or its hash. */
@@ -49,7 +49,9 @@ export function clientView(record: ClientRecord, lastUsedAt: string | undefined)
     serves: record.serves ?? [],
     max_priority: record.maxPriority ?? null,
     device_code_ttl: record.deviceCodeTtl ?? null,
-    federated_identities: record.federatedIdentities ?? [],
+    // A stored client's identities all have a subject (federatedIdentitySchema requires one); only
+    // a trusted publisher's lacks it, and those are not clients of the admin API.
+    federated_identities: (record.federatedIdentities ?? []).filter((identity): identity is FederatedIdentity & { subject: string } => identity.subject !== undefined),
     disabled: record.disabled,
     registered: record.registered ?? false,
     ...(record.jwks ? { jwks: record.jwks as unknown as ClientView['jwks'] } : {}),

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 
-import { resourceTokenViewSchema } from '../../resource-tokens/resource-token-view.ts';
-import { showTokens } from '../../self-service/token-listing.ts';
-import { adminRoute } from '../admin-route.ts';
+import type { ChangeContext } from '../../resource-tokens/resource-tokens.ts';
+import { resourceTokenViewSchema } from './resource-token-view.ts';
+import { showTokens } from './token-listing.ts';
+import { adminRoute, type AdminCaller } from '../admin-route.ts';
 import { audit } from '../audit.ts';
 import { findResource } from '../resources/find-resource.ts';
 
 const tokensOf = '/resources/:identifier/tokens';
+
+/** An admin acting on resource tokens, as their security events name them. */
+export const adminChange = (caller: AdminCaller): ChangeContext => ({ actor: { kind: 'admin', id: caller.sub }, reqId: caller.reqId, ip: caller.ip });
 
 /** GET /admin/resources/:identifier/tokens: every token of a resource, as its maintainers see them. */
 export const listResourceTokensRoute = adminRoute({
@@ -30,7 +34,7 @@ export const revokeResourceTokenRoute = adminRoute({
   async handle({ params, caller }, deps) {
     const resource = await findResource(deps, params.identifier as string);
     const { tokens, store } = deps.selfService;
-    const record = await tokens.revoke(resource, params.id as string, { actor: { kind: 'admin', id: caller.sub }, reqId: caller.reqId, ip: caller.ip });
+    const record = await tokens.revoke(resource, params.id as string, adminChange(caller));
     audit(deps, caller, 'resource_token.revoke', { resource: resource.identifier, tokenId: record.id });
     return { body: (await showTokens([record], resource, deps, store))[0] };
   },

@@ -9,7 +9,7 @@ import { signingAlgs } from '../../resources/resource-server-record.ts';
 const accessTokenTtl = z.number().int().min(30).max(86400);
 
 /** SPEC §15: accounts by id, and upstream groups (upstream id + group name). */
-export const maintainersInput = z
+const maintainersInput = z
   .object({
     accounts: z.array(principalId).max(500).default([]),
     groups: z

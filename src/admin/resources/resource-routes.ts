@@ -6,6 +6,7 @@ import { adminResource, type ResourceServerRecord } from '../../resources/resour
 import { changedSelfService, givenMaintainers } from '../../resources/self-service-changes.ts';
 import { matchesQuery, pageQuery } from '../pagination.ts';
 import { createRecordRoute, deleteRecordRoute, getRecordRoute, listRecordsRoute, patch, updateRecordRoute, type RecordKind } from '../record-routes.ts';
+import { adminChange } from '../resource-tokens/resource-token-routes.ts';
 import { findResource } from './find-resource.ts';
 import { newResource, resourceChanges } from './resource-input.ts';
 
@@ -16,7 +17,7 @@ import { resourceView, resourceViewSchema, type ResourceView } from './resource-
  * Resource servers in the admin API: /admin/resources/:identifier, the identifier (a URI)
  * percent-encoded. The built-in admin API is listed and read like the others, never changed.
  */
-export const resourceKind: RecordKind<ResourceServerRecord, ResourceView> = {
+const resourceKind: RecordKind<ResourceServerRecord, ResourceView> = {
   name: 'resource',
   collection: 'resources',
   param: 'identifier',
@@ -95,9 +96,13 @@ export const updateResourceRoute = updateRecordRoute(resourceKind, {
   save: (deps, next) => deps.resources.save(next),
 });
 
-/** DELETE /admin/resources/:identifier: refused while a client may still ask for it. */
+/**
+ * DELETE /admin/resources/:identifier: refused while a client may still ask for it. Its resource
+ * tokens and trusted publishers go with it (each a security event): they stop working at once,
+ * and a resource created again under the identifier starts with none, and with no recent activity.
+ */
 export const deleteResourceRoute = deleteRecordRoute(resourceKind, {
-  summary: 'Delete a resource server no client uses',
+  summary: 'Delete a resource server no client uses, and every resource token and trusted publisher made for it, and its recent activity',
   async refuse(record, deps) {
     refuseBuiltIn(record.identifier);
     const users = (await deps.clients.list()).filter((client) => client.resources.includes(record.identifier)).map((client) => client.clientId);
@@ -105,5 +110,10 @@ export const deleteResourceRoute = deleteRecordRoute(resourceKind, {
       throw new AppError('conflict', `clients still use ${record.identifier}: ${users.slice(0, 10).join(', ')}${users.length > 10 ? ', ...' : ''}; remove it from them first`);
     }
   },
-  remove: (deps, identifier) => deps.resources.delete(identifier),
+  async remove(deps, identifier, caller) {
+    await deps.resources.delete(identifier);
+    await deps.selfService.tokens.removeAll(identifier, adminChange(caller));
+    await deps.selfService.publishers.removeAll(identifier, adminChange(caller));
+    await deps.selfService.activity.removeAll(identifier);
+  },
 });

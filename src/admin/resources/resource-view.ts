@@ -5,7 +5,7 @@ import { builtInResourceIdentifiers } from '../../resources/resource-server-reco
 import { noMaintainers, noSelfService } from '../../resources/self-service-policy.ts';
 import { maxPriorityView, timestamp } from '../view-schemas.ts';
 
-export const maintainersView = z
+const maintainersView = z
   .object({
     accounts: z.array(z.string()),
     groups: z.array(z.object({ upstream: z.string(), group: z.string() }).strict()),

@@ -28,14 +28,14 @@ const upstreamCommon = {
 };
 
 /** An upstream as the admin API shows it: never its client secret (nor the variable holding it). */
-export const upstreamViewSchema = z.discriminatedUnion('type', [
+const upstreamViewSchema = z.discriminatedUnion('type', [
   z.object({ ...upstreamCommon, type: z.literal('oidc'), issuer: z.string(), scopes: z.array(z.string()), claims: z.record(z.string(), z.string()) }).strict(),
   z.object({ ...upstreamCommon, type: z.literal('github'), base_url: z.string(), api_url: z.string() }).strict(),
 ]);
 
 export type UpstreamView = z.infer<typeof upstreamViewSchema>;
 
-export function upstreamView(settings: UpstreamSettings, issuer: string): UpstreamView {
+function upstreamView(settings: UpstreamSettings, issuer: string): UpstreamView {
   const common = {
     id: settings.id,
     name: settings.name,

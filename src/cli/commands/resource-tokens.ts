@@ -93,6 +93,6 @@ ${maintainerOptionsHelp}`,
 
 export const resourceTokensGroup: CommandGroup = {
   name: 'resource-tokens',
-  summary: 'for maintainers: list, create, revoke, rotate the tokens of your resources',
+  summary: 'list, create, revoke, rotate the tokens of your resources',
   commands: [list, create, revoke, rotate],
 };

@@ -75,8 +75,6 @@ export function createCredentialStore(directory: string) {
   };
 }
 
-export type CredentialStore = ReturnType<typeof createCredentialStore>;
-
 /** The session named by issuer/client, or the current one; a usage error when there is none. */
 export function pickSession(credentials: Credentials, issuer: string | undefined, clientId: string | undefined): [string, Session] {
   let key = credentials.current;

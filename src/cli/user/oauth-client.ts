@@ -122,7 +122,7 @@ export function revokeToken(config: client.Configuration, token: string, hint: '
 }
 
 /** What openid-client reports, as an AppError with the exit code it deserves. */
-export function oauthFailure(error: unknown, what: string): AppError {
+function oauthFailure(error: unknown, what: string): AppError {
   if (error instanceof client.ResponseBodyError) {
     const detail = error.error_description ? `${error.error}: ${error.error_description}` : error.error;
     const person = ['access_denied', 'expired_token'].includes(error.error);

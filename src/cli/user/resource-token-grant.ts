@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 
 import { AppError } from '../../errors.ts';
-import { resourceTokenIdOf } from '../../resource-tokens/resource-token-format.ts';
+import { resourceTokenIdOf } from '../../kernel/resource-token-format.ts';
 import type { CommandContext } from '../command.ts';
 import { requestJson, responseError } from '../http.ts';
 import { stringOption, urlOption } from '../option-values.ts';

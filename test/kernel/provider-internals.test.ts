@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import test from 'ava';
 import { ESLint } from 'eslint';
 
-import { checkedOidcProviderRange } from '../../src/provider/provider-internals.ts';
+import { checkedOidcProviderRange } from '../../src/kernel/provider-internals.ts';
 
 function installedOidcProviderVersion(): string {
   const manifest = createRequire(import.meta.url).resolve('oidc-provider/package.json');
@@ -21,7 +21,7 @@ test('the installed oidc-provider is the minor its internals were reviewed in', 
   const { from, below } = checkedOidcProviderRange;
   t.true(
     compare(version, from) >= 0 && compare(version, below) < 0,
-    `oidc-provider ${version} is outside ${from} <= v < ${below}, the range src/provider/provider-internals.ts was checked against: ` +
+    `oidc-provider ${version} is outside ${from} <= v < ${below}, the range src/kernel/provider-internals.ts was checked against: ` +
       're-read every oidc-provider file named there (and run test/provider/router-parity.test.ts), adjust what changed, then move checkedOidcProviderRange',
   );
 });
@@ -75,7 +75,7 @@ for (const [name, code] of Object.entries(probes)) {
 
 test('inside provider-internals.ts the same code passes the fence', async (t) => {
   for (const [name, code] of Object.entries(probes)) {
-    const [result] = await eslint.lintText(code, { filePath: 'src/provider/provider-internals.ts' });
+    const [result] = await eslint.lintText(code, { filePath: 'src/kernel/provider-internals.ts' });
     t.deepEqual(refused(result?.messages ?? []), [], name);
   }
 });

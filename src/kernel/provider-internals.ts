@@ -5,7 +5,7 @@ import { errors, type Client, type KoaContextWithOIDC, type Provider } from 'oid
 /**
  * Every dependency tollgate has on oidc-provider beyond its documented API, in one place, each
  * with the file of oidc-provider it was read from (node_modules/oidc-provider/lib/...). An
- * upgrade re-reads exactly these; test/provider/provider-internals.test.ts pins the version
+ * upgrade re-reads exactly these; test/kernel/provider-internals.test.ts pins the version
  * range they were checked against, and a lint rule keeps such code out of every other file.
  */
 export const checkedOidcProviderRange = { from: '9.13.3', below: '9.14.0' } as const;
@@ -173,7 +173,7 @@ export function runFirst(provider: Provider, middleware: Koa.Middleware[]): Koa 
  * helpers/errors.js `OIDCProviderError` keeps an `error_detail`, which shared/error_handler.js
  * writes to its debug output; for errors whose detail would name hosts or errnos it is removed.
  */
-export function dropErrorDetail(error: Error): void {
+function dropErrorDetail(error: Error): void {
   delete (error as { error_detail?: string }).error_detail;
 }
 
@@ -197,6 +197,17 @@ export function secureByIssuer(provider: Provider, issuer: string): void {
  */
 export function isRefreshTokenGrant(ctx: KoaContextWithOIDC | undefined): boolean {
   return ctx?.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
+}
+
+/**
+ * models/formats/index.js `generateTokenId` resolves an access token's format (opaque or jwt,
+ * from its resource server) when `save()` gives it an id; models/base_model.js `save` keeps an
+ * id set beforehand, and the format then stays unresolved. A JWT access token whose id is
+ * chosen before it is saved gets both (our resource servers issue JWTs only,
+ * resource-server-policy.ts).
+ */
+export function presetJwtAccessTokenId(token: object, jti: string): void {
+  Object.assign(token, { jti, format: 'jwt' });
 }
 
 /**

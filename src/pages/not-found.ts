@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
 
 import { AppError } from '../errors.ts';
-import { sendNotFound } from '../pages/notice-pages.ts';
-import { errorResponse } from './error-response.ts';
+import { sendNotFound } from './notice-pages.ts';
+import { errorResponse } from '../http/error-response.ts';
 
 /**
  * A request nothing answered (no route, or a method a route does not have) gets JSON instead of

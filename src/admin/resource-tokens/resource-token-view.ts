@@ -1,12 +1,13 @@
 import { z } from 'zod';
 
-import { maxPriorityView, timestamp } from '../admin/view-schemas.ts';
-import type { ResourceTokenRecord, TokenActor, TokenUse } from './resource-token-record.ts';
+import { maxPriorityView, timestamp } from '../view-schemas.ts';
+import type { ResourceTokenRecord, TokenActor, TokenUse } from '../../resource-tokens/resource-token-record.ts';
 
 /** Tokens this close to their expiry are flagged (pages, metrics), as GitHub and GitLab warn. */
 export const expiringSoonMs = 14 * 86400_000;
 
-const actorView = z.object({ kind: z.enum(['account', 'admin', 'report']), id: z.string(), name: z.string().nullable() }).strict();
+/** Who made or changed a resource token or trusted publisher. */
+export const actorView = z.object({ kind: z.enum(['account', 'admin', 'report']), id: z.string(), name: z.string().nullable() }).strict();
 
 /** A resource token as maintainers and admins see it: never its value nor its hash. */
 export const resourceTokenViewSchema = z
@@ -37,7 +38,7 @@ export const issuedTokenViewSchema = resourceTokenViewSchema.extend({
   token: z.string().describe('the value, shown once: client_id is its part before the second "_", client_secret the whole value'),
 });
 
-const actor = (who: TokenActor) => ({ kind: who.kind, id: who.id, name: who.name ?? null });
+export const actor = (who: TokenActor) => ({ kind: who.kind, id: who.id, name: who.name ?? null });
 
 export function resourceTokenView(record: ResourceTokenRecord, use: TokenUse | undefined, creatorIsMaintainer: boolean, now = Date.now()): ResourceTokenView {
   return {

@@ -11,7 +11,7 @@ import { crc32 } from 'node:zlib';
  * 43 base62 characters carry 256.03 bits. For OAuth 2.0 clients the value splits in two:
  * `client_id` = `tgrt_<id>` (everything before the second `_`), `client_secret` = the whole value.
  */
-export const resourceTokenPrefix = 'tgrt_';
+const resourceTokenPrefix = 'tgrt_';
 
 /** For secret scanners (GitHub secret scanning custom patterns, gitleaks, trufflehog). */
 export const resourceTokenPattern = /\btgrt_[0-9A-Za-z]{12}_[0-9A-Za-z]{49}\b/;
@@ -23,7 +23,8 @@ const checksumLength = 6;
 const clientIdPattern = /^tgrt_[0-9A-Za-z]{12}$/;
 const valuePattern = /^(tgrt_[0-9A-Za-z]{12})_[0-9A-Za-z]{49}$/;
 
-function randomBase62(length: number): string {
+/** `length` characters of 0-9A-Za-z, each drawn uniformly. */
+export function randomBase62(length: number): string {
   let text = '';
   // randomInt draws uniformly (no modulo bias).
   for (let index = 0; index < length; index += 1) text += alphabet[randomInt(alphabet.length)];

@@ -1,8 +1,8 @@
 import type { Context, Next } from 'koa';
 import { errors } from 'oidc-provider';
 
-import { sendBadRequest } from '../pages/notice-pages.ts';
-import { renderProtocolError } from '../provider/render-protocol-error.ts';
+import { sendBadRequest } from './notice-pages.ts';
+import { renderProtocolError } from '../http/render-protocol-error.ts';
 
 /**
  * oidc-provider builds its URLs (discovery, the code form's action, the audiences a client

@@ -1,0 +1,2 @@
+/** Where the maintainers' token pages live (src/token-pages/); the upstream sign-in pages link back to them. */
+export const tokenPagesPrefix = '/tokens';
