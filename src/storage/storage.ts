@@ -161,18 +161,22 @@ export function principalsOf(payload: ModelPayload): GrantPrincipal[] {
 }
 
 /**
- * The payload found for a used refresh token of which nothing is kept: its grant's client and
- * account, alive for the chain's remaining `ttlMs`, and `consumed`. Enough for oidc-provider to
- * check the client and the account before refusing it as reuse.
+ * The payload found for a used refresh token of which nothing is kept: its grant's client,
+ * account and scopes, alive for the chain's remaining `ttlMs`, and `consumed`. Enough for
+ * oidc-provider's checks (client, account, a `scope` parameter within the grant's) before it
+ * refuses the token as reuse.
  */
 export function usedRefreshToken(id: string, grantId: string, grant: ModelPayload, ttlMs: number): ModelPayload {
   const now = Math.floor(Date.now() / 1000);
+  const { openid, resources } = grant as { openid?: { scope?: unknown }; resources?: Record<string, unknown> };
+  const granted = [openid?.scope, ...Object.values(resources ?? {})].filter((scope): scope is string => typeof scope === 'string');
   return {
     jti: id,
     kind: 'RefreshToken',
     grantId,
     clientId: grant.clientId,
     accountId: grant.accountId,
+    scope: [...new Set(granted.flatMap((scope) => scope.split(' ')))].join(' '),
     iat: now,
     exp: now + Math.max(1, Math.ceil(ttlMs / 1000)),
     consumed: now,

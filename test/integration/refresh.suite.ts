@@ -34,6 +34,16 @@ export function refreshSuite(kind: StoreKind) {
     t.is(decodeJwt(second.body.access_token as string).aud, 'urn:tollgate:demo');
   });
 
+  test('a refresh token two rotations old, presented with a scope it was granted, is still reuse and revokes the grant', async (t) => {
+    const { refreshToken } = await loginAs();
+    const first = await refresh(refreshToken);
+    const second = await refresh(first.body.refresh_token as string);
+    t.is(second.status, 200);
+    const replay = await postForm(`${shared.server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli', scope: first.body.scope as string });
+    t.is(replay.body.error, 'invalid_grant');
+    t.is((await refresh(second.body.refresh_token as string)).body.error, 'invalid_grant', 'the whole login was revoked');
+  });
+
   test('a reused refresh token, presented after its successor was used, is invalid_grant and revokes the whole grant', async (t) => {
     const { refreshToken } = await loginAs();
     const rotated = await refresh(refreshToken);

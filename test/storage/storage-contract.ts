@@ -183,7 +183,7 @@ export function storageContract(test: TestFn, storage: () => Storage) {
   const newRefreshTokenId = (grantId: string) => storage().refreshTokenId({ grantId, accountId: 'alice' });
   async function issued(grantId = id()) {
     const tokenId = newRefreshTokenId(grantId);
-    await storage().modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 600);
+    await storage().modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli', openid: { scope: 'openid' }, resources: { 'urn:api': 'api:read api:write' } }, 600);
     await storage().modelAdapter('RefreshToken').upsert(tokenId, refreshToken(tokenId, grantId), 600);
     return { tokenId, grantId };
   }
@@ -223,7 +223,7 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     t.like(used, { used: true, payload: { jti: tokenId, kind: 'RefreshToken', grantId, clientId: 'cli', accountId: 'alice' } });
     t.is(typeof used?.payload.consumed, 'number');
     t.true((used?.payload.exp as number) > Date.now() / 1000, 'alive while its chain is');
-    t.is(used?.payload.scope, undefined, 'nothing of its payload is left');
+    t.is(used?.payload.scope, 'openid api:read api:write', 'its grant’s scopes: nothing of its payload is left');
     t.is(typeof (await storage().modelAdapter('RefreshToken').find(tokenId))?.consumed, 'number');
     t.like(await storage().findRefreshToken(first.successor), { used: false }, 'the current token’s predecessor is kept for a retry');
     t.is(await rotate(tokenId, grantId).outcome, 'reused');
