@@ -156,12 +156,17 @@ try {
   const refreshTokens = readFileSync(tokensFile, 'utf8').trim().split('\n');
   // Each caller refreshes along a login of its own; the chain's newest token is the next to use.
   const chains = refreshTokens.slice(0, concurrency);
+  const keysBeforeRefreshes = (await newKeysByKind(admin, new Set())).keys;
   rows.push(
     await measure('refresh (rotation)', async (_, chain) => {
       const answer = await post({ grant_type: grantTypes.refreshToken, client_id: fixtures.deviceClientId, refresh_token: chains[chain] as string });
       chains[chain] = answer.refresh_token as string;
     }),
   );
+  // What the refreshes left, by key: measure() made 5 + 2 × count of them.
+  const refreshes = 5 + 2 * count;
+  const refreshKeys = await newKeysByKind(admin, keysBeforeRefreshes);
+  const refreshedChains = await refreshedChainSizes(admin);
 
   const person = await post({ grant_type: grantTypes.refreshToken, client_id: fixtures.deviceClientId, refresh_token: chains[0] as string });
   chains[0] = person.refresh_token as string;
@@ -216,6 +221,8 @@ try {
   log('| record | bytes (used_memory delta) | keys (MEMORY USAGE, TTL) |');
   log('| --- | ---: | --- |');
   log(`| live login (after a device login: refresh token, grant, session, retained device code) | ${round(sum(loginKeys.kinds) / loadedLogins.completions)} | ${describeKinds(loginKeys.kinds, loadedLogins.completions)} |`);
+  log(`| each refresh (keys it added, over ${refreshes} refreshes along ${concurrency} logins) | ${round(sum(refreshKeys.kinds) / refreshes)} | ${describeKinds(refreshKeys.kinds, refreshes)} |`);
+  if (refreshedChains.length > 0) log(`| a login's refresh chain once refreshed (current token and its predecessor) | ${round(sum(refreshedChains) / refreshedChains.length)} | MEMORY USAGE of the ${refreshedChains.length} \`refresh-chain:{*}\` the refreshes went through |`);
   log(`| pending device code | ${round(codeMemory)} | ${describeKinds(codeKeys.kinds, codes)} |`);
   log(`| client (record in the clients hash) | ${round(clientMemory)} | one field of \`tollgate:clients\` |`);
   log(`| account (record and username index, one linked upstream identity) | ${round(accountMemory)} | one field each of \`tollgate:accounts\`, \`tollgate:account-usernames\` and \`tollgate:account-identities\` |`);
@@ -224,8 +231,20 @@ try {
   rmSync(tmpDir, { recursive: true, force: true });
 }
 
-function sum(kinds: KeyKind[]): number {
-  return kinds.reduce((total, kind) => total + kind.bytes, 0);
+function sum(values: Array<KeyKind | number>): number {
+  return values.reduce<number>((total, value) => total + (typeof value === 'number' ? value : value.bytes), 0);
+}
+
+/** MEMORY USAGE of each refresh chain that holds a used predecessor: the size of a refreshed login's tokens. */
+async function refreshedChainSizes(admin: Redis): Promise<number[]> {
+  const sizes: number[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await admin.scan(cursor, 'MATCH', '*refresh-chain:*', 'COUNT', 1000);
+    cursor = next;
+    for (const key of batch) if ((await admin.hexists(key, 'prev')) === 1) sizes.push(Number(await admin.memory('USAGE', key, 'SAMPLES', '0')));
+  } while (cursor !== '0');
+  return sizes;
 }
 
 function describeKinds(kinds: KeyKind[], per: number): string {

@@ -23,9 +23,10 @@ import { seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
  * only the timed requests (`callgrind_control -i on` … `-d`). The sides run one after the
  * other: V8's tier-up is driven by call counts, but its compiler threads by time.
  *
- * `--grant exchange|jwt-bearer|resource-token` counts that request instead (the same subject
- * token, assertion or resource token every time, as `npm run bench` sends them), against client
- * credentials on the same tollgate, or with `--against <ref>` the same grant on that version.
+ * `--grant exchange|jwt-bearer|resource-token|refresh` counts that request instead (the same
+ * subject token, assertion or resource token every time, as `npm run bench` sends them; refresh
+ * tokens from device logins, each followed along its rotation chain), against client credentials
+ * on the same tollgate, or with `--against <ref>` the same grant on that version.
  */
 const { values } = parseArgs({
   options: {
@@ -58,15 +59,17 @@ await seedTollgate(redis.url);
 
 const grantRequests = await startGrantRequests(redis.url, work);
 
-async function requestTokens(url: string, total: number, { body, headers }: GrantRequest): Promise<void> {
+async function requestTokens(url: string, total: number, { body, headers, chains }: GrantRequest): Promise<void> {
   let left = total;
   let failures = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, slot) => {
       while (left-- > 0) {
-        const response = await fetch(`${url}/token`, { method: 'POST', body, headers });
-        await response.arrayBuffer();
+        const form = chains ? `${body}&refresh_token=${encodeURIComponent(chains[slot] as string)}` : body;
+        const response = await fetch(`${url}/token`, { method: 'POST', body: form, headers });
+        const answer = (await response.json()) as { refresh_token?: string };
         if (response.status !== 200) failures++;
+        else if (chains) chains[slot] = answer.refresh_token as string;
       }
     }),
   );
@@ -79,7 +82,7 @@ async function instructionsPerToken(name: string, kind: Grant, start: (launcher:
   const launcher = ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outDir}/callgrind.out`];
   const server = await start(launcher);
   try {
-    const request = await grantRequests.request(kind, server.url, keyPrefix);
+    const request = await grantRequests.request(kind, server.url, keyPrefix, concurrency);
     await requestTokens(server.url, warmup, request);
     execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
     await requestTokens(server.url, count, request);

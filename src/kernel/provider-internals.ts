@@ -24,6 +24,19 @@ export function replaceClientSecretComparison(provider: Provider, compare: (clie
 }
 
 /**
+ * models/base_model.js `save` gives a token without a `jti` the id `generateTokenId()` returns
+ * (formats/opaque.js: random). Refresh tokens get theirs from `mint` instead, given the token
+ * (its grantId and accountId are set by then); `mint` returns undefined to leave the default.
+ */
+export function mintRefreshTokenIds(provider: Provider, mint: (token: { grantId?: string; accountId?: string }) => string | undefined): void {
+  const model = provider.RefreshToken as unknown as { prototype: { generateTokenId(this: { grantId?: string; accountId?: string }): string } };
+  const generate = model.prototype.generateTokenId;
+  model.prototype.generateTokenId = function generateRefreshTokenId() {
+    return mint(this) ?? generate.call(this);
+  };
+}
+
+/**
  * models/client.js static `find`: for an adapter-backed client it hashes the whole metadata
  * (JSON.stringify + SHA-256) on every call to look up the `Client` it built from it, in an LRU
  * of 100 (`dynamicClients`). `around` gets the original and returns its replacement.

@@ -18,12 +18,13 @@ export function measureStorage(storage: Storage, metrics: Metrics): Storage {
     pacePoll: storage.pacePoll,
     isGrantRevoked: storage.isGrantRevoked,
     grantStands: storage.grantStands,
+    findRefreshToken: storage.findRefreshToken,
     rotateRefreshToken: storage.rotateRefreshToken,
     annulRefreshTokenRotation: storage.annulRefreshTokenRotation,
     ping: storage.ping,
   };
   measure(metrics, 'value', top, ['swapValue', 'getValue', 'replaceValue', 'deleteValue', 'pacePoll', 'isGrantRevoked', 'grantStands'], storage);
-  measure(metrics, 'RefreshToken', top, ['rotateRefreshToken', 'annulRefreshTokenRotation'], storage);
+  measure(metrics, 'RefreshToken', top, ['findRefreshToken', 'rotateRefreshToken', 'annulRefreshTokenRotation'], storage);
   measure(metrics, 'server', top, ['ping'], storage);
 
   return {

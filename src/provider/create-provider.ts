@@ -27,7 +27,7 @@ import { deviceCodeGraceSeconds, retainExpiredDeviceCodes } from './device-code-
 import { loadApprovedGrant } from './device-grant-policy.ts';
 import { keepRevokedGrantRecords } from './revoke-grant-policy.ts';
 import { devicePollInterval, invalidClientWithoutAuthentication, noCacheTokenResponses, unauthorizedClientForDisallowedGrant } from './response-rewrites.ts';
-import { secureByIssuer } from '../kernel/provider-internals.ts';
+import { mintRefreshTokenIds, secureByIssuer } from '../kernel/provider-internals.ts';
 import { createAccessTokenGrants } from './access-token-grants.ts';
 import { createAccessTokenLiveness } from './access-token-liveness.ts';
 import { createSubjectTokenVerifier } from '../token-exchange/subject-token.ts';
@@ -41,6 +41,7 @@ import { createRevocationEvents } from './revocation-events.ts';
 import { createTokenClaims } from './token-claims.ts';
 import { createTokenLifetimes } from './token-lifetimes.ts';
 import { refreshTokenPolicy } from './refresh-token-policy.ts';
+import { createRefreshReadAhead } from './refresh-read-ahead.ts';
 import { createRefreshTokenRotation } from './refresh-token-rotation.ts';
 import { createAssertionVerifier } from '../federation/assertion-verifier.ts';
 import { createClientTokenIssuer } from './client-token.ts';
@@ -84,7 +85,8 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
   const accessTokenGrants = createAccessTokenGrants(storage);
   const liveness = createAccessTokenLiveness({ storage, clients, accounts, grants: accessTokenGrants });
   const introspectionPolicy = createIntrospectionPolicy(clients);
-  const rotation = createRefreshTokenRotation(storage, { reuseIntervalSeconds: config.ttl.refreshTokenReuseInterval });
+  const readAhead = createRefreshReadAhead({ grants: storage.modelAdapter('Grant'), accounts });
+  const rotation = createRefreshTokenRotation(storage, { reuseIntervalSeconds: config.ttl.refreshTokenReuseInterval, readAlong: readAhead.readAlong });
   const resourcePolicy = createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: config.ttl.accessToken });
   const extraGrants: ExtraGrant[] = [
     jwtBearerGrant({
@@ -107,6 +109,7 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
     adapter: function AdapterFor(model: string): Adapter {
       if (model === 'DeviceCode') return retainExpiredDeviceCodes(storage.modelAdapter(model), deviceCodeGraceSeconds);
       if (model === 'RefreshToken') return rotation.adapter(storage.modelAdapter(model));
+      if (model === 'Grant') return readAhead.grants;
       return model === 'Client' ? clientAdapter : storage.modelAdapter(model);
     } as unknown as Configuration['adapter'],
     jwks: (signingKeys.providerKeys ? { keys: signingKeys.providerKeys } : signingKeys.jwks) as Configuration['jwks'],
@@ -116,8 +119,8 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
     clientAuthMethods: [...clientAuthMethods],
     extraClientMetadata: { properties: [deviceCodeTtlMetadata], validator: refuseFromRegistrants },
     clientBasedCORS: () => false,
-    findAccount: createFindAccount({ accounts, maxPriorityOf, reverify }),
-    extraTokenClaims: accessTokenGrants.recording(createTokenClaims(clients, accounts, maxPriorityOf)),
+    findAccount: createFindAccount({ accounts: readAhead.accounts, maxPriorityOf, reverify }),
+    extraTokenClaims: rotation.sentWithClaims(accessTokenGrants.recording(createTokenClaims(clients, accounts, maxPriorityOf))),
     ...refreshTokenPolicy,
     loadExistingGrant: loadApprovedGrant,
     revokeGrantPolicy: keepRevokedGrantRecords,
@@ -156,6 +159,7 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
   registerGrantTypes(provider, extraGrants);
   useHashedClientSecrets(provider, clients, config.secretPepper);
   reuseBuiltClients(provider, clients, config.clientCacheMs);
+  mintRefreshTokenIds(provider, ({ grantId, accountId }) => (grantId && accountId ? storage.refreshTokenId({ grantId, accountId }) : undefined));
   secureByIssuer(provider, config.issuer);
   const devicePollPacing = createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds });
   const steps: ProviderSteps = {

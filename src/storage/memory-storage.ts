@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 
-import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, Storage } from './storage.ts';
-import { consumableModels, grantableModels, principalsOf } from './storage.ts';
+import type { Collection, FoundRefreshToken, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, RotationOutcome, Storage } from './storage.ts';
+import { consumableModels, grantableModels, principalsOf, usedRefreshToken } from './storage.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createMemoryKeySetStore } from './memory-key-set-store.ts';
+import { createRefreshTokenIds } from './refresh-token-ids.ts';
 import { memoryKeys } from './storage-names.ts';
 
 interface Entry {
@@ -11,17 +13,21 @@ interface Entry {
   expiresAt: number;
 }
 
-/** Where a consumed refresh token led (see Storage.rotateRefreshToken). */
-interface Rotation {
-  usedAtMs: number;
-  successorKey: string;
+/** One grant's refresh tokens, as the Redis chain keeps them (redis-scripts.ts). */
+interface RefreshChain {
+  current?: { id: string; payload: ModelPayload };
+  previous?: { id: string; payload: ModelPayload };
+  usedAtMs?: number;
+  sent?: boolean;
 }
 
 /**
  * The in-process store of the development default. Single-threaded JavaScript makes each
  * method atomic, which is what `consume` relies on. Nothing survives a restart.
  */
-export function createMemoryStorage(): Storage {
+export function createMemoryStorage(options: { secretPepper?: string } = {}): Storage {
+  // Without a pepper of the configuration's, one of this process's: nothing outlives it anyway.
+  const ids = createRefreshTokenIds(options.secretPepper ?? randomBytes(32).toString('base64url'));
   const values = new Map<string, Entry>();
   const collections = new Map<string, Map<string, unknown>>();
 
@@ -44,12 +50,6 @@ export function createMemoryStorage(): Storage {
   }, 60_000);
   sweeper.unref();
 
-  // Rotation state of refresh tokens, beside their payloads: `rotations` of consumed ones,
-  // `replaced` those a retry of their predecessor replaced, `sent` those whose answer was sent.
-  // All go with the token's entry.
-  const rotations = new WeakMap<Entry, Rotation>();
-  const replaced = new WeakSet<Entry>();
-  const sent = new WeakSet<Entry>();
 
   // An index set lives as long as its longest-lived member.
   function addToSet(setKey: string, member: string, expiresIn: number | undefined) {
@@ -64,6 +64,7 @@ export function createMemoryStorage(): Storage {
     const members = read<Set<string>>(memoryKeys.grant(grantId));
     for (const key of members ?? []) values.delete(key);
     values.delete(memoryKeys.grant(grantId));
+    values.delete(memoryKeys.refreshChain(grantId));
     // Marked for as long as the grant record lives (see Storage.isGrantRevoked).
     const grant = values.get(memoryKeys.model('Grant', grantId));
     if (grant && grant.expiresAt > Date.now()) values.set(memoryKeys.revokedGrant(grantId), { value: '1', expiresAt: grant.expiresAt });
@@ -84,41 +85,80 @@ export function createMemoryStorage(): Storage {
     if (payload.userCode) write(memoryKeys.userCode(payload.userCode), id, expiresIn);
   }
 
+  const withoutConsumed = ({ consumed: _consumed, ...rest }: ModelPayload) => structuredClone(rest);
+
+  /** A token issued outside a rotation: the first of a new chain (or one the chain has, saved again). */
+  function issueRefreshToken(id: string, grantId: string, payload: ModelPayload, expiresIn: number) {
+    const entry = values.get(memoryKeys.refreshChain(grantId));
+    const chain = read<RefreshChain>(memoryKeys.refreshChain(grantId));
+    const token = { id, payload: withoutConsumed(payload) };
+    const expiresAt = Math.max(entry?.expiresAt ?? 0, Date.now() + expiresIn * 1000);
+    const saved = chain?.current?.id === id ? { ...chain, current: token } : chain?.previous?.id === id ? { ...chain, previous: token } : { current: token };
+    values.set(memoryKeys.refreshChain(grantId), { value: saved, expiresAt });
+  }
+
+  /** A refresh token and where it stands in its chain; undefined when its grant was revoked. */
+  function readRefreshToken(id: string): (FoundRefreshToken & { usedAtMs?: number }) | undefined {
+    const owner = ids.ownerOf(id);
+    if (!owner || isGrantRevoked(owner.grantId)) return undefined;
+    const entry = values.get(memoryKeys.refreshChain(owner.grantId));
+    const chain = read<RefreshChain>(memoryKeys.refreshChain(owner.grantId));
+    if (!entry || !chain) return undefined;
+    if (chain.current?.id === id) return { payload: structuredClone(chain.current.payload), used: false };
+    if (chain.previous?.id === id) return { payload: structuredClone(chain.previous.payload), used: false, usedAtMs: chain.usedAtMs ?? Date.now() };
+    // A used token, of which nothing is kept: what its grant says, for oidc-provider to refuse it.
+    const grant = read<ModelPayload>(memoryKeys.model('Grant', owner.grantId));
+    return grant && { payload: usedRefreshToken(id, owner.grantId, grant, entry.expiresAt - Date.now()), used: true };
+  }
+
   // The same steps as the Redis script (redis-scripts.ts), atomic here by being synchronous.
-  function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation) {
-    const entry = values.get(memoryKeys.model('RefreshToken', previousId));
-    const previous = read<ModelPayload>(memoryKeys.model('RefreshToken', previousId));
-    if (!entry || !previous || revoked('RefreshToken', previous)) return 'gone';
-    if (replaced.has(entry)) return 'reused';
+  function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation): RotationOutcome {
+    const grantId = payload.grantId;
+    if (!grantId) throw new TypeError('a refresh token is rotated within its grant');
+    const chain = read<RefreshChain>(memoryKeys.refreshChain(grantId));
+    if (!chain || isGrantRevoked(grantId)) return 'gone';
     const now = Date.now();
-    const rotation = rotations.get(entry);
-    if (rotation || previous.consumed) {
-      const successor = rotation && values.get(rotation.successorKey);
-      const successorPayload = rotation && read<ModelPayload>(rotation.successorKey);
-      if (!rotation || !successor || !successorPayload || successorPayload.consumed || (sent.has(successor) && now - rotation.usedAtMs >= reuseIntervalSeconds * 1000)) return 'reused';
-      replaced.add(successor);
+    if (chain.current?.id === previousId) {
+      chain.previous = chain.current;
+      chain.usedAtMs = now;
+    } else if (chain.previous?.id === previousId) {
+      if (!chain.current || (chain.sent && now - (chain.usedAtMs ?? 0) >= reuseIntervalSeconds * 1000)) return 'reused';
     } else {
-      previous.consumed = Math.floor(now / 1000);
+      return ids.ownerOf(previousId) ? 'reused' : 'gone';
     }
-    rotations.set(entry, { usedAtMs: rotation?.usedAtMs ?? now, successorKey: memoryKeys.model('RefreshToken', id) });
-    saveModel('RefreshToken', id, payload, expiresIn);
+    chain.current = { id, payload: withoutConsumed(payload) };
+    chain.sent = false;
+    write(memoryKeys.refreshChain(grantId), chain, expiresIn);
     return 'rotated';
   }
 
-  function annulRefreshTokenRotation({ previousId, id }: Pick<RefreshTokenRotation, 'previousId' | 'id'>) {
-    const entry = values.get(memoryKeys.model('RefreshToken', previousId));
-    const successorKey = memoryKeys.model('RefreshToken', id);
-    if (!entry || rotations.get(entry)?.successorKey !== successorKey || read<ModelPayload>(successorKey)?.consumed) return;
-    rotations.delete(entry);
-    delete (entry.value as ModelPayload).consumed;
-    values.delete(successorKey);
+  /** oidc-provider's consume of a refresh token: used without a successor. */
+  async function consumeRefreshToken(id: string) {
+    const grantId = ids.ownerOf(id)?.grantId;
+    const chain = grantId ? read<RefreshChain>(memoryKeys.refreshChain(grantId)) : undefined;
+    if (chain?.current?.id === id) {
+      chain.previous = chain.current;
+      chain.usedAtMs = Date.now();
+      delete chain.current;
+      chain.sent = false;
+      return;
+    }
+    if (grantId && chain) await revokeByGrantId(grantId);
+    throw alreadyConsumed('RefreshToken');
   }
 
-  function confirmRefreshTokenRotation({ previousId, id }: Pick<RefreshTokenRotation, 'previousId' | 'id'>) {
-    const entry = values.get(memoryKeys.model('RefreshToken', previousId));
-    const successorKey = memoryKeys.model('RefreshToken', id);
-    const successor = values.get(successorKey);
-    if (entry && successor && rotations.get(entry)?.successorKey === successorKey) sent.add(successor);
+  function annulRefreshTokenRotation({ previousId, id, payload }: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>) {
+    const chain = payload.grantId ? read<RefreshChain>(memoryKeys.refreshChain(payload.grantId)) : undefined;
+    if (!chain || chain.current?.id !== id || chain.previous?.id !== previousId) return;
+    chain.current = chain.previous;
+    delete chain.previous;
+    delete chain.usedAtMs;
+    chain.sent = false;
+  }
+
+  function confirmRefreshTokenRotation({ previousId, id, payload }: Pick<RefreshTokenRotation, 'previousId' | 'id' | 'payload'>) {
+    const chain = payload.grantId ? read<RefreshChain>(memoryKeys.refreshChain(payload.grantId)) : undefined;
+    if (chain && chain.current?.id === id && chain.previous?.id === previousId) chain.sent = true;
   }
 
   async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
@@ -134,15 +174,18 @@ export function createMemoryStorage(): Storage {
   function modelAdapter(model: string): ModelAdapter {
     return {
       async upsert(id, payload, expiresIn) {
-        saveModel(model, id, payload, expiresIn);
+        if (model === 'RefreshToken' && payload.grantId) issueRefreshToken(id, payload.grantId, payload, expiresIn || 1);
+        else saveModel(model, id, payload, expiresIn);
       },
       async find(id) {
-        const key = memoryKeys.model(model, id);
-        const payload = read<ModelPayload>(key);
+        if (model === 'RefreshToken') {
+          const found = readRefreshToken(id);
+          if (found?.usedAtMs !== undefined) found.payload.consumed = Math.floor(found.usedAtMs / 1000);
+          return found?.payload;
+        }
+        const payload = read<ModelPayload>(memoryKeys.model(model, id));
         if (!payload || revoked(model, payload)) return undefined;
-        const entry = values.get(key) as Entry;
-        // A refresh token replaced by a retry of its predecessor counts as used.
-        return replaced.has(entry) ? { ...structuredClone(payload), consumed: payload.consumed ?? Math.floor(Date.now() / 1000) } : structuredClone(payload);
+        return structuredClone(payload);
       },
       async findByUid(uid) {
         const id = read<string>(memoryKeys.uid(uid));
@@ -153,6 +196,7 @@ export function createMemoryStorage(): Storage {
         return id ? this.find(id) : undefined;
       },
       async consume(id) {
+        if (model === 'RefreshToken') return consumeRefreshToken(id);
         const payload = read<ModelPayload>(memoryKeys.model(model, id));
         if (!payload) throw alreadyConsumed(model);
         if (payload.consumed && consumableModels.has(model)) {
@@ -162,6 +206,7 @@ export function createMemoryStorage(): Storage {
         payload.consumed = Math.floor(Date.now() / 1000);
       },
       async destroy(id) {
+        // A token of a chain goes with its grant (oidc-provider revokes it right after).
         values.delete(memoryKeys.model(model, id));
       },
       revokeByGrantId,
@@ -212,12 +257,12 @@ export function createMemoryStorage(): Storage {
       return read<string>(memoryKeys.value(name));
     },
     async replaceValue(name, expected, value, ttlSeconds) {
-      if (read<string>(`value:${name}`) !== expected) return false;
-      write(`value:${name}`, value, ttlSeconds);
+      if (read<string>(memoryKeys.value(name)) !== expected) return false;
+      write(memoryKeys.value(name), value, ttlSeconds);
       return true;
     },
     async deleteValue(name) {
-      values.delete(`value:${name}`);
+      values.delete(memoryKeys.value(name));
     },
     async pacePoll(name, { intervalSeconds, stepSeconds, toleranceMs, ttlSeconds }) {
       const now = Date.now();
@@ -232,6 +277,12 @@ export function createMemoryStorage(): Storage {
     },
     async grantStands(grantId) {
       return read(memoryKeys.model('Grant', grantId)) !== undefined && !isGrantRevoked(grantId);
+    },
+    refreshTokenId: (owner) => ids.mint(owner),
+    refreshTokenOwner: (id) => ids.ownerOf(id),
+    async findRefreshToken(id) {
+      const found = readRefreshToken(id);
+      return found && { payload: found.payload, used: found.used };
     },
     async rotateRefreshToken(rotation) {
       return rotateRefreshToken(rotation);

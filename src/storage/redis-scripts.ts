@@ -35,59 +35,109 @@ redis.call('EXPIRE', KEYS[1], ARGV[2], 'NX')
 redis.call('EXPIRE', KEYS[1], ARGV[2], 'GT')
 `;
 
-// Writes a refresh token (KEYS[1]) and indexes it under its grant (KEYS[2]): one slot, the grant's.
+// A grant's refresh tokens are one hash, its chain (storage-names.ts): `cur` and `p` the name and
+// sealed payload of its current token, `prev` and `q` those of that token's used predecessor,
+// `t` when the predecessor was first used (Redis time, ms), `d` set once the answer carrying
+// `cur` was sent (confirmRotation). A successor never sent was never issued: a retry of `prev`
+// replaces it however late; one sent only within the reuse interval. Nothing is kept of older
+// tokens: their ids name the chain (refresh-token-ids.ts), and any other token of it is reuse.
+
+// Makes a token (ARGV[1], payload ARGV[2]) the current one of a new chain (KEYS[1]), or saves
+// the payload of one the chain has; TTL ARGV[3].
 const issueRefreshToken = `
-redis.call('HSET', KEYS[1], 'p', ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('SADD', KEYS[2], KEYS[1])
-redis.call('EXPIRE', KEYS[2], ARGV[2], 'NX')
-redis.call('EXPIRE', KEYS[2], ARGV[2], 'GT')
+local chain = redis.call('HMGET', KEYS[1], 'cur', 'prev')
+if chain[1] == ARGV[1] then redis.call('HSET', KEYS[1], 'p', ARGV[2])
+elseif chain[2] == ARGV[1] then redis.call('HSET', KEYS[1], 'q', ARGV[2])
+else
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'cur', ARGV[1], 'p', ARGV[2])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[3], 'GT')
+redis.call('EXPIRE', KEYS[1], ARGV[3], 'NX')
+`;
+
+// A presented token (ARGV[1]) in its chain (KEYS[1]): {revoked (KEYS[2]), role, its sealed
+// payload, t, the chain's PTTL}. Role: cur, prev, old (a chain without it), or none (no chain).
+const findRefreshToken = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return {1} end
+local chain = redis.call('HMGET', KEYS[1], 'cur', 'prev', 't')
+local role = chain[1] == ARGV[1] and 'cur' or (chain[2] == ARGV[1] and 'prev' or 'old')
+local payload = role ~= 'old' and redis.call('HGET', KEYS[1], role == 'cur' and 'p' or 'q')
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -2 then role = false end
+return {0, role, payload, chain[3], ttl}
 `;
 
 // Refresh-token rotation, all of it in one script on the grant's slot, timed by Redis's clock.
-// KEYS: previous token, successor, grant index, revoked-grant mark. ARGV: sealed successor
-// payload, its TTL, the reuse interval in ms. A token's fields: `t` first use (ms), `c` the same
-// in seconds (oidc-provider's `consumed`), `s` the key of its successor, `x` set once it was
-// replaced by a retry of its predecessor (so presenting it is reuse), `d` set once the answer
-// carrying it was sent (confirmRotation). A successor never sent was never issued: a retry of
-// its predecessor replaces it however late it comes; one sent only within the reuse interval.
+// KEYS: the chain, the revoked-grant mark, the presented token's record of the older layout
+// (oidc:RefreshToken:{grant}:name, fields p t c s x d: a token and its rotation as stored before
+// the chain, read until such tokens expire). ARGV: the presented token's name, the successor's
+// name and sealed payload, its TTL, the reuse interval in ms, 1 if the presented token's id is one
+// the chain's ids are (refresh-token-ids.ts; any other is gone unless found above).
 const rotateRefreshToken = `
-if redis.call('EXISTS', KEYS[4]) == 1 or redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
-if redis.call('HEXISTS', KEYS[1], 'x') == 1 then return 'reused' end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'gone' end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 't', 'c', 's')
-local usedAt = tonumber(state[1]) or (state[2] and tonumber(state[2]) * 1000)
-if usedAt then
-  local successor = state[3]
-  if not successor or redis.call('EXISTS', successor) == 0 or redis.call('HEXISTS', successor, 'c') == 1
-    or (redis.call('HEXISTS', successor, 'd') == 1 and now - usedAt >= tonumber(ARGV[3])) then return 'reused' end
-  redis.call('HSET', successor, 'x', '1')
-else
-  redis.call('HSET', KEYS[1], 't', now, 'c', math.floor(now / 1000))
-end
-redis.call('HSET', KEYS[1], 's', KEYS[2])
-redis.call('HSET', KEYS[2], 'p', ARGV[1])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
-redis.call('SADD', KEYS[3], KEYS[2])
-redis.call('EXPIRE', KEYS[3], ARGV[2], 'NX')
-redis.call('EXPIRE', KEYS[3], ARGV[2], 'GT')
+local chain = redis.call('HMGET', KEYS[1], 'cur', 'prev', 't', 'd')
+if chain[1] == ARGV[1] then
+  local payload = redis.call('HGET', KEYS[1], 'p')
+  redis.call('HSET', KEYS[1], 'prev', ARGV[1], 't', now)
+  if payload then redis.call('HSET', KEYS[1], 'q', payload) else redis.call('HDEL', KEYS[1], 'q') end
+elseif chain[2] == ARGV[1] then
+  if not chain[1] or (chain[4] and now - tonumber(chain[3]) >= tonumber(ARGV[5])) then return 'reused' end
+elseif redis.call('EXISTS', KEYS[3]) == 1 then
+  if redis.call('HEXISTS', KEYS[3], 'x') == 1 then return 'reused' end
+  local state = redis.call('HMGET', KEYS[3], 't', 'c', 's')
+  local usedAt = tonumber(state[1]) or (state[2] and tonumber(state[2]) * 1000)
+  if usedAt then
+    local successor = state[3]
+    if not successor or redis.call('EXISTS', successor) == 0 or redis.call('HEXISTS', successor, 'c') == 1
+      or (redis.call('HEXISTS', successor, 'd') == 1 and now - usedAt >= tonumber(ARGV[5])) then return 'reused' end
+    redis.call('HSET', successor, 'x', '1')
+  else
+    usedAt = now
+    redis.call('HSET', KEYS[3], 't', now, 'c', math.floor(now / 1000))
+  end
+  -- Its payload stays in its own record, where a retry finds it.
+  redis.call('HSET', KEYS[1], 'prev', ARGV[1], 't', usedAt)
+  redis.call('HDEL', KEYS[1], 'q')
+elseif ARGV[6] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 'reused'
+else return 'gone' end
+redis.call('HSET', KEYS[1], 'cur', ARGV[2], 'p', ARGV[3])
+redis.call('HDEL', KEYS[1], 'd')
+redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 'rotated'
 `;
 
-// Undoes a rotation (KEYS[1] -> KEYS[2]) whose answer was never delivered, unless the
-// successor was used or replaced since.
-const annulRotation = `
-if redis.call('HGET', KEYS[1], 's') ~= KEYS[2] or redis.call('HEXISTS', KEYS[2], 'c') == 1 then return 0 end
-redis.call('HDEL', KEYS[1], 't', 'c', 's')
-redis.call('DEL', KEYS[2])
+// A token (ARGV[1]) used without a successor (oidc-provider's consume): 1 = used now, 0 = it was
+// not current (used before, or replaced), -1 = no chain.
+const consumeRefreshToken = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if redis.call('HGET', KEYS[1], 'cur') ~= ARGV[1] then return 0 end
+local time = redis.call('TIME')
+redis.call('HSET', KEYS[1], 'prev', ARGV[1], 'q', redis.call('HGET', KEYS[1], 'p'), 't', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
+redis.call('HDEL', KEYS[1], 'cur', 'p', 'd')
 return 1
 `;
 
-// Marks a successor (KEYS[2]) as sent to the client, if it is still its predecessor's (KEYS[1]).
+// Undoes a rotation (ARGV[1] -> ARGV[2]) whose answer was never delivered, unless its
+// successor was used or replaced since: the previous token is current again (KEYS[2]: its
+// record of the older layout, whose use stamp goes too).
+const annulRotation = `
+local chain = redis.call('HMGET', KEYS[1], 'cur', 'prev', 'q')
+if chain[1] ~= ARGV[2] or chain[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'cur', ARGV[1])
+if chain[3] then redis.call('HSET', KEYS[1], 'p', chain[3]) else redis.call('HDEL', KEYS[1], 'p') end
+redis.call('HDEL', KEYS[1], 'prev', 'q', 't', 'd')
+redis.call('HDEL', KEYS[2], 't', 'c', 's')
+return 1
+`;
+
+// Marks a successor (ARGV[2]) as sent to the client, if it is still its predecessor's (ARGV[1]).
 const confirmRotation = `
-if redis.call('HGET', KEYS[1], 's') ~= KEYS[2] or redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], 'd', '1')
+local chain = redis.call('HMGET', KEYS[1], 'cur', 'prev')
+if chain[1] ~= ARGV[2] or chain[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'd', '1')
 return 1
 `;
 
@@ -124,15 +174,31 @@ export interface RedisScripts {
   deleteLegacy(key: string): Promise<number>;
   write(key: string, payload: string, ttl: number): Promise<unknown>;
   indexSet(setKey: string, member: string, ttl: number): Promise<unknown>;
-  issueRefreshToken(key: string, grantIndex: string, payload: string, ttl: number): Promise<unknown>;
-  rotateRefreshToken(previous: string, successor: string, grantIndex: string, revokedMark: string, payload: string, ttl: number, reuseIntervalMs: number): Promise<'rotated' | 'reused' | 'gone'>;
-  annulRotation(previous: string, successor: string): Promise<number>;
-  confirmRotation(previous: string, successor: string): Promise<number>;
+  issueRefreshToken(chain: string, name: string, payload: string, ttl: number): Promise<unknown>;
+  findRefreshToken(chain: string, revokedMark: string, name: string): Promise<[1] | [0, 'cur' | 'prev' | 'old' | null, string | null, string | null, number]>;
+  rotateRefreshToken(chain: string, revokedMark: string, olderRecord: string, name: string, successor: string, payload: string, ttl: number, reuseIntervalMs: number, minted: 0 | 1): Promise<'rotated' | 'reused' | 'gone'>;
+  consumeRefreshToken(chain: string, name: string): Promise<number>;
+  annulRotation(chain: string, olderRecord: string, previous: string, successor: string): Promise<number>;
+  confirmRotation(chain: string, previous: string, successor: string): Promise<number>;
   pacePoll(key: string, intervalSeconds: number, stepSeconds: number, toleranceMs: number, ttlSeconds: number): Promise<number>;
   replaceValue(key: string, expected: string, value: string, ttlSeconds: number): Promise<number>;
 }
 
-const scripts = { consume: [1, consume], consumeLegacy: [1, consumeLegacy], deleteLegacy: [1, deleteLegacy], write: [1, write], indexSet: [1, indexSet], issueRefreshToken: [2, issueRefreshToken], rotateRefreshToken: [4, rotateRefreshToken], annulRotation: [2, annulRotation], confirmRotation: [2, confirmRotation], pacePoll: [1, pacePoll], replaceValue: [1, replaceValue] } as const;
+const scripts = {
+  consume: [1, consume],
+  consumeLegacy: [1, consumeLegacy],
+  deleteLegacy: [1, deleteLegacy],
+  write: [1, write],
+  indexSet: [1, indexSet],
+  issueRefreshToken: [1, issueRefreshToken],
+  findRefreshToken: [2, findRefreshToken],
+  rotateRefreshToken: [3, rotateRefreshToken],
+  consumeRefreshToken: [1, consumeRefreshToken],
+  annulRotation: [2, annulRotation],
+  confirmRotation: [1, confirmRotation],
+  pacePoll: [1, pacePoll],
+  replaceValue: [1, replaceValue],
+} as const;
 
 /**
  * Defines tollgate's scripts on the client. Call before any traffic: ioredis's auto-pipelines

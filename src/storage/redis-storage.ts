@@ -1,13 +1,14 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 
-import type { Collection, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, Storage } from './storage.ts';
-import { consumableModels, grantableModels, principalsOf } from './storage.ts';
+import type { Collection, FoundRefreshToken, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, RotationOutcome, Storage } from './storage.ts';
+import { consumableModels, grantableModels, principalsOf, usedRefreshToken } from './storage.ts';
 import { createRedisKeys } from './storage-names.ts';
 import type { RedisClient } from './redis-connection.ts';
 import { defineRedisScripts } from './redis-scripts.ts';
 import { guardStorage as guard, withDeadline } from './storage-unavailable.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createTokenDigest } from './token-digest.ts';
+import { createRefreshTokenIds } from './refresh-token-ids.ts';
 import { createRedisKeySetStore } from './redis-key-set-store.ts';
 
 export interface RedisStorageOptions {
@@ -26,6 +27,7 @@ export interface RedisStorageOptions {
 export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, options: RedisStorageOptions = {}): Storage {
   const digest = createTokenDigest(options.secretPepper);
   const keys = createRedisKeys(keyPrefix, digest);
+  const ids = createRefreshTokenIds(options.secretPepper);
   const client = commandsWithDeadline(rawClient, options.deadlineMs ?? 0);
   const scripts = defineRedisScripts(client);
   const stamp = () => Math.floor(Date.now() / 1000);
@@ -50,19 +52,48 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     return parsed;
   }
 
-  /** The key a model instance lives under now; a refresh token's depends on its grant. */
-  async function keyOf(model: string, id: string): Promise<string | undefined> {
-    if (model !== 'RefreshToken') return keys.model(model, id);
-    const grantId = await client.get(keys.refreshTokenGrant(id));
-    return grantId ? keys.refreshToken(grantId, id) : undefined;
-  }
-
   async function find(model: string, id: string): Promise<ModelPayload | undefined> {
-    const key = await keyOf(model, id);
-    const payload = (key ? await readModel(key, id) : undefined) ?? (await readLegacyModel(keys.legacy.model(model, id)));
+    if (model === 'RefreshToken') return findRefreshTokenChecked(id);
+    const payload = (await readModel(keys.model(model, id), id)) ?? (await readLegacyModel(keys.legacy.model(model, id)));
     if (!payload?.grantId || !grantableModels.has(model)) return payload;
     // A grant-bound payload whose grant was revoked is treated as gone.
     return (await isGrantRevoked(payload.grantId)) ? undefined : payload;
+  }
+
+  /**
+   * A refresh token, in whichever layout it was written (see redis-scripts.ts), with where it
+   * stands in its chain; undefined when its grant was revoked.
+   */
+  async function readRefreshToken(id: string): Promise<(FoundRefreshToken & { usedAt?: number }) | undefined> {
+    const name = keys.nameOf(id);
+    const owner = ids.ownerOf(id);
+    if (!owner) return readOlderRefreshToken(id, name);
+    const [revoked, role, sealed, usedAt, ttlMs] = await scripts.findRefreshToken(keys.refreshChain(owner.grantId), keys.revokedGrant(owner.grantId), name);
+    if (revoked === 1 || !role) return undefined;
+    if (role === 'old') {
+      // A used token, of which nothing is kept: what its grant says, for oidc-provider to refuse it.
+      const grant = await readModel(keys.model('Grant', owner.grantId), owner.grantId);
+      return grant && { payload: usedRefreshToken(id, owner.grantId, grant, ttlMs), used: true };
+    }
+    const text = sealed ? digest.open(id, sealed) : undefined;
+    if (!text) return undefined;
+    return { payload: JSON.parse(text) as ModelPayload, used: false, ...(role === 'prev' ? { usedAt: Number(usedAt) } : {}) };
+  }
+
+  /** A refresh token stored before the chain (grant pointer and record), or before hashing. */
+  async function readOlderRefreshToken(id: string, name: string): Promise<FoundRefreshToken | undefined> {
+    const grantId = await client.get(keys.olderRefreshToken.grant(name));
+    const payload = grantId ? await readModel(keys.olderRefreshToken.record(grantId, name), id) : await readLegacyModel(keys.legacy.model('RefreshToken', id));
+    if (!payload) return undefined;
+    if (payload.grantId && (await isGrantRevoked(payload.grantId))) return undefined;
+    return { payload, used: false };
+  }
+
+  /** find: a used token says when it was used. */
+  async function findRefreshTokenChecked(id: string): Promise<ModelPayload | undefined> {
+    const found = await readRefreshToken(id);
+    if (found?.usedAt !== undefined) found.payload.consumed = Math.floor(found.usedAt / 1000);
+    return found?.payload;
   }
 
   async function findByIndex(model: string, indexKey: string, legacyIndexKey: string, credential: string) {
@@ -88,7 +119,7 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
       client.ttl(keys.legacy.model('Grant', grantId)),
     ]);
     // Members carry their own hash tags, so in a cluster each DEL goes to its own slot.
-    await Promise.all([...members.map((key) => client.del(key)), client.del(grantKey)]);
+    await Promise.all([...members.map((key) => client.del(key)), client.del(grantKey), client.del(keys.refreshChain(grantId))]);
     // Tokens of the grant saved while this ran (a concurrent redemption's winner) are saved
     // after their siblings were deleted; the mark, as long as the grant record lives, makes them
     // unusable too. No grant record (ttl -2): without it no token of the grant is accepted.
@@ -101,11 +132,8 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     const sealed = digest.seal(id, JSON.stringify(rest));
     const ttl = expiresIn || 0;
     if (model === 'RefreshToken' && payload.grantId) {
-      // Its own slot is the grant's (see rotateRefreshToken); the pointer says which grant.
-      await Promise.all([
-        client.set(keys.refreshTokenGrant(id), payload.grantId, 'EX', ttl || 1),
-        scripts.issueRefreshToken(keys.refreshToken(payload.grantId, id), keys.grant(payload.grantId), sealed, ttl || 1),
-      ]);
+      // A token issued outside a rotation (the device-code grant's): the first of its chain.
+      await scripts.issueRefreshToken(keys.refreshChain(payload.grantId), keys.nameOf(id), sealed, ttl || 1);
       return;
     }
     const key = keys.model(model, id);
@@ -126,23 +154,43 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
   }
 
   async function consume(model: string, id: string) {
-    const key = await keyOf(model, id);
+    if (model === 'RefreshToken') return consumeRefreshToken(id);
+    const key = keys.model(model, id);
     const legacyKey = keys.legacy.model(model, id);
-    let outcome = key ? await scripts.consume(key, stamp()) : -1;
+    let outcome = await scripts.consume(key, stamp());
     if (outcome === -1) outcome = await scripts.consumeLegacy(legacyKey, stamp());
     if (outcome === 1) return;
     if (outcome === 0 && consumableModels.has(model)) {
-      const payload = (key ? await readModel(key, id) : undefined) ?? (await readLegacyModel(legacyKey));
+      const payload = (await readModel(key, id)) ?? (await readLegacyModel(legacyKey));
       if (payload?.grantId) await revokeByGrantId(payload.grantId);
     }
     throw alreadyConsumed(model);
   }
 
+  /** oidc-provider's consume of a refresh token (the rotation replaces it in the refresh_token grant). */
+  async function consumeRefreshToken(id: string) {
+    const name = keys.nameOf(id);
+    const owner = ids.ownerOf(id);
+    const olderGrantId = owner ? undefined : await client.get(keys.olderRefreshToken.grant(name));
+    let outcome = owner ? await scripts.consumeRefreshToken(keys.refreshChain(owner.grantId), name) : -1;
+    if (outcome === -1 && olderGrantId) outcome = await scripts.consume(keys.olderRefreshToken.record(olderGrantId, name), stamp());
+    if (outcome === -1 && !owner) outcome = await scripts.consumeLegacy(keys.legacy.model('RefreshToken', id), stamp());
+    if (outcome === 1) return;
+    const grantId = owner?.grantId ?? olderGrantId ?? (await readLegacyModel(keys.legacy.model('RefreshToken', id)))?.grantId;
+    if (outcome === 0 && grantId) await revokeByGrantId(grantId);
+    throw alreadyConsumed('RefreshToken');
+  }
+
   async function destroy(model: string, id: string) {
-    const key = await keyOf(model, id);
     const deletes: Promise<unknown>[] = [scripts.deleteLegacy(keys.legacy.model(model, id))];
-    if (key) deletes.push(client.del(key));
-    if (model === 'RefreshToken') deletes.push(client.del(keys.refreshTokenGrant(id)));
+    if (model === 'RefreshToken') {
+      // A token of the chain goes with its grant (oidc-provider revokes it right after).
+      const name = keys.nameOf(id);
+      const olderGrantId = await client.get(keys.olderRefreshToken.grant(name));
+      if (olderGrantId) deletes.push(client.del(keys.olderRefreshToken.record(olderGrantId, name)), client.del(keys.olderRefreshToken.grant(name)));
+    } else {
+      deletes.push(client.del(keys.model(model, id)));
+    }
     await Promise.all(deletes);
   }
 
@@ -158,33 +206,32 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     };
   }
 
-  async function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: Parameters<Storage['rotateRefreshToken']>[0]) {
+  async function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation): Promise<RotationOutcome> {
     const grantId = payload.grantId;
     if (!grantId) throw new TypeError('a refresh token is rotated within its grant');
     const { consumed: _consumed, ...rest } = payload;
     const sealed = digest.seal(id, JSON.stringify(rest));
-    const [outcome] = await Promise.all([
-      scripts.rotateRefreshToken(keys.refreshToken(grantId, previousId), keys.refreshToken(grantId, id), keys.grant(grantId), keys.revokedGrant(grantId), sealed, expiresIn, reuseIntervalSeconds * 1000),
-      // The pointer lives in the successor's own slot; alone (the rotation failed) it points nowhere.
-      client.set(keys.refreshTokenGrant(id), grantId, 'EX', expiresIn),
-    ]);
-    if (outcome !== 'gone') return outcome;
+    const previous = keys.nameOf(previousId);
+    const minted = ids.ownerOf(previousId) ? 1 : 0;
+    const outcome = await scripts.rotateRefreshToken(keys.refreshChain(grantId), keys.revokedGrant(grantId), keys.olderRefreshToken.record(grantId, previous), previous, keys.nameOf(id), sealed, expiresIn, reuseIntervalSeconds * 1000, minted);
+    if (outcome !== 'gone' || minted) return outcome;
     // A token issued before credentials were hashed at rest: consumed once, without retries.
     const legacy = await scripts.consumeLegacy(keys.legacy.model('RefreshToken', previousId), stamp());
     if (legacy === -1) return 'gone';
     if (legacy === 0) return 'reused';
-    await scripts.issueRefreshToken(keys.refreshToken(grantId, id), keys.grant(grantId), sealed, expiresIn);
+    await upsert('RefreshToken', id, payload, expiresIn);
     return 'rotated';
   }
 
   async function annulRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['annulRefreshTokenRotation']>[0]) {
     if (!payload.grantId) return;
-    await scripts.annulRotation(keys.refreshToken(payload.grantId, previousId), keys.refreshToken(payload.grantId, id));
+    const previous = keys.nameOf(previousId);
+    await scripts.annulRotation(keys.refreshChain(payload.grantId), keys.olderRefreshToken.record(payload.grantId, previous), previous, keys.nameOf(id));
   }
 
   async function confirmRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['confirmRefreshTokenRotation']>[0]) {
     if (!payload.grantId) return;
-    await scripts.confirmRotation(keys.refreshToken(payload.grantId, previousId), keys.refreshToken(payload.grantId, id));
+    await scripts.confirmRotation(keys.refreshChain(payload.grantId), keys.nameOf(previousId), keys.nameOf(id));
   }
 
   function setIndex(key: string, value: string, expiresIn: number | undefined) {
@@ -235,6 +282,13 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
       guard(async () => ((await scripts.pacePoll(keys.value(name), intervalSeconds, stepSeconds, toleranceMs, ttlSeconds)) === 1 ? 'too-soon' : 'in-time')),
     isGrantRevoked: (grantId) => guard(() => isGrantRevoked(grantId)),
     grantStands: (grantId) => guard(() => grantStands(grantId)),
+    refreshTokenId: (owner) => ids.mint(owner),
+    refreshTokenOwner: (id) => ids.ownerOf(id),
+    findRefreshToken: (id) =>
+      guard(async () => {
+        const found = await readRefreshToken(id);
+        return found && { payload: found.payload, used: found.used };
+      }),
     rotateRefreshToken: (rotation) => guard(() => rotateRefreshToken(rotation)),
     annulRefreshTokenRotation: (rotation) => guard(() => annulRefreshTokenRotation(rotation)),
     confirmRefreshTokenRotation: (rotation) => guard(() => confirmRefreshTokenRotation(rotation)),

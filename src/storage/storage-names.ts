@@ -82,18 +82,30 @@ export const collectionNames = {
 
 /**
  * Every Redis key tollgate writes. Braces are Redis Cluster hash tags: a model, its secondary
- * indexes and its scripts address one slot each; a refresh token shares its grant's tag, so one
- * script can rotate it (consume the old token, save its successor, index it) atomically.
+ * indexes and its scripts address one slot each; a grant's refresh-token chain shares the
+ * grant's tag with its revocation mark, so one script rotates it atomically.
  * Credentials appear only as `digest.name(...)` (see token-digest.ts and docs/operations.md, "Storage").
  */
 export function createRedisKeys(prefix: string, digest: TokenDigest) {
   return {
     /** Hash of one oidc-provider model instance (`p` sealed payload, `c` consumed); TTL from expiresIn. */
     model: (model: string, id: string) => `${prefix}oidc:${model}:{${digest.name(id)}}`,
-    /** A refresh token, tagged with its grant so rotation is one script; TTL from expiresIn. */
-    refreshToken: (grantId: string, id: string) => `${prefix}oidc:RefreshToken:{${grantId}}:${digest.name(id)}`,
-    /** Refresh token -> its grant id, to find the token's key; same TTL as the token. */
-    refreshTokenGrant: (id: string) => `${prefix}refresh-grant:{${digest.name(id)}}`,
+    /** The name a credential is stored under (its digest): computed once, then passed to the builders below that take a name. */
+    nameOf: (credential: string) => digest.name(credential),
+    /**
+     * One grant's refresh tokens (redis-scripts.ts): the name and sealed payload of the current
+     * one and of its used predecessor, the predecessor's first use, whether the current one was
+     * sent; TTL of the current token. Refresh token ids name their grant (refresh-token-ids.ts).
+     */
+    refreshChain: (grantId: string) => `${prefix}refresh-chain:{${grantId}}`,
+    /**
+     * A refresh token (by name) as stored before the chain: its grant id, and its record in its
+     * grant's slot (fields of the rotation script); read until such tokens expire.
+     */
+    olderRefreshToken: {
+      grant: (name: string) => `${prefix}refresh-grant:{${name}}`,
+      record: (grantId: string, name: string) => `${prefix}oidc:RefreshToken:{${grantId}}:${name}`,
+    },
     /** Set of model keys issued under one grant; TTL follows its longest-lived member. */
     grant: (grantId: string) => `${prefix}grant:{${grantId}}`,
     /** Marks a revoked grant while its record lives (see Storage.isGrantRevoked). */
@@ -145,4 +157,6 @@ export const memoryKeys = {
   uid: (uid: string) => `uid:${uid}`,
   userCode: (userCode: string) => `userCode:${userCode}`,
   value: (name: string) => `value:${name}`,
+  /** One grant's refresh-token chain (memory-storage.ts, as the Redis `refreshChain`). */
+  refreshChain: (grantId: string) => `refresh-chain:${grantId}`,
 };

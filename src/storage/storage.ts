@@ -2,6 +2,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 
 import type { KeySetStore } from './key-set-store.ts';
+import type { RefreshTokenOwner } from './refresh-token-ids.ts';
 
 /** A keyed set of records that live until deleted (clients, accounts, resource servers). */
 export interface Collection<T> {
@@ -28,6 +29,17 @@ export interface PollPacing {
   stepSeconds: number;
   toleranceMs: number;
   ttlSeconds: number;
+}
+
+/** A refresh token presented to the refresh_token grant (Storage.findRefreshToken). */
+export interface FoundRefreshToken {
+  /**
+   * Its payload. For a used token of which nothing is kept (see rotateRefreshToken): its grant's
+   * client and account, and `consumed`.
+   */
+  payload: ModelPayload;
+  /** A used token that can no longer be rotated: presenting it is reuse, whatever the rotation would say. */
+  used: boolean;
 }
 
 export interface RefreshTokenRotation {
@@ -88,11 +100,27 @@ export interface Storage {
    */
   grantStands(grantId: string): Promise<boolean>;
   /**
-   * Rotates a refresh token in one atomic operation: consumes `previousId`, saves its successor
-   * and records which successor it was, timed by the store's clock. A retry of a consumed token
-   * whose successor was never used replaces that successor (which is then refused as reused)
-   * instead, if that successor was never sent (confirmRefreshTokenRotation) or was sent within
-   * the reuse interval; anything else is reuse. Never revokes by itself.
+   * The id of a new refresh token of this grant and account (refresh-token-ids.ts): the store
+   * finds a presented token's grant from its id, and knows an id it minted from one made up.
+   */
+  refreshTokenId(owner: RefreshTokenOwner): string;
+  /** The grant and account a refresh token's id names, if the store minted it (no storage access). */
+  refreshTokenOwner(id: string): RefreshTokenOwner | undefined;
+  /**
+   * A refresh token for the refresh_token grant, in one round trip for an id the store minted
+   * (a caller may read its grant and account alongside, from refreshTokenOwner); one of a
+   * revoked grant is not found.
+   */
+  findRefreshToken(id: string): Promise<FoundRefreshToken | undefined>;
+  /**
+   * Rotates a refresh token in one atomic operation on its grant's refresh-token chain, which
+   * holds the grant's current token and that token's used predecessor: the current token
+   * `previousId` becomes the predecessor and the successor current, timed by the store's clock.
+   * A retry of the predecessor, its successor unused, replaces the successor (which is then
+   * refused as reused) instead, if that successor was never sent (confirmRefreshTokenRotation)
+   * or was sent within the reuse interval; any other token of the chain is reuse. Nothing is
+   * kept of older tokens: their ids say which chain they were of. Every grant has one chain (one
+   * refresh token per device login). Never revokes by itself.
    */
   rotateRefreshToken(rotation: RefreshTokenRotation): Promise<RotationOutcome>;
   /**
@@ -130,4 +158,27 @@ export function principalsOf(payload: ModelPayload): GrantPrincipal[] {
   if (payload.accountId) principals.push({ kind: 'account', id: payload.accountId });
   if (payload.clientId) principals.push({ kind: 'client', id: payload.clientId });
   return principals;
+}
+
+/**
+ * The payload found for a used refresh token of which nothing is kept: its grant's client,
+ * account and scopes, alive for the chain's remaining `ttlMs`, and `consumed`. Enough for
+ * oidc-provider's checks (client, account, a `scope` parameter within the grant's) before it
+ * refuses the token as reuse.
+ */
+export function usedRefreshToken(id: string, grantId: string, grant: ModelPayload, ttlMs: number): ModelPayload {
+  const now = Math.floor(Date.now() / 1000);
+  const { openid, resources } = grant as { openid?: { scope?: unknown }; resources?: Record<string, unknown> };
+  const granted = [openid?.scope, ...Object.values(resources ?? {})].filter((scope): scope is string => typeof scope === 'string');
+  return {
+    jti: id,
+    kind: 'RefreshToken',
+    grantId,
+    clientId: grant.clientId,
+    accountId: grant.accountId,
+    scope: [...new Set(granted.flatMap((scope) => scope.split(' ')))].join(' '),
+    iat: now,
+    exp: now + Math.max(1, Math.ceil(ttlMs / 1000)),
+    consumed: now,
+  };
 }

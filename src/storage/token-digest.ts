@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 
 /**
  * What Redis holds in place of a credential (refresh token, device code, user code, initial and
@@ -20,11 +20,13 @@ const ivBytes = 12;
 const tagBytes = 16;
 
 export function createTokenDigest(pepper: string | undefined): TokenDigest {
+  // Keys are handed to node:crypto as KeyObjects: given a Buffer, createCipheriv spends about
+  // 12 µs preparing it (Node 24), six times what the AES-GCM of a token's payload costs.
+  const pepperKey = pepper ? createSecretKey(Buffer.from(pepper)) : undefined;
   // The sealing key is derived under a label, so it differs from the name even without a pepper.
-  const sealingKey = (credential: string) => createHmac('sha256', pepper ?? '').update(`seal\0${credential}`).digest();
+  const sealingKey = (credential: string) => createSecretKey(createHmac('sha256', pepperKey ?? '').update(`seal\0${credential}`).digest());
   return {
-    name: (credential) =>
-      (pepper ? createHmac('sha256', pepper) : createHash('sha256')).update(credential).digest('base64url'),
+    name: (credential) => (pepperKey ? createHmac('sha256', pepperKey) : createHash('sha256')).update(credential).digest('base64url'),
     seal(credential, text) {
       const iv = randomBytes(ivBytes);
       const cipher = createCipheriv('aes-256-gcm', sealingKey(credential), iv);

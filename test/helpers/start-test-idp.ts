@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
+import { mintRefreshTokenIds } from '../../src/kernel/provider-internals.ts';
 import { createMemoryStorage } from '../../src/storage/memory-storage.ts';
 import { listenOnLoopback } from './free-port.ts';
 
@@ -115,6 +116,8 @@ export async function startTestIdp(clients: IdpClient[], options: TestIdpOptions
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
   });
+  // tollgate's stores find a refresh token by the grant its id names (storage/refresh-token-ids.ts).
+  mintRefreshTokenIds(provider, ({ grantId, accountId }) => (grantId && accountId ? store.refreshTokenId({ grantId, accountId }) : undefined));
   if (options.clientAuthMethods && !options.clientAuthMethods.includes('client_secret_basic')) {
     provider.use(async (ctx, next) => {
       if (ctx.path !== '/token' || !/^basic /i.test(ctx.get('authorization'))) return next();

@@ -111,7 +111,8 @@ async function startKillingRelay(redis: { port: number; kill(): Promise<void> })
     let rotationSent = false;
     sockets.add(client).add(upstream);
     client.on('data', (chunk: Buffer) => {
-      if (armed && /eval/i.test(chunk.toString('latin1')) && chunk.includes('revoked-grant:{')) rotationSent = true;
+      // The rotation script is the one script given a token's key of the layout before the chain.
+      if (armed && /eval/i.test(chunk.toString('latin1')) && chunk.includes('revoked-grant:{') && chunk.includes('oidc:RefreshToken:{')) rotationSent = true;
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {

@@ -34,6 +34,16 @@ export function refreshSuite(kind: StoreKind) {
     t.is(decodeJwt(second.body.access_token as string).aud, 'urn:tollgate:demo');
   });
 
+  test('a refresh token two rotations old, presented with a scope it was granted, is still reuse and revokes the grant', async (t) => {
+    const { refreshToken } = await loginAs();
+    const first = await refresh(refreshToken);
+    const second = await refresh(first.body.refresh_token as string);
+    t.is(second.status, 200);
+    const replay = await postForm(`${shared.server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli', scope: first.body.scope as string });
+    t.is(replay.body.error, 'invalid_grant');
+    t.is((await refresh(second.body.refresh_token as string)).body.error, 'invalid_grant', 'the whole login was revoked');
+  });
+
   test('a reused refresh token, presented after its successor was used, is invalid_grant and revokes the whole grant', async (t) => {
     const { refreshToken } = await loginAs();
     const rotated = await refresh(refreshToken);
@@ -59,6 +69,16 @@ export function refreshSuite(kind: StoreKind) {
     const replayed = await refresh(lost.body.refresh_token as string);
     t.is(replayed.body.error, 'invalid_grant', 'two parties held successors of one token');
     t.is((await refresh(next.body.refresh_token as string)).body.error, 'invalid_grant');
+  });
+
+  test('a refresh refused after its successor was built (a resource its grant lacks) leaves the token as it was', async (t) => {
+    const { refreshToken } = await loginAs();
+    const refused = await postForm(`${shared.server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli', resource: 'urn:tollgate:not-granted' });
+    t.is(refused.status, 400);
+    t.is(refused.body.error, 'invalid_target');
+    const next = await refresh(refreshToken);
+    t.is(next.status, 200, 'not a retry: the refused request rotated nothing');
+    t.is((await refresh(next.body.refresh_token as string)).status, 200);
   });
 
   test('20 concurrent refreshes of one token all answer, only one successor lives, and a replaced one revokes the grant', async (t) => {

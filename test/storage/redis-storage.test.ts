@@ -60,12 +60,12 @@ test('the uid and user-code indexes expire with their model', async (t) => {
 
 test('a grant index lives as long as its longest-lived member, whatever the order of writes', async (t) => {
   const grantId = randomUUID();
-  const [refresh, access] = [randomUUID(), randomUUID()];
-  await storage.modelAdapter('RefreshToken').upsert(refresh, { jti: refresh, grantId }, 86_400);
+  const [device, access] = [randomUUID(), randomUUID()];
+  await storage.modelAdapter('DeviceCode').upsert(device, { jti: device, grantId, userCode: `I${device}` }, 86_400);
   await storage.modelAdapter('AccessToken').upsert(access, { jti: access, grantId }, 600);
   const ttl = await inspect.ttl(keys.grant(grantId));
   t.true(ttl > 86_390 && ttl <= 86_400, `grant index ttl ${ttl}`);
-  t.deepEqual((await inspect.smembers(keys.grant(grantId))).sort(), [keys.model('AccessToken', access), keys.refreshToken(grantId, refresh)].sort());
+  t.deepEqual((await inspect.smembers(keys.grant(grantId))).sort(), [keys.model('AccessToken', access), keys.model('DeviceCode', device)].sort());
 });
 
 test('the stored payload is the hash field p, sealed, and the consume stamp the field c', async (t) => {
@@ -96,7 +96,7 @@ test('a refresh token stored before hashing (plain key, plain payload) is still 
   await inspect.expire(legacyKey, 600);
   t.like(await storage.modelAdapter('RefreshToken').find(tokenId), { jti: tokenId, grantId, accountId: 'alice' });
   const rotation = (id: string) => ({ previousId: tokenId, id, payload: { jti: id, kind: 'RefreshToken', grantId }, expiresIn: 600, reuseIntervalSeconds: 30 });
-  const successor = randomUUID();
+  const successor = storage.refreshTokenId({ grantId, accountId: 'alice' });
   t.is(await storage.rotateRefreshToken(rotation(successor)), 'rotated');
   t.like(await storage.modelAdapter('RefreshToken').find(successor), { jti: successor, grantId });
   t.is(await storage.rotateRefreshToken(rotation(randomUUID())), 'reused', 'a legacy token has no retry leeway');
@@ -132,4 +132,62 @@ test('no key, index member or value holds a model id or user code in plain text'
   const stored = (await Promise.all(names.map(async (name) => [name, ...((await inspect.type(name)) === 'hash' ? Object.values(await inspect.hgetall(name)) : [await inspect.get(name)])]))).flat();
   t.is(stored.filter((value) => value === null).length, 0, 'every name exists');
   for (const secret of [deviceId, userCode, sessionId, uid]) t.false(stored.some((value) => value?.includes(secret)), secret);
+});
+
+// Issue 24: nothing is kept of a used refresh token, so a login's keys do not grow with its refreshes.
+test('a login refreshed five times is one chain key holding two tokens, and nothing else', async (t) => {
+  const grantId = randomUUID();
+  await storage.modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 600);
+  const newId = () => storage.refreshTokenId({ grantId, accountId: 'alice' });
+  const tokens = [newId()];
+  await storage.modelAdapter('RefreshToken').upsert(tokens[0] as string, { jti: tokens[0], kind: 'RefreshToken', grantId }, 600);
+  for (let rotation = 0; rotation < 5; rotation += 1) {
+    const id = newId();
+    t.is(await storage.rotateRefreshToken({ previousId: tokens.at(-1) as string, id, payload: { jti: id, kind: 'RefreshToken', grantId }, expiresIn: 600, reuseIntervalSeconds: 30 }), 'rotated');
+    tokens.push(id);
+  }
+  const digest = createTokenDigest(undefined);
+  const names = tokens.map((token) => digest.name(token));
+  const ours = (await inspect.keys(`${prefix}*`)).filter((key) => key.includes(grantId) || names.some((name) => key.includes(name)));
+  t.deepEqual(ours, [keys.refreshChain(grantId)]);
+  const chain = await inspect.hgetall(keys.refreshChain(grantId));
+  t.deepEqual(Object.keys(chain).sort(), ['cur', 'p', 'prev', 'q', 't']);
+  t.is(chain.cur, digest.name(tokens[5] as string));
+  t.is(chain.prev, digest.name(tokens[4] as string));
+  t.true((await inspect.ttl(keys.refreshChain(grantId))) > 590);
+  for (const token of tokens.slice(0, 4)) t.like(await storage.findRefreshToken(token), { used: true }, 'an older token is still known as one of the chain');
+});
+
+// Refresh tokens stored before the chain (issue 24): a grant pointer, and a hash in the grant's slot with the rotation's fields.
+async function storeOlderRefreshToken(grantId: string, tokenId: string, fields: Record<string, string> = {}) {
+  const digest = createTokenDigest(undefined);
+  const name = digest.name(tokenId);
+  await inspect.set(keys.olderRefreshToken.grant(name), grantId, 'EX', 600);
+  await inspect.hset(keys.olderRefreshToken.record(grantId, name), { p: digest.seal(tokenId, JSON.stringify({ jti: tokenId, kind: 'RefreshToken', grantId, accountId: 'alice', clientId: 'cli' })), ...fields });
+  await inspect.expire(keys.olderRefreshToken.record(grantId, name), 600);
+  return keys.olderRefreshToken.record(grantId, name);
+}
+
+test('a refresh token stored before the chain is found and rotates into one; presented again it is reuse', async (t) => {
+  const [grantId, tokenId] = [randomUUID(), randomUUID()];
+  const [successor, next] = [storage.refreshTokenId({ grantId, accountId: 'alice' }), storage.refreshTokenId({ grantId, accountId: 'alice' })];
+  await storage.modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 600);
+  await storeOlderRefreshToken(grantId, tokenId);
+  t.like(await storage.findRefreshToken(tokenId), { used: false, payload: { jti: tokenId, grantId, accountId: 'alice' } });
+  const rotation = (previousId: string, id: string) => ({ previousId, id, payload: { jti: id, kind: 'RefreshToken', grantId }, expiresIn: 600, reuseIntervalSeconds: 30 });
+  t.is(await storage.rotateRefreshToken(rotation(tokenId, successor)), 'rotated');
+  t.like(await storage.findRefreshToken(successor), { used: false, payload: { jti: successor } });
+  t.is(await storage.rotateRefreshToken(rotation(successor, next)), 'rotated', 'the successor is a token of the chain');
+  t.is(await storage.rotateRefreshToken(rotation(tokenId, randomUUID())), 'reused');
+});
+
+test('a retry of a token stored before the chain, whose successor was never sent, replaces that successor', async (t) => {
+  const [grantId, tokenId, lostId] = [randomUUID(), randomUUID(), randomUUID()];
+  const lost = await storeOlderRefreshToken(grantId, lostId);
+  await storeOlderRefreshToken(grantId, tokenId, { t: String(Date.now() - 60_000), c: String(Math.floor(Date.now() / 1000) - 60), s: lost });
+  const retry = storage.refreshTokenId({ grantId, accountId: 'alice' });
+  const rotation = (previousId: string, id: string) => ({ previousId, id, payload: { jti: id, kind: 'RefreshToken', grantId }, expiresIn: 600, reuseIntervalSeconds: 1 });
+  t.is(await storage.rotateRefreshToken(rotation(tokenId, retry)), 'rotated', 'its successor was never sent');
+  t.is(await storage.rotateRefreshToken(rotation(lostId, randomUUID())), 'reused', 'the replaced successor');
+  t.is(await storage.rotateRefreshToken(rotation(retry, randomUUID())), 'rotated');
 });

@@ -84,7 +84,7 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     const stored: Array<{ model: string; id: string; grantId: string }> = [];
     for (const grantId of [revoked, other]) {
       for (const model of models) {
-        const modelId = id();
+        const modelId = model === 'RefreshToken' ? storage().refreshTokenId({ grantId, accountId: 'alice' }) : id();
         await storage().modelAdapter(model).upsert(modelId, { jti: modelId, kind: model, grantId, userCode: model === 'DeviceCode' ? `U${modelId}` : undefined }, 600);
         stored.push({ model, id: modelId, grantId });
       }
@@ -123,8 +123,9 @@ export function storageContract(test: TestFn, storage: () => Storage) {
 
   test('consume marks a model consumed once; consuming an unknown id is invalid_grant', async (t) => {
     const refresh = storage().modelAdapter('RefreshToken');
-    const tokenId = id();
-    await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId: id() }, 600);
+    const grantId = id();
+    const tokenId = storage().refreshTokenId({ grantId, accountId: 'alice' });
+    await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId }, 600);
     t.is((await refresh.find(tokenId))?.consumed, undefined);
     await refresh.consume(tokenId);
     t.is(typeof (await refresh.find(tokenId))?.consumed, 'number');
@@ -135,7 +136,7 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     const refresh = storage().modelAdapter('RefreshToken');
     const access = storage().modelAdapter('AccessToken');
     const [grantId, otherGrant] = [id(), id()];
-    const [tokenId, accessId, otherId] = [id(), id(), id()];
+    const [tokenId, accessId, otherId] = [storage().refreshTokenId({ grantId, accountId: 'alice' }), id(), storage().refreshTokenId({ grantId: otherGrant, accountId: 'alice' })];
     await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId }, 600);
     await access.upsert(accessId, { jti: accessId, kind: 'AccessToken', grantId }, 600);
     await refresh.upsert(otherId, { jti: otherId, kind: 'RefreshToken', grantId: otherGrant }, 600);
@@ -168,7 +169,8 @@ export function storageContract(test: TestFn, storage: () => Storage) {
 
   test('a consumed stamp survives a later upsert of the same model', async (t) => {
     const refresh = storage().modelAdapter('RefreshToken');
-    const [tokenId, grantId] = [id(), id()];
+    const grantId = id();
+    const tokenId = storage().refreshTokenId({ grantId, accountId: 'alice' });
     await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId }, 600);
     await refresh.consume(tokenId);
     await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId, scope: 'changed' }, 600);
@@ -178,14 +180,16 @@ export function storageContract(test: TestFn, storage: () => Storage) {
   // Refresh-token rotation (issue 11.1): one atomic operation, retries of an undelivered
   // rotation continue the chain, everything else is reuse.
   const refreshToken = (tokenId: string, grantId: string): ModelPayload => ({ jti: tokenId, kind: 'RefreshToken', grantId, accountId: 'alice', clientId: 'cli' });
+  const newRefreshTokenId = (grantId: string) => storage().refreshTokenId({ grantId, accountId: 'alice' });
   async function issued(grantId = id()) {
-    const tokenId = id();
-    await storage().modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 600);
+    const tokenId = newRefreshTokenId(grantId);
+    await storage().modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli', openid: { scope: 'openid' }, resources: { 'urn:api': 'api:read api:write' } }, 600);
     await storage().modelAdapter('RefreshToken').upsert(tokenId, refreshToken(tokenId, grantId), 600);
     return { tokenId, grantId };
   }
+  // As the refresh_token grant does it: the presented token is found, then rotated.
   const rotate = (previousId: string, grantId: string, reuseIntervalSeconds = 30) => {
-    const successor = id();
+    const successor = newRefreshTokenId(grantId);
     return { successor, outcome: storage().rotateRefreshToken({ previousId, id: successor, payload: refreshToken(successor, grantId), expiresIn: 600, reuseIntervalSeconds }) };
   };
 
@@ -206,6 +210,34 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     t.is(await retry.outcome, 'rotated', 'the answer with the first successor never arrived');
     t.is(await rotate(retry.successor, grantId).outcome, 'rotated', 'the chain goes on from the retry');
     t.is(await rotate(lost.successor, grantId).outcome, 'reused', 'the replaced successor was handed to someone else');
+    t.like(await storage().findRefreshToken(lost.successor), { used: true }, 'found as a used token');
+  });
+
+  test('of a refresh token whose successor was rotated nothing is kept: it is found used, with its grant’s client and account, and is reuse', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const first = rotate(tokenId, grantId);
+    t.is(await first.outcome, 'rotated');
+    t.like(await storage().findRefreshToken(tokenId), { used: false, payload: { jti: tokenId, grantId } }, 'kept for a retry while its successor is unused');
+    t.is(await rotate(first.successor, grantId).outcome, 'rotated');
+    const used = await storage().findRefreshToken(tokenId);
+    t.like(used, { used: true, payload: { jti: tokenId, kind: 'RefreshToken', grantId, clientId: 'cli', accountId: 'alice' } });
+    t.is(typeof used?.payload.consumed, 'number');
+    t.true((used?.payload.exp as number) > Date.now() / 1000, 'alive while its chain is');
+    t.is(used?.payload.scope, 'openid api:read api:write', 'its grant’s scopes: nothing of its payload is left');
+    t.is(typeof (await storage().modelAdapter('RefreshToken').find(tokenId))?.consumed, 'number');
+    t.like(await storage().findRefreshToken(first.successor), { used: false }, 'the current token’s predecessor is kept for a retry');
+    t.is(await rotate(tokenId, grantId).outcome, 'reused');
+  });
+
+  test('an id the store did not mint is not found, even with a grant id of one it did', async (t) => {
+    const { tokenId, grantId } = await issued();
+    const [random, grant, account, mac] = tokenId.split('.') as [string, string, string, string];
+    t.is(grant, grantId, 'a refresh token id names its grant');
+    const forged = `${random}.${grant}.${account}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`;
+    t.is(storage().refreshTokenOwner(forged), undefined);
+    t.is(await storage().findRefreshToken(forged), undefined);
+    t.is(await rotate(forged, grantId).outcome, 'gone', 'and it revokes nothing');
+    t.is(await rotate(tokenId, grantId).outcome, 'rotated');
   });
 
   test('a replay of a refresh token whose successor was used is reuse', async (t) => {
@@ -281,7 +313,7 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     t.is(await lost.outcome, 'rotated');
     await storage().annulRefreshTokenRotation({ previousId: tokenId, id: lost.successor, payload: refreshToken(lost.successor, grantId) });
     t.is((await storage().modelAdapter('RefreshToken').find(tokenId))?.consumed, undefined);
-    t.is(await storage().modelAdapter('RefreshToken').find(lost.successor), undefined);
+    t.like(await storage().findRefreshToken(lost.successor), { used: true }, 'nothing is kept of the successor: presented, it would be reuse');
     const delivered = rotate(tokenId, grantId, 0);
     t.is(await delivered.outcome, 'rotated', 'a plain rotation, even with no reuse interval');
     t.is(await rotate(delivered.successor, grantId).outcome, 'rotated');
