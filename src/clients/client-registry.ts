@@ -5,8 +5,12 @@ import type { Collection, Storage } from '../storage/storage.ts';
 import type { ClientRecord } from './client-record.ts';
 
 export interface ClientRegistry extends RecordRegistry<ClientRecord> {
-  /** Notes a successful authentication (from `ip`); written at most once a minute per client and process. */
-  touch(clientId: string, ip?: string): void;
+  /**
+   * Notes a successful authentication; written at most once a minute per client and process.
+   * `from` is the request: its `ip` (a getter that parses X-Forwarded-For behind a proxy) is
+   * read only by what records it (resource tokens, trusted publishers), not on every token.
+   */
+  touch(clientId: string, from?: { readonly ip: string }): void;
   lastUsed(clientId: string): Promise<string | undefined>;
 }
 

@@ -68,9 +68,11 @@ export function withDerivedClients(clients: ClientRegistry, kinds: readonly Deri
       const kind = kindOf(clientId);
       return kind ? view(kind, clientId).then((found) => inForce(found)?.client) : clients.get(clientId);
     },
-    touch(clientId, ip) {
+    touch(clientId, from) {
       const kind = kindOf(clientId);
-      if (!kind) return clients.touch(clientId, ip);
+      if (!kind) return clients.touch(clientId, from);
+      // Read now: the request's socket may be gone once the record is looked up.
+      const ip = from?.ip;
       void view(kind, clientId)
         .then((found) => found?.touch(ip))
         .catch(onError);
