@@ -64,6 +64,8 @@ export function withDerivedClients(clients: ClientRegistry, kinds: readonly Deri
 
   return {
     ...clients,
+    // A derived client's view is a promise shared by the requests that wait for it: never peeked at.
+    peek: (clientId) => (kindOf(clientId) ? undefined : clients.peek(clientId)),
     get(clientId) {
       const kind = kindOf(clientId);
       return kind ? view(kind, clientId).then((found) => inForce(found)?.client) : clients.get(clientId);
