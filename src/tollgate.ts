@@ -13,7 +13,7 @@ import { createTrustedIssuers } from './federation/trusted-issuers.ts';
 import { createHealthRoutes } from './http/health-routes.ts';
 import { renderNotFound, renderNotFoundPage } from './pages/not-found.ts';
 import { createRequestFrame } from './http/request-frame.ts';
-import { after, around, describePipeline, type PipelineSteps, type RouteName } from './http/request-pipeline.ts';
+import { after, around, before, describePipeline, type PipelineSteps, type RouteName } from './http/request-pipeline.ts';
 import { createValidHost } from './pages/valid-host.ts';
 import { createJwksResponse, jwksMaxAge } from './keys/jwks-response.ts';
 import { openSigningKeys } from './keys/open-signing-keys.ts';
@@ -134,7 +134,7 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   const steps: PipelineSteps = {
     ...providerSteps,
     requestFrame: { aroundFor: (route) => createRequestFrame({ logger, observeLatency: createLatencyObserver(metrics, route) }) },
-    validHost: around(createValidHost()),
+    validHost: before(createValidHost()),
     jwksResponse: around(createJwksResponse(signingKeys, jwksMaxAge(config.keys))),
     pageHeaders: around(pageHeaders),
     healthRoutes: around(createHealthRoutes(storage, options.allStarted)),

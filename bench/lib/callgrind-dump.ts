@@ -1,7 +1,7 @@
 /**
- * Instructions in a callgrind dump, split by what spent them: V8's garbage collector and its
- * compiler threads, and the rest. Those two run when V8 decides, not per request: a window of
- * a thousand tokens holds one, two or three young-generation collections worth tens of millions
+ * Instructions in a callgrind dump, split by what spent them: V8's garbage collector, its
+ * compilers, and the rest. Those two run when V8 decides, not per request: a window of a
+ * thousand tokens holds one, two or three young-generation collections worth tens of millions
  * of instructions each, which moves the total by up to 4 % between runs of the same build. The
  * rest is what the requests themselves cost, and repeats within about half a percent.
  */
@@ -9,6 +9,8 @@ export interface InstructionSplit {
   total: number;
   collector: number;
   compiler: number;
+  /** The rest of what V8's own worker threads ran (concurrent marking and sweeping, compile jobs): never a request's. */
+  background: number;
   rest: number;
 }
 
@@ -19,10 +21,10 @@ const collectorSymbols =
 const compilerSymbols =
   /compiler::|maglev::|Maglev|turboshaft|Turboshaft|Zone|Assembler|RegisterAllocator|InstructionSelector|Pipeline|OptimizedCompilation|LiveRange|Scheduler|Graph|BytecodeGenerator|Parser|Scanner|preparse|Compiler::|CodeGenerator|Deoptimiz/;
 
-/** Self cost by function, from the dump's text (callgrind's name compression understood). */
-export function splitInstructions(dump: string): InstructionSplit {
+/** Self cost of each function in a callgrind dump, by its name (callgrind's name compression understood). */
+export function selfCostByFunction(dump: string): Map<string, number> {
   const names = new Map<string, string>();
-  const split: InstructionSplit = { total: 0, collector: 0, compiler: 0, rest: 0 };
+  const costs = new Map<string, number>();
   let current = '';
   let nextIsCallCost = false;
   for (const line of dump.split('\n')) {
@@ -43,11 +45,43 @@ export function splitInstructions(dump: string): InstructionSplit {
       nextIsCallCost = false;
       continue;
     }
-    const cost = Number(line.split(' ')[1] ?? 0);
+    costs.set(current, (costs.get(current) ?? 0) + Number(line.split(' ')[1] ?? 0));
+  }
+  return costs;
+}
+
+/**
+ * The instructions of one thread's dump (as selfCostByFunction reads them), split. On V8's
+ * platform worker threads what is neither collector nor compiler by its symbol (a memcpy of
+ * the evacuation, a hash-table probe of the marker) is still V8's work, not a request's: it
+ * counted among the requests' before the threads were told apart, and moved them by as much
+ * as a collection.
+ */
+export function splitInstructions(costs: Map<string, number>, { v8Worker }: { v8Worker: boolean }): InstructionSplit {
+  const split: InstructionSplit = { total: 0, collector: 0, compiler: 0, background: 0, rest: 0 };
+  for (const [name, cost] of costs) {
     split.total += cost;
-    if (collectorSymbols.test(current)) split.collector += cost;
-    else if (compilerSymbols.test(current)) split.compiler += cost;
+    if (collectorSymbols.test(name)) split.collector += cost;
+    else if (compilerSymbols.test(name)) split.compiler += cost;
+    else if (v8Worker) split.background += cost;
     else split.rest += cost;
   }
   return split;
+}
+
+/** Whether a thread's dump is one of V8's platform workers (node's `PlatformWorkerThread`), not the main thread or libuv's pool. */
+export function isV8WorkerThread(dump: string): boolean {
+  return dump.includes('PlatformWorkerThread(');
+}
+
+/** The sum of the splits of every thread. */
+export function addSplits(splits: readonly InstructionSplit[]): InstructionSplit {
+  const sum: InstructionSplit = { total: 0, collector: 0, compiler: 0, background: 0, rest: 0 };
+  for (const split of splits) for (const key of Object.keys(sum) as (keyof InstructionSplit)[]) sum[key] += split[key];
+  return sum;
+}
+
+/** Whether a function's instructions are the collector's or the compiler's (left out of the rest). */
+export function isCollectorOrCompiler(name: string): boolean {
+  return collectorSymbols.test(name) || compilerSymbols.test(name);
 }

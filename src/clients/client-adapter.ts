@@ -16,7 +16,8 @@ export function createClientAdapter(
   const unsupported = async () => undefined;
   return {
     async find(clientId) {
-      const record = await registry.get(clientId);
+      const held = registry.peek(clientId);
+      const record = held ? held.value : await registry.get(clientId);
       if (!record || record.disabled) {
         await notFound(clientId);
         return undefined;

@@ -1,12 +1,18 @@
-import { cacheCollection } from '../storage/cached-collection.ts';
+import { cacheCollection, type Held } from '../storage/cached-collection.ts';
 import type { RecordRegistry } from '../storage/record-registry.ts';
 import { collectionNames } from '../storage/storage-names.ts';
 import type { Collection, Storage } from '../storage/storage.ts';
 import type { ClientRecord } from './client-record.ts';
 
 export interface ClientRegistry extends RecordRegistry<ClientRecord> {
-  /** Notes a successful authentication (from `ip`); written at most once a minute per client and process. */
-  touch(clientId: string, ip?: string): void;
+  /** What this process holds for the id while fresh (the record or its absence), at once; else undefined, and `get` reads it (cached-collection.ts). */
+  peek(clientId: string): Held<ClientRecord> | undefined;
+  /**
+   * Notes a successful authentication; written at most once a minute per client and process.
+   * `from` is the request: its `ip` (a getter that parses X-Forwarded-For behind a proxy) is
+   * read only by what records it (resource tokens, trusted publishers), not on every token.
+   */
+  touch(clientId: string, from?: { readonly ip: string }): void;
   lastUsed(clientId: string): Promise<string | undefined>;
 }
 
@@ -22,6 +28,7 @@ export function createClientRegistry(storage: Storage, cacheMs: number, onError:
   const lastWritten = new Map<string, number>();
 
   return {
+    peek: (clientId) => records.peek(clientId),
     get: (clientId) => records.get(clientId),
     list: () => records.list(),
     create: (record) => records.insert(record.clientId, record),

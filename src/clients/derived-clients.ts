@@ -64,13 +64,17 @@ export function withDerivedClients(clients: ClientRegistry, kinds: readonly Deri
 
   return {
     ...clients,
+    // A derived client's view is a promise shared by the requests that wait for it: never peeked at.
+    peek: (clientId) => (kindOf(clientId) ? undefined : clients.peek(clientId)),
     get(clientId) {
       const kind = kindOf(clientId);
       return kind ? view(kind, clientId).then((found) => inForce(found)?.client) : clients.get(clientId);
     },
-    touch(clientId, ip) {
+    touch(clientId, from) {
       const kind = kindOf(clientId);
-      if (!kind) return clients.touch(clientId, ip);
+      if (!kind) return clients.touch(clientId, from);
+      // Read now: the request's socket may be gone once the record is looked up.
+      const ip = from?.ip;
       void view(kind, clientId)
         .then((found) => found?.touch(ip))
         .catch(onError);

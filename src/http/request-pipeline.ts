@@ -1,14 +1,14 @@
 import type { Context, Middleware, Next } from 'koa';
 
 import type { ProviderRouteName, ProviderRoutes } from '../kernel/provider-internals.ts';
-import { chain } from './middleware-chain.ts';
 
 /**
  * THE REQUEST PIPELINE, declared once: for every route, the steps its requests go through, in
  * order. Nothing else decides which middleware runs for a request.
  *
  * Reading a row: the request travels left to right. An `around` step (most) runs on the way in
- * and may answer by itself, and then nothing to its right runs. An `after` step runs once
+ * and may answer by itself, and then nothing to its right runs; so may a `before` step, which
+ * only runs on the way in (a check, without a frame around the rest). An `after` step runs once
  * everything to its right has answered, in the order listed (consecutive ones share one frame);
  * an `always` step too, and also when that threw. Right of the last step is oidc-provider's
  * router, which runs the provider's own stack for the route (lib/helpers/initialize_app.js) or,
@@ -87,11 +87,14 @@ export type RouteName = OwnRouteName | ProviderRouteName | 'unmatched_page' | 'u
 
 type Rewrite = (ctx: Context) => void;
 type AnswerStep = (ctx: Context) => void | Promise<void>;
-/** How a step takes part: around the rest, after it answered, or after it in any case. */
+/** Whether it answered the request itself (then nothing to its right runs). */
+type Check = (ctx: Context) => boolean;
+/** How a step takes part: around the rest, before it, after it answered, or after it in any case. */
 export type Step =
   | { around: (ctx: Context, next: Next) => unknown }
   /** Built once for each route that names it (the request frame labels latency by route). */
   | { aroundFor: (route: RouteName) => (ctx: Context, next: Next) => unknown }
+  | { before: Check }
   | { after: AnswerStep }
   | { always: Rewrite };
 
@@ -100,6 +103,7 @@ export type Step =
  * take it as `KoaContextWithOIDC`; `ctx.oidc` is there once the provider's router matched.
  */
 export const around = <C>(run: (ctx: C, next: Next) => unknown): Step => ({ around: run as unknown as (ctx: Context, next: Next) => unknown });
+export const before = <C>(run: (ctx: C) => boolean): Step => ({ before: run as unknown as Check });
 export const after = <C>(run: (ctx: C) => void | Promise<void>): Step => ({ after: run as unknown as AnswerStep });
 export const always = <C>(run: (ctx: C) => void): Step => ({ always: run as unknown as Rewrite });
 
@@ -163,27 +167,52 @@ export function createRequestPipeline(routeOf: (method: string, path: string) =>
 
 type Chain = (ctx: Context, next: Next) => Promise<unknown>;
 
-/** One row as a chain: around steps in turn, each run of consecutive after/always steps as one frame. */
+/**
+ * One row as a chain, composed from its last step to its first: an around step gets the rest
+ * as its `next`, consecutive before steps run in one loop, each run of consecutive after/always
+ * steps shares one frame. A request allocates a `next` per around step only (issue 23: a closure
+ * and a promise per step per request made the table cost 2.7 % more than koa's fixed chain).
+ */
 function composeRow(route: RouteName, names: readonly StepName[], steps: PipelineSteps): Chain {
   const configured = names.map((name) => steps[name]).filter((step): step is Step => step !== undefined);
-  const middleware: ((ctx: Context, next: Next) => unknown)[] = [];
-  for (let index = 0; index < configured.length; index++) {
+  // The rest of the row; undefined while it is only `next`.
+  let rest: Chain | undefined;
+  for (let index = configured.length - 1; index >= 0; ) {
     const step = configured[index] as Step;
-    if ('around' in step) middleware.push(step.around);
-    else if ('aroundFor' in step) middleware.push(step.aroundFor(route));
-    else {
-      const after: AnswerStep[] = [];
-      const always: Rewrite[] = [];
-      for (let current: Step = step; ; current = configured[++index] as Step) {
-        if ('after' in current) after.push(current.after);
-        else if ('always' in current) always.push(current.always);
-        const following = configured[index + 1];
-        if (!following || 'around' in following || 'aroundFor' in following) break;
-      }
-      middleware.push(afterAnswer(after, always));
+    if ('around' in step || 'aroundFor' in step) {
+      rest = aroundRest('around' in step ? step.around : step.aroundFor(route), rest);
+      index--;
+      continue;
     }
+    let first = index;
+    const sameKind = (other: Step | undefined) => other !== undefined && ('before' in step ? 'before' in other : 'after' in other || 'always' in other);
+    while (sameKind(configured[first - 1])) first--;
+    const run = configured.slice(first, index + 1);
+    rest =
+      'before' in step
+        ? checksBefore(run.flatMap((each) => ('before' in each ? [each.before] : [])), rest)
+        : afterAnswer(
+            run.flatMap((each) => ('after' in each ? [each.after] : [])),
+            run.flatMap((each) => ('always' in each ? [each.always] : [])),
+            rest,
+          );
+    index = first - 1;
   }
-  return chain(middleware);
+  return rest ?? ((_ctx, next) => next());
+}
+
+function aroundRest(step: (ctx: Context, next: Next) => unknown, rest: Chain | undefined): Chain {
+  if (!rest) return (ctx, next) => Promise.resolve(step(ctx, next));
+  return (ctx, next) => Promise.resolve(step(ctx, () => rest(ctx, next)));
+}
+
+const answered = Promise.resolve();
+
+function checksBefore(checks: readonly Check[], rest: Chain | undefined): Chain {
+  return (ctx, next) => {
+    for (const check of checks) if (check(ctx)) return answered;
+    return rest ? rest(ctx, next) : next();
+  };
 }
 
 /**
@@ -191,10 +220,10 @@ function composeRow(route: RouteName, names: readonly StepName[], steps: Pipelin
  * answered, `always` also when it threw. One async frame per request instead of one per step
  * (issue 14: each was a middleware of its own on every token request).
  */
-function afterAnswer(after: readonly AnswerStep[], always: readonly Rewrite[]) {
+function afterAnswer(after: readonly AnswerStep[], always: readonly Rewrite[], rest: Chain | undefined): Chain {
   return async function afterItAnswered(ctx: Context, next: Next) {
     try {
-      await next();
+      await (rest ? rest(ctx, next) : next());
       for (const step of after) {
         const pending = step(ctx);
         if (pending) await pending;

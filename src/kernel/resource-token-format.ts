@@ -54,7 +54,8 @@ export function newResourceTokenValue(id: string): string {
 
 /** Whether a client id names a resource token (and never a stored client). */
 export function isResourceTokenId(clientId: string): boolean {
-  return clientIdPattern.test(clientId);
+  // The prefix first: every client's lookup asks, several times per token request.
+  return clientId.startsWith(resourceTokenPrefix) && clientIdPattern.test(clientId);
 }
 
 /** The token id a well-formed value with a correct checksum carries, else undefined. */

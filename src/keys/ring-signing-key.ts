@@ -75,16 +75,40 @@ export class RingSigningKey extends ExternalSigningKey {
     return createPublicKey(key.privateKey);
   }
 
-  override sign(data: Uint8Array): Uint8Array {
-    // `data` is the JWS signing input, BASE64URL(header) '.' BASE64URL(payload) (RFC 7515 §5.1).
-    const header = Buffer.from(data).toString('ascii').split('.')[0] as string;
-    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid?: string };
+  /**
+   * On libuv's thread pool, as jose's WebCrypto signs for a key from a file: signing here on
+   * the main thread was the dearest step of a store-mode token (an ECDSA signature), and held
+   * every other request up while it ran.
+   */
+  override async sign(data: Uint8Array): Promise<Uint8Array> {
+    const kid = this.#kidNamedIn(data);
     const key = kid ? this.#ring.find(kid) : undefined;
     // Revoked between oidc-provider picking it and signing: fail this one request rather than
     // sign with a revoked key or under a header naming another.
     if (!key) throw new Error(`signing key ${kid} is no longer in the key set`);
-    if (this.#alg === 'EdDSA') return sign(null, data, key.privateKey);
-    if (this.#alg === 'ES256') return sign('sha256', data, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
-    return sign('sha256', data, key.privateKey);
+    const [algorithm, signingKey] =
+      this.#alg === 'EdDSA'
+        ? [null, key.privateKey]
+        : this.#alg === 'ES256'
+          ? ['sha256', { key: key.privateKey, dsaEncoding: 'ieee-p1363' as const }]
+          : ['sha256', key.privateKey];
+    return new Promise((resolve, reject) => sign(algorithm, data, signingKey, (error, signature) => (error ? reject(error) : resolve(signature))));
+  }
+
+  // Headers repeat (one per key and token type): each one's kid is read once.
+  readonly #kids = new Map<string, string | undefined>();
+
+  /** The kid in `data`'s header: `data` is the JWS signing input, BASE64URL(header) '.' BASE64URL(payload) (RFC 7515 §5.1). */
+  #kidNamedIn(data: Uint8Array): string | undefined {
+    const end = data.indexOf(dot);
+    const header = Buffer.from(data.buffer, data.byteOffset, end < 0 ? data.length : end).toString('latin1');
+    if (this.#kids.has(header)) return this.#kids.get(header);
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid?: string };
+    if (this.#kids.size >= maxRememberedHeaders) this.#kids.clear();
+    this.#kids.set(header, kid);
+    return kid;
   }
 }
+
+const dot = 0x2e;
+const maxRememberedHeaders = 100;

@@ -12,7 +12,8 @@ import { replaceClientSecretComparison, wrapClientFind } from '../kernel/provide
 export function useHashedClientSecrets(provider: Provider, clients: ClientRegistry, pepper: string | undefined): void {
   const accepts = rememberingSecretCheck(pepper);
   replaceClientSecretComparison(provider, async (clientId, presented) => {
-    const record = await clients.get(clientId);
+    const held = clients.peek(clientId);
+    const record = held ? held.value : await clients.get(clientId);
     return record ? accepts(record.secrets, presented) : false;
   });
 }
@@ -30,7 +31,8 @@ export function reuseBuiltClients(provider: Provider, clients: ClientRegistry, c
   if (cacheMs <= 0) return;
   const built = new WeakMap<ClientRecord, Client>();
   wrapClientFind(provider, (find) => async (id) => {
-    const record = typeof id === 'string' ? await clients.get(id) : undefined;
+    const held = typeof id === 'string' ? clients.peek(id) : undefined;
+    const record = held ? held.value : typeof id === 'string' ? await clients.get(id) : undefined;
     const known = record && built.get(record);
     if (known) return known;
     const client = await find(id);

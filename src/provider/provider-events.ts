@@ -26,7 +26,7 @@ export function subscribeProviderEvents(provider: Provider, deps: { clients: Cli
   provider.on('grant.success', (ctx) => {
     const clientId = ctx.oidc.client?.clientId;
     if (clientId) {
-      clients.touch(clientId, ctx.ip);
+      clients.touch(clientId, ctx);
       // The grant type was validated before this event: one of the few the provider enables.
       metrics.tokenIssued(String(ctx.oidc.params?.grant_type), clientId);
     }

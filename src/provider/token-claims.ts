@@ -34,7 +34,10 @@ export function createTokenClaims(clients: ClientRegistry, accounts: AccountStor
         maxPriority = account ? maxPriorityOf(account) : undefined;
       }
     }
-    else if (token.clientId) maxPriority = (await clients.get(token.clientId))?.maxPriority;
+    else if (token.clientId) {
+      const held = clients.peek(token.clientId);
+      maxPriority = (held ? held.value : await clients.get(token.clientId))?.maxPriority;
+    }
     return maxPriority ? { max_priority: maxPriority } : undefined;
   };
 }

@@ -33,7 +33,8 @@ export function createUnknownClientDecoy(clients: ClientRegistry, pepper: string
       const metadata = toProviderMetadata(decoyRecord(clientId, secrets[0]?.hash as string));
       hash('sha256', JSON.stringify(metadata), 'base64url');
       if (keptUntil === undefined && ctx) buildClientModel(ctx.oidc.provider, metadata);
-      await clients.get(clientId);
+      // The comparison's lookup of a found client (client-secret-comparison.ts).
+      if (!clients.peek(clientId)) await clients.get(clientId);
       built.delete(clientId);
       built.set(clientId, now + cacheMs);
       if (built.size > lruSize) built.delete(built.keys().next().value as string);

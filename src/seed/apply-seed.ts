@@ -100,7 +100,11 @@ async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource): Prom
 
   // Clients are checked against the seed's resource servers as if they were already stored.
   const seeded = new Map<string, ResourceServerRecord>();
-  const resources: ResourceRegistry = { ...deps.resources, get: async (identifier) => seeded.get(identifier) ?? deps.resources.get(identifier) };
+  const resources: ResourceRegistry = {
+    ...deps.resources,
+    peek: (identifier) => (seeded.has(identifier) ? { value: seeded.get(identifier) } : deps.resources.peek(identifier)),
+    get: async (identifier) => seeded.get(identifier) ?? deps.resources.get(identifier),
+  };
   for (const [index, entry] of seed.resourceServers.entries()) {
     const at = `resourceServers.${index}`;
     if (builtInResourceIdentifiers.includes(entry.identifier)) throw new AppError('invalid_field', `${at}.identifier: ${entry.identifier} is built in`);

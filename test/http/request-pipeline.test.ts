@@ -149,3 +149,20 @@ test('a step answering by itself ends the row: nothing to its right runs, after 
   await createRequestPipeline(() => 'healthz', steps)({ method: 'GET', path: '/healthz' } as Context, async () => void ran.push('router'));
   t.deepEqual(ran, ['requestFrame', 'healthRoutes answers']);
 });
+
+test('a before step runs on the way in without wrapping the rest: passing on runs the rest, answering ends the row', async (t) => {
+  const ran: string[] = [];
+  const steps = (answers: boolean) =>
+    ({
+      requestFrame: { around: async (_ctx: Context, next: Next) => (ran.push('requestFrame in'), await next(), ran.push('requestFrame out')) },
+      pageHeaders: { before: () => (ran.push('pageHeaders'), false) },
+      validHost: { before: () => (ran.push(answers ? 'validHost answers' : 'validHost'), answers) },
+      interactionRoutes: { around: (_ctx: Context, next: Next) => (ran.push('interactionRoutes'), next()) },
+      notFoundPage: { after: () => void ran.push('after:notFoundPage') },
+    }) as unknown as PipelineSteps;
+  await createRequestPipeline(() => 'interaction', steps(false))({ method: 'GET', path: '/interaction/x' } as Context, async () => void ran.push('router'));
+  t.deepEqual(ran, ['requestFrame in', 'pageHeaders', 'validHost', 'interactionRoutes', 'router', 'after:notFoundPage', 'requestFrame out']);
+  ran.length = 0;
+  await createRequestPipeline(() => 'interaction', steps(true))({ method: 'GET', path: '/interaction/x' } as Context, async () => void ran.push('router'));
+  t.deepEqual(ran, ['requestFrame in', 'pageHeaders', 'validHost answers', 'requestFrame out']);
+});

@@ -34,11 +34,16 @@ async function countWork(server: RunningServer, run: () => Promise<unknown>): Pr
   const work: Work = { lookups: 0, hashes: 0, builds: 0 };
   const { clients, provider } = server.tollgate;
   const stopObserving = observeClientModelBuilds(provider, () => work.builds++);
-  const get = clients.get;
+  const { get, peek } = clients;
   const originals = { createHash: crypto.createHash, createHmac: crypto.createHmac, hash: crypto.hash };
+  // A lookup asks the cache first (peek) and reads (get) only when it holds nothing: both count.
   clients.get = (id) => {
     work.lookups++;
     return get(id);
+  };
+  clients.peek = (id) => {
+    work.lookups++;
+    return peek(id);
   };
   const counting = <F extends (...args: never[]) => unknown>(original: F) =>
     ((...args: Parameters<F>) => {
@@ -55,6 +60,7 @@ async function countWork(server: RunningServer, run: () => Promise<unknown>): Pr
     Object.assign(crypto, originals);
     syncBuiltinESMExports();
     clients.get = get;
+    clients.peek = peek;
     stopObserving();
   }
   return work;

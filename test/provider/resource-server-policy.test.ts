@@ -10,10 +10,10 @@ import { createMemoryStorage } from '../../src/storage/memory-storage.ts';
 
 const createdAt = '2026-12-07T12:00:00.000Z';
 
-async function policy() {
+async function policy(cacheMs = 0) {
   const storage = createMemoryStorage();
-  const clients = createClientRegistry(storage, 0, () => {});
-  const resources = createResourceRegistry(storage, 0);
+  const clients = createClientRegistry(storage, cacheMs, () => {});
+  const resources = createResourceRegistry(storage, cacheMs);
   await resources.save({ identifier: 'urn:api', name: 'API', scopes: ['read', 'write', 'admin'], signingAlg: 'ES256', accessTokenTtl: 120, createdAt, updatedAt: createdAt });
   await resources.save({ identifier: 'urn:rsa-api', name: 'RSA API', scopes: ['read'], signingAlg: 'RS256', createdAt, updatedAt: createdAt });
   await resources.save({ identifier: 'urn:default-ttl', name: 'Default TTL', scopes: ['read'], signingAlg: 'ES256', createdAt, updatedAt: createdAt });
@@ -22,7 +22,7 @@ async function policy() {
   await clients.save(newClientRecord({ clientId: 'svc', ...service, scopes: ['read', 'write'], resources: ['urn:api', 'urn:rsa-api', 'urn:default-ttl'], defaultResource: 'urn:api' }));
   await clients.save(newClientRecord({ clientId: 'bare', ...service, scopes: ['read'], resources: ['urn:api'] }));
   const signingKeys = { jwks: { keys: [] }, signingKid: { ES256: 'es-kid' }, ephemeral: true };
-  return createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: 600 });
+  return Object.assign(createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: 600 }), { clients });
 }
 
 const client = (clientId: string) => ({ clientId }) as Client;
@@ -82,4 +82,20 @@ test('the access token lifetime falls back to the configured default', async (t)
   const rs = await policy();
   const info = await rs.getResourceServerInfo(tokenRequest({}), 'urn:default-ttl', client('svc'));
   t.is(info.accessTokenTTL, 600);
+});
+
+test('with the records cached, each scope parameter is checked on its own, and a changed client shows at once', async (t) => {
+  const rs = await policy(60_000);
+  for (let round = 0; round < 2; round++) {
+    t.is((await rs.getResourceServerInfo(tokenRequest({ scope: 'read' }), 'urn:api', client('svc'))).scope, 'read write', `round ${round}`);
+    const refused = await t.throwsAsync(rs.getResourceServerInfo(tokenRequest({ scope: 'read admin' }), 'urn:api', client('svc')), { name: 'InvalidScope' });
+    t.is((refused as Error & { scope?: string }).scope, 'admin', `round ${round}`);
+    const ctx = tokenRequest({ scope: 'openid profile' });
+    await rs.getResourceServerInfo(ctx, 'urn:api', client('svc'));
+    t.is(ctx.oidc.params.scope, 'openid profile read write', `round ${round}`);
+  }
+  const svc = await rs.clients.get('svc');
+  await rs.clients.save({ ...(svc as NonNullable<typeof svc>), scopes: ['read', 'admin'] });
+  t.is((await rs.getResourceServerInfo(tokenRequest({ scope: 'read admin' }), 'urn:api', client('svc'))).scope, 'read admin');
+  await t.throwsAsync(rs.getResourceServerInfo(tokenRequest({ scope: 'write' }), 'urn:api', client('svc')), { name: 'InvalidScope' });
 });

@@ -48,3 +48,25 @@ test('lookups of 10,001 unknown ids keep at most 10,000 cached: the oldest is re
   await direct.put('id-0', { v: 1 });
   t.deepEqual(await cached.get('id-0'), { v: 1 }, 'the first entry was evicted');
 });
+
+test('peek answers at once with what the cache holds while it is fresh, a record or its absence, and nothing it would have to read', async (t) => {
+  const { direct, cached } = setup(200);
+  await direct.put('a', { v: 1 });
+  t.is(cached.peek('a'), undefined, 'not read yet');
+  t.deepEqual(await cached.get('a'), { v: 1 });
+  t.deepEqual(cached.peek('a')?.value, { v: 1 });
+  await cached.put('a', { v: 2 });
+  t.is(cached.peek('a'), undefined, 'a write through the cache forgets it');
+  t.deepEqual(await cached.get('a'), { v: 2 });
+  t.deepEqual(cached.peek('a')?.value, { v: 2 });
+  t.is(await cached.get('missing'), undefined);
+  const held = cached.peek('missing');
+  t.true(held !== undefined && held.value === undefined, 'held: there is none');
+  await sleep(250);
+  t.is(cached.peek('a'), undefined, 'expired');
+  t.is(cached.peek('missing'), undefined, 'expired too');
+  const off = setup(0);
+  await off.direct.put('a', { v: 1 });
+  await off.cached.get('a');
+  t.is(off.cached.peek('a'), undefined, 'cacheMs 0 holds nothing');
+});
