@@ -22,24 +22,72 @@ const documentedOidcProviderExports = [
 
 /** Every way into oidc-provider's internals other than an import, refused outside provider-internals.ts. */
 const fence = [
-  { selector: 'Literal[value=/(^|\\/)oidc-provider\\/(?!package\\.json$)|node_modules\\/oidc-provider/]', message: 'a path into oidc-provider (by name or through node_modules) goes through src/kernel/provider-internals.ts' },
-  { selector: 'TemplateElement[value.raw=/(^|\\/)oidc-provider\\/|node_modules\\/oidc-provider/]', message: 'a path into oidc-provider (by name or through node_modules) goes through src/kernel/provider-internals.ts' },
-  { selector: "ImportExpression[source.type!='Literal']", message: 'import() takes a literal module name here: a computed one could reach oidc-provider internals past the fence' },
-  { selector: "CallExpression[callee.name='require'][arguments.0.type!='Literal']", message: 'require() takes a literal module name here: a computed one could reach oidc-provider internals past the fence' },
-  { selector: "VariableDeclarator[init.callee.name='createRequire'][id.name!='require']", message: 'a function made by createRequire is named require, so that the fence sees what it loads' },
-  { selector: "CallExpression[callee.type='CallExpression'][callee.callee.name='createRequire'][arguments.0.type!='Literal']", message: 'require() takes a literal module name here: a computed one could reach oidc-provider internals past the fence' },
-  { selector: "MemberExpression[property.name='prototype']", message: 'patching a prototype (oidc-provider models: Session, Client, Grant...) goes in src/kernel/provider-internals.ts' },
-  { selector: "CallExpression[callee.property.name=/^(defineProperty|defineProperties|setPrototypeOf|__defineGetter__|__defineSetter__)$/]", message: "redefining properties of objects (koa's request, a provider model) goes in src/kernel/provider-internals.ts" },
+  {
+    selector: 'Literal[value=/(^|\\/)oidc-provider\\/(?!package\\.json$)|node_modules\\/oidc-provider/]',
+    message: 'a path into oidc-provider (by name or through node_modules) goes through src/kernel/provider-internals.ts',
+  },
+  {
+    selector: 'TemplateElement[value.raw=/(^|\\/)oidc-provider\\/|node_modules\\/oidc-provider/]',
+    message: 'a path into oidc-provider (by name or through node_modules) goes through src/kernel/provider-internals.ts',
+  },
+  {
+    selector: "ImportExpression[source.type!='Literal']",
+    message: 'import() takes a literal module name here: a computed one could reach oidc-provider internals past the fence',
+  },
+  {
+    selector: "CallExpression[callee.name='require'][arguments.0.type!='Literal']",
+    message: 'require() takes a literal module name here: a computed one could reach oidc-provider internals past the fence',
+  },
+  {
+    selector: "VariableDeclarator[init.callee.name='createRequire'][id.name!='require']",
+    message: 'a function made by createRequire is named require, so that the fence sees what it loads',
+  },
+  {
+    selector: "CallExpression[callee.type='CallExpression'][callee.callee.name='createRequire'][arguments.0.type!='Literal']",
+    message: 'require() takes a literal module name here: a computed one could reach oidc-provider internals past the fence',
+  },
+  {
+    selector: "MemberExpression[property.name='prototype']",
+    message: 'patching a prototype (oidc-provider models: Session, Client, Grant...) goes in src/kernel/provider-internals.ts',
+  },
+  {
+    selector: 'CallExpression[callee.property.name=/^(defineProperty|defineProperties|setPrototypeOf|__defineGetter__|__defineSetter__)$/]',
+    message: "redefining properties of objects (koa's request, a provider model) goes in src/kernel/provider-internals.ts",
+  },
   { selector: "MemberExpression[property.name='middleware']", message: "oidc-provider's koa middleware array goes through src/kernel/provider-internals.ts" },
-  { selector: "MemberExpression[object.name='provider'][property.name=/^(app|request|response|context|keys)$/]", message: 'the provider as a koa app goes through src/kernel/provider-internals.ts' },
-  { selector: "MemberExpression[property.name=/^(_matchedRoute|_matchedRouteName|routerName|routerPath|router)$/]", message: "oidc-provider's router goes through src/kernel/provider-internals.ts" },
-  { selector: "AssignmentExpression > MemberExpression.left[property.name=/^(req|request)$/]", message: 'replacing the request oidc-provider reads goes through src/kernel/provider-internals.ts' },
-  { selector: "MemberExpression[property.name=/^(compareClientSecret|error_detail)$/]", message: 'oidc-provider internals go through src/kernel/provider-internals.ts' },
-  { selector: 'Literal[value=/is not allowed for this client|no client authentication mechanism|xsrf|device form details|previously persisted Sessions/]', message: "matching oidc-provider's English error descriptions goes in src/kernel/provider-internals.ts" },
-  { selector: 'Literal[value=/^(NoCodeError|NotFoundError|ExpiredError|AlreadyUsedError|AbortedError)$/]', message: "oidc-provider's internal error class names go in src/kernel/provider-internals.ts" },
+  {
+    selector: "MemberExpression[object.name='provider'][property.name=/^(app|request|response|context|keys)$/]",
+    message: 'the provider as a koa app goes through src/kernel/provider-internals.ts',
+  },
+  {
+    selector: 'MemberExpression[property.name=/^(_matchedRoute|_matchedRouteName|routerName|routerPath|router)$/]',
+    message: "oidc-provider's router goes through src/kernel/provider-internals.ts",
+  },
+  {
+    selector: 'AssignmentExpression > MemberExpression.left[property.name=/^(req|request)$/]',
+    message: 'replacing the request oidc-provider reads goes through src/kernel/provider-internals.ts',
+  },
+  {
+    selector: 'MemberExpression[property.name=/^(compareClientSecret|error_detail)$/]',
+    message: 'oidc-provider internals go through src/kernel/provider-internals.ts',
+  },
+  {
+    selector: 'Literal[value=/is not allowed for this client|no client authentication mechanism|xsrf|device form details|previously persisted Sessions/]',
+    message: "matching oidc-provider's English error descriptions goes in src/kernel/provider-internals.ts",
+  },
+  {
+    selector: 'Literal[value=/^(NoCodeError|NotFoundError|ExpiredError|AlreadyUsedError|AbortedError)$/]',
+    message: "oidc-provider's internal error class names go in src/kernel/provider-internals.ts",
+  },
   { selector: "TSAsExpression[typeAnnotation.typeName.name='Koa']", message: 'treating the provider as a koa app goes in src/kernel/provider-internals.ts' },
-  { selector: "ClassDeclaration[superClass.object.name='errors']", message: "subclassing oidc-provider's error classes goes in src/kernel/provider-internals.ts" },
-  { selector: "ClassExpression[superClass.object.name='errors']", message: "subclassing oidc-provider's error classes goes in src/kernel/provider-internals.ts" },
+  {
+    selector: "ClassDeclaration[superClass.object.name='errors']",
+    message: "subclassing oidc-provider's error classes goes in src/kernel/provider-internals.ts",
+  },
+  {
+    selector: "ClassExpression[superClass.object.name='errors']",
+    message: "subclassing oidc-provider's error classes goes in src/kernel/provider-internals.ts",
+  },
 ];
 
 export default tseslint.config(
@@ -89,8 +137,14 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         ...fence,
-        { selector: "MemberExpression[property.name='state'][object.property.name='session']", message: "oidc-provider's session state goes through src/kernel/provider-internals.ts" },
-        { selector: "MemberExpression[property.name='deviceCode'][object.name='details']", message: "the interaction's device code goes through src/kernel/provider-internals.ts" },
+        {
+          selector: "MemberExpression[property.name='state'][object.property.name='session']",
+          message: "oidc-provider's session state goes through src/kernel/provider-internals.ts",
+        },
+        {
+          selector: "MemberExpression[property.name='deviceCode'][object.name='details']",
+          message: "the interaction's device code goes through src/kernel/provider-internals.ts",
+        },
       ],
     },
   },

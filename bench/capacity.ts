@@ -84,7 +84,11 @@ try {
    * operation's own when nothing overlaps), then `count` over `concurrency` callers for the CPU
    * time, which is what sizing needs.
    */
-  async function measure(name: string, operation: (index: number, caller: number) => Promise<void>, options: { count?: number } = {}): Promise<{ name: string; serial: UsageDelta; loaded: UsageDelta }> {
+  async function measure(
+    name: string,
+    operation: (index: number, caller: number) => Promise<void>,
+    options: { count?: number } = {},
+  ): Promise<{ name: string; serial: UsageDelta; loaded: UsageDelta }> {
     const n = options.count ?? count;
     for (let index = 0; index < 5; index += 1) await operation(-1 - index, 0);
     let before = await snapshot();
@@ -125,7 +129,11 @@ try {
   // A service taking a token every few minutes finds its client out of the cache: each of these
   // clients is used once (the 5 warm-up calls use negative indexes, mapped past the measured ones).
   const coldClient = (index: number) => basicAuthorization(`capacity-service-${index < 0 ? clientCount + index : index}`, fixtures.clientSecret);
-  rows.push(await measure('client credentials, first token of a client', async (index) => void (await post({ grant_type: 'client_credentials' }, coldClient(index))), { count: Math.floor((clientCount - 5) / 2) }));
+  rows.push(
+    await measure('client credentials, first token of a client', async (index) => void (await post({ grant_type: 'client_credentials' }, coldClient(index))), {
+      count: Math.floor((clientCount - 5) / 2),
+    }),
+  );
 
   const assertion = () =>
     new SignJWT({})
@@ -136,11 +144,16 @@ try {
       .setIssuedAt()
       .setExpirationTime('10m')
       .sign(issuerKeys.privateKey);
-  rows.push(await measure('jwt-bearer', async () => void (await post({ grant_type: grantTypes.jwtBearer, client_id: fixtures.workloadClientId, assertion: await assertion() }))));
+  rows.push(
+    await measure(
+      'jwt-bearer',
+      async () => void (await post({ grant_type: grantTypes.jwtBearer, client_id: fixtures.workloadClientId, assertion: await assertion() })),
+    ),
+  );
 
   // Device logins: the driver is a process of its own, like the people it stands for.
   const tokensFile = join(tmpDir, 'refresh-tokens.txt');
-    let before = await snapshot();
+  let before = await snapshot();
   const serialLogins = await runDeviceDriver(tollgate.url, { concurrency: 1, count: Math.max(4, Math.floor(logins / 3)) });
   if (serialLogins.failures > 0) throw new Error(`device logins failed: ${serialLogins.firstFailure}`);
   const loginSerial = usagePerOperation(before, await snapshot(), serialLogins.completions);
@@ -186,14 +199,20 @@ try {
   );
 
   const serviceToken = (await post({ grant_type: 'client_credentials' }, benchAuth)).access_token as string;
-  rows.push(await measure('introspection (JWT access token)', async () => void (await post({ token: serviceToken, token_type_hint: 'access_token' }, benchAuth, endpoints.introspection_endpoint))));
+  rows.push(
+    await measure(
+      'introspection (JWT access token)',
+      async () => void (await post({ token: serviceToken, token_type_hint: 'access_token' }, benchAuth, endpoints.introspection_endpoint)),
+    ),
+  );
 
   // Revocation ends logins, so it gets the tokens no chain uses, each revoked once.
   const spare = refreshTokens.slice(concurrency);
   if (spare.length > 0) {
     // Too few to load concurrently (each needs a login of its own): CPU from the same pass.
     before = await snapshot();
-    for (const token of spare) await post({ token, token_type_hint: 'refresh_token', client_id: fixtures.deviceClientId }, undefined, endpoints.revocation_endpoint);
+    for (const token of spare)
+      await post({ token, token_type_hint: 'refresh_token', client_id: fixtures.deviceClientId }, undefined, endpoints.revocation_endpoint);
     const serial = usagePerOperation(before, await snapshot(), spare.length);
     rows.push({ name: 'revocation (refresh token)', serial, loaded: serial });
   }
@@ -203,29 +222,47 @@ try {
   const memoryBeforeCodes = (await snapshot()).usedMemory;
   const codes = 200;
   for (let index = 0; index < codes; index += 1) {
-    await fetch(`${tollgate.url}/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: fixtures.deviceClientId }) });
+    await fetch(`${tollgate.url}/device/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: fixtures.deviceClientId }),
+    });
   }
   const codeMemory = ((await snapshot()).usedMemory - memoryBeforeCodes) / codes;
   const codeKeys = await newKeysByKind(admin, keysBeforeCodes);
 
-
   log('\n### Per operation (measured)\n');
-  log(`${count} of each in turn for the Redis columns, then ${count} over ${concurrency} concurrent callers for the CPU columns; device logins: ${serialLogins.completions} in turn, ${loadedLogins.completions} over ${concurrency}. Idle tollgate: ${round(idle.commands)} Redis commands/s.\n`);
-  log('| operation | Redis commands | round trips | bytes to Redis | bytes from Redis | Redis memory added, B | tollgate CPU µs | × client credentials | Redis CPU µs | commands |');
+  log(
+    `${count} of each in turn for the Redis columns, then ${count} over ${concurrency} concurrent callers for the CPU columns; device logins: ${serialLogins.completions} in turn, ${loadedLogins.completions} over ${concurrency}. Idle tollgate: ${round(idle.commands)} Redis commands/s.\n`,
+  );
+  log(
+    '| operation | Redis commands | round trips | bytes to Redis | bytes from Redis | Redis memory added, B | tollgate CPU µs | × client credentials | Redis CPU µs | commands |',
+  );
   log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   const reference = rows[0]?.loaded.tollgateCpuUs ?? 1;
   for (const { name, serial, loaded } of rows) {
-    log(`| ${name} | ${round(serial.commands)} | ${round(serial.roundTrips)} | ${round(serial.bytesToRedis)} | ${round(serial.bytesFromRedis)} | ${round(serial.memoryBytes)} | ${round(loaded.tollgateCpuUs)} | ${round(loaded.tollgateCpuUs / reference)} | ${round(loaded.redisCpuUs)} | ${serial.commandMix} |`);
+    log(
+      `| ${name} | ${round(serial.commands)} | ${round(serial.roundTrips)} | ${round(serial.bytesToRedis)} | ${round(serial.bytesFromRedis)} | ${round(serial.memoryBytes)} | ${round(loaded.tollgateCpuUs)} | ${round(loaded.tollgateCpuUs / reference)} | ${round(loaded.redisCpuUs)} | ${serial.commandMix} |`,
+    );
   }
   log('\n### Redis memory held per record (measured)\n');
   log('| record | bytes (used_memory delta) | keys (MEMORY USAGE, TTL) |');
   log('| --- | ---: | --- |');
-  log(`| live login (after a device login: refresh token, grant, session, retained device code) | ${round(sum(loginKeys.kinds) / loadedLogins.completions)} | ${describeKinds(loginKeys.kinds, loadedLogins.completions)} |`);
-  log(`| each refresh (keys it added, over ${refreshes} refreshes along ${concurrency} logins) | ${round(sum(refreshKeys.kinds) / refreshes)} | ${describeKinds(refreshKeys.kinds, refreshes)} |`);
-  if (refreshedChains.length > 0) log(`| a login's refresh chain once refreshed (current token and its predecessor) | ${round(sum(refreshedChains) / refreshedChains.length)} | MEMORY USAGE of the ${refreshedChains.length} \`refresh-chain:{*}\` the refreshes went through |`);
+  log(
+    `| live login (after a device login: refresh token, grant, session, retained device code) | ${round(sum(loginKeys.kinds) / loadedLogins.completions)} | ${describeKinds(loginKeys.kinds, loadedLogins.completions)} |`,
+  );
+  log(
+    `| each refresh (keys it added, over ${refreshes} refreshes along ${concurrency} logins) | ${round(sum(refreshKeys.kinds) / refreshes)} | ${describeKinds(refreshKeys.kinds, refreshes)} |`,
+  );
+  if (refreshedChains.length > 0)
+    log(
+      `| a login's refresh chain once refreshed (current token and its predecessor) | ${round(sum(refreshedChains) / refreshedChains.length)} | MEMORY USAGE of the ${refreshedChains.length} \`refresh-chain:{*}\` the refreshes went through |`,
+    );
   log(`| pending device code | ${round(codeMemory)} | ${describeKinds(codeKeys.kinds, codes)} |`);
   log(`| client (record in the clients hash) | ${round(clientMemory)} | one field of \`tollgate:clients\` |`);
-  log(`| account (record and username index, one linked upstream identity) | ${round(accountMemory)} | one field each of \`tollgate:accounts\`, \`tollgate:account-usernames\` and \`tollgate:account-identities\` |`);
+  log(
+    `| account (record and username index, one linked upstream identity) | ${round(accountMemory)} | one field each of \`tollgate:accounts\`, \`tollgate:account-usernames\` and \`tollgate:account-identities\` |`,
+  );
 } finally {
   for (const stop of stops.reverse()) await stop().catch(() => {});
   rmSync(tmpDir, { recursive: true, force: true });
@@ -248,7 +285,12 @@ async function refreshedChainSizes(admin: Redis): Promise<number[]> {
 }
 
 function describeKinds(kinds: KeyKind[], per: number): string {
-  return kinds.map((kind) => `\`${kind.kind}\` ×${round(kind.keys / per)}: ${round(kind.bytes / kind.keys)} B, TTL ${kind.ttl[0] === kind.ttl[1] ? kind.ttl[0] : `${kind.ttl[0]}–${kind.ttl[1]}`} s`).join('; ');
+  return kinds
+    .map(
+      (kind) =>
+        `\`${kind.kind}\` ×${round(kind.keys / per)}: ${round(kind.bytes / kind.keys)} B, TTL ${kind.ttl[0] === kind.ttl[1] ? kind.ttl[0] : `${kind.ttl[0]}–${kind.ttl[1]}`} s`,
+    )
+    .join('; ');
 }
 
 async function withStorage(redisUrl: string, use: (storage: Storage) => Promise<void>): Promise<void> {
@@ -281,7 +323,17 @@ async function seedAccounts(redisUrl: string, n: number): Promise<void> {
         name: `Person ${index}`,
         email: `${username}@example.test`,
         maxPriority: { default: 3 },
-        identities: [{ upstream: 'corp', subject: `00u${String(index).padStart(17, '0')}`, username, email: `${username}@example.test`, groups: ['staff', 'lab-users'], linkedAt: now, checkedAt: now }],
+        identities: [
+          {
+            upstream: 'corp',
+            subject: `00u${String(index).padStart(17, '0')}`,
+            username,
+            email: `${username}@example.test`,
+            groups: ['staff', 'lab-users'],
+            linkedAt: now,
+            checkedAt: now,
+          },
+        ],
         disabled: false,
         createdAt: now,
         updatedAt: now,

@@ -34,10 +34,14 @@ const server = { url: values.url as string } as RunningServer;
  */
 async function deviceLogin(): Promise<string> {
   const authorization = await startDeviceAuthorization(server, { client_id: clientId });
-  const { done } = await approveInBrowser(authorization.verification_uri, authorization.user_code, { username: values.username as string, password: values.password as string });
+  const { done } = await approveInBrowser(authorization.verification_uri, authorization.user_code, {
+    username: values.username as string,
+    password: values.password as string,
+  });
   if (done.status !== 200) throw new Error(`approval ended with ${done.status}: ${done.text.slice(0, 200)}`);
   const token = await pollToken(server, authorization.device_code, clientId);
-  if (token.status !== 200 || typeof token.body.refresh_token !== 'string') throw new Error(`device code exchange: ${token.status} ${JSON.stringify(token.body)}`);
+  if (token.status !== 200 || typeof token.body.refresh_token !== 'string')
+    throw new Error(`device code exchange: ${token.status} ${JSON.stringify(token.body)}`);
   return token.body.refresh_token;
 }
 const concurrency = Number(values.concurrency);

@@ -136,11 +136,23 @@ function readWindow(outDir: string, part: number): Window {
   return { split: addSplits(splits), requestThreads };
 }
 
-async function instructionsPerToken(name: string, kind: Grant, start: (launcher: string[], nodeArgs: string[]) => Promise<ServerProcess>, keyPrefix = 'tollgate:'): Promise<Counted> {
+async function instructionsPerToken(
+  name: string,
+  kind: Grant,
+  start: (launcher: string[], nodeArgs: string[]) => Promise<ServerProcess>,
+  keyPrefix = 'tollgate:',
+): Promise<Counted> {
   const fileName = name.replace(/\W+/g, '-');
   const outDir = join(work, fileName);
   mkdirSync(outDir, { recursive: true });
-  const launcher = ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', '--separate-threads=yes', `--callgrind-out-file=${outDir}/callgrind.out`];
+  const launcher = [
+    'valgrind',
+    '--tool=callgrind',
+    '--instr-atstart=no',
+    '--smc-check=all-non-file',
+    '--separate-threads=yes',
+    `--callgrind-out-file=${outDir}/callgrind.out`,
+  ];
   const server = await start(launcher, functionRows > 0 || values.keep ? ['--perf-basic-prof'] : []);
   // Under valgrind, Node's pid is the launched process's own.
   const perfMap = `/tmp/perf-${server.pid}.map`;
@@ -166,7 +178,13 @@ async function instructionsPerToken(name: string, kind: Grant, start: (launcher:
     );
   }
   const least = counted.reduce((best, window) => (window.split.rest < best.split.rest ? window : best));
-  const functions = functionRows > 0 ? requestFunctions(least.requestThreads.map((thread) => thread.costs), perfMap) : undefined;
+  const functions =
+    functionRows > 0
+      ? requestFunctions(
+          least.requestThreads.map((thread) => thread.costs),
+          perfMap,
+        )
+      : undefined;
   if (values.keep) {
     mkdirSync(values.keep, { recursive: true });
     for (const thread of least.requestThreads) copyFileSync(thread.file, join(values.keep, `${fileName}.${thread.file.split('-').at(-1)}.callgrind`));
@@ -193,25 +211,41 @@ function printDifferences(ours: Map<string, number>, reference: Map<string, numb
 // (re-reading the cached client every clientCacheMs) would count 50 times over: the period is
 // stretched to match. So is the Redis command timeout: on a loaded machine a command of the
 // slowed server missed it now and then, and the run ended on a 503 temporarily_unavailable.
-const slow = { readyTimeoutMs: 300_000, env: { TOLLGATE_CLIENT_CACHE_MS: '600000', TOLLGATE_REDIS_TIMEOUT_MS: '60000', TOLLGATE_CONFIG_FILE: grantRequests.configFile } };
+const slow = {
+  readyTimeoutMs: 300_000,
+  env: { TOLLGATE_CLIENT_CACHE_MS: '600000', TOLLGATE_REDIS_TIMEOUT_MS: '60000', TOLLGATE_CONFIG_FILE: grantRequests.configFile },
+};
 try {
   console.log(`${grant} ES256 on ${onMemory ? 'its in-process store' : 'Redis'}: ${warmup} tokens untimed, then ${count} counted, ${concurrency} in flight`);
   const store = onMemory ? { seedFile } : { redisUrl: redis.url };
-  const ours = await instructionsPerToken(`tollgate ${grant}`, grant, (launcher, nodeArgs) => startTollgate({ ...store, jwksFile, launcher, nodeArgs, ...slow }));
+  const ours = await instructionsPerToken(`tollgate ${grant}`, grant, (launcher, nodeArgs) =>
+    startTollgate({ ...store, jwksFile, launcher, nodeArgs, ...slow }),
+  );
   let reference: Counted;
   if (values.stores) {
-    reference = await instructionsPerToken('tollgate on Redis', grant, (launcher, nodeArgs) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, nodeArgs, ...slow }));
+    reference = await instructionsPerToken('tollgate on Redis', grant, (launcher, nodeArgs) =>
+      startTollgate({ redisUrl: redis.url, jwksFile, launcher, nodeArgs, ...slow }),
+    );
   } else if (values.against) {
     const keyPrefix = 'against:';
     await seedTollgate(redis.url, keyPrefix);
     const root = extractCheckout(values.against, join(work, 'against'));
     const name = `tollgate@${values.against} (${shortCommit(values.against)}) ${grant}`;
     const referenceStore = onMemory ? { seedFile } : { redisUrl: redis.url, keyPrefix };
-    reference = await instructionsPerToken(name, grant, (launcher, nodeArgs) => startTollgate({ ...referenceStore, jwksFile, root, launcher, nodeArgs, ...slow }), keyPrefix);
+    reference = await instructionsPerToken(
+      name,
+      grant,
+      (launcher, nodeArgs) => startTollgate({ ...referenceStore, jwksFile, root, launcher, nodeArgs, ...slow }),
+      keyPrefix,
+    );
   } else if (grant !== 'client-credentials') {
-    reference = await instructionsPerToken('tollgate client-credentials', 'client-credentials', (launcher, nodeArgs) => startTollgate({ redisUrl: redis.url, jwksFile, launcher, nodeArgs, ...slow }));
+    reference = await instructionsPerToken('tollgate client-credentials', 'client-credentials', (launcher, nodeArgs) =>
+      startTollgate({ redisUrl: redis.url, jwksFile, launcher, nodeArgs, ...slow }),
+    );
   } else {
-    reference = await instructionsPerToken('baseline', grant, (launcher, nodeArgs) => startBaseline({ jwksFile, launcher, nodeArgs, readyTimeoutMs: slow.readyTimeoutMs }));
+    reference = await instructionsPerToken('baseline', grant, (launcher, nodeArgs) =>
+      startBaseline({ jwksFile, launcher, nodeArgs, readyTimeoutMs: slow.readyTimeoutMs }),
+    );
   }
   const against = values.stores ? 'tollgate on Redis' : (values.against ?? (grant === 'client-credentials' ? 'baseline' : 'client credentials'));
   const leastOf = windows > 1 ? `, the least of ${windows} windows each` : '';

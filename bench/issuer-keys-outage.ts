@@ -40,7 +40,12 @@ async function measureHanging() {
   const started = performance.now();
   while (performance.now() - started < 20_000) {
     const at = performance.now();
-    latencies.push(jwtVerify(token, keys).then(() => Number.NaN, () => performance.now() - at));
+    latencies.push(
+      jwtVerify(token, keys).then(
+        () => Number.NaN,
+        () => performance.now() - at,
+      ),
+    );
     await sleep(200);
   }
   const done = (await Promise.all(latencies)).sort((a, b) => a - b);
@@ -48,7 +53,14 @@ async function measureHanging() {
   hanging.server.closeAllConnections();
   hanging.server.close();
   const slow = done.filter((ms) => ms > 1000).length;
-  return { requests: done.length, medianMs: Math.round(quantile(0.5)), p90Ms: Math.round(quantile(0.9)), maxMs: Math.round(quantile(1)), over1s: slow, fetchesStarted: hanging.connections() };
+  return {
+    requests: done.length,
+    medianMs: Math.round(quantile(0.5)),
+    p90Ms: Math.round(quantile(0.9)),
+    maxMs: Math.round(quantile(1)),
+    over1s: slow,
+    fetchesStarted: hanging.connections(),
+  };
 }
 
 async function measureRotation() {
@@ -59,7 +71,9 @@ async function measureRotation() {
   const { privateKey } = await generateKeyPair('RS256');
   const burst = (async () => {
     while (forging) {
-      const forged = await new SignJWT({ iss: issuer.issuer, sub: 's' }).setProtectedHeader({ alg: 'RS256', kid: `forged-${crypto.randomUUID()}` }).sign(privateKey);
+      const forged = await new SignJWT({ iss: issuer.issuer, sub: 's' })
+        .setProtectedHeader({ alg: 'RS256', kid: `forged-${crypto.randomUUID()}` })
+        .sign(privateKey);
       void jwtVerify(forged, keys).catch(() => {});
       await sleep(50);
     }
@@ -70,7 +84,10 @@ async function measureRotation() {
   let attempts = 0;
   for (;;) {
     attempts++;
-    const ok = await jwtVerify(await issuer.mint({ sub: 's' }), keys).then(() => true, () => false);
+    const ok = await jwtVerify(await issuer.mint({ sub: 's' }), keys).then(
+      () => true,
+      () => false,
+    );
     if (ok) break;
     await sleep(50);
   }

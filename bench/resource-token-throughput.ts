@@ -60,7 +60,9 @@ try {
     const rates = rounds.map((entry) => Math.round(entry.tokens));
     const median = [...rates].sort((a, b) => a - b)[1];
     const last = rounds[rounds.length - 1];
-    process.stdout.write(`| ${kind} | ${rates.join(', ')} | ${median} | ${last?.p50} | ${last?.p99} | ${rounds.reduce((sum, entry) => sum + entry.errors, 0)} |\n`);
+    process.stdout.write(
+      `| ${kind} | ${rates.join(', ')} | ${median} | ${last?.p50} | ${last?.p99} | ${rounds.reduce((sum, entry) => sum + entry.errors, 0)} |\n`,
+    );
   }
 } finally {
   await tollgate.stop();

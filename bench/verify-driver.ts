@@ -24,7 +24,9 @@ const { values } = parseArgs({
 type Verify = (token: string) => Promise<unknown>;
 const issuer = values.issuer as string;
 const audience = values.audience as string;
-const tokens = readFileSync(values.tokens as string, 'utf8').split('\n').filter(Boolean);
+const tokens = readFileSync(values.tokens as string, 'utf8')
+  .split('\n')
+  .filter(Boolean);
 
 async function helperVerify(): Promise<Verify> {
   // Imported by path at run time: the bench must also run on a tree without the helper.

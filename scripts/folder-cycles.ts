@@ -38,7 +38,12 @@ const valueImports = (file: string): string[] => {
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       if (!isTypeOnly(node)) specifiers.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       specifiers.push(node.arguments[0].text);
     }
     ts.forEachChild(node, visit);
@@ -106,5 +111,7 @@ for (const component of components) {
     for (const [to, example] of graph.get(from) ?? []) if (component.includes(to)) process.stdout.write(`    ${from} -> ${to}: ${example}\n`);
   }
 }
-process.stdout.write('Break a cycle by moving the shared piece to the folder that owns it, or to src/kernel/ when many folders need it (docs/architecture.md).\n');
+process.stdout.write(
+  'Break a cycle by moving the shared piece to the folder that owns it, or to src/kernel/ when many folders need it (docs/architecture.md).\n',
+);
 process.exit(1);

@@ -29,7 +29,9 @@ interface Packed {
 function pack(args: string[]): Packed {
   const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch, ...args], root)) as Packed[];
   if (!packed) throw new Error('npm pack printed nothing');
-  log(`${packed.name}: ${packed.filename} ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked, ${packed.files.length} files`);
+  log(
+    `${packed.name}: ${packed.filename} ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked, ${packed.files.length} files`,
+  );
   return packed;
 }
 
@@ -56,13 +58,24 @@ try {
   const serverFiles = server.files.map((file) => file.path);
   check(serverFiles.includes('dist/main.js') && serverFiles.includes('dist/index.d.ts'), 'the server tarball has dist/');
   check(!serverFiles.some((path) => path.startsWith('src/') || path.endsWith('.map')), 'the server tarball has no src/ and no source maps');
-  check(client.files.some((file) => file.path === 'dist/index.js'), 'the client tarball has dist/');
-  const clientManifest = JSON.parse(run('tar', ['-xzOf', join(scratch, client.filename), 'package/package.json'], root)) as { dependencies: Record<string, string> };
+  check(
+    client.files.some((file) => file.path === 'dist/index.js'),
+    'the client tarball has dist/',
+  );
+  const clientManifest = JSON.parse(run('tar', ['-xzOf', join(scratch, client.filename), 'package/package.json'], root)) as {
+    dependencies: Record<string, string>;
+  };
   check(Object.keys(clientManifest.dependencies).join() === 'jose', '@tollgate/client depends on jose alone');
   check(serverFiles.includes('LICENSE') && client.files.some((file) => file.path === 'LICENSE'), 'both tarballs carry LICENSE');
   check(serverFiles.includes('node_modules/@tollgate/client/dist/index.js'), 'the server tarball bundles @tollgate/client');
-  const serverManifest = JSON.parse(run('tar', ['-xzOf', join(scratch, server.filename), 'package/package.json'], root)) as Record<string, Record<string, string> | undefined>;
-  check(!JSON.stringify({ ...serverManifest.dependencies, ...serverManifest.optionalDependencies }).includes('"node-'), 'the server package depends on no Node binary package');
+  const serverManifest = JSON.parse(run('tar', ['-xzOf', join(scratch, server.filename), 'package/package.json'], root)) as Record<
+    string,
+    Record<string, string> | undefined
+  >;
+  check(
+    !JSON.stringify({ ...serverManifest.dependencies, ...serverManifest.optionalDependencies }).includes('"node-'),
+    'the server package depends on no Node binary package',
+  );
 
   // The documented install: the server tarball alone, in an empty folder.
   const alone = join(scratch, 'alone');
@@ -71,22 +84,55 @@ try {
   log('npm install ./tollgate-<v>.tgz alone in an empty folder');
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(scratch, server.filename)], alone);
   check(existsSync(join(alone, 'node_modules/.bin/tollgate')), 'the server tarball installs by itself (no E404 for @tollgate/client)');
-  check(!existsSync(join(alone, 'node_modules/.bin/node')) && !readdirSync(join(alone, 'node_modules')).some((name) => name.startsWith('node-')), "installing it brings no Node binary and does not take over the consumer's node");
+  check(
+    !existsSync(join(alone, 'node_modules/.bin/node')) && !readdirSync(join(alone, 'node_modules')).some((name) => name.startsWith('node-')),
+    "installing it brings no Node binary and does not take over the consumer's node",
+  );
   const oldNode = '/usr/bin/node';
   if (existsSync(oldNode) && Number(run(oldNode, ['-p', 'process.versions.node.split(".")[0]'], alone).trim()) < 24) {
-    const serve = spawnSync(oldNode, [join(alone, 'node_modules/tollgate/dist/cli/main.js'), 'serve'], { cwd: alone, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', PORT: '0' }, timeout: 30_000 });
-    check(serve.status === 1 && /^tollgate: Node\.js 24\.12 or later is required/.test(serve.stderr) && !serve.stderr.includes('oidc-provider'), `tollgate serve on ${oldNode} says Node 24.12 is required and exits 1: ${serve.stderr.trim()}`);
+    const serve = spawnSync(oldNode, [join(alone, 'node_modules/tollgate/dist/cli/main.js'), 'serve'], {
+      cwd: alone,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', PORT: '0' },
+      timeout: 30_000,
+    });
+    check(
+      serve.status === 1 && /^tollgate: Node\.js 24\.12 or later is required/.test(serve.stderr) && !serve.stderr.includes('oidc-provider'),
+      `tollgate serve on ${oldNode} says Node 24.12 is required and exits 1: ${serve.stderr.trim()}`,
+    );
   }
 
   const project = join(scratch, 'project');
   execFileSync('mkdir', ['-p', project]);
   writeFileSync(
     join(project, 'package.json'),
-    JSON.stringify({ name: 'scratch', private: true, type: 'module', dependencies: { '@tollgate/client': `file:../${client.filename}`, tollgate: `file:../${server.filename}` } }, null, 2),
+    JSON.stringify(
+      {
+        name: 'scratch',
+        private: true,
+        type: 'module',
+        dependencies: { '@tollgate/client': `file:../${client.filename}`, tollgate: `file:../${server.filename}` },
+      },
+      null,
+      2,
+    ),
   );
   writeFileSync(
     join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'es2024', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules/@types')], allowImportingTsExtensions: true }, include: ['*.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'es2024',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+        typeRoots: [join(root, 'node_modules/@types')],
+        allowImportingTsExtensions: true,
+      },
+      include: ['*.ts'],
+    }),
   );
   // A service that calls an API with its own client-credentials token; the API verifies it.
   writeFileSync(
@@ -130,7 +176,14 @@ api.close();
   const issuer = `http://127.0.0.1:${port}`;
   tollgate = spawn(process.execPath, [join(project, 'node_modules/tollgate/dist/main.js')], {
     cwd: project,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), TOLLGATE_HOST: '127.0.0.1', TOLLGATE_ISSUER: issuer, TOLLGATE_DEMO: 'true', TOLLGATE_DEMO_SECRET: secret },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      TOLLGATE_HOST: '127.0.0.1',
+      TOLLGATE_ISSUER: issuer,
+      TOLLGATE_DEMO: 'true',
+      TOLLGATE_DEMO_SECRET: secret,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -138,7 +191,11 @@ api.close();
   for (let i = 0; i < 300 && !output.includes('"tollgate listening"'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
   check(output.includes('"tollgate listening"'), `the packed server (node_modules/tollgate/dist/main.js) listens on ${issuer}`);
 
-  const result = JSON.parse(run(process.execPath, ['service-and-api.ts', issuer, secret], project)) as { status: number; body: { hello: string }; refused: number };
+  const result = JSON.parse(run(process.execPath, ['service-and-api.ts', issuer, secret], project)) as {
+    status: number;
+    body: { hello: string };
+    refused: number;
+  };
   check(result.status === 200 && result.body.hello === 'demo', `the service's token is accepted by the API: ${JSON.stringify(result.body)}`);
   check(result.refused === 401, 'the API refuses a bad token');
   const lockfile = readFileSync(join(project, 'package-lock.json'), 'utf8');

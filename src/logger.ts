@@ -34,7 +34,14 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
   // production runs, never pays for it. Required, so that creating a logger stays synchronous.
   const output =
     format === 'pretty'
-      ? (createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty)({ destination: (destination ?? 1) as never, sync: true, colorize: !destination && process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,hostname', singleLine: true })
+      ? (createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty)({
+          destination: (destination ?? 1) as never,
+          sync: true,
+          colorize: !destination && process.stdout.isTTY,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'service,hostname',
+          singleLine: true,
+        })
       : destination;
   return pino(
     {
@@ -73,6 +80,7 @@ function serializeError(error: unknown): unknown {
   if (typeof serialized !== 'object' || serialized === null) return serialized;
   const fields = serialized as { command?: { name?: unknown }; aggregateErrors?: unknown[] };
   if (fields.command) fields.command = { name: fields.command.name };
-  if (Array.isArray(fields.aggregateErrors)) fields.aggregateErrors = fields.aggregateErrors.map((inner) => serializeError((inner as { raw?: unknown }).raw ?? inner));
+  if (Array.isArray(fields.aggregateErrors))
+    fields.aggregateErrors = fields.aggregateErrors.map((inner) => serializeError((inner as { raw?: unknown }).raw ?? inner));
   return serialized;
 }

@@ -47,7 +47,11 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
   const tracing = await loadTracing(config.tracing);
   // Imported here, after the Node version check: oidc-provider only warns on an older Node.
   const { startServer } = await import('./server.ts');
-  const running = await startServer(config, logger, { env: process.env, metricsListener: !worker, ...(worker ? { allStarted: listenForAllWorkersReady() } : {}) });
+  const running = await startServer(config, logger, {
+    env: process.env,
+    metricsListener: !worker,
+    ...(worker ? { allStarted: listenForAllWorkersReady() } : {}),
+  });
   const { demo } = running.tollgate;
   if (worker) {
     shareMetricsWithPrimary(running.tollgate.metrics.registry);
@@ -71,7 +75,9 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
     logger.warn('no signing keys configured (TOLLGATE_JWKS_FILE): the primary generated ephemeral keys for all workers; tokens stop verifying at restart');
   }
   if (shared.generated.cookieKeys) {
-    logger.warn('no cookie keys configured (TOLLGATE_COOKIE_KEYS): the primary generated one for all workers; device-login pages break across restarts and other hosts');
+    logger.warn(
+      'no cookie keys configured (TOLLGATE_COOKIE_KEYS): the primary generated one for all workers; device-login pages break across restarts and other hosts',
+    );
   }
 
   const { startMetricsServer } = await import('./metrics/metrics-server.ts');
@@ -97,7 +103,15 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
 
   logger.info({ issuer: config.issuer, workers: config.workers, metrics: metricsServer?.url }, 'tollgate listening');
   if (shared.demo) {
-    process.stdout.write(demoBanner(config.issuer, { clientId: 'demo', clientSecret: shared.demo.clientSecret, deviceClientId: 'demo-cli', username: 'demo', password: shared.demo.password }));
+    process.stdout.write(
+      demoBanner(config.issuer, {
+        clientId: 'demo',
+        clientSecret: shared.demo.clientSecret,
+        deviceClientId: 'demo-cli',
+        username: 'demo',
+        password: shared.demo.password,
+      }),
+    );
   }
 }
 

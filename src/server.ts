@@ -53,10 +53,12 @@ export async function startServer(validated: Config, logger: Logger, options: St
     config = withBoundPort(config, (server.address() as AddressInfo).port);
   }
 
-  const tollgate = await createTollgate(config, logger, options.env, { ...(options.allStarted ? { allStarted: options.allStarted } : {}) }).catch((error: unknown) => {
-    server.close();
-    throw error;
-  });
+  const tollgate = await createTollgate(config, logger, options.env, { ...(options.allStarted ? { allStarted: options.allStarted } : {}) }).catch(
+    (error: unknown) => {
+      server.close();
+      throw error;
+    },
+  );
   ready.handle = tollgate.handler;
   if (!server.listening) {
     await listen().catch(async (error: unknown) => {

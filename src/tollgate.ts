@@ -65,7 +65,12 @@ export interface Tollgate extends Services {
 }
 
 /** Builds every part from one validated configuration; connects storage but listens on nothing. */
-export async function createTollgate(config: Config, logger: Logger, env: NodeJS.ProcessEnv = {}, options: { allStarted?: () => boolean } = {}): Promise<Tollgate> {
+export async function createTollgate(
+  config: Config,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = {},
+  options: { allStarted?: () => boolean } = {},
+): Promise<Tollgate> {
   const metrics = createMetrics();
   const storage = measureStorage(await openStorage(config, logger), metrics);
   const clients = createClientRegistry(storage, config.clientCacheMs, (error) => logger.warn({ err: error }, 'could not record client last use'));
@@ -74,10 +79,23 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
 
   const activity = createResourceActivity(storage);
   // Every security event naming a resource server also shows on that resource's page.
-  const securityEvents = withResourceActivity(createSecurityEvents(logger, metrics), activity, (error) => logger.warn({ err: error }, 'could not record resource activity'));
-  const { signingKeys, keyManager } = await openSigningKeys({ config, keySet: storage.keySet, resources, logger, securityEvents, onTransition: metrics.signingKeyTransition });
+  const securityEvents = withResourceActivity(createSecurityEvents(logger, metrics), activity, (error) =>
+    logger.warn({ err: error }, 'could not record resource activity'),
+  );
+  const { signingKeys, keyManager } = await openSigningKeys({
+    config,
+    keySet: storage.keySet,
+    resources,
+    logger,
+    securityEvents,
+    onTransition: metrics.signingKeyTransition,
+  });
   if (keyManager) metrics.observeSigningKeys(signingKeyGauges(keyManager));
-  securityEvents.emit('key_set.loaded', { kids: signingKeys.jwks.keys.map((key) => key.kid), signing: signingKeys.signingKid, ephemeral: signingKeys.ephemeral });
+  securityEvents.emit('key_set.loaded', {
+    kids: signingKeys.jwks.keys.map((key) => key.kid),
+    signing: signingKeys.signingKid,
+    ephemeral: signingKeys.ephemeral,
+  });
   if (signingKeys.ephemeral) {
     logger.warn('no signing keys configured (TOLLGATE_JWKS_FILE): using ephemeral keys; tokens stop verifying at restart');
   }
@@ -94,7 +112,20 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
   let services: Services;
   try {
     const upstreams = await createUpstreamRegistry(upstreamsWithSeed(config.upstreams, config.seedFile, env), logger);
-    services = { config, storage, clients, accounts, resources, signingKeys, keyManager, trustedIssuers, logger, securityEvents, upstreams, sealer: createTokenSealer(cookieKeys) };
+    services = {
+      config,
+      storage,
+      clients,
+      accounts,
+      resources,
+      signingKeys,
+      keyManager,
+      trustedIssuers,
+      logger,
+      securityEvents,
+      upstreams,
+      sealer: createTokenSealer(cookieKeys),
+    };
     // `env` carries the values of the seed's secretEnv / passwordEnv references.
     await ensureStartupPrincipals(services, env);
     demo = await ensureDemo(services, config);
@@ -142,9 +173,29 @@ export async function createTollgate(config: Config, logger: Logger, env: NodeJS
     adminRouter: around(createAdminRouter({ ...services, provider, selfService }, adminRoutes)),
     selfServiceRouter: around(createSelfServiceRouter({ ...services, provider, selfService }, selfServiceRoutes(selfService))),
     interactionRoutes: around(
-      createInteractionRoutes({ provider, accounts, resources, limits, csrf: createInteractionCsrf(cookieKeys), logger, securityEvents, passwordSignIn: config.passwordSignIn, upstreamSignIn }),
+      createInteractionRoutes({
+        provider,
+        accounts,
+        resources,
+        limits,
+        csrf: createInteractionCsrf(cookieKeys),
+        logger,
+        securityEvents,
+        passwordSignIn: config.passwordSignIn,
+        upstreamSignIn,
+      }),
     ),
-    upstreamCallback: around(createUpstreamCallback({ ...upstreamSignIn, provider, accounts, sealer, securityEvents, limits, pageSignIn: { retry: signInPath, signedIn: tokenPages.signedIn } })),
+    upstreamCallback: around(
+      createUpstreamCallback({
+        ...upstreamSignIn,
+        provider,
+        accounts,
+        sealer,
+        securityEvents,
+        limits,
+        pageSignIn: { retry: signInPath, signedIn: tokenPages.signedIn },
+      }),
+    ),
     tokenPages: around(tokenPages.tokenPages),
     userCodePrefill: around(userCodePrefill),
     userCodeAttempts: around(createUserCodeAttempts(limits, securityEvents)),

@@ -31,7 +31,11 @@ test('pino-pretty is loaded only when pretty output is on', (t) => {
   const loaded = (format: string) =>
     execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const { createLogger } = await import('./src/logger.ts'); createLogger('info', undefined, '${format}'); process.stdout.write(String(Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/pino-pretty/'))));`],
+      [
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module'; const { createLogger } = await import('./src/logger.ts'); createLogger('info', undefined, '${format}'); process.stdout.write(String(Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/pino-pretty/'))));`,
+      ],
       { encoding: 'utf8' },
     );
   t.is(loaded('json'), 'false');

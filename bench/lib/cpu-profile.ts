@@ -103,6 +103,11 @@ export function summarizeProfile(file: string, window?: { fromUs: number; toUs: 
 
 function frameName(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
-  const file = url ? url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(src|bench)\//, '$1/').replace(/^file:\/\//, '') : '';
+  const file = url
+    ? url
+        .replace(/^.*\/node_modules\//, '')
+        .replace(/^.*\/(src|bench)\//, '$1/')
+        .replace(/^file:\/\//, '')
+    : '';
   return `${functionName || '(anonymous)'}${file ? ` ${file}:${lineNumber + 1}` : ''}`;
 }

@@ -27,7 +27,10 @@ export interface GrantRequest {
 export async function startGrantRequests(redisUrl: string, directory: string) {
   const target = `resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  const clientCredentials = { body: `grant_type=client_credentials&${target}`, headers: { ...form, authorization: basicAuthorization(fixtures.clientId, fixtures.clientSecret) } };
+  const clientCredentials = {
+    body: `grant_type=client_credentials&${target}`,
+    headers: { ...form, authorization: basicAuthorization(fixtures.clientId, fixtures.clientSecret) },
+  };
   const issuer = await startWorkloadIssuer();
   const configFile = join(directory, 'grant-requests-config.json');
   writeFileSync(configFile, JSON.stringify({ federation: { trustedIssuers: [{ issuer: issuer.issuer, jwksUri: issuer.jwksUri }] } }));
@@ -46,7 +49,10 @@ export async function startGrantRequests(redisUrl: string, directory: string) {
       if (kind === 'resource-token') return { ...clientCredentials, headers: { ...form, authorization: await benchResourceToken(redisUrl, keyPrefix) } };
       if (kind === 'jwt-bearer') {
         await seedWorkloadClient(redisUrl, issuer.issuer, keyPrefix);
-        return { body: `grant_type=${encodeURIComponent(grantTypes.jwtBearer)}&client_id=${fixtures.workloadClientId}&assertion=${await issuer.assertion(url, 3600)}&${target}`, headers: form };
+        return {
+          body: `grant_type=${encodeURIComponent(grantTypes.jwtBearer)}&client_id=${fixtures.workloadClientId}&assertion=${await issuer.assertion(url, 3600)}&${target}`,
+          headers: form,
+        };
       }
       const exchange = `grant_type=${encodeURIComponent(grantTypes.tokenExchange)}&subject_token=${await personAccessToken(url)}&subject_token_type=${encodeURIComponent('urn:ietf:params:oauth:token-type:access_token')}`;
       return { body: `${exchange}&${target}`, headers: { ...form, authorization: basicAuthorization(fixtures.gatewayClientId, fixtures.clientSecret) } };

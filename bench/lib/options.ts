@@ -1,6 +1,17 @@
 import { parseArgs } from 'node:util';
 
-export const allScenarios = ['cc-es256', 'cc-es256-memory', 'cc-rs256', 'exchange', 'jwt-bearer', 'resource-token', 'refresh', 'device', 'verifier', 'workers'] as const;
+export const allScenarios = [
+  'cc-es256',
+  'cc-es256-memory',
+  'cc-rs256',
+  'exchange',
+  'jwt-bearer',
+  'resource-token',
+  'refresh',
+  'device',
+  'verifier',
+  'workers',
+] as const;
 export type ScenarioName = (typeof allScenarios)[number];
 
 export interface BenchOptions {

@@ -24,7 +24,7 @@ export function renderResults(result: BenchResult): string {
     `## Results of the last run (${result.startedAt.slice(0, 16).replace('T', ' ')} UTC)`,
     '',
     `${result.settings.runs} A/B pair(s) of ${result.settings.durationS} s per scenario and connection count, after a ${result.settings.warmupS} s warm-up of each server; medians. ` +
-      'Ratios are tollgate ÷ reference, the median of the per-pair ratios. CPU is the server process\'s user+system time ' +
+      "Ratios are tollgate ÷ reference, the median of the per-pair ratios. CPU is the server process's user+system time " +
       '(from /proc/<pid>/stat, children included) per 1,000 requests, and Redis\'s after the "+". Failures count non-2xx responses and ' +
       'requests without a response, warm-ups included.',
     '',
@@ -56,7 +56,8 @@ export function renderResults(result: BenchResult): string {
 }
 
 function renderTable(rows: Row[]): string {
-  const header = '| scenario | load | tollgate | p50 / p99 ms | CPU ms per 1k | reference | reference rate | p50 / p99 ms | CPU ms per 1k | ratio rate | ratio p99 | failures |';
+  const header =
+    '| scenario | load | tollgate | p50 / p99 ms | CPU ms per 1k | reference | reference rate | p50 / p99 ms | CPU ms per 1k | ratio rate | ratio p99 | failures |';
   const divider = '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |';
   const body = rows.map((row) => {
     if (!row.result) return `| ${row.scenario} | ${row.load} | ${row.note ?? 'not run'} | | | | | | | | | |`;
@@ -88,10 +89,14 @@ function renderTargets(targets: Target[]): string {
   return [
     '| target | requirement | measured | status |',
     '| --- | --- | --- | --- |',
-    ...targets.map((target) => `| ${target.name} | ${target.requirement} | ${target.measured} | ${target.met === undefined ? 'not measured' : target.met ? 'met' : '**not met**'} |`),
+    ...targets.map(
+      (target) =>
+        `| ${target.name} | ${target.requirement} | ${target.measured} | ${target.met === undefined ? 'not measured' : target.met ? 'met' : '**not met**'} |`,
+    ),
   ].join('\n');
 }
 
 const formatRate = (rate: number) => (rate >= 100 ? Math.round(rate).toLocaleString('en-US') : rate.toFixed(1));
 const latency = (summary: Summary) => `${summary.p50Ms} / ${summary.p99Ms}`;
-const cpu = (summary: Summary) => (summary.redisCpuMsPer1k !== undefined ? `${summary.serverCpuMsPer1k} + ${summary.redisCpuMsPer1k}` : `${summary.serverCpuMsPer1k}`);
+const cpu = (summary: Summary) =>
+  summary.redisCpuMsPer1k !== undefined ? `${summary.serverCpuMsPer1k} + ${summary.redisCpuMsPer1k}` : `${summary.serverCpuMsPer1k}`;

@@ -22,7 +22,13 @@ export async function benchResourceToken(redisUrl: string, keyPrefix = 'tollgate
     await resources.save({ ...resource, selfService: { enabled: true, maxLifetimeDays: 365, publisherIssuers: [] } });
     const tokens = createResourceTokens({ store: createResourceTokenStore(storage), secretPepper: fixtures.secretPepper, securityEvents: { emit: () => {} } });
     const creator = { id: 'bench-maintainer', username: 'bench-maintainer', passwordHash: '', disabled: false, createdAt: '', updatedAt: '' };
-    const { value } = await tokens.create(resource, creator, undefined, { description: 'bench', scopes: fixtures.scope.split(' '), expires_at: new Date(Date.now() + 86400_000).toISOString() }, { actor: { kind: 'account', id: creator.id } });
+    const { value } = await tokens.create(
+      resource,
+      creator,
+      undefined,
+      { description: 'bench', scopes: fixtures.scope.split(' '), expires_at: new Date(Date.now() + 86400_000).toISOString() },
+      { actor: { kind: 'account', id: creator.id } },
+    );
     return basicAuthorization(value.slice(0, value.indexOf('_', 5)), value);
   } finally {
     client.disconnect();

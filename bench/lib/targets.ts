@@ -43,7 +43,7 @@ export function judgeTargets(rows: Row[], connections: number[]): Target[] {
     ...clientCredentials('client credentials ES256, in-memory store', 'in-memory store'),
     {
       name: `client credentials ES256, c${high}: in-memory store per token`,
-      requirement: 'CPU per token ≤ the Redis store\'s (tollgate + redis-server)',
+      requirement: "CPU per token ≤ the Redis store's (tollgate + redis-server)",
       measured: inMemory && redisCpu !== undefined ? `${inMemory.serverCpuMsPer1k} vs ${redisCpu.toFixed(1)} ms per 1k` : 'not run',
       met: inMemory && redisCpu !== undefined ? inMemory.serverCpuMsPer1k <= redisCpu : undefined,
     },
@@ -60,9 +60,24 @@ export function judgeTargets(rows: Row[], connections: number[]): Target[] {
       met: judged(refresh?.result?.p99Ms, (p99) => p99 < 50),
     },
     // Issue 24: the grants beside client credentials on the same tollgate, in the same run.
-    rateAtLeast(`token exchange ES256, c${high}: against client credentials`, find('token exchange ES256', high), 0.85, 'client credentials on the same tollgate'),
-    rateAtLeast(`jwt-bearer ES256 (issuer keys cached), c${high}: against client credentials`, find('jwt-bearer ES256', high), 0.9, 'client credentials on the same tollgate'),
-    rateAtLeast(`resource token, c${high}: against an ordinary client`, find('client credentials ES256, resource token', high), 0.95, 'an ordinary client on the same tollgate'),
+    rateAtLeast(
+      `token exchange ES256, c${high}: against client credentials`,
+      find('token exchange ES256', high),
+      0.85,
+      'client credentials on the same tollgate',
+    ),
+    rateAtLeast(
+      `jwt-bearer ES256 (issuer keys cached), c${high}: against client credentials`,
+      find('jwt-bearer ES256', high),
+      0.9,
+      'client credentials on the same tollgate',
+    ),
+    rateAtLeast(
+      `resource token, c${high}: against an ordinary client`,
+      find('client credentials ES256, resource token', high),
+      0.95,
+      'an ordinary client on the same tollgate',
+    ),
     {
       name: 'no failed requests',
       requirement: '0 non-2xx and 0 unanswered requests in every run',

@@ -64,26 +64,32 @@ export async function seedTollgate(redisUrl: string, keyPrefix = 'tollgate:'): P
       resources: Object.values(fixtures.resources),
     };
     await clients.save(
-      newClientRecord({
-        ...common,
-        clientId: fixtures.clientId,
-        name: 'Bench service',
-        description: 'Client-credentials client of the benchmark',
-        grantTypes: [grantTypes.clientCredentials],
-        defaultResource: fixtures.resources.ES256,
-        maxPriority: { default: 5, gpu: 2 },
-      }, now),
+      newClientRecord(
+        {
+          ...common,
+          clientId: fixtures.clientId,
+          name: 'Bench service',
+          description: 'Client-credentials client of the benchmark',
+          grantTypes: [grantTypes.clientCredentials],
+          defaultResource: fixtures.resources.ES256,
+          maxPriority: { default: 5, gpu: 2 },
+        },
+        now,
+      ),
     );
     await clients.save(
-      newClientRecord({
-        ...common,
-        clientId: fixtures.gatewayClientId,
-        name: 'Bench gateway',
-        description: 'Token-exchange client of the benchmark: serves the demo API that device logins get tokens for',
-        grantTypes: [grantTypes.tokenExchange],
-        serves: ['urn:tollgate:demo'],
-        maxPriority: { default: 4 },
-      }, now),
+      newClientRecord(
+        {
+          ...common,
+          clientId: fixtures.gatewayClientId,
+          name: 'Bench gateway',
+          description: 'Token-exchange client of the benchmark: serves the demo API that device logins get tokens for',
+          grantTypes: [grantTypes.tokenExchange],
+          serves: ['urn:tollgate:demo'],
+          maxPriority: { default: 4 },
+        },
+        now,
+      ),
     );
   } finally {
     await storage.close();

@@ -11,7 +11,12 @@ import { basicAuthorization, fixtures, writeBenchSeed } from '../lib/tollgate-fi
  * Client credentials, the service-to-service path: the same request body and Basic credentials
  * to both servers, a JWT access token signed with `alg` for the bench resource.
  */
-export async function clientCredentials(context: BenchContext, alg: 'ES256' | 'RS256', tollgate: Side = tollgateSide(context), scenarioName = `client credentials ${alg}`): Promise<Row[]> {
+export async function clientCredentials(
+  context: BenchContext,
+  alg: 'ES256' | 'RS256',
+  tollgate: Side = tollgateSide(context),
+  scenarioName = `client credentials ${alg}`,
+): Promise<Row[]> {
   const env = {
     BENCH_BODY: `grant_type=client_credentials&resource=${encodeURIComponent(fixtures.resources[alg])}&scope=${encodeURIComponent(fixtures.scope)}`,
     BENCH_AUTHORIZATION: basicAuthorization(fixtures.clientId, fixtures.clientSecret),
@@ -41,7 +46,10 @@ export async function clientCredentials(context: BenchContext, alg: 'ES256' | 'R
  */
 export async function clientCredentialsInMemory(context: BenchContext, running: Array<ServerProcess | BenchRedis>): Promise<Row[]> {
   const scenario = 'client credentials ES256, in-memory store';
-  if (context.against) return [{ scenario, load: '', unit: 'tokens/s', subject: 'tollgate, in-memory store', note: 'not run with --against: the reference tollgate runs on Redis' }];
+  if (context.against)
+    return [
+      { scenario, load: '', unit: 'tokens/s', subject: 'tollgate, in-memory store', note: 'not run with --against: the reference tollgate runs on Redis' },
+    ];
   const seedFile = join(context.tmpDir, 'memory-seed.json');
   writeBenchSeed(seedFile);
   const memory = await startTollgate({ jwksFile: context.jwksFile, seedFile, name: 'tollgate (memory)' });

@@ -12,7 +12,9 @@ const concurrency = 8;
  * password with scrypt (N=2^15, deliberately ~50 ms of CPU), which bounds this scenario by
  * design; the baseline has no accounts or pages, so there is no baseline row.
  */
-export async function deviceFlow(context: BenchContext): Promise<{ row: Row; runs: Array<DeviceDriverResult & { cpuMsPerCompletion: { server: number; redis: number } }> }> {
+export async function deviceFlow(
+  context: BenchContext,
+): Promise<{ row: Row; runs: Array<DeviceDriverResult & { cpuMsPerCompletion: { server: number; redis: number } }> }> {
   context.log(`device flow, ${concurrency} concurrent logins`);
   const runs: Array<DeviceDriverResult & { cpuMsPerCompletion: { server: number; redis: number } }> = [];
   for (let index = 0; index < context.runs; index += 1) {

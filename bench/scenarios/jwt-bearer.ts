@@ -23,18 +23,29 @@ export async function jwtBearer(context: BenchContext, running: Array<ServerProc
     await seedWorkloadClient(context.redis.url, issuer.issuer);
     const configFile = join(context.tmpDir, 'jwt-bearer-config.json');
     writeFileSync(configFile, JSON.stringify({ federation: { trustedIssuers: [{ issuer: issuer.issuer, jwksUri: issuer.jwksUri }] } }));
-    const server = await startTollgate({ redisUrl: context.redis.url, jwksFile: context.jwksFile, name: 'tollgate (trusted issuer)', env: { TOLLGATE_CONFIG_FILE: configFile } });
+    const server = await startTollgate({
+      redisUrl: context.redis.url,
+      jwksFile: context.jwksFile,
+      name: 'tollgate (trusted issuer)',
+      env: { TOLLGATE_CONFIG_FILE: configFile },
+    });
     running.push(server);
     try {
       const bearer: Side = { ...tollgateSide(context, server), name: 'jwt-bearer' };
       const credentials: Side = { ...tollgateSide(context, server), name: 'client credentials' };
       const target = `resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
-      const credentialsEnv = { BENCH_BODY: `grant_type=client_credentials&${target}`, BENCH_AUTHORIZATION: basicAuthorization(fixtures.clientId, fixtures.clientSecret) };
+      const credentialsEnv = {
+        BENCH_BODY: `grant_type=client_credentials&${target}`,
+        BENCH_AUTHORIZATION: basicAuthorization(fixtures.clientId, fixtures.clientSecret),
+      };
       const rows: Row[] = [];
       for (const connections of context.connections) {
         // A fresh assertion per connection count, living past every run that presents it.
         const assertion = await issuer.assertion(server.url, 1800);
-        const bearerEnv = { BENCH_BODY: `grant_type=${encodeURIComponent(grantTypes.jwtBearer)}&client_id=${fixtures.workloadClientId}&assertion=${assertion}&${target}`, BENCH_AUTHORIZATION: '' };
+        const bearerEnv = {
+          BENCH_BODY: `grant_type=${encodeURIComponent(grantTypes.jwtBearer)}&client_id=${fixtures.workloadClientId}&assertion=${assertion}&${target}`,
+          BENCH_AUTHORIZATION: '',
+        };
         context.log(`jwt-bearer vs client credentials ES256, ${connections} connection(s)`);
         const row = await comparePairs(context, {
           scenario: 'jwt-bearer ES256',
@@ -45,7 +56,12 @@ export async function jwtBearer(context: BenchContext, running: Array<ServerProc
           a: bearer,
           b: credentials,
         });
-        rows.push({ ...row, subject: 'tollgate', referenceName: 'tollgate client credentials ES256', note: `reference: client credentials on the same tollgate, same run; the issuer's keys were fetched ${issuer.fetches()} time(s)` });
+        rows.push({
+          ...row,
+          subject: 'tollgate',
+          referenceName: 'tollgate client credentials ES256',
+          note: `reference: client credentials on the same tollgate, same run; the issuer's keys were fetched ${issuer.fetches()} time(s)`,
+        });
       }
       return rows;
     } finally {

@@ -27,7 +27,12 @@ export async function profileServers(context: BenchContext, resultsDir: string):
   };
   const seedsPerRun = connections + 16;
 
-  const profileOne = async (label: string, start: (nodeArgs: string[]) => Promise<ServerProcess>, script: WrkRun['script'], env: (run: number) => Record<string, string>) => {
+  const profileOne = async (
+    label: string,
+    start: (nodeArgs: string[]) => Promise<ServerProcess>,
+    script: WrkRun['script'],
+    env: (run: number) => Record<string, string>,
+  ) => {
     const dir = join(directory, label);
     mkdirSync(dir, { recursive: true });
     const server = await start(['--cpu-prof', `--cpu-prof-dir=${dir}`]);
@@ -36,13 +41,16 @@ export async function profileServers(context: BenchContext, resultsDir: string):
     let rps: number;
     let window: { fromUs: number; toUs: number };
     try {
-      const load = (durationS: number, run: number) => runWrk({ server: label, url: server.url, script, connections, durationS, env: env(run), cpu: { server: server.pid } });
+      const load = (durationS: number, run: number) =>
+        runWrk({ server: label, url: server.url, script, connections, durationS, env: env(run), cpu: { server: server.pid } });
       if (context.warmupS > 0) await load(context.warmupS, 0);
       const fromUs = monotonicUs();
       const run = await load(context.durationS, 1);
       window = { fromUs, toUs: monotonicUs() };
       ({ requests, rps } = run);
-      context.log(`  profile ${label.padEnd(18)} ${run.rps} req/s under the profiler${run.non2xx + run.socketErrors ? `  FAILED ${run.non2xx + run.socketErrors}: ${run.firstFailure}` : ''}`);
+      context.log(
+        `  profile ${label.padEnd(18)} ${run.rps} req/s under the profiler${run.non2xx + run.socketErrors ? `  FAILED ${run.non2xx + run.socketErrors}: ${run.firstFailure}` : ''}`,
+      );
     } finally {
       await server.stop();
     }
@@ -53,8 +61,18 @@ export async function profileServers(context: BenchContext, resultsDir: string):
 
   context.log(`profile: node --cpu-prof, ${connections} connections`);
   const tollgateOptions = { redisUrl: context.redis.url, jwksFile: context.jwksFile, name: 'tollgate (profiled)' };
-  const ccTollgate = await profileOne('cc-tollgate', (nodeArgs) => startTollgate({ ...tollgateOptions, nodeArgs }), 'token.lua', () => ccEnv);
-  const ccBaseline = await profileOne('cc-baseline', (nodeArgs) => startBaseline({ jwksFile: context.jwksFile, nodeArgs }), 'token.lua', () => ccEnv);
+  const ccTollgate = await profileOne(
+    'cc-tollgate',
+    (nodeArgs) => startTollgate({ ...tollgateOptions, nodeArgs }),
+    'token.lua',
+    () => ccEnv,
+  );
+  const ccBaseline = await profileOne(
+    'cc-baseline',
+    (nodeArgs) => startBaseline({ jwksFile: context.jwksFile, nodeArgs }),
+    'token.lua',
+    () => ccEnv,
+  );
 
   const tollgateSeeds = join(directory, 'tollgate-seeds.txt');
   const minted = await runDeviceDriver(context.tollgate.url, { concurrency: 8, count: 2 * seedsPerRun, tokensFile: tollgateSeeds });
@@ -62,13 +80,33 @@ export async function profileServers(context: BenchContext, resultsDir: string):
   const baselineSeeds = join(directory, 'baseline-seeds.txt');
   const seedsFor = (pool: string, clientId: string) => (run: number) => {
     const file = `${pool}.run${run}`;
-    writeFileSync(file, readFileSync(pool, 'utf8').split('\n').filter(Boolean).slice(run * seedsPerRun, (run + 1) * seedsPerRun).join('\n') + '\n');
+    writeFileSync(
+      file,
+      readFileSync(pool, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .slice(run * seedsPerRun, (run + 1) * seedsPerRun)
+        .join('\n') + '\n',
+    );
     return { BENCH_SEEDS_FILE: file, BENCH_CLIENT_ID: clientId };
   };
-  const refreshTollgate = await profileOne('refresh-tollgate', (nodeArgs) => startTollgate({ ...tollgateOptions, nodeArgs }), 'refresh.lua', seedsFor(tollgateSeeds, fixtures.deviceClientId));
+  const refreshTollgate = await profileOne(
+    'refresh-tollgate',
+    (nodeArgs) => startTollgate({ ...tollgateOptions, nodeArgs }),
+    'refresh.lua',
+    seedsFor(tollgateSeeds, fixtures.deviceClientId),
+  );
   const refreshBaseline = await profileOne(
     'refresh-baseline',
-    (nodeArgs) => startBaseline({ jwksFile: context.jwksFile, nodeArgs, redisUrl: context.redis.url, mintFile: baselineSeeds, mintCount: 2 * seedsPerRun, name: 'baseline-redis (profiled)' }),
+    (nodeArgs) =>
+      startBaseline({
+        jwksFile: context.jwksFile,
+        nodeArgs,
+        redisUrl: context.redis.url,
+        mintFile: baselineSeeds,
+        mintCount: 2 * seedsPerRun,
+        name: 'baseline-redis (profiled)',
+      }),
     'refresh.lua',
     seedsFor(baselineSeeds, fixtures.baselineDeviceClientId),
   );

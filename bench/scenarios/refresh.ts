@@ -34,12 +34,22 @@ export async function refreshGrant(context: BenchContext): Promise<Row[]> {
   if (context.against) {
     const reference = baselineSide(context);
     const referenceSeeds = await mintThroughDeviceLogins(context, reference, needed);
-    const rows = await compareRefresh(context, { side: subject, seeds: subjectSeeds, clientId: fixtures.deviceClientId }, { side: reference, seeds: referenceSeeds, clientId: fixtures.deviceClientId });
+    const rows = await compareRefresh(
+      context,
+      { side: subject, seeds: subjectSeeds, clientId: fixtures.deviceClientId },
+      { side: reference, seeds: referenceSeeds, clientId: fixtures.deviceClientId },
+    );
     return rows.map((row) => ({ ...row, referenceName: reference.name }));
   }
 
   const baselineSeedsFile = join(context.tmpDir, 'baseline-seeds.txt');
-  const baseline = await startBaseline({ jwksFile: context.jwksFile, redisUrl: context.redis.url, mintFile: baselineSeedsFile, mintCount: needed, name: 'baseline-redis' });
+  const baseline = await startBaseline({
+    jwksFile: context.jwksFile,
+    redisUrl: context.redis.url,
+    mintFile: baselineSeedsFile,
+    mintCount: needed,
+    name: 'baseline-redis',
+  });
   try {
     const reference: Side = { name: 'baseline', server: baseline, cpu: { server: baseline.pid, redis: context.redis.pid } };
     const rows = await compareRefresh(
@@ -83,7 +93,9 @@ async function compareRefresh(context: BenchContext, a: Contender, b: Contender)
       writeFileSync(file, seeds.join('\n') + '\n');
       return { BENCH_SEEDS_FILE: file, BENCH_CLIENT_ID: contender.clientId };
     };
-    rows.push(await comparePairs(context, { scenario: 'refresh with rotation', unit: 'tokens/s', connections, script: 'refresh.lua', env, a: a.side, b: b.side }));
+    rows.push(
+      await comparePairs(context, { scenario: 'refresh with rotation', unit: 'tokens/s', connections, script: 'refresh.lua', env, a: a.side, b: b.side }),
+    );
   }
   return rows;
 }

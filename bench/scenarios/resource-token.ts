@@ -13,7 +13,10 @@ export async function resourceToken(context: BenchContext): Promise<Row[]> {
   const token: Side = { ...tollgateSide(context, server), name: 'resource token' };
   const client: Side = { ...tollgateSide(context, server), name: 'ordinary client' };
   const body = `grant_type=client_credentials&resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
-  const env = { token: { BENCH_BODY: body, BENCH_AUTHORIZATION: await benchResourceToken(context.redis.url) }, client: { BENCH_BODY: body, BENCH_AUTHORIZATION: basicAuthorization(fixtures.clientId, fixtures.clientSecret) } };
+  const env = {
+    token: { BENCH_BODY: body, BENCH_AUTHORIZATION: await benchResourceToken(context.redis.url) },
+    client: { BENCH_BODY: body, BENCH_AUTHORIZATION: basicAuthorization(fixtures.clientId, fixtures.clientSecret) },
+  };
   const rows: Row[] = [];
   for (const connections of context.connections) {
     context.log(`resource token vs ordinary client, client credentials ES256, ${connections} connection(s)`);
@@ -26,7 +29,12 @@ export async function resourceToken(context: BenchContext): Promise<Row[]> {
       a: token,
       b: client,
     });
-    rows.push({ ...row, subject: 'tollgate', referenceName: 'tollgate client credentials ES256, ordinary client', note: 'reference: an ordinary client on the same tollgate, same run' });
+    rows.push({
+      ...row,
+      subject: 'tollgate',
+      referenceName: 'tollgate client credentials ES256, ordinary client',
+      note: 'reference: an ordinary client on the same tollgate, same run',
+    });
   }
   return rows;
 }

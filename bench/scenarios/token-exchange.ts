@@ -22,7 +22,10 @@ export async function tokenExchange(context: BenchContext): Promise<Row[]> {
   const exchange: Side = { ...tollgateSide(context, server), name: 'token exchange' };
   const credentials: Side = { ...tollgateSide(context, server), name: 'client credentials' };
   const target = `resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
-  const credentialsEnv = { BENCH_BODY: `grant_type=client_credentials&${target}`, BENCH_AUTHORIZATION: basicAuthorization(fixtures.clientId, fixtures.clientSecret) };
+  const credentialsEnv = {
+    BENCH_BODY: `grant_type=client_credentials&${target}`,
+    BENCH_AUTHORIZATION: basicAuthorization(fixtures.clientId, fixtures.clientSecret),
+  };
 
   const rows: Row[] = [];
   for (const connections of context.connections) {
@@ -42,7 +45,12 @@ export async function tokenExchange(context: BenchContext): Promise<Row[]> {
       a: exchange,
       b: credentials,
     });
-    rows.push({ ...row, subject: 'tollgate', referenceName: 'tollgate client credentials ES256', note: 'reference: client credentials on the same tollgate, same run' });
+    rows.push({
+      ...row,
+      subject: 'tollgate',
+      referenceName: 'tollgate client credentials ES256',
+      note: 'reference: client credentials on the same tollgate, same run',
+    });
   }
   return rows;
 }

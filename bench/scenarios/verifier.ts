@@ -30,7 +30,15 @@ interface DriverResult {
 export async function verifierRows(context: BenchContext): Promise<Row[]> {
   const scenario = (alg: string) => `JWT verification ${alg}`;
   if (!existsSync(join(repoRoot, 'packages', 'client', 'src', 'token-verifier.ts'))) {
-    return [{ scenario: scenario('ES256'), load: 'in process', unit: 'verifications/s', subject: 'verifier helper', note: 'not yet available: the verifier helper (packages/client/src/token-verifier.ts) is not in this tree yet' }];
+    return [
+      {
+        scenario: scenario('ES256'),
+        load: 'in process',
+        unit: 'verifications/s',
+        subject: 'verifier helper',
+        note: 'not yet available: the verifier helper (packages/client/src/token-verifier.ts) is not in this tree yet',
+      },
+    ];
   }
   const rows: Row[] = [];
   for (const alg of ['ES256', 'RS256'] as const) {
@@ -42,8 +50,18 @@ export async function verifierRows(context: BenchContext): Promise<Row[]> {
     const helper: DriverResult[] = [];
     const jose: DriverResult[] = [];
     const run = async (mode: 'helper' | 'jose', runName: string) => {
-      const result = await runVerifyDriver({ mode, issuer: context.tollgate.url, audience, jwksFile: context.jwksFile, tokensFile, durationS: context.durationS });
-      context.log(`  ${scenario(alg)} ${runName} ${mode.padEnd(6)} ${Math.round(result.perSecond)} verifications/s` + (result.failures ? `  FAILED ${result.failures}: ${result.firstFailure}` : ''));
+      const result = await runVerifyDriver({
+        mode,
+        issuer: context.tollgate.url,
+        audience,
+        jwksFile: context.jwksFile,
+        tokensFile,
+        durationS: context.durationS,
+      });
+      context.log(
+        `  ${scenario(alg)} ${runName} ${mode.padEnd(6)} ${Math.round(result.perSecond)} verifications/s` +
+          (result.failures ? `  FAILED ${result.failures}: ${result.firstFailure}` : ''),
+      );
       return result;
     };
     for (let index = 0; index < context.runs; index += 1) {
@@ -60,7 +78,7 @@ export async function verifierRows(context: BenchContext): Promise<Row[]> {
       referenceName: 'jose.jwtVerify, local key',
       ratioRate: round(median(helper.map((result, index) => result.perSecond / (jose[index] as DriverResult).perSecond)), 3),
       ratioP99: round(median(helper.map((result, index) => result.p99Ms / (jose[index] as DriverResult).p99Ms)), 3),
-      note: 'CPU is the verifying process\'s own, per 1,000 verifications',
+      note: "CPU is the verifying process's own, per 1,000 verifications",
     });
   }
   return rows;
@@ -92,7 +110,14 @@ async function issueTokens(url: string, resource: string, count: number): Promis
   return tokens;
 }
 
-function runVerifyDriver(options: { mode: string; issuer: string; audience: string; jwksFile: string; tokensFile: string; durationS: number }): Promise<DriverResult> {
+function runVerifyDriver(options: {
+  mode: string;
+  issuer: string;
+  audience: string;
+  jwksFile: string;
+  tokensFile: string;
+  durationS: number;
+}): Promise<DriverResult> {
   const args = [
     join(repoRoot, 'bench', 'verify-driver.ts'),
     ...['--mode', options.mode, '--issuer', options.issuer, '--audience', options.audience, '--jwks-file', options.jwksFile],

@@ -18,7 +18,15 @@ export async function workersRows(context: BenchContext, running: Array<ServerPr
   const connections = Math.max(...context.connections);
   const scenario = `client credentials ES256, ${workers} worker processes`;
   if (!multiProcessModeExists()) {
-    return [{ scenario, load: `wrk -t1 -c${connections}`, unit: 'tokens/s', subject: 'tollgate', note: 'not yet available: no multi-process mode (TOLLGATE_WORKERS) in src/ yet' }];
+    return [
+      {
+        scenario,
+        load: `wrk -t1 -c${connections}`,
+        unit: 'tokens/s',
+        subject: 'tollgate',
+        note: 'not yet available: no multi-process mode (TOLLGATE_WORKERS) in src/ yet',
+      },
+    ];
   }
   context.log(`multi-process: ${workers} workers vs 1 process, ${connections} connections`);
   const multi = await startTollgate({ redisUrl: context.redis.url, jwksFile: context.jwksFile, workers, name: `tollgate x${workers}` });
@@ -37,7 +45,14 @@ export async function workersRows(context: BenchContext, running: Array<ServerPr
       a: tollgateSide(context, multi, `tollgate x${workers}`),
       b: tollgateSide(context, context.tollgate, 'tollgate x1'),
     });
-    return [{ ...row, subject: `tollgate, ${workers} workers`, referenceName: 'tollgate, 1 process', note: 'the load generator shares the same cores, so a second process can only use what wrk leaves' }];
+    return [
+      {
+        ...row,
+        subject: `tollgate, ${workers} workers`,
+        referenceName: 'tollgate, 1 process',
+        note: 'the load generator shares the same cores, so a second process can only use what wrk leaves',
+      },
+    ];
   } finally {
     await multi.stop();
   }

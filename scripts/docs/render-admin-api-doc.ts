@@ -78,7 +78,7 @@ Paths are relative to \`/admin\`. Path parameters are percent-encoded (a resourc
  */
 const fieldMeanings: Record<string, string> = {
   client_id: 'the client id; generated when left out',
-  name: 'display name (the device-login pages show a client\'s)',
+  name: "display name (the device-login pages show a client's)",
   description: 'free text for people',
   grant_types: 'client_credentials, device_code, refresh_token, token-exchange, jwt-bearer (short names or the full URNs)',
   token_endpoint_auth_method: 'how the client authenticates at /token; none only for device-login and jwt-bearer clients',
@@ -88,16 +88,17 @@ const fieldMeanings: Record<string, string> = {
   default_resource: 'the resource a token request naming none gets; without it every request must send resource=',
   serves: 'resource servers this client is: it may exchange tokens issued for them (RFC 8693)',
   max_priority: 'map of queue name to the highest priority allowed, e.g. {"default": 5}; replaces the whole map on PATCH, null removes it',
-  device_code_ttl: 'lifetime of its device codes, seconds (null: the server\'s ttl.deviceCode)',
-  federated_identities: 'platform identities for the jwt-bearer grant: issuer, subject, optional audience and exact-match conditions (replaces the whole list on PATCH; [] removes them)',
+  device_code_ttl: "lifetime of its device codes, seconds (null: the server's ttl.deviceCode)",
+  federated_identities:
+    'platform identities for the jwt-bearer grant: issuer, subject, optional audience and exact-match conditions (replaces the whole list on PATCH; [] removes them)',
   disabled: 'a disabled principal gets no tokens and its refresh tokens stop',
   username: 'sign-in name; also the account id when id is left out',
-  id: 'the account id, the tokens\' sub; defaults to the username (letters, digits and . _ : @ -)',
+  id: "the account id, the tokens' sub; defaults to the username (letters, digits and . _ : @ -)",
   email: 'email address',
   password: 'the password, at least 8 characters; stored as scrypt',
   revoke_grants: 'also log the person out everywhere',
-  identifier: 'the resource server\'s absolute URI, the tokens\' aud',
-  access_token_ttl: 'access-token lifetime for this API, seconds (null: the server\'s ttl.accessToken)',
+  identifier: "the resource server's absolute URI, the tokens' aud",
+  access_token_ttl: "access-token lifetime for this API, seconds (null: the server's ttl.accessToken)",
   signing_alg: 'ES256, RS256 or EdDSA; the JWKS must have a key of that type',
   overlap_seconds: 'how long the old secret keeps working, 0 to 30 days; 0 ends it at once',
   expires_in: 'lifetime of the initial access token, seconds',
@@ -119,7 +120,9 @@ export function renderAdminApiDoc(): string {
       if (parameters.length > 0) {
         sections.push('', '| parameter | in | values | default | meaning |', '| --- | --- | --- | --- | --- |');
         for (const parameter of parameters) {
-          sections.push(`| ${code(parameter.name)}${parameter.required ? ' (required)' : ''} | ${parameter.in} | ${cell(valueRange(parameter.schema))} | ${cell(defaultText(parameter.schema))} | ${cell(parameter.description ?? '')} |`);
+          sections.push(
+            `| ${code(parameter.name)}${parameter.required ? ' (required)' : ''} | ${parameter.in} | ${cell(valueRange(parameter.schema))} | ${cell(defaultText(parameter.schema))} | ${cell(parameter.description ?? '')} |`,
+          );
         }
       }
       const body = operation.requestBody?.content['application/json']?.schema;
@@ -127,7 +130,9 @@ export function renderAdminApiDoc(): string {
         sections.push('', 'Request body (JSON object):', '', '| field | values | default | meaning |', '| --- | --- | --- | --- |');
         for (const [name, field] of Object.entries(body.properties ?? {})) {
           const required = (body.required ?? []).includes(name);
-          sections.push(`| ${code(name)}${required ? ' (required)' : ''} | ${cell(valueRange(field))} | ${cell(defaultText(field))} | ${cell(field.description ?? fieldMeanings[name] ?? '')} |`);
+          sections.push(
+            `| ${code(name)}${required ? ' (required)' : ''} | ${cell(valueRange(field))} | ${cell(defaultText(field))} | ${cell(field.description ?? fieldMeanings[name] ?? '')} |`,
+          );
         }
       }
       for (const [status, response] of Object.entries(operation.responses)) {

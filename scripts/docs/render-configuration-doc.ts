@@ -65,7 +65,9 @@ export function renderConfigurationDoc(): string {
   for (const { path, node } of rows) {
     const env = envSettings.find(([, settingPath]) => settingPath === path);
     const { text, envNote } = meaning(node.description ?? '', env?.[0]);
-    const variable = env ? `${code(env[0])}${env[2] === 'list' ? ', comma-separated' : ''}${envNote && env[2] !== 'list' ? `, ${envNote}` : ''}` : '(file only)';
+    const variable = env
+      ? `${code(env[0])}${env[2] === 'list' ? ', comma-separated' : ''}${envNote && env[2] !== 'list' ? `, ${envNote}` : ''}`
+      : '(file only)';
     const list = listSections.find((section) => section.title === `${path}[]`);
     const values = list ? `list of objects, see [${list.title}](#${list.anchor})${countText(node)}` : valueRange(node);
     lines.push(`| ${code(path)} | ${variable} | ${cell(values)} | ${cell(defaultText(node))} | ${cell(text)} |`);
@@ -118,7 +120,6 @@ function isObjectList(items: SchemaNode): boolean {
 function countText(node: SchemaNode): string {
   return node.maxItems !== undefined ? `, at most ${node.maxItems}` : '';
 }
-
 
 /** The description without its trailing "(VARIABLE, note)": the table has a column for it. */
 function meaning(description: string, variable: string | undefined): { text: string; envNote?: string } {

@@ -28,7 +28,15 @@ export function createAdminRouter(deps: AdminDeps, routes: AdminRoute[]) {
 
     const caller = await authenticate(ctx.get('authorization') || undefined).catch((error: unknown) => {
       // Who knocks on the admin API without a valid admin token is a security event.
-      if (error instanceof AppError) deps.securityEvents.emit('admin.refused', { reqId: requestIdOf(ctx), ip: ctx.ip, method: ctx.method, path: ctx.path.slice(0, 200), status: error.status, reason: error.message });
+      if (error instanceof AppError)
+        deps.securityEvents.emit('admin.refused', {
+          reqId: requestIdOf(ctx),
+          ip: ctx.ip,
+          method: ctx.method,
+          path: ctx.path.slice(0, 200),
+          status: error.status,
+          reason: error.message,
+        });
       throw error;
     });
 

@@ -42,10 +42,7 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], issuer: stri
   for (const route of routes) {
     const names = [...route.path.matchAll(/:([a-z_]+)/g)].map((match) => match[1] as string);
     const path = route.path.replace(/:([a-z_]+)/g, '{$1}');
-    const parameters = [
-      ...names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-      ...queryParameters(route.query),
-    ];
+    const parameters = [...names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })), ...queryParameters(route.query)];
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(route.responses)) {
       responses[status] = { description: 'success', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } };

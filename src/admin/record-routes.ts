@@ -49,7 +49,10 @@ export function recordPath(kind: Pick<RecordKind<unknown, unknown>, 'collection'
 }
 
 /** GET /admin/<collection>: the kind's records, a page at a time. */
-export function listRecordsRoute<R, V, Q extends PageQuerySchema>(kind: RecordKind<R, V>, spec: Pick<ListSpec<R, V, Q>, 'summary' | 'query' | 'select' | 'orderBy'>): AdminRoute {
+export function listRecordsRoute<R, V, Q extends PageQuerySchema>(
+  kind: RecordKind<R, V>,
+  spec: Pick<ListSpec<R, V, Q>, 'summary' | 'query' | 'select' | 'orderBy'>,
+): AdminRoute {
   return listRoute({ ...spec, path: `/${kind.collection}`, key: kind.collection, item: kind.view, view: (record, deps) => kind.show(record, deps, true) });
 }
 

@@ -17,5 +17,7 @@ export const errorView = z
 
 /** A list page: `next_cursor` is passed back as `cursor` for the next page; null on the last. */
 export function pageOf<K extends string, T extends z.ZodType>(key: K, item: T) {
-  return z.object({ [key]: z.array(item), next_cursor: z.string().nullable() } as { [P in K]: z.ZodArray<T> } & { next_cursor: z.ZodNullable<z.ZodString> }).strict();
+  return z
+    .object({ [key]: z.array(item), next_cursor: z.string().nullable() } as { [P in K]: z.ZodArray<T> } & { next_cursor: z.ZodNullable<z.ZodString> })
+    .strict();
 }

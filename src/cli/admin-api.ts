@@ -36,20 +36,31 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
   const clientId = (values['client-id'] as string | undefined) ?? env.TOLLGATE_ADMIN_CLIENT_ID;
   const secret = (values['client-secret'] as string | undefined) ?? env.TOLLGATE_ADMIN_CLIENT_SECRET;
   if (!clientId || !secret) {
-    throw new AppError('usage', 'admin credentials are needed: set TOLLGATE_ADMIN_CLIENT_ID and TOLLGATE_ADMIN_CLIENT_SECRET (or --client-id / --client-secret)');
+    throw new AppError(
+      'usage',
+      'admin credentials are needed: set TOLLGATE_ADMIN_CLIENT_ID and TOLLGATE_ADMIN_CLIENT_SECRET (or --client-id / --client-secret)',
+    );
   }
   // Items per list page; small values are for tests and slow links.
   const pageSize = env.TOLLGATE_CLI_PAGE_SIZE || '500';
   // The same token source services use (client_secret_basic, RFC 6749 §2.3.1 form encoding);
   // one attempt: a person at a terminal would rather hear at once that the server is down.
-  const tokens = createClientCredentialsTokenSource({ tokenEndpoint: `${url}/token`, clientId, clientSecret: secret, resource: adminResource.identifier, scope: adminResource.scope, retry: { attempts: 1 } });
+  const tokens = createClientCredentialsTokenSource({
+    tokenEndpoint: `${url}/token`,
+    clientId,
+    clientSecret: secret,
+    resource: adminResource.identifier,
+    scope: adminResource.scope,
+    retry: { attempts: 1 },
+  });
 
   async function accessToken(): Promise<string> {
     try {
       return await tokens.get();
     } catch (error) {
       if (!(error instanceof TokenSourceError)) throw error;
-      if (error.code === 'token_endpoint_unavailable') throw new AppError('unreachable', `cannot reach ${new URL(url).origin}: ${error.message}`, { cause: error });
+      if (error.code === 'token_endpoint_unavailable')
+        throw new AppError('unreachable', `cannot reach ${new URL(url).origin}: ${error.message}`, { cause: error });
       const what = `cannot get an admin token as ${clientId}: ${error.message}`;
       // RFC 6749 §5.2: a refused client or grant (400 or 401) means these credentials do not work.
       throw new AppError(error.code === 'oauth_error' ? 'unauthorized' : 'internal', what, { expose: true, cause: error });
@@ -61,7 +72,10 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
       const items: Array<Record<string, unknown>> = [];
       let cursor: string | undefined;
       do {
-        const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)), limit: pageSize } as Record<string, string>);
+        const query = new URLSearchParams({
+          ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)),
+          limit: pageSize,
+        } as Record<string, string>);
         if (cursor) query.set('cursor', cursor);
         const page = await api.call('GET', `${path}?${query}`);
         items.push(...(page[key] as Array<Record<string, unknown>>));
@@ -75,7 +89,8 @@ export function connectAdminApi({ values, env }: CommandContext): AdminApi {
         headers: { authorization: `Bearer ${await accessToken()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
-      if (response.status >= 400) throw nameFlagInError(responseError(response, `${method} /admin${path}`), method, body, response.body.error_description as string | undefined);
+      if (response.status >= 400)
+        throw nameFlagInError(responseError(response, `${method} /admin${path}`), method, body, response.body.error_description as string | undefined);
       return response.body;
     },
   };

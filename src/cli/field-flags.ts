@@ -34,7 +34,13 @@ const positionals: Record<string, string> = { client_id: '<client-id>', identifi
  * `--resource`, so the message names the flag and the value given, and keeps the API's reason.
  * `fieldFlags` names a command's own flags for whole field paths (`kubernetes.uid`: `--uid`).
  */
-export function nameFlagInError(error: AppError, method: string, body: unknown, description: string | undefined, fieldFlags: Record<string, string> = {}): AppError {
+export function nameFlagInError(
+  error: AppError,
+  method: string,
+  body: unknown,
+  description: string | undefined,
+  fieldFlags: Record<string, string> = {},
+): AppError {
   if (error.code !== 'invalid_field' || !error.field || description === undefined) return error;
   const [top = '', ...rest] = error.field.split('.');
   const exact = fieldFlags[error.field];

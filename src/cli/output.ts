@@ -36,7 +36,11 @@ export function formatTable(rows: Array<Record<string, unknown>>, columns: strin
   if (rows.length === 0) return '(none)';
   const cells = rows.map((row) => columns.map((column) => formatValue(row[column])));
   const widths = columns.map((column, index) => Math.max(column.length, ...cells.map((row) => (row[index] as string).length)));
-  const line = (values: string[]) => values.map((value, index) => value.padEnd(widths[index] as number)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((value, index) => value.padEnd(widths[index] as number))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map((column) => column.toUpperCase())), ...cells.map(line)].join('\n');
 }
 

@@ -43,7 +43,11 @@ function attachValues(args: string[], options: ParseArgsOptionsConfig): string[]
       result.push(...args.slice(index));
       break;
     }
-    const name = arg.startsWith('--') ? arg.slice(2) : arg.length === 2 && arg.startsWith('-') ? Object.keys(options).find((key) => options[key]?.short === arg[1]) : undefined;
+    const name = arg.startsWith('--')
+      ? arg.slice(2)
+      : arg.length === 2 && arg.startsWith('-')
+        ? Object.keys(options).find((key) => options[key]?.short === arg[1])
+        : undefined;
     const next = args[index + 1];
     if (name !== undefined && options[name]?.type === 'string' && next !== undefined) {
       result.push(`--${name}=${next}`);
@@ -66,7 +70,12 @@ function usageError(error: Error & { code?: string }, args: string[], options: P
     const name = word.replace(/^--?/, '').replace(/=.*$/s, '');
     const meant = closestOption(name, names);
     const known = names.map((option) => `--${option}`).join(', ');
-    return new AppError('usage', meant ? `unknown option ${word.replace(/=.*$/s, '')}; did you mean --${meant}?` : `unknown option ${word.replace(/=.*$/s, '')}; this command takes ${known}`);
+    return new AppError(
+      'usage',
+      meant
+        ? `unknown option ${word.replace(/=.*$/s, '')}; did you mean --${meant}?`
+        : `unknown option ${word.replace(/=.*$/s, '')}; this command takes ${known}`,
+    );
   }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const name = names.find((option) => error.message.includes(`--${option} `) || error.message.includes(`'--${option}'`));

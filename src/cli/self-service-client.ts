@@ -28,7 +28,11 @@ export async function callSelfService(
   const session = await freshSession(context.env, stringOption(context.values, 'issuer'), stringOption(context.values, 'client-id'), 30);
   const response = await requestJson(`${session.issuer}/self-service${path}`, {
     method,
-    headers: { authorization: `Bearer ${session.accessToken as string}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${session.accessToken as string}`,
+      accept: 'application/json',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   if (response.status >= 300) {

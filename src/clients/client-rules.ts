@@ -25,13 +25,17 @@ export async function checkClient(record: ClientRecord, resources: ResourceRegis
   // jwt-bearer client proves it with its platform token at every request, so it may have no
   // secret either; without one, client_credentials would hand its tokens to anyone naming it.
   if (record.authMethod === 'none' && (grants.has(grantTypes.clientCredentials) || !(grants.has(grantTypes.deviceCode) || grants.has(grantTypes.jwtBearer)))) {
-    throw invalidField(field('token_endpoint_auth_method'), '"none" (no secret) is only allowed for device-flow and jwt-bearer clients without client_credentials');
+    throw invalidField(
+      field('token_endpoint_auth_method'),
+      '"none" (no secret) is only allowed for device-flow and jwt-bearer clients without client_credentials',
+    );
   }
   checkFederatedIdentities(record, field);
   if (record.authMethod === 'private_key_jwt') {
     if (!record.jwks?.keys?.length) throw invalidField(field('jwks'), 'private_key_jwt needs the public keys the client signs with');
     record.jwks.keys.forEach((key, index) => {
-      if (privateJwkMembers.some((member) => member in key)) throw invalidField(`${field('jwks')}.keys.${index}`, 'must be a public key (it contains private key material)');
+      if (privateJwkMembers.some((member) => member in key))
+        throw invalidField(`${field('jwks')}.keys.${index}`, 'must be a public key (it contains private key material)');
     });
   } else if (record.jwks) {
     throw invalidField(field('jwks'), 'only private_key_jwt clients have keys');
@@ -82,9 +86,13 @@ async function checkServes(record: ClientRecord, resources: ResourceRegistry, fi
   }
   if (record.authMethod === 'none') throw invalidField(field('token_endpoint_auth_method'), 'the token-exchange grant is for confidential clients only');
   // SPEC §14: exchange must never turn a person's token for an API into one for tollgate itself.
-  for (const [name, list] of [['resources', record.resources], ['serves', serves]] as const) {
+  for (const [name, list] of [
+    ['resources', record.resources],
+    ['serves', serves],
+  ] as const) {
     const index = list.findIndex(isOwnAudience);
-    if (index >= 0) throw invalidField(`${field(name)}.${index}`, `${list[index]} is tollgate's own API: a token-exchange client may not have it among its ${name}`);
+    if (index >= 0)
+      throw invalidField(`${field(name)}.${index}`, `${list[index]} is tollgate's own API: a token-exchange client may not have it among its ${name}`);
   }
   if (serves.length === 0) throw invalidField(field('serves'), 'the token-exchange grant needs the resource servers this client serves');
   for (const [index, identifier] of serves.entries()) {
@@ -109,7 +117,7 @@ export async function checkResourcesAndScopes(
     for (const scope of server.scopes) definedScopes.add(scope);
   }
   if (record.defaultResource !== undefined && !seenResources.has(record.defaultResource)) {
-    throw invalidField(field('default_resource'), 'must be one of the client\'s resources');
+    throw invalidField(field('default_resource'), "must be one of the client's resources");
   }
   for (const [index, scope] of record.scopes.entries()) {
     if (!definedScopes.has(scope)) throw invalidField(`${field('scopes')}.${index}`, `"${scope}" is not a scope of any of the client's resources`);

@@ -21,7 +21,8 @@ export function hashClientSecret(secret: string, pepper: string | undefined): st
 export function clientSecretMatches(presented: string, storedHash: string, pepper: string | undefined): boolean {
   const scheme = storedHash.slice(0, storedHash.indexOf(':'));
   // A hash kept from before the pepper was set still verifies, without it.
-  const computed = scheme === 'hmac-sha256' && pepper ? hashClientSecret(presented, pepper) : scheme === 'sha256' ? hashClientSecret(presented, undefined) : undefined;
+  const computed =
+    scheme === 'hmac-sha256' && pepper ? hashClientSecret(presented, pepper) : scheme === 'sha256' ? hashClientSecret(presented, undefined) : undefined;
   if (!computed) return false;
   const a = Buffer.from(computed);
   const b = Buffer.from(storedHash);

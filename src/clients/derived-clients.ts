@@ -19,7 +19,10 @@ export interface DerivedClient {
 }
 
 /** What a derived client is made of: it serves exactly one resource (its default), and is never disabled (a record that is gone is not found instead). */
-export type OneResourceClient = Omit<ClientRecord, 'resources' | 'defaultResource' | 'maxPriority' | 'disabled'> & { resource: string; maxPriority: MaxPriority | undefined };
+export type OneResourceClient = Omit<ClientRecord, 'resources' | 'defaultResource' | 'maxPriority' | 'disabled'> & {
+  resource: string;
+  maxPriority: MaxPriority | undefined;
+};
 
 export function oneResourceClient({ resource, maxPriority, ...fields }: OneResourceClient): ClientRecord {
   return { ...fields, resources: [resource], defaultResource: resource, ...(maxPriority ? { maxPriority } : {}), disabled: false };

@@ -13,7 +13,8 @@ export function checkFederatedIdentities(record: ClientRecord, field: FieldNamer
   const identities = record.federatedIdentities ?? [];
   const hasGrant = record.grantTypes.includes(grantTypes.jwtBearer);
   if (hasGrant && identities.length === 0) throw invalidField(field('federated_identities'), 'the jwt-bearer grant needs at least one federated identity');
-  if (!hasGrant && identities.length > 0) throw invalidField(field('federated_identities'), 'federated identities are only used by the jwt-bearer grant; add it to the grant types');
+  if (!hasGrant && identities.length > 0)
+    throw invalidField(field('federated_identities'), 'federated identities are only used by the jwt-bearer grant; add it to the grant types');
   const seen = new Set<string>();
   for (const [index, identity] of identities.entries()) {
     const key = exactIdentityKey(identity);
@@ -26,7 +27,10 @@ export function checkFederatedIdentities(record: ClientRecord, field: FieldNamer
 export function checkFederatedIssuers(record: ClientRecord, trustedIssuers: TrustedIssuers, field: FieldNamer = (name) => name): void {
   for (const [index, identity] of (record.federatedIdentities ?? []).entries()) {
     if (!trustedIssuers.has(identity.issuer)) {
-      throw invalidField(`${field('federated_identities')}.${index}.issuer`, `${identity.issuer} is not a trusted issuer (federation.trustedIssuers in the configuration or trustedIssuers in the seed)`);
+      throw invalidField(
+        `${field('federated_identities')}.${index}.issuer`,
+        `${identity.issuer} is not a trusted issuer (federation.trustedIssuers in the configuration or trustedIssuers in the seed)`,
+      );
     }
   }
 }
@@ -63,7 +67,11 @@ export function checkFederatedIdentitiesUnique(
     const holder = holders.get(federatedIdentityKey(identity, defaultAudience));
     if (holder !== undefined) {
       const at = `${field('federated_identities')}.${index}`;
-      throw new AppError('conflict', `${at}: client "${holder}" already holds this federated identity (same issuer, subject and audience); a workload identity belongs to one client`, { field: at });
+      throw new AppError(
+        'conflict',
+        `${at}: client "${holder}" already holds this federated identity (same issuer, subject and audience); a workload identity belongs to one client`,
+        { field: at },
+      );
     }
   }
 }

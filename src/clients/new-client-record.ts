@@ -1,8 +1,7 @@
 import type { ClientRecord } from './client-record.ts';
 
 /** What a caller must decide; every other field has the default a new client gets. */
-export type ClientFields = Pick<ClientRecord, 'clientId' | 'grantTypes' | 'authMethod'> &
-  Partial<Omit<ClientRecord, 'clientId' | 'grantTypes' | 'authMethod'>>;
+export type ClientFields = Pick<ClientRecord, 'clientId' | 'grantTypes' | 'authMethod'> & Partial<Omit<ClientRecord, 'clientId' | 'grantTypes' | 'authMethod'>>;
 
 /**
  * The one builder of a client record (admin API, seed, registration, bootstrap and demo

@@ -36,5 +36,6 @@ export function toProviderMetadata(record: ClientRecord): ClientMetadata {
  */
 export function refuseFromRegistrants(ctx: KoaContextWithOIDC | undefined, key: string, value: unknown): void {
   const route = ctx?.oidc?.route;
-  if (value !== undefined && (route === 'registration' || route === 'client_update')) throw new errors.InvalidClientMetadata(`${key} is set by an administrator`);
+  if (value !== undefined && (route === 'registration' || route === 'client_update'))
+    throw new errors.InvalidClientMetadata(`${key} is set by an administrator`);
 }

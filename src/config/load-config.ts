@@ -56,7 +56,9 @@ export function resolveConfig(input: unknown, env: NodeJS.ProcessEnv = {}): Conf
     throw invalidConfig('invalid configuration: workers (TOLLGATE_WORKERS): more than 1 process needs Redis (REDIS_URL), the in-process store is not shared');
   }
   if (parsed.workers > 1 && parsed.metrics.token && parsed.metrics.port === undefined) {
-    throw invalidConfig('invalid configuration: metrics.port (TOLLGATE_METRICS_PORT): required for metrics with more than 1 worker; the primary serves them there, summed over workers');
+    throw invalidConfig(
+      'invalid configuration: metrics.port (TOLLGATE_METRICS_PORT): required for metrics with more than 1 worker; the primary serves them there, summed over workers',
+    );
   }
   if (parsed.keys.jwks && parsed.keys.jwksFile) {
     throw invalidConfig('invalid configuration: keys.jwks (TOLLGATE_JWKS) and keys.jwksFile (TOLLGATE_JWKS_FILE) are both set; choose one');
@@ -88,7 +90,8 @@ export function resolveConfig(input: unknown, env: NodeJS.ProcessEnv = {}): Conf
 export function resolveUpstreams(inputs: readonly UpstreamInput[], env: NodeJS.ProcessEnv): UpstreamSettings[] {
   return inputs.map((upstream): UpstreamSettings => {
     const priorityRules = upstream.priorityRules.map((rule, index) => ({ ...rule, maxPriority: parseRuleMap(upstream.id, index, rule.maxPriority) }));
-    if (upstream.type === 'github') return { ...upstream, priorityRules, clientSecret: upstreamSecret(upstream.id, 'clientSecretEnv', upstream.clientSecretEnv, env) };
+    if (upstream.type === 'github')
+      return { ...upstream, priorityRules, clientSecret: upstreamSecret(upstream.id, 'clientSecretEnv', upstream.clientSecretEnv, env) };
     return {
       ...upstream,
       priorityRules,
@@ -102,7 +105,7 @@ export function resolveUpstreams(inputs: readonly UpstreamInput[], env: NodeJS.P
 function settingPath(input: unknown, path: readonly PropertyKey[]): string[] {
   const named = path.map(String);
   if (path[0] === 'upstreams' && typeof path[1] === 'number') {
-    const id = ((input as { upstreams?: Array<{ id?: unknown }> })?.upstreams?.[path[1]])?.id;
+    const id = (input as { upstreams?: Array<{ id?: unknown }> })?.upstreams?.[path[1]]?.id;
     if (typeof id === 'string' && id) named[1] = id;
   }
   return named;
@@ -123,7 +126,9 @@ function upstreamPrivateKey(id: string, name: string, env: NodeJS.ProcessEnv): J
     // Named below without the value: it is a private key.
   }
   if (typeof jwk !== 'object' || jwk === null || typeof jwk.kty !== 'string' || typeof jwk.d !== 'string') {
-    throw invalidConfig(`invalid configuration: upstreams.${id}.privateKeyEnv: environment variable ${name} must hold a private JWK as JSON (with "kty" and "d")`);
+    throw invalidConfig(
+      `invalid configuration: upstreams.${id}.privateKeyEnv: environment variable ${name} must hold a private JWK as JSON (with "kty" and "d")`,
+    );
   }
   return jwk;
 }
@@ -157,7 +162,10 @@ function parseEnv(setting: string, text: string, parser: EnvParser): unknown {
     case 'string':
       return text;
     case 'list':
-      return text.split(',').map((item) => item.trim()).filter(Boolean);
+      return text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
     case 'int': {
       if (!/^-?\d+$/.test(text.trim())) throw invalidConfig(`invalid configuration: ${setting}: expected an integer, got "${text}"`);
       return Number(text);

@@ -12,29 +12,14 @@ export const configSchema = z
   .object({
     port: z.number().int().min(0).max(65535).default(3000).describe('TCP port to listen on (PORT)'),
     host: z.string().min(1).default('0.0.0.0').describe('Interface to bind (TOLLGATE_HOST)'),
-    issuer: z
-      .url()
-      .optional()
-      .describe('Public issuer URL; defaults to http://localhost:<port> (TOLLGATE_ISSUER)'),
-    trustProxy: z
-      .boolean()
-      .default(false)
-      .describe('Trust X-Forwarded-* headers from a TLS-terminating proxy (TOLLGATE_TRUST_PROXY)'),
-    logLevel: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info')
-      .describe('pino log level (TOLLGATE_LOG_LEVEL)'),
+    issuer: z.url().optional().describe('Public issuer URL; defaults to http://localhost:<port> (TOLLGATE_ISSUER)'),
+    trustProxy: z.boolean().default(false).describe('Trust X-Forwarded-* headers from a TLS-terminating proxy (TOLLGATE_TRUST_PROXY)'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level (TOLLGATE_LOG_LEVEL)'),
     logFormat: z
       .enum(['auto', 'json', 'pretty'])
       .default('auto')
       .describe('json: one JSON object per line; pretty: human-readable lines; auto: pretty when stdout is a terminal (TOLLGATE_LOG_FORMAT)'),
-    workers: z
-      .number()
-      .int()
-      .min(1)
-      .max(256)
-      .default(1)
-      .describe('Processes to run; more than 1 needs Redis (TOLLGATE_WORKERS)'),
+    workers: z.number().int().min(1).max(256).default(1).describe('Processes to run; more than 1 needs Redis (TOLLGATE_WORKERS)'),
     redis: z
       .object({
         url: z
@@ -42,14 +27,8 @@ export const configSchema = z
           .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
           .optional()
           .describe('Redis URL; unset means the in-process store that keeps nothing (REDIS_URL)'),
-        mode: z
-          .enum(['standalone', 'sentinel', 'cluster'])
-          .default('standalone')
-          .describe('How to reach Redis (TOLLGATE_REDIS_MODE)'),
-        sentinelName: z
-          .string()
-          .default('mymaster')
-          .describe('Sentinel master group name (TOLLGATE_REDIS_SENTINEL_NAME)'),
+        mode: z.enum(['standalone', 'sentinel', 'cluster']).default('standalone').describe('How to reach Redis (TOLLGATE_REDIS_MODE)'),
+        sentinelName: z.string().default('mymaster').describe('Sentinel master group name (TOLLGATE_REDIS_SENTINEL_NAME)'),
         nodes: z
           .array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port'))
           .default([])
@@ -68,48 +47,36 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    demo: z
-      .boolean()
-      .optional()
-      .describe('Create the demo client, device client and account; default: true only without Redis (TOLLGATE_DEMO)'),
+    demo: z.boolean().optional().describe('Create the demo client, device client and account; default: true only without Redis (TOLLGATE_DEMO)'),
     demoSecret: z
       .string()
       .min(16)
       .regex(unreservedSecretPattern, unreservedSecretMessage)
       .optional()
       .describe('Fixed secret of the demo client; random when unset (TOLLGATE_DEMO_SECRET)'),
-    demoPassword: z
-      .string()
-      .min(8)
-      .optional()
-      .describe('Fixed password of the demo account; random when unset (TOLLGATE_DEMO_PASSWORD)'),
+    demoPassword: z.string().min(8).optional().describe('Fixed password of the demo account; random when unset (TOLLGATE_DEMO_PASSWORD)'),
     keys: z
       .object({
-        jwksFile: z
-          .string()
-          .optional()
-          .describe('Path of a private JWKS file with the signing keys (TOLLGATE_JWKS_FILE)'),
-        jwks: z
-          .string()
-          .optional()
-          .describe('The private JWKS as JSON text, for secret stores that inject variables (TOLLGATE_JWKS)'),
+        jwksFile: z.string().optional().describe('Path of a private JWKS file with the signing keys (TOLLGATE_JWKS_FILE)'),
+        jwks: z.string().optional().describe('The private JWKS as JSON text, for secret stores that inject variables (TOLLGATE_JWKS)'),
         source: z
           .enum(['file', 'store'])
           .default('file')
-          .describe('file: keys from jwksFile/jwks, rotated by hand; store: keys kept in the storage, sealed, rotated by themselves (docs/signing-keys.md) (TOLLGATE_KEY_SOURCE)'),
-        encryptionKey: z
-          .string()
-          .optional()
-          .describe('Store mode: the 32-byte key-encryption key sealing private keys, base64 (TOLLGATE_KEY_ENCRYPTION_KEY)'),
-        encryptionKeyFile: z
-          .string()
-          .optional()
-          .describe('Store mode: a file holding the key-encryption key (TOLLGATE_KEY_ENCRYPTION_KEY_FILE)'),
+          .describe(
+            'file: keys from jwksFile/jwks, rotated by hand; store: keys kept in the storage, sealed, rotated by themselves (docs/signing-keys.md) (TOLLGATE_KEY_SOURCE)',
+          ),
+        encryptionKey: z.string().optional().describe('Store mode: the 32-byte key-encryption key sealing private keys, base64 (TOLLGATE_KEY_ENCRYPTION_KEY)'),
+        encryptionKeyFile: z.string().optional().describe('Store mode: a file holding the key-encryption key (TOLLGATE_KEY_ENCRYPTION_KEY_FILE)'),
         algorithms: z
           .array(z.enum(['ES256', 'RS256', 'EdDSA']))
           .default(['ES256'])
           .describe('Store mode: algorithms that always have keys; those resource servers ask for are added (TOLLGATE_KEY_ALGORITHMS)'),
-        rotationPeriod: z.number().int().positive().default(30 * 24 * 3600).describe('Store mode: seconds a key signs before the next takes over (TOLLGATE_KEY_ROTATION_PERIOD)'),
+        rotationPeriod: z
+          .number()
+          .int()
+          .positive()
+          .default(30 * 24 * 3600)
+          .describe('Store mode: seconds a key signs before the next takes over (TOLLGATE_KEY_ROTATION_PERIOD)'),
         publishAhead: z
           .number()
           .int()
@@ -121,7 +88,9 @@ export const configSchema = z
           .int()
           .min(0)
           .default(0)
-          .describe('Store mode: seconds a retired key stays published; never less than the longest access-token lifetime plus clockSkew (TOLLGATE_KEY_RETENTION)'),
+          .describe(
+            'Store mode: seconds a retired key stays published; never less than the longest access-token lifetime plus clockSkew (TOLLGATE_KEY_RETENTION)',
+          ),
         clockSkew: z.number().int().min(0).default(60).describe('Seconds of clock difference allowed between tollgate and verifiers (TOLLGATE_KEY_CLOCK_SKEW)'),
         jwksMaxAge: z
           .number()
@@ -136,17 +105,30 @@ export const configSchema = z
           .max(5000)
           .default(2000)
           .describe('Store mode: how often each instance checks the key set, besides the change notification (TOLLGATE_KEY_CHECK_INTERVAL_MS)'),
-        lockTtlMs: z.number().int().min(100).default(30_000).describe('Store mode: how long the rotation lock holds if its holder dies (TOLLGATE_KEY_LOCK_TTL_MS)'),
+        lockTtlMs: z
+          .number()
+          .int()
+          .min(100)
+          .default(30_000)
+          .describe('Store mode: how long the rotation lock holds if its holder dies (TOLLGATE_KEY_LOCK_TTL_MS)'),
         transitionDelayMs: z
           .number()
           .int()
           .min(0)
           .default(0)
-          .describe('Testing only: milliseconds a transition waits holding the lock before it writes, to crash an instance mid-transition (TOLLGATE_KEY_TRANSITION_DELAY_MS)'),
+          .describe(
+            'Testing only: milliseconds a transition waits holding the lock before it writes, to crash an instance mid-transition (TOLLGATE_KEY_TRANSITION_DELAY_MS)',
+          ),
       })
       .strict()
-      .refine((keys) => keys.source === 'file' || keys.publishAhead <= keys.rotationPeriod, { message: 'publishAhead must not exceed rotationPeriod', path: ['publishAhead'] })
-      .refine((keys) => keys.source === 'file' || keys.jwksMaxAge <= keys.publishAhead, { message: 'jwksMaxAge must not exceed publishAhead: a verifier would cache the JWKS past the moment the next key signs', path: ['jwksMaxAge'] })
+      .refine((keys) => keys.source === 'file' || keys.publishAhead <= keys.rotationPeriod, {
+        message: 'publishAhead must not exceed rotationPeriod',
+        path: ['publishAhead'],
+      })
+      .refine((keys) => keys.source === 'file' || keys.jwksMaxAge <= keys.publishAhead, {
+        message: 'jwksMaxAge must not exceed publishAhead: a verifier would cache the JWKS past the moment the next key signs',
+        path: ['jwksMaxAge'],
+      })
       .prefault({}),
     cookieKeys: z
       .array(z.string().min(32))
@@ -156,14 +138,26 @@ export const configSchema = z
       .string()
       .min(32)
       .optional()
-      .describe('Server-side pepper keying the hashes of client secrets and the digests of credentials in Redis (HMAC-SHA-256); required with Redis (make one with `openssl rand -hex 32`, never change it), random per process on the in-process store (TOLLGATE_SECRET_PEPPER)'),
+      .describe(
+        'Server-side pepper keying the hashes of client secrets and the digests of credentials in Redis (HMAC-SHA-256); required with Redis (make one with `openssl rand -hex 32`, never change it), random per process on the in-process store (TOLLGATE_SECRET_PEPPER)',
+      ),
     ttl: z
       .object({
         accessToken: z.number().int().positive().default(600).describe('Default access-token lifetime, seconds; a resource server may set its own'),
         deviceCode: z.number().int().positive().default(600).describe('Device code lifetime, seconds (TOLLGATE_DEVICE_CODE_TTL)'),
         devicePollInterval: z.number().int().positive().default(5).describe('Minimum polling interval told to device clients, seconds'),
-        refreshToken: z.number().int().positive().default(14 * 86400).describe('Refresh-token idle lifetime, seconds; each rotation starts it again (TOLLGATE_REFRESH_TOKEN_TTL)'),
-        refreshTokenAbsolute: z.number().int().positive().default(90 * 86400).describe('Absolute cap from the first login, seconds; no rotation extends past it (TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL)'),
+        refreshToken: z
+          .number()
+          .int()
+          .positive()
+          .default(14 * 86400)
+          .describe('Refresh-token idle lifetime, seconds; each rotation starts it again (TOLLGATE_REFRESH_TOKEN_TTL)'),
+        refreshTokenAbsolute: z
+          .number()
+          .int()
+          .positive()
+          .default(90 * 86400)
+          .describe('Absolute cap from the first login, seconds; no rotation extends past it (TOLLGATE_REFRESH_TOKEN_ABSOLUTE_TTL)'),
         refreshTokenReuseInterval: z
           .number()
           .int()
@@ -179,13 +173,15 @@ export const configSchema = z
           .int()
           .positive()
           .default(1800)
-          .describe('The maintainers\' token pages (/tokens) sign a person out after this long without a request, seconds (TOLLGATE_TOKEN_PAGES_IDLE_TTL)'),
+          .describe("The maintainers' token pages (/tokens) sign a person out after this long without a request, seconds (TOLLGATE_TOKEN_PAGES_IDLE_TTL)"),
         tokenPagesAbsolute: z
           .number()
           .int()
           .positive()
           .default(12 * 3600)
-          .describe('The maintainers\' token pages sign a person out this long after they signed in, however active, seconds (TOLLGATE_TOKEN_PAGES_ABSOLUTE_TTL)'),
+          .describe(
+            "The maintainers' token pages sign a person out this long after they signed in, however active, seconds (TOLLGATE_TOKEN_PAGES_ABSOLUTE_TTL)",
+          ),
       })
       .strict()
       .refine((ttl) => ttl.tokenPagesIdle <= ttl.tokenPagesAbsolute, { message: 'tokenPagesIdle must not exceed tokenPagesAbsolute', path: ['tokenPagesIdle'] })
@@ -206,7 +202,9 @@ export const configSchema = z
           .int()
           .positive()
           .default(100)
-          .describe('Values reported to POST /self-service/leaked-tokens per IP per window, each value counted whatever it is (TOLLGATE_RATE_LIMIT_LEAK_REPORT_PER_IP)'),
+          .describe(
+            'Values reported to POST /self-service/leaked-tokens per IP per window, each value counted whatever it is (TOLLGATE_RATE_LIMIT_LEAK_REPORT_PER_IP)',
+          ),
         windowSeconds: z.number().int().positive().default(300).describe('Length of a rate-limit window, seconds'),
       })
       .strict()
@@ -261,7 +259,9 @@ export const configSchema = z
           .min(1)
           .max(20)
           .default(5)
-          .describe('Most services that may act in one chain of token exchanges (the act claim\'s depth); a longer chain is refused with invalid_request (TOLLGATE_EXCHANGE_MAX_CHAIN_DEPTH)'),
+          .describe(
+            "Most services that may act in one chain of token exchanges (the act claim's depth); a longer chain is refused with invalid_request (TOLLGATE_EXCHANGE_MAX_CHAIN_DEPTH)",
+          ),
       })
       .strict()
       .prefault({})
@@ -271,19 +271,15 @@ export const configSchema = z
         endpoint: z
           .url()
           .optional()
-          .describe('OTLP/HTTP collector base URL; traces go to <endpoint>/v1/traces. Unset: tracing is off and nothing of OpenTelemetry loads (OTEL_EXPORTER_OTLP_ENDPOINT)'),
-        tracesEndpoint: z
-          .url()
-          .optional()
-          .describe('Full OTLP/HTTP traces URL, used as is; wins over endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)'),
+          .describe(
+            'OTLP/HTTP collector base URL; traces go to <endpoint>/v1/traces. Unset: tracing is off and nothing of OpenTelemetry loads (OTEL_EXPORTER_OTLP_ENDPOINT)',
+          ),
+        tracesEndpoint: z.url().optional().describe('Full OTLP/HTTP traces URL, used as is; wins over endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)'),
         serviceName: z.string().min(1).default('tollgate').describe('service.name of the exported spans (OTEL_SERVICE_NAME)'),
       })
       .strict()
       .prefault({}),
-    seedFile: z
-      .string()
-      .optional()
-      .describe('Declarative seed (clients, accounts, resource servers) applied at start (TOLLGATE_SEED_FILE)'),
+    seedFile: z.string().optional().describe('Declarative seed (clients, accounts, resource servers) applied at start (TOLLGATE_SEED_FILE)'),
     upstreams: z
       .array(upstreamSchema)
       .max(20)

@@ -21,8 +21,8 @@ const common = {
     .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1-32 lowercase letters, digits or -, starting with a letter or digit')
     .describe('Used in URLs (the redirect URI is <issuer>/upstream/<id>/callback) and in linked identities'),
   name: z.string().min(1).max(100).describe('Shown on its button: "Continue with <name>"'),
-  clientId: z.string().min(1).max(512).describe('tollgate\'s client id at the upstream'),
-  clientSecretEnv: envName.describe('Environment variable holding tollgate\'s client secret at the upstream'),
+  clientId: z.string().min(1).max(512).describe("tollgate's client id at the upstream"),
+  clientSecretEnv: envName.describe("Environment variable holding tollgate's client secret at the upstream"),
   provisioning: z
     .enum(['jit', 'existing'])
     .default('jit')
@@ -42,30 +42,40 @@ const admissionMatch = z
   .default('all')
   .describe('"all": a person must pass every admission rule given here; "any": one is enough (verified email in a domain OR member of a group)');
 
-const emailDomains = z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domain name')).max(100).default([]).describe('Admit only verified emails in these domains (empty: any)');
+const emailDomains = z
+  .array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domain name'))
+  .max(100)
+  .default([])
+  .describe('Admit only verified emails in these domains (empty: any)');
 
 export const tokenEndpointAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 
 const oidcUpstream = z
   .object({
     ...common,
-    clientSecretEnv: envName.optional().describe('Environment variable holding tollgate\'s client secret at the upstream (not needed with private_key_jwt)'),
+    clientSecretEnv: envName.optional().describe("Environment variable holding tollgate's client secret at the upstream (not needed with private_key_jwt)"),
     type: z.literal('oidc').describe('An OpenID Provider (Entra ID, Okta, Google, Keycloak, Dex, ...), found by discovery'),
     tokenEndpointAuthMethod: z
       .enum(tokenEndpointAuthMethods)
       .optional()
       .describe(
-        'How tollgate authenticates at the upstream\'s token endpoint; default: the first the upstream advertises (token_endpoint_auth_methods_supported) of private_key_jwt (when privateKeyEnv is set), client_secret_basic, client_secret_post',
+        "How tollgate authenticates at the upstream's token endpoint; default: the first the upstream advertises (token_endpoint_auth_methods_supported) of private_key_jwt (when privateKeyEnv is set), client_secret_basic, client_secret_post",
       ),
     privateKeyEnv: envName.optional().describe('Environment variable holding the private JWK (JSON) tollgate signs its private_key_jwt client assertions with'),
     issuer: z.url().describe('The upstream issuer; its /.well-known/openid-configuration is read at start'),
-    scopes: z.array(z.string().min(1)).min(1).default(['openid', 'profile', 'email']).describe('Scopes asked for; add offline_access (or the IdP\'s equivalent) so leavers can be re-checked'),
+    scopes: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['openid', 'profile', 'email'])
+      .describe("Scopes asked for; add offline_access (or the IdP's equivalent) so leavers can be re-checked"),
     claims: z
       .object({
         username: claimName.default('preferred_username').describe('The claim that names the tollgate account at its first sign-in'),
         name: claimName.default('name').describe('The claim with the display name'),
         email: claimName.default('email').describe('The claim with the email address (verified by email_verified, or trustEmail)'),
-        groups: claimName.default('groups').describe('The claim listing the groups admission and priorityRules read; read from the ID token, else from UserInfo'),
+        groups: claimName
+          .default('groups')
+          .describe('The claim listing the groups admission and priorityRules read; read from the ID token, else from UserInfo'),
       })
       .strict()
       .prefault({})
@@ -83,7 +93,8 @@ const oidcUpstream = z
   .strict()
   .superRefine((upstream, context) => {
     const keyed = upstream.tokenEndpointAuthMethod === 'private_key_jwt';
-    if (keyed && !upstream.privateKeyEnv) context.addIssue({ code: 'custom', path: ['privateKeyEnv'], message: 'is required with tokenEndpointAuthMethod private_key_jwt' });
+    if (keyed && !upstream.privateKeyEnv)
+      context.addIssue({ code: 'custom', path: ['privateKeyEnv'], message: 'is required with tokenEndpointAuthMethod private_key_jwt' });
     if (!keyed && !upstream.clientSecretEnv && !(upstream.tokenEndpointAuthMethod === undefined && upstream.privateKeyEnv)) {
       context.addIssue({ code: 'custom', path: ['clientSecretEnv'], message: 'is required unless tokenEndpointAuthMethod is private_key_jwt' });
     }
@@ -100,7 +111,11 @@ const githubUpstream = z
         match: admissionMatch,
         emailDomains,
         orgs: z.array(z.string().min(1)).max(200).default([]).describe('Admit only members of at least one of these orgs (empty: any)'),
-        teams: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be org/team-slug')).max(200).default([]).describe('Admit only members of at least one of these teams, "org/team-slug"'),
+        teams: z
+          .array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be org/team-slug'))
+          .max(200)
+          .default([])
+          .describe('Admit only members of at least one of these teams, "org/team-slug"'),
       })
       .strict()
       .prefault({}),

@@ -53,7 +53,12 @@ export function createAssertionVerifier({ issuers, defaultAudience, maxLifetimeS
       if (candidates.length === 0) throw new AssertionError('issuer_not_federated', 'the client has no federated identity at this issuer', issuer);
 
       try {
-        await verified.verify(assertion, keys, (getKey) => compactVerify(assertion, getKey, { algorithms: assertionAlgorithms }), () => (typeof claims.exp === 'number' ? claims.exp : undefined));
+        await verified.verify(
+          assertion,
+          keys,
+          (getKey) => compactVerify(assertion, getKey, { algorithms: assertionAlgorithms }),
+          () => (typeof claims.exp === 'number' ? claims.exp : undefined),
+        );
       } catch (error) {
         if (error instanceof AssertionError) throw error;
         if (error instanceof errors.JWKSNoMatchingKey) throw new AssertionError('unknown_key', 'no key of the issuer matches the assertion (kid)', issuer);
@@ -80,7 +85,9 @@ function checkTimes(claims: JWTPayload, issuer: string, maxLifetimeSeconds: numb
 }
 
 function matchIdentity(claims: JWTPayload, candidates: readonly FederatedIdentity[], defaultAudience: string, issuer: string): FederatedIdentity {
-  const bySubject = candidates.filter((identity) => (identity.subject === undefined ? Object.keys(identity.conditions ?? {}).length > 0 : identity.subject === claims.sub));
+  const bySubject = candidates.filter((identity) =>
+    identity.subject === undefined ? Object.keys(identity.conditions ?? {}).length > 0 : identity.subject === claims.sub,
+  );
   if (bySubject.length === 0) throw new AssertionError('subject', 'sub matches no federated identity of the client', issuer);
   const audiences = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
   const byAudience = bySubject.filter((identity) => audiences.includes(identity.audience ?? defaultAudience));

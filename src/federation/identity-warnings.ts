@@ -41,7 +41,11 @@ export function federatedIdentityWarnings(records: readonly ClientRecord[], defa
       const key = federatedIdentityKey(identity, defaultAudience);
       const holder = holders.get(key);
       if (holder !== undefined && holder !== record.clientId) {
-        warnings.push({ clientId: record.clientId, index, message: `client "${holder}" holds the same federated identity (issuer, subject, audience); remove it from one of them` });
+        warnings.push({
+          clientId: record.clientId,
+          index,
+          message: `client "${holder}" holds the same federated identity (issuer, subject, audience); remove it from one of them`,
+        });
       }
       holders.set(key, record.clientId);
     }

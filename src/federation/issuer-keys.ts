@@ -42,7 +42,8 @@ export function createIssuerKeys(entry: TrustedIssuer, options: IssuerKeysOption
   const unknownKidIntervalMs = options.unknownKidIntervalMs ?? 1000;
   const failureBackoffMs = options.failureBackoffMs ?? 5000;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const unavailable = (reason: string) => new AssertionError('issuer_unavailable', `the keys of ${entry.issuer} could not be fetched (${reason})`, entry.issuer);
+  const unavailable = (reason: string) =>
+    new AssertionError('issuer_unavailable', `the keys of ${entry.issuer} could not be fetched (${reason})`, entry.issuer);
 
   let keys: JWTVerifyGetKey | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;

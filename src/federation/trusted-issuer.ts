@@ -9,13 +9,22 @@ import { privateJwkMembers } from '../keys/private-jwk-members.ts';
  */
 export const trustedIssuerSchema = z
   .object({
-    issuer: z.url({ protocol: /^https?$/ }).max(512).describe('The exact `iss` of the platform tokens'),
-    jwksUri: z.url({ protocol: /^https?$/ }).max(1024).optional().describe('Where the keys are, skipping discovery'),
+    issuer: z
+      .url({ protocol: /^https?$/ })
+      .max(512)
+      .describe('The exact `iss` of the platform tokens'),
+    jwksUri: z
+      .url({ protocol: /^https?$/ })
+      .max(1024)
+      .optional()
+      .describe('Where the keys are, skipping discovery'),
     jwks: z
       .object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(20) })
       .strict()
       .optional()
-      .describe('The public keys themselves, {"keys": [1 to 20 public JWKs]}, for issuers tollgate cannot reach; update them when the platform rotates its keys'),
+      .describe(
+        'The public keys themselves, {"keys": [1 to 20 public JWKs]}, for issuers tollgate cannot reach; update them when the platform rotates its keys',
+      ),
   })
   .strict()
   .refine((entry) => !(entry.jwksUri && entry.jwks), { message: 'give jwksUri or jwks, not both', path: ['jwks'] })

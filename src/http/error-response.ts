@@ -26,7 +26,12 @@ export interface ErrorResponse {
  */
 export function errorResponse(error: unknown): ErrorResponse {
   if (error instanceof StorageUnavailableError) {
-    return { status: 503, headers: { 'retry-after': '1' }, body: { error: 'temporarily_unavailable', error_description: error.error_description as string }, unexpected: false };
+    return {
+      status: 503,
+      headers: { 'retry-after': '1' },
+      body: { error: 'temporarily_unavailable', error_description: error.error_description as string },
+      unexpected: false,
+    };
   }
   if (error instanceof AppError && error.expose) {
     const body: ErrorBody = { error: error.code, error_description: error.message, ...(error.field ? { field: error.field } : {}) };

@@ -41,8 +41,24 @@ export const requestPipeline = {
   // oidc-provider's routes, by its names.
   discovery: ['requestFrame', 'validHost'],
   jwks: ['requestFrame', 'jwksResponse'],
-  token: ['requestFrame', 'validHost', 'devicePollPacing', 'invalidClientWithoutAuthentication', 'unauthorizedClientForDisallowedGrant', 'noCacheTokenResponses', 'protocolOutcomes', 'undoUnansweredRotation'],
-  device_authorization: ['requestFrame', 'validHost', 'invalidClientWithoutAuthentication', 'devicePollInterval', 'unauthorizedClientForDisallowedGrant', 'protocolOutcomes'],
+  token: [
+    'requestFrame',
+    'validHost',
+    'devicePollPacing',
+    'invalidClientWithoutAuthentication',
+    'unauthorizedClientForDisallowedGrant',
+    'noCacheTokenResponses',
+    'protocolOutcomes',
+    'undoUnansweredRotation',
+  ],
+  device_authorization: [
+    'requestFrame',
+    'validHost',
+    'invalidClientWithoutAuthentication',
+    'devicePollInterval',
+    'unauthorizedClientForDisallowedGrant',
+    'protocolOutcomes',
+  ],
   code_verification: ['requestFrame', 'pageHeaders', 'validHost', 'userCodePrefill', 'userCodeAttempts', 'deviceSessionGuard'],
   device_resume: ['requestFrame', 'pageHeaders', 'validHost', 'deviceSessionGuard'],
   introspection: ['requestFrame', 'validHost', 'invalidClientWithoutAuthentication', 'refusePublicIntrospection', 'jwtIntrospection'],
@@ -177,7 +193,7 @@ function composeRow(route: RouteName, names: readonly StepName[], steps: Pipelin
   const configured = names.map((name) => steps[name]).filter((step): step is Step => step !== undefined);
   // The rest of the row; undefined while it is only `next`.
   let rest: Chain | undefined;
-  for (let index = configured.length - 1; index >= 0; ) {
+  for (let index = configured.length - 1; index >= 0;) {
     const step = configured[index] as Step;
     if ('around' in step || 'aroundFor' in step) {
       rest = aroundRest('around' in step ? step.around : step.aroundFor(route), rest);
@@ -190,7 +206,10 @@ function composeRow(route: RouteName, names: readonly StepName[], steps: Pipelin
     const run = configured.slice(first, index + 1);
     rest =
       'before' in step
-        ? checksBefore(run.flatMap((each) => ('before' in each ? [each.before] : [])), rest)
+        ? checksBefore(
+            run.flatMap((each) => ('before' in each ? [each.before] : [])),
+            rest,
+          )
         : afterAnswer(
             run.flatMap((each) => ('after' in each ? [each.after] : [])),
             run.flatMap((each) => ('always' in each ? [each.always] : [])),

@@ -95,7 +95,11 @@ export function isDisallowedGrant(body: ErrorBody): boolean {
  * our storage (storage/consume-conflict.ts) when two redemptions race. Either way: reuse.
  */
 export function isRefreshTokenReuse(ctx: KoaContextWithOIDC, error: unknown): boolean {
-  return ctx.oidc?.params?.grant_type === 'refresh_token' && error instanceof errors.InvalidGrant && (error as { error_detail?: string }).error_detail === 'refresh token already used';
+  return (
+    ctx.oidc?.params?.grant_type === 'refresh_token' &&
+    error instanceof errors.InvalidGrant &&
+    (error as { error_detail?: string }).error_detail === 'refresh token already used'
+  );
 }
 
 /** shared/client_auth.js: a request carrying no client authentication at all. */
@@ -153,7 +157,10 @@ export function isUnsavedSessionFailure(ctx: KoaContextWithOIDC, error: unknown)
  * Provider is a koa application (lib/provider.js `class Provider extends Koa`); koa reports
  * failures outside the protocol handlers (a cut request, a reset socket) as its 'error' event.
  */
-export function onProviderKoaError(provider: Provider, listener: (error: Error & { status?: number; code?: string }, ctx?: { state?: { requestId?: unknown }; res: ServerResponse }) => void): void {
+export function onProviderKoaError(
+  provider: Provider,
+  listener: (error: Error & { status?: number; code?: string }, ctx?: { state?: { requestId?: unknown }; res: ServerResponse }) => void,
+): void {
   (provider as unknown as Koa).on('error', listener);
 }
 

@@ -29,7 +29,8 @@ export function loadKeyEncryptionKey(keys: Config['keys']): Buffer {
       throw invalidConfig(`${setting}: cannot read ${keys.encryptionKeyFile}: ${(cause as Error).message}`);
     }
   }
-  if (!text) throw invalidConfig(`keys.source "store" needs a key-encryption key in TOLLGATE_KEY_ENCRYPTION_KEY or TOLLGATE_KEY_ENCRYPTION_KEY_FILE; ${makeKekHint}`);
+  if (!text)
+    throw invalidConfig(`keys.source "store" needs a key-encryption key in TOLLGATE_KEY_ENCRYPTION_KEY or TOLLGATE_KEY_ENCRYPTION_KEY_FILE; ${makeKekHint}`);
   const key = Buffer.from(text.trim().replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (key.length !== 32) throw invalidConfig(`${setting}: must be 32 bytes in base64 (got ${key.length}); ${makeKekHint}`);
   return key;

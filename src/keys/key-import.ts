@@ -12,7 +12,13 @@ import { algFor } from './signing-keys.ts';
  * type; every other key is kept as retired, published for the retention period. Kids already
  * stored are left alone.
  */
-export function importKeys(set: KeySetDocument, jwks: JWK[], now: number, schedule: KeySchedule, kek: Buffer): { set: KeySetDocument; transitions: Transition[] } | undefined {
+export function importKeys(
+  set: KeySetDocument,
+  jwks: JWK[],
+  now: number,
+  schedule: KeySchedule,
+  kek: Buffer,
+): { set: KeySetDocument; transitions: Transition[] } | undefined {
   const keys = [...set.keys];
   const transitions: Transition[] = [];
   const signedInFile = new Set<string>();

@@ -27,7 +27,13 @@ export type NewKey = (alg: SigningAlg, state: 'next' | 'active', activatesAt: nu
  * Idempotent: run again at the same `now`, it changes nothing, so whichever instance holds the
  * lock after a crash completes what the crashed one started.
  */
-export async function advanceKeySet(set: KeySetDocument, algs: readonly SigningAlg[], schedule: KeySchedule, now: number, newKey: NewKey): Promise<{ set: KeySetDocument; transitions: Transition[] }> {
+export async function advanceKeySet(
+  set: KeySetDocument,
+  algs: readonly SigningAlg[],
+  schedule: KeySchedule,
+  now: number,
+  newKey: NewKey,
+): Promise<{ set: KeySetDocument; transitions: Transition[] }> {
   const transitions: Transition[] = [];
   let keys = set.keys.filter((key) => {
     const gone = key.state === 'retired' && (key.removesAt ?? 0) <= now;
@@ -68,14 +74,24 @@ export async function advanceKeySet(set: KeySetDocument, algs: readonly SigningA
  * now when the next key has been published that long, else when it will have been (a next key
  * is created now when there is none).
  */
-export async function rotateNow(set: KeySetDocument, alg: SigningAlg, schedule: KeySchedule, now: number, newKey: NewKey): Promise<{ set: KeySetDocument; transitions: Transition[]; activatesAt: number }> {
+export async function rotateNow(
+  set: KeySetDocument,
+  alg: SigningAlg,
+  schedule: KeySchedule,
+  now: number,
+  newKey: NewKey,
+): Promise<{ set: KeySetDocument; transitions: Transition[]; activatesAt: number }> {
   const next = set.keys.find((key) => key.alg === alg && key.state === 'next');
   if (!next) {
     const created = await newKey(alg, 'next', now + schedule.leadMs);
     return { set: { ...set, keys: [...set.keys, created] }, transitions: [{ kind: 'created', kid: created.kid, alg }], activatesAt: created.activatesAt };
   }
   const activatesAt = Math.max(now, next.createdAt + schedule.leadMs);
-  return { set: { ...set, keys: replace(set.keys, next, { ...next, activatesAt: Math.min(activatesAt, next.activatesAt) }) }, transitions: [], activatesAt: Math.min(activatesAt, next.activatesAt) };
+  return {
+    set: { ...set, keys: replace(set.keys, next, { ...next, activatesAt: Math.min(activatesAt, next.activatesAt) }) },
+    transitions: [],
+    activatesAt: Math.min(activatesAt, next.activatesAt),
+  };
 }
 
 /**
@@ -83,7 +99,12 @@ export async function rotateNow(set: KeySetDocument, alg: SigningAlg, schedule: 
  * over now (it may have been published for less than the lead time: a verifier that caches by
  * time then refetches on its unknown kid), else a fresh key does.
  */
-export async function revokeKey(set: KeySetDocument, kid: string, now: number, newKey: NewKey): Promise<{ set: KeySetDocument; transitions: Transition[] } | undefined> {
+export async function revokeKey(
+  set: KeySetDocument,
+  kid: string,
+  now: number,
+  newKey: NewKey,
+): Promise<{ set: KeySetDocument; transitions: Transition[] } | undefined> {
   const target = set.keys.find((key) => key.kid === kid);
   if (!target) return undefined;
   const transitions: Transition[] = [{ kind: 'revoked', kid, alg: target.alg }];

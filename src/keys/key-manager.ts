@@ -56,7 +56,16 @@ export function createKeyManager({ config, store, resources, logger, securityEve
   const newKey: NewKey = async (alg, state, activatesAt) => {
     const jwk = await generateSigningKey(alg);
     const kid = jwk.kid as string;
-    return { kid, alg, state, createdAt: Date.now(), activatesAt, origin: 'generated', publicJwk: publicJwkOf(jwk, alg), sealed: sealPrivateKey(kek, kid, jwk) };
+    return {
+      kid,
+      alg,
+      state,
+      createdAt: Date.now(),
+      activatesAt,
+      origin: 'generated',
+      publicJwk: publicJwkOf(jwk, alg),
+      sealed: sealPrivateKey(kek, kid, jwk),
+    };
   };
 
   async function schedule(): Promise<KeySchedule> {
@@ -124,7 +133,10 @@ export function createKeyManager({ config, store, resources, logger, securityEve
     onTransition?.(transition.kind);
     securityEvents.emit(`signing_key.${transition.kind}`, { kid: transition.kid, alg: transition.alg });
     if (transition.kind === 'revoked') {
-      logger.error({ kid: transition.kid, alg: transition.alg }, 'SIGNING KEY REVOKED: it left the JWKS; tokens it signed stop verifying wherever the JWKS is refetched');
+      logger.error(
+        { kid: transition.kid, alg: transition.alg },
+        'SIGNING KEY REVOKED: it left the JWKS; tokens it signed stop verifying wherever the JWKS is refetched',
+      );
     }
   }
 

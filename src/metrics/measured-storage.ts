@@ -32,8 +32,10 @@ export function measureStorage(storage: Storage, metrics: Metrics): Storage {
     ...top,
     modelAdapter: (model: string): ModelAdapter =>
       measure(metrics, model, storage.modelAdapter(model), ['upsert', 'find', 'findByUid', 'findByUserCode', 'consume', 'destroy', 'revokeByGrantId']),
-    collection: <T>(name: string): Collection<T> => measure(metrics, `collection:${name}`, storage.collection<T>(name), ['get', 'list', 'put', 'insert', 'delete']),
-    rateLimiter: (options: RateLimiterOptions) => measure(metrics, `rate-limit:${options.name}`, storage.rateLimiter(options), ['consume', 'get', 'delete', 'penalty', 'reward']),
+    collection: <T>(name: string): Collection<T> =>
+      measure(metrics, `collection:${name}`, storage.collection<T>(name), ['get', 'list', 'put', 'insert', 'delete']),
+    rateLimiter: (options: RateLimiterOptions) =>
+      measure(metrics, `rate-limit:${options.name}`, storage.rateLimiter(options), ['consume', 'get', 'delete', 'penalty', 'reward']),
   };
 }
 

@@ -59,7 +59,8 @@ export function createMetrics(): Metrics {
     registers: [registry],
     collect() {
       this.reset();
-      for (const [clientId, byGrantType] of issued) for (const [grantType, count] of byGrantType) this.inc({ grant_type: grantType, client_id: clientId }, count);
+      for (const [clientId, byGrantType] of issued)
+        for (const [grantType, count] of byGrantType) this.inc({ grant_type: grantType, client_id: clientId }, count);
     },
   });
   const tokenErrors = counter('tollgate_token_errors_total', 'Token endpoint error responses, by OAuth error code (RFC 6749 §5.2, RFC 8628 §3.5)', ['error']);
@@ -84,9 +85,16 @@ export function createMetrics(): Metrics {
     ['operation', 'target'],
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   );
-  const storageErrors = counter('tollgate_storage_unavailable_total', 'Storage operations that failed because storage was unreachable or too slow', ['operation', 'target']);
+  const storageErrors = counter('tollgate_storage_unavailable_total', 'Storage operations that failed because storage was unreachable or too slow', [
+    'operation',
+    'target',
+  ]);
 
-  const keyTransitions = counter('tollgate_signing_key_transitions_total', 'Signing-key transitions made by this instance, by kind (created, activated, retired, removed, revoked)', ['kind']);
+  const keyTransitions = counter(
+    'tollgate_signing_key_transitions_total',
+    'Signing-key transitions made by this instance, by kind (created, activated, retired, removed, revoked)',
+    ['kind'],
+  );
   let readKeys: (() => SigningKeyGauges) | undefined;
   new Gauge({
     name: 'tollgate_signing_key_active_age_seconds',

@@ -22,7 +22,10 @@ export interface RouteLatencyHistogram {
  * still renders it: `get()` answers in the shape of its own metrics, which the registry and the
  * cluster aggregator read.
  */
-export function registerRouteLatencyHistogram(registry: Registry, { name, help, buckets }: { name: string; help: string; buckets: readonly number[] }): RouteLatencyHistogram {
+export function registerRouteLatencyHistogram(
+  registry: Registry,
+  { name, help, buckets }: { name: string; help: string; buckets: readonly number[] },
+): RouteLatencyHistogram {
   const series = new Map<RouteLabels, Series>();
 
   const metric = {

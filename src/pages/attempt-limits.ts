@@ -18,8 +18,7 @@ export interface AttemptLimits {
 }
 
 /** A username as a counter key: bounded length, and no account names in storage keys. */
-export const accountKey = (username: string) =>
-  createHash('sha256').update(username.normalize('NFKC').toLowerCase()).digest('base64url');
+export const accountKey = (username: string) => createHash('sha256').update(username.normalize('NFKC').toLowerCase()).digest('base64url');
 
 /**
  * RFC 8628 §5.1: user codes are short, so guessing them is throttled per IP; passwords are

@@ -21,7 +21,11 @@ export async function userCodeInputSource(ctx: KoaContextWithOIDC, _form: string
   const codeError = codeErrorOf(err);
   if (codeError === 'aborted') return deniedPage(ctx);
   const secret = deviceFormSecret(ctx);
-  const message = err ? ((codeError ? codeErrors[codeError] : undefined) ?? (isDeviceFormExpired(out) ? 'This form has expired. Enter the code again.' : out?.error_description) ?? 'Something went wrong. Try again.') : undefined;
+  const message = err
+    ? ((codeError ? codeErrors[codeError] : undefined) ??
+      (isDeviceFormExpired(out) ? 'This form has expired. Enter the code again.' : out?.error_description) ??
+      'Something went wrong. Try again.')
+    : undefined;
   const prefill = typeof ctx.query.prefill === 'string' && prefillPattern.test(ctx.query.prefill) ? ctx.query.prefill : undefined;
   const value = (err as { userCode?: string } | undefined)?.userCode ?? prefill ?? '';
   ctx.body = page(

@@ -23,7 +23,18 @@ export interface LoginView {
  * Step 2: username and password, with the autocomplete hints password managers need, and one
  * "Continue with ..." button per upstream identity provider.
  */
-export function loginPage({ action, csrf, error, username, password = true, upstreamAction, upstreams = [], lead = 'Sign in to connect your device.', options = { step: 2 }, notice }: LoginView): string {
+export function loginPage({
+  action,
+  csrf,
+  error,
+  username,
+  password = true,
+  upstreamAction,
+  upstreams = [],
+  lead = 'Sign in to connect your device.',
+  options = { step: 2 },
+  notice,
+}: LoginView): string {
   const passwordForm = html`<form method="post" action="${action}">
 <input type="hidden" name="csrf" value="${csrf}">
 <label for="username">Username</label>

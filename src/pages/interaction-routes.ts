@@ -74,7 +74,8 @@ export function createInteractionRoutes(deps: InteractionDeps) {
       if (!deps.csrf.verify(uid, form.csrf)) return sendFormExpired(ctx);
 
       if (action === 'login' && details.prompt.name === 'login' && deps.passwordSignIn) return await signIn(ctx, deps, details, form);
-      if (action === 'upstream' && details.prompt.name === 'login') return await startUpstreamSignIn(ctx, deps.upstreamSignIn, { uid }, form.upstream, `/interaction/${uid}`);
+      if (action === 'upstream' && details.prompt.name === 'login')
+        return await startUpstreamSignIn(ctx, deps.upstreamSignIn, { uid }, form.upstream, `/interaction/${uid}`);
       if (action === 'confirm' && details.prompt.name === 'consent') return await decide(ctx, deps, details, form);
       ctx.redirect(`/interaction/${uid}`);
     } catch (error) {
@@ -107,7 +108,12 @@ async function decide(ctx: Context, { provider, securityEvents }: InteractionDep
   const where = { reqId: requestIdOf(ctx), ip: ctx.ip, clientId: String(details.params.client_id), accountId: details.session?.accountId };
   if (form.decision !== 'approve') {
     // RFC 8628 §3.5: the device's next poll gets access_denied.
-    await provider.interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: 'the person denied the login' }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      { error: 'access_denied', error_description: 'the person denied the login' },
+      { mergeWithLastSubmission: false },
+    );
   } else {
     const grantId = await saveGrant(provider, details);
     await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });

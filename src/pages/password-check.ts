@@ -21,7 +21,11 @@ const wrongCredentials = 'Wrong username or password.';
  * attempts counted per IP and per account (RFC 8628 §5.1, shared by every process), one
  * answer for every wrong pair, a security event either way, and a success given back.
  */
-export async function checkPassword({ accounts, limits, securityEvents }: PasswordCheckDeps, form: Form, where: SecurityEventDetails & { ip: string }): Promise<PasswordOutcome> {
+export async function checkPassword(
+  { accounts, limits, securityEvents }: PasswordCheckDeps,
+  form: Form,
+  where: SecurityEventDetails & { ip: string },
+): Promise<PasswordOutcome> {
   const username = (form.username ?? '').trim().slice(0, 256);
   const password = (form.password ?? '').slice(0, 1024);
   if (!username || !password) return { error: 'Enter your username and password.', username };

@@ -10,8 +10,17 @@ import { contentSecurityPolicy } from './page-headers.ts';
  * `passwordSignIn` is on and one button per upstream, whose authorization endpoints the CSP
  * must let the form's redirect reach.
  */
-export function sendSignInPage(ctx: Context, signIn: { upstreams: UpstreamRegistry; passwordSignIn: boolean }, status: number, view: Omit<LoginView, 'password' | 'upstreams'>): void {
+export function sendSignInPage(
+  ctx: Context,
+  signIn: { upstreams: UpstreamRegistry; passwordSignIn: boolean },
+  status: number,
+  view: Omit<LoginView, 'password' | 'upstreams'>,
+): void {
   const upstreams = signIn.upstreams.list;
   if (upstreams.length) ctx.set('content-security-policy', contentSecurityPolicy(upstreams.map((upstream) => upstream.authorizationOrigin())));
-  sendPage(ctx, status, loginPage({ ...view, password: signIn.passwordSignIn, upstreams: upstreams.map(({ settings }) => ({ id: settings.id, name: settings.name })) }));
+  sendPage(
+    ctx,
+    status,
+    loginPage({ ...view, password: signIn.passwordSignIn, upstreams: upstreams.map(({ settings }) => ({ id: settings.id, name: settings.name })) }),
+  );
 }

@@ -100,7 +100,10 @@ async function finish(ctx: Context, deps: UpstreamCallbackDeps, upstream: Upstre
     profile = await upstream.complete(callback, { state, nonce: login.nonce, codeVerifier: login.codeVerifier, redirectUri: callback.href });
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
-    deps.logger.info({ upstream: settings.id, code: error.code, err: { message: error.message }, upstreamResponse: error.response }, 'upstream answer not accepted');
+    deps.logger.info(
+      { upstream: settings.id, code: error.code, err: { message: error.message }, upstreamResponse: error.response },
+      'upstream answer not accepted',
+    );
     return problemFor(error.code, retry, settings.name);
   }
   const outcome = await signInAccount(deps, settings, profile);
@@ -125,14 +128,29 @@ function problemFor(kind: ProblemKind, retry: string | undefined, name = 'The id
     case 'replayed':
       return { status: 400, title: 'Sign-in link already used', message: 'This sign-in answer was already used once. Each one works only once.', retry };
     case 'foreign':
-      return { status: 403, title: 'Sign-in does not match', message: 'This sign-in answer belongs to a sign-in started elsewhere, not in this browser.', retry };
+      return {
+        status: 403,
+        title: 'Sign-in does not match',
+        message: 'This sign-in answer belongs to a sign-in started elsewhere, not in this browser.',
+        retry,
+      };
     case 'access_denied':
       return { status: 403, title: 'Sign-in cancelled', message: `${name} did not sign you in: it was cancelled or refused there.`, retry };
     case 'unreachable':
-      return { status: 503, title: `${name} is not reachable`, message: `${name} cannot be reached right now. Try again in a while, or sign in another way.`, retry };
+      return {
+        status: 503,
+        title: `${name} is not reachable`,
+        message: `${name} cannot be reached right now. Try again in a while, or sign in another way.`,
+        retry,
+      };
     case 'rejected':
     case 'refused':
-      return { status: 400, title: 'Sign-in could not be verified', message: `The answer from ${name} failed tollgate's checks, so it was not accepted.`, retry };
+      return {
+        status: 400,
+        title: 'Sign-in could not be verified',
+        message: `The answer from ${name} failed tollgate's checks, so it was not accepted.`,
+        retry,
+      };
     case 'unknown':
       return { status: 400, title: 'Sign-in expired', message: 'This sign-in is unknown or has expired.', retry };
   }

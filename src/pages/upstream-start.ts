@@ -43,7 +43,14 @@ export async function startUpstreamSignIn(ctx: Context, deps: UpstreamSignInDeps
       retry,
     });
   }
-  ctx.cookies.set(bindingCookie, binding, { httpOnly: true, sameSite: 'lax', path: '/upstream/', secure: ctx.secure, maxAge: deps.ttlSeconds * 1000, overwrite: true });
+  ctx.cookies.set(bindingCookie, binding, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/upstream/',
+    secure: ctx.secure,
+    maxAge: deps.ttlSeconds * 1000,
+    overwrite: true,
+  });
   ctx.status = 303;
   ctx.redirect(url.href);
 }

@@ -67,5 +67,7 @@ const absent = '\r';
 function isOrigin(origin: string): boolean {
   if (!URL.canParse(origin)) return false;
   const url = new URL(origin);
-  return url.origin !== 'null' && url.pathname === '/' && url.username === '' && url.password === '' && url.search === '' && url.hash === '' && !origin.endsWith('/');
+  return (
+    url.origin !== 'null' && url.pathname === '/' && url.username === '' && url.password === '' && url.search === '' && url.hash === '' && !origin.endsWith('/')
+  );
 }

@@ -33,4 +33,8 @@ export const resourceIdentifier = z
   }, 'must be an absolute URI without a fragment (RFC 8707 §2)');
 
 /** Person-facing text: names, descriptions. */
-export const displayText = (max: number) => z.string().max(max).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+export const displayText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');

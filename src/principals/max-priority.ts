@@ -32,7 +32,11 @@ export const maxPrioritySchema = z.unknown().transform((value, ctx): MaxPriority
   const result: Record<string, number> = {};
   for (const [queue, priority] of entries) {
     if (!queueName.test(queue)) {
-      ctx.addIssue({ code: 'custom', path: [queue], message: 'queue names are 1-128 characters of letters, digits and . _ : * -, starting with a letter or digit' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [queue],
+        message: 'queue names are 1-128 characters of letters, digits and . _ : * -, starting with a letter or digit',
+      });
       return z.NEVER;
     }
     if (typeof priority !== 'number' || !Number.isSafeInteger(priority) || priority < 0) {

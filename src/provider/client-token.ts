@@ -25,7 +25,9 @@ export function createClientTokenIssuer(resourcePolicy: ResourceServerPolicy) {
     const info = await resourcePolicy.getResourceServerInfo(ctx, resource, client);
     const resourceServer = new provider.ResourceServer(resource, info);
     // The policy has checked the requested scopes (or filled in the client's) on params.scope.
-    const requested = String(params.scope ?? '').split(' ').filter(Boolean);
+    const requested = String(params.scope ?? '')
+      .split(' ')
+      .filter(Boolean);
     const scope = requested.filter((value) => resourceServer.scopes.has(value)).join(' ') || undefined;
 
     const token = new provider.ClientCredentials({ client, resourceServer, scope });

@@ -81,7 +81,11 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
   const reverify = createReverification(deps);
   const pendingRegistrations = createPendingRegistrations();
   const registeredClients = createRegisteredClients({ clients, resources, storage, pending: pendingRegistrations, secretPepper: config.secretPepper });
-  const clientAdapter = createClientAdapter(clients, registeredClients, createUnknownClientDecoy(clients, config.secretPepper, { cacheMs: config.clientCacheMs }));
+  const clientAdapter = createClientAdapter(
+    clients,
+    registeredClients,
+    createUnknownClientDecoy(clients, config.secretPepper, { cacheMs: config.clientCacheMs }),
+  );
   const accessTokenGrants = createAccessTokenGrants(storage);
   const liveness = createAccessTokenLiveness({ storage, clients, accounts, grants: accessTokenGrants });
   const introspectionPolicy = createIntrospectionPolicy(clients);
@@ -91,7 +95,11 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
   const extraGrants: ExtraGrant[] = [
     jwtBearerGrant({
       clients,
-      verifier: createAssertionVerifier({ issuers: deps.trustedIssuers, defaultAudience: config.issuer, maxLifetimeSeconds: config.federation.maxAssertionLifetime }),
+      verifier: createAssertionVerifier({
+        issuers: deps.trustedIssuers,
+        defaultAudience: config.issuer,
+        maxLifetimeSeconds: config.federation.maxAssertionLifetime,
+      }),
       issueClientToken: createClientTokenIssuer(resourcePolicy),
       logger: deps.logger,
     }),
@@ -161,7 +169,10 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; steps:
   reuseBuiltClients(provider, clients, config.clientCacheMs);
   mintRefreshTokenIds(provider, ({ grantId, accountId }) => (grantId && accountId ? storage.refreshTokenId({ grantId, accountId }) : undefined));
   secureByIssuer(provider, config.issuer);
-  const devicePollPacing = createDevicePollPacing(storage, { intervalSeconds: config.ttl.devicePollInterval, ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds });
+  const devicePollPacing = createDevicePollPacing(storage, {
+    intervalSeconds: config.ttl.devicePollInterval,
+    ttlSeconds: Math.max(config.ttl.deviceCode, deviceCodeTtlRange.max) + deviceCodeGraceSeconds,
+  });
   const steps: ProviderSteps = {
     deviceSessionGuard: around(guardDeviceSession),
     refusePublicIntrospection: around(refusePublicIntrospection),

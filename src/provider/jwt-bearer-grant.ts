@@ -35,7 +35,10 @@ export function jwtBearerGrant({ clients, verifier, issueClientToken, logger }: 
         await verifier.verify(assertion, record?.federatedIdentities ?? []);
       } catch (error) {
         if (!(error instanceof AssertionError)) throw error;
-        logger.info({ reqId: ctx.state?.requestId, clientId: client?.clientId, issuer: error.issuer?.slice(0, 200), check: error.code }, 'jwt-bearer assertion refused');
+        logger.info(
+          { reqId: ctx.state?.requestId, clientId: client?.clientId, issuer: error.issuer?.slice(0, 200), check: error.code },
+          'jwt-bearer assertion refused',
+        );
         if (error.code === 'issuer_unavailable') {
           ctx.set('retry-after', '5');
           throw new IssuerUnavailableError(`the assertion's issuer cannot be reached to verify it; retry shortly (${error.message})`);

@@ -22,6 +22,9 @@ export function createProtocolOutcomes({ logger, metrics }: { logger: Logger; me
     if (route === 'token') metrics.tokenError(code);
     else metrics.deviceAuthorizationError(code);
     const level = routine.has(code) ? 'debug' : 'info';
-    logger[level]({ reqId: requestIdOf(ctx), clientId: ctx.oidc.client?.clientId, error: code }, route === 'token' ? 'token request refused' : 'device authorization refused');
+    logger[level](
+      { reqId: requestIdOf(ctx), clientId: ctx.oidc.client?.clientId, error: code },
+      route === 'token' ? 'token request refused' : 'device authorization refused',
+    );
   };
 }

@@ -11,7 +11,10 @@ import { isRefreshTokenReuse, onProviderKoaError } from '../kernel/provider-inte
  * The one place oidc-provider events are subscribed. Log lines carry codes and ids only:
  * no token, code or secret is ever part of what is logged.
  */
-export function subscribeProviderEvents(provider: Provider, deps: { clients: ClientRegistry; logger: Logger; metrics: Metrics; securityEvents: SecurityEvents }): void {
+export function subscribeProviderEvents(
+  provider: Provider,
+  deps: { clients: ClientRegistry; logger: Logger; metrics: Metrics; securityEvents: SecurityEvents },
+): void {
   const { clients, logger, metrics, securityEvents } = deps;
 
   // The one place refresh-token reuse is reported, whichever of oidc-provider or our storage

@@ -19,7 +19,14 @@ export function createRevocationEvents(securityEvents: SecurityEvents) {
     for (const [model, kind] of Object.entries(revocable)) {
       const token = ctx.oidc.entities[model as keyof typeof revocable] as { clientId?: string; accountId?: string; grantId?: string } | undefined;
       if (!token || !revokesOwnToken(client, token)) continue;
-      securityEvents.emit('token.revoked', { reqId: requestIdOf(ctx), ip: ctx.ip, clientId: client.clientId, accountId: token.accountId, token: kind, grant: kind !== 'client_credentials' && Boolean(token.grantId) });
+      securityEvents.emit('token.revoked', {
+        reqId: requestIdOf(ctx),
+        ip: ctx.ip,
+        clientId: client.clientId,
+        accountId: token.accountId,
+        token: kind,
+        grant: kind !== 'client_credentials' && Boolean(token.grantId),
+      });
       return;
     }
   };

@@ -33,8 +33,7 @@ export function createTokenClaims(clients: ClientRegistry, accounts: AccountStor
         const account = await accounts.get(token.accountId);
         maxPriority = account ? maxPriorityOf(account) : undefined;
       }
-    }
-    else if (token.clientId) {
+    } else if (token.clientId) {
       const held = clients.peek(token.clientId);
       maxPriority = (held ? held.value : await clients.get(token.clientId))?.maxPriority;
     }

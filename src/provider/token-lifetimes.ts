@@ -10,8 +10,7 @@ type Ttl = NonNullable<Configuration['ttl']>;
  * past `refreshTokenAbsolute` from the first login (`iiat` survives rotation).
  */
 export function createTokenLifetimes(ttl: Config['ttl'], { now = Date.now }: { now?: () => number } = {}): Ttl {
-  const accessTokenTtl = (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
-    token.resourceServer?.accessTokenTTL ?? ttl.accessToken;
+  const accessTokenTtl = (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? ttl.accessToken;
   return {
     AccessToken: accessTokenTtl,
     ClientCredentials: accessTokenTtl,

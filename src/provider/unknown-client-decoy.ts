@@ -20,7 +20,11 @@ import { buildClientModel } from '../kernel/provider-internals.ts';
  * (issue 21.5: 0.08-0.14 ms told a never-used client from an unknown id), hashed and looked up
  * again whenever a found client's would be.
  */
-export function createUnknownClientDecoy(clients: ClientRegistry, pepper: string | undefined, { cacheMs }: { cacheMs: number }): (clientId: string) => Promise<void> {
+export function createUnknownClientDecoy(
+  clients: ClientRegistry,
+  pepper: string | undefined,
+  { cacheMs }: { cacheMs: number },
+): (clientId: string) => Promise<void> {
   const secrets = [{ hash: hashClientSecret(randomBytes(32).toString('base64url'), pepper) }];
   const accepts = rememberingSecretCheck(pepper);
   // Id -> until when its decoy counts as kept with a cached record; as many ids as oidc-provider's LRU.

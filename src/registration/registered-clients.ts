@@ -11,7 +11,6 @@ import type { Storage } from '../storage/storage.ts';
 import type { PendingRegistrations } from './pending-registrations.ts';
 import { createInitialAccessTokenList, initialAccessTokenId } from './initial-access-token-list.ts';
 
-
 export interface RegisteredClientsDeps {
   clients: ClientRegistry;
   resources: ResourceRegistry;

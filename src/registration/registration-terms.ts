@@ -35,7 +35,9 @@ export function createRegistrationTermsStore(storage: Storage): RegistrationTerm
       await storage.swapValue(valueNames.registrationTerms(initialAccessTokenId(tokenId)), JSON.stringify(terms), ttlSeconds);
     },
     async load(tokenId) {
-      const text = (await storage.getValue(valueNames.registrationTerms(initialAccessTokenId(tokenId)))) ?? (await storage.getValue(valueNames.legacyRegistrationTerms(tokenId)));
+      const text =
+        (await storage.getValue(valueNames.registrationTerms(initialAccessTokenId(tokenId)))) ??
+        (await storage.getValue(valueNames.legacyRegistrationTerms(tokenId)));
       return text && text !== revoked ? (JSON.parse(text) as RegistrationTerms) : undefined;
     },
     async revoke(listingId, ttlSeconds) {

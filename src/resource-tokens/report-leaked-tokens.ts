@@ -68,7 +68,9 @@ export function createLeakReports(deps: LeakReportDeps) {
     if (limited) {
       deps.securityEvents.emit('rate_limit.hit', { ...from, limit: 'leak_report' });
       const retryAfter = String(limited.retryAfterSeconds);
-      throw new AppError('too_many_requests', `too many values reported from this address; try again in ${retryAfter} s`, { headers: { 'retry-after': retryAfter } });
+      throw new AppError('too_many_requests', `too many values reported from this address; try again in ${retryAfter} s`, {
+        headers: { 'retry-after': retryAfter },
+      });
     }
     const live = await Promise.all([...new Set(values.map((value) => value.trim()))].map(liveTokenOf));
     for (const record of live) if (record) revoke(record, from).catch(deps.onError);

@@ -12,7 +12,7 @@ export const newResourceToken = z
     description: displayText(200).trim().min(1, 'is required: say what the token is for (e.g. "release workflow")'),
     scopes: z.array(scopeToken).max(100).optional().describe('default: every scope the policy allows'),
     max_priority: maxPrioritySchema.optional(),
-    expires_at: z.iso.datetime({ offset: true }).describe('required; no later than the resource\'s maximum lifetime'),
+    expires_at: z.iso.datetime({ offset: true }).describe("required; no later than the resource's maximum lifetime"),
   })
   .strict();
 

@@ -19,20 +19,29 @@ export interface CheckedToken extends Rights {
  * `max_priority` within both the resource's ceiling and its creator's own effective map (a
  * maintainer cannot hand a CI job more than they hold). Without scopes: every scope allowed.
  */
-export function checkRights(resource: ResourceServerRecord, creatorMap: MaxPriority | undefined, input: { scopes?: string[] | undefined; max_priority?: MaxPriority | undefined }): Rights {
+export function checkRights(
+  resource: ResourceServerRecord,
+  creatorMap: MaxPriority | undefined,
+  input: { scopes?: string[] | undefined; max_priority?: MaxPriority | undefined },
+): Rights {
   const policy = resource.selfService ?? noSelfService;
   const allowed = policy.scopes ?? resource.scopes;
   const scopes = input.scopes ?? allowed;
   const refused = scopes.find((scope) => !allowed.includes(scope));
-  if (refused !== undefined) throw invalidField('scopes', `"${refused}" is not a scope the CI tokens of ${resource.identifier} may carry (${allowed.join(' ') || 'none'})`);
+  if (refused !== undefined)
+    throw invalidField('scopes', `"${refused}" is not a scope the CI tokens of ${resource.identifier} may carry (${allowed.join(' ') || 'none'})`);
 
   for (const [queue, priority] of Object.entries(input.max_priority ?? {})) {
     const ceiling = policy.maxPriority?.[queue];
     if (ceiling === undefined || priority > ceiling) {
-      throw invalidField(`max_priority.${queue}`, ceiling === undefined ? `the CI tokens of ${resource.identifier} may not carry a priority on ${queue}` : `above the resource's ceiling of ${ceiling}`);
+      throw invalidField(
+        `max_priority.${queue}`,
+        ceiling === undefined ? `the CI tokens of ${resource.identifier} may not carry a priority on ${queue}` : `above the resource's ceiling of ${ceiling}`,
+      );
     }
     const own = creatorMap?.[queue];
-    if (own === undefined || priority > own) throw invalidField(`max_priority.${queue}`, own === undefined ? `you hold no priority on ${queue} yourself` : `above your own max_priority of ${own}`);
+    if (own === undefined || priority > own)
+      throw invalidField(`max_priority.${queue}`, own === undefined ? `you hold no priority on ${queue} yourself` : `above your own max_priority of ${own}`);
   }
   const maxPriority = input.max_priority && Object.keys(input.max_priority).length > 0 ? input.max_priority : undefined;
   return { scopes: [...new Set(scopes)], maxPriority };

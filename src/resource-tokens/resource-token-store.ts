@@ -79,7 +79,9 @@ export function createResourceTokenStore(storage: Storage): ResourceTokenStore {
     async removeAll(resource) {
       const index = storage.collection<IndexEntry>(collectionNames.resourceTokens(resource));
       const ids = (await index.list()).map((entry) => entry.id);
-      await Promise.all(ids.map((id) => Promise.all([storage.deleteValue(valueNames.resourceToken(id)), storage.deleteValue(valueNames.resourceTokenUse(id))])));
+      await Promise.all(
+        ids.map((id) => Promise.all([storage.deleteValue(valueNames.resourceToken(id)), storage.deleteValue(valueNames.resourceTokenUse(id))])),
+      );
       await Promise.all(ids.map((id) => index.delete(id)));
       for (const id of ids) useWrites.forget(id);
       return ids;
@@ -97,4 +99,3 @@ export function createResourceTokenStore(storage: Storage): ResourceTokenStore {
     },
   };
 }
-

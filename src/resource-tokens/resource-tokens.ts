@@ -40,8 +40,20 @@ export interface IssuedToken {
  * which token id, never the value.
  */
 export function createResourceTokens({ store, securityEvents, secretPepper, changed }: ResourceTokensDeps) {
-  const emit = (event: Parameters<SecurityEvents['emit']>[0], record: Pick<ResourceTokenRecord, 'resource' | 'id'>, context: ChangeContext, extra: Record<string, unknown> = {}) =>
-    securityEvents.emit(event, { reqId: context.reqId, ip: context.ip, actor: `${context.actor.kind}:${context.actor.id}`, resource: record.resource, tokenId: record.id, ...extra });
+  const emit = (
+    event: Parameters<SecurityEvents['emit']>[0],
+    record: Pick<ResourceTokenRecord, 'resource' | 'id'>,
+    context: ChangeContext,
+    extra: Record<string, unknown> = {},
+  ) =>
+    securityEvents.emit(event, {
+      reqId: context.reqId,
+      ip: context.ip,
+      actor: `${context.actor.kind}:${context.actor.id}`,
+      resource: record.resource,
+      tokenId: record.id,
+      ...extra,
+    });
 
   function owned(resource: ResourceOf, id: string, record: ResourceTokenRecord | undefined): ResourceTokenRecord {
     if (!record || !tokenOfResource(record, resource)) throw new AppError('not_found', `no resource token "${id}" for ${resource.identifier}`);
@@ -61,7 +73,13 @@ export function createResourceTokens({ store, securityEvents, secretPepper, chan
     find: async (resource: ResourceOf, id: string) => owned(resource, id, await store.get(id)),
     list: async (resource: ResourceOf) => (await store.list(resource.identifier)).filter((record) => tokenOfResource(record, resource)),
 
-    async create(resource: ResourceServerRecord, creator: AccountRecord, creatorMap: MaxPriority | undefined, input: NewResourceToken, context: ChangeContext): Promise<IssuedToken> {
+    async create(
+      resource: ResourceServerRecord,
+      creator: AccountRecord,
+      creatorMap: MaxPriority | undefined,
+      input: NewResourceToken,
+      context: ChangeContext,
+    ): Promise<IssuedToken> {
       const checked = checkNewToken(resource, creatorMap, input);
       const id = newResourceTokenId();
       const value = newResourceTokenValue(id);
@@ -105,7 +123,10 @@ export function createResourceTokens({ store, securityEvents, secretPepper, chan
         const previous = current.secrets[0];
         return {
           ...current,
-          secrets: [{ hash }, ...(previous && overlapSeconds > 0 ? [{ hash: previous.hash, expiresAt: new Date(now + overlapSeconds * 1000).toISOString() }] : [])],
+          secrets: [
+            { hash },
+            ...(previous && overlapSeconds > 0 ? [{ hash: previous.hash, expiresAt: new Date(now + overlapSeconds * 1000).toISOString() }] : []),
+          ],
           rotatedAt: new Date(now).toISOString(),
         };
       });

@@ -14,7 +14,12 @@ const membershipGraceMs = 3600_000;
  * a maintaining upstream group as its linked identity last showed. Called on every self-service
  * request, with records read afresh, so a leaver loses access at once.
  */
-export function isMaintainer(resource: ResourceServerRecord, account: AccountRecord | undefined, upstreams: ReadonlyMap<string, UpstreamSettings>, now = Date.now()): boolean {
+export function isMaintainer(
+  resource: ResourceServerRecord,
+  account: AccountRecord | undefined,
+  upstreams: ReadonlyMap<string, UpstreamSettings>,
+  now = Date.now(),
+): boolean {
   if (!account || account.disabled || !resource.maintainers) return false;
   const { accounts, groups } = resource.maintainers;
   if (accounts.includes(account.id)) return true;
@@ -31,6 +36,10 @@ export function isMaintainer(resource: ResourceServerRecord, account: AccountRec
 }
 
 /** The resource servers the account maintains and whose self-service is on. */
-export function maintainedResources(resources: readonly ResourceServerRecord[], account: AccountRecord | undefined, upstreams: ReadonlyMap<string, UpstreamSettings>): ResourceServerRecord[] {
+export function maintainedResources(
+  resources: readonly ResourceServerRecord[],
+  account: AccountRecord | undefined,
+  upstreams: ReadonlyMap<string, UpstreamSettings>,
+): ResourceServerRecord[] {
   return resources.filter((resource) => resource.selfService?.enabled && isMaintainer(resource, account, upstreams));
 }

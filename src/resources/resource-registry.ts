@@ -20,7 +20,12 @@ const builtIn: ResourceServerRecord = {
   updatedAt: new Date(0).toISOString(),
 };
 
-const selfServiceApi: ResourceServerRecord = { ...builtIn, identifier: selfServiceResource.identifier, name: 'tollgate self-service API', scopes: [selfServiceResource.scope] };
+const selfServiceApi: ResourceServerRecord = {
+  ...builtIn,
+  identifier: selfServiceResource.identifier,
+  name: 'tollgate self-service API',
+  scopes: [selfServiceResource.scope],
+};
 const builtIns = new Map([builtIn, selfServiceApi].map((record) => [record.identifier, record]));
 const heldBuiltIns = new Map<string, Held<ResourceServerRecord>>([...builtIns].map(([identifier, value]) => [identifier, { value }]));
 

@@ -51,7 +51,13 @@ export interface SecurityEvents {
 }
 
 // Events that need a person's attention; the others are the record of what happened.
-const alarming = new Set<SecurityEventName>(['refresh_token.reuse_detected', 'rate_limit.hit', 'admin.refused', 'signing_key.revoked', 'resource_token.reported']);
+const alarming = new Set<SecurityEventName>([
+  'refresh_token.reuse_detected',
+  'rate_limit.hit',
+  'admin.refused',
+  'signing_key.revoked',
+  'resource_token.reported',
+]);
 
 /**
  * One structured log line and one count (tollgate_security_events_total{event}) per event. The

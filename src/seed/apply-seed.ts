@@ -121,7 +121,9 @@ async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource): Prom
   // Federated identities are unique across the clients as they will be: stored ones the seed
   // leaves alone, and the seed's own.
   const seedIds = new Set(seed.clients.map((entry) => entry.clientId));
-  const holders = seed.clients.some((entry) => entry.federatedIdentities?.length) ? (await deps.clients.list()).filter((record) => !seedIds.has(record.clientId)) : [];
+  const holders = seed.clients.some((entry) => entry.federatedIdentities?.length)
+    ? (await deps.clients.list()).filter((record) => !seedIds.has(record.clientId))
+    : [];
   for (const [index, entry] of seed.clients.entries()) {
     const at = `clients.${index}`;
     if (clientIds.has(entry.clientId)) throw new AppError('invalid_field', `${at}.clientId: ${entry.clientId} is listed twice`);
@@ -142,7 +144,8 @@ async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource): Prom
   for (const [index, entry] of seed.accounts.entries()) {
     const at = `accounts.${index}`;
     entry.identities.forEach(({ upstream }, position) => {
-      if (!deps.upstreamIds.has(upstream)) throw new AppError('invalid_field', `${at}.identities.${position}.upstream: no upstream "${upstream}" is configured`);
+      if (!deps.upstreamIds.has(upstream))
+        throw new AppError('invalid_field', `${at}.identities.${position}.upstream: no upstream "${upstream}" is configured`);
     });
     const existing = await deps.accounts.get(entry.id ?? entry.username);
     const desired = await seedAccountRecord(entry, at, existing, source);
@@ -165,7 +168,8 @@ async function applySeed(seed: Seed, deps: SeedDeps, source: SecretSource): Prom
       const saved = existing ? await deps.accounts.save(record, existing.username) : await deps.accounts.create(record);
       if (!saved) throw new AppError('invalid_field', `${at}.username: "${entry.username}" (or one of its identities) belongs to another account`);
       for (const identity of existing ? (record.identities ?? []) : []) {
-        if (!(await deps.accounts.link(record, identity))) throw new AppError('invalid_field', `${at}.identities: ${identity.subject} at ${identity.upstream} is linked to another account`);
+        if (!(await deps.accounts.link(record, identity)))
+          throw new AppError('invalid_field', `${at}.identities: ${identity.subject} at ${identity.upstream} is linked to another account`);
       }
     });
   }

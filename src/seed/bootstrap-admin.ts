@@ -32,7 +32,11 @@ export function adminClientRecord(clientId: string, name: string, secret: string
  * enabled admin client in storage, creates `tollgate-admin` with that secret. Once any admin
  * client exists this does nothing, so the variable can stay set (or be removed) afterwards.
  */
-export async function bootstrapAdminClient(clients: ClientRegistry, secret: string | undefined, pepper: string | undefined): Promise<'created' | 'exists' | 'skipped'> {
+export async function bootstrapAdminClient(
+  clients: ClientRegistry,
+  secret: string | undefined,
+  pepper: string | undefined,
+): Promise<'created' | 'exists' | 'skipped'> {
   if (!secret) return 'skipped';
   if ((await clients.list()).some(isAdminClient)) return 'exists';
   const record = adminClientRecord(bootstrapAdminClientId, 'tollgate admin (bootstrap)', secret, pepper);

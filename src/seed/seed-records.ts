@@ -15,7 +15,6 @@ export interface SecretSource {
   allowPlaintext: boolean;
 }
 
-
 /** The record the seed asks for; timestamps are the caller's business. */
 export function seedResourceRecord(seed: SeedResourceServer): Omit<ResourceServerRecord, 'createdAt' | 'updatedAt'> {
   return {
@@ -74,7 +73,8 @@ function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): s
   }
   if (given !== 1) throw invalidField(`${at}.secretEnv`, 'a client_secret_* client needs exactly one of secretEnv, secretHash or (development only) secret');
   if (seed.secretHash) {
-    if (seed.secretHash.startsWith('hmac-sha256:') && !source.secretPepper) throw invalidField(`${at}.secretHash`, 'an hmac-sha256 hash needs TOLLGATE_SECRET_PEPPER');
+    if (seed.secretHash.startsWith('hmac-sha256:') && !source.secretPepper)
+      throw invalidField(`${at}.secretHash`, 'an hmac-sha256 hash needs TOLLGATE_SECRET_PEPPER');
     return seed.secretHash;
   }
   if (seed.secret !== undefined) {
@@ -84,12 +84,18 @@ function clientSecretHash(seed: SeedClient, at: string, source: SecretSource): s
   }
   const value = source.env[seed.secretEnv as string];
   if (!value) throw invalidField(`${at}.secretEnv`, `environment variable ${seed.secretEnv} is not set`);
-  if (value.length < 32) throw invalidField(`${at}.secretEnv`, `${seed.secretEnv} must be at least 32 characters (tollgate keeps client secrets under a fast hash)`);
+  if (value.length < 32)
+    throw invalidField(`${at}.secretEnv`, `${seed.secretEnv} must be at least 32 characters (tollgate keeps client secrets under a fast hash)`);
   if (!unreservedSecretPattern.test(value)) throw invalidField(`${at}.secretEnv`, `${seed.secretEnv} ${unreservedSecretMessage}`);
   return hashClientSecret(value, source.secretPepper);
 }
 
-export async function seedAccountRecord(seed: SeedAccount, at: string, existing: AccountRecord | undefined, source: SecretSource): Promise<Omit<AccountRecord, 'createdAt' | 'updatedAt'>> {
+export async function seedAccountRecord(
+  seed: SeedAccount,
+  at: string,
+  existing: AccountRecord | undefined,
+  source: SecretSource,
+): Promise<Omit<AccountRecord, 'createdAt' | 'updatedAt'>> {
   return {
     id: seed.id ?? defaultAccountId(seed.username, `${at}.id`),
     username: seed.username,
@@ -121,7 +127,11 @@ async function accountPasswordHash(seed: SeedAccount, at: string, existing: Acco
   const given = [seed.passwordEnv, seed.passwordHash, seed.password].filter((value) => value !== undefined).length;
   // An account with linked identities may sign in only through its upstreams.
   if (given === 0 && seed.identities.length > 0) return '';
-  if (given !== 1) throw invalidField(`${at}.passwordEnv`, 'an account needs exactly one of passwordEnv, passwordHash or (development only) password, or identities to sign in with');
+  if (given !== 1)
+    throw invalidField(
+      `${at}.passwordEnv`,
+      'an account needs exactly one of passwordEnv, passwordHash or (development only) password, or identities to sign in with',
+    );
   if (seed.passwordHash) return seed.passwordHash;
   if (seed.password !== undefined && !source.allowPlaintext) {
     throw invalidField(`${at}.password`, 'plaintext passwords are for development only (no Redis); use passwordEnv or passwordHash');

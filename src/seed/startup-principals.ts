@@ -14,13 +14,25 @@ export async function ensureStartupPrincipals(deps: Services, env: NodeJS.Proces
     const outcome = await applySeedFile(
       config.seedFile,
       // Plaintext in the seed only where nothing is kept anyway: the in-process development store.
-      { clients, accounts, resources, signingKeys, trustedIssuers, secretPepper: config.secretPepper, allowPlaintext: storage.kind === 'memory', upstreamIds: new Set(upstreams.settings.keys()), defaultAudience: config.issuer },
+      {
+        clients,
+        accounts,
+        resources,
+        signingKeys,
+        trustedIssuers,
+        secretPepper: config.secretPepper,
+        allowPlaintext: storage.kind === 'memory',
+        upstreamIds: new Set(upstreams.settings.keys()),
+        defaultAudience: config.issuer,
+      },
       env,
     );
     logger.info({ seedFile: config.seedFile, ...outcome }, 'seed applied');
   }
   if ((await bootstrapAdminClient(clients, config.bootstrapAdminSecret, config.secretPepper)) === 'created') {
-    logger.warn('created admin client "tollgate-admin" from TOLLGATE_BOOTSTRAP_ADMIN_SECRET; give it a generated secret (tollgate clients rotate-secret) once you are in');
+    logger.warn(
+      'created admin client "tollgate-admin" from TOLLGATE_BOOTSTRAP_ADMIN_SECRET; give it a generated secret (tollgate clients rotate-secret) once you are in',
+    );
   }
   try {
     for (const warning of federatedIdentityWarnings(await clients.list(), config.issuer)) {

@@ -28,7 +28,12 @@ export function createSelfService(services: Services, metrics: Pick<Metrics, 're
     (error) => logger.warn({ err: error }, 'could not record the use of a resource token or trusted publisher'),
   );
   const tokens = createResourceTokens({ store, securityEvents, secretPepper: config.secretPepper, changed: (id) => clients.forget(id) });
-  const publishers = createTrustedPublishers({ store: publisherStore, securityEvents, trustedIssuers: services.trustedIssuers, changed: (id) => clients.forget(id) });
+  const publishers = createTrustedPublishers({
+    store: publisherStore,
+    securityEvents,
+    trustedIssuers: services.trustedIssuers,
+    changed: (id) => clients.forget(id),
+  });
   registerExpiringTokensGauge(metrics.registry, services.resources, store);
   const reportLeaked = createLeakReports({
     store,

@@ -23,7 +23,9 @@ export function registerExpiringTokensGauge(registry: Registry, resources: Resou
       const now = Date.now();
       for (const resource of await resources.list()) {
         if (!resource.selfService) continue;
-        const soon = (await store.list(resource.identifier)).filter((record) => tokenInForce(record, now) && Date.parse(record.expiresAt) - now < expiringSoonMs);
+        const soon = (await store.list(resource.identifier)).filter(
+          (record) => tokenInForce(record, now) && Date.parse(record.expiresAt) - now < expiringSoonMs,
+        );
         this.set({ resource: resource.identifier }, soon.length);
       }
     },

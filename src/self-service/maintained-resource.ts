@@ -15,7 +15,11 @@ export interface Maintained {
  * both read afresh (SPEC §15: a leaver loses access at once). Anything else is the same 403,
  * so a non-maintainer learns nothing about which resources exist.
  */
-export async function maintainedResource(services: Pick<Services, 'resources' | 'accounts' | 'upstreams'>, accountId: string, identifier: string): Promise<Maintained> {
+export async function maintainedResource(
+  services: Pick<Services, 'resources' | 'accounts' | 'upstreams'>,
+  accountId: string,
+  identifier: string,
+): Promise<Maintained> {
   const [resource, account] = await Promise.all([services.resources.get(identifier), services.accounts.get(accountId)]);
   if (!resource?.selfService?.enabled || !account || !isMaintainer(resource, account, services.upstreams.settings)) {
     throw new AppError('forbidden', `you do not maintain ${identifier} (or its self-service is off)`);

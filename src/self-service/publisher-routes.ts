@@ -32,7 +32,13 @@ export function publisherRoutes({ publishers, publisherStore }: Pick<SelfService
       responses: { 201: trustedPublisherViewSchema },
       async handle({ params, body, caller }, deps) {
         const { resource, account } = await maintainedResource(deps, caller.sub, params.identifier as string);
-        const record = await publishers.add(resource, account, effectiveMaxPriority(account, deps.upstreams.settings), body, maintainerContext(caller, account));
+        const record = await publishers.add(
+          resource,
+          account,
+          effectiveMaxPriority(account, deps.upstreams.settings),
+          body,
+          maintainerContext(caller, account),
+        );
         return { status: 201, body: trustedPublisherView(record, undefined) };
       },
     }),

@@ -28,7 +28,10 @@ export function createSelfServiceRouter(deps: AdminDeps, routes: AdminRoute[]) {
     const matches = compiled.map((entry) => ({ entry, found: entry.pattern.exec(path) })).filter(({ found }) => found);
     if (matches.length === 0) throw new AppError('not_found', `no self-service endpoint ${path}`);
     const match = matches.find(({ entry }) => entry.route.method === ctx.method);
-    if (!match) throw new AppError('method_not_allowed', `${ctx.method} is not allowed on ${path}`, { headers: { allow: [...new Set(matches.map(({ entry }) => entry.route.method))].join(', ') } });
+    if (!match)
+      throw new AppError('method_not_allowed', `${ctx.method} is not allowed on ${path}`, {
+        headers: { allow: [...new Set(matches.map(({ entry }) => entry.route.method))].join(', ') },
+      });
 
     const params: Record<string, string> = {};
     match.entry.names.forEach((name, index) => (params[name] = decodeParam(match.found?.[index + 1] ?? '')));

@@ -79,7 +79,13 @@ export function selfServiceRoutes(selfService: SelfService): AdminRoute[] {
       responses: { 201: issuedTokenViewSchema },
       async handle({ params, body, caller }, deps) {
         const { resource, account } = await maintainedResource(deps, caller.sub, params.identifier as string);
-        const { record, value } = await tokens.create(resource, account, effectiveMaxPriority(account, deps.upstreams.settings), body, maintainerContext(caller, account));
+        const { record, value } = await tokens.create(
+          resource,
+          account,
+          effectiveMaxPriority(account, deps.upstreams.settings),
+          body,
+          maintainerContext(caller, account),
+        );
         return { status: 201, body: { ...resourceTokenView(record, undefined, true), token: value } };
       },
     }),
@@ -111,7 +117,8 @@ export function selfServiceRoutes(selfService: SelfService): AdminRoute[] {
     adminRoute({
       method: 'POST',
       path: '/leaked-tokens',
-      summary: 'Report leaked resource tokens (no authentication): live ones are revoked; the answer is the same whatever was sent (429 with Retry-After past the values allowed per address)',
+      summary:
+        'Report leaked resource tokens (no authentication): live ones are revoked; the answer is the same whatever was sent (429 with Retry-After past the values allowed per address)',
       body: z.object({ tokens: z.array(z.string().max(200)).min(1).max(100) }).strict(),
       responses: { 202: z.object({}).strict() },
       async handle({ body, caller }) {

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 
-import type { Collection, FoundRefreshToken, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, RotationOutcome, Storage } from './storage.ts';
+import type {
+  Collection,
+  FoundRefreshToken,
+  GrantPrincipal,
+  ModelAdapter,
+  ModelPayload,
+  RateLimiterOptions,
+  RefreshTokenRotation,
+  RotationOutcome,
+  Storage,
+} from './storage.ts';
 import { consumableModels, grantableModels, principalsOf, usedRefreshToken } from './storage.ts';
 import { alreadyConsumed } from './consume-conflict.ts';
 import { createMemoryKeySetStore } from './memory-key-set-store.ts';
@@ -49,7 +59,6 @@ export function createMemoryStorage(options: { secretPepper?: string } = {}): St
     for (const [key, entry] of values) if (entry.expiresAt <= now) values.delete(key);
   }, 60_000);
   sweeper.unref();
-
 
   // An index set lives as long as its longest-lived member.
   function addToSet(setKey: string, member: string, expiresIn: number | undefined) {

@@ -12,7 +12,9 @@ import type { Storage } from './storage.ts';
  */
 export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
   if (!config.redis.url && config.redis.nodes.length === 0) {
-    logger.warn('NO STORAGE CONFIGURED: running on the in-process store; every client, account and token is lost when this process stops. Set REDIS_URL for anything but trying tollgate out.');
+    logger.warn(
+      'NO STORAGE CONFIGURED: running on the in-process store; every client, account and token is lost when this process stops. Set REDIS_URL for anything but trying tollgate out.',
+    );
     return createMemoryStorage({ secretPepper: config.secretPepper });
   }
   const client = createRedisClient(config.redis);

@@ -58,7 +58,10 @@ export function createRedisKeySetStore(client: RedisClient, rawClient: RedisClie
     },
     async watch(onChange) {
       // Queued until connected: the periodic check covers the time it takes.
-      const subscriber = rawClient instanceof Cluster ? rawClient.duplicate(undefined, { enableOfflineQueue: true, lazyConnect: false }) : rawClient.duplicate({ enableOfflineQueue: true, lazyConnect: false });
+      const subscriber =
+        rawClient instanceof Cluster
+          ? rawClient.duplicate(undefined, { enableOfflineQueue: true, lazyConnect: false })
+          : rawClient.duplicate({ enableOfflineQueue: true, lazyConnect: false });
       subscriber.on('error', () => {});
       subscriber.on('message', (channel: string) => {
         if (channel === names.channel) onChange();

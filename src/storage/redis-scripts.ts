@@ -176,7 +176,17 @@ export interface RedisScripts {
   indexSet(setKey: string, member: string, ttl: number): Promise<unknown>;
   issueRefreshToken(chain: string, name: string, payload: string, ttl: number): Promise<unknown>;
   findRefreshToken(chain: string, revokedMark: string, name: string): Promise<[1] | [0, 'cur' | 'prev' | 'old' | null, string | null, string | null, number]>;
-  rotateRefreshToken(chain: string, revokedMark: string, olderRecord: string, name: string, successor: string, payload: string, ttl: number, reuseIntervalMs: number, minted: 0 | 1): Promise<'rotated' | 'reused' | 'gone'>;
+  rotateRefreshToken(
+    chain: string,
+    revokedMark: string,
+    olderRecord: string,
+    name: string,
+    successor: string,
+    payload: string,
+    ttl: number,
+    reuseIntervalMs: number,
+    minted: 0 | 1,
+  ): Promise<'rotated' | 'reused' | 'gone'>;
   consumeRefreshToken(chain: string, name: string): Promise<number>;
   annulRotation(chain: string, olderRecord: string, previous: string, successor: string): Promise<number>;
   confirmRotation(chain: string, previous: string, successor: string): Promise<number>;

@@ -1,6 +1,16 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 
-import type { Collection, FoundRefreshToken, GrantPrincipal, ModelAdapter, ModelPayload, RateLimiterOptions, RefreshTokenRotation, RotationOutcome, Storage } from './storage.ts';
+import type {
+  Collection,
+  FoundRefreshToken,
+  GrantPrincipal,
+  ModelAdapter,
+  ModelPayload,
+  RateLimiterOptions,
+  RefreshTokenRotation,
+  RotationOutcome,
+  Storage,
+} from './storage.ts';
 import { consumableModels, grantableModels, principalsOf, usedRefreshToken } from './storage.ts';
 import { createRedisKeys } from './storage-names.ts';
 import type { RedisClient } from './redis-connection.ts';
@@ -213,7 +223,17 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     const sealed = digest.seal(id, JSON.stringify(rest));
     const previous = keys.nameOf(previousId);
     const minted = ids.ownerOf(previousId) ? 1 : 0;
-    const outcome = await scripts.rotateRefreshToken(keys.refreshChain(grantId), keys.revokedGrant(grantId), keys.olderRefreshToken.record(grantId, previous), previous, keys.nameOf(id), sealed, expiresIn, reuseIntervalSeconds * 1000, minted);
+    const outcome = await scripts.rotateRefreshToken(
+      keys.refreshChain(grantId),
+      keys.revokedGrant(grantId),
+      keys.olderRefreshToken.record(grantId, previous),
+      previous,
+      keys.nameOf(id),
+      sealed,
+      expiresIn,
+      reuseIntervalSeconds * 1000,
+      minted,
+    );
     if (outcome !== 'gone' || minted) return outcome;
     // A token issued before credentials were hashed at rest: consumed once, without retries.
     const legacy = await scripts.consumeLegacy(keys.legacy.model('RefreshToken', previousId), stamp());
@@ -241,7 +261,11 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
   async function revokeGrantsOf(principal: GrantPrincipal): Promise<number> {
     const setKey = keys.principalGrants(principal.kind, principal.id);
     const grantIds = await client.smembers(setKey);
-    await Promise.all(grantIds.map((grantId) => Promise.all([revokeByGrantId(grantId), client.del(keys.model('Grant', grantId)), client.del(keys.legacy.model('Grant', grantId))])));
+    await Promise.all(
+      grantIds.map((grantId) =>
+        Promise.all([revokeByGrantId(grantId), client.del(keys.model('Grant', grantId)), client.del(keys.legacy.model('Grant', grantId))]),
+      ),
+    );
     // SREM, not DEL: a grant recorded while this ran stays indexed.
     if (grantIds.length > 0) await client.srem(setKey, ...grantIds);
     return grantIds.length;

@@ -34,13 +34,18 @@ export interface ExchangeInputs {
  * carried and did not; max_priority is within the person's, the acting client's and the subject
  * token's own.
  */
-export async function issueExchangedToken(ctx: TokenEndpointGrantContext, { jti, subject, acting, target, server, personMaxPriority, subjectApiScopes, scopeRequested }: ExchangeInputs): Promise<ExchangedToken> {
+export async function issueExchangedToken(
+  ctx: TokenEndpointGrantContext,
+  { jti, subject, acting, target, server, personMaxPriority, subjectApiScopes, scopeRequested }: ExchangeInputs,
+): Promise<ExchangedToken> {
   const { provider, client, params } = ctx.oidc;
   const remaining = subject.claims.exp - Math.floor(Date.now() / 1000);
   if (remaining < 1) throw refused('subject_token has expired');
   const serverScopes = new Set(server.scope?.split(' '));
   const subjectScopes = new Set(subject.scopes);
-  const candidates = String(params.scope ?? '').split(' ').filter((name) => serverScopes.has(name));
+  const candidates = String(params.scope ?? '')
+    .split(' ')
+    .filter((name) => serverScopes.has(name));
   const beyondSubject = candidates.filter((name) => subjectApiScopes.has(name) && !subjectScopes.has(name));
   if (scopeRequested && beyondSubject.length > 0) throw new errors.InvalidScope('the subject token does not carry this scope', beyondSubject.join(' '));
   const scope = candidates.filter((name) => !beyondSubject.includes(name)).join(' ') || undefined;

@@ -50,10 +50,20 @@ export function createSubjectTokenVerifier(deps: SubjectTokenDeps) {
    * `tieAhead` is handed the person's grant and the subject token's `exp` as the liveness reads
    * go out, so that a write depending on them shares their round trip.
    */
-  return async function verifySubjectToken(provider: Provider, token: string, acting: ClientRecord, tieAhead?: (grantId: string, exp: number) => Promise<unknown>): Promise<SubjectToken> {
+  return async function verifySubjectToken(
+    provider: Provider,
+    token: string,
+    acting: ClientRecord,
+    tieAhead?: (grantId: string, exp: number) => Promise<unknown>,
+  ): Promise<SubjectToken> {
     let claims: JWTPayload;
     try {
-      claims = await verified.verify(token, publicKeys, async (getKey) => (await jwtVerify(token, getKey, options)).payload, (payload) => payload.exp);
+      claims = await verified.verify(
+        token,
+        publicKeys,
+        async (getKey) => (await jwtVerify(token, getKey, options)).payload,
+        (payload) => payload.exp,
+      );
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw refused('subject_token has expired');
       throw refused('subject_token is not an access token issued by this server');
@@ -79,7 +89,10 @@ export function createSubjectTokenVerifier(deps: SubjectTokenDeps) {
     if (maxPriority && !maxPriority.success) throw refused('subject_token has a malformed max_priority claim');
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
 
-    const [clientEnabled, person] = await Promise.all([deps.liveness.clientEnabled(issuedTo), deps.liveness.livePerson(provider, claims, tieAhead && ((grantId) => tieAhead(grantId, exp)))]);
+    const [clientEnabled, person] = await Promise.all([
+      deps.liveness.clientEnabled(issuedTo),
+      deps.liveness.livePerson(provider, claims, tieAhead && ((grantId) => tieAhead(grantId, exp))),
+    ]);
     if (!clientEnabled || !person) throw refused('subject_token has been revoked, or its person, client or an actor is disabled');
     return { claims: { ...claims, sub, exp }, grantId: person.grantId, account: person.account, audiences, scopes, maxPriority: maxPriority?.data, actors };
   };

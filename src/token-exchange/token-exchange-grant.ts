@@ -46,10 +46,22 @@ export function createTokenExchangeGrant(deps: TokenExchangeDeps): ExtraGrant {
       const target = request.target ?? acting.defaultResource;
       if (!target) throw new errors.InvalidTarget('name the downstream API with resource (or audience): this client has no default resource');
       // SPEC §14: a token for tollgate's own APIs is never derived from another one.
-      if (isOwnAudience(target)) throw new errors.InvalidTarget('tollgate\'s own APIs are never a token-exchange target');
+      if (isOwnAudience(target)) throw new errors.InvalidTarget("tollgate's own APIs are never a token-exchange target");
       const scopeRequested = Boolean(params.scope);
-      const [server, subjectApiScopes] = await Promise.all([deps.resourcePolicy.getResourceServerInfo(ctx, target, client), scopesOfApis(deps.resources, subject.audiences)]);
-      const issued = await issueExchangedToken(ctx, { jti, subject, acting, target, server, personMaxPriority: deps.maxPriorityOf(subject.account), subjectApiScopes, scopeRequested });
+      const [server, subjectApiScopes] = await Promise.all([
+        deps.resourcePolicy.getResourceServerInfo(ctx, target, client),
+        scopesOfApis(deps.resources, subject.audiences),
+      ]);
+      const issued = await issueExchangedToken(ctx, {
+        jti,
+        subject,
+        acting,
+        target,
+        server,
+        personMaxPriority: deps.maxPriorityOf(subject.account),
+        subjectApiScopes,
+        scopeRequested,
+      });
 
       // RFC 8693 §2.2.1; no refresh token: the service exchanges the person's token again.
       ctx.body = {

@@ -17,7 +17,11 @@ export interface Confirmation {
 }
 
 /** The confirmation before such a step: what it acts on, the warning, Cancel back to the resource, and the button. */
-export function confirmationPage(signed: Signed, resource: Pick<ResourceServerRecord, 'identifier' | 'name'>, { title, question, facts, action, warningId, warning }: Confirmation): string {
+export function confirmationPage(
+  signed: Signed,
+  resource: Pick<ResourceServerRecord, 'identifier' | 'name'>,
+  { title, question, facts, action, warningId, warning }: Confirmation,
+): string {
   return tokenPage(
     title,
     html`<p class="crumbs"><a href="${resourcePath(resource.identifier)}">${resource.name}</a></p>

@@ -3,7 +3,18 @@ import type { Form } from '../pages/read-form.ts';
 import { noSelfService } from '../resources/self-service-policy.ts';
 import { newResourceToken, type NewResourceToken } from '../resource-tokens/resource-token-input.ts';
 import { csrfField, resourcePath } from './page-chrome.ts';
-import { allowedScopes, described, descriptionField, readRights, rightsFields, sentence, type FieldErrors, type ReadForm, type RightsValues, type TokenFormScope } from './rights-fields.ts';
+import {
+  allowedScopes,
+  described,
+  descriptionField,
+  readRights,
+  rightsFields,
+  sentence,
+  type FieldErrors,
+  type ReadForm,
+  type RightsValues,
+  type TokenFormScope,
+} from './rights-fields.ts';
 
 /** The form as typed: shown again, unchanged, when something in it is refused. */
 export interface TokenFormValues extends RightsValues {
@@ -47,7 +58,14 @@ export function readTokenForm(form: Form, { resource }: TokenFormScope): ReadFor
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const key = issue.path[0] === 'description' ? 'description' : issue.path[0] === 'max_priority' ? `priority:${String(issue.path[1])}` : issue.path[0] === 'scopes' ? 'scopes' : 'expires';
+      const key =
+        issue.path[0] === 'description'
+          ? 'description'
+          : issue.path[0] === 'max_priority'
+            ? `priority:${String(issue.path[1])}`
+            : issue.path[0] === 'scopes'
+              ? 'scopes'
+              : 'expires';
       errors[key] ??= sentence(issue.message);
     }
   }

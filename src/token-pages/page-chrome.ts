@@ -10,9 +10,11 @@ const signOutPath = `${tokenPagesPrefix}/sign-out`;
 
 /** A resource server's page; its identifier (usually a URL) is one percent-encoded segment. */
 export const resourcePath = (identifier: string) => `${tokenPagesPrefix}/resources/${encodeURIComponent(identifier)}`;
-export const tokenPath = (identifier: string, tokenId: string, action: 'revoke' | 'rotate' | 'new') => `${resourcePath(identifier)}/tokens/${tokenId}/${action}`;
+export const tokenPath = (identifier: string, tokenId: string, action: 'revoke' | 'rotate' | 'new') =>
+  `${resourcePath(identifier)}/tokens/${tokenId}/${action}`;
 /** A trusted publisher's page (its CI snippet), or its removal's confirmation. */
-export const publisherPath = (identifier: string, publisherId: string, action?: 'remove') => `${resourcePath(identifier)}/publishers/${publisherId}${action ? `/${action}` : ''}`;
+export const publisherPath = (identifier: string, publisherId: string, action?: 'remove') =>
+  `${resourcePath(identifier)}/publishers/${publisherId}${action ? `/${action}` : ''}`;
 
 /** Who the pages say is signed in. */
 const accountLabel = (account: AccountRecord) => (account.name ? `${account.name} (${account.username})` : account.username);

@@ -2,7 +2,18 @@ import { html, type RawHtml } from '../pages/html.ts';
 import type { Form } from '../pages/read-form.ts';
 import { newTrustedPublisher, type NewTrustedPublisher } from '../trusted-publishers/publisher-input.ts';
 import { csrfField, resourcePath } from './page-chrome.ts';
-import { allowedScopes, described, descriptionField, readRights, rightsFields, sentence, type FieldErrors, type ReadForm, type RightsValues, type TokenFormScope } from './rights-fields.ts';
+import {
+  allowedScopes,
+  described,
+  descriptionField,
+  readRights,
+  rightsFields,
+  sentence,
+  type FieldErrors,
+  type ReadForm,
+  type RightsValues,
+  type TokenFormScope,
+} from './rights-fields.ts';
 
 export type PublisherKind = 'github_actions' | 'kubernetes';
 
@@ -22,13 +33,27 @@ const identityFields: Record<PublisherKind, readonly string[]> = {
 };
 
 /** The fields a refusal may name beside themselves: the JSON API's field names, as the form's keys. */
-export const publisherFormFields = ['description', 'issuer', 'audience', 'scopes', ...Object.entries(identityFields).flatMap(([kind, names]) => names.map((name) => `${kind}.${name}`))];
+export const publisherFormFields = [
+  'description',
+  'issuer',
+  'audience',
+  'scopes',
+  ...Object.entries(identityFields).flatMap(([kind, names]) => names.map((name) => `${kind}.${name}`)),
+];
 
 const githubActionsIssuer = 'https://token.actions.githubusercontent.com';
 const issuerLabel = (issuer: string) => (issuer === githubActionsIssuer ? `GitHub Actions (${issuer})` : issuer);
 
 export function defaultPublisherForm({ resource }: TokenFormScope): PublisherFormValues {
-  return { description: '', issuer: resource.selfService?.publisherIssuers[0] ?? '', audience: '', kind: 'github_actions', identity: {}, scopes: allowedScopes(resource), priorities: {} };
+  return {
+    description: '',
+    issuer: resource.selfService?.publisherIssuers[0] ?? '',
+    audience: '',
+    kind: 'github_actions',
+    identity: {},
+    scopes: allowedScopes(resource),
+    priorities: {},
+  };
 }
 
 /**
@@ -100,8 +125,9 @@ const uidCommand = "kubectl get serviceaccount NAME -n NAMESPACE -o jsonpath='{.
 export function publisherForm(scope: TokenFormScope, csrf: string, values: PublisherFormValues, errors: FieldErrors = {}): RawHtml {
   const { resource } = scope;
   const issuers = resource.selfService?.publisherIssuers ?? [];
-  const issuer = described('publisher-issuer', 'Who signs the CI job\'s own OIDC token: the issuers an admin allows for this API.', errors.issuer);
-  const field = (kind: PublisherKind, spec: TextField) => textField(values.kind === kind ? (values.identity[spec.name] ?? '') : '', errors[`${kind}.${spec.name}`], spec);
+  const issuer = described('publisher-issuer', "Who signs the CI job's own OIDC token: the issuers an admin allows for this API.", errors.issuer);
+  const field = (kind: PublisherKind, spec: TextField) =>
+    textField(values.kind === kind ? (values.identity[spec.name] ?? '') : '', errors[`${kind}.${spec.name}`], spec);
   const kindChoice = (kind: PublisherKind, label: string) =>
     html`<label class="check" for="publisher-kind-${kind}"><input id="publisher-kind-${kind}" type="radio" name="kind" value="${kind}"${values.kind === kind ? html` checked` : ''}> ${label}</label>`;
 
@@ -127,7 +153,7 @@ ${field('github_actions', { name: 'repository_owner_id', label: 'Owner id', requ
 ${field('github_actions', { name: 'repository', label: 'Repository (OWNER/REPO)', maxlength: 200, hint: 'For people to read; never compared.' })}
 ${field('github_actions', { name: 'job_workflow_ref', label: 'Workflow', maxlength: 512, placeholder: 'OWNER/REPO/.github/workflows/release.yml@refs/heads/main', hint: 'Only this workflow file at this ref (the job_workflow_ref claim, exactly).' })}
 ${field('github_actions', { name: 'ref', label: 'Git ref', maxlength: 255, placeholder: 'refs/heads/main', hint: 'Only jobs on this branch or tag.' })}
-${field('github_actions', { name: 'environment', label: 'Environment', maxlength: 255, hint: 'Only jobs in this deployment environment (combine it with GitHub\'s protection rules).' })}
+${field('github_actions', { name: 'environment', label: 'Environment', maxlength: 255, hint: "Only jobs in this deployment environment (combine it with GitHub's protection rules)." })}
 </fieldset>
 <fieldset class="identity" id="kubernetes-fields">
 <legend>Kubernetes service account</legend>
@@ -135,7 +161,7 @@ ${field('kubernetes', { name: 'namespace', label: 'Namespace', required: true, m
 ${field('kubernetes', { name: 'service_account', label: 'Service account', required: true, maxlength: 253 })}
 ${field('kubernetes', { name: 'uid', label: 'Service account uid', required: true, maxlength: 36, hint: html`A service account created again under the same name gets another uid, and no binding. Find it with <code>${uidCommand}</code>.` })}
 </fieldset>
-${textField(values.audience, errors.audience, { name: 'audience', label: 'Audience', maxlength: 512, hint: 'The aud the CI job asks its token for. Leave empty for tollgate\'s own address, as the snippet shown after adding does.' })}
+${textField(values.audience, errors.audience, { name: 'audience', label: 'Audience', maxlength: 512, hint: "The aud the CI job asks its token for. Leave empty for tollgate's own address, as the snippet shown after adding does." })}
 ${rightsFields(scope, values, errors, { prefix: 'publisher-', what: 'CI job' })}
 <div class="actions"><button type="submit">Add trusted publisher</button></div>
 </form>`;

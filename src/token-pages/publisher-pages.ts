@@ -34,7 +34,9 @@ export function publisherSnippets(view: TrustedPublisherView, resourceName: stri
   const github = view.github_actions;
   if (github) {
     const conditions = [
-      github.job_workflow_ref ? `# In ${github.job_workflow_ref.replace(/^[^/]+\/[^/]+\//, '').replace(/@.*$/, '')}: the binding takes this workflow file only` : '',
+      github.job_workflow_ref
+        ? `# In ${github.job_workflow_ref.replace(/^[^/]+\/[^/]+\//, '').replace(/@.*$/, '')}: the binding takes this workflow file only`
+        : '',
       github.ref ? `# The binding takes jobs on ${github.ref} only` : '',
     ].filter(Boolean);
     const snippet = [

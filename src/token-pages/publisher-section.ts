@@ -66,9 +66,11 @@ export function publisherSection(view: PublisherSectionView): RawHtml {
   return html`<h2 id="trusted-publishers">Trusted publishers</h2>
 <p>CI jobs that get this API's access tokens without any secret: a GitHub Actions repository or a Kubernetes service account proves who it is with its platform's own OIDC token. Every maintainer of the API sees and removes every one of them.</p>
 ${view.publishers.length ? html`<ul class="cards">${view.publishers.map((publisher) => publisherCard(resource.identifier, publisher))}</ul>` : html`<p class="muted">No trusted publishers yet.</p>`}
-${issuers.length
-  ? html`<h2 id="new-publisher">Add a trusted publisher</h2>
+${
+  issuers.length
+    ? html`<h2 id="new-publisher">Add a trusted publisher</h2>
 ${view.errors && Object.keys(view.errors).length ? html`<p class="alert" role="alert">The trusted publisher was not added: see the field marked below.</p>` : ''}
 ${publisherForm(view.form, view.csrf, view.values, view.errors)}`
-  : html`<p class="muted">This API accepts no trusted publishers: an admin lists the CI issuers it takes them from.</p>`}`;
+    : html`<p class="muted">This API accepts no trusted publishers: an admin lists the CI issuers it takes them from.</p>`
+}`;
 }

@@ -26,7 +26,11 @@ export interface ResourcePageView {
 }
 
 export const priorityText = (map: MaxPriority | null | undefined) =>
-  map && Object.keys(map).length ? Object.entries(map).map(([queue, priority]) => `${queue} ${priority}`).join(', ') : 'none';
+  map && Object.keys(map).length
+    ? Object.entries(map)
+        .map(([queue, priority]) => `${queue} ${priority}`)
+        .join(', ')
+    : 'none';
 
 const daysLeft = (iso: string) => Math.max(0, Math.ceil((Date.parse(iso) - Date.now()) / 86400_000));
 
@@ -46,10 +50,14 @@ function tokenCard(resource: ResourceServerRecord, token: ResourceTokenView): Ra
 ${token.rotated_at ? html`<div><dt>Rotated</dt><dd>${when(token.rotated_at)}</dd></div>` : ''}
 ${token.revoked_at ? html`<div><dt>Revoked</dt><dd>${when(token.revoked_at)}${token.revoked_by ? html`<br>by ${token.revoked_by.name ?? token.revoked_by.id}` : ''}</dd></div>` : ''}
 </dl>
-${revoked ? '' : html`<p class="links">
+${
+  revoked
+    ? ''
+    : html`<p class="links">
 <a href="${tokenPath(resource.identifier, token.id, 'rotate')}" aria-label="Rotate ${token.description}">Rotate</a>
 <a href="${tokenPath(resource.identifier, token.id, 'revoke')}" aria-label="Revoke ${token.description}">Revoke</a>
-</p>`}
+</p>`
+}
 </li>`;
 }
 

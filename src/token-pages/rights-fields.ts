@@ -36,7 +36,8 @@ export const allowedScopes = (resource: ResourceServerRecord) => (resource.selfS
 const ceilingQueues = (resource: ResourceServerRecord) => Object.entries(resource.selfService?.maxPriority ?? {});
 
 /** A message as a sentence: a capital (unless it starts with a URL, kept as written) and a full stop. */
-export const sentence = (text: string) => `${/^[a-z][a-z0-9+.-]*:\/\//.test(text) ? text : `${text.charAt(0).toUpperCase()}${text.slice(1)}`}${/[.!?]$/.test(text) ? '' : '.'}`;
+export const sentence = (text: string) =>
+  `${/^[a-z][a-z0-9+.-]*:\/\//.test(text) ? text : `${text.charAt(0).toUpperCase()}${text.slice(1)}`}${/[.!?]$/.test(text) ? '' : '.'}`;
 
 /** The checked scopes and typed priorities; whole numbers only (what the policy allows is checked by the call). */
 export function readRights(form: Form, resource: ResourceServerRecord): { values: RightsValues; maxPriority: Record<string, number>; errors: FieldErrors } {
@@ -92,23 +93,42 @@ ${note.notes}`;
  * The scopes and priority fieldsets of a form that hands rights to a CI job (a token, a trusted
  * publisher): ids start with `prefix`, so two such forms can share a page.
  */
-export function rightsFields({ resource, creatorMap }: TokenFormScope, values: RightsValues, errors: FieldErrors, { prefix, what }: { prefix: string; what: string }): RawHtml {
+export function rightsFields(
+  { resource, creatorMap }: TokenFormScope,
+  values: RightsValues,
+  errors: FieldErrors,
+  { prefix, what }: { prefix: string; what: string },
+): RawHtml {
   const scopes = allowedScopes(resource);
-  const scopesNote = described(`${prefix}scopes`, scopes.length ? `What the ${what} may do on this API.` : `This API allows a ${what} no scope.`, errors.scopes);
+  const scopesNote = described(
+    `${prefix}scopes`,
+    scopes.length ? `What the ${what} may do on this API.` : `This API allows a ${what} no scope.`,
+    errors.scopes,
+  );
   const queues = ceilingQueues(resource);
   return html`<fieldset${scopesNote.attributes}>
 <legend>Scopes</legend>
 ${scopes.map((name, index) => html`<label class="check" for="${prefix}scope-${index}"><input id="${prefix}scope-${index}" type="checkbox" name="scope:${name}"${values.scopes.includes(name) ? html` checked` : ''}> ${name}</label>`)}
 ${scopesNote.notes}
 </fieldset>
-${queues.length ? html`<fieldset>
+${
+  queues.length
+    ? html`<fieldset>
 <legend>Priority (max_priority)</legend>
 ${queues.map(([queue, ceiling], index) => {
   const own = creatorMap?.[queue];
-  const note = described(`${prefix}priority-${index}`, own === undefined ? `This API allows up to ${ceiling}, but you hold no priority on ${queue} yourself.` : `Up to ${Math.min(ceiling, own)}: this API allows ${ceiling}, you hold ${own}. Empty for none.`, errors[`priority:${queue}`]);
+  const note = described(
+    `${prefix}priority-${index}`,
+    own === undefined
+      ? `This API allows up to ${ceiling}, but you hold no priority on ${queue} yourself.`
+      : `Up to ${Math.min(ceiling, own)}: this API allows ${ceiling}, you hold ${own}. Empty for none.`,
+    errors[`priority:${queue}`],
+  );
   return html`<label for="${prefix}priority-${index}">Queue ${queue}</label>
 <input id="${prefix}priority-${index}" type="number" name="priority:${queue}" min="0" step="1" inputmode="numeric" value="${values.priorities[queue] ?? ''}"${note.attributes}>
 ${note.notes}`;
 })}
-</fieldset>` : ''}`;
+</fieldset>`
+    : ''
+}`;
 }

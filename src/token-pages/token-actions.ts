@@ -85,7 +85,12 @@ export interface FormAction<V, I, R> {
  * service (its status), the page comes again with the values typed and each refusal beside its
  * field; done, the browser is sent on, so reloading does not send the form twice.
  */
-export async function submitForm<V, I, R>(deps: Pick<TokenPagesDeps, 'upstreams'>, showResource: ShowResource, { ctx, signed, resource, form }: SentForm, action: FormAction<V, I, R>): Promise<void> {
+export async function submitForm<V, I, R>(
+  deps: Pick<TokenPagesDeps, 'upstreams'>,
+  showResource: ShowResource,
+  { ctx, signed, resource, form }: SentForm,
+  action: FormAction<V, I, R>,
+): Promise<void> {
   const scope = formScope(deps, resource, signed);
   const { values, input, errors } = action.read(form, scope);
   if (!input) return showResource(ctx, signed, resource, 400, action.refill({ values, errors }));
@@ -131,7 +136,10 @@ export function createTokenActions(deps: TokenPagesDeps) {
     const creatorIsMaintainer = maintainerCheck(resource, deps);
     return Promise.all(
       (await publishers.list(resource)).map(async (record) => {
-        const [use, maintains] = await Promise.all([publisherStore.lastUsed(record.id), record.createdBy.kind === 'account' ? creatorIsMaintainer(record.createdBy.id) : false]);
+        const [use, maintains] = await Promise.all([
+          publisherStore.lastUsed(record.id),
+          record.createdBy.kind === 'account' ? creatorIsMaintainer(record.createdBy.id) : false,
+        ]);
         return { view: trustedPublisherView(record, use), creatorIsMaintainer: maintains, issuerAllowed: publisherIssuerAllowed(resource, record.issuer) };
       }),
     );
@@ -163,7 +171,13 @@ export function createTokenActions(deps: TokenPagesDeps) {
         values: filled.token?.values ?? defaultTokenForm(scope),
         ...(filled.token ? { errors: filled.token.errors } : {}),
         notice: noticeOf(ctx, views),
-        publishers: publisherSection({ form: scope, csrf: signed.csrf, publishers: publisherList, values: filled.publisher?.values ?? defaultPublisherForm(scope), errors: filled.publisher?.errors }),
+        publishers: publisherSection({
+          form: scope,
+          csrf: signed.csrf,
+          publishers: publisherList,
+          values: filled.publisher?.values ?? defaultPublisherForm(scope),
+          errors: filled.publisher?.errors,
+        }),
         publisherDescriptions: new Map(publisherList.map(({ view }) => [view.id, view.description])),
       }),
     );
@@ -197,7 +211,19 @@ export function createTokenActions(deps: TokenPagesDeps) {
     const previousUntil = record.secrets[1]?.expiresAt;
     const script = new URL(copyScriptPath, deps.issuer).href;
     if (value) ctx.set('content-security-policy', contentSecurityPolicy([], [script]));
-    sendPage(ctx, 200, issuedPage({ signed, resource, token: token as NonNullable<typeof token>, value, previousUntil, tokenEndpoint: `${deps.issuer}/token`, script: copyScriptPath }));
+    sendPage(
+      ctx,
+      200,
+      issuedPage({
+        signed,
+        resource,
+        token: token as NonNullable<typeof token>,
+        value,
+        previousUntil,
+        tokenEndpoint: `${deps.issuer}/token`,
+        script: copyScriptPath,
+      }),
+    );
   }
 
   return {
@@ -205,7 +231,13 @@ export function createTokenActions(deps: TokenPagesDeps) {
     showResource,
 
     /** The resource's page, or a page of one of its tokens (its GET, or the POST of its form). */
-    async handle(ctx: Context, signed: SignedRequest, resource: ResourceServerRecord, route: { page: 'resource' } | TokenRoute, form: Form | undefined): Promise<void> {
+    async handle(
+      ctx: Context,
+      signed: SignedRequest,
+      resource: ResourceServerRecord,
+      route: { page: 'resource' } | TokenRoute,
+      form: Form | undefined,
+    ): Promise<void> {
       if (route.page === 'resource') return showResource(ctx, signed, resource);
       if (route.page === 'create') return create({ ctx, signed, resource, form: form ?? {} });
       if (route.page === 'new') return showIssued(ctx, signed, resource, route.tokenId);

@@ -97,7 +97,14 @@ export function createTokenPages(deps: TokenPagesDeps) {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'forbidden') return sendNotMaintainer(ctx, signed);
-      if (error.code === 'not_found') return sendNoSuchPage(ctx, signed, isPublisherRoute(route) ? 'This API has no such trusted publisher (a removed one is gone).' : 'This API has no such token (an expired token is gone).');
+      if (error.code === 'not_found')
+        return sendNoSuchPage(
+          ctx,
+          signed,
+          isPublisherRoute(route)
+            ? 'This API has no such trusted publisher (a removed one is gone).'
+            : 'This API has no such token (an expired token is gone).',
+        );
       if (error.code === 'conflict') return sendRefused(ctx, signed, 409, 'This token is revoked: make a new one instead.');
       throw error;
     }

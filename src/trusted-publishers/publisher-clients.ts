@@ -16,7 +16,11 @@ import type { TrustedPublisherStore } from './publisher-store.ts';
  * `client_id` are the publisher's id. A removed publisher is not found (`invalid_client`). The
  * resource is read from its cached registry, so a token request costs one store read.
  */
-export function trustedPublisherClients(store: TrustedPublisherStore, resources: Pick<ResourceRegistry, 'get'>, securityEvents: SecurityEvents): DerivedClientKind {
+export function trustedPublisherClients(
+  store: TrustedPublisherStore,
+  resources: Pick<ResourceRegistry, 'get'>,
+  securityEvents: SecurityEvents,
+): DerivedClientKind {
   return {
     owns: isPublisherId,
     async find(id) {
@@ -26,7 +30,8 @@ export function trustedPublisherClients(store: TrustedPublisherStore, resources:
       return {
         client: asClient(record, publisherIssuerAllowed(resource, record.issuer)),
         async touch(ip) {
-          if (await store.touch(id, ip)) securityEvents.emit('trusted_publisher.first_used', { clientId: id, publisherId: id, resource: record.resource, issuer: record.issuer, ip });
+          if (await store.touch(id, ip))
+            securityEvents.emit('trusted_publisher.first_used', { clientId: id, publisherId: id, resource: record.resource, issuer: record.issuer, ip });
         },
       };
     },

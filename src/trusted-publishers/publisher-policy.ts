@@ -12,7 +12,12 @@ export function publisherIssuerAllowed(resource: ResourceServerRecord, issuer: s
  */
 export function checkPublisherIssuer(resource: ResourceServerRecord, issuer: string, trustedIssuers: { has(issuer: string): boolean }): void {
   const allowed = resource.selfService?.publisherIssuers ?? [];
-  if (allowed.length === 0) throw invalidField('issuer', `${resource.identifier} allows no trusted publishers: an admin lists the issuers it accepts them from (trusted_publisher_issuers)`);
-  if (!publisherIssuerAllowed(resource, issuer)) throw invalidField('issuer', `${resource.identifier} allows trusted publishers only from ${allowed.join(', ')}`);
+  if (allowed.length === 0)
+    throw invalidField(
+      'issuer',
+      `${resource.identifier} allows no trusted publishers: an admin lists the issuers it accepts them from (trusted_publisher_issuers)`,
+    );
+  if (!publisherIssuerAllowed(resource, issuer))
+    throw invalidField('issuer', `${resource.identifier} allows trusted publishers only from ${allowed.join(', ')}`);
   if (!trustedIssuers.has(issuer)) throw invalidField('issuer', `${issuer} is no longer a trusted issuer of this tollgate; ask an admin`);
 }

@@ -64,12 +64,14 @@ export function createTrustedPublisherStore(storage: Storage): TrustedPublisherS
     async removeAll(resource) {
       const index = indexOf(resource);
       const ids = await index.list();
-      await Promise.all(ids.map(async (id) => {
-        await records.delete(id);
-        useWrites.forget(id);
-        await uses.delete(id);
-        await index.delete(id);
-      }));
+      await Promise.all(
+        ids.map(async (id) => {
+          await records.delete(id);
+          useWrites.forget(id);
+          await uses.delete(id);
+          await index.delete(id);
+        }),
+      );
       return ids;
     },
   };

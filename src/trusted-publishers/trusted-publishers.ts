@@ -46,9 +46,16 @@ export function createTrustedPublishers({ store, securityEvents, trustedIssuers,
 
   return {
     find,
-    list: async (resource: Pick<ResourceServerRecord, 'identifier' | 'createdAt'>) => (await store.list(resource.identifier)).filter((record) => publisherOfResource(record, resource)),
+    list: async (resource: Pick<ResourceServerRecord, 'identifier' | 'createdAt'>) =>
+      (await store.list(resource.identifier)).filter((record) => publisherOfResource(record, resource)),
 
-    async add(resource: ResourceServerRecord, creator: AccountRecord, creatorMap: MaxPriority | undefined, input: NewTrustedPublisher, context: ChangeContext): Promise<TrustedPublisherRecord> {
+    async add(
+      resource: ResourceServerRecord,
+      creator: AccountRecord,
+      creatorMap: MaxPriority | undefined,
+      input: NewTrustedPublisher,
+      context: ChangeContext,
+    ): Promise<TrustedPublisherRecord> {
       checkPublisherIssuer(resource, input.issuer, trustedIssuers);
       const rights = checkRights(resource, creatorMap, input);
       const record: TrustedPublisherRecord = {
@@ -65,7 +72,11 @@ export function createTrustedPublishers({ store, securityEvents, trustedIssuers,
       };
       const identity = exactIdentityKey(publisherIdentity(record));
       const same = (await store.list(resource.identifier)).find((other) => exactIdentityKey(publisherIdentity(other)) === identity);
-      if (same) throw new AppError('conflict', `trusted publisher ${same.id} already binds this CI identity to ${resource.identifier}; remove it first to change its scopes or priority`);
+      if (same)
+        throw new AppError(
+          'conflict',
+          `trusted publisher ${same.id} already binds this CI identity to ${resource.identifier}; remove it first to change its scopes or priority`,
+        );
       await store.add(record);
       emit('trusted_publisher.added', record, context);
       return record;
@@ -85,7 +96,14 @@ export function createTrustedPublishers({ store, securityEvents, trustedIssuers,
       const ids = await store.removeAll(resource);
       for (const id of ids) {
         changed?.(id);
-        securityEvents.emit('trusted_publisher.removed', { reqId: context.reqId, ip: context.ip, actor: `${context.actor.kind}:${context.actor.id}`, resource, publisherId: id, reason: 'resource_deleted' });
+        securityEvents.emit('trusted_publisher.removed', {
+          reqId: context.reqId,
+          ip: context.ip,
+          actor: `${context.actor.kind}:${context.actor.id}`,
+          resource,
+          publisherId: id,
+          reason: 'resource_deleted',
+        });
       }
       return ids.length;
     },

@@ -27,12 +27,15 @@ const serialize = (credential: GithubCredential) => (credential.refreshToken ? J
 const parse = (stored: string): GithubCredential => (stored.startsWith('{') ? (JSON.parse(stored) as GithubCredential) : { accessToken: stored });
 /** GitHub's refusal as it said it: an error status, or (GitHub's way) 200 with `error` in the body. */
 function responseOf(error: unknown): { response?: UpstreamResponse } {
-  if (error instanceof client.ResponseBodyError) return { response: { status: error.status, error: error.error, ...(error.error_description ? { error_description: error.error_description } : {}) } };
+  if (error instanceof client.ResponseBodyError)
+    return { response: { status: error.status, error: error.error, ...(error.error_description ? { error_description: error.error_description } : {}) } };
   // openid-client wraps oauth4webapi's error, whose cause holds the body it could not use.
   for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
     const body = (current as { body?: { error?: unknown; error_description?: unknown } }).body;
     if (typeof body?.error === 'string') {
-      return { response: { status: 200, error: body.error, ...(typeof body.error_description === 'string' ? { error_description: body.error_description } : {}) } };
+      return {
+        response: { status: 200, error: body.error, ...(typeof body.error_description === 'string' ? { error_description: body.error_description } : {}) },
+      };
     }
     current = (current as { cause?: unknown }).cause;
   }
@@ -122,7 +125,9 @@ export function createGithubUpstream(settings: GithubUpstreamSettings): Upstream
     async complete(callback, checks) {
       let credential: GithubCredential;
       try {
-        credential = credentialOf(await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, idTokenExpected: false }));
+        credential = credentialOf(
+          await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, idTokenExpected: false }),
+        );
       } catch (error) {
         if (error instanceof client.AuthorizationResponseError) throw new UpstreamError('access_denied', error.error, { cause: error });
         if (isUnreachable(error)) throw new UpstreamError('unreachable', `${settings.id} could not be reached`, { cause: error });

@@ -16,7 +16,12 @@ export type SignInOutcome = { account: AccountRecord } | { refused: string };
  * ("jit") or an existing one matched by username or verified email ("existing"). Admission
  * rules come first; the identity's groups, claims and credential are stored on every sign-in.
  */
-export async function signInAccount(deps: { accounts: AccountStore; sealer: TokenSealer }, settings: UpstreamSettings, profile: UpstreamProfile, now = new Date()): Promise<SignInOutcome> {
+export async function signInAccount(
+  deps: { accounts: AccountStore; sealer: TokenSealer },
+  settings: UpstreamSettings,
+  profile: UpstreamProfile,
+  now = new Date(),
+): Promise<SignInOutcome> {
   const refusal = admissionRefusal(settings, profile);
   if (refusal) return { refused: refusal };
   const { accounts } = deps;
@@ -24,16 +29,21 @@ export async function signInAccount(deps: { accounts: AccountStore; sealer: Toke
 
   let account = await accounts.findByIdentity(settings.id, profile.subject);
   if (account) {
-    identity.linkedAt = account.identities?.find((linked) => linked.upstream === settings.id && linked.subject === profile.subject)?.linkedAt ?? identity.linkedAt;
+    identity.linkedAt =
+      account.identities?.find((linked) => linked.upstream === settings.id && linked.subject === profile.subject)?.linkedAt ?? identity.linkedAt;
   } else if (settings.provisioning === 'existing') {
     account = await existingAccount(accounts, profile);
-    if (!account) return { refused: `There is no tollgate account for you yet. Ask an administrator to create one, then sign in through ${settings.name} again.` };
+    if (!account)
+      return { refused: `There is no tollgate account for you yet. Ask an administrator to create one, then sign in through ${settings.name} again.` };
   } else {
     const created = await createAccount(accounts, settings, profile, identity, now);
     if (created) return { account: created };
     // A sign-in of the same person in another window may have created it just now.
     account = await accounts.findByIdentity(settings.id, profile.subject);
-    if (!account) return { refused: `No account could be created for you: the username is taken, or you are signing in in another window. Try again, or ask an administrator to link your ${settings.name} identity.` };
+    if (!account)
+      return {
+        refused: `No account could be created for you: the username is taken, or you are signing in in another window. Try again, or ask an administrator to link your ${settings.name} identity.`,
+      };
   }
   if (account.disabled) return { refused: 'Your tollgate account is disabled.' };
   if (!(await accounts.link(account, identity))) return { refused: `Your ${settings.name} identity is linked to another account.` };
@@ -73,7 +83,13 @@ async function existingAccount(accounts: AccountStore, profile: UpstreamProfile)
  * else's account to whoever controls the upstream username): a taken one gets the upstream id
  * as a suffix, and if that is taken too, nothing is created.
  */
-async function createAccount(accounts: AccountStore, settings: UpstreamSettings, profile: UpstreamProfile, identity: LinkedIdentity, now: Date): Promise<AccountRecord | undefined> {
+async function createAccount(
+  accounts: AccountStore,
+  settings: UpstreamSettings,
+  profile: UpstreamProfile,
+  identity: LinkedIdentity,
+  now: Date,
+): Promise<AccountRecord | undefined> {
   const wanted = profile.username && usernameShape.safeParse(profile.username).success ? profile.username : `${settings.id}-${profile.subject}`.slice(0, 128);
   for (const username of [wanted, `${wanted}@${settings.id}`.slice(0, 128)]) {
     const record: AccountRecord = {

@@ -2,7 +2,16 @@ import * as client from 'openid-client';
 
 import type { OidcUpstreamSettings } from '../config/upstream-schema.ts';
 import type { Logger } from '../logger.ts';
-import { isUnreachable, stringList, UpstreamError, upstreamTimeoutMs, type LoginChecks, type Upstream, type UpstreamProfile, type UpstreamResponse } from './upstream.ts';
+import {
+  isUnreachable,
+  stringList,
+  UpstreamError,
+  upstreamTimeoutMs,
+  type LoginChecks,
+  type Upstream,
+  type UpstreamProfile,
+  type UpstreamResponse,
+} from './upstream.ts';
 import { chooseTokenEndpointAuthMethod, clientAuthentication, type TokenEndpointAuthMethod } from './upstream-client-auth.ts';
 
 /**
@@ -31,9 +40,14 @@ export async function createOidcUpstream(settings: OidcUpstreamSettings, logger?
   };
   let current = await discover();
 
-  async function readPerson(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers, subject: string | undefined, credential: string | undefined) {
+  async function readPerson(
+    tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+    subject: string | undefined,
+    credential: string | undefined,
+  ) {
     let claims: Record<string, unknown> = { ...(tokens.claims() ?? {}) };
-    if (subject !== undefined && claims.sub !== undefined && claims.sub !== subject) throw new UpstreamError('refused', 'the upstream answered for another person');
+    if (subject !== undefined && claims.sub !== undefined && claims.sub !== subject)
+      throw new UpstreamError('refused', 'the upstream answered for another person');
     const wanted = [settings.claims.username, settings.claims.email, settings.claims.groups];
     // Some providers keep groups or email out of the ID token: the UserInfo endpoint has them.
     if (current.serverMetadata().userinfo_endpoint && (claims.sub === undefined || wanted.some((name) => claims[name] === undefined))) {
@@ -80,7 +94,9 @@ export async function createOidcUpstream(settings: OidcUpstreamSettings, logger?
       } catch (error) {
         const classified = classify(error);
         // The upstream refused the refresh token: revoked, the person disabled or gone.
-        throw classified.code === 'rejected' && classified.response ? new UpstreamError('refused', classified.message, { cause: error, response: classified.response }) : classified;
+        throw classified.code === 'rejected' && classified.response
+          ? new UpstreamError('refused', classified.message, { cause: error, response: classified.response })
+          : classified;
       }
     },
   };
@@ -90,7 +106,8 @@ function classify(error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
   if (error instanceof client.AuthorizationResponseError) return new UpstreamError('access_denied', error.error, { cause: error });
   const response = refusal(error);
-  if (response && response.status >= 500) return new UpstreamError('unreachable', `the upstream answered ${response.status} ${response.error}`, { cause: error, response });
+  if (response && response.status >= 500)
+    return new UpstreamError('unreachable', `the upstream answered ${response.status} ${response.error}`, { cause: error, response });
   if (isUnreachable(error)) return new UpstreamError('unreachable', 'the upstream could not be reached', { cause: error });
   if (response) return new UpstreamError('rejected', `the upstream refused: ${response.status} ${response.error}`, { cause: error, response });
   return new UpstreamError('rejected', (error as Error).message, { cause: error });
@@ -112,7 +129,9 @@ function refusal(error: unknown): UpstreamResponse | undefined {
 function profileOf(settings: OidcUpstreamSettings, claims: Record<string, unknown>, credential: string | undefined): UpstreamProfile {
   const text = (name: string) => (typeof claims[name] === 'string' && claims[name] ? (claims[name] as string) : undefined);
   const email = text(settings.claims.email)?.toLowerCase();
-  const ruleClaims = Object.fromEntries(settings.priorityRules.flatMap((rule) => (rule.claim && claims[rule.claim] !== undefined ? [[rule.claim, claims[rule.claim]]] : [])));
+  const ruleClaims = Object.fromEntries(
+    settings.priorityRules.flatMap((rule) => (rule.claim && claims[rule.claim] !== undefined ? [[rule.claim, claims[rule.claim]]] : [])),
+  );
   return {
     subject: claims.sub as string,
     username: text(settings.claims.username),

@@ -91,7 +91,9 @@ function parse(value: string): StoredLogin | undefined {
   try {
     const stored = JSON.parse(value) as Partial<StoredLogin>;
     const target = typeof stored.uid === 'string' || typeof stored.page === 'string';
-    return typeof stored.upstream === 'string' && target && typeof stored.binding === 'string' && typeof stored.sealed === 'string' ? (stored as StoredLogin) : undefined;
+    return typeof stored.upstream === 'string' && target && typeof stored.binding === 'string' && typeof stored.sealed === 'string'
+      ? (stored as StoredLogin)
+      : undefined;
   } catch {
     return undefined;
   }

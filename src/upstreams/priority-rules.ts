@@ -25,7 +25,9 @@ export function effectiveMaxPriority(account: AccountRecord, upstreams: Readonly
 function matchingRules(settings: UpstreamSettings, identity: LinkedIdentity): MaxPriority[] {
   return settings.priorityRules.flatMap((rule) => {
     const matches =
-      rule.group !== undefined ? identity.groups.includes(rule.group) : rule.claim !== undefined && stringList(identity.claims?.[rule.claim]).includes(rule.value as string);
+      rule.group !== undefined
+        ? identity.groups.includes(rule.group)
+        : rule.claim !== undefined && stringList(identity.claims?.[rule.claim]).includes(rule.value as string);
     return matches ? [rule.maxPriority as MaxPriority] : [];
   });
 }

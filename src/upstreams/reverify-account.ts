@@ -38,7 +38,16 @@ const pollMs = 50;
  * counted from the first re-check that failed (stored with the identity), so a blip ends no one.
  * A refresh that finds another refresh of the account re-checking waits for its outcome.
  */
-export function createReverification({ upstreams, accounts, storage, sealer, logger, securityEvents, now = Date.now, waitMs = 2 * upstreamTimeoutMs + 2000 }: ReverifyDeps) {
+export function createReverification({
+  upstreams,
+  accounts,
+  storage,
+  sealer,
+  logger,
+  securityEvents,
+  now = Date.now,
+  waitMs = 2 * upstreamTimeoutMs + 2000,
+}: ReverifyDeps) {
   const due = (identity: LinkedIdentity) => {
     const settings = upstreams.settings.get(identity.upstream);
     return settings !== undefined && now() - Date.parse(identity.checkedAt) >= settings.reverifyAfter * 1000;
@@ -55,7 +64,8 @@ export function createReverification({ upstreams, accounts, storage, sealer, log
       if (refusal) return { ended: 'no_longer_admitted', upstream: settings.id };
       return { ...linkedIdentity(sealer, settings, profile, new Date(now())), linkedAt: identity.linkedAt, ...(profile.credential ? {} : pick(identity)) };
     } catch (error) {
-      if (!(error instanceof UpstreamError) || error.code !== 'unreachable') return { ended: 'refused', upstream: settings.id, response: error instanceof UpstreamError ? error.response : undefined };
+      if (!(error instanceof UpstreamError) || error.code !== 'unreachable')
+        return { ended: 'refused', upstream: settings.id, response: error instanceof UpstreamError ? error.response : undefined };
       const since = identity.unreachableSince ? Date.parse(identity.unreachableSince) : now();
       if (now() - since > settings.unreachableGrace * 1000) return { ended: 'unreachable_past_grace', upstream: settings.id };
       logger.warn(
@@ -68,7 +78,7 @@ export function createReverification({ upstreams, accounts, storage, sealer, log
 
   /** Whether the lock was let go within waitMs. */
   async function released(lock: string): Promise<boolean> {
-    for (const deadline = Date.now() + waitMs; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + waitMs; Date.now() < deadline;) {
       await sleep(pollMs);
       if ((await storage.getValue(lock)) !== 'running') return true;
     }
@@ -82,7 +92,14 @@ export function createReverification({ upstreams, accounts, storage, sealer, log
       if ('ended' in result) {
         const revoked = await storage.revokeGrantsOf({ kind: 'account', id: account.id });
         // Counted, like every other revocation: a security team watches leavers being cut off.
-        securityEvents.emit('grant.revoked', { accountId: account.id, grants: revoked, reason: 'upstream_recheck', upstream: result.upstream, recheck: result.ended, upstreamResponse: result.response });
+        securityEvents.emit('grant.revoked', {
+          accountId: account.id,
+          grants: revoked,
+          reason: 'upstream_recheck',
+          upstream: result.upstream,
+          recheck: result.ended,
+          upstreamResponse: result.response,
+        });
         return undefined;
       }
       fresh.set(identity, result);

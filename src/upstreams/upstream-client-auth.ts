@@ -14,10 +14,15 @@ export type TokenEndpointAuthMethod = (typeof tokenEndpointAuthMethods)[number];
 export function chooseTokenEndpointAuthMethod(settings: OidcUpstreamSettings, advertised: readonly string[] | undefined): TokenEndpointAuthMethod {
   if (settings.tokenEndpointAuthMethod) return settings.tokenEndpointAuthMethod;
   const supported = advertised ?? ['client_secret_basic'];
-  const usable = tokenEndpointAuthMethods.filter((method) => (method === 'private_key_jwt' ? settings.privateKey !== undefined : settings.clientSecret !== undefined));
+  const usable = tokenEndpointAuthMethods.filter((method) =>
+    method === 'private_key_jwt' ? settings.privateKey !== undefined : settings.clientSecret !== undefined,
+  );
   const preferred = [...usable].sort((a, b) => Number(b === 'private_key_jwt') - Number(a === 'private_key_jwt'));
   const chosen = preferred.find((method) => supported.includes(method));
-  if (!chosen) throw new Error(`the upstream accepts ${supported.join(', ') || 'no method'} at its token endpoint, none of which tollgate has credentials for (${usable.join(', ')}); set tokenEndpointAuthMethod`);
+  if (!chosen)
+    throw new Error(
+      `the upstream accepts ${supported.join(', ') || 'no method'} at its token endpoint, none of which tollgate has credentials for (${usable.join(', ')}); set tokenEndpointAuthMethod`,
+    );
   return chosen;
 }
 

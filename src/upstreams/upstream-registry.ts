@@ -23,7 +23,10 @@ export async function createUpstreamRegistry(settings: readonly UpstreamSettings
         return upstream.type === 'oidc' ? await createOidcUpstream(upstream, logger) : createGithubUpstream(upstream);
       } catch (error) {
         const detail = (error as Error).message;
-        throw invalidConfig(`invalid configuration: upstreams.${upstream.id}: ${upstream.type === 'oidc' ? `discovery at ${upstream.issuer} failed` : 'unusable'}: ${detail}`, error);
+        throw invalidConfig(
+          `invalid configuration: upstreams.${upstream.id}: ${upstream.type === 'oidc' ? `discovery at ${upstream.issuer} failed` : 'unusable'}: ${detail}`,
+          error,
+        );
       }
     }),
   );

@@ -23,8 +23,20 @@ const emitted: Array<Record<string, unknown>> = [];
 
 // Two routes that echo what the router hands them.
 const routes: AdminRoute[] = [
-  { method: 'GET', path: '/things/:id', summary: 'echo', responses: { 200: z.unknown() }, handle: async ({ params, query, caller }) => ({ body: { params, q: query.get('q'), caller } }) },
-  { method: 'POST', path: '/things/:id', summary: 'echo', responses: { 201: z.unknown() }, handle: async ({ params, body }) => ({ status: 201, body: { params, body } }) },
+  {
+    method: 'GET',
+    path: '/things/:id',
+    summary: 'echo',
+    responses: { 200: z.unknown() },
+    handle: async ({ params, query, caller }) => ({ body: { params, q: query.get('q'), caller } }),
+  },
+  {
+    method: 'POST',
+    path: '/things/:id',
+    summary: 'echo',
+    responses: { 201: z.unknown() },
+    handle: async ({ params, body }) => ({ status: 201, body: { params, body } }),
+  },
 ];
 
 test.before(async () => {
@@ -33,7 +45,13 @@ test.before(async () => {
   await clients.create(adminClientRecord('adm', 'Admin', 'an-admin-secret-0123456789abcdef', undefined));
   const key = await generateSigningKey('ES256');
   const securityEvents = { emit: (name: string, details: Record<string, unknown>) => emitted.push({ name, ...details }) };
-  const deps = { config: { issuer }, signingKeys: { jwks: { keys: [key] }, signingKid: { ES256: key.kid }, ephemeral: true }, clients, accounts: createAccountStore(storage), securityEvents } as unknown as AdminDeps;
+  const deps = {
+    config: { issuer },
+    signingKeys: { jwks: { keys: [key] }, signingKid: { ES256: key.kid }, ephemeral: true },
+    clients,
+    accounts: createAccountStore(storage),
+    securityEvents,
+  } as unknown as AdminDeps;
   token = await new SignJWT({ scope: 'admin', client_id: 'adm' })
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid as string })
     .setIssuer(issuer)
@@ -71,7 +89,10 @@ test('a matching route gets its decoded path parameters, the query and the calle
 test('a JSON body reaches the route, with the status it chose', async (t) => {
   const response = await call('POST', '/admin/things/1', { body: '{"name":"x"}', type: 'application/json' });
   t.deepEqual([response.status, response.body], [201, { params: { id: '1' }, body: { name: 'x' } }]);
-  t.like(await call('POST', '/admin/things/1', { body: 'name=x', type: 'application/x-www-form-urlencoded' }), { status: 400, body: { error: 'invalid_field', field: 'content-type' } });
+  t.like(await call('POST', '/admin/things/1', { body: 'name=x', type: 'application/x-www-form-urlencoded' }), {
+    status: 400,
+    body: { error: 'invalid_field', field: 'content-type' },
+  });
 });
 
 test('nothing is visible without an admin token, not even a 404', async (t) => {

@@ -18,7 +18,11 @@ const register = (token: string) =>
   });
 
 test('issued initial access tokens are listed with their terms, never the token itself', async (t) => {
-  const issued = await adminCall(server, admin, 'POST', '/initial-access-tokens', { resources: ['urn:tollgate:demo'], scopes: ['demo:read'], single_use: true });
+  const issued = await adminCall(server, admin, 'POST', '/initial-access-tokens', {
+    resources: ['urn:tollgate:demo'],
+    scopes: ['demo:read'],
+    single_use: true,
+  });
   t.is(issued.status, 201);
   const token = issued.body.initial_access_token as string;
   const { status, body } = await adminCall(server, admin, 'GET', '/initial-access-tokens');

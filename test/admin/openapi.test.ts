@@ -38,7 +38,12 @@ test('the OpenAPI document needs an admin token like the rest of /admin', async 
 
 test('request schemas are the ones handlers parse with: defaults make fields optional, strict objects refuse others', async (t) => {
   const { body } = await adminCall(server, admin, 'GET', '/openapi.json');
-  const create = (body.paths as Record<string, Record<string, { requestBody: { content: Record<string, { schema: { required?: string[]; additionalProperties?: unknown } }> } }>>)['/clients']?.post;
+  const create = (
+    body.paths as Record<
+      string,
+      Record<string, { requestBody: { content: Record<string, { schema: { required?: string[]; additionalProperties?: unknown } }> } }>
+    >
+  )['/clients']?.post;
   const schema = create?.requestBody.content['application/json']?.schema;
   t.deepEqual(schema?.required ?? [], []);
   t.is(schema?.additionalProperties, false);
@@ -61,7 +66,8 @@ function untypedSchemas(node: unknown, pointer: string, found: string[] = []): s
   const typed = ['type', '$ref', 'anyOf', 'oneOf', 'allOf', 'const', 'enum', 'not'].some((key) => key in schema);
   if (!typed) found.push(pointer);
   for (const key of ['properties', 'patternProperties', '$defs'] as const) {
-    for (const [name, child] of Object.entries((schema[key] as Record<string, unknown> | undefined) ?? {})) untypedSchemas(child, `${pointer}/${key}/${name}`, found);
+    for (const [name, child] of Object.entries((schema[key] as Record<string, unknown> | undefined) ?? {}))
+      untypedSchemas(child, `${pointer}/${key}/${name}`, found);
   }
   for (const key of ['items', 'additionalProperties', 'propertyNames', 'not'] as const) {
     if (typeof schema[key] === 'object') untypedSchemas(schema[key], `${pointer}/${key}`, found);
@@ -73,7 +79,10 @@ function untypedSchemas(node: unknown, pointer: string, found: string[] = []): s
 }
 
 test('no request or response body schema is untyped: max_priority is the same typed map in requests and responses', (t) => {
-  const document = buildOpenApiDocument(adminRoutes, 'https://auth.example.org') as unknown as { paths: Record<string, Record<string, Record<string, unknown>>>; components: { schemas: Record<string, unknown> } };
+  const document = buildOpenApiDocument(adminRoutes, 'https://auth.example.org') as unknown as {
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+    components: { schemas: Record<string, unknown> };
+  };
   const untyped: string[] = [];
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
@@ -88,10 +97,22 @@ test('no request or response body schema is untyped: max_priority is the same ty
   // Open objects on purpose: a JWK's members beyond kty/kid/... (RFC 7517 registries), in a
   // client's jwks and in an imported key set, and this document itself.
   const open = (pointer: string) =>
-    pointer.endsWith('/jwks/properties/keys/items/additionalProperties') || pointer === 'post /keys/import request/properties/keys/items/additionalProperties' || pointer === 'get /openapi.json 200/additionalProperties';
-  t.deepEqual(untyped.filter((pointer) => !open(pointer)), []);
-  const request = (document.paths['/clients']?.post?.requestBody as { content: Record<string, { schema: { properties: Record<string, unknown> } }> }).content['application/json']?.schema.properties.max_priority;
-  const response = (document.paths['/clients/{id}']?.get?.responses as Record<string, { content: Record<string, { schema: { properties: Record<string, { anyOf: unknown[] }> } }> }>)[200]?.content['application/json']?.schema.properties.max_priority?.anyOf[0];
+    pointer.endsWith('/jwks/properties/keys/items/additionalProperties') ||
+    pointer === 'post /keys/import request/properties/keys/items/additionalProperties' ||
+    pointer === 'get /openapi.json 200/additionalProperties';
+  t.deepEqual(
+    untyped.filter((pointer) => !open(pointer)),
+    [],
+  );
+  const request = (document.paths['/clients']?.post?.requestBody as { content: Record<string, { schema: { properties: Record<string, unknown> } }> }).content[
+    'application/json'
+  ]?.schema.properties.max_priority;
+  const response = (
+    document.paths['/clients/{id}']?.get?.responses as Record<
+      string,
+      { content: Record<string, { schema: { properties: Record<string, { anyOf: unknown[] }> } }> }
+    >
+  )[200]?.content['application/json']?.schema.properties.max_priority?.anyOf[0];
   t.deepEqual(request, response);
   t.is((request as { type: string }).type, 'object');
 });
@@ -101,7 +122,10 @@ test('the document passes the Redocly linter (recommended-strict) with no proble
   // The server URL is the issuer the document is served from: it is example.org here by design.
   const config = await createConfig({ extends: ['recommended-strict'], rules: { 'no-server-example.com': 'off' } });
   const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: 'openapi.json', config });
-  t.deepEqual(problems.map((problem) => `${problem.ruleId}: ${problem.message} at ${problem.location[0]?.pointer}`), []);
+  t.deepEqual(
+    problems.map((problem) => `${problem.ruleId}: ${problem.message} at ${problem.location[0]?.pointer}`),
+    [],
+  );
   t.is(document.info.version, JSON.parse(readFileSync('package.json', 'utf8')).version);
   const create = (document.paths['/clients'] as Record<string, { tags: string[]; responses: Record<string, unknown> }>).post;
   t.deepEqual(create?.tags, ['clients']);

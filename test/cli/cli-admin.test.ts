@@ -26,7 +26,20 @@ test.after.always(async () => {
 const cli = (args: string[], input?: string, env: Record<string, string> = {}) => runCli(args, { ...admin, ...env }, input);
 
 test.serial('clients create and update set and clear a device code lifetime (--device-code-ttl)', async (t) => {
-  const created = await cli(['clients', 'create', 'cli-device', '--auth-method', 'none', '--grant', 'device_code', '--resource', 'urn:tollgate:demo', '--device-code-ttl', '300', '--json']);
+  const created = await cli([
+    'clients',
+    'create',
+    'cli-device',
+    '--auth-method',
+    'none',
+    '--grant',
+    'device_code',
+    '--resource',
+    'urn:tollgate:demo',
+    '--device-code-ttl',
+    '300',
+    '--json',
+  ]);
   t.is(created.code, 0, created.stderr);
   t.is(created.json().device_code_ttl, 300);
   const cleared = await cli(['clients', 'update', 'cli-device', '--device-code-ttl', 'none', '--json']);
@@ -36,7 +49,20 @@ test.serial('clients create and update set and clear a device code lifetime (--d
 });
 
 test.serial('clients create, get, list, update, rotate-secret, revoke-grants and delete', async (t) => {
-  const created = await cli(['clients', 'create', 'cli-svc', '--resource', 'urn:tollgate:demo', '--default-resource', 'urn:tollgate:demo', '--scope', 'demo:read', '--max-priority', 'default=4', '--json']);
+  const created = await cli([
+    'clients',
+    'create',
+    'cli-svc',
+    '--resource',
+    'urn:tollgate:demo',
+    '--default-resource',
+    'urn:tollgate:demo',
+    '--scope',
+    'demo:read',
+    '--max-priority',
+    'default=4',
+    '--json',
+  ]);
   t.is(created.code, 0, created.stderr);
   const secret = created.json().client_secret as string;
   const issued = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('cli-svc', secret) });
@@ -72,7 +98,18 @@ test.serial('clients create, get, list, update, rotate-secret, revoke-grants and
 });
 
 test.serial('clients create --grant token-exchange --serves, and update --serves', async (t) => {
-  const created = await cli(['clients', 'create', 'cli-gateway', '--grant', 'token-exchange', '--serves', 'urn:tollgate:demo', '--resource', 'urn:tollgate:demo', '--json']);
+  const created = await cli([
+    'clients',
+    'create',
+    'cli-gateway',
+    '--grant',
+    'token-exchange',
+    '--serves',
+    'urn:tollgate:demo',
+    '--resource',
+    'urn:tollgate:demo',
+    '--json',
+  ]);
   t.is(created.code, 0, created.stderr);
   t.deepEqual(created.json().grant_types, ['urn:ietf:params:oauth:grant-type:token-exchange']);
   t.deepEqual(created.json().serves, ['urn:tollgate:demo']);
@@ -90,7 +127,10 @@ test.serial('clients registration-token issues an initial access token', async (
 });
 
 test.serial('accounts create (password from stdin), get, list, update, set-password, revoke-grants, delete', async (t) => {
-  const created = await cli(['accounts', 'create', 'ada', '--id', 'ada', '--name', 'Ada', '--max-priority', '{"default":2}', '--password-stdin', '--json'], 'ada password one\n');
+  const created = await cli(
+    ['accounts', 'create', 'ada', '--id', 'ada', '--name', 'Ada', '--max-priority', '{"default":2}', '--password-stdin', '--json'],
+    'ada password one\n',
+  );
   t.is(created.code, 0, created.stderr);
   t.deepEqual(created.json().max_priority, { default: 2 });
   t.truthy(await server.tollgate.accounts.authenticate('ada', 'ada password one'));
@@ -102,7 +142,9 @@ test.serial('accounts create (password from stdin), get, list, update, set-passw
   t.deepEqual(updated.json().max_priority, { default: 7, nightly: 1 });
   t.is(updated.json().name, null);
 
-  const changed = await cli(['accounts', 'set-password', 'ada', '--password-env', 'NEW_PASSWORD', '--revoke-grants', '--json'], undefined, { NEW_PASSWORD: 'ada password two' });
+  const changed = await cli(['accounts', 'set-password', 'ada', '--password-env', 'NEW_PASSWORD', '--revoke-grants', '--json'], undefined, {
+    NEW_PASSWORD: 'ada password two',
+  });
   t.is(changed.code, 0, changed.stderr);
   t.truthy(await server.tollgate.accounts.authenticate('ada', 'ada password two'));
 
@@ -123,7 +165,9 @@ test.serial('resources create, get, list, update and delete', async (t) => {
   t.is(created.code, 0, created.stderr);
   t.deepEqual(created.json().scopes, ['a', 'b']);
   t.is((await cli(['resources', 'get', 'https://cli.example/api', '--json'])).json().access_token_ttl, 120);
-  t.true((await cli(['resources', 'list', '--json'])).json<Array<{ identifier: string }>>().some((resource) => resource.identifier === 'https://cli.example/api'));
+  t.true(
+    (await cli(['resources', 'list', '--json'])).json<Array<{ identifier: string }>>().some((resource) => resource.identifier === 'https://cli.example/api'),
+  );
   t.is((await cli(['resources', 'update', 'https://cli.example/api', '--ttl', 'none', '--json'])).json().access_token_ttl, null);
   t.is((await cli(['resources', 'delete', 'https://cli.example/api', '--json'])).code, 0);
   t.is((await cli(['resources', 'get', 'https://cli.example/api'])).code, 4);
@@ -162,10 +206,12 @@ test.serial('unknown commands and options are usage errors (exit 2)', async (t) 
   t.is((await runCli(['clients', 'get'])).code, 2, 'a missing argument');
 });
 
-test.serial('the usage text lists each command group under the credentials it uses: the maintainers\' own login apart from the admin API', async (t) => {
+test.serial("the usage text lists each command group under the credentials it uses: the maintainers' own login apart from the admin API", async (t) => {
   const top = await runCli(['--help']);
   const sections = Object.fromEntries(
-    top.stdout.split('\n\n').map((section) => [section.split('\n')[0] as string, [...section.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((match) => match[1] as string)]),
+    top.stdout
+      .split('\n\n')
+      .map((section) => [section.split('\n')[0] as string, [...section.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((match) => match[1] as string)]),
   );
   const heading = (start: string) => Object.keys(sections).find((line) => line.startsWith(start)) as string;
   t.regex(heading('Manage the APIs you maintain'), /self-service API; your own login/);

@@ -20,20 +20,46 @@ const cli = (args: string[]) => runCli(args, admin);
 
 test('clients create --federated makes a client without a secret; update --federated replaces the identities', async (t) => {
   const created = await cli([
-    'clients', 'create', 'plugin-release', '--grant', 'jwt-bearer', '--auth-method', 'none', '--resource', 'urn:tollgate:demo',
-    '--federated', `issuer=${github},subject=repo:qgis/plugin-x:ref:refs/heads/main,audience=tollgate,claim.repository=qgis/plugin-x,claim.environment=release`,
+    'clients',
+    'create',
+    'plugin-release',
+    '--grant',
+    'jwt-bearer',
+    '--auth-method',
+    'none',
+    '--resource',
+    'urn:tollgate:demo',
+    '--federated',
+    `issuer=${github},subject=repo:qgis/plugin-x:ref:refs/heads/main,audience=tollgate,claim.repository=qgis/plugin-x,claim.environment=release`,
     '--json',
   ]);
   t.is(created.code, 0, created.stderr);
   const client = created.json();
   t.false('client_secret' in client);
   t.deepEqual(client.federated_identities, [
-    { issuer: github, subject: 'repo:qgis/plugin-x:ref:refs/heads/main', audience: 'tollgate', conditions: { repository: 'qgis/plugin-x', environment: 'release' } },
+    {
+      issuer: github,
+      subject: 'repo:qgis/plugin-x:ref:refs/heads/main',
+      audience: 'tollgate',
+      conditions: { repository: 'qgis/plugin-x', environment: 'release' },
+    },
   ]);
 
-  const updated = await cli(['clients', 'update', 'plugin-release', '--federated', `issuer=${github},subject=repo:qgis/plugin-x:environment:release`, '--federated', `{"issuer":"${github}","subject":"repo:qgis/plugin-x:ref:refs/tags/v1"}`, '--json']);
+  const updated = await cli([
+    'clients',
+    'update',
+    'plugin-release',
+    '--federated',
+    `issuer=${github},subject=repo:qgis/plugin-x:environment:release`,
+    '--federated',
+    `{"issuer":"${github}","subject":"repo:qgis/plugin-x:ref:refs/tags/v1"}`,
+    '--json',
+  ]);
   t.is(updated.code, 0, updated.stderr);
-  t.deepEqual((updated.json().federated_identities as Array<{ subject: string }>).map((identity) => identity.subject), ['repo:qgis/plugin-x:environment:release', 'repo:qgis/plugin-x:ref:refs/tags/v1']);
+  t.deepEqual(
+    (updated.json().federated_identities as Array<{ subject: string }>).map((identity) => identity.subject),
+    ['repo:qgis/plugin-x:environment:release', 'repo:qgis/plugin-x:ref:refs/tags/v1'],
+  );
 
   const emptied = await cli(['clients', 'update', 'plugin-release', '--federated', 'none']);
   t.is(emptied.code, 2);
@@ -59,9 +85,33 @@ test('trusted-issuers list shows the configured issuers and where their keys com
 
 test('clients create refuses a federated identity another client holds, exit code 5 naming the field', async (t) => {
   const identity = `issuer=${github},subject=repo:org/shared:ref:refs/heads/main,claim.repository_id=1296269,claim.repository_owner_id=1342004`;
-  const first = await cli(['clients', 'create', 'shared-first', '--grant', 'jwt-bearer', '--auth-method', 'none', '--resource', 'urn:tollgate:demo', '--federated', identity]);
+  const first = await cli([
+    'clients',
+    'create',
+    'shared-first',
+    '--grant',
+    'jwt-bearer',
+    '--auth-method',
+    'none',
+    '--resource',
+    'urn:tollgate:demo',
+    '--federated',
+    identity,
+  ]);
   t.is(first.code, 0, first.stderr);
-  const second = await cli(['clients', 'create', 'shared-second', '--grant', 'jwt-bearer', '--auth-method', 'none', '--resource', 'urn:tollgate:demo', '--federated', identity]);
+  const second = await cli([
+    'clients',
+    'create',
+    'shared-second',
+    '--grant',
+    'jwt-bearer',
+    '--auth-method',
+    'none',
+    '--resource',
+    'urn:tollgate:demo',
+    '--federated',
+    identity,
+  ]);
   t.is(second.code, 5);
   t.regex(second.stderr, /federated_identities\.0: client "shared-first" already holds this federated identity/);
 });

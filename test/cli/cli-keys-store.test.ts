@@ -24,7 +24,14 @@ let dir: string;
 
 test.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tollgate-cli-keys-'));
-  server = await startTestServer({ env: { TOLLGATE_KEY_SOURCE: 'store', TOLLGATE_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), TOLLGATE_KEY_PUBLISH_AHEAD: '60', TOLLGATE_JWKS_MAX_AGE: '30' } });
+  server = await startTestServer({
+    env: {
+      TOLLGATE_KEY_SOURCE: 'store',
+      TOLLGATE_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      TOLLGATE_KEY_PUBLISH_AHEAD: '60',
+      TOLLGATE_JWKS_MAX_AGE: '30',
+    },
+  });
   fileServer = await startTestServer();
 });
 
@@ -35,7 +42,11 @@ test.after.always(async () => {
 });
 
 const cli = (args: string[], target = server) =>
-  runCli(['keys', ...args], { TOLLGATE_URL: target.url, TOLLGATE_ADMIN_CLIENT_ID: target.tollgate.demo?.adminClientId as string, TOLLGATE_ADMIN_CLIENT_SECRET: target.tollgate.demo?.adminClientSecret as string });
+  runCli(['keys', ...args], {
+    TOLLGATE_URL: target.url,
+    TOLLGATE_ADMIN_CLIENT_ID: target.tollgate.demo?.adminClientId as string,
+    TOLLGATE_ADMIN_CLIENT_SECRET: target.tollgate.demo?.adminClientSecret as string,
+  });
 
 interface KeyRow {
   kid: string;
@@ -46,7 +57,7 @@ interface KeyRow {
 const list = async () => (await cli(['list', '--json'])).json<KeyRow[]>();
 const published = async () => ((await (await fetch(`${server.url}/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid);
 
-test.serial('keys list shows the store\'s keys with state and dates; schedule shows the computed retention', async (t) => {
+test.serial("keys list shows the store's keys with state and dates; schedule shows the computed retention", async (t) => {
   const keys = await list();
   t.is(keys.length, 1);
   t.like(keys[0], { alg: 'ES256', state: 'active', signing: true });
@@ -91,13 +102,16 @@ test.serial('keys revoke takes the key out of the JWKS at once and the published
   t.regex(metrics, /tollgate_signing_key_next_transition_seconds \d/);
 });
 
-test.serial('keys import adds a file\'s keys, published, without taking over signing', async (t) => {
+test.serial("keys import adds a file's keys, published, without taking over signing", async (t) => {
   const jwk = await generateSigningKey('ES256');
   const file = join(dir, 'old.json');
   await writeFile(file, JSON.stringify({ keys: [jwk] }));
   const run = await runCli(['keys', 'import', '--file', file, '--json'], demoAdminEnv(server));
   t.is(run.code, 0, run.stderr);
-  t.like((await list()).find((key) => key.kid === jwk.kid), { state: 'retired', signing: false });
+  t.like(
+    (await list()).find((key) => key.kid === jwk.kid),
+    { state: 'retired', signing: false },
+  );
   t.true((await published()).includes(jwk.kid as string));
 });
 
@@ -109,14 +123,27 @@ test.serial('in file mode the store commands answer conflict and say how to rota
 
 test.serial('a resource server asking for RS256 gets an RS256 key within a check interval, and its tokens verify', async (t) => {
   const admin = await adminToken(server);
-  const created = await adminCall(server, admin, 'POST', '/resources', { identifier: 'https://rsa.example', name: 'RSA API', scopes: ['rsa:read'], signing_alg: 'RS256' });
+  const created = await adminCall(server, admin, 'POST', '/resources', {
+    identifier: 'https://rsa.example',
+    name: 'RSA API',
+    scopes: ['rsa:read'],
+    signing_alg: 'RS256',
+  });
   t.is(created.status, 201, JSON.stringify(created.body));
   const secret = generateClientSecret();
-  const client = await createTestClient(server, { grantTypes: [grantTypes.clientCredentials], scopes: ['rsa:read'], resources: ['https://rsa.example'], defaultResource: 'https://rsa.example' }, secret);
-  const issued = await eventually(async () => {
-    const answer = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.clientId, secret) });
-    return answer.status === 200 ? (answer.body.access_token as string) : undefined;
-  }, 'an RS256 token', 8000);
+  const client = await createTestClient(
+    server,
+    { grantTypes: [grantTypes.clientCredentials], scopes: ['rsa:read'], resources: ['https://rsa.example'], defaultResource: 'https://rsa.example' },
+    secret,
+  );
+  const issued = await eventually(
+    async () => {
+      const answer = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.clientId, secret) });
+      return answer.status === 200 ? (answer.body.access_token as string) : undefined;
+    },
+    'an RS256 token',
+    8000,
+  );
   t.is(decodeProtectedHeader(issued).alg, 'RS256');
   const jwks = (await (await fetch(`${server.url}/jwks`)).json()) as JSONWebKeySet;
   await t.notThrowsAsync(compactVerify(issued, createLocalJWKSet(jwks)));

@@ -28,7 +28,10 @@ interface LoginOptions {
 }
 
 /** Runs `tollgate login`, completing the pages in the test-side browser once the code shows. */
-async function login(env: Record<string, string>, { decision = 'approve', clientId = 'demo-cli', person = demo, scope, json = true }: LoginOptions = {}): Promise<CliRun> {
+async function login(
+  env: Record<string, string>,
+  { decision = 'approve', clientId = 'demo-cli', person = demo, scope, json = true }: LoginOptions = {},
+): Promise<CliRun> {
   const options = [...(scope ? ['--scope', scope] : []), ...(json ? ['--json'] : [])];
   const child = spawnCli(['login', '--issuer', shared.server.url, '--client-id', clientId, ...options], env);
   const done = finished(child);
@@ -39,7 +42,10 @@ async function login(env: Record<string, string>, { decision = 'approve', client
 
 const credentialsFile = (env: Record<string, string>) => join(env.XDG_CONFIG_HOME as string, 'tollgate', 'credentials.json');
 const storedSession = (env: Record<string, string>) =>
-  Object.values((JSON.parse(readFileSync(credentialsFile(env), 'utf8')) as { sessions: Record<string, { refreshToken: string; accessToken: string; username?: string }> }).sessions)[0];
+  Object.values(
+    (JSON.parse(readFileSync(credentialsFile(env), 'utf8')) as { sessions: Record<string, { refreshToken: string; accessToken: string; username?: string }> })
+      .sessions,
+  )[0];
 
 test.serial('login stores the refresh token with mode 0600, token prints it, logout revokes it', async (t) => {
   const env = home();
@@ -66,7 +72,14 @@ test.serial('login stores the refresh token with mode 0600, token prints it, log
 
   const status = await runCli(['status', '--json'], env);
   t.is(status.code, 0, status.stderr);
-  t.like(status.json(), { issuer: shared.server.url, client_id: 'demo-cli', subject: 'demo', username: 'demo', access_token_expired: false, refresh_token: 'stored' });
+  t.like(status.json(), {
+    issuer: shared.server.url,
+    client_id: 'demo-cli',
+    subject: 'demo',
+    username: 'demo',
+    access_token_expired: false,
+    refresh_token: 'stored',
+  });
   t.true(Date.parse(status.json().access_token_expires_at as string) > Date.now());
   t.regex((await runCli(['status'], env)).stdout, /^Logged in to \S+ as demo \(access token valid until /);
 
@@ -151,7 +164,11 @@ test.serial('login through an unknown client is exit 3 and says there is no such
 test.serial('a login the server ended is forgotten by token, with exit 3', async (t) => {
   const env = home();
   t.is((await login(env)).code, 0);
-  await postForm(`${shared.server.url}/token/revocation`, { token: storedSession(env)?.refreshToken as string, token_type_hint: 'refresh_token', client_id: 'demo-cli' });
+  await postForm(`${shared.server.url}/token/revocation`, {
+    token: storedSession(env)?.refreshToken as string,
+    token_type_hint: 'refresh_token',
+    client_id: 'demo-cli',
+  });
   const run = await runCli(['token', '--min-valid', '100000'], env);
   t.is(run.code, 3);
   t.regex(run.stderr, /login has ended/);

@@ -50,7 +50,10 @@ test('a validation error of the admin API names the CLI flag and the value given
 test('login with an unknown client id says there is no such client', async (t) => {
   const login = await runCli(['login', '--issuer', server.url, '--client-id', 'nope']);
   t.is(login.code, 3);
-  t.is(login.stderr, `tollgate: no such client: ${server.url} has no device-login client "nope" (a public client with the device_code grant); check --client-id or TOLLGATE_CLIENT_ID\n`);
+  t.is(
+    login.stderr,
+    `tollgate: no such client: ${server.url} has no device-login client "nope" (a public client with the device_code grant); check --client-id or TOLLGATE_CLIENT_ID\n`,
+  );
 });
 
 test('group help keeps two spaces between a long command name and its summary', async (t) => {
@@ -85,7 +88,12 @@ function accepts(port: number): Promise<boolean> {
 // alongside (cause not found; by hand, SIGTERM stopped the server every time).
 for (const signal of ['SIGKILL'] as const) {
   test(`${signal} to npm exec tollgate serve stops the server: its port closes`, async (t) => {
-    const npm = spawnTollgate({ PORT: '0', HOME: process.env.HOME ?? '/tmp', TOLLGATE_DEMO: 'true' }, ['npm', 'exec', '-c', `${process.execPath} src/cli/main.ts serve`]);
+    const npm = spawnTollgate({ PORT: '0', HOME: process.env.HOME ?? '/tmp', TOLLGATE_DEMO: 'true' }, [
+      'npm',
+      'exec',
+      '-c',
+      `${process.execPath} src/cli/main.ts serve`,
+    ]);
     t.teardown(() => npm.child.kill('SIGKILL'));
     const listening = await npm.waitForLog((line) => line.msg === 'tollgate listening', 45_000);
     const gone = () => {

@@ -17,7 +17,11 @@ let env: Record<string, string>;
 test.before(async () => {
   actions = await startTestIssuer();
   let adminToken: string;
-  ({ server, token: adminToken, stop } = await startAdminTestServer({ TOLLGATE_DEVICE_POLL_INTERVAL: '1' }, { overrides: { federation: { trustedIssuers: [{ issuer: actions.issuer }] } } }));
+  ({
+    server,
+    token: adminToken,
+    stop,
+  } = await startAdminTestServer({ TOLLGATE_DEVICE_POLL_INTERVAL: '1' }, { overrides: { federation: { trustedIssuers: [{ issuer: actions.issuer }] } } }));
   const made = await adminCall(server, adminToken, 'POST', '/resources', {
     identifier: resource,
     scopes: ['publish'],
@@ -36,17 +40,54 @@ test.after.always(async () => {
 
 const cli = (args: string[]) => runCli(args, env);
 const exchange = async (clientId: string, claims: Record<string, string> = {}) =>
-  postForm(`${server.url}/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: clientId, assertion: await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', server.url, claims) });
+  postForm(`${server.url}/token`, {
+    grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+    client_id: clientId,
+    assertion: await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', server.url, claims),
+  });
 
-test.serial('tollgate publishers add, list and remove work against the JSON API with the maintainer\'s own login', async (t) => {
-  const added = await cli(['publishers', 'add', resource, '--description', 'release', '--ci-issuer', actions.issuer, '--repository', 'qgis/plugin-x', '--repository-id', '812345678', '--owner-id', '483444', '--ref', 'refs/heads/main', '--max-priority', 'default=2', '--json']);
+test.serial("tollgate publishers add, list and remove work against the JSON API with the maintainer's own login", async (t) => {
+  const added = await cli([
+    'publishers',
+    'add',
+    resource,
+    '--description',
+    'release',
+    '--ci-issuer',
+    actions.issuer,
+    '--repository',
+    'qgis/plugin-x',
+    '--repository-id',
+    '812345678',
+    '--owner-id',
+    '483444',
+    '--ref',
+    'refs/heads/main',
+    '--max-priority',
+    'default=2',
+    '--json',
+  ]);
   t.is(added.code, 0, added.stderr);
   const { id } = added.json<{ id: string }>();
   const issued = await exchange(id);
   t.is(issued.status, 200, JSON.stringify(issued.body));
   t.deepEqual(decodeJwt(issued.body.access_token as string).max_priority, { default: 2 });
 
-  const human = await cli(['publishers', 'add', resource, '--description', 'nightly', '--ci-issuer', actions.issuer, '--repository-id', '812345678', '--owner-id', '483444', '--environment', 'nightly']);
+  const human = await cli([
+    'publishers',
+    'add',
+    resource,
+    '--description',
+    'nightly',
+    '--ci-issuer',
+    actions.issuer,
+    '--repository-id',
+    '812345678',
+    '--owner-id',
+    '483444',
+    '--environment',
+    'nightly',
+  ]);
   t.is(human.code, 0, human.stderr);
   t.regex(human.stdout, /client_id=tgtp_/);
 
@@ -61,22 +102,49 @@ test.serial('tollgate publishers add, list and remove work against the JSON API 
   t.is((await exchange(id)).body.error, 'invalid_client');
 });
 
-test.serial('tollgate publishers add names the flag a name-only binding lacks, and refuses a missing or doubled CI identity before asking the server', async (t) => {
-  const nameOnly = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', actions.issuer, '--repository', 'qgis/plugin-x']);
-  t.is(nameOnly.code, 2);
-  t.regex(nameOnly.stderr, /--repository-id: is required: GitHub's immutable repository id/);
-  const noUid = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', actions.issuer, '--namespace', 'ci', '--service-account', 'publisher']);
-  t.is(noUid.code, 2);
-  t.regex(noUid.stderr, /--uid: is required/);
-  const none = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', actions.issuer]);
-  t.is(none.code, 2);
-  t.regex(none.stderr, /name the CI identity/);
-  const both = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', actions.issuer, '--repository-id', '1', '--namespace', 'ci']);
-  t.is(both.code, 2);
-  t.regex(both.stderr, /not both/);
-  const unlisted = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', 'https://gitlab.example.org', '--repository-id', '1', '--owner-id', '2']);
-  t.is(unlisted.code, 2);
-  t.regex(unlisted.stderr, /--ci-issuer "https:\/\/gitlab.example.org": .*allows trusted publishers only from/);
-  const notMine = await cli(['publishers', 'list', 'https://other.example.org']);
-  t.is(notMine.code, 3);
-});
+test.serial(
+  'tollgate publishers add names the flag a name-only binding lacks, and refuses a missing or doubled CI identity before asking the server',
+  async (t) => {
+    const nameOnly = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', actions.issuer, '--repository', 'qgis/plugin-x']);
+    t.is(nameOnly.code, 2);
+    t.regex(nameOnly.stderr, /--repository-id: is required: GitHub's immutable repository id/);
+    const noUid = await cli([
+      'publishers',
+      'add',
+      resource,
+      '--description',
+      'x',
+      '--ci-issuer',
+      actions.issuer,
+      '--namespace',
+      'ci',
+      '--service-account',
+      'publisher',
+    ]);
+    t.is(noUid.code, 2);
+    t.regex(noUid.stderr, /--uid: is required/);
+    const none = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', actions.issuer]);
+    t.is(none.code, 2);
+    t.regex(none.stderr, /name the CI identity/);
+    const both = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', actions.issuer, '--repository-id', '1', '--namespace', 'ci']);
+    t.is(both.code, 2);
+    t.regex(both.stderr, /not both/);
+    const unlisted = await cli([
+      'publishers',
+      'add',
+      resource,
+      '--description',
+      'x',
+      '--ci-issuer',
+      'https://gitlab.example.org',
+      '--repository-id',
+      '1',
+      '--owner-id',
+      '2',
+    ]);
+    t.is(unlisted.code, 2);
+    t.regex(unlisted.stderr, /--ci-issuer "https:\/\/gitlab.example.org": .*allows trusted publishers only from/);
+    const notMine = await cli(['publishers', 'list', 'https://other.example.org']);
+    t.is(notMine.code, 3);
+  },
+);

@@ -15,14 +15,20 @@ let env: Record<string, string>;
 test.before(async () => {
   let adminToken: string;
   ({ server, token: adminToken, stop } = await startAdminTestServer({ TOLLGATE_DEVICE_POLL_INTERVAL: '1' }));
-  await adminCall(server, adminToken, 'POST', '/resources', { identifier: resource, scopes: ['publish'], maintainers: { accounts: ['demo'] }, self_service: true, self_service_max_priority: { default: 3 } });
+  await adminCall(server, adminToken, 'POST', '/resources', {
+    identifier: resource,
+    scopes: ['publish'],
+    maintainers: { accounts: ['demo'] },
+    self_service: true,
+    self_service_max_priority: { default: 3 },
+  });
   env = await selfServiceCliLogin(server, 'tollgate-rt-');
 });
 test.after.always(() => stop?.());
 
 const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { ...env, ...extra });
 
-test.serial('tollgate resource-tokens create, list, rotate and revoke work against the JSON API with the maintainer\'s own login', async (t) => {
+test.serial("tollgate resource-tokens create, list, rotate and revoke work against the JSON API with the maintainer's own login", async (t) => {
   const created = await cli(['resource-tokens', 'create', resource, '--description', 'release', '--expires', '30d', '--max-priority', 'default=2', '--json']);
   t.is(created.code, 0, created.stderr);
   const { id, token } = created.json<{ id: string; token: string }>();

@@ -37,5 +37,6 @@ test('a server address that is not an http(s) URL is a usage error naming the op
   t.is(urlOption({ url: 'https://auth.example/' }, 'url', undefined), 'https://auth.example');
   t.is(urlOption({}, 'url', 'http://localhost:3000'), 'http://localhost:3000');
   t.is(urlOption({}, 'url', undefined), undefined);
-  for (const url of ['notaurl', 'ftp://x']) t.throws(() => urlOption({ url }, 'url', undefined), { code: 'usage', message: `--url: "${url}" is not an http(s) URL` });
+  for (const url of ['notaurl', 'ftp://x'])
+    t.throws(() => urlOption({ url }, 'url', undefined), { code: 'usage', message: `--url: "${url}" is not an http(s) URL` });
 });

@@ -24,8 +24,27 @@ test.before(async () => {
 
   // A resource server whose tokens live 10 s, and a client allowed to ask for it.
   const now = new Date().toISOString();
-  await server.tollgate.resources.create({ identifier: 'urn:test:short', name: 'Short-lived', scopes: ['short:read'], accessTokenTtl: 10, signingAlg: 'ES256', createdAt: now, updatedAt: now });
-  await createTestClient(server, { clientId: 'short-lived', name: 'Short-lived tokens', grantTypes: [grantTypes.clientCredentials], scopes: ['short:read'], resources: ['urn:test:short'], defaultResource: 'urn:test:short' }, shortLivedSecret);
+  await server.tollgate.resources.create({
+    identifier: 'urn:test:short',
+    name: 'Short-lived',
+    scopes: ['short:read'],
+    accessTokenTtl: 10,
+    signingAlg: 'ES256',
+    createdAt: now,
+    updatedAt: now,
+  });
+  await createTestClient(
+    server,
+    {
+      clientId: 'short-lived',
+      name: 'Short-lived tokens',
+      grantTypes: [grantTypes.clientCredentials],
+      scopes: ['short:read'],
+      resources: ['urn:test:short'],
+      defaultResource: 'urn:test:short',
+    },
+    shortLivedSecret,
+  );
 });
 
 test.after.always(async () => {
@@ -109,7 +128,12 @@ test('invalidate() makes the next get() fetch a new token', async (t) => {
 
 test('retries 503 answers with backoff, then succeeds', async (t) => {
   const proxy = await proxyFor(t);
-  const source = createClientCredentialsTokenSource({ tokenEndpoint: `${proxy.url}/token`, clientId: 'demo', clientSecret: demoSecret, retry: { attempts: 4, baseDelayMs: 20 } });
+  const source = createClientCredentialsTokenSource({
+    tokenEndpoint: `${proxy.url}/token`,
+    clientId: 'demo',
+    clientSecret: demoSecret,
+    retry: { attempts: 4, baseDelayMs: 20 },
+  });
   proxy.failNext(2, 503);
   const token = await source.get();
   t.is(decodeJwt(token).client_id, 'demo');
@@ -118,7 +142,12 @@ test('retries 503 answers with backoff, then succeeds', async (t) => {
 
 test('a 429 with Retry-After waits that long before the retry', async (t) => {
   const proxy = await proxyFor(t);
-  const source = createClientCredentialsTokenSource({ tokenEndpoint: `${proxy.url}/token`, clientId: 'demo', clientSecret: demoSecret, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 3000 } });
+  const source = createClientCredentialsTokenSource({
+    tokenEndpoint: `${proxy.url}/token`,
+    clientId: 'demo',
+    clientSecret: demoSecret,
+    retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 3000 },
+  });
   proxy.failNext(1, 429, { 'retry-after': '1' });
   const started = Date.now();
   await source.get();
@@ -136,7 +165,13 @@ test('gives up with token_endpoint_unavailable after the configured attempts', a
 
 test('a wrong secret is a final oauth_error invalid_client, not retried', async (t) => {
   const counter = countingFetch();
-  const source = createClientCredentialsTokenSource({ tokenEndpoint: `${server.url}/token`, clientId: 'demo', clientSecret: 'wrong-secret-value-0123456789', fetch: counter.fetch, retry: fastRetry });
+  const source = createClientCredentialsTokenSource({
+    tokenEndpoint: `${server.url}/token`,
+    clientId: 'demo',
+    clientSecret: 'wrong-secret-value-0123456789',
+    fetch: counter.fetch,
+    retry: fastRetry,
+  });
   const error = await t.throwsAsync(source.get(), { instanceOf: TokenSourceError, code: 'oauth_error' });
   t.is(error?.error, 'invalid_client');
   t.is(error?.status, 401);
@@ -151,7 +186,12 @@ test('an unknown resource is a final oauth_error invalid_target', async (t) => {
 
 test('a network failure retries, then fails with token_endpoint_unavailable', async (t) => {
   const port = await freePort(); // nothing listens there
-  const source = createClientCredentialsTokenSource({ tokenEndpoint: `http://127.0.0.1:${port}/token`, clientId: 'demo', clientSecret: demoSecret, retry: fastRetry });
+  const source = createClientCredentialsTokenSource({
+    tokenEndpoint: `http://127.0.0.1:${port}/token`,
+    clientId: 'demo',
+    clientSecret: demoSecret,
+    retry: fastRetry,
+  });
   const error = await t.throwsAsync(source.get(), { instanceOf: TokenSourceError, code: 'token_endpoint_unavailable' });
   t.regex(error?.message ?? '', /ECONNREFUSED/);
   t.is(error?.status, undefined);
@@ -166,12 +206,24 @@ test('an issuer whose metadata names another issuer fails with discovery_failed'
 test('no error carries the client secret, in any encoding', async (t) => {
   const secret = 'very+secret/value with spaces&=0123456789';
   const port = await freePort();
-  const failures = await Promise.all([
-    createClientCredentialsTokenSource({ tokenEndpoint: `${server.url}/token`, clientId: 'demo', clientSecret: secret }).get(),
-    createClientCredentialsTokenSource({ tokenEndpoint: `${server.url}/token`, clientId: 'demo', clientSecret: secret, authMethod: 'client_secret_post' }).get(),
-    createClientCredentialsTokenSource({ tokenEndpoint: `http://127.0.0.1:${port}/token`, clientId: 'demo', clientSecret: secret, retry: fastRetry }).get(),
-    createClientCredentialsTokenSource({ issuer: `http://127.0.0.1:${port}`, clientId: 'demo', clientSecret: secret, retry: fastRetry }).get(),
-  ].map((promise) => promise.then(() => t.fail('expected a failure'), (error: unknown) => error)));
+  const failures = await Promise.all(
+    [
+      createClientCredentialsTokenSource({ tokenEndpoint: `${server.url}/token`, clientId: 'demo', clientSecret: secret }).get(),
+      createClientCredentialsTokenSource({
+        tokenEndpoint: `${server.url}/token`,
+        clientId: 'demo',
+        clientSecret: secret,
+        authMethod: 'client_secret_post',
+      }).get(),
+      createClientCredentialsTokenSource({ tokenEndpoint: `http://127.0.0.1:${port}/token`, clientId: 'demo', clientSecret: secret, retry: fastRetry }).get(),
+      createClientCredentialsTokenSource({ issuer: `http://127.0.0.1:${port}`, clientId: 'demo', clientSecret: secret, retry: fastRetry }).get(),
+    ].map((promise) =>
+      promise.then(
+        () => t.fail('expected a failure'),
+        (error: unknown) => error,
+      ),
+    ),
+  );
   const encodings = [secret, encodeURIComponent(secret), Buffer.from(`demo:${encodeURIComponent(secret)}`).toString('base64'), 'very+secret', 'very%2Bsecret'];
   for (const error of failures) {
     t.true(error instanceof TokenSourceError);

@@ -14,7 +14,14 @@ async function startTokenEndpoint(): Promise<{ url: string; forms: URLSearchPara
     req.on('end', () => {
       forms.push(new URLSearchParams(body));
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ access_token: `token-${forms.length}`, token_type: 'Bearer', expires_in: 300, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' }));
+      res.end(
+        JSON.stringify({
+          access_token: `token-${forms.length}`,
+          token_type: 'Bearer',
+          expires_in: 300,
+          issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        }),
+      );
     });
   });
   server.listen(0, '127.0.0.1');
@@ -52,7 +59,9 @@ test('a different target is a different token', async (t) => {
 });
 
 test('options and arguments are checked', async (t) => {
-  t.throws(() => createTokenExchanger({ tokenEndpoint: 'http://127.0.0.1:1/token', clientId: 'g', clientSecret: 's', maxCachedTokens: 0 }), { instanceOf: TypeError });
+  t.throws(() => createTokenExchanger({ tokenEndpoint: 'http://127.0.0.1:1/token', clientId: 'g', clientSecret: 's', maxCachedTokens: 0 }), {
+    instanceOf: TypeError,
+  });
   t.throws(() => createTokenExchanger({ clientId: 'g', clientSecret: 's' }), { instanceOf: TypeError });
   const exchanger = createTokenExchanger({ tokenEndpoint: 'http://127.0.0.1:1/token', clientId: 'g', clientSecret: 's' });
   await t.throwsAsync(exchanger.exchange(''), { instanceOf: TypeError });
@@ -67,7 +76,11 @@ test('the subject token never shows in an error, even when the server echoes it'
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   t.teardown(() => server.close());
-  const exchanger = createTokenExchanger({ tokenEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`, clientId: 'gateway', clientSecret: 'gateway-secret' });
+  const exchanger = createTokenExchanger({
+    tokenEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`,
+    clientId: 'gateway',
+    clientSecret: 'gateway-secret',
+  });
   const error = await t.throwsAsync(exchanger.exchange('the-persons-token'), { message: /invalid_grant/ });
   t.false(error?.message.includes('the-persons-token'));
 });

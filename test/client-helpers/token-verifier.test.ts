@@ -32,7 +32,17 @@ const realToken = (form: Record<string, string> = {}) => demoToken(server.url, f
 /** A token signed with the server's own key (or `key`), with claims a real one has unless overridden. */
 async function craftToken(claims: JWTPayload = {}, header: { typ?: string; kid?: string; alg?: string } = {}, key: JWK = signingKey): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload: JWTPayload = { iss: server.url, sub: 'demo', aud: audience, client_id: 'demo', scope: 'demo:read', iat: now, exp: now + 60, jti: `jti-${now}-${Math.random()}`, ...claims };
+  const payload: JWTPayload = {
+    iss: server.url,
+    sub: 'demo',
+    aud: audience,
+    client_id: 'demo',
+    scope: 'demo:read',
+    iat: now,
+    exp: now + 60,
+    jti: `jti-${now}-${Math.random()}`,
+    ...claims,
+  };
   for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
   const alg = header.alg ?? 'ES256';
   return new SignJWT(payload).setProtectedHeader({ alg, typ: header.typ ?? 'at+jwt', kid: header.kid ?? (key.kid as string) }).sign(await importJWK(key, alg));
@@ -55,13 +65,19 @@ test('required scopes the token has are accepted; a missing one is insufficient_
   const token = await realToken({ scope: 'demo:read' });
   const checking = verifier({ requiredScopes: ['demo:read'] });
   t.deepEqual((await checking.verify(token)).scopes, ['demo:read']);
-  const error = await t.throwsAsync(checking.verify(token, { requiredScopes: ['demo:write'] }), { instanceOf: TokenVerificationError, code: 'insufficient_scope' });
+  const error = await t.throwsAsync(checking.verify(token, { requiredScopes: ['demo:write'] }), {
+    instanceOf: TokenVerificationError,
+    code: 'insufficient_scope',
+  });
   t.is(error?.status, 403);
   t.is(error?.detail, 'demo:write');
 });
 
 test('a token for another audience is invalid_audience', async (t) => {
-  const error = await t.throwsAsync(verifier({ audience: 'urn:tollgate:other' }).verify(await realToken()), { instanceOf: TokenVerificationError, code: 'invalid_audience' });
+  const error = await t.throwsAsync(verifier({ audience: 'urn:tollgate:other' }).verify(await realToken()), {
+    instanceOf: TokenVerificationError,
+    code: 'invalid_audience',
+  });
   t.is(error?.oauthError, 'invalid_token');
   t.is(error?.status, 401);
 });
@@ -97,12 +113,17 @@ test('a token signed by a foreign key is invalid_signature, with its kid known o
 
 test('an algorithm outside the allow-list is algorithm_not_allowed', async (t) => {
   await t.throwsAsync(verifier({ algorithms: ['RS256'] }).verify(await realToken()), { code: 'algorithm_not_allowed' });
-  const symmetric = await new SignJWT({ iss: server.url, aud: audience }).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).sign(new TextEncoder().encode('a shared secret of thirty-two bytes'));
+  const symmetric = await new SignJWT({ iss: server.url, aud: audience })
+    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+    .sign(new TextEncoder().encode('a shared secret of thirty-two bytes'));
   await t.throwsAsync(verifier().verify(symmetric), { code: 'algorithm_not_allowed' });
 });
 
 test('missing RFC 9068 claims are missing_claim; a bad max_priority is invalid_claim', async (t) => {
-  const error = await t.throwsAsync(verifier().verify(await craftToken({ client_id: undefined })), { instanceOf: TokenVerificationError, code: 'missing_claim' });
+  const error = await t.throwsAsync(verifier().verify(await craftToken({ client_id: undefined })), {
+    instanceOf: TokenVerificationError,
+    code: 'missing_claim',
+  });
   t.is(error?.detail, 'client_id');
   await t.throwsAsync(verifier().verify(await craftToken({ jti: undefined })), { code: 'missing_claim' });
   await t.throwsAsync(verifier().verify(await craftToken({ max_priority: { default: -1 } })), { code: 'invalid_claim' });
@@ -189,7 +210,8 @@ test('after a key rotation, a token signed by the new key verifies through a JWK
 
 test('when the issuer goes away, the keys fetched before keep verifying', async (t) => {
   const own = await startTestServer({ env: { TOLLGATE_DEMO_SECRET: demoSecret } });
-  const token = (await postForm(`${own.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) })).body.access_token as string;
+  const token = (await postForm(`${own.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) })).body
+    .access_token as string;
   const check = createTokenVerifier({ issuer: own.url, audience, jwksCacheMaxAgeMs: 1 });
   await check.verify(token);
   await own.stop();

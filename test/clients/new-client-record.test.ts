@@ -4,7 +4,10 @@ import { grantTypes } from '../../src/clients/client-record.ts';
 import { newClientRecord } from '../../src/clients/new-client-record.ts';
 
 test('a new client gets the defaults: its id as name, no secrets, scopes or resources, enabled', (t) => {
-  const record = newClientRecord({ clientId: 'svc', grantTypes: [grantTypes.clientCredentials], authMethod: 'client_secret_basic' }, '2026-01-01T00:00:00.000Z');
+  const record = newClientRecord(
+    { clientId: 'svc', grantTypes: [grantTypes.clientCredentials], authMethod: 'client_secret_basic' },
+    '2026-01-01T00:00:00.000Z',
+  );
   t.deepEqual(record, {
     clientId: 'svc',
     name: 'svc',
@@ -39,14 +42,24 @@ test('undefined fields take the default and optional ones stay absent, so built 
 });
 
 test('given fields win over the defaults', (t) => {
-  const record = newClientRecord({
-    clientId: 'svc',
+  const record = newClientRecord(
+    {
+      clientId: 'svc',
+      name: 'Service',
+      grantTypes: [grantTypes.clientCredentials],
+      authMethod: 'client_secret_post',
+      maxPriority: { q: 1 },
+      disabled: true,
+      createdAt: '2025-01-01T00:00:00.000Z',
+    },
+    '2026-01-01T00:00:00.000Z',
+  );
+  t.like(record, {
     name: 'Service',
-    grantTypes: [grantTypes.clientCredentials],
     authMethod: 'client_secret_post',
     maxPriority: { q: 1 },
     disabled: true,
     createdAt: '2025-01-01T00:00:00.000Z',
-  }, '2026-01-01T00:00:00.000Z');
-  t.like(record, { name: 'Service', authMethod: 'client_secret_post', maxPriority: { q: 1 }, disabled: true, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  });
 });

@@ -44,8 +44,25 @@ test('with nothing configured every setting has its documented default', (t) => 
   });
   t.deepEqual(config.cookieKeys, []);
   t.is(config.secretPepper?.length, 43, 'the in-process store gets a random pepper');
-  t.deepEqual(config.ttl, { accessToken: 600, deviceCode: 600, devicePollInterval: 5, refreshToken: 14 * 86400, refreshTokenAbsolute: 90 * 86400, refreshTokenReuseInterval: 10, interaction: 900, tokenPagesIdle: 1800, tokenPagesAbsolute: 12 * 3600 });
-  t.deepEqual(config.rateLimit, { userCodePerIp: 20, passwordPerIp: 20, passwordPerAccount: 10, upstreamCallbackPerIp: 30, leakReportPerIp: 100, windowSeconds: 300 });
+  t.deepEqual(config.ttl, {
+    accessToken: 600,
+    deviceCode: 600,
+    devicePollInterval: 5,
+    refreshToken: 14 * 86400,
+    refreshTokenAbsolute: 90 * 86400,
+    refreshTokenReuseInterval: 10,
+    interaction: 900,
+    tokenPagesIdle: 1800,
+    tokenPagesAbsolute: 12 * 3600,
+  });
+  t.deepEqual(config.rateLimit, {
+    userCodePerIp: 20,
+    passwordPerIp: 20,
+    passwordPerAccount: 10,
+    upstreamCallbackPerIp: 30,
+    leakReportPerIp: 100,
+    windowSeconds: 300,
+  });
   t.is(config.clientCacheMs, 2000);
   t.true(config.demo, 'the demo is on when no storage is configured');
 });
@@ -57,9 +74,15 @@ test('the demo defaults to off with Redis, and TOLLGATE_DEMO turns it on there',
 });
 
 test('with Redis and no pepper, start-up is refused with a message naming the setting and how to make one', (t) => {
-  const onRedis: Record<string, string>[] = [{ REDIS_URL: 'redis://127.0.0.1:6379' }, { TOLLGATE_REDIS_MODE: 'cluster', TOLLGATE_REDIS_NODES: '10.0.0.1:6379' }];
+  const onRedis: Record<string, string>[] = [
+    { REDIS_URL: 'redis://127.0.0.1:6379' },
+    { TOLLGATE_REDIS_MODE: 'cluster', TOLLGATE_REDIS_NODES: '10.0.0.1:6379' },
+  ];
   for (const env of onRedis) {
-    const error = t.throws(() => load(env), { instanceOf: AppError, message: /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): required with Redis.*`openssl rand -hex 32`/ });
+    const error = t.throws(() => load(env), {
+      instanceOf: AppError,
+      message: /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): required with Redis.*`openssl rand -hex 32`/,
+    });
     t.is(error?.code, 'invalid_config');
   }
   t.is(load({ REDIS_URL: 'redis://127.0.0.1:6379', TOLLGATE_SECRET_PEPPER: testPepper }).secretPepper, testPepper);
@@ -121,18 +144,39 @@ const badValues: Array<[env: Record<string, string>, message: RegExp]> = [
   [{ TOLLGATE_ACCESS_TOKEN_TTL: '0' }, /^invalid configuration: ttl\.accessToken \(TOLLGATE_ACCESS_TOKEN_TTL\): Too small/],
   [{ TOLLGATE_ACCESS_TOKEN_TTL: '1.5' }, /^invalid configuration: ttl\.accessToken \(TOLLGATE_ACCESS_TOKEN_TTL\): expected an integer/],
   [{ TOLLGATE_CLIENT_CACHE_MS: '-1' }, /^invalid configuration: clientCacheMs \(TOLLGATE_CLIENT_CACHE_MS\): Too small/],
-  [{ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '301' }, /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too big/],
-  [{ TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '-1' }, /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too small/],
-  [{ TOLLGATE_TOKEN_PAGES_IDLE_TTL: '50000' }, /^invalid configuration: ttl\.tokenPagesIdle \(TOLLGATE_TOKEN_PAGES_IDLE_TTL\): tokenPagesIdle must not exceed tokenPagesAbsolute$/],
-  [{ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'bootstrap+secret/from-openssl-base64=' }, /^invalid configuration: bootstrapAdminSecret \(TOLLGATE_BOOTSTRAP_ADMIN_SECRET\): may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\).*; make one with `openssl rand -hex 32` \(or `openssl rand -base64 32 \| tr '\+\/' '-_' \| tr -d '='`\)$/],
+  [
+    { TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '301' },
+    /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too big/,
+  ],
+  [
+    { TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '-1' },
+    /^invalid configuration: ttl\.refreshTokenReuseInterval \(TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL\): Too small/,
+  ],
+  [
+    { TOLLGATE_TOKEN_PAGES_IDLE_TTL: '50000' },
+    /^invalid configuration: ttl\.tokenPagesIdle \(TOLLGATE_TOKEN_PAGES_IDLE_TTL\): tokenPagesIdle must not exceed tokenPagesAbsolute$/,
+  ],
+  [
+    { TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'bootstrap+secret/from-openssl-base64=' },
+    /^invalid configuration: bootstrapAdminSecret \(TOLLGATE_BOOTSTRAP_ADMIN_SECRET\): may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\).*; make one with `openssl rand -hex 32` \(or `openssl rand -base64 32 \| tr '\+\/' '-_' \| tr -d '='`\)$/,
+  ],
   [{ TOLLGATE_DEMO_SECRET: 'short' }, /^invalid configuration: demoSecret \(TOLLGATE_DEMO_SECRET\): Too small/],
   [{ TOLLGATE_SECRET_PEPPER: 'short-pepper' }, /^invalid configuration: secretPepper \(TOLLGATE_SECRET_PEPPER\): Too small/],
   [{ TOLLGATE_COOKIE_KEYS: 'too-short' }, /^invalid configuration: cookieKeys\.0 \(TOLLGATE_COOKIE_KEYS\): Too small/],
   [{ TOLLGATE_KEY_SOURCE: 'vault' }, /^invalid configuration: keys\.source \(TOLLGATE_KEY_SOURCE\): /],
-  [{ TOLLGATE_KEY_PUBLISH_AHEAD: '100', TOLLGATE_KEY_SOURCE: 'store', TOLLGATE_KEY_ROTATION_PERIOD: '50' }, /^invalid configuration: keys\.publishAhead \(TOLLGATE_KEY_PUBLISH_AHEAD\): publishAhead must not exceed rotationPeriod;/],
-  [{ TOLLGATE_JWKS_MAX_AGE: '7200', TOLLGATE_KEY_SOURCE: 'store', TOLLGATE_KEY_PUBLISH_AHEAD: '3600' }, /^invalid configuration: keys\.jwksMaxAge \(TOLLGATE_JWKS_MAX_AGE\): jwksMaxAge must not exceed publishAhead/],
+  [
+    { TOLLGATE_KEY_PUBLISH_AHEAD: '100', TOLLGATE_KEY_SOURCE: 'store', TOLLGATE_KEY_ROTATION_PERIOD: '50' },
+    /^invalid configuration: keys\.publishAhead \(TOLLGATE_KEY_PUBLISH_AHEAD\): publishAhead must not exceed rotationPeriod;/,
+  ],
+  [
+    { TOLLGATE_JWKS_MAX_AGE: '7200', TOLLGATE_KEY_SOURCE: 'store', TOLLGATE_KEY_PUBLISH_AHEAD: '3600' },
+    /^invalid configuration: keys\.jwksMaxAge \(TOLLGATE_JWKS_MAX_AGE\): jwksMaxAge must not exceed publishAhead/,
+  ],
   [{ TOLLGATE_KEY_CHECK_INTERVAL_MS: '10000' }, /^invalid configuration: keys\.checkIntervalMs \(TOLLGATE_KEY_CHECK_INTERVAL_MS\): Too big/],
-  [{ TOLLGATE_JWKS: '{}', TOLLGATE_JWKS_FILE: '/keys.json' }, /^invalid configuration: keys\.jwks \(TOLLGATE_JWKS\) and keys\.jwksFile \(TOLLGATE_JWKS_FILE\) are both set/],
+  [
+    { TOLLGATE_JWKS: '{}', TOLLGATE_JWKS_FILE: '/keys.json' },
+    /^invalid configuration: keys\.jwks \(TOLLGATE_JWKS\) and keys\.jwksFile \(TOLLGATE_JWKS_FILE\) are both set/,
+  ],
 ];
 
 for (const [env, message] of badValues) {
@@ -163,7 +207,10 @@ test('a value of the wrong type in the config file names the setting', (t) => {
 
 test('a config file that is missing, not JSON or not an object is refused naming the file', (t) => {
   const missing = join(dir, 'missing.json');
-  t.throws(() => load({ TOLLGATE_CONFIG_FILE: missing }), { instanceOf: AppError, message: new RegExp(`cannot read configuration file ${missing} \\(TOLLGATE_CONFIG_FILE\\)`) });
+  t.throws(() => load({ TOLLGATE_CONFIG_FILE: missing }), {
+    instanceOf: AppError,
+    message: new RegExp(`cannot read configuration file ${missing} \\(TOLLGATE_CONFIG_FILE\\)`),
+  });
   const notJson = configFile('{ port: 3000 }');
   t.throws(() => load({ TOLLGATE_CONFIG_FILE: notJson }), { instanceOf: AppError, message: new RegExp(`configuration file ${notJson} is not valid`) });
   const array = configFile('[]');
@@ -172,8 +219,12 @@ test('a config file that is missing, not JSON or not an object is refused naming
 
 test('trusted issuers are validated: both jwksUri and jwks, private keys and duplicates are refused naming the setting', (t) => {
   const issuer = 'https://token.actions.githubusercontent.com';
-  t.throws(() => resolveConfig({ federation: { trustedIssuers: [{ issuer, jwksUri: `${issuer}/jwks`, jwks: { keys: [{ kty: 'EC' }] } }] } }), { message: /federation\.trustedIssuers\.0\.jwks: give jwksUri or jwks, not both/ });
-  t.throws(() => resolveConfig({ federation: { trustedIssuers: [{ issuer, jwks: { keys: [{ kty: 'EC', d: 'secret' }] } }] } }), { message: /federation\.trustedIssuers\.0\.jwks: must hold public keys only/ });
+  t.throws(() => resolveConfig({ federation: { trustedIssuers: [{ issuer, jwksUri: `${issuer}/jwks`, jwks: { keys: [{ kty: 'EC' }] } }] } }), {
+    message: /federation\.trustedIssuers\.0\.jwks: give jwksUri or jwks, not both/,
+  });
+  t.throws(() => resolveConfig({ federation: { trustedIssuers: [{ issuer, jwks: { keys: [{ kty: 'EC', d: 'secret' }] } }] } }), {
+    message: /federation\.trustedIssuers\.0\.jwks: must hold public keys only/,
+  });
   t.throws(() => resolveConfig({ federation: { trustedIssuers: [{ issuer }, { issuer }] } }), { message: /federation\.trustedIssuers: lists an issuer twice/ });
   t.throws(() => resolveConfig({ federation: { trustedIssuers: [{ issuer: 'ftp://x.example' }] } }), { message: /federation\.trustedIssuers\.0\.issuer/ });
   const config = resolveConfig({ federation: { trustedIssuers: [{ issuer }] } });

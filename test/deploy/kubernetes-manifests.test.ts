@@ -14,9 +14,12 @@ import { loadConfig } from '../../src/config/load-config.ts';
 const dir = 'deploy/kubernetes';
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string }; [key: string]: unknown };
 const files = readdirSync(dir).filter((file) => file.endsWith('.yaml'));
-const manifests = files.flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((document) => ({ file, manifest: document.toJS() as Manifest })));
+const manifests = files.flatMap((file) =>
+  parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((document) => ({ file, manifest: document.toJS() as Manifest })),
+);
 const models = { Deployment, Service, PodDisruptionBudget, NetworkPolicy, ConfigMap } as const;
-const find = <K extends keyof typeof models>(kind: K) => manifests.find(({ manifest }) => manifest.kind === kind)?.manifest as unknown as ConstructorParameters<(typeof models)[K]>[0] & Manifest;
+const find = <K extends keyof typeof models>(kind: K) =>
+  manifests.find(({ manifest }) => manifest.kind === kind)?.manifest as unknown as ConstructorParameters<(typeof models)[K]>[0] & Manifest;
 
 test('every manifest is valid against the Kubernetes schemas of its kind (kubernetes-models, offline)', (t) => {
   const kinds = new Set<string>();
@@ -67,14 +70,22 @@ test('the Deployment runs two non-root replicas on a read-only root filesystem, 
 
 test('the keys, cookie keys, pepper and Redis URL come from the Secret, and what the manifests set is a configuration tollgate accepts', (t) => {
   const container = find('Deployment').spec!.template.spec!.containers[0]!;
-  const fromSecret = Object.fromEntries((container.env ?? []).filter((entry) => entry.valueFrom?.secretKeyRef).map((entry) => [entry.name, entry.valueFrom?.secretKeyRef?.name]));
+  const fromSecret = Object.fromEntries(
+    (container.env ?? []).filter((entry) => entry.valueFrom?.secretKeyRef).map((entry) => [entry.name, entry.valueFrom?.secretKeyRef?.name]),
+  );
   for (const name of ['TOLLGATE_JWKS', 'TOLLGATE_COOKIE_KEYS', 'TOLLGATE_SECRET_PEPPER', 'REDIS_URL']) t.is(fromSecret[name], 'tollgate', name);
   t.is(container.envFrom?.[0]?.configMapRef?.name, find('ConfigMap').metadata.name);
 
   // The Secret as the commands in deployment.yaml make it, with the ConfigMap: loadConfig accepts it.
   const hex = () => execSync('openssl rand -hex 32', { encoding: 'utf8' }).trim();
   const jwks = execSync(`${process.execPath} src/cli/main.ts keys generate`, { encoding: 'utf8' });
-  const secret = { TOLLGATE_JWKS: jwks, TOLLGATE_COOKIE_KEYS: hex(), TOLLGATE_SECRET_PEPPER: hex(), REDIS_URL: 'redis://:password@redis:6379', TOLLGATE_BOOTSTRAP_ADMIN_SECRET: hex() };
+  const secret = {
+    TOLLGATE_JWKS: jwks,
+    TOLLGATE_COOKIE_KEYS: hex(),
+    TOLLGATE_SECRET_PEPPER: hex(),
+    REDIS_URL: 'redis://:password@redis:6379',
+    TOLLGATE_BOOTSTRAP_ADMIN_SECRET: hex(),
+  };
   const config = loadConfig({ TOLLGATE_CONFIG_FILE: '', ...(find('ConfigMap').data as Record<string, string>), ...secret });
   t.is(config.issuer, 'https://auth.example.org');
   t.is(config.metrics.port, Number(container.ports?.find((port) => port.name === 'metrics')?.containerPort));

@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const pages = ['README.md', 'packages/client/README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const pages = [
+  'README.md',
+  'packages/client/README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 // Pages other branches write (key rotation, team tokens); linked before they land.
 const pending = new Set(['docs/signing-keys.md', 'docs/team-tokens.md']);
 
@@ -49,7 +55,7 @@ test('every relative link of README.md, docs/ and the client README reaches an e
   t.deepEqual(broken, []);
 });
 
-test('README.md keeps the two commands a newcomer runs, and .ci/run runs the README\'s test command', (t) => {
+test("README.md keeps the two commands a newcomer runs, and .ci/run runs the README's test command", (t) => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   t.true(readme.includes('```sh\nnpm ci && npm start\n```'));
   t.true(readme.includes('```sh\nnpm ci && npm test\n```'));

@@ -19,7 +19,27 @@ test('docs/configuration.md names every environment variable and its setting, an
   for (const [variable, path] of envSettings) {
     t.regex(doc, new RegExp(`^\\| \`${path.replace(/\./g, '\\.')}\` \\| \`${variable}\``, 'm'), `${path} (${variable})`);
   }
-  for (const field of ['id', 'name', 'clientId', 'clientSecretEnv', 'provisioning', 'reverifyAfter', 'unreachableGrace', 'issuer', 'scopes', 'claims.groups', 'trustEmail', 'admission.groups', 'baseUrl', 'apiUrl', 'admission.orgs', 'admission.teams', 'jwksUri', 'jwks', 'maxPriority']) {
+  for (const field of [
+    'id',
+    'name',
+    'clientId',
+    'clientSecretEnv',
+    'provisioning',
+    'reverifyAfter',
+    'unreachableGrace',
+    'issuer',
+    'scopes',
+    'claims.groups',
+    'trustEmail',
+    'admission.groups',
+    'baseUrl',
+    'apiUrl',
+    'admission.orgs',
+    'admission.teams',
+    'jwksUri',
+    'jwks',
+    'maxPriority',
+  ]) {
     t.regex(doc, new RegExp(`^\\| \`${field.replace(/\./g, '\\.')}\` \\|`, 'm'), field);
   }
   t.regex(doc, /^## upstreams\[\]$/m);

@@ -82,7 +82,10 @@ test.after.always(async () => {
 test('docs/production.md, run as written against a fresh Redis, bootstraps an admin and ends with a service token', async (t) => {
   const page = await readFile(join(root, 'docs/production.md'), 'utf8');
   const blocks = fencedBlocks(page);
-  t.true(blocks.some((block) => block.background), 'the page starts the server in a ```sh background block');
+  t.true(
+    blocks.some((block) => block.background),
+    'the page starts the server in a ```sh background block',
+  );
 
   redis = await startRedis({ password: 'production-doc-test-password' });
   const port = await freePort();
@@ -136,7 +139,8 @@ test('docs/production.md, run as written against a fresh Redis, bootstraps an ad
   }
   const env = await readFile(join(etc, 'tollgate.env'), 'utf8');
   t.notRegex(env, /TOLLGATE_BOOTSTRAP_ADMIN_SECRET=/, 'the page removes the bootstrap secret from the environment file');
-  for (const setting of ['TOLLGATE_JWKS_FILE', 'TOLLGATE_COOKIE_KEYS', 'TOLLGATE_SECRET_PEPPER', 'REDIS_URL', 'TOLLGATE_ISSUER']) t.regex(env, new RegExp(`^${setting}=`, 'm'), setting);
+  for (const setting of ['TOLLGATE_JWKS_FILE', 'TOLLGATE_COOKIE_KEYS', 'TOLLGATE_SECRET_PEPPER', 'REDIS_URL', 'TOLLGATE_ISSUER'])
+    t.regex(env, new RegExp(`^${setting}=`, 'm'), setting);
 
   // The unit file of step 8 stops it with SIGTERM: the server the page started must exit on it.
   t.truthy(serverPid);

@@ -39,9 +39,15 @@ test.serial('a person completes device login in Chromium: four pages, screenshot
     t.regex((await page.locator('h1').textContent()) ?? '', heading, name);
     await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
     const violations = await accessibilityViolations(page);
-    const summary = violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`);
+    const summary = violations.map(
+      (violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`,
+    );
     t.deepEqual(summary, [], `${name}: accessibility violations`);
-    for (const rule of ['label', 'color-contrast']) t.false(violations.some((violation) => violation.id === rule), `${name}: ${rule}`);
+    for (const rule of ['label', 'color-contrast'])
+      t.false(
+        violations.some((violation) => violation.id === rule),
+        `${name}: ${rule}`,
+      );
   }
 
   await page.goto(authorization.verification_uri);

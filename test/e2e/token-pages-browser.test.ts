@@ -39,7 +39,14 @@ const jobRequestToken = 'job-request-token';
 /** Every token value the pages showed: none may be in Redis. */
 const values: string[] = [];
 
-const person = (name: string, groups: string[], department = 'dev') => ({ ...alice, preferred_username: name, name: `${name[0]?.toUpperCase()}${name.slice(1)} Example`, email: `${name}@acme.test`, groups, department });
+const person = (name: string, groups: string[], department = 'dev') => ({
+  ...alice,
+  preferred_username: name,
+  name: `${name[0]?.toUpperCase()}${name.slice(1)} Example`,
+  email: `${name}@acme.test`,
+  groups,
+  department,
+});
 
 /**
  * GitHub's side of a job asking for its OIDC token ($ACTIONS_ID_TOKEN_REQUEST_URL with the
@@ -166,7 +173,11 @@ async function runWorkflowStep(snippet: string): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'tollgate-actions-'));
   try {
     const output = join(dir, 'github-output');
-    await runShell(['set -e', `: > ${output}`, ...script].join('\n'), { ACTIONS_ID_TOKEN_REQUEST_URL: idTokenEndpoint.url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: jobRequestToken, GITHUB_OUTPUT: output });
+    await runShell(['set -e', `: > ${output}`, ...script].join('\n'), {
+      ACTIONS_ID_TOKEN_REQUEST_URL: idTokenEndpoint.url,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: jobRequestToken,
+      GITHUB_OUTPUT: output,
+    });
     return /^access_token=(.+)$/m.exec(await readFile(output, 'utf8'))?.[1];
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -232,7 +243,11 @@ test.serial('maintainer A signs in through the upstream, makes a token and sees 
 test.serial('the token works with plain curl: a JWT for the API, verified through our JWKS, and its last use shows', async (t) => {
   const { status, body } = await runCurl(first.curl, first.value);
   t.is(status, 200, JSON.stringify(body));
-  const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${bed.server.url}/jwks`)), { issuer: bed.server.url, audience: api, typ: 'at+jwt' });
+  const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${bed.server.url}/jwks`)), {
+    issuer: bed.server.url,
+    audience: api,
+    typ: 'at+jwt',
+  });
   t.is(payload.scope, 'publish read');
   t.deepEqual(payload.max_priority, { lab: 5 });
   t.is(payload.client_id, first.value.slice(0, 17));
@@ -252,38 +267,41 @@ test.serial('the token works with plain curl: a JWT for the API, verified throug
   await page.close();
 });
 
-test.serial('a priority above the creator’s own or the API’s ceiling, and an expiry past the maximum, are refused on the form with the input kept', async (t) => {
-  await chromium.context.addCookies(aliceCookies);
-  const page = await chromium.context.newPage();
-  await page.goto(apiPage(bed.server.url));
-  const before = await page.locator('li.card').count();
+test.serial(
+  'a priority above the creator’s own or the API’s ceiling, and an expiry past the maximum, are refused on the form with the input kept',
+  async (t) => {
+    await chromium.context.addCookies(aliceCookies);
+    const page = await chromium.context.newPage();
+    await page.goto(apiPage(bed.server.url));
+    const before = await page.locator('li.card').count();
 
-  await makeToken(page, 'too much qa', { qa: '6' });
-  await page.getByText('The token was not made').waitFor();
-  t.regex((await page.locator('#priority-1-error').textContent()) ?? '', /above your own max_priority of 5/i);
-  const form = formOf(page, 'Make token');
-  t.is(await form.getByLabel('Description').inputValue(), 'too much qa');
-  t.is(await form.getByLabel('Queue qa').inputValue(), '6');
-  t.is(await form.getByLabel('Queue qa').getAttribute('aria-invalid'), 'true');
-  await check(t, page, 'tokens-form-error', /Plugins API/);
+    await makeToken(page, 'too much qa', { qa: '6' });
+    await page.getByText('The token was not made').waitFor();
+    t.regex((await page.locator('#priority-1-error').textContent()) ?? '', /above your own max_priority of 5/i);
+    const form = formOf(page, 'Make token');
+    t.is(await form.getByLabel('Description').inputValue(), 'too much qa');
+    t.is(await form.getByLabel('Queue qa').inputValue(), '6');
+    t.is(await form.getByLabel('Queue qa').getAttribute('aria-invalid'), 'true');
+    await check(t, page, 'tokens-form-error', /Plugins API/);
 
-  await form.getByLabel('Queue qa').fill('');
-  await makeToken(page, 'too much lab', { lab: '10' });
-  await page.getByText('The token was not made').waitFor();
-  t.regex((await page.locator('#priority-0-error').textContent()) ?? '', /above the resource's ceiling of 9/i);
+    await form.getByLabel('Queue qa').fill('');
+    await makeToken(page, 'too much lab', { lab: '10' });
+    await page.getByText('The token was not made').waitFor();
+    t.regex((await page.locator('#priority-0-error').textContent()) ?? '', /above the resource's ceiling of 9/i);
 
-  await form.getByLabel('Queue lab').fill('');
-  const tooLate = new Date(Date.now() + 120 * 86400_000).toISOString().slice(0, 10);
-  // As an old browser would: the date field's own maximum is not enforced by the browser.
-  await page.locator('#expires').evaluate((input) => input.removeAttribute('max'));
-  await page.locator('#expires').fill(tooLate);
-  await makeToken(page, 'too long');
-  await page.getByText('The token was not made').waitFor();
-  t.regex((await page.locator('#expires-error').textContent()) ?? '', /later than the maximum lifetime of 90 days/i);
-  t.is(await page.locator('#expires').inputValue(), tooLate);
-  t.is(await page.locator('li.card').count(), before, 'no token was made');
-  await page.close();
-});
+    await form.getByLabel('Queue lab').fill('');
+    const tooLate = new Date(Date.now() + 120 * 86400_000).toISOString().slice(0, 10);
+    // As an old browser would: the date field's own maximum is not enforced by the browser.
+    await page.locator('#expires').evaluate((input) => input.removeAttribute('max'));
+    await page.locator('#expires').fill(tooLate);
+    await makeToken(page, 'too long');
+    await page.getByText('The token was not made').waitFor();
+    t.regex((await page.locator('#expires-error').textContent()) ?? '', /later than the maximum lifetime of 90 days/i);
+    t.is(await page.locator('#expires').inputValue(), tooLate);
+    t.is(await page.locator('li.card').count(), before, 'no token was made');
+    await page.close();
+  },
+);
 
 test.serial('a form without the session’s anti-forgery token, or with a wrong one, changes nothing', async (t) => {
   await chromium.context.addCookies(aliceCookies);
@@ -334,64 +352,78 @@ test.serial('maintainer B (by upstream group) sees A’s token, revokes it after
 let publisherId: string;
 /** The OIDC token of a job of the bound repository (qgis/plugin-x, 812345678 of 483444) for tollgate. */
 const genuineJob = () => actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', bed.server.url);
-const jwtBearer = (clientId: string, assertion: string) => postForm(`${bed.server.url}/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: clientId, assertion });
+const jwtBearer = (clientId: string, assertion: string) =>
+  postForm(`${bed.server.url}/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: clientId, assertion });
 
-test.serial('maintainer A binds a GitHub Actions repository on the page (by name alone: refused): the workflow step shown gets a JWT for the API, a recycled repository name does not', async (t) => {
-  await chromium.context.addCookies(aliceCookies);
-  const page = await chromium.context.newPage();
-  await page.goto(apiPage(bed.server.url));
-  const form = formOf(page, 'Add trusted publisher');
-  await form.getByLabel('Description').fill('tag releases');
-  await form.getByLabel('Repository (OWNER/REPO)').fill('qgis/plugin-x');
-  await form.getByRole('button', { name: 'Add trusted publisher' }).click();
-  await page.getByText('The trusted publisher was not added').waitFor();
-  t.regex((await page.locator('#publisher-repository-id-error').textContent()) ?? '', /^Required: GitHub's immutable repository id .* taken again/);
-  t.is(await form.getByLabel('Repository (OWNER/REPO)').inputValue(), 'qgis/plugin-x', 'what was typed is kept');
-  t.is(await form.getByLabel('Repository id').getAttribute('aria-invalid'), 'true');
-  t.regex((await form.locator('#github-ids-hint').textContent()) ?? '', /gh api repos\/OWNER\/REPO --jq '\.id, \.owner\.id'/);
-  await check(t, page, 'tokens-publisher-form-error', /Plugins API/);
+test.serial(
+  'maintainer A binds a GitHub Actions repository on the page (by name alone: refused): the workflow step shown gets a JWT for the API, a recycled repository name does not',
+  async (t) => {
+    await chromium.context.addCookies(aliceCookies);
+    const page = await chromium.context.newPage();
+    await page.goto(apiPage(bed.server.url));
+    const form = formOf(page, 'Add trusted publisher');
+    await form.getByLabel('Description').fill('tag releases');
+    await form.getByLabel('Repository (OWNER/REPO)').fill('qgis/plugin-x');
+    await form.getByRole('button', { name: 'Add trusted publisher' }).click();
+    await page.getByText('The trusted publisher was not added').waitFor();
+    t.regex((await page.locator('#publisher-repository-id-error').textContent()) ?? '', /^Required: GitHub's immutable repository id .* taken again/);
+    t.is(await form.getByLabel('Repository (OWNER/REPO)').inputValue(), 'qgis/plugin-x', 'what was typed is kept');
+    t.is(await form.getByLabel('Repository id').getAttribute('aria-invalid'), 'true');
+    t.regex((await form.locator('#github-ids-hint').textContent()) ?? '', /gh api repos\/OWNER\/REPO --jq '\.id, \.owner\.id'/);
+    await check(t, page, 'tokens-publisher-form-error', /Plugins API/);
 
-  await form.getByLabel('Repository id').fill('812345678');
-  await form.getByLabel('Owner id').fill('483444');
-  await form.getByLabel('Git ref').fill('refs/heads/main');
-  await form.getByLabel('Queue lab').fill('3');
-  await form.getByRole('button', { name: 'Add trusted publisher' }).click();
-  await page.getByRole('heading', { name: 'Trusted publisher added' }).waitFor();
-  publisherId = /\/publishers\/(tgtp_[0-9A-Za-z]{12})\?added(?:#|$)/.exec(page.url())?.[1] as string;
-  t.truthy(publisherId, page.url());
-  await check(t, page, 'tokens-publisher-added', /Trusted publisher added/, { phone: true });
+    await form.getByLabel('Repository id').fill('812345678');
+    await form.getByLabel('Owner id').fill('483444');
+    await form.getByLabel('Git ref').fill('refs/heads/main');
+    await form.getByLabel('Queue lab').fill('3');
+    await form.getByRole('button', { name: 'Add trusted publisher' }).click();
+    await page.getByRole('heading', { name: 'Trusted publisher added' }).waitFor();
+    publisherId = /\/publishers\/(tgtp_[0-9A-Za-z]{12})\?added(?:#|$)/.exec(page.url())?.[1] as string;
+    t.truthy(publisherId, page.url());
+    await check(t, page, 'tokens-publisher-added', /Trusted publisher added/, { phone: true });
 
-  const accessToken = await runWorkflowStep((await page.locator('#publisher-snippet').textContent()) ?? '');
-  t.truthy(accessToken, 'the step wrote an access token to GITHUB_OUTPUT');
-  const { payload } = await jwtVerify(accessToken as string, createRemoteJWKSet(new URL(`${bed.server.url}/jwks`)), { issuer: bed.server.url, audience: api, typ: 'at+jwt' });
-  t.like(payload, { sub: publisherId, client_id: publisherId, scope: 'publish read', max_priority: { lab: 3 } });
+    const accessToken = await runWorkflowStep((await page.locator('#publisher-snippet').textContent()) ?? '');
+    t.truthy(accessToken, 'the step wrote an access token to GITHUB_OUTPUT');
+    const { payload } = await jwtVerify(accessToken as string, createRemoteJWKSet(new URL(`${bed.server.url}/jwks`)), {
+      issuer: bed.server.url,
+      audience: api,
+      typ: 'at+jwt',
+    });
+    t.like(payload, { sub: publisherId, client_id: publisherId, scope: 'publish read', max_priority: { lab: 3 } });
 
-  // Another repository now holds the name qgis/plugin-x: GitHub gives it another repository_id.
-  ciJob = { repository_id: '999000111' };
-  t.is(await runWorkflowStep((await page.locator('#publisher-snippet').textContent()) ?? ''), undefined);
-  ciJob = {};
-  const recycled = await jwtBearer(publisherId, await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', bed.server.url, { repository_id: '999000111' }));
-  t.is(recycled.body.error, 'invalid_grant');
-  t.regex(String(recycled.body.error_description), /repository_id/);
+    // Another repository now holds the name qgis/plugin-x: GitHub gives it another repository_id.
+    ciJob = { repository_id: '999000111' };
+    t.is(await runWorkflowStep((await page.locator('#publisher-snippet').textContent()) ?? ''), undefined);
+    ciJob = {};
+    const recycled = await jwtBearer(
+      publisherId,
+      await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', bed.server.url, { repository_id: '999000111' }),
+    );
+    t.is(recycled.body.error, 'invalid_grant');
+    t.regex(String(recycled.body.error_description), /repository_id/);
 
-  await page.goto(apiPage(bed.server.url));
-  const kubernetes = formOf(page, 'Add trusted publisher');
-  await kubernetes.getByRole('radio', { name: 'A Kubernetes service account' }).check();
-  t.false(await kubernetes.getByLabel('Repository id').isVisible(), 'the other kind\'s fields are hidden, without a script');
-  await kubernetes.getByLabel('Description').fill('nightly sync');
-  await kubernetes.getByLabel('Namespace').fill('ci');
-  await kubernetes.getByLabel('Service account', { exact: true }).fill('publisher');
-  await kubernetes.getByLabel('Service account uid').fill(crypto.randomUUID());
-  await kubernetes.getByRole('button', { name: 'Add trusted publisher' }).click();
-  await page.getByRole('heading', { name: 'Trusted publisher added' }).waitFor();
-  t.regex((await page.locator('#publisher-snippet').textContent()) ?? '', /serviceAccountToken:\s+path: token\s+audience: http/);
-  await check(t, page, 'tokens-publisher-kubernetes', /Trusted publisher added/);
+    await page.goto(apiPage(bed.server.url));
+    const kubernetes = formOf(page, 'Add trusted publisher');
+    await kubernetes.getByRole('radio', { name: 'A Kubernetes service account' }).check();
+    t.false(await kubernetes.getByLabel('Repository id').isVisible(), "the other kind's fields are hidden, without a script");
+    await kubernetes.getByLabel('Description').fill('nightly sync');
+    await kubernetes.getByLabel('Namespace').fill('ci');
+    await kubernetes.getByLabel('Service account', { exact: true }).fill('publisher');
+    await kubernetes.getByLabel('Service account uid').fill(crypto.randomUUID());
+    await kubernetes.getByRole('button', { name: 'Add trusted publisher' }).click();
+    await page.getByRole('heading', { name: 'Trusted publisher added' }).waitFor();
+    t.regex((await page.locator('#publisher-snippet').textContent()) ?? '', /serviceAccountToken:\s+path: token\s+audience: http/);
+    await check(t, page, 'tokens-publisher-kubernetes', /Trusted publisher added/);
 
-  await page.goto(apiPage(bed.server.url));
-  t.regex((await page.locator('li.card', { hasText: 'tag releases' }).textContent()) ?? '', /repository id 812345678, owner id 483444.*Last used\s*\d.*UTC\s*from 127\.0\.0\.1/s);
-  await check(t, page, 'tokens-api-publishers', /Plugins API/, { phone: true });
-  await page.close();
-});
+    await page.goto(apiPage(bed.server.url));
+    t.regex(
+      (await page.locator('li.card', { hasText: 'tag releases' }).textContent()) ?? '',
+      /repository id 812345678, owner id 483444.*Last used\s*\d.*UTC\s*from 127\.0\.0\.1/s,
+    );
+    await check(t, page, 'tokens-api-publishers', /Plugins API/, { phone: true });
+    await page.close();
+  },
+);
 
 test.serial('maintainer B removes A’s trusted publisher after a confirmation, and the CI job is refused at once', async (t) => {
   const job = await genuineJob();
@@ -444,7 +476,11 @@ test.serial('A leaves the group upstream: the pages are gone at A’s next reque
   const bob = await signIn('bob-sub');
   await bob.getByRole('link', { name: 'Plugins API' }).click();
   t.regex((await bob.locator('li.card', { hasText: 'nightly upload' }).textContent()) ?? '', /no longer a maintainer/);
-  t.regex((await bob.locator('li.card', { hasText: 'nightly sync' }).textContent()) ?? '', /Created by\s*Alice Example no longer a maintainer/, 'and so does the trusted publisher A added');
+  t.regex(
+    (await bob.locator('li.card', { hasText: 'nightly sync' }).textContent()) ?? '',
+    /Created by\s*Alice Example no longer a maintainer/,
+    'and so does the trusted publisher A added',
+  );
   await page.close();
   await bob.close();
 });
@@ -453,7 +489,13 @@ test.serial('an expired token is refused and leaves the list', async (t) => {
   const resource = await bed.server.tollgate.resources.get(api);
   const bob = await bed.server.tollgate.accounts.findByUsername('bob');
   if (!resource || !bob) throw new Error('no resource or account');
-  const { value, record } = await bed.server.tollgate.selfService.tokens.create(resource, bob, undefined, { description: 'short-lived', expires_at: new Date(Date.now() + 2500).toISOString() } as never, { actor: { kind: 'account', id: bob.id } });
+  const { value, record } = await bed.server.tollgate.selfService.tokens.create(
+    resource,
+    bob,
+    undefined,
+    { description: 'short-lived', expires_at: new Date(Date.now() + 2500).toISOString() } as never,
+    { actor: { kind: 'account', id: bob.id } },
+  );
   values.push(value);
   const curl = nightly.curl.replace(nightly.value.slice(0, 17), record.id);
   t.is((await runCurl(curl, value)).status, 200);
@@ -476,7 +518,10 @@ test.serial('a full Redis dump holds no token value and no session id', async (t
     t.false(text.includes(secret), `${secret.slice(0, 10)}... is in Redis`);
   }
   t.true(log.lines(/^security event$/).filter((line) => String(line.securityEvent).startsWith('resource_token.')).length >= 4);
-  t.false(values.some((value) => log.text().includes(value.slice(18))), 'no log line holds a value');
+  t.false(
+    values.some((value) => log.text().includes(value.slice(18))),
+    'no log line holds a value',
+  );
 });
 
 test.serial('password sign-in, sign-out, and the idle timeout', async (t) => {

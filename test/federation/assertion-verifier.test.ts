@@ -29,7 +29,11 @@ const refusedWith = async (t: { throwsAsync: (p: Promise<unknown>, e: object) =>
 
 test('a Kubernetes service-account token proves the identity with its subject', async (t) => {
   const { issuer, verifier } = await setup(t);
-  const identity: FederatedIdentity = { issuer: issuer.issuer, subject: 'system:serviceaccount:payments:api', conditions: { 'kubernetes.io.namespace': 'payments' } };
+  const identity: FederatedIdentity = {
+    issuer: issuer.issuer,
+    subject: 'system:serviceaccount:payments:api',
+    conditions: { 'kubernetes.io.namespace': 'payments' },
+  };
   const token = await issuer.kubernetesToken('payments', 'api', tollgate);
   t.deepEqual(await verifier.verify(token, [identity]), identity);
 });
@@ -37,7 +41,12 @@ test('a Kubernetes service-account token proves the identity with its subject', 
 test('a GitHub Actions token matches the identity whose subject, audience and conditions hold', async (t) => {
   const { issuer, verifier } = await setup(t);
   const other: FederatedIdentity = { issuer: issuer.issuer, subject: 'repo:qgis/plugin-x:ref:refs/heads/main', conditions: { environment: 'production' } };
-  const identity: FederatedIdentity = { issuer: issuer.issuer, subject: 'repo:qgis/plugin-x:ref:refs/heads/main', audience: 'tollgate-ci', conditions: { repository: 'qgis/plugin-x', job_workflow_ref: 'qgis/plugin-x/.github/workflows/release.yml@refs/heads/main' } };
+  const identity: FederatedIdentity = {
+    issuer: issuer.issuer,
+    subject: 'repo:qgis/plugin-x:ref:refs/heads/main',
+    audience: 'tollgate-ci',
+    conditions: { repository: 'qgis/plugin-x', job_workflow_ref: 'qgis/plugin-x/.github/workflows/release.yml@refs/heads/main' },
+  };
   const token = await issuer.githubActionsToken('qgis/plugin-x', 'refs/heads/main', 'tollgate-ci');
   t.deepEqual(await verifier.verify(token, [other, identity]), identity);
 });
@@ -51,7 +60,11 @@ test('keys given statically verify without any request to the issuer', async (t)
 
 test('refusals name the failed check', async (t) => {
   const { issuer, verifier } = await setup(t);
-  const identity: FederatedIdentity = { issuer: issuer.issuer, subject: 'system:serviceaccount:payments:api', conditions: { 'kubernetes.io.namespace': 'payments' } };
+  const identity: FederatedIdentity = {
+    issuer: issuer.issuer,
+    subject: 'system:serviceaccount:payments:api',
+    conditions: { 'kubernetes.io.namespace': 'payments' },
+  };
   const now = Math.floor(Date.now() / 1000);
   const sub = identity.subject;
   await refusedWith(t, verifier.verify('not-a-jwt', [identity]), 'malformed');
@@ -114,7 +127,8 @@ test('a burst of unknown kids causes one refetch, not one per request; later one
   const { issuer, verifier } = await setup(t);
   const identity: FederatedIdentity = { issuer: issuer.issuer, subject: 's' };
   await verifier.verify(await issuer.mint({ sub: 's', aud: tollgate }), [identity]);
-  const forged = (count: number) => Promise.all(Array.from({ length: count }, () => issuer.mint({ sub: 's', aud: tollgate }, { kid: `unknown-${crypto.randomUUID()}` })));
+  const forged = (count: number) =>
+    Promise.all(Array.from({ length: count }, () => issuer.mint({ sub: 's', aud: tollgate }, { kid: `unknown-${crypto.randomUUID()}` })));
   const outcomes = await Promise.allSettled((await forged(50)).map((token) => verifier.verify(token, [identity])));
   t.true(outcomes.every((outcome) => outcome.status === 'rejected' && (outcome.reason as AssertionError).code === 'unknown_key'));
   t.is(issuer.count('/openid/v1/jwks'), 2);
@@ -133,7 +147,9 @@ test('a real key rotation is picked up within about a second during a burst of f
   let forging = true;
   const burst = (async () => {
     while (forging) {
-      const forged = await new SignJWT({ iss: issuer.issuer, sub: 's', aud: tollgate }).setProtectedHeader({ alg: 'ES256', kid: `forged-${crypto.randomUUID()}` }).sign((await generateKeyPair('ES256')).privateKey);
+      const forged = await new SignJWT({ iss: issuer.issuer, sub: 's', aud: tollgate })
+        .setProtectedHeader({ alg: 'ES256', kid: `forged-${crypto.randomUUID()}` })
+        .sign((await generateKeyPair('ES256')).privateKey);
       void verifier.verify(forged, [identity]).catch(() => {});
       await new Promise((done) => setTimeout(done, 50));
     }
@@ -223,7 +239,7 @@ test('repository_id and repository_owner_id conditions refuse a recreated reposi
   await refusedWith(t, verifier.verify(newOwner, [identity]), 'condition');
 });
 
-test('an identity without a subject (a trusted publisher\'s) matches any sub by its conditions, and never without conditions', async (t) => {
+test("an identity without a subject (a trusted publisher's) matches any sub by its conditions, and never without conditions", async (t) => {
   const { issuer, verifier } = await setup(t);
   const pinned: FederatedIdentity = { issuer: issuer.issuer, conditions: { repository_id: '812345678', repository_owner_id: '483444' } };
   // A renamed repository keeps its ids: its new sub still matches.

@@ -62,10 +62,18 @@ test('an identity may not put iss, sub or aud among its conditions', (t) => {
 
 test('the seed cannot declare an issuer the configuration already trusts; the same seed twice is no change', (t) => {
   const issuers = createTrustedIssuers([{ issuer: 'https://a.example' }]);
-  const error = t.throws(() => issuers.declare([{ issuer: 'https://a.example', jwksUri: 'https://a.example/keys' }], 'seed', 'trustedIssuers'), { instanceOf: AppError });
+  const error = t.throws(() => issuers.declare([{ issuer: 'https://a.example', jwksUri: 'https://a.example/keys' }], 'seed', 'trustedIssuers'), {
+    instanceOf: AppError,
+  });
   t.is(error?.field, 'trustedIssuers.0.issuer');
   issuers.declare([{ issuer: 'https://b.example' }], 'seed', 'trustedIssuers');
   issuers.declare([{ issuer: 'https://b.example' }], 'seed', 'trustedIssuers');
-  t.deepEqual(issuers.list().map(({ issuer, origin }) => [issuer, origin]), [['https://a.example', 'config'], ['https://b.example', 'seed']]);
+  t.deepEqual(
+    issuers.list().map(({ issuer, origin }) => [issuer, origin]),
+    [
+      ['https://a.example', 'config'],
+      ['https://b.example', 'seed'],
+    ],
+  );
   t.is(issuers.keysOf('https://c.example'), undefined);
 });

@@ -32,7 +32,10 @@ test('a GitHub Actions identity without repository_id and repository_owner_id is
 
 test('two stored clients with the same identity are warned about; the default audience counts as the issuer', (t) => {
   const identity = { issuer: 'https://cluster.example', subject: 'system:serviceaccount:ns:app' };
-  const warnings = federatedIdentityWarnings([client('a', [identity]), client('b', [{ ...identity, audience: 'https://tollgate.example' }])], 'https://tollgate.example');
+  const warnings = federatedIdentityWarnings(
+    [client('a', [identity]), client('b', [{ ...identity, audience: 'https://tollgate.example' }])],
+    'https://tollgate.example',
+  );
   t.is(warnings.length, 1);
   t.like(warnings[0], { clientId: 'b', index: 0 });
   t.regex(warnings[0]?.message ?? '', /client "a" holds the same federated identity/);

@@ -20,7 +20,10 @@ export interface AdminTestServer {
  * A test file's own redis-server and tollgate with an admin token; the client cache is off so
  * every admin edit shows in the next request. If a step fails, what already started is stopped.
  */
-export async function startAdminTestServer(env: Record<string, string> = {}, options: Pick<TestServerOptions, 'overrides' | 'logger'> = {}): Promise<AdminTestServer> {
+export async function startAdminTestServer(
+  env: Record<string, string> = {},
+  options: Pick<TestServerOptions, 'overrides' | 'logger'> = {},
+): Promise<AdminTestServer> {
   const redis = await startRedis();
   let server: RunningServer | undefined;
   try {
@@ -75,7 +78,11 @@ export async function adminCall(server: RunningServer, token: string | null, met
 
 /** A client-credentials token request of a client for the demo API (or what `form` says). */
 export function clientCredentials(server: RunningServer, clientId: string, secret: string, form: Record<string, string> = {}) {
-  return postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:demo', ...form }, { authorization: basicAuth(clientId, secret) });
+  return postForm(
+    `${server.url}/token`,
+    { grant_type: 'client_credentials', resource: 'urn:tollgate:demo', ...form },
+    { authorization: basicAuth(clientId, secret) },
+  );
 }
 
 /** Disables a client through the admin API, then enables it again: disabled, its secret gets invalid_client; enabled, it works again. */
@@ -144,7 +151,9 @@ async function loadValidator(server: RunningServer): Promise<ResponseValidator> 
           : '/components/schemas/Error';
       const validate = compile(pointer);
       if (!validate(body)) {
-        throw new Error(`${method} /admin${path} -> ${status} does not match /admin/openapi.json (${pointer}): ${JSON.stringify(validate.errors)}\n${JSON.stringify(body)}`);
+        throw new Error(
+          `${method} /admin${path} -> ${status} does not match /admin/openapi.json (${pointer}): ${JSON.stringify(validate.errors)}\n${JSON.stringify(body)}`,
+        );
       }
     },
   };

@@ -54,9 +54,12 @@ interface AxeResult {
 export async function accessibilityViolations(page: Page): Promise<AxeResult['violations']> {
   await page.evaluate(await axeSource);
   const result = await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResult> } }).axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    }),
+    (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResult> } }).axe.run(
+      (globalThis as unknown as { document: unknown }).document,
+      {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      },
+    ),
   );
   return result.violations;
 }
@@ -65,5 +68,7 @@ export async function accessibilityViolations(page: Page): Promise<AxeResult['vi
 export async function capturePage(page: Page, name: string): Promise<string[]> {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
   const violations = await accessibilityViolations(page);
-  return violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`);
+  return violations.map(
+    (violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`,
+  );
 }

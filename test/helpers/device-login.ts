@@ -68,7 +68,11 @@ export interface DeviceAuthorization {
 }
 
 /** Starts a device authorization as a CLI would, with raw HTTP. */
-export async function startDeviceAuthorization(server: RunningServer, form: Record<string, string> = { client_id: 'demo-cli' }, headers: Record<string, string> = {}) {
+export async function startDeviceAuthorization(
+  server: RunningServer,
+  form: Record<string, string> = { client_id: 'demo-cli' },
+  headers: Record<string, string> = {},
+) {
   const { status, body } = await postForm(`${server.url}/device/auth`, form, headers);
   if (status !== 200) throw new Error(`device authorization failed: ${status} ${JSON.stringify(body)}`);
   return body as unknown as DeviceAuthorization;
@@ -110,7 +114,10 @@ export interface DeviceLoginResult {
   tokens: oauth.TokenEndpointResponse & oauth.TokenEndpointResponseHelpers;
 }
 
-export async function deviceLogin(server: RunningServer, options: BrowserLogin & { clientId?: string; auth?: oauth.ClientAuth; scope?: string } = {}): Promise<DeviceLoginResult> {
+export async function deviceLogin(
+  server: RunningServer,
+  options: BrowserLogin & { clientId?: string; auth?: oauth.ClientAuth; scope?: string } = {},
+): Promise<DeviceLoginResult> {
   const config = await deviceClient(server, options.clientId, options.auth);
   const authorization = await oauth.initiateDeviceAuthorization(config, options.scope ? { scope: options.scope } : {});
   await approveInBrowser(authorization.verification_uri, authorization.user_code, options);

@@ -58,7 +58,11 @@ async function startSelfServiceServer({ env = {}, options = {}, maintainers, res
 
 /** The same for every test of the file (see startedPerFile); `setup` runs in its before hook. */
 export function selfServicePerFile(setup: () => SelfServiceSetup | Promise<SelfServiceSetup>): Omit<SelfServiceServer, 'stop'> {
-  const started = startedPerFile('the self-service server', async () => startSelfServiceServer(await setup()), (running) => running.stop());
+  const started = startedPerFile(
+    'the self-service server',
+    async () => startSelfServiceServer(await setup()),
+    (running) => running.stop(),
+  );
   return {
     get server() {
       return started.value.server;
@@ -87,7 +91,14 @@ export interface SelfServiceAnswer {
 }
 
 /** One call of /self-service with a maintainer's token (none when undefined) and a JSON body. */
-export async function selfServiceCall(server: RunningServer, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<SelfServiceAnswer> {
+export async function selfServiceCall(
+  server: RunningServer,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<SelfServiceAnswer> {
   const response = await fetch(`${server.url}/self-service${path}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -110,7 +121,10 @@ export const resourceTokenGrant = (server: RunningServer, value: string, form: R
 /** `tollgate login` of the demo person for the maintainers' API; the environment (its own config folder) the CLI then runs with. */
 export async function selfServiceCliLogin(server: RunningServer, folderPrefix: string): Promise<Record<string, string>> {
   const env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), folderPrefix)) };
-  const child = spawnCli(['login', '--issuer', server.url, '--client-id', 'demo-cli', '--resource', 'urn:tollgate:self-service', '--scope', 'self-service'], env);
+  const child = spawnCli(
+    ['login', '--issuer', server.url, '--client-id', 'demo-cli', '--resource', 'urn:tollgate:self-service', '--scope', 'self-service'],
+    env,
+  );
   const done = finished(child);
   const prompt = await loginPrompt(child);
   if (prompt) await approveInBrowser(prompt.uri, prompt.code, { username: 'demo', password: demoPassword });

@@ -102,7 +102,11 @@ export function serverOnRedisPerFile({ redis: redisOptions, start = (redisUrl) =
   readonly redis: TestRedis;
   readonly server: RunningServer;
 } {
-  const shared = serverOnStoragePerFile('Redis', () => startRedis(redisOptions), (redis) => start(redis.url));
+  const shared = serverOnStoragePerFile(
+    'Redis',
+    () => startRedis(redisOptions),
+    (redis) => start(redis.url),
+  );
   return {
     get redis() {
       return shared.storage;
@@ -115,7 +119,11 @@ export function serverOnRedisPerFile({ redis: redisOptions, start = (redisUrl) =
 
 /** A suite's store and device server, shared by all its tests (see startedPerFile). */
 export function deviceServerPerFile(kind: StoreKind): { readonly store: TestStore; readonly server: RunningServer } {
-  const started = startedPerFile(`the ${kind} device server`, () => startDeviceTestServer(kind), (running) => running.stop());
+  const started = startedPerFile(
+    `the ${kind} device server`,
+    () => startDeviceTestServer(kind),
+    (running) => running.stop(),
+  );
   return {
     get store() {
       return started.value.store;

@@ -125,7 +125,9 @@ export function freshConnectionRequest(url: string, options: { method?: string; 
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : { text } }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : { text } }),
+      );
     });
     req.on('error', reject);
     req.end(options.body);
@@ -141,11 +143,21 @@ export async function slowRequest(url: string, headers: Record<string, string>, 
   let settle: { resolve: (answer: HttpAnswer) => void; reject: (error: Error) => void } | undefined;
   const answered = new Promise<HttpAnswer>((resolve, reject) => (settle = { resolve, reject }));
   answered.catch(() => {}); // observed through finish(); unobserved when a test ends early
-  const req = request(url, { method: 'POST', headers: { ...headers, expect: '100-continue', 'content-length': String(Buffer.byteLength(body)) }, agent: false }, (res) => {
-    let text = '';
-    res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    res.on('end', () => settle?.resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : { text } }));
-  });
+  const req = request(
+    url,
+    { method: 'POST', headers: { ...headers, expect: '100-continue', 'content-length': String(Buffer.byteLength(body)) }, agent: false },
+    (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () =>
+        settle?.resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : { text },
+        }),
+      );
+    },
+  );
   req.on('error', (error) => settle?.reject(error));
   req.flushHeaders();
   await once(req, 'continue');

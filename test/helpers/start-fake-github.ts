@@ -47,7 +47,10 @@ export interface FakeGithubOptions {
  * OAuth web flow (/login/oauth/authorize, /login/oauth/access_token with PKCE) and the REST API
  * (/user, /user/emails, /user/orgs, /user/teams) under /api/v3, as on GitHub Enterprise Server.
  */
-export async function startFakeGithub(client: { clientId: string; clientSecret: string; redirectUri: string }, options: FakeGithubOptions = {}): Promise<FakeGithub> {
+export async function startFakeGithub(
+  client: { clientId: string; clientSecret: string; redirectUri: string },
+  options: FakeGithubOptions = {},
+): Promise<FakeGithub> {
   const codes = new Map<string, { login: string; challenge: string; redirectUri: string }>();
   const tokens = new Map<string, string>();
   const refreshTokens = new Map<string, string>();
@@ -130,7 +133,13 @@ export async function startFakeGithub(client: { clientId: string; clientSecret: 
       codes.delete(form.get('code') ?? '');
       const verifier = form.get('code_verifier') ?? '';
       const pkce = createHash('sha256').update(verifier).digest('base64url');
-      if (form.get('client_id') !== client.clientId || form.get('client_secret') !== client.clientSecret || !grant || pkce !== grant.challenge || form.get('redirect_uri') !== grant.redirectUri) {
+      if (
+        form.get('client_id') !== client.clientId ||
+        form.get('client_secret') !== client.clientSecret ||
+        !grant ||
+        pkce !== grant.challenge ||
+        form.get('redirect_uri') !== grant.redirectUri
+      ) {
         // GitHub answers a bad code with 200 and an error body.
         return json(res, 200, { error: 'bad_verification_code' });
       }
@@ -145,9 +154,17 @@ export async function startFakeGithub(client: { clientId: string; clientSecret: 
       case '/api/v3/user/emails':
         return json(res, 200, user.emails);
       case '/api/v3/user/orgs':
-        return json(res, 200, user.orgs.map((login) => ({ login })));
+        return json(
+          res,
+          200,
+          user.orgs.map((login) => ({ login })),
+        );
       case '/api/v3/user/teams':
-        return json(res, 200, user.teams.map((team) => ({ slug: team.split('/')[1], organization: { login: team.split('/')[0] } })));
+        return json(
+          res,
+          200,
+          user.teams.map((team) => ({ slug: team.split('/')[1], organization: { login: team.split('/')[0] } })),
+        );
       default:
         return json(res, 404, { message: 'Not Found' });
     }

@@ -135,7 +135,9 @@ export async function startTestIdp(clients: IdpClient[], options: TestIdpOptions
     const body = ctx.body as Record<string, string>;
     if (body.id_token && idp.tamper) {
       const { payload, key } = idp.tamper(decodeJwt(body.id_token));
-      body.id_token = await new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid }).sign((key === 'own' ? own.privateKey : foreign.privateKey) as CryptoKey);
+      body.id_token = await new SignJWT(payload)
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .sign((key === 'own' ? own.privateKey : foreign.privateKey) as CryptoKey);
     }
     for (const name of ['id_token', 'access_token', 'refresh_token']) if (body[name]) idp.issued.push(body[name]);
   });

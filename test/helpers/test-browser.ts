@@ -134,7 +134,10 @@ export class TestBrowser {
    * body as given, with the content type in `headers` (what a script, not a browser, might post).
    * `stopAt` stops before a redirect whose target matches.
    */
-  async request(url: string, init: { method?: string; form?: Record<string, string>; raw?: string; headers?: Record<string, string>; stopAt?: RegExp } = {}): Promise<Page> {
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string>; raw?: string; headers?: Record<string, string>; stopAt?: RegExp } = {},
+  ): Promise<Page> {
     let target = new URL(url);
     let method = init.method ?? (init.form || init.raw !== undefined ? 'POST' : 'GET');
     let body: string | undefined = init.form ? new URLSearchParams(init.form).toString() : init.raw;

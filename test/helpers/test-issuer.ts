@@ -61,7 +61,13 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     if (hanging) return;
     if (down) return send(503, { error: 'down' });
     if (path === '/.well-known/openid-configuration') {
-      return send(200, { issuer, jwks_uri: `${issuer}/openid/v1/jwks`, response_types_supported: ['id_token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] });
+      return send(200, {
+        issuer,
+        jwks_uri: `${issuer}/openid/v1/jwks`,
+        response_types_supported: ['id_token'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
     }
     if (path === '/openid/v1/jwks') return send(200, { keys: published.map((key) => key.publicJwk) });
     return send(404, { error: 'not found' });

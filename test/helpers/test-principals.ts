@@ -11,11 +11,25 @@ let counter = 0;
 export const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}-${randomBytes(3).toString('hex')}`;
 
 /** A fresh account of its own, so tests that change one do not disturb each other; `fields` replace the generated ones. */
-export async function createTestAccount(server: RunningServer, maxPriority: MaxPriority = { default: 3 }, fields: Partial<Pick<AccountRecord, 'username' | 'name' | 'email'>> = {}): Promise<AccountRecord & { password: string }> {
+export async function createTestAccount(
+  server: RunningServer,
+  maxPriority: MaxPriority = { default: 3 },
+  fields: Partial<Pick<AccountRecord, 'username' | 'name' | 'email'>> = {},
+): Promise<AccountRecord & { password: string }> {
   const password = randomBytes(12).toString('base64url');
   const now = new Date().toISOString();
   const id = unique('acct');
-  const record: AccountRecord = { id, username: id, passwordHash: await hashPassword(password), name: `Test ${id}`, maxPriority, disabled: false, createdAt: now, updatedAt: now, ...fields };
+  const record: AccountRecord = {
+    id,
+    username: id,
+    passwordHash: await hashPassword(password),
+    name: `Test ${id}`,
+    maxPriority,
+    disabled: false,
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  };
   if (!(await server.tollgate.accounts.create(record))) throw new Error('account exists');
   return { ...record, password };
 }
@@ -23,7 +37,11 @@ export async function createTestAccount(server: RunningServer, maxPriority: MaxP
 const deviceGrants: ClientRecord['grantTypes'] = ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'];
 
 /** A client of its own; confidential (with the given or a new secret, hashed with the server's pepper) unless `authMethod: 'none'`. */
-export async function createTestClient(server: RunningServer, fields: Partial<ClientRecord> = {}, givenSecret?: string): Promise<ClientRecord & { secret: string | undefined }> {
+export async function createTestClient(
+  server: RunningServer,
+  fields: Partial<ClientRecord> = {},
+  givenSecret?: string,
+): Promise<ClientRecord & { secret: string | undefined }> {
   const now = new Date().toISOString();
   const authMethod = fields.authMethod ?? 'client_secret_basic';
   const secret = authMethod === 'none' ? undefined : (givenSecret ?? generateClientSecret());

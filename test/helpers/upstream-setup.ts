@@ -22,8 +22,18 @@ export const upstreamScopes = ['openid', 'profile', 'email', 'groups', 'offline_
  * tollgate on Redis at `port` (chosen before the IdPs, which must know its redirect URIs), with
  * quick device polling and relaxed limits; `overrides.upstreams` are the IdPs it signs in through.
  */
-export function startUpstreamServer(redis: TestRedis, log: CapturedLog, port: number, { env, overrides }: { env: Record<string, string>; overrides: { upstreams: object[] } }): Promise<RunningServer> {
-  return startTestServer({ redisUrl: redis.url, logger: log.logger, env: { PORT: String(port), TOLLGATE_DEVICE_POLL_INTERVAL: '1', ...relaxedLimits, ...env }, overrides });
+export function startUpstreamServer(
+  redis: TestRedis,
+  log: CapturedLog,
+  port: number,
+  { env, overrides }: { env: Record<string, string>; overrides: { upstreams: object[] } },
+): Promise<RunningServer> {
+  return startTestServer({
+    redisUrl: redis.url,
+    logger: log.logger,
+    env: { PORT: String(port), TOLLGATE_DEVICE_POLL_INTERVAL: '1', ...relaxedLimits, ...env },
+    overrides,
+  });
 }
 
 export interface UpstreamTestBed {
@@ -88,7 +98,17 @@ export async function startUpstreamTestBed(
           reverifyAfter,
           unreachableGrace: 0,
         },
-        { id: 'corp', name: 'Corp Directory', type: 'oidc', issuer: idp.issuer, clientId: 'tollgate-corp', clientSecretEnv: 'CORP_SECRET', scopes, provisioning: 'existing', reverifyAfter },
+        {
+          id: 'corp',
+          name: 'Corp Directory',
+          type: 'oidc',
+          issuer: idp.issuer,
+          clientId: 'tollgate-corp',
+          clientSecretEnv: 'CORP_SECRET',
+          scopes,
+          provisioning: 'existing',
+          reverifyAfter,
+        },
         {
           id: 'flaky',
           name: 'Flaky IdP',
@@ -141,7 +161,12 @@ export interface UpstreamLogin {
 }
 
 /** Starts a device login and presses "Continue with <upstream>" on the sign-in page, as `sub`. */
-export async function upstreamSignIn(bed: UpstreamTestBed, upstream: string, sub: string, options: { stopAt?: RegExp; scope?: string } = {}): Promise<UpstreamLogin> {
+export async function upstreamSignIn(
+  bed: UpstreamTestBed,
+  upstream: string,
+  sub: string,
+  options: { stopAt?: RegExp; scope?: string } = {},
+): Promise<UpstreamLogin> {
   const authorization = await startDeviceAuthorization(bed.server, { client_id: 'demo-cli', ...(options.scope ? { scope: options.scope } : {}) });
   const browser = new TestBrowser({ headers: { 'x-idp-user': sub, 'x-github-user': sub } });
   const codePage = await browser.request(authorization.verification_uri);
@@ -163,4 +188,11 @@ export const refresh = (bed: UpstreamTestBed, refreshToken: string) =>
   postForm(`${bed.server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
 
 /** Alice: staff and lab admin at acme.test, in QA. */
-export const alice = { preferred_username: 'alice', name: 'Alice Example', email: 'alice@acme.test', email_verified: true, groups: ['staff', 'lab-admins'], department: 'qa' };
+export const alice = {
+  preferred_username: 'alice',
+  name: 'Alice Example',
+  email: 'alice@acme.test',
+  email_verified: true,
+  groups: ['staff', 'lab-admins'],
+  department: 'qa',
+};

@@ -43,7 +43,10 @@ test('malformed JSON and other content types are 400 invalid_field naming the pa
 
 test('a body over the limit is refused, whether announced or streamed', async (t) => {
   const large = JSON.stringify({ text: 'x'.repeat(100) });
-  t.like(await send(large, 'application/json'), { status: 400, body: { error: 'invalid_field', field: 'body', error_description: 'request body is larger than 64 bytes' } });
+  t.like(await send(large, 'application/json'), {
+    status: 400,
+    body: { error: 'invalid_field', field: 'body', error_description: 'request body is larger than 64 bytes' },
+  });
   const streamed = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -18,7 +18,11 @@ test.after.always(async () => {
 });
 
 test('every line logged while serving a request carries its request id', async (t) => {
-  const refused = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', 'wrong-secret-0123456789'), 'x-request-id': 'trace-refused-1' });
+  const refused = await postForm(
+    `${server.url}/token`,
+    { grant_type: 'client_credentials' },
+    { authorization: basicAuth('demo', 'wrong-secret-0123456789'), 'x-request-id': 'trace-refused-1' },
+  );
   t.is(refused.body.error, 'invalid_client');
   t.is(refused.headers.get('x-request-id'), 'trace-refused-1');
   const [line] = log.lines(/^token request refused$/).filter((entry) => entry.error === 'invalid_client');

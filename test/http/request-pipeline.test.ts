@@ -1,7 +1,15 @@
 import test from 'ava';
 import type { Context, Next } from 'koa';
 
-import { createRequestPipeline, createRouteOf, requestPipeline, type PipelineSteps, type RouteName, type Step, type StepName } from '../../src/http/request-pipeline.ts';
+import {
+  createRequestPipeline,
+  createRouteOf,
+  requestPipeline,
+  type PipelineSteps,
+  type RouteName,
+  type Step,
+  type StepName,
+} from '../../src/http/request-pipeline.ts';
 import { createProviderRoutes } from '../../src/kernel/provider-internals.ts';
 import { serverPerFile } from '../helpers/server-per-file.ts';
 import { startTestServer } from '../helpers/start-server.ts';
@@ -50,7 +58,11 @@ const expected: Record<RouteName, string> = {
 };
 
 test('the running server runs on each route the steps its row in the request pipeline names', (t) => {
-  t.log(Object.entries(shared.server.tollgate.pipeline).map(([route, steps]) => `${route.padEnd(26)} ${steps}`).join('\n'));
+  t.log(
+    Object.entries(shared.server.tollgate.pipeline)
+      .map(([route, steps]) => `${route.padEnd(26)} ${steps}`)
+      .join('\n'),
+  );
   t.deepEqual(shared.server.tollgate.pipeline, expected);
 });
 

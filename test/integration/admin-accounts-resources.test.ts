@@ -22,7 +22,13 @@ const call = (method: string, path: string, body?: unknown) => adminCall(server,
 const refresh = (refreshToken: string) => postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
 
 test('an account is created without its password in any response, and can sign in', async (t) => {
-  const created = await call('POST', '/accounts', { id: 'alice', username: 'Alice', password: 'correct horse battery', email: 'alice@example.org', max_priority: { default: 4 } });
+  const created = await call('POST', '/accounts', {
+    id: 'alice',
+    username: 'Alice',
+    password: 'correct horse battery',
+    email: 'alice@example.org',
+    max_priority: { default: 4 },
+  });
   t.is(created.status, 201);
   t.false(JSON.stringify(created.body).includes('scrypt'));
   t.false('password' in created.body);
@@ -100,7 +106,7 @@ test('a disabled account cannot sign in, and its refresh token stops working', a
   t.is(refused.body.error, 'invalid_grant');
 });
 
-test('revoking an account\'s grants ends its logins but not others\'', async (t) => {
+test("revoking an account's grants ends its logins but not others'", async (t) => {
   await call('POST', '/accounts', { id: 'erin', username: 'erin', password: 'erin password' });
   await call('POST', '/accounts', { id: 'frank', username: 'frank', password: 'frank password' });
   const first = (await deviceLogin(server, { clientId: 'demo-cli', username: 'erin', password: 'erin password' })).tokens;
@@ -116,8 +122,15 @@ test('revoking an account\'s grants ends its logins but not others\'', async (t)
   t.is((await refresh(other.refresh_token as string)).status, 200);
 });
 
-test('revoking a client\'s grants ends every login made through it', async (t) => {
-  await call('POST', '/clients', { client_id: 'lab-cli', grant_types: ['device_code', 'refresh_token'], token_endpoint_auth_method: 'none', resources: ['urn:tollgate:demo'], default_resource: 'urn:tollgate:demo', scopes: ['demo:read'] });
+test("revoking a client's grants ends every login made through it", async (t) => {
+  await call('POST', '/clients', {
+    client_id: 'lab-cli',
+    grant_types: ['device_code', 'refresh_token'],
+    token_endpoint_auth_method: 'none',
+    resources: ['urn:tollgate:demo'],
+    default_resource: 'urn:tollgate:demo',
+    scopes: ['demo:read'],
+  });
   await call('POST', '/accounts', { id: 'gina', username: 'gina', password: 'gina password' });
   const tokens = (await deviceLogin(server, { clientId: 'lab-cli', username: 'gina', password: 'gina password' })).tokens;
   const revoked = await call('POST', '/clients/lab-cli/revoke-grants');
@@ -139,7 +152,12 @@ test('deleting an account revokes its logins and removes it', async (t) => {
 });
 
 test('a resource server is created, read by its encoded identifier, updated and deleted', async (t) => {
-  const created = await call('POST', '/resources', { identifier: 'https://inventory.example/api', name: 'Inventory', scopes: ['inventory:read'], access_token_ttl: 120 });
+  const created = await call('POST', '/resources', {
+    identifier: 'https://inventory.example/api',
+    name: 'Inventory',
+    scopes: ['inventory:read'],
+    access_token_ttl: 120,
+  });
   t.is(created.status, 201);
   t.is(created.body.signing_alg, 'ES256');
   const path = `/resources/${encodeURIComponent('https://inventory.example/api')}`;
@@ -154,10 +172,15 @@ test('a resource server is created, read by its encoded identifier, updated and 
   t.is((await call('GET', path)).status, 404);
 });
 
-test('a resource server\'s token TTL shows in the tokens issued for it', async (t) => {
+test("a resource server's token TTL shows in the tokens issued for it", async (t) => {
   await call('POST', '/resources', { identifier: 'urn:example:short', scopes: ['s'], access_token_ttl: 60 });
   const created = await call('POST', '/clients', { client_id: 'short-lived', resources: ['urn:example:short'], scopes: ['s'] });
-  const issued = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:example:short', client_id: 'short-lived', client_secret: created.body.client_secret as string });
+  const issued = await postForm(`${server.url}/token`, {
+    grant_type: 'client_credentials',
+    resource: 'urn:example:short',
+    client_id: 'short-lived',
+    client_secret: created.body.client_secret as string,
+  });
   t.is(issued.body.expires_in, 60);
   const claims = decodeJwt(issued.body.access_token as string);
   t.is((claims.exp as number) - (claims.iat as number), 60);

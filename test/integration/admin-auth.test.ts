@@ -65,7 +65,11 @@ test('a client-credentials token for another resource is invalid_token', async (
 test('a client-credentials token for the admin API without the admin scope is a 403 insufficient_scope', async (t) => {
   const created = await adminCall(server, token, 'POST', '/clients', { client_id: 'half-admin', resources: ['urn:tollgate:admin'], scopes: [] });
   t.is(created.status, 201);
-  const issued = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:admin' }, { authorization: basicAuth('half-admin', created.body.client_secret as string) });
+  const issued = await postForm(
+    `${server.url}/token`,
+    { grant_type: 'client_credentials', resource: 'urn:tollgate:admin' },
+    { authorization: basicAuth('half-admin', created.body.client_secret as string) },
+  );
   t.is(issued.status, 200, JSON.stringify(issued.body));
   const response = await adminCall(server, issued.body.access_token as string, 'GET', '/clients');
   t.is(response.status, 403);

@@ -89,7 +89,11 @@ for (const [what, body, field] of badClients) {
 
 test('private_key_jwt keys must be public', async (t) => {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const response = await call('POST', '/clients', { client_id: 'leaky', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [await exportJWK(privateKey)] } });
+  const response = await call('POST', '/clients', {
+    client_id: 'leaky',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [await exportJWK(privateKey)] },
+  });
   t.is(response.status, 400);
   t.is(response.body.field, 'jwks.keys.0');
 });
@@ -97,7 +101,12 @@ test('private_key_jwt keys must be public', async (t) => {
 test('a private_key_jwt client authenticates with a signed assertion', async (t) => {
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
-  const created = await call('POST', '/clients', { client_id: 'signer', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] }, resources: ['urn:tollgate:demo'] });
+  const created = await call('POST', '/clients', {
+    client_id: 'signer',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [jwk] },
+    resources: ['urn:tollgate:demo'],
+  });
   t.is(created.status, 201);
   t.false('client_secret' in created.body);
   const assertion = await new SignJWT({ jti: randomUUID() })
@@ -200,7 +209,11 @@ test('rotation rejects a bad overlap and clients without a secret', async (t) =>
   const tooLong = await call('POST', '/clients/rotate-bad/rotate-secret', { overlap_seconds: 99_999_999 });
   t.is(tooLong.status, 400);
   t.is(tooLong.body.field, 'overlap_seconds');
-  const publicClient = await call('POST', '/clients', { client_id: 'public-cli', grant_types: ['device_code', 'refresh_token'], token_endpoint_auth_method: 'none' });
+  const publicClient = await call('POST', '/clients', {
+    client_id: 'public-cli',
+    grant_types: ['device_code', 'refresh_token'],
+    token_endpoint_auth_method: 'none',
+  });
   t.is(publicClient.status, 201);
   t.is((await call('POST', '/clients/public-cli/rotate-secret', {})).status, 409);
 });

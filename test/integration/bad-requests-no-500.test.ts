@@ -71,7 +71,11 @@ test.serial('a malformed Host header gets 400 invalid_request on the device page
       const body = method === 'POST' ? 'client_id=demo-cli&grant_type=client_credentials' : undefined;
       const response = await raw(method, path, { host, 'content-type': 'application/x-www-form-urlencoded' }, body);
       t.is(response.status, 400, `${host} ${method} ${path}`);
-      t.deepEqual(JSON.parse(response.body), { error: 'invalid_request', error_description: 'the Host header is not a valid host' }, `${host} ${method} ${path}`);
+      t.deepEqual(
+        JSON.parse(response.body),
+        { error: 'invalid_request', error_description: 'the Host header is not a valid host' },
+        `${host} ${method} ${path}`,
+      );
     }
   }
   t.deepEqual(errorLines(), []);

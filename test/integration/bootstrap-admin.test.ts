@@ -38,7 +38,10 @@ test.serial('the bootstrap secret creates tollgate-admin once; a rotated secret 
     const token = await adminToken(server, 'tollgate-admin', bootstrapSecret);
     const listed = await adminCall(server, token, 'GET', '/clients');
     t.is(listed.status, 200);
-    t.deepEqual((listed.body.clients as Array<{ client_id: string }>).map((client) => client.client_id), ['tollgate-admin']);
+    t.deepEqual(
+      (listed.body.clients as Array<{ client_id: string }>).map((client) => client.client_id),
+      ['tollgate-admin'],
+    );
     return (await adminCall(server, token, 'POST', '/clients/tollgate-admin/rotate-secret', {})).body.client_secret as string;
   });
 
@@ -50,6 +53,9 @@ test.serial('the bootstrap secret creates tollgate-admin once; a rotated secret 
 });
 
 test.serial('a bootstrap secret shorter than 32 characters stops start-up naming the setting', async (t) => {
-  const error = await t.throwsAsync(withServer({ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'short' }, async () => undefined), { instanceOf: AppError, code: 'invalid_config' });
+  const error = await t.throwsAsync(
+    withServer({ TOLLGATE_BOOTSTRAP_ADMIN_SECRET: 'short' }, async () => undefined),
+    { instanceOf: AppError, code: 'invalid_config' },
+  );
   t.regex(error?.message ?? '', /TOLLGATE_BOOTSTRAP_ADMIN_SECRET/);
 });

@@ -16,7 +16,10 @@ test.before(async () => {
 
 test.after.always(() => server?.stop());
 
-function assertOurPage(t: { regex(a: string, b: RegExp, m?: string): void; notRegex(a: string, b: RegExp, m?: string): void }, page: Page | { headers: Headers; html: string }) {
+function assertOurPage(
+  t: { regex(a: string, b: RegExp, m?: string): void; notRegex(a: string, b: RegExp, m?: string): void },
+  page: Page | { headers: Headers; html: string },
+) {
   t.regex(page.headers.get('content-type') ?? '', /text\/html/);
   t.regex(page.html, /tollgate<\/span>/, 'our page shell');
   t.notRegex(page.html, /at .*\.(ts|js):\d+/, 'no stack trace');
@@ -80,7 +83,10 @@ test.serial('the sign-in form refuses JSON (a numeric username, an object passwo
   const { browser, page } = await signInPage();
   t.regex(page.text, /Sign in/);
   const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] as string;
-  const answer = await browser.request(`${page.url}/login`, { raw: JSON.stringify({ csrf, username: 1, password: { a: 1 } }), headers: { 'content-type': 'application/json' } });
+  const answer = await browser.request(`${page.url}/login`, {
+    raw: JSON.stringify({ csrf, username: 1, password: { a: 1 } }),
+    headers: { 'content-type': 'application/json' },
+  });
   t.is(answer.status, 415);
   assertOurPage(t, answer);
   const text = await browser.request(`${page.url}/login`, { raw: 'username=a', headers: { 'content-type': 'text/plain' } });

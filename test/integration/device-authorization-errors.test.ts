@@ -25,9 +25,19 @@ test('a client not registered for the device grant gets unauthorized_client at /
 
 test('the token endpoint counts unauthorized_client, the code the client got, not invalid_request', async (t) => {
   const before = parsePrometheusText(await shared.server.tollgate.metrics.registry.metrics());
-  const { body } = await postForm(`${shared.server.url}/token`, { grant_type: 'refresh_token', refresh_token: 'x' }, { authorization: basicAuth('demo', demoSecret) });
+  const { body } = await postForm(
+    `${shared.server.url}/token`,
+    { grant_type: 'refresh_token', refresh_token: 'x' },
+    { authorization: basicAuth('demo', demoSecret) },
+  );
   t.is(body.error, 'unauthorized_client');
   const after = parsePrometheusText(await shared.server.tollgate.metrics.registry.metrics());
-  t.is(sampleValue(after, 'tollgate_token_errors_total', { error: 'unauthorized_client' }), sampleValue(before, 'tollgate_token_errors_total', { error: 'unauthorized_client' }) + 1);
-  t.is(sampleValue(after, 'tollgate_token_errors_total', { error: 'invalid_request' }), sampleValue(before, 'tollgate_token_errors_total', { error: 'invalid_request' }));
+  t.is(
+    sampleValue(after, 'tollgate_token_errors_total', { error: 'unauthorized_client' }),
+    sampleValue(before, 'tollgate_token_errors_total', { error: 'unauthorized_client' }) + 1,
+  );
+  t.is(
+    sampleValue(after, 'tollgate_token_errors_total', { error: 'invalid_request' }),
+    sampleValue(before, 'tollgate_token_errors_total', { error: 'invalid_request' }),
+  );
 });

@@ -9,7 +9,6 @@ import { demoPassword } from '../helpers/start-server.ts';
 import { parseForms, TestBrowser } from '../helpers/test-browser.ts';
 import { createTestAccount, unique } from '../helpers/test-principals.ts';
 
-
 /** RFC 8628 device login and its pages, against one store kind. */
 export function deviceFlowSuite(kind: StoreKind) {
   const shared = deviceServerPerFile(kind);
@@ -19,7 +18,11 @@ export function deviceFlowSuite(kind: StoreKind) {
     t.is(tokens.token_type.toLowerCase(), 'bearer');
     t.truthy(tokens.refresh_token);
     const jwks = createRemoteJWKSet(new URL(`${shared.server.url}/jwks`));
-    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, { issuer: shared.server.url, audience: 'urn:tollgate:demo', typ: 'at+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, {
+      issuer: shared.server.url,
+      audience: 'urn:tollgate:demo',
+      typ: 'at+jwt',
+    });
     t.is(protectedHeader.typ, 'at+jwt');
     t.is(payload.sub, 'demo');
     t.is(payload.client_id, 'demo-cli');
@@ -32,9 +35,13 @@ export function deviceFlowSuite(kind: StoreKind) {
     const account = await createTestAccount(shared.server, { default: 2 }, { username: unique('ada'), name: 'Ada Lovelace' });
     const { config, tokens } = await deviceLogin(shared.server, { username: account.username, password: account.password, scope: 'openid profile' });
     t.like(tokens.claims(), { iss: shared.server.url, aud: 'demo-cli', sub: account.id, preferred_username: account.username, name: 'Ada Lovelace' });
-    t.is(tokens.scope, 'demo:read demo:write', 'the access token\'s scope: every API scope the client holds');
+    t.is(tokens.scope, 'demo:read demo:write', "the access token's scope: every API scope the client holds");
     const access = decodeJwt(tokens.access_token);
-    t.deepEqual(Object.keys(access).sort(), ['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'max_priority', 'scope', 'sub'], 'RFC 9068 claims and max_priority only');
+    t.deepEqual(
+      Object.keys(access).sort(),
+      ['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'max_priority', 'scope', 'sub'],
+      'RFC 9068 claims and max_priority only',
+    );
     t.is(access.scope, 'demo:read demo:write');
 
     const refreshed = await oauth.refreshTokenGrant(config, tokens.refresh_token as string);

@@ -67,7 +67,14 @@ test('verification_uri_complete never skips the confirmation, even in a browser 
   t.true(pending((await pollToken(shared.server, attackers.device_code)).body));
 });
 
-for (const path of ['/interaction/not-a-real-interaction', '/interaction/bad.id', `/interaction/${'x'.repeat(100)}`, '/interaction/%00', '/interaction/abc/unknown', '/interaction/']) {
+for (const path of [
+  '/interaction/not-a-real-interaction',
+  '/interaction/bad.id',
+  `/interaction/${'x'.repeat(100)}`,
+  '/interaction/%00',
+  '/interaction/abc/unknown',
+  '/interaction/',
+]) {
   test(`${path.slice(0, 40)} answers our HTML page, not JSON`, async (t) => {
     // fetch's default Accept (*/*), as curl and link checkers send it.
     const response = await fetch(`${shared.server.url}${path}`);

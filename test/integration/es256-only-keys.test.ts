@@ -12,7 +12,10 @@ test('a JWKS holding only an ES256 key issues tokens (no RS256 key is needed for
   const { status, body } = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
   t.is(status, 200, JSON.stringify(body));
   const jwks = (await (await fetch(`${server.url}/jwks`)).json()) as { keys: { kid: string }[] };
-  t.deepEqual(jwks.keys.map(({ kid }) => kid), [key.kid]);
+  t.deepEqual(
+    jwks.keys.map(({ kid }) => kid),
+    [key.kid],
+  );
   const { protectedHeader } = await jwtVerify(body.access_token as string, createLocalJWKSet(jwks as never), { typ: 'at+jwt' });
   t.is(protectedHeader.kid, key.kid);
 });

@@ -7,7 +7,6 @@ import { deviceLogin, startDeviceTestServer, type StoreKind } from '../helpers/d
 import { basicAuth, demoSecret, postForm } from '../helpers/start-server.ts';
 import { createTestAccount, createTestClient } from '../helpers/test-principals.ts';
 
-
 /** RFC 7009 revocation and RFC 7662 introspection, against one store kind. */
 export function introspectionRevocationSuite(kind: StoreKind) {
   let server: RunningServer;
@@ -27,12 +26,21 @@ export function introspectionRevocationSuite(kind: StoreKind) {
     postForm(`${server.url}/token/introspection`, { token, ...form }, { authorization: basicAuth(as.clientId, as.secret) });
   const revoke = (form: Record<string, string>, headers: Record<string, string> = {}) => postForm(`${server.url}/token/revocation`, form, headers);
   const refresh = (refreshToken: string, clientId = 'demo-cli', headers: Record<string, string> = {}) =>
-    postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, ...(headers.authorization ? {} : { client_id: clientId }) }, headers);
+    postForm(
+      `${server.url}/token`,
+      { grant_type: 'refresh_token', refresh_token: refreshToken, ...(headers.authorization ? {} : { client_id: clientId }) },
+      headers,
+    );
 
   async function loginAs(options: { clientId?: string; secret?: string } = {}) {
     const account = await createTestAccount(server, { default: 4 });
     const auth = options.secret ? (await import('openid-client')).ClientSecretBasic(options.secret) : undefined;
-    const { tokens } = await deviceLogin(server, { username: account.username, password: account.password, ...(options.clientId ? { clientId: options.clientId } : {}), ...(auth ? { auth } : {}) });
+    const { tokens } = await deviceLogin(server, {
+      username: account.username,
+      password: account.password,
+      ...(options.clientId ? { clientId: options.clientId } : {}),
+      ...(auth ? { auth } : {}),
+    });
     return { account, accessToken: tokens.access_token, refreshToken: tokens.refresh_token as string };
   }
 
@@ -162,7 +170,10 @@ export function introspectionRevocationSuite(kind: StoreKind) {
   });
 
   test('a disabled client’s tokens introspect inactive and its refresh tokens stop working', async (t) => {
-    const device = await createTestClient(server, { authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials'] });
+    const device = await createTestClient(server, {
+      authMethod: 'none',
+      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials'],
+    });
     const { accessToken, refreshToken } = await loginAs({ clientId: device.clientId });
     const record = await server.tollgate.clients.get(device.clientId);
     await server.tollgate.clients.save({ ...record!, disabled: true });
@@ -178,13 +189,32 @@ export function introspectionRevocationSuite(kind: StoreKind) {
     const claims = decodeJwt(accessToken);
     const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, max_priority: { default: 99 } })).toString('base64url')}.${signature}`;
     const { privateKey } = await generateKeyPair('ES256');
-    const forged = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: decodeProtectedHeader(accessToken).kid }).sign(privateKey);
+    const forged = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: decodeProtectedHeader(accessToken).kid })
+      .sign(privateKey);
     for (const token of [tampered, forged]) t.deepEqual((await introspect(token)).body, { active: false });
 
     const now = new Date().toISOString();
-    await server.tollgate.resources.create({ identifier: 'urn:test:short-lived', name: 'Short', scopes: [], accessTokenTtl: 4, signingAlg: 'ES256', createdAt: now, updatedAt: now });
-    const shortClient = await createTestClient(server, { grantTypes: ['client_credentials'], resources: ['urn:test:short-lived'], defaultResource: 'urn:test:short-lived', scopes: [] });
-    const issued = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(shortClient.clientId, shortClient.secret as string) });
+    await server.tollgate.resources.create({
+      identifier: 'urn:test:short-lived',
+      name: 'Short',
+      scopes: [],
+      accessTokenTtl: 4,
+      signingAlg: 'ES256',
+      createdAt: now,
+      updatedAt: now,
+    });
+    const shortClient = await createTestClient(server, {
+      grantTypes: ['client_credentials'],
+      resources: ['urn:test:short-lived'],
+      defaultResource: 'urn:test:short-lived',
+      scopes: [],
+    });
+    const issued = await postForm(
+      `${server.url}/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basicAuth(shortClient.clientId, shortClient.secret as string) },
+    );
     t.is(issued.status, 200);
     const short = { clientId: shortClient.clientId, secret: shortClient.secret as string };
     t.true((await introspect(issued.body.access_token as string, short)).body.active);

@@ -72,13 +72,19 @@ const exchange = (clientId: string, assertion: string, form: Record<string, stri
   postForm(`${server.url}/token`, { grant_type: jwtBearer, client_id: clientId, assertion, ...form });
 
 async function verifyThroughOurJwks(accessToken: string) {
-  const { payload, protectedHeader } = await jwtVerify(accessToken, createRemoteJWKSet(new URL(`${server.url}/jwks`)), { issuer: server.url, audience: demo, typ: 'at+jwt' });
+  const { payload, protectedHeader } = await jwtVerify(accessToken, createRemoteJWKSet(new URL(`${server.url}/jwks`)), {
+    issuer: server.url,
+    audience: demo,
+    typ: 'at+jwt',
+  });
   return { payload, protectedHeader };
 }
 
 test('a Kubernetes service-account token gets the client its client-credentials token', async (t) => {
   const subject = 'system:serviceaccount:payments:api';
-  const clientId = await federatedClient([{ issuer: cluster.issuer, subject, conditions: { 'kubernetes.io.namespace': 'payments' } }], { max_priority: { payments: 7 } });
+  const clientId = await federatedClient([{ issuer: cluster.issuer, subject, conditions: { 'kubernetes.io.namespace': 'payments' } }], {
+    max_priority: { payments: 7 },
+  });
   const { status, body } = await exchange(clientId, await cluster.kubernetesToken('payments', 'api', server.url));
   t.is(status, 200, JSON.stringify(body));
   t.is(body.token_type, 'Bearer');
@@ -92,7 +98,10 @@ test('a Kubernetes service-account token gets the client its client-credentials 
 
 test('a GitHub Actions token with its own audience and conditions gets a token for the named resource and scope', async (t) => {
   const subject = 'repo:qgis/plugin-x:ref:refs/heads/main';
-  const clientId = await federatedClient([{ issuer: actions.issuer, subject, audience: 'tollgate-ci', conditions: { repository: 'qgis/plugin-x', event_name: 'push' } }], { default_resource: undefined });
+  const clientId = await federatedClient(
+    [{ issuer: actions.issuer, subject, audience: 'tollgate-ci', conditions: { repository: 'qgis/plugin-x', event_name: 'push' } }],
+    { default_resource: undefined },
+  );
   const assertion = await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', 'tollgate-ci');
   const { status, body } = await exchange(clientId, assertion, { resource: demo, scope: 'demo:read' });
   t.is(status, 200, JSON.stringify(body));
@@ -140,7 +149,10 @@ test('each refused assertion is invalid_grant naming the check, and the log name
   t.is((await exchange(otherId, cases.at(-1)?.[1] as string)).status, 200);
 
   const lines = log.lines(/jwt-bearer assertion refused/).filter((line) => line.clientId === clientId);
-  t.deepEqual(lines.map((line) => line.check), cases.map(([check]) => check));
+  t.deepEqual(
+    lines.map((line) => line.check),
+    cases.map(([check]) => check),
+  );
   t.is(lines[1]?.issuer, cluster.issuer);
   t.false(cases.some(([, assertion]) => log.text().includes(assertion)));
 });
@@ -174,7 +186,9 @@ test('an unknown kid makes one refetch of the keys, and a burst of unknown kids 
   t.is(rotating.count('/openid/v1/jwks'), 2);
 
   await rotating.signWithUnpublishedKey('forged');
-  const assertions = await Promise.all(Array.from({ length: 20 }, () => rotating.mint({ sub: 'system:serviceaccount:app:web', aud: server.url }, { kid: `unknown-${++counter}` })));
+  const assertions = await Promise.all(
+    Array.from({ length: 20 }, () => rotating.mint({ sub: 'system:serviceaccount:app:web', aud: server.url }, { kid: `unknown-${++counter}` })),
+  );
   const started = Date.now();
   const forged = await Promise.all(assertions.map((assertion) => exchange(clientId, assertion)));
   const seconds = Math.ceil((Date.now() - started) / 1000);
@@ -218,7 +232,10 @@ test('a hanging issuer costs its clients one 5 s timeout, not 5 s per request', 
     later.push(await timed());
     await new Promise((done) => setTimeout(done, 1000));
   }
-  t.true(later.every((answer) => answer.status === 503), JSON.stringify(later.map((answer) => answer.status)));
+  t.true(
+    later.every((answer) => answer.status === 503),
+    JSON.stringify(later.map((answer) => answer.status)),
+  );
   t.true(Math.max(...later.map((answer) => answer.ms)) < 1500, `latencies ${later.map((answer) => answer.ms).join(' ')}`);
 });
 
@@ -227,10 +244,14 @@ test('discovery lists the jwt-bearer grant and the admin API lists the trusted i
   t.true(metadata.grant_types_supported.includes(jwtBearer));
   const listed = await adminCall(server, adminToken, 'GET', '/trusted-issuers');
   const issuers = listed.body.trusted_issuers as Array<{ issuer: string; keys: string }>;
-  t.deepEqual(
-    Object.fromEntries(issuers.map((entry) => [entry.issuer, entry.keys])),
-    { [cluster.issuer]: 'discovery', [actions.issuer]: 'jwks_uri', [airgapped.issuer]: 'static', [rotating.issuer]: 'discovery', [flaky.issuer]: 'discovery', [hanging.issuer]: 'discovery' },
-  );
+  t.deepEqual(Object.fromEntries(issuers.map((entry) => [entry.issuer, entry.keys])), {
+    [cluster.issuer]: 'discovery',
+    [actions.issuer]: 'jwks_uri',
+    [airgapped.issuer]: 'static',
+    [rotating.issuer]: 'discovery',
+    [flaky.issuer]: 'discovery',
+    [hanging.issuer]: 'discovery',
+  });
 });
 
 test('a federated identity must name a trusted issuer and comes with the jwt-bearer grant', async (t) => {
@@ -245,9 +266,13 @@ test('a federated identity must name a trusted issuer and comes with the jwt-bea
   t.is(withoutGrant.body.field, 'federated_identities');
   const withoutIdentity = await adminCall(server, adminToken, 'POST', '/clients', { grant_types: ['jwt-bearer'], token_endpoint_auth_method: 'none' });
   t.is(withoutIdentity.body.field, 'federated_identities');
-  const clientId = await federatedClient([{ issuer: cluster.issuer, subject: 'system:serviceaccount:a:b', audience: 'x', conditions: { 'kubernetes.io.namespace': 'a' } }]);
+  const clientId = await federatedClient([
+    { issuer: cluster.issuer, subject: 'system:serviceaccount:a:b', audience: 'x', conditions: { 'kubernetes.io.namespace': 'a' } },
+  ]);
   const view = await adminCall(server, adminToken, 'GET', `/clients/${clientId}`);
-  t.deepEqual(view.body.federated_identities, [{ issuer: cluster.issuer, subject: 'system:serviceaccount:a:b', audience: 'x', conditions: { 'kubernetes.io.namespace': 'a' } }]);
+  t.deepEqual(view.body.federated_identities, [
+    { issuer: cluster.issuer, subject: 'system:serviceaccount:a:b', audience: 'x', conditions: { 'kubernetes.io.namespace': 'a' } },
+  ]);
   t.false('client_secret' in view.body);
 });
 
@@ -260,7 +285,8 @@ test('an initial access token cannot offer the jwt-bearer grant to self-register
 test('a jwt-bearer token introspects like a client-credentials token, and inactive once its client is disabled', async (t) => {
   const clientId = await federatedClient([{ issuer: cluster.issuer, subject: 'system:serviceaccount:intro:api' }], { max_priority: { intro: 1 } });
   const issued = await exchange(clientId, await cluster.kubernetesToken('intro', 'api', server.url));
-  const introspect = () => postForm(`${server.url}/token/introspection`, { token: issued.body.access_token as string }, { authorization: basicAuth('demo', demoSecret) });
+  const introspect = () =>
+    postForm(`${server.url}/token/introspection`, { token: issued.body.access_token as string }, { authorization: basicAuth('demo', demoSecret) });
   const active = await introspect();
   t.is(active.body.active, true, JSON.stringify(active.body));
   t.is(active.body.sub, clientId);
@@ -283,7 +309,11 @@ test('a client with a secret and federated identities needs both for the jwt-bea
   const withoutSecret = await exchange(clientId, assertion);
   t.is(withoutSecret.status, 401);
   t.is(withoutSecret.body.error, 'invalid_client');
-  const withSecret = await postForm(`${server.url}/token`, { grant_type: jwtBearer, assertion }, { authorization: basicAuth(clientId, created.body.client_secret as string) });
+  const withSecret = await postForm(
+    `${server.url}/token`,
+    { grant_type: jwtBearer, assertion },
+    { authorization: basicAuth(clientId, created.body.client_secret as string) },
+  );
   t.is(withSecret.status, 200, JSON.stringify(withSecret.body));
   t.is(decodeJwt(withSecret.body.access_token as string).sub, clientId);
 });
@@ -295,7 +325,10 @@ test('two clients cannot hold the same federated identity (issuer, subject, audi
     client_id: `clash-${++counter}`,
     grant_types: ['jwt-bearer'],
     token_endpoint_auth_method: 'none',
-    federated_identities: [{ issuer: cluster.issuer, subject: 'system:serviceaccount:other:api' }, { ...identity, audience: server.url, conditions: { 'kubernetes.io.namespace': 'shared' } }],
+    federated_identities: [
+      { issuer: cluster.issuer, subject: 'system:serviceaccount:other:api' },
+      { ...identity, audience: server.url, conditions: { 'kubernetes.io.namespace': 'shared' } },
+    ],
     resources: [demo],
     scopes: ['demo:read'],
   });

@@ -46,8 +46,13 @@ test('a rotation in three steps keeps every token verifying for as long as the p
   };
   // A resource server that fetches the live JWKS, as one deployed next to tollgate would.
   const verify = (token: string) =>
-    jwtVerify(token, createRemoteJWKSet(new URL(`http://localhost:${port}/jwks`)), { issuer: `http://localhost:${port}`, audience: 'urn:tollgate:demo', typ: 'at+jwt' });
-  const publishedKids = async () => ((await (await fetch(`http://localhost:${port}/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid);
+    jwtVerify(token, createRemoteJWKSet(new URL(`http://localhost:${port}/jwks`)), {
+      issuer: `http://localhost:${port}`,
+      audience: 'urn:tollgate:demo',
+      typ: 'at+jwt',
+    });
+  const publishedKids = async () =>
+    ((await (await fetch(`http://localhost:${port}/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid);
 
   try {
     const old = (await runCli(['keys', 'generate', '--alg', 'ES256', '--out', file, '--json'])).json<{ kid: string }>().kid;

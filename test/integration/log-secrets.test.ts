@@ -43,11 +43,20 @@ test('no secret, password, code or token of the main flows appears in the log', 
   const refreshToken = device.body.refresh_token as string;
   const rotated = await token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' });
   t.is(rotated.status, 200);
-  t.is((await token({ grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token as string, client_id: 'demo-cli' })).status, 200, 'the successor is used');
+  t.is(
+    (await token({ grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token as string, client_id: 'demo-cli' })).status,
+    200,
+    'the successor is used',
+  );
   t.is((await token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli' })).body.error, 'invalid_grant', 'reuse is detected');
 
   const admin = await adminToken(server);
-  const created = await adminCall(server, admin, 'POST', '/clients', { name: 'Log check', grant_types: ['client_credentials'], resources: ['urn:tollgate:demo'], scopes: ['demo:read'] });
+  const created = await adminCall(server, admin, 'POST', '/clients', {
+    name: 'Log check',
+    grant_types: ['client_credentials'],
+    resources: ['urn:tollgate:demo'],
+    scopes: ['demo:read'],
+  });
   t.is(created.status, 201);
   const newPassword = 'a-new-demo-password-0123456789';
   t.is((await adminCall(server, admin, 'PUT', '/accounts/demo/password', { password: newPassword })).status, 200);

@@ -29,8 +29,14 @@ test.serial('a refused token request increments token errors by its OAuth code',
   await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', 'wrong-secret-0123456789') });
   await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials', scope: 'demo:nope' }, { authorization: basicAuth('demo', demoSecret) });
   const after = await scrape();
-  t.is(sampleValue(after, 'tollgate_token_errors_total', { error: 'invalid_client' }), sampleValue(before, 'tollgate_token_errors_total', { error: 'invalid_client' }) + 1);
-  t.is(sampleValue(after, 'tollgate_token_errors_total', { error: 'invalid_scope' }), sampleValue(before, 'tollgate_token_errors_total', { error: 'invalid_scope' }) + 1);
+  t.is(
+    sampleValue(after, 'tollgate_token_errors_total', { error: 'invalid_client' }),
+    sampleValue(before, 'tollgate_token_errors_total', { error: 'invalid_client' }) + 1,
+  );
+  t.is(
+    sampleValue(after, 'tollgate_token_errors_total', { error: 'invalid_scope' }),
+    sampleValue(before, 'tollgate_token_errors_total', { error: 'invalid_scope' }) + 1,
+  );
   t.is(sampleValue(after, 'tollgate_tokens_issued_total', issued), sampleValue(before, 'tollgate_tokens_issued_total', issued));
 });
 

@@ -95,20 +95,31 @@ test.serial('a worker that dies is replaced, and the new one signs with the same
   t.deepEqual(workerPids().toSorted(), [survivor, replacement.workerPid].toSorted());
 
   const tokens = await issueTokens(8);
-  t.true(tokens.some(({ pid }) => pid === replacement.workerPid), 'the replacement serves requests');
+  t.true(
+    tokens.some(({ pid }) => pid === replacement.workerPid),
+    'the replacement serves requests',
+  );
   const keys = createLocalJWKSet(keysBefore);
   for (const { token } of tokens) await t.notThrowsAsync(jwtVerify(token, keys, { audience: 'urn:tollgate:demo' }));
 });
 
 test.serial('SIGTERM to the primary lets in-flight requests finish and stops every worker with exit 0', async (t) => {
   const pids = workerPids();
-  const inFlight = await slowRequest(`${base}/token`, { authorization: basicAuth('demo', demoSecret), 'content-type': 'application/x-www-form-urlencoded' }, 'grant_type=client_credentials');
+  const inFlight = await slowRequest(
+    `${base}/token`,
+    { authorization: basicAuth('demo', demoSecret), 'content-type': 'application/x-www-form-urlencoded' },
+    'grant_type=client_credentials',
+  );
   tollgate.child.kill('SIGTERM');
   await tollgate.waitForLog((line) => line.msg === 'shutting down: finishing in-flight requests' && line.pid === tollgate.child.pid);
   const answer = await inFlight.finish();
   t.is(answer.status, 200);
   t.is(await tollgate.exited, 0);
-  for (const pid of pids) t.truthy(tollgate.logs.find((line) => line.pid === pid && line.msg === 'stopped' && line.code === 0), `worker ${pid} stopped cleanly`);
+  for (const pid of pids)
+    t.truthy(
+      tollgate.logs.find((line) => line.pid === pid && line.msg === 'stopped' && line.code === 0),
+      `worker ${pid} stopped cleanly`,
+    );
   for (const pid of pids) t.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
 });
 

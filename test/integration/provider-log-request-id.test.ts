@@ -12,7 +12,11 @@ test('a refused token request is logged with the request id the response carries
 
   const response = await fetch(`${server.url}/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': 'refused-request-1', authorization: basicAuth('demo', 'not-the-secret-0123456789abcdef0123') },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-request-id': 'refused-request-1',
+      authorization: basicAuth('demo', 'not-the-secret-0123456789abcdef0123'),
+    },
     body: new URLSearchParams({ grant_type: 'client_credentials' }),
   });
   t.is(response.status, 401);
@@ -27,7 +31,11 @@ test('a refused token request is logged with the request id the response carries
 test('an accepted token request gets a generated request id when it sends none', async (t) => {
   const server = await startTestServer();
   t.teardown(() => server.stop());
-  const { status, headers } = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', server.tollgate.demo?.clientSecret ?? '') });
+  const { status, headers } = await postForm(
+    `${server.url}/token`,
+    { grant_type: 'client_credentials' },
+    { authorization: basicAuth('demo', server.tollgate.demo?.clientSecret ?? '') },
+  );
   t.is(status, 200);
   t.regex(headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
 });

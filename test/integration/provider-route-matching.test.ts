@@ -14,7 +14,11 @@ test.after.always(() => server?.stop());
 test('POST /DEVICE guesses are counted by the user-code limit (RFC 8628 §5.1)', async (t) => {
   const statuses: number[] = [];
   for (const path of ['/DEVICE', '/Device/', '/device']) {
-    const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'user_code=BBBB-BBBB' });
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'user_code=BBBB-BBBB',
+    });
     await response.text();
     statuses.push(response.status);
   }
@@ -39,7 +43,11 @@ test('GET /DEVICE?user_code= prefills the code form instead of the self-submitti
 });
 
 test('the latency histogram labels /TOKEN/ as the token route', async (t) => {
-  const response = await fetch(`${server.url}/TOKEN/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+  const response = await fetch(`${server.url}/TOKEN/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
   await response.text();
   const text = await server.tollgate.metrics.registry.metrics();
   t.regex(text, /tollgate_http_request_duration_seconds_count\{route="token"\} [1-9]/);

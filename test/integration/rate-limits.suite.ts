@@ -60,7 +60,11 @@ export function rateLimitSuite(kind: StoreKind) {
     assertLimitedPage(t, await browser.submit(page, { user_code: 'BBBB-BBBB' }));
     assertLimitedPage(t, await signInPage(browser));
     const elsewhere = browserAt(newIp());
-    t.regex((await elsewhere.submit(await elsewhere.request(`${server.url}/device`), { user_code: 'BBBB-BBBB' })).text, /That code is not valid/, 'another IP is not limited');
+    t.regex(
+      (await elsewhere.submit(await elsewhere.request(`${server.url}/device`), { user_code: 'BBBB-BBBB' })).text,
+      /That code is not valid/,
+      'another IP is not limited',
+    );
   });
 
   test('password attempts are limited per IP', async (t) => {

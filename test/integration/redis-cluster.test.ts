@@ -18,7 +18,11 @@ test('client credentials on Redis Cluster: a token that verifies, and a wrong se
   t.is(shared.server.tollgate.storage.kind, 'redis');
   const { status, body } = await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
   t.is(status, 200);
-  const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${shared.server.url}/jwks`)), { issuer: shared.server.url, audience: 'urn:tollgate:demo', typ: 'at+jwt' });
+  const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${shared.server.url}/jwks`)), {
+    issuer: shared.server.url,
+    audience: 'urn:tollgate:demo',
+    typ: 'at+jwt',
+  });
   t.deepEqual(payload.max_priority, { default: 5 });
   const refused = await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', 'wrong-secret') });
   t.deepEqual([refused.status, refused.body.error], [401, 'invalid_client']);

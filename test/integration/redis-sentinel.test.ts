@@ -10,7 +10,12 @@ import { storageContract } from '../storage/storage-contract.ts';
 // master group name, and asks the sentinel where the master is.
 const shared = serverOnStoragePerFile('the Redis sentinel group', startRedisSentinel, (sentinel) =>
   startTestServer({
-    env: { TOLLGATE_REDIS_MODE: 'sentinel', TOLLGATE_REDIS_NODES: sentinel.sentinels.join(','), TOLLGATE_REDIS_SENTINEL_NAME: sentinel.masterName, TOLLGATE_DEMO: 'true' },
+    env: {
+      TOLLGATE_REDIS_MODE: 'sentinel',
+      TOLLGATE_REDIS_NODES: sentinel.sentinels.join(','),
+      TOLLGATE_REDIS_SENTINEL_NAME: sentinel.masterName,
+      TOLLGATE_DEMO: 'true',
+    },
   }),
 );
 
@@ -18,7 +23,11 @@ test('client credentials through Redis Sentinel: a token that verifies, and read
   t.is(shared.server.tollgate.storage.kind, 'redis');
   const { status, body } = await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
   t.is(status, 200);
-  const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${shared.server.url}/jwks`)), { issuer: shared.server.url, audience: 'urn:tollgate:demo', typ: 'at+jwt' });
+  const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${shared.server.url}/jwks`)), {
+    issuer: shared.server.url,
+    audience: 'urn:tollgate:demo',
+    typ: 'at+jwt',
+  });
   t.is(payload.client_id, 'demo');
   t.is((await fetch(`${shared.server.url}/readyz`)).status, 200);
 });

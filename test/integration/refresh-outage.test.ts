@@ -13,7 +13,10 @@ import { serverOnRedisPerFile } from '../helpers/server-per-file.ts';
 // 16 by default; the issue's figures were taken with 32 (OUTAGE_CLIENTS=32).
 const clients = Number(process.env.OUTAGE_CLIENTS ?? 16);
 const timeoutMs = 500;
-const shared = serverOnRedisPerFile({ redis: { persist: true }, start: (redisUrl) => startDeviceServer(redisUrl, { TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs) }) });
+const shared = serverOnRedisPerFile({
+  redis: { persist: true },
+  start: (redisUrl) => startDeviceServer(redisUrl, { TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs) }),
+});
 
 /** Runs every CLI's loop while `outages` plays on the Redis, then stops them. */
 async function refreshThrough(clis: Cli[], outages: () => Promise<void>, target: RunningServer = shared.server) {
@@ -27,7 +30,6 @@ async function refreshThrough(clis: Cli[], outages: () => Promise<void>, target:
     await loops;
   }
 }
-
 
 test.serial('CLIs refreshing through a frozen, a killed and restarted, and a long-frozen Redis lose no login', async (t) => {
   const clis = await loginClis(shared.server, clients);
@@ -64,7 +66,11 @@ test.serial('CLIs refreshing through a frozen, a killed and restarted, and a lon
 // Without the reuse interval, only the undo of rotations whose answer was lost keeps these
 // logins: a CLI retries only after Redis thaws, whatever the interval would have allowed.
 test.serial('with no reuse leeway, rotations cut off by a frozen Redis are undone, and no login is lost', async (t) => {
-  const target = await startDeviceServer(shared.redis.url, { TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs), TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '0', TOLLGATE_REDIS_PREFIX: 'no-leeway:' });
+  const target = await startDeviceServer(shared.redis.url, {
+    TOLLGATE_REDIS_TIMEOUT_MS: String(timeoutMs),
+    TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: '0',
+    TOLLGATE_REDIS_PREFIX: 'no-leeway:',
+  });
   try {
     const clis = await loginClis(target, 8);
     await refreshThrough(
@@ -82,9 +88,17 @@ test.serial('with no reuse leeway, rotations cut off by a frozen Redis are undon
     );
     await stillLoggedIn(target, clis);
     const lost = clis.filter((cli) => cli.lost);
-    t.log(`8 CLIs: ${clis.reduce((sum, cli) => sum + cli.refreshed, 0)} refreshes, ${clis.reduce((sum, cli) => sum + cli.retried, 0)} retried answers, ${lost.length} logins lost`);
-    t.true(clis.some((cli) => cli.retried > 0), 'the outages were felt');
-    t.deepEqual(lost.map((cli) => cli.lost), []);
+    t.log(
+      `8 CLIs: ${clis.reduce((sum, cli) => sum + cli.refreshed, 0)} refreshes, ${clis.reduce((sum, cli) => sum + cli.retried, 0)} retried answers, ${lost.length} logins lost`,
+    );
+    t.true(
+      clis.some((cli) => cli.retried > 0),
+      'the outages were felt',
+    );
+    t.deepEqual(
+      lost.map((cli) => cli.lost),
+      [],
+    );
   } finally {
     await target.stop();
   }

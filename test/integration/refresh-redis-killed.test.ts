@@ -26,38 +26,49 @@ const shared = serverOnRedisPerFile({
   start: (redisUrl) => startDeviceServer(redisUrl, { TOLLGATE_REDIS_TIMEOUT_MS: '500', TOLLGATE_REFRESH_TOKEN_REUSE_INTERVAL: reuseInterval }),
 });
 
-test.serial(`CLIs refreshing through Redis killed for ${outages.map((ms) => ms / 1000).join(', ')} s (reuse interval ${reuseInterval} s) lose no login`, async (t) => {
-  t.timeout(120_000 + outages.reduce((sum, ms) => sum + ms * 3, 0));
-  const target = shared.server;
-  const clis = await loginClis(target, clients);
-  let running = true;
-  const loops = Promise.all(clis.map((cli) => runCli(target, cli, () => running)));
-  try {
-    for (const outage of outages) {
-      // Long enough up for ioredis to reconnect (its back-off reaches 2 s) and the CLIs to refresh.
-      await sleep(2_500);
-      await shared.redis.kill();
-      await sleep(outage);
-      await shared.redis.start();
+test.serial(
+  `CLIs refreshing through Redis killed for ${outages.map((ms) => ms / 1000).join(', ')} s (reuse interval ${reuseInterval} s) lose no login`,
+  async (t) => {
+    t.timeout(120_000 + outages.reduce((sum, ms) => sum + ms * 3, 0));
+    const target = shared.server;
+    const clis = await loginClis(target, clients);
+    let running = true;
+    const loops = Promise.all(clis.map((cli) => runCli(target, cli, () => running)));
+    try {
+      for (const outage of outages) {
+        // Long enough up for ioredis to reconnect (its back-off reaches 2 s) and the CLIs to refresh.
+        await sleep(2_500);
+        await shared.redis.kill();
+        await sleep(outage);
+        await shared.redis.start();
+      }
+      await sleep(1_500);
+    } finally {
+      running = false;
+      await loops;
     }
-    await sleep(1_500);
-  } finally {
-    running = false;
-    await loops;
-  }
 
-  // Every login that survived the loop still refreshes once Redis is steady.
-  await stillLoggedIn(target, clis);
+    // Every login that survived the loop still refreshes once Redis is steady.
+    await stillLoggedIn(target, clis);
 
-  const lost = clis.filter((cli) => cli.lost);
-  t.log(`${clients} CLIs: ${clis.reduce((sum, cli) => sum + cli.refreshed, 0)} refreshes, ${clis.reduce((sum, cli) => sum + cli.retried, 0)} retried answers, ${lost.length} logins lost`);
-  t.true(clis.every((cli) => cli.refreshed > 0), 'every CLI did refresh');
-  t.true(clis.some((cli) => cli.retried > 0), 'the outages were felt');
-  t.deepEqual(
-    lost.map((cli) => cli.lost),
-    [],
-  );
-});
+    const lost = clis.filter((cli) => cli.lost);
+    t.log(
+      `${clients} CLIs: ${clis.reduce((sum, cli) => sum + cli.refreshed, 0)} refreshes, ${clis.reduce((sum, cli) => sum + cli.retried, 0)} retried answers, ${lost.length} logins lost`,
+    );
+    t.true(
+      clis.every((cli) => cli.refreshed > 0),
+      'every CLI did refresh',
+    );
+    t.true(
+      clis.some((cli) => cli.retried > 0),
+      'the outages were felt',
+    );
+    t.deepEqual(
+      lost.map((cli) => cli.lost),
+      [],
+    );
+  },
+);
 
 /** A logged-in CLI's refresh token (`stolen`), and the answer to refreshing it once (`first`). */
 async function refreshedOnce(t: ExecutionContext, target: RunningServer) {
@@ -138,10 +149,11 @@ async function startKillingRelay(redis: { port: number; kill(): Promise<void> })
   return {
     url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
     arm: () => (armed = true),
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -9,7 +9,6 @@ import { postForm } from '../helpers/start-server.ts';
 import { createTestAccount } from '../helpers/test-principals.ts';
 import { TestBrowser } from '../helpers/test-browser.ts';
 
-
 /** Rotating refresh tokens and one-time device codes (SPEC §2, §4), against one store kind. */
 export function refreshSuite(kind: StoreKind) {
   const shared = deviceServerPerFile(kind);
@@ -39,7 +38,12 @@ export function refreshSuite(kind: StoreKind) {
     const first = await refresh(refreshToken);
     const second = await refresh(first.body.refresh_token as string);
     t.is(second.status, 200);
-    const replay = await postForm(`${shared.server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli', scope: first.body.scope as string });
+    const replay = await postForm(`${shared.server.url}/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: 'demo-cli',
+      scope: first.body.scope as string,
+    });
     t.is(replay.body.error, 'invalid_grant');
     t.is((await refresh(second.body.refresh_token as string)).body.error, 'invalid_grant', 'the whole login was revoked');
   });
@@ -73,7 +77,12 @@ export function refreshSuite(kind: StoreKind) {
 
   test('a refresh refused after its successor was built (a resource its grant lacks) leaves the token as it was', async (t) => {
     const { refreshToken } = await loginAs();
-    const refused = await postForm(`${shared.server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo-cli', resource: 'urn:tollgate:not-granted' });
+    const refused = await postForm(`${shared.server.url}/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: 'demo-cli',
+      resource: 'urn:tollgate:not-granted',
+    });
     t.is(refused.status, 400);
     t.is(refused.body.error, 'invalid_target');
     const next = await refresh(refreshToken);
@@ -91,7 +100,8 @@ export function refreshSuite(kind: StoreKind) {
     for (const outcome of outcomes) next.push(await refresh(outcome.body.refresh_token as string));
     t.true(next.filter((answer) => answer.status === 200).length <= 1);
     t.true(next.filter((answer) => answer.body.error === 'invalid_grant').length >= 19);
-    for (const answer of next.filter((candidate) => candidate.status === 200)) t.is((await refresh(answer.body.refresh_token as string)).body.error, 'invalid_grant');
+    for (const answer of next.filter((candidate) => candidate.status === 200))
+      t.is((await refresh(answer.body.refresh_token as string)).body.error, 'invalid_grant');
   });
 
   test('20 concurrent redemptions of one approved device code: exactly one succeeds, the grant is revoked', async (t) => {

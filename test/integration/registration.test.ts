@@ -24,7 +24,12 @@ async function json(method: string, url: string, token: string | undefined, body
 }
 
 async function initialAccessToken(terms: Record<string, unknown> = {}) {
-  const issued = await adminCall(server, admin, 'POST', '/initial-access-tokens', { resources: ['urn:tollgate:demo'], scopes: ['demo:read'], max_priority: { ci: 2 }, ...terms });
+  const issued = await adminCall(server, admin, 'POST', '/initial-access-tokens', {
+    resources: ['urn:tollgate:demo'],
+    scopes: ['demo:read'],
+    max_priority: { ci: 2 },
+    ...terms,
+  });
   if (issued.status !== 201) throw new Error(JSON.stringify(issued.body));
   return issued.body.initial_access_token as string;
 }
@@ -45,7 +50,7 @@ test('registration with an unknown initial access token is refused with invalid_
   t.is(response.body.error, 'invalid_token');
 });
 
-test('a service registers with an initial access token, gets the admin\'s terms, and its secret is stored hashed', async (t) => {
+test("a service registers with an initial access token, gets the admin's terms, and its secret is stored hashed", async (t) => {
   const registered = await register(await initialAccessToken(), { client_name: 'builder', grant_types: ['client_credentials'] });
   t.is(registered.status, 201, JSON.stringify(registered.body));
   const clientId = registered.body.client_id as string;
@@ -65,7 +70,11 @@ test('a service registers with an initial access token, gets the admin\'s terms,
   t.is(view.body.registered, true);
   t.is(view.body.name, 'builder');
 
-  const issued = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:demo' }, { authorization: basicAuth(clientId, secret) });
+  const issued = await postForm(
+    `${server.url}/token`,
+    { grant_type: 'client_credentials', resource: 'urn:tollgate:demo' },
+    { authorization: basicAuth(clientId, secret) },
+  );
   t.is(issued.status, 200);
   const claims = decodeJwt(issued.body.access_token as string);
   t.is(claims.scope, 'demo:read');
@@ -94,17 +103,31 @@ test('an RFC 7592 update may carry the current secret, and must not carry a wron
   const secret = registered.body.client_secret as string;
   const uri = registered.body.registration_client_uri as string;
 
-  const wrong = await json('PUT', uri, registered.body.registration_access_token as string, { client_id: clientId, client_secret: 'not-it', client_name: 'renamed', grant_types: ['client_credentials'] });
+  const wrong = await json('PUT', uri, registered.body.registration_access_token as string, {
+    client_id: clientId,
+    client_secret: 'not-it',
+    client_name: 'renamed',
+    grant_types: ['client_credentials'],
+  });
   t.is(wrong.status, 400);
   t.is(wrong.body.error, 'invalid_request');
 
-  const updated = await json('PUT', uri, registered.body.registration_access_token as string, { client_id: clientId, client_secret: secret, client_name: 'renamed', grant_types: ['client_credentials'] });
+  const updated = await json('PUT', uri, registered.body.registration_access_token as string, {
+    client_id: clientId,
+    client_secret: secret,
+    client_name: 'renamed',
+    grant_types: ['client_credentials'],
+  });
   t.is(updated.status, 200, JSON.stringify(updated.body));
   t.is(updated.body.client_name, 'renamed');
   t.false('client_secret' in updated.body);
   t.not(updated.body.registration_access_token, registered.body.registration_access_token, 'rotated');
   t.is((await server.tollgate.clients.get(clientId))?.name, 'renamed');
-  const issued = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:demo' }, { authorization: basicAuth(clientId, secret) });
+  const issued = await postForm(
+    `${server.url}/token`,
+    { grant_type: 'client_credentials', resource: 'urn:tollgate:demo' },
+    { authorization: basicAuth(clientId, secret) },
+  );
   t.is(issued.status, 200, 'the secret still works after the update');
 });
 
@@ -120,7 +143,10 @@ test('an RFC 7592 update cannot add a grant type the registration was not given'
 
 test('an RFC 7592 delete removes the client', async (t) => {
   const registered = await register(await initialAccessToken());
-  const deleted = await fetch(registered.body.registration_client_uri as string, { method: 'DELETE', headers: { authorization: `Bearer ${registered.body.registration_access_token}` } });
+  const deleted = await fetch(registered.body.registration_client_uri as string, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${registered.body.registration_access_token}` },
+  });
   t.is(deleted.status, 204);
   t.is(await server.tollgate.clients.get(registered.body.client_id as string), undefined);
 });

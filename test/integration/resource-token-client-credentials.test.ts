@@ -20,7 +20,16 @@ let server: RunningServer;
 let adminToken: string;
 let stop: () => Promise<void>;
 
-const alice: AccountRecord = { id: 'alice', username: 'alice', name: 'Alice', passwordHash: '', maxPriority: { ci: 9 }, disabled: false, createdAt: '', updatedAt: '' };
+const alice: AccountRecord = {
+  id: 'alice',
+  username: 'alice',
+  name: 'Alice',
+  passwordHash: '',
+  maxPriority: { ci: 9 },
+  disabled: false,
+  createdAt: '',
+  updatedAt: '',
+};
 const context = { actor: { kind: 'account' as const, id: 'alice' } };
 
 test.before(async () => {
@@ -39,7 +48,13 @@ test.after.always(() => stop?.());
 async function makeToken(fields: Record<string, unknown> = {}) {
   const record = await server.tollgate.resources.get(resource);
   if (!record) throw new Error('no resource');
-  return server.tollgate.selfService.tokens.create(record, alice, alice.maxPriority, { description: 'release workflow', expires_at: inDays(30), ...fields } as never, context);
+  return server.tollgate.selfService.tokens.create(
+    record,
+    alice,
+    alice.maxPriority,
+    { description: 'release workflow', expires_at: inDays(30), ...fields } as never,
+    context,
+  );
 }
 
 const clientCredentials = (value: string, form: Record<string, string> = {}) => resourceTokenGrant(server, value, form);
@@ -48,7 +63,10 @@ test('a resource token gets a JWT for its resource, with its scopes and max_prio
   const { value, record } = await makeToken({ scopes: ['publish'], max_priority: { ci: 4 } });
   const { status, body } = await clientCredentials(value);
   t.is(status, 200, JSON.stringify(body));
-  const { payload, protectedHeader } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${server.url}/jwks`)), { issuer: server.url, audience: resource });
+  const { payload, protectedHeader } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${server.url}/jwks`)), {
+    issuer: server.url,
+    audience: resource,
+  });
   t.is(protectedHeader.typ, 'at+jwt');
   t.is(payload.sub, record.id);
   t.is(payload.client_id, record.id);
@@ -88,7 +106,11 @@ test('an expired resource token is refused with invalid_client', async (t) => {
 
 test('a wrong value for a real token id, and a rotated-away value, are refused with invalid_client', async (t) => {
   const { value, record } = await makeToken();
-  const wrong = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(record.id, `${value.slice(0, -8)}AAAAAAAA`) });
+  const wrong = await postForm(
+    `${server.url}/token`,
+    { grant_type: 'client_credentials' },
+    { authorization: basicAuth(record.id, `${value.slice(0, -8)}AAAAAAAA`) },
+  );
   t.is(wrong.status, 401);
   t.is(wrong.body.error, 'invalid_client');
   const stored = await server.tollgate.resources.get(resource);
@@ -113,7 +135,11 @@ test('the first use is recorded with the caller IP and reported once as a securi
 });
 
 test('the admin API refuses a client id shaped like a resource token', async (t) => {
-  const response = await adminCall(server, adminToken, 'POST', '/clients', { client_id: 'tgrt_ABCDEFabcdef', grant_types: ['client_credentials'], resources: [resource] });
+  const response = await adminCall(server, adminToken, 'POST', '/clients', {
+    client_id: 'tgrt_ABCDEFabcdef',
+    grant_types: ['client_credentials'],
+    resources: [resource],
+  });
   t.is(response.status, 400);
   t.is(response.body.field, 'client_id');
 });
@@ -152,7 +178,10 @@ test('tollgate token prints an access token from a resource token in an environm
 
 test('tollgate token with a mistyped or revoked resource token fails with a clear error and exit code, never printing the value', async (t) => {
   const { value, record } = await makeToken();
-  const mistyped = await runCli(['token'], { TOLLGATE_URL: server.url, TOLLGATE_RESOURCE_TOKEN: `${value.slice(0, -1)}0` === value ? `${value.slice(0, -1)}1` : `${value.slice(0, -1)}0` });
+  const mistyped = await runCli(['token'], {
+    TOLLGATE_URL: server.url,
+    TOLLGATE_RESOURCE_TOKEN: `${value.slice(0, -1)}0` === value ? `${value.slice(0, -1)}1` : `${value.slice(0, -1)}0`,
+  });
   t.is(mistyped.code, 2);
   t.regex(mistyped.stderr, /malformed/);
   const stored = await server.tollgate.resources.get(resource);

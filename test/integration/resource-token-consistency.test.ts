@@ -12,11 +12,20 @@ const scrapeToken = 'test-scrape-token-0123456789';
 const log = captureLog();
 
 async function createResource(identifier: string) {
-  const made = await adminCall(shared.server, shared.adminToken, 'POST', '/resources', { identifier, scopes: ['publish'], maintainers: { accounts: ['alice', 'bob'] }, self_service: true });
+  const made = await adminCall(shared.server, shared.adminToken, 'POST', '/resources', {
+    identifier,
+    scopes: ['publish'],
+    maintainers: { accounts: ['alice', 'bob'] },
+    self_service: true,
+  });
   if (made.status !== 201) throw new Error(JSON.stringify(made.body));
 }
 
-const shared = selfServicePerFile(() => ({ env: { TOLLGATE_METRICS_TOKEN: scrapeToken }, options: { logger: log.logger }, maintainers: { alice: {}, bob: {} } }));
+const shared = selfServicePerFile(() => ({
+  env: { TOLLGATE_METRICS_TOKEN: scrapeToken },
+  options: { logger: log.logger },
+  maintainers: { alice: {}, bob: {} },
+}));
 
 test.before(() => createResource(resource));
 
@@ -41,7 +50,8 @@ test.serial('a revoke request racing a rotate request leaves the token revoked: 
     const entry = listed.find((token) => token.id === id);
     t.is(entry?.status, 'revoked', `round ${round}`);
     t.deepEqual(entry?.revoked_by, { kind: 'account', id: 'bob', name: 'bob' });
-    for (const attempt of [value, ...(rotated?.status === 200 ? [rotated.body.token as string] : [])]) t.is((await grant(attempt)).body.error, 'invalid_client');
+    for (const attempt of [value, ...(rotated?.status === 200 ? [rotated.body.token as string] : [])])
+      t.is((await grant(attempt)).body.error, 'invalid_client');
   }
 });
 
@@ -85,7 +95,7 @@ test.serial('deleting a resource server deletes its tokens: refused at once, a s
   t.deepEqual(await storage.collection(collectionNames.resourceTokens(identifier)).list(), [], 'no index entry');
 });
 
-test.serial('a resource server created again under a deleted one\'s identifier starts without its tokens, even one left behind', async (t) => {
+test.serial("a resource server created again under a deleted one's identifier starts without its tokens, even one left behind", async (t) => {
   const identifier = 'https://reborn.example.org';
   await createResource(identifier);
   const old = await newToken(identifier, 'from before');
@@ -100,16 +110,16 @@ test.serial('a resource server created again under a deleted one\'s identifier s
   if (!oldRecord) throw new Error('no record');
   await shared.server.tollgate.selfService.store.save(oldRecord);
   shared.server.tollgate.selfService.clients.forget(old.id);
-  t.is((await grant(old.value)).body.error, 'invalid_client', 'a token of the old resource is not one of the new one\'s');
+  t.is((await grant(old.value)).body.error, 'invalid_client', "a token of the old resource is not one of the new one's");
   t.deepEqual((await call('alice', 'GET', tokensPath(identifier))).body.tokens, []);
   t.is((await call('bob', 'POST', `${tokensPath(identifier)}/${old.id}/rotate`, {})).status, 404);
   t.deepEqual((await adminCall(shared.server, shared.adminToken, 'GET', tokensPath(identifier))).body.tokens, [], 'nor for admins');
 
   const fresh = await newToken(identifier, 'new');
-  t.is((await grant(fresh.value)).status, 200, 'the new resource\'s own tokens work');
+  t.is((await grant(fresh.value)).status, 200, "the new resource's own tokens work");
 });
 
-test.serial('the gauge of tokens expiring within 14 days, scraped over HTTP, counts a resource\'s live ones and drops a deleted resource', async (t) => {
+test.serial("the gauge of tokens expiring within 14 days, scraped over HTTP, counts a resource's live ones and drops a deleted resource", async (t) => {
   const identifier = 'https://gauge.example.org';
   await createResource(identifier);
   await newToken(identifier, 'soon', 5);
@@ -138,7 +148,11 @@ test.serial('who revoked a token is kept and shown alike to maintainers and admi
     [byMaintainer.id]: { kind: 'account', id: 'bob', name: 'bob' },
     [byAdmin.id]: { kind: 'admin', id: shared.server.tollgate.demo?.adminClientId, name: null },
   };
-  const maintainersSee = (await call('alice', 'GET', tokensPath(resource))).body.tokens as Array<{ id: string; revoked_by: unknown; revoked_at: string | null }>;
+  const maintainersSee = (await call('alice', 'GET', tokensPath(resource))).body.tokens as Array<{
+    id: string;
+    revoked_by: unknown;
+    revoked_at: string | null;
+  }>;
   const adminsSee = (await adminCall(shared.server, shared.adminToken, 'GET', tokensPath(resource))).body.tokens as typeof maintainersSee;
   for (const listing of [maintainersSee, adminsSee]) {
     for (const [id, revokedBy] of Object.entries(expected)) {

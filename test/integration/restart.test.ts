@@ -63,8 +63,27 @@ test.serial('with TOLLGATE_DEMO=false a client, resource server and last-use sta
 
   const secret = generateClientSecret();
   const now = new Date().toISOString();
-  await first.tollgate.resources.create({ identifier: 'https://inventory.example', name: 'Inventory', scopes: ['inventory:read'], signingAlg: 'RS256', createdAt: now, updatedAt: now });
-  await createTestClient(first, { clientId: 'boot-script', name: 'Boot script service', grantTypes: [grantTypes.clientCredentials], scopes: ['inventory:read'], resources: ['https://inventory.example'], defaultResource: 'https://inventory.example', maxPriority: { lab: 7 } }, secret);
+  await first.tollgate.resources.create({
+    identifier: 'https://inventory.example',
+    name: 'Inventory',
+    scopes: ['inventory:read'],
+    signingAlg: 'RS256',
+    createdAt: now,
+    updatedAt: now,
+  });
+  await createTestClient(
+    first,
+    {
+      clientId: 'boot-script',
+      name: 'Boot script service',
+      grantTypes: [grantTypes.clientCredentials],
+      scopes: ['inventory:read'],
+      resources: ['https://inventory.example'],
+      defaultResource: 'https://inventory.example',
+      maxPriority: { lab: 7 },
+    },
+    secret,
+  );
   const issued = await postForm(`${first.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('boot-script', secret) });
   t.is(issued.status, 200);
   // The last-use stamp is written after the response.

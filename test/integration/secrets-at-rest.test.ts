@@ -44,7 +44,19 @@ function assertAbsent(t: ExecutionContext, text: string, forbidden: Record<strin
 
 test('no client secret, password, pepper or token appears in plaintext anywhere in Redis', async (t) => {
   const secret = generateClientSecret();
-  await createTestClient(server, { clientId: 'inventory-service', name: 'Inventory', authMethod: 'client_secret_post', grantTypes: [grantTypes.clientCredentials], scopes: ['demo:read'], resources: [demoResource], defaultResource: demoResource }, secret);
+  await createTestClient(
+    server,
+    {
+      clientId: 'inventory-service',
+      name: 'Inventory',
+      authMethod: 'client_secret_post',
+      grantTypes: [grantTypes.clientCredentials],
+      scopes: ['demo:read'],
+      resources: [demoResource],
+      defaultResource: demoResource,
+    },
+    secret,
+  );
   const own = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', client_id: 'inventory-service', client_secret: secret });
   const demo = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) });
   t.is(own.status, 200, 'the secret works, so the stored hash is the one compared');
@@ -123,7 +135,10 @@ test('a dump of a Redis used by every flow holds none of the tokens, codes and i
   for (const { name, value } of [...browser.jar.values(), ...pendingBrowser.jar.values()]) {
     if (!name.endsWith('.sig') && value.length >= 16) remember(`cookie ${name}`, value);
   }
-  t.truthy(Object.keys(credentials).find((name) => name.startsWith('cookie _session')), 'the session cookie was seen');
+  t.truthy(
+    Object.keys(credentials).find((name) => name.startsWith('cookie _session')),
+    'the session cookie was seen',
+  );
 
   await new Promise((resolve) => setTimeout(resolve, 200));
   const { text, keys } = await dumpRedis(redis.url);

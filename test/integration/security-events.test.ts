@@ -19,7 +19,8 @@ test.before(async () => {
 test.after.always(() => server?.stop());
 
 const events = (name: string) => log.lines(/^security event$/).filter((line) => line.securityEvent === name);
-const counted = async (name: string) => sampleValue(parsePrometheusText(await server.tollgate.metrics.registry.metrics()), 'tollgate_security_events_total', { event: name });
+const counted = async (name: string) =>
+  sampleValue(parsePrometheusText(await server.tollgate.metrics.registry.metrics()), 'tollgate_security_events_total', { event: name });
 
 test.serial('the key set loaded at start is an event naming the key ids', async (t) => {
   const [loaded] = events('key_set.loaded');
@@ -96,7 +97,11 @@ test.serial('a logout through the revocation endpoint is a token.revoked event w
   t.is(unknown.status, 200);
   t.is(events('token.revoked').length, before, 'nothing revoked, no event');
 
-  const revoked = await postForm(`${server.url}/token/revocation`, { token: tokens.refresh_token as string, token_type_hint: 'refresh_token', client_id: 'demo-cli' });
+  const revoked = await postForm(`${server.url}/token/revocation`, {
+    token: tokens.refresh_token as string,
+    token_type_hint: 'refresh_token',
+    client_id: 'demo-cli',
+  });
   t.is(revoked.status, 200);
   const [line] = events('token.revoked').slice(before);
   t.like(line, { clientId: 'demo-cli', accountId: 'demo', token: 'refresh_token', grant: true, level: 30 });
@@ -134,5 +139,8 @@ test.serial('security events come from the logger named security, with the event
     security,
     'only security events carry securityEvent',
   );
-  t.true(lines.some((line) => line.msg !== 'security event'), 'other lines were logged too');
+  t.true(
+    lines.some((line) => line.msg !== 'security event'),
+    'other lines were logged too',
+  );
 });

@@ -56,14 +56,22 @@ async function snapshot(server: RunningServer) {
 
 test.serial('the example seed creates every principal, and its secrets and passwords work', async (t) => {
   await withServer({ ...exampleEnv, TOLLGATE_SEED_FILE: exampleSeed, TOLLGATE_REDIS_PREFIX: 'example:' }, async (server) => {
-    const boot = await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('boot-script', exampleEnv.BOOT_SCRIPT_CLIENT_SECRET) });
+    const boot = await postForm(
+      `${server.url}/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basicAuth('boot-script', exampleEnv.BOOT_SCRIPT_CLIENT_SECRET) },
+    );
     t.is(boot.status, 200);
     const claims = decodeJwt(boot.body.access_token as string);
     t.is(claims.aud, 'https://inventory.example.com');
     t.deepEqual(claims.max_priority, { provisioning: 10 });
     t.is(decodeJwt(boot.body.access_token as string).exp! - claims.iat!, 300);
 
-    const nightly = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', client_id: 'nightly-runner', client_secret: 'example-only-nightly-runner-secret-do-not-use' });
+    const nightly = await postForm(`${server.url}/token`, {
+      grant_type: 'client_credentials',
+      client_id: 'nightly-runner',
+      client_secret: 'example-only-nightly-runner-secret-do-not-use',
+    });
     t.is(nightly.status, 200);
     t.truthy(await server.tollgate.accounts.authenticate('ada', exampleEnv.ADA_PASSWORD));
     t.truthy(await server.tollgate.accounts.authenticate('grace', 'example-only-grace-password'));
@@ -98,7 +106,16 @@ test.serial('a changed seed entry is updated, keeping createdAt', async (t) => {
 test.serial('a seeded gateway serves one API and exchanges its tokens for another', async (t) => {
   const seed = {
     resourceServers: [{ identifier: 'urn:example:a' }, { identifier: 'urn:example:b', scopes: ['read'] }],
-    clients: [{ clientId: 'gateway', secretEnv: 'GATEWAY_SECRET', grantTypes: ['token-exchange'], serves: ['urn:example:a'], resources: ['urn:example:b'], scopes: ['read'] }],
+    clients: [
+      {
+        clientId: 'gateway',
+        secretEnv: 'GATEWAY_SECRET',
+        grantTypes: ['token-exchange'],
+        serves: ['urn:example:a'],
+        resources: ['urn:example:b'],
+        scopes: ['read'],
+      },
+    ],
   };
   const env = { GATEWAY_SECRET: 'gateway-secret-long-enough-for-a-fast-hash-0', TOLLGATE_REDIS_PREFIX: 'gateway:' };
   const stored = await withServer({ ...env, TOLLGATE_SEED_FILE: seedFile('gateway', seed) }, (server) => server.tollgate.clients.get('gateway'));
@@ -110,13 +127,20 @@ test.serial('a secret changed in the environment replaces the stored hash', asyn
   const seed = { clients: [{ clientId: 'env-svc', secretEnv: 'ENV_SVC_SECRET' }] };
   const file = seedFile('env', seed);
   const base = { TOLLGATE_SEED_FILE: file, TOLLGATE_REDIS_PREFIX: 'env:' };
-  const first = await withServer({ ...base, ENV_SVC_SECRET: 'first-secret-long-enough-for-a-fast-hash-01' }, (server) => server.tollgate.clients.get('env-svc'));
-  const second = await withServer({ ...base, ENV_SVC_SECRET: 'second-secret-long-enough-for-a-fast-hash-0' }, (server) => server.tollgate.clients.get('env-svc'));
+  const first = await withServer({ ...base, ENV_SVC_SECRET: 'first-secret-long-enough-for-a-fast-hash-01' }, (server) =>
+    server.tollgate.clients.get('env-svc'),
+  );
+  const second = await withServer({ ...base, ENV_SVC_SECRET: 'second-secret-long-enough-for-a-fast-hash-0' }, (server) =>
+    server.tollgate.clients.get('env-svc'),
+  );
   t.not(second?.secrets[0]?.hash, first?.secrets[0]?.hash);
 });
 
 async function seedError(t: ExecutionContext, seed: unknown, env: Record<string, string> = {}, store: 'redis' | 'memory' = 'memory') {
-  const error = await t.throwsAsync(withServer({ TOLLGATE_SEED_FILE: seedFile(`bad-${Math.random()}`, seed), ...env }, async () => undefined, store), { instanceOf: AppError });
+  const error = await t.throwsAsync(
+    withServer({ TOLLGATE_SEED_FILE: seedFile(`bad-${Math.random()}`, seed), ...env }, async () => undefined, store),
+    { instanceOf: AppError },
+  );
   t.is((error as AppError).code, 'invalid_seed');
   return (error as AppError).message;
 }
@@ -136,7 +160,11 @@ test('plaintext secrets are accepted on the in-process (development) store', asy
   await withServer(
     { TOLLGATE_SEED_FILE: seedFile('dev', seed) },
     async (server) => {
-      const issued = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:admin' }, { authorization: basicAuth('dev', 'plaintext-secret-that-is-long-enough-0123') });
+      const issued = await postForm(
+        `${server.url}/token`,
+        { grant_type: 'client_credentials', resource: 'urn:tollgate:admin' },
+        { authorization: basicAuth('dev', 'plaintext-secret-that-is-long-enough-0123') },
+      );
       t.is(issued.status, 200);
     },
     'memory',
@@ -144,25 +172,85 @@ test('plaintext secrets are accepted on the in-process (development) store', asy
 });
 
 const badSeeds: Array<[string, unknown, RegExp]> = [
-  ['a secret outside the unreserved characters', { clients: [{ clientId: 'a', secretEnv: 'PLUS_SECRET' }] }, /clients\.0\.secretEnv: PLUS_SECRET may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\)/],
-  ['a plaintext secret outside the unreserved characters', { clients: [{ clientId: 'a', secret: 'c2VjcmV0K2Zyb20vb3BlbnNzbC1iYXNlNjQ+PT0=' }] }, /clients\.0\.secret: may contain only letters/],
-  ['a device code lifetime on a client without the device grant', { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', deviceCodeTtl: 120 }] }, /clients\.0\.deviceCodeTtl: only device_code clients have device codes/],
-  ['a device code lifetime out of range', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], deviceCodeTtl: 5 }] }, /clients\.0\.deviceCodeTtl/],
-  ['a missing environment variable', { clients: [{ clientId: 'a', secretEnv: 'NOT_SET_ANYWHERE' }] }, /clients\.0\.secretEnv: environment variable NOT_SET_ANYWHERE is not set/],
+  [
+    'a secret outside the unreserved characters',
+    { clients: [{ clientId: 'a', secretEnv: 'PLUS_SECRET' }] },
+    /clients\.0\.secretEnv: PLUS_SECRET may contain only letters, digits and - \. _ ~ \(RFC 3986 unreserved\): Basic authentication form-encodes secrets \(RFC 6749 §2\.3\.1\)/,
+  ],
+  [
+    'a plaintext secret outside the unreserved characters',
+    { clients: [{ clientId: 'a', secret: 'c2VjcmV0K2Zyb20vb3BlbnNzbC1iYXNlNjQ+PT0=' }] },
+    /clients\.0\.secret: may contain only letters/,
+  ],
+  [
+    'a device code lifetime on a client without the device grant',
+    { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', deviceCodeTtl: 120 }] },
+    /clients\.0\.deviceCodeTtl: only device_code clients have device codes/,
+  ],
+  [
+    'a device code lifetime out of range',
+    { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], deviceCodeTtl: 5 }] },
+    /clients\.0\.deviceCodeTtl/,
+  ],
+  [
+    'a missing environment variable',
+    { clients: [{ clientId: 'a', secretEnv: 'NOT_SET_ANYWHERE' }] },
+    /clients\.0\.secretEnv: environment variable NOT_SET_ANYWHERE is not set/,
+  ],
   ['an unknown field', { clients: [{ clientId: 'a', secretEnv: 'X', colour: 'red' }] }, /clients\.0\.colour: unknown field/],
   ['a malformed hash', { clients: [{ clientId: 'a', secretHash: 'md5:abc' }] }, /clients\.0\.secretHash/],
   ['a client without a secret', { clients: [{ clientId: 'a' }] }, /clients\.0\.secretEnv: a client_secret_\* client needs exactly one/],
-  ['a public client with a secret', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], secretEnv: 'X' }] }, /clients\.0\.authMethod/],
-  ['a resource the seed does not define', { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', resources: ['urn:x'] }] }, /clients\.0\.resources\.0/],
-  ['a gateway without serves', { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', grantTypes: ['token-exchange'] }] }, /clients\.0\.serves: the token-exchange grant needs/],
-  ['a bad max_priority', { accounts: [{ username: 'a', passwordHash: 'scrypt$32768$8$1$uRDUA2UcRFHXtsjAoXPh7g$VbnS7B52H8aLw0KStO1V_IunlvIMTqp34shD0uEPy6g', maxPriority: { q: -1 } }] }, /accounts\.0\.maxPriority\.q/],
+  [
+    'a public client with a secret',
+    { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'], secretEnv: 'X' }] },
+    /clients\.0\.authMethod/,
+  ],
+  [
+    'a resource the seed does not define',
+    { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', resources: ['urn:x'] }] },
+    /clients\.0\.resources\.0/,
+  ],
+  [
+    'a gateway without serves',
+    { clients: [{ clientId: 'a', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', grantTypes: ['token-exchange'] }] },
+    /clients\.0\.serves: the token-exchange grant needs/,
+  ],
+  [
+    'a bad max_priority',
+    {
+      accounts: [
+        { username: 'a', passwordHash: 'scrypt$32768$8$1$uRDUA2UcRFHXtsjAoXPh7g$VbnS7B52H8aLw0KStO1V_IunlvIMTqp34shD0uEPy6g', maxPriority: { q: -1 } },
+      ],
+    },
+    /accounts\.0\.maxPriority\.q/,
+  ],
   ['an algorithm without a key', { resourceServers: [{ identifier: 'urn:x', signingAlg: 'RS256' }] }, /resourceServers\.0\.signingAlg/],
   ['the built-in admin resource', { resourceServers: [{ identifier: 'urn:tollgate:admin' }] }, /resourceServers\.0\.identifier/],
   ['not JSON at all', 'not json', /not valid JSON/],
-  ['a federated identity at an untrusted issuer', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['jwt-bearer'], federatedIdentities: [{ issuer: 'https://untrusted.example', subject: 's' }] }] }, /clients\.0\.federatedIdentities\.0\.issuer: https:\/\/untrusted\.example is not a trusted issuer/],
-  ['the jwt-bearer grant without a federated identity', { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['jwt-bearer'] }] }, /clients\.0\.federatedIdentities: the jwt-bearer grant needs/],
-  ['a trusted issuer with private keys', { trustedIssuers: [{ issuer: 'https://k8s.example', jwks: { keys: [{ kty: 'EC', d: 'x' }] } }] }, /trustedIssuers\.0\.jwks: must hold public keys only/],
-  ['a username that cannot be an id', { accounts: [{ username: 'we{ird}', passwordHash: 'scrypt$32768$8$1$uRDUA2UcRFHXtsjAoXPh7g$VbnS7B52H8aLw0KStO1V_IunlvIMTqp34shD0uEPy6g' }] }, /accounts\.0\.id/],
+  [
+    'a federated identity at an untrusted issuer',
+    {
+      clients: [
+        { clientId: 'a', authMethod: 'none', grantTypes: ['jwt-bearer'], federatedIdentities: [{ issuer: 'https://untrusted.example', subject: 's' }] },
+      ],
+    },
+    /clients\.0\.federatedIdentities\.0\.issuer: https:\/\/untrusted\.example is not a trusted issuer/,
+  ],
+  [
+    'the jwt-bearer grant without a federated identity',
+    { clients: [{ clientId: 'a', authMethod: 'none', grantTypes: ['jwt-bearer'] }] },
+    /clients\.0\.federatedIdentities: the jwt-bearer grant needs/,
+  ],
+  [
+    'a trusted issuer with private keys',
+    { trustedIssuers: [{ issuer: 'https://k8s.example', jwks: { keys: [{ kty: 'EC', d: 'x' }] } }] },
+    /trustedIssuers\.0\.jwks: must hold public keys only/,
+  ],
+  [
+    'a username that cannot be an id',
+    { accounts: [{ username: 'we{ird}', passwordHash: 'scrypt$32768$8$1$uRDUA2UcRFHXtsjAoXPh7g$VbnS7B52H8aLw0KStO1V_IunlvIMTqp34shD0uEPy6g' }] },
+    /accounts\.0\.id/,
+  ],
 ];
 
 for (const [what, seed, pattern] of badSeeds) {
@@ -186,7 +274,10 @@ test.serial('a seed refused for one entry writes nothing: a previously seeded cl
     clients: [{ clientId: 'kept', secretEnv: 'NEW_SECRET' }],
     accounts: [{ username: 'new-person', passwordEnv: 'NOT_SET_ANYWHERE' }],
   });
-  const error = await t.throwsAsync(withServer({ ...base, TOLLGATE_SEED_FILE: bad, NEW_SECRET: 'replaced-secret-long-enough-for-a-fast-hash' }, async () => undefined), { instanceOf: AppError });
+  const error = await t.throwsAsync(
+    withServer({ ...base, TOLLGATE_SEED_FILE: bad, NEW_SECRET: 'replaced-secret-long-enough-for-a-fast-hash' }, async () => undefined),
+    { instanceOf: AppError },
+  );
   t.regex(error?.message ?? '', /accounts\.0\.passwordEnv/);
 
   await withServer({ TOLLGATE_REDIS_PREFIX: 'transactional:' }, async (server) => {
@@ -202,7 +293,7 @@ test('a seeded client keeps its deviceCodeTtl', async (t) => {
   t.is(record?.deviceCodeTtl, 900);
 });
 
-test('a seed whose account takes another account\'s username is refused before anything is written', async (t) => {
+test("a seed whose account takes another account's username is refused before anything is written", async (t) => {
   const message = await seedError(t, {
     clients: [{ clientId: 'first', secret: 'plaintext-secret-that-is-long-enough-0123' }],
     accounts: [
@@ -215,18 +306,46 @@ test('a seed whose account takes another account\'s username is refused before a
 
 test('a seed whose account claims an identity linked to another account is refused before anything is written', async (t) => {
   // An upstream of the seed's own: a GitHub type needs no discovery at start.
-  const upstreams = [{ id: 'ghe', name: 'GitHub Enterprise', type: 'github', baseUrl: 'http://127.0.0.1:9', clientId: 'tollgate', clientSecretEnv: 'GHE_SECRET' }];
+  const upstreams = [
+    { id: 'ghe', name: 'GitHub Enterprise', type: 'github', baseUrl: 'http://127.0.0.1:9', clientId: 'tollgate', clientSecretEnv: 'GHE_SECRET' },
+  ];
   const env = { GHE_SECRET: 'ghe-client-secret' };
-  await withServer({ TOLLGATE_SEED_FILE: seedFile('identity-holder', { upstreams, accounts: [{ id: 'holder', username: 'holder', identities: [{ upstream: 'ghe', subject: '7' }] }] }), ...env }, async () => undefined);
+  await withServer(
+    {
+      TOLLGATE_SEED_FILE: seedFile('identity-holder', {
+        upstreams,
+        accounts: [{ id: 'holder', username: 'holder', identities: [{ upstream: 'ghe', subject: '7' }] }],
+      }),
+      ...env,
+    },
+    async () => undefined,
+  );
 
   const taken = await seedError(
     t,
-    { upstreams, clients: [{ clientId: 'not-written', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', resources: ['urn:tollgate:admin'], scopes: ['admin'] }], accounts: [{ id: 'taker', username: 'taker', identities: [{ upstream: 'ghe', subject: '7' }] }] },
+    {
+      upstreams,
+      clients: [
+        { clientId: 'not-written', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', resources: ['urn:tollgate:admin'], scopes: ['admin'] },
+      ],
+      accounts: [{ id: 'taker', username: 'taker', identities: [{ upstream: 'ghe', subject: '7' }] }],
+    },
     env,
     'redis',
   );
   t.regex(taken, /accounts\.0\.identities\.0: 7 at ghe is linked to another account/);
-  const twice = await seedError(t, { upstreams, accounts: [{ id: 'a', username: 'a', identities: [{ upstream: 'ghe', subject: '8' }] }, { id: 'b', username: 'b', identities: [{ upstream: 'ghe', subject: '8' }] }] }, env, 'redis');
+  const twice = await seedError(
+    t,
+    {
+      upstreams,
+      accounts: [
+        { id: 'a', username: 'a', identities: [{ upstream: 'ghe', subject: '8' }] },
+        { id: 'b', username: 'b', identities: [{ upstream: 'ghe', subject: '8' }] },
+      ],
+    },
+    env,
+    'redis',
+  );
   t.regex(twice, /accounts\.1\.identities\.0: 8 at ghe is listed twice/);
   await withServer(env, async (server) => {
     t.is(await server.tollgate.clients.get('not-written'), undefined, 'the refused seed wrote nothing');
@@ -244,28 +363,52 @@ test('a seeded trusted issuer and federated client: the platform token gets the 
         clientId: 'seeded-workload',
         grantTypes: ['jwt-bearer'],
         authMethod: 'none',
-        federatedIdentities: [{ issuer: cluster.issuer, subject: 'system:serviceaccount:ops:backup', audience: 'tollgate', conditions: { 'kubernetes.io.namespace': 'ops' } }],
+        federatedIdentities: [
+          { issuer: cluster.issuer, subject: 'system:serviceaccount:ops:backup', audience: 'tollgate', conditions: { 'kubernetes.io.namespace': 'ops' } },
+        ],
         resources: ['urn:tollgate:admin'],
         scopes: ['admin'],
       },
     ],
   };
-  await withServer({ TOLLGATE_SEED_FILE: seedFile('federated', seed) }, async (server) => {
-    const assertion = await cluster.kubernetesToken('ops', 'backup', 'tollgate');
-    const issued = await postForm(`${server.url}/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: 'seeded-workload', assertion, resource: 'urn:tollgate:admin' });
-    t.is(issued.status, 200, JSON.stringify(issued.body));
-    t.is(decodeJwt(issued.body.access_token as string).sub, 'seeded-workload');
-    t.deepEqual(server.tollgate.trustedIssuers.list().map(({ issuer, keys, origin }) => ({ issuer, keys, origin })), [{ issuer: cluster.issuer, keys: 'static', origin: 'seed' }]);
-  }, 'memory');
+  await withServer(
+    { TOLLGATE_SEED_FILE: seedFile('federated', seed) },
+    async (server) => {
+      const assertion = await cluster.kubernetesToken('ops', 'backup', 'tollgate');
+      const issued = await postForm(`${server.url}/token`, {
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        client_id: 'seeded-workload',
+        assertion,
+        resource: 'urn:tollgate:admin',
+      });
+      t.is(issued.status, 200, JSON.stringify(issued.body));
+      t.is(decodeJwt(issued.body.access_token as string).sub, 'seeded-workload');
+      t.deepEqual(
+        server.tollgate.trustedIssuers.list().map(({ issuer, keys, origin }) => ({ issuer, keys, origin })),
+        [{ issuer: cluster.issuer, keys: 'static', origin: 'seed' }],
+      );
+    },
+    'memory',
+  );
 });
 
 test('a seed giving two clients one federated identity is refused naming the field; so is one clashing with a stored client', async (t) => {
   const cluster = await startTestIssuer();
   t.teardown(() => cluster.stop());
   const identity = { issuer: cluster.issuer, subject: 'system:serviceaccount:ops:backup' };
-  const workload = (clientId: string, federatedIdentities: object[]) => ({ clientId, grantTypes: ['jwt-bearer'], authMethod: 'none', federatedIdentities, resources: ['urn:tollgate:admin'], scopes: ['admin'] });
+  const workload = (clientId: string, federatedIdentities: object[]) => ({
+    clientId,
+    grantTypes: ['jwt-bearer'],
+    authMethod: 'none',
+    federatedIdentities,
+    resources: ['urn:tollgate:admin'],
+    scopes: ['admin'],
+  });
   const trustedIssuers = [{ issuer: cluster.issuer, jwks: cluster.publicJwks() }];
-  const twice = await seedError(t, { trustedIssuers, clients: [workload('first', [identity]), workload('second', [{ ...identity, conditions: { 'kubernetes.io.namespace': 'ops' } }])] });
+  const twice = await seedError(t, {
+    trustedIssuers,
+    clients: [workload('first', [identity]), workload('second', [{ ...identity, conditions: { 'kubernetes.io.namespace': 'ops' } }])],
+  });
   t.regex(twice, /clients\.1\.federatedIdentities\.0: client "first" already holds this federated identity/);
 });
 
@@ -280,7 +423,10 @@ test('start-up warns about a GitHub Actions identity pinned by names alone (no r
     resources: ['urn:tollgate:admin'],
     scopes: ['admin'],
   });
-  const seed = { trustedIssuers: [{ issuer: github.issuer, jwks: github.publicJwks() }], clients: [workload('by-name', { repository: 'org/by-name' }), workload('pinned', { repository_id: '1296269', repository_owner_id: '1342004' })] };
+  const seed = {
+    trustedIssuers: [{ issuer: github.issuer, jwks: github.publicJwks() }],
+    clients: [workload('by-name', { repository: 'org/by-name' }), workload('pinned', { repository_id: '1296269', repository_owner_id: '1342004' })],
+  };
   const log = captureLog();
   const server = await startTestServer({ env: { TOLLGATE_DEMO: 'false', TOLLGATE_SEED_FILE: seedFile('github-names', seed) }, logger: log.logger });
   await server.stop();
@@ -292,10 +438,21 @@ test('start-up warns about a GitHub Actions identity pinned by names alone (no r
 });
 
 test('a seeded token-exchange client may not list the admin API among its resources or in serves', async (t) => {
-  const exchanger = (fields: object) => ({ clientId: 'escalator', secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA', grantTypes: ['token-exchange'], ...fields });
+  const exchanger = (fields: object) => ({
+    clientId: 'escalator',
+    secretHash: 'sha256:WF695mfGySEMS_wn5ngbdiYLJ98P7k6FiO3sa8z12HA',
+    grantTypes: ['token-exchange'],
+    ...fields,
+  });
   const resourceServers = [{ identifier: 'https://api.example.com', scopes: ['read'] }];
-  const inResources = await seedError(t, { resourceServers, clients: [exchanger({ serves: ['https://api.example.com'], resources: ['urn:tollgate:admin'], scopes: ['admin'] })] });
+  const inResources = await seedError(t, {
+    resourceServers,
+    clients: [exchanger({ serves: ['https://api.example.com'], resources: ['urn:tollgate:admin'], scopes: ['admin'] })],
+  });
   t.regex(inResources, /clients\.0\.resources\.0: urn:tollgate:admin is tollgate's own API/);
-  const inServes = await seedError(t, { resourceServers, clients: [exchanger({ serves: ['urn:tollgate:admin'], resources: ['https://api.example.com'], scopes: ['read'] })] });
+  const inServes = await seedError(t, {
+    resourceServers,
+    clients: [exchanger({ serves: ['urn:tollgate:admin'], resources: ['https://api.example.com'], scopes: ['read'] })],
+  });
   t.regex(inServes, /clients\.0\.serves\.0: urn:tollgate:admin is tollgate's own API/);
 });

@@ -7,7 +7,14 @@ import { adminCall } from '../helpers/admin-api.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { basicAuth, postForm } from '../helpers/start-server.ts';
-import { inDays, resourceTokenGrant, selfServiceCall, selfServicePerFile, tokensPath as tokensOfResource, type SelfServiceAnswer } from '../helpers/self-service.ts';
+import {
+  inDays,
+  resourceTokenGrant,
+  selfServiceCall,
+  selfServicePerFile,
+  tokensPath as tokensOfResource,
+  type SelfServiceAnswer,
+} from '../helpers/self-service.ts';
 
 const resource = 'https://plugins.example.org';
 const log = captureLog();
@@ -40,13 +47,21 @@ const clientCredentials = (value: string) => resourceTokenGrant(shared.server, v
 test.serial('a maintainer lists the resources they maintain; a non-maintainer sees none', async (t) => {
   const alice = await call('alice', 'GET', '/resources');
   t.is(alice.status, 200);
-  t.deepEqual((alice.body.resources as Array<{ identifier: string }>).map((entry) => entry.identifier), [resource]);
+  t.deepEqual(
+    (alice.body.resources as Array<{ identifier: string }>).map((entry) => entry.identifier),
+    [resource],
+  );
   const carol = await call('carol', 'GET', '/resources');
   t.deepEqual(carol.body.resources, []);
 });
 
 test.serial('maintainer A creates a token shown once, B lists it with A as creator and revokes it, and it stops working at once', async (t) => {
-  const created = await call('alice', 'POST', tokensPath, { description: 'release workflow', scopes: ['publish'], max_priority: { ci: 4 }, expires_at: inDays(30) });
+  const created = await call('alice', 'POST', tokensPath, {
+    description: 'release workflow',
+    scopes: ['publish'],
+    max_priority: { ci: 4 },
+    expires_at: inDays(30),
+  });
   t.is(created.status, 201, JSON.stringify(created.body));
   const value = created.body.token as string;
   t.regex(value, /^tgrt_[0-9A-Za-z]{12}_[0-9A-Za-z]{49}$/);
@@ -79,12 +94,16 @@ test.serial('a non-maintainer gets 403 on a direct URL, and no token without aut
 });
 
 test.serial('a token for the demo API or a client token is not a maintainer token', async (t) => {
-  const demo = await postForm(`${shared.server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', shared.server.tollgate.demo?.clientSecret as string) });
+  const demo = await postForm(
+    `${shared.server.url}/token`,
+    { grant_type: 'client_credentials' },
+    { authorization: basicAuth('demo', shared.server.tollgate.demo?.clientSecret as string) },
+  );
   const response = await fetch(`${shared.server.url}/self-service/resources`, { headers: { authorization: `Bearer ${demo.body.access_token as string}` } });
   t.is(response.status, 401);
 });
 
-test.serial('a priority above the creator\'s own map or the ceiling, and an expiry over the maximum, are refused naming the field', async (t) => {
+test.serial("a priority above the creator's own map or the ceiling, and an expiry over the maximum, are refused naming the field", async (t) => {
   const bobAbove = await call('bob', 'POST', tokensPath, { description: 'x', max_priority: { ci: 2 }, expires_at: inDays(1) });
   t.is(bobAbove.status, 400);
   t.is(bobAbove.body.field, 'max_priority.ci');
@@ -139,7 +158,8 @@ test.serial('a reported leaked token is revoked, and the answer is the same for 
   const answers = [await call(null, 'POST', '/leaked-tokens', { tokens: [value] })];
   // 202 Accepted: the revocation follows the answer (report-leaked-tokens.ts).
   await eventually(async () => (await clientCredentials(value)).body.error === 'invalid_client', 'the reported token is refused');
-  for (const tokens of [[value], ['tgrt_AAAAAAAAAAAA_' + 'A'.repeat(49)], ['not a token']]) answers.push(await call(null, 'POST', '/leaked-tokens', { tokens }));
+  for (const tokens of [[value], ['tgrt_AAAAAAAAAAAA_' + 'A'.repeat(49)], ['not a token']])
+    answers.push(await call(null, 'POST', '/leaked-tokens', { tokens }));
   for (const answer of answers) t.deepEqual(answer, { status: 202, body: {} });
   const reported = log.lines(/security event/).filter((line) => line.securityEvent === 'resource_token.reported');
   t.is(reported.length, 1);
@@ -148,7 +168,8 @@ test.serial('a reported leaked token is revoked, and the answer is the same for 
 
 test.serial('every change is a security event naming who, the resource and the token id', async (t) => {
   const events = log.lines(/security event/).map((line) => line.securityEvent);
-  for (const event of ['resource_token.created', 'resource_token.revoked', 'resource_token.rotated', 'resource_token.first_used']) t.true(events.includes(event), event);
+  for (const event of ['resource_token.created', 'resource_token.revoked', 'resource_token.rotated', 'resource_token.first_used'])
+    t.true(events.includes(event), event);
   const created = log.lines(/security event/).find((line) => line.securityEvent === 'resource_token.created');
   t.is(created?.actor, 'account:alice');
   t.is(created?.resource, resource);

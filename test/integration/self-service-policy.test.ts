@@ -87,14 +87,34 @@ test('the built-in admin API cannot be given maintainers', async (t) => {
 test('tollgate resources create and update carry maintainers and the policy', async (t) => {
   const env = demoAdminEnv(server);
   const created = await runCli(
-    ['resources', 'create', 'https://cli.example.org', '--scope', 'publish,read', '--maintainer', 'alice,bob', '--self-service', 'on', '--self-service-scope', 'publish', '--self-service-max-priority', 'ci=3', '--max-lifetime-days', '30', '--json'],
+    [
+      'resources',
+      'create',
+      'https://cli.example.org',
+      '--scope',
+      'publish,read',
+      '--maintainer',
+      'alice,bob',
+      '--self-service',
+      'on',
+      '--self-service-scope',
+      'publish',
+      '--self-service-max-priority',
+      'ci=3',
+      '--max-lifetime-days',
+      '30',
+      '--json',
+    ],
     env,
   );
   t.is(created.code, 0, created.stderr);
   t.deepEqual(created.json().maintainers, { accounts: ['alice', 'bob'], groups: [] });
   t.is(created.json().self_service_max_lifetime_days, 30);
   t.deepEqual(created.json().self_service_max_priority, { ci: 3 });
-  const updated = await runCli(['resources', 'update', 'https://cli.example.org', '--self-service', 'off', '--self-service-scope', 'all', '--maintainer', 'none', '--json'], env);
+  const updated = await runCli(
+    ['resources', 'update', 'https://cli.example.org', '--self-service', 'off', '--self-service-scope', 'all', '--maintainer', 'none', '--json'],
+    env,
+  );
   t.is(updated.code, 0, updated.stderr);
   t.false(updated.json().self_service);
   t.is(updated.json().self_service_scopes, null);

@@ -63,7 +63,11 @@ const token = (instance: Instance) => demoToken(instance.url);
 const kidOf = (jwt: string) => decodeProtectedHeader(jwt).kid as string;
 
 async function adminPost(instance: Instance, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const auth = await postForm(`${instance.url}/token`, { grant_type: 'client_credentials', resource: 'urn:tollgate:admin', scope: 'admin' }, { authorization: basicAuth('tollgate-admin', adminSecret) });
+  const auth = await postForm(
+    `${instance.url}/token`,
+    { grant_type: 'client_credentials', resource: 'urn:tollgate:admin', scope: 'admin' },
+    { authorization: basicAuth('tollgate-admin', adminSecret) },
+  );
   if (auth.status !== 200) throw new Error(`admin token: ${JSON.stringify(auth.body)}`);
   const response = await fetch(`${instance.url}/admin${path}`, { method: 'POST', headers: { authorization: `Bearer ${auth.body.access_token as string}` } });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -125,8 +129,13 @@ test.serial('two processes on one Redis sign through three rotations under load 
   t.log(`switch-over per rotation: ${JSON.stringify(switches)}`);
   for (const entry of switches) t.true(entry.oldAfterNewMs < 5000, `${entry.kid}: old key signed ${entry.oldAfterNewMs} ms after the new one`);
   const logs = [...a.process.logs, ...b.process.logs];
-  for (const kind of ['created', 'activated', 'retired']) t.true(logs.some((line) => line.securityEvent === `signing_key.${kind}`), `a security event for ${kind}`);
-  for (const instance of instances) t.false(instance.process.output().includes('WARNING'), 'oidc-provider warns of nothing (the external-signing experiment is acknowledged)');
+  for (const kind of ['created', 'activated', 'retired'])
+    t.true(
+      logs.some((line) => line.securityEvent === `signing_key.${kind}`),
+      `a security event for ${kind}`,
+    );
+  for (const instance of instances)
+    t.false(instance.process.output().includes('WARNING'), 'oidc-provider warns of nothing (the external-signing experiment is acknowledged)');
 });
 
 test.serial('/jwks answers with Cache-Control no longer than the lead time and an ETag, and 304 to If-None-Match', async (t) => {
@@ -143,7 +152,7 @@ test.serial('/jwks answers with Cache-Control no longer than the lead time and a
   t.true(again.status === 304 || again.headers.get('etag') !== etag);
 });
 
-test.serial('an emergency revoke takes the key out of both processes\' /jwks within 5 s and new tokens use another key', async (t) => {
+test.serial("an emergency revoke takes the key out of both processes' /jwks within 5 s and new tokens use another key", async (t) => {
   t.timeout(60_000);
   const [a, b] = pair ?? [];
   if (!a || !b) return t.fail('needs the processes of the first test');
@@ -173,7 +182,12 @@ test.serial('an emergency revoke takes the key out of both processes\' /jwks wit
   for (const ms of [...gone, ...switched]) t.true(ms < 5000);
   t.true(a.process.output().includes('SIGNING KEY REVOKED') || b.process.output().includes('SIGNING KEY REVOKED'));
   const metrics = await (await fetch(`${b.url}/metrics`)).text().catch(() => '');
-  t.log(metrics.split('\n').filter((line) => line.startsWith('tollgate_signing_key')).join('\n'));
+  t.log(
+    metrics
+      .split('\n')
+      .filter((line) => line.startsWith('tollgate_signing_key'))
+      .join('\n'),
+  );
 });
 
 test.serial('the instance holding the rotation lock killed mid-transition: another completes it', async (t) => {

@@ -43,7 +43,6 @@ async function spawn(env: Record<string, string>): Promise<{ url: string; proces
   return { url: `http://127.0.0.1:${port}`, process: spawned };
 }
 
-
 test.serial('moving from a JWKS file to the store keeps tokens verifying, and the Redis dump holds no private key', async (t) => {
   t.timeout(90_000);
   const [signing, older] = await Promise.all([generateSigningKey('ES256'), generateSigningKey('ES256')]);
@@ -63,7 +62,7 @@ test.serial('moving from a JWKS file to the store keeps tokens verifying, and th
   const jwks = (await (await fetch(`${storeMode.url}/jwks`)).json()) as JSONWebKeySet;
   t.deepEqual(jwks.keys.map((key) => key.kid).sort(), [signing.kid, older.kid].sort());
   await t.notThrowsAsync(compactVerify(issuedBefore, createLocalJWKSet(jwks)), 'a token issued in file mode verifies against the store-mode JWKS');
-  t.is(decodeProtectedHeader(await demoToken(storeMode.url)).kid, signing.kid, 'the file\'s signing key keeps signing');
+  t.is(decodeProtectedHeader(await demoToken(storeMode.url)).kid, signing.kid, "the file's signing key keeps signing");
 
   const { text } = await dumpRedis(redis.url);
   t.true(text.includes(signing.kid as string), 'the dump holds the key set');

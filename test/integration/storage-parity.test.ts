@@ -40,7 +40,10 @@ async function observe(store: 'memory' | 'redis', form: Record<string, string>, 
 
 const exchanges: Array<[title: string, form: Record<string, string>, headers?: Record<string, string>]> = [
   ['client_secret_basic, default resource', { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', demoSecret) }],
-  ['client_secret_post with resource and scope', { grant_type: 'client_credentials', client_id: 'demo', client_secret: demoSecret, resource: 'urn:tollgate:demo', scope: 'demo:write' }],
+  [
+    'client_secret_post with resource and scope',
+    { grant_type: 'client_credentials', client_id: 'demo', client_secret: demoSecret, resource: 'urn:tollgate:demo', scope: 'demo:write' },
+  ],
   ['audience instead of resource', { grant_type: 'client_credentials', audience: 'urn:tollgate:demo' }, { authorization: basicAuth('demo', demoSecret) }],
   ['wrong secret', { grant_type: 'client_credentials' }, { authorization: basicAuth('demo', 'wrong-secret') }],
   ['unknown resource', { grant_type: 'client_credentials', resource: 'urn:nope' }, { authorization: basicAuth('demo', demoSecret) }],

@@ -110,7 +110,11 @@ test('a resource the client is not allowed is invalid_target', async (t) => {
 test('naming no resource, for a client without a default one, is invalid_target rather than an opaque token', async (t) => {
   const reply = await postForm(tokenUrl(), { grant_type: 'client_credentials' }, { authorization: basicAuth('no-default-service', otherSecret) });
   assertError(t, reply, 400, 'invalid_target');
-  const named = await postForm(tokenUrl(), { grant_type: 'client_credentials', resource: demoResource }, { authorization: basicAuth('no-default-service', otherSecret) });
+  const named = await postForm(
+    tokenUrl(),
+    { grant_type: 'client_credentials', resource: demoResource },
+    { authorization: basicAuth('no-default-service', otherSecret) },
+  );
   t.is(named.status, 200);
   t.is(String(named.body.access_token).split('.').length, 3, 'a JWT');
 });
@@ -124,7 +128,11 @@ test('an unknown scope is invalid_scope', async (t) => {
 });
 
 test('a scope of the resource the client may not ask for is invalid_scope', async (t) => {
-  const reply = await postForm(tokenUrl(), { grant_type: 'client_credentials', scope: 'demo:read demo:write' }, { authorization: basicAuth('read-only-service', otherSecret) });
+  const reply = await postForm(
+    tokenUrl(),
+    { grant_type: 'client_credentials', scope: 'demo:read demo:write' },
+    { authorization: basicAuth('read-only-service', otherSecret) },
+  );
   assertError(t, reply, 400, 'invalid_scope');
 });
 
@@ -177,7 +185,8 @@ test('a body over 56 KiB is invalid_request, with or without a content-length', 
   assertError(t, await send(oversized, { ...demo, 'content-type': form }), 400, 'invalid_request');
   const chunked = new ReadableStream({
     start(controller) {
-      for (let sent = 0; sent < 60 * 1024; sent += 4096) controller.enqueue(new TextEncoder().encode(sent === 0 ? 'grant_type=client_credentials&scope=' : 'a'.repeat(4096)));
+      for (let sent = 0; sent < 60 * 1024; sent += 4096)
+        controller.enqueue(new TextEncoder().encode(sent === 0 ? 'grant_type=client_credentials&scope=' : 'a'.repeat(4096)));
       controller.close();
     },
   });

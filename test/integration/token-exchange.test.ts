@@ -49,8 +49,22 @@ test.before(async () => {
     default_resource: apiA,
     scopes: ['a:read'],
   });
-  gateway = await createClient({ client_id: 'gateway', grant_types: ['token-exchange'], serves: [apiA], resources: [apiB], scopes: ['b:read'], max_priority: { default: 2, gpu: 9 } });
-  backend = await createClient({ client_id: 'backend', grant_types: ['token-exchange'], serves: [apiB], resources: [apiC], scopes: ['c:read'], max_priority: { default: 1 } });
+  gateway = await createClient({
+    client_id: 'gateway',
+    grant_types: ['token-exchange'],
+    serves: [apiA],
+    resources: [apiB],
+    scopes: ['b:read'],
+    max_priority: { default: 2, gpu: 9 },
+  });
+  backend = await createClient({
+    client_id: 'backend',
+    grant_types: ['token-exchange'],
+    serves: [apiB],
+    resources: [apiC],
+    scopes: ['c:read'],
+    max_priority: { default: 1 },
+  });
 });
 
 test.after.always(() => stop?.());
@@ -67,7 +81,11 @@ let shared: Promise<Login> | undefined;
 const sharedLogin = () => (shared ??= personLogin());
 
 function exchange(as: Credentials, form: Record<string, string>) {
-  return postForm(`${server.url}/token`, { grant_type: exchangeGrant, subject_token_type: accessTokenType, ...form }, { authorization: basicAuth(as.clientId, as.secret) });
+  return postForm(
+    `${server.url}/token`,
+    { grant_type: exchangeGrant, subject_token_type: accessTokenType, ...form },
+    { authorization: basicAuth(as.clientId, as.secret) },
+  );
 }
 
 test('discovery lists the token-exchange grant', async (t) => {
@@ -103,7 +121,12 @@ test('audience works like resource; the jwt subject token type and an explicit a
   const { accessToken } = await sharedLogin();
   const byAudience = await exchange(gateway, { subject_token: accessToken, audience: apiB });
   t.is(decodeJwt(byAudience.body.access_token as string).aud, apiB);
-  const jwtType = await exchange(gateway, { subject_token: accessToken, resource: apiB, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', requested_token_type: accessTokenType });
+  const jwtType = await exchange(gateway, {
+    subject_token: accessToken,
+    resource: apiB,
+    subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+    requested_token_type: accessTokenType,
+  });
   t.is(jwtType.status, 200);
 });
 
@@ -161,7 +184,8 @@ test('20 concurrent exchanges for different people all succeed, each for its own
 test.serial('exchanges are counted by client in the metrics', async (t) => {
   const { accessToken } = await sharedLogin();
   const counter = server.tollgate.metrics.registry.getSingleMetric('tollgate_tokens_issued_total');
-  const count = async () => (await counter?.get())?.values.find((value) => value.labels.grant_type === exchangeGrant && value.labels.client_id === 'gateway')?.value ?? 0;
+  const count = async () =>
+    (await counter?.get())?.values.find((value) => value.labels.grant_type === exchangeGrant && value.labels.client_id === 'gateway')?.value ?? 0;
   const before = await count();
   await exchange(gateway, { subject_token: accessToken, resource: apiB });
   t.is(await count(), before + 1);
@@ -219,8 +243,17 @@ test('refused: a refresh token as subject is invalid_request, typed as an access
 });
 
 test('refused: a client may not exchange a token issued to itself', async (t) => {
-  const selfish = await createClient({ grant_types: ['client_credentials', 'token-exchange'], serves: [apiA], resources: [apiA, apiB], scopes: ['a:read', 'b:read'] });
-  const own = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: apiA }, { authorization: basicAuth(selfish.clientId, selfish.secret) });
+  const selfish = await createClient({
+    grant_types: ['client_credentials', 'token-exchange'],
+    serves: [apiA],
+    resources: [apiA, apiB],
+    scopes: ['a:read', 'b:read'],
+  });
+  const own = await postForm(
+    `${server.url}/token`,
+    { grant_type: 'client_credentials', resource: apiA },
+    { authorization: basicAuth(selfish.clientId, selfish.secret) },
+  );
   const { body } = await exchange(selfish, { subject_token: own.body.access_token as string, resource: apiB });
   t.is(body.error, 'invalid_request');
   t.regex(String(body.error_description), /issued to it/);
@@ -228,7 +261,11 @@ test('refused: a client may not exchange a token issued to itself', async (t) =>
 
 test('refused: a service token (no person behind it) is invalid_request', async (t) => {
   const service = await createClient({ grant_types: ['client_credentials'], resources: [apiA], scopes: ['a:read'] });
-  const own = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: apiA }, { authorization: basicAuth(service.clientId, service.secret) });
+  const own = await postForm(
+    `${server.url}/token`,
+    { grant_type: 'client_credentials', resource: apiA },
+    { authorization: basicAuth(service.clientId, service.secret) },
+  );
   const { body } = await exchange(gateway, { subject_token: own.body.access_token as string, resource: apiB });
   t.is(body.error, 'invalid_request');
 });
@@ -237,8 +274,15 @@ test('refused: missing or unsupported parameters are invalid_request', async (t)
   const { accessToken } = await sharedLogin();
   t.is((await exchange(gateway, { resource: apiB })).body.error, 'invalid_request');
   t.is((await exchange(gateway, { subject_token: accessToken, subject_token_type: '', resource: apiB })).body.error, 'invalid_request');
-  t.is((await exchange(gateway, { subject_token: accessToken, resource: apiB, requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' })).body.error, 'invalid_request');
-  t.is((await exchange(gateway, { subject_token: accessToken, resource: apiB, actor_token: accessToken, actor_token_type: accessTokenType })).body.error, 'invalid_request');
+  t.is(
+    (await exchange(gateway, { subject_token: accessToken, resource: apiB, requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' })).body
+      .error,
+    'invalid_request',
+  );
+  t.is(
+    (await exchange(gateway, { subject_token: accessToken, resource: apiB, actor_token: accessToken, actor_token_type: accessTokenType })).body.error,
+    'invalid_request',
+  );
 });
 
 test('a disabled gateway cannot exchange, and a public client cannot hold the grant', async (t) => {
@@ -289,7 +333,14 @@ test('a resource server reads the act chain with the verifier helper', async (t)
 });
 
 test('disabling the client the person logged in with makes the exchanged token inactive', async (t) => {
-  await admin('POST', '/clients', { client_id: 'cli-short-lived', token_endpoint_auth_method: 'none', grant_types: ['device_code'], resources: [apiA], default_resource: apiA, scopes: ['a:read'] });
+  await admin('POST', '/clients', {
+    client_id: 'cli-short-lived',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['device_code'],
+    resources: [apiA],
+    default_resource: apiA,
+    scopes: ['a:read'],
+  });
   const account = await createTestAccount(server);
   const { tokens } = await deviceLogin(server, { clientId: 'cli-short-lived', username: account.username, password: account.password });
   const exchanged = (await exchange(gateway, { subject_token: tokens.access_token, resource: apiB })).body.access_token as string;
@@ -301,8 +352,20 @@ test('disabling the client the person logged in with makes the exchanged token i
 
 // Issue 21, item 15: every hop can only narrow.
 test('a second hop cannot widen max_priority beyond the token it was handed ({default 5, nightly 2} stays within)', async (t) => {
-  const first = await createClient({ grant_types: ['token-exchange'], serves: [apiA], resources: [apiB], scopes: ['b:read'], max_priority: { default: 5, nightly: 2 } });
-  const second = await createClient({ grant_types: ['token-exchange'], serves: [apiB], resources: [apiC], scopes: ['c:read'], max_priority: { default: 3, nightly: 9, gpu: 1 } });
+  const first = await createClient({
+    grant_types: ['token-exchange'],
+    serves: [apiA],
+    resources: [apiB],
+    scopes: ['b:read'],
+    max_priority: { default: 5, nightly: 2 },
+  });
+  const second = await createClient({
+    grant_types: ['token-exchange'],
+    serves: [apiB],
+    resources: [apiC],
+    scopes: ['c:read'],
+    max_priority: { default: 3, nightly: 9, gpu: 1 },
+  });
   const { accessToken } = await personLogin({ default: 5, nightly: 9, gpu: 1 });
   const toB = await exchange(first, { subject_token: accessToken, resource: apiB });
   t.deepEqual(decodeJwt(toB.body.access_token as string).max_priority, { default: 5, nightly: 2 });
@@ -353,7 +416,12 @@ test('the act chain is at most tokenExchange.maxChainDepth (default 5) services 
     t.is(answer.status, 200, JSON.stringify(answer.body));
     token = answer.body.access_token as string;
   }
-  t.deepEqual(await createTokenVerifier({ issuer: server.url, audience: apiB }).verify(token).then((principal) => principal.actors.length), 5);
+  t.deepEqual(
+    await createTokenVerifier({ issuer: server.url, audience: apiB })
+      .verify(token)
+      .then((principal) => principal.actors.length),
+    5,
+  );
   const sixth = await exchange(ping, { subject_token: token, resource: apiB });
   t.is(sixth.status, 400);
   t.is(sixth.body.error, 'invalid_request');
@@ -362,7 +430,12 @@ test('the act chain is at most tokenExchange.maxChainDepth (default 5) services 
 
 // Issue 21, item 16: the admin API is not reachable by exchange.
 test('an exchange client cannot list urn:tollgate:admin or urn:tollgate:self-service among its resources or what it serves', async (t) => {
-  const inResources = await admin('POST', '/clients', { grant_types: ['token-exchange'], serves: [apiA], resources: ['urn:tollgate:admin'], scopes: ['admin'] });
+  const inResources = await admin('POST', '/clients', {
+    grant_types: ['token-exchange'],
+    serves: [apiA],
+    resources: ['urn:tollgate:admin'],
+    scopes: ['admin'],
+  });
   t.is(inResources.status, 400);
   t.is(inResources.body.field, 'resources.0');
   const inServes = await admin('POST', '/clients', { grant_types: ['token-exchange'], serves: ['urn:tollgate:admin'], resources: [apiB], scopes: ['b:read'] });
@@ -371,7 +444,12 @@ test('an exchange client cannot list urn:tollgate:admin or urn:tollgate:self-ser
   const patched = await admin('PATCH', '/clients/gateway', { resources: [apiB, 'urn:tollgate:admin'], scopes: ['b:read', 'admin'] });
   t.is(patched.status, 400);
   t.is(patched.body.field, 'resources.1');
-  const selfService = await admin('POST', '/clients', { grant_types: ['token-exchange'], serves: [apiA], resources: ['urn:tollgate:self-service'], scopes: ['self-service'] });
+  const selfService = await admin('POST', '/clients', {
+    grant_types: ['token-exchange'],
+    serves: [apiA],
+    resources: ['urn:tollgate:self-service'],
+    scopes: ['self-service'],
+  });
   t.is(selfService.status, 400);
   t.is(selfService.body.field, 'resources.0');
 });
@@ -393,19 +471,44 @@ test('a person’s token never becomes an admin token by exchange, even through 
   t.is(answer.body.error, 'invalid_target');
   t.false('access_token' in answer.body);
   // The maintainers' self-service API is tollgate's own too.
-  const selfService = await createTestClient(server, { grantTypes: [exchangeGrant], serves: [apiA], resources: [apiB, 'urn:tollgate:self-service'], scopes: ['b:read', 'self-service'], defaultResource: apiB });
-  const viaSelfService = await exchange({ clientId: selfService.clientId, secret: selfService.secret as string }, { subject_token: accessToken, resource: 'urn:tollgate:self-service', scope: 'self-service' });
+  const selfService = await createTestClient(server, {
+    grantTypes: [exchangeGrant],
+    serves: [apiA],
+    resources: [apiB, 'urn:tollgate:self-service'],
+    scopes: ['b:read', 'self-service'],
+    defaultResource: apiB,
+  });
+  const viaSelfService = await exchange(
+    { clientId: selfService.clientId, secret: selfService.secret as string },
+    { subject_token: accessToken, resource: 'urn:tollgate:self-service', scope: 'self-service' },
+  );
   t.is(viaSelfService.status, 400);
   t.is(viaSelfService.body.error, 'invalid_target');
   // And a token carrying act is refused by the admin API itself, should one ever be minted.
-  const forged = await craftToken({ ...decodeJwt(accessToken), aud: 'urn:tollgate:admin', scope: 'admin', client_id: 'demo-admin', act: { sub: escalator.clientId } });
-  const patch = await fetch(`${server.url}/admin/accounts/${account.id}`, { method: 'PATCH', headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json' }, body: JSON.stringify({ max_priority: { default: 99 } }) });
+  const forged = await craftToken({
+    ...decodeJwt(accessToken),
+    aud: 'urn:tollgate:admin',
+    scope: 'admin',
+    client_id: 'demo-admin',
+    act: { sub: escalator.clientId },
+  });
+  const patch = await fetch(`${server.url}/admin/accounts/${account.id}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ max_priority: { default: 99 } }),
+  });
   t.is(patch.status, 401);
 });
 
 // Issue 21, item 17: queue names that are Object.prototype members.
 test('queues named toString and constructor pass through an exchange and our verifier', async (t) => {
-  const tricky = await createClient({ grant_types: ['token-exchange'], serves: [apiA], resources: [apiB], scopes: ['b:read'], max_priority: { toString: 5, default: 1, valueOf: 2 } });
+  const tricky = await createClient({
+    grant_types: ['token-exchange'],
+    serves: [apiA],
+    resources: [apiB],
+    scopes: ['b:read'],
+    max_priority: { toString: 5, default: 1, valueOf: 2 },
+  });
   const { accessToken } = await personLogin({ toString: 3, constructor: 2, default: 4, hasOwnProperty: 7 });
   const answer = await exchange(tricky, { subject_token: accessToken, resource: apiB });
   t.is(answer.status, 200, JSON.stringify(answer.body));

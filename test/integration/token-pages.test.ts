@@ -11,7 +11,9 @@ import { startTestIssuer } from '../helpers/test-issuer.ts';
 // everything works with forms and links alone. The Chromium journey is in
 // test/e2e/token-pages-browser.test.ts.
 const ci = startedPerFile('the CI issuer', startTestIssuer, (issuer) => issuer.stop());
-const shared = serverPerFile(() => startTestServer({ env: { TOLLGATE_CLIENT_CACHE_MS: '0' }, overrides: { federation: { trustedIssuers: [{ issuer: ci.value.issuer }] } } }));
+const shared = serverPerFile(() =>
+  startTestServer({ env: { TOLLGATE_CLIENT_CACHE_MS: '0' }, overrides: { federation: { trustedIssuers: [{ issuer: ci.value.issuer }] } } }),
+);
 const api = 'https://plugins.example.org';
 const apiPath = `/tokens/resources/${encodeURIComponent(api)}`;
 const closed = 'https://closed.example.org';
@@ -21,8 +23,18 @@ let demoId: string;
 test.before(async () => {
   admin = await adminToken(shared.server);
   demoId = ((await shared.server.tollgate.accounts.findByUsername('demo')) as { id: string }).id;
-  for (const [identifier, name, issuers] of [[api, 'Plugins API', [ci.value.issuer]], [closed, 'Closed API', []]] as const) {
-    const created = await adminCall(shared.server, admin, 'POST', '/resources', { identifier, name, scopes: ['publish'], maintainers: { accounts: [demoId] }, self_service: true, trusted_publisher_issuers: issuers });
+  for (const [identifier, name, issuers] of [
+    [api, 'Plugins API', [ci.value.issuer]],
+    [closed, 'Closed API', []],
+  ] as const) {
+    const created = await adminCall(shared.server, admin, 'POST', '/resources', {
+      identifier,
+      name,
+      scopes: ['publish'],
+      maintainers: { accounts: [demoId] },
+      self_service: true,
+      trusted_publisher_issuers: issuers,
+    });
     if (created.status !== 201) throw new Error(JSON.stringify(created.body));
   }
 });
@@ -52,7 +64,12 @@ test('without any script: sign in with a password, land on the page asked for, m
 
 test('every token page sends a CSP without script, forbids framing and caching; only the new value’s page may run the copy script', async (t) => {
   const { browser, page } = await signedIn();
-  for (const shown of [page, await browser.request(`${shared.server.url}/tokens`), await browser.request(`${shared.server.url}/tokens/sign-in`), await browser.request(`${shared.server.url}/tokens/nowhere`)]) {
+  for (const shown of [
+    page,
+    await browser.request(`${shared.server.url}/tokens`),
+    await browser.request(`${shared.server.url}/tokens/sign-in`),
+    await browser.request(`${shared.server.url}/tokens/nowhere`),
+  ]) {
     const csp = shown.headers.get('content-security-policy') ?? '';
     t.regex(csp, /default-src 'none'/, shown.url);
     t.notRegex(csp, /script-src/, shown.url);
@@ -82,7 +99,10 @@ test('the session cookie is HttpOnly, SameSite=Lax and only for /tokens; Secure 
   const response = await fetch(`${direct}/tokens/sign-in`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...browser.jar.values()].map((cookie) => `${cookie.name}=${cookie.value}`).join('; ') },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: [...browser.jar.values()].map((cookie) => `${cookie.name}=${cookie.value}`).join('; '),
+    },
     body: new URLSearchParams({ csrf: /name="csrf" value="([^"]+)"/.exec(signIn.html)?.[1] ?? '', username: 'demo', password: demoPassword }),
   });
   t.is(response.status, 303);
@@ -139,7 +159,11 @@ const publisherForm = /\/publishers#new-publisher$/;
 
 test('without any script: add a GitHub Actions trusted publisher, get its workflow snippet, and remove it after a confirmation', async (t) => {
   const { browser, page } = await signedIn();
-  const added = await browser.submit(page, { description: 'release workflow', repository: 'qgis/plugin-x', repository_id: '812345678', repository_owner_id: '483444', ref: 'refs/heads/main' }, { action: publisherForm });
+  const added = await browser.submit(
+    page,
+    { description: 'release workflow', repository: 'qgis/plugin-x', repository_id: '812345678', repository_owner_id: '483444', ref: 'refs/heads/main' },
+    { action: publisherForm },
+  );
   const id = /\/publishers\/(tgtp_[0-9A-Za-z]{12})\?added$/.exec(added.url)?.[1] as string;
   t.truthy(id, added.url);
   t.regex(added.text, /Trusted publisher added/);
@@ -152,7 +176,12 @@ test('without any script: add a GitHub Actions trusted publisher, get its workfl
   const ciToken = (claims: Record<string, string> = {}) => ci.value.githubActionsToken('qgis/plugin-x', 'refs/heads/main', shared.server.url, claims);
   t.is((await postForm(`${shared.server.url}/token`, { grant_type: jwtBearer, client_id: id, assertion: await ciToken() })).status, 200);
   const listed = await browser.request(`${shared.server.url}${apiPath}`);
-  t.regex(listed.text, new RegExp(`release workflow Publisher id \\(client_id\\) ${id} GitHub Actions repository qgis/plugin-x repository id 812345678, owner id 483444 Git ref refs/heads/main`));
+  t.regex(
+    listed.text,
+    new RegExp(
+      `release workflow Publisher id \\(client_id\\) ${id} GitHub Actions repository qgis/plugin-x repository id 812345678, owner id 483444 Git ref refs/heads/main`,
+    ),
+  );
   t.regex(listed.text, /Created by Demo User Created/);
   t.regex(listed.text, /Trusted publisher added , "release workflow" \(tgtp_\w+\), by Demo User \(demo\)/);
 
@@ -172,12 +201,18 @@ test('without any script: add a GitHub Actions trusted publisher, get its workfl
 test('without any script: a Kubernetes service account is added with its uid, and its snippet mounts a projected token for tollgate', async (t) => {
   const { browser, page } = await signedIn();
   const uid = crypto.randomUUID();
-  const added = await browser.submit(page, { description: 'nightly sync', kind: 'kubernetes', namespace: 'ci', service_account: 'publisher', uid }, { action: publisherForm });
+  const added = await browser.submit(
+    page,
+    { description: 'nightly sync', kind: 'kubernetes', namespace: 'ci', service_account: 'publisher', uid },
+    { action: publisherForm },
+  );
   t.regex(added.text, /Kubernetes service account ci\/publisher uid [0-9a-f-]{36}/);
   t.true(/serviceAccountToken:\s+path: token\s+audience: (\S+)/.exec(added.html)?.[1] === shared.server.url, 'the projected token is for tollgate');
   t.regex(added.html, /--data-urlencode assertion@\/var\/run\/secrets\/tollgate\/token/);
   const id = /(tgtp_[0-9A-Za-z]{12})/.exec(added.url)?.[1] as string;
-  const podToken = await ci.value.kubernetesToken('ci', 'publisher', shared.server.url, { 'kubernetes.io': { namespace: 'ci', serviceaccount: { name: 'publisher', uid } } });
+  const podToken = await ci.value.kubernetesToken('ci', 'publisher', shared.server.url, {
+    'kubernetes.io': { namespace: 'ci', serviceaccount: { name: 'publisher', uid } },
+  });
   t.is((await postForm(`${shared.server.url}/token`, { grant_type: jwtBearer, client_id: id, assertion: podToken })).status, 200);
 });
 
@@ -191,17 +226,28 @@ test('a binding by names alone, or an account without its uid, is refused on the
   t.regex(nameOnly.html, /id="publisher-repository"[^>]*value="qgis\/plugin-x"/);
   t.regex(nameOnly.html, /id="publisher-description"[^>]*value="by name"/);
 
-  const noUid = await browser.submit(nameOnly, { description: 'no uid', kind: 'kubernetes', namespace: 'ci', service_account: 'publisher' }, { action: publisherForm });
+  const noUid = await browser.submit(
+    nameOnly,
+    { description: 'no uid', kind: 'kubernetes', namespace: 'ci', service_account: 'publisher' },
+    { action: publisherForm },
+  );
   t.is(noUid.status, 400);
   t.regex(noUid.html, /id="publisher-uid-error">Required: the service account&#39;s uid/);
   t.regex(noUid.html, /id="publisher-kind-kubernetes" type="radio" name="kind" value="kubernetes" checked/);
   t.regex(noUid.html, /id="publisher-namespace"[^>]*value="ci"/);
 
-  const unlisted = await browser.submit(noUid, { description: 'elsewhere', kind: 'github_actions', issuer: 'https://gitlab.example.org', repository_id: '1', repository_owner_id: '2' }, { action: publisherForm });
+  const unlisted = await browser.submit(
+    noUid,
+    { description: 'elsewhere', kind: 'github_actions', issuer: 'https://gitlab.example.org', repository_id: '1', repository_owner_id: '2' },
+    { action: publisherForm },
+  );
   t.is(unlisted.status, 400);
   t.regex(unlisted.html, /id="publisher-issuer-error">.*allows trusted publishers only from/);
   const added = (await shared.server.tollgate.selfService.publisherStore.list(api)).map((publisher) => publisher.description);
-  t.false(['by name', 'no uid', 'elsewhere'].some((description) => added.includes(description)), 'nothing was added');
+  t.false(
+    ['by name', 'no uid', 'elsewhere'].some((description) => added.includes(description)),
+    'nothing was added',
+  );
 
   const closedPage = await browser.request(`${shared.server.url}/tokens/resources/${encodeURIComponent(closed)}`);
   t.regex(closedPage.text, /This API accepts no trusted publishers/);

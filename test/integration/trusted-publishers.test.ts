@@ -41,7 +41,8 @@ const shared = selfServicePerFile(async () => {
 
 test.after.always(() => Promise.all([actions, cluster, elsewhere, stranger].map((issuer) => issuer?.stop())));
 
-const call = (who: string | null, method: string, path: string, body?: unknown) => selfServiceCall(shared.server, who ? shared.tokensOf[who] : undefined, method, path, body);
+const call = (who: string | null, method: string, path: string, body?: unknown) =>
+  selfServiceCall(shared.server, who ? shared.tokensOf[who] : undefined, method, path, body);
 
 const publishersPath = (identifier = resource) => `/resources/${encodeURIComponent(identifier)}/publishers`;
 
@@ -53,18 +54,25 @@ async function addPublisher(fields: Record<string, unknown>, who = 'alice'): Pro
 }
 
 /** What a CI job sends: no secret, only its own OIDC token. */
-const exchange = (clientId: string, assertion: string, form: Record<string, string> = {}) => postForm(`${shared.server.url}/token`, { grant_type: jwtBearer, client_id: clientId, assertion, ...form });
+const exchange = (clientId: string, assertion: string, form: Record<string, string> = {}) =>
+  postForm(`${shared.server.url}/token`, { grant_type: jwtBearer, client_id: clientId, assertion, ...form });
 
 /** A projected service-account token whose account has `uid`. */
 const serviceAccountToken = (namespace: string, name: string, uid: string) =>
-  cluster.kubernetesToken(namespace, name, shared.server.url, { 'kubernetes.io': { namespace, pod: { name: `${name}-0`, uid: crypto.randomUUID() }, serviceaccount: { name, uid } } });
+  cluster.kubernetesToken(namespace, name, shared.server.url, {
+    'kubernetes.io': { namespace, pod: { name: `${name}-0`, uid: crypto.randomUUID() }, serviceaccount: { name, uid } },
+  });
 
-test('a GitHub Actions job bound by its repository ids gets a JWT for exactly the resource, with the binding\'s scopes and max_priority, naming the binding and not its creator', async (t) => {
+test("a GitHub Actions job bound by its repository ids gets a JWT for exactly the resource, with the binding's scopes and max_priority, naming the binding and not its creator", async (t) => {
   const id = await addPublisher({ issuer: actions.issuer, github_actions: repository, scopes: ['publish'], max_priority: { ci: 4 } });
   t.regex(id, /^tgtp_[0-9A-Za-z]{12}$/);
   const { status, body } = await exchange(id, await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', shared.server.url));
   t.is(status, 200, JSON.stringify(body));
-  const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${shared.server.url}/jwks`)), { issuer: shared.server.url, audience: resource, typ: 'at+jwt' });
+  const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${shared.server.url}/jwks`)), {
+    issuer: shared.server.url,
+    audience: resource,
+    typ: 'at+jwt',
+  });
   t.is(payload.sub, id);
   t.is(payload.client_id, id);
   t.is(payload.scope, 'publish');
@@ -88,18 +96,33 @@ test('a recycled repository name (same repository, another repository_id) and an
   t.regex(String(recycled.body.error_description), /\(condition\).*repository_id/);
   const genuine = await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', shared.server.url, { repository_id: '700000001' });
   t.is((await exchange(id, genuine)).status, 200);
-  const newOwner = await exchange(id, await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', shared.server.url, { repository_id: '700000001', repository_owner_id: '777' }));
+  const newOwner = await exchange(
+    id,
+    await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', shared.server.url, { repository_id: '700000001', repository_owner_id: '777' }),
+  );
   t.is(newOwner.body.error, 'invalid_grant');
   t.regex(String(newOwner.body.error_description), /repository_owner_id/);
 });
 
 test('the workflow, ref and environment conditions are enforced when set', async (t) => {
   const workflow = 'qgis/plugin-x/.github/workflows/release.yml@refs/tags/v1.0';
-  const id = await addPublisher({ issuer: actions.issuer, github_actions: { ...repository, repository_id: '700000002', job_workflow_ref: workflow, ref: 'refs/tags/v1.0', environment: 'release' } });
+  const id = await addPublisher({
+    issuer: actions.issuer,
+    github_actions: { ...repository, repository_id: '700000002', job_workflow_ref: workflow, ref: 'refs/tags/v1.0', environment: 'release' },
+  });
   const token = (claims: Record<string, string>) =>
-    actions.githubActionsToken('qgis/plugin-x', 'refs/tags/v1.0', shared.server.url, { repository_id: '700000002', job_workflow_ref: workflow, environment: 'release', ...claims });
+    actions.githubActionsToken('qgis/plugin-x', 'refs/tags/v1.0', shared.server.url, {
+      repository_id: '700000002',
+      job_workflow_ref: workflow,
+      environment: 'release',
+      ...claims,
+    });
   t.is((await exchange(id, await token({}))).status, 200);
-  for (const [claim, value] of [['job_workflow_ref', 'qgis/plugin-x/.github/workflows/other.yml@refs/tags/v1.0'], ['ref', 'refs/heads/main'], ['environment', 'staging']] as const) {
+  for (const [claim, value] of [
+    ['job_workflow_ref', 'qgis/plugin-x/.github/workflows/other.yml@refs/tags/v1.0'],
+    ['ref', 'refs/heads/main'],
+    ['environment', 'staging'],
+  ] as const) {
     const refused = await exchange(id, await token({ [claim]: value }));
     t.is(refused.body.error, 'invalid_grant', claim);
     t.regex(String(refused.body.error_description), new RegExp(`claim ${claim} `), claim);
@@ -111,21 +134,37 @@ test('a binding by names alone is refused with a 400 naming the missing field', 
   t.is(nameOnly.status, 400);
   t.is(nameOnly.body.field, 'github_actions.repository_id');
   t.regex(String(nameOnly.body.error_description), /is required: .*recycled|is required: .*taken again/);
-  const noOwner = await call('alice', 'POST', publishersPath(), { description: 'x', issuer: actions.issuer, github_actions: { repository: 'qgis/plugin-x', repository_id: '812345678' } });
+  const noOwner = await call('alice', 'POST', publishersPath(), {
+    description: 'x',
+    issuer: actions.issuer,
+    github_actions: { repository: 'qgis/plugin-x', repository_id: '812345678' },
+  });
   t.is(noOwner.body.field, 'github_actions.repository_owner_id');
-  const nameAsId = await call('alice', 'POST', publishersPath(), { description: 'x', issuer: actions.issuer, github_actions: { repository_id: 'qgis/plugin-x', repository_owner_id: '483444' } });
+  const nameAsId = await call('alice', 'POST', publishersPath(), {
+    description: 'x',
+    issuer: actions.issuer,
+    github_actions: { repository_id: 'qgis/plugin-x', repository_owner_id: '483444' },
+  });
   t.is(nameAsId.body.field, 'github_actions.repository_id');
-  const noUid = await call('alice', 'POST', publishersPath(), { description: 'x', issuer: cluster.issuer, kubernetes: { namespace: 'ci', service_account: 'publisher' } });
+  const noUid = await call('alice', 'POST', publishersPath(), {
+    description: 'x',
+    issuer: cluster.issuer,
+    kubernetes: { namespace: 'ci', service_account: 'publisher' },
+  });
   t.is(noUid.status, 400);
   t.is(noUid.body.field, 'kubernetes.uid');
   t.regex(String(noUid.body.error_description), /is required: the service account's uid/);
   const neither = await call('alice', 'POST', publishersPath(), { description: 'x', issuer: actions.issuer });
   t.is(neither.body.field, 'github_actions');
-  const bySubject = await call('alice', 'POST', publishersPath(), { description: 'x', issuer: actions.issuer, subject: 'repo:qgis/plugin-x:ref:refs/heads/main' });
+  const bySubject = await call('alice', 'POST', publishersPath(), {
+    description: 'x',
+    issuer: actions.issuer,
+    subject: 'repo:qgis/plugin-x:ref:refs/heads/main',
+  });
   t.is(bySubject.body.field, 'subject');
 });
 
-test('an issuer the resource\'s policy does not list, or not trusted at all, is refused when the binding is added; a resource listing none takes none', async (t) => {
+test("an issuer the resource's policy does not list, or not trusted at all, is refused when the binding is added; a resource listing none takes none", async (t) => {
   const unlisted = await call('alice', 'POST', publishersPath(), { description: 'x', issuer: elsewhere.issuer, github_actions: repository });
   t.is(unlisted.status, 400);
   t.is(unlisted.body.field, 'issuer');
@@ -136,7 +175,7 @@ test('an issuer the resource\'s policy does not list, or not trusted at all, is 
   t.regex(String(none.body.error_description), /allows no trusted publishers/);
 });
 
-test('a maintainer cannot give a binding more than the resource\'s ceiling or their own max_priority, nor a scope outside the policy', async (t) => {
+test("a maintainer cannot give a binding more than the resource's ceiling or their own max_priority, nor a scope outside the policy", async (t) => {
   const fields = { description: 'x', issuer: actions.issuer, github_actions: { ...repository, repository_id: '700000003' } };
   const bob = await call('bob', 'POST', publishersPath(), { ...fields, max_priority: { ci: 2 } });
   t.is(bob.status, 400);
@@ -175,7 +214,7 @@ test('a Kubernetes service account bound with its uid works; a recreated account
   t.regex(String(otherAccount.body.error_description), /\(subject\)/);
 });
 
-test('a binding whose issuer an admin takes off the resource\'s policy stops working', async (t) => {
+test("a binding whose issuer an admin takes off the resource's policy stops working", async (t) => {
   const uid = crypto.randomUUID();
   const id = await addPublisher({ issuer: cluster.issuer, kubernetes: { namespace: 'ci', service_account: 'nightly', uid } });
   t.is((await exchange(id, await serviceAccountToken('ci', 'nightly', uid))).status, 200);
@@ -210,7 +249,11 @@ test('admins list every binding of a resource and remove any of them', async (t)
   t.is(removed.status, 200);
   const assertion = await actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', shared.server.url, { repository_id: '700000006' });
   t.is((await exchange(id, assertion)).body.error, 'invalid_client');
-  const reserved = await adminCall(shared.server, shared.adminToken, 'POST', '/clients', { client_id: 'tgtp_ABCDEFabcdef', grant_types: ['client_credentials'], resources: [resource] });
+  const reserved = await adminCall(shared.server, shared.adminToken, 'POST', '/clients', {
+    client_id: 'tgtp_ABCDEFabcdef',
+    grant_types: ['client_credentials'],
+    resources: [resource],
+  });
   t.is(reserved.body.field, 'client_id');
 });
 
@@ -243,22 +286,36 @@ test('GET /self-service/openapi.json describes the publisher routes', async (t) 
   t.deepEqual(Object.keys(paths['/resources/{identifier}/publishers/{id}'] ?? {}), ['delete']);
 });
 
-test.serial('deleting a resource server deletes its bindings: refused at once, a security event each, and a resource created again under its identifier starts without them', async (t) => {
-  const doomed = 'https://doomed.example.org';
-  const policy = { identifier: doomed, scopes: ['publish'], maintainers: { accounts: ['alice'] }, self_service: true, self_service_max_priority: { ci: 5 }, trusted_publisher_issuers: [actions.issuer] };
-  t.is((await adminCall(shared.server, shared.adminToken, 'POST', '/resources', policy)).status, 201);
-  const added = await call('alice', 'POST', publishersPath(doomed), { description: 'doomed', issuer: actions.issuer, github_actions: { repository_id: '900001', repository_owner_id: '483444' } });
-  t.is(added.status, 201, JSON.stringify(added.body));
-  const id = added.body.id as string;
-  const ciToken = () => actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', shared.server.url, { repository_id: '900001' });
-  t.is((await exchange(id, await ciToken(), { resource: doomed })).status, 200);
+test.serial(
+  'deleting a resource server deletes its bindings: refused at once, a security event each, and a resource created again under its identifier starts without them',
+  async (t) => {
+    const doomed = 'https://doomed.example.org';
+    const policy = {
+      identifier: doomed,
+      scopes: ['publish'],
+      maintainers: { accounts: ['alice'] },
+      self_service: true,
+      self_service_max_priority: { ci: 5 },
+      trusted_publisher_issuers: [actions.issuer],
+    };
+    t.is((await adminCall(shared.server, shared.adminToken, 'POST', '/resources', policy)).status, 201);
+    const added = await call('alice', 'POST', publishersPath(doomed), {
+      description: 'doomed',
+      issuer: actions.issuer,
+      github_actions: { repository_id: '900001', repository_owner_id: '483444' },
+    });
+    t.is(added.status, 201, JSON.stringify(added.body));
+    const id = added.body.id as string;
+    const ciToken = () => actions.githubActionsToken('qgis/plugin-x', 'refs/heads/main', shared.server.url, { repository_id: '900001' });
+    t.is((await exchange(id, await ciToken(), { resource: doomed })).status, 200);
 
-  t.is((await adminCall(shared.server, shared.adminToken, 'DELETE', `/resources/${encodeURIComponent(doomed)}`)).status, 200);
-  t.is((await exchange(id, await ciToken(), { resource: doomed })).body.error, 'invalid_client');
-  const removed = log.lines(/security event/).find((line) => line.securityEvent === 'trusted_publisher.removed' && line.publisherId === id);
-  t.is(removed?.reason, 'resource_deleted');
+    t.is((await adminCall(shared.server, shared.adminToken, 'DELETE', `/resources/${encodeURIComponent(doomed)}`)).status, 200);
+    t.is((await exchange(id, await ciToken(), { resource: doomed })).body.error, 'invalid_client');
+    const removed = log.lines(/security event/).find((line) => line.securityEvent === 'trusted_publisher.removed' && line.publisherId === id);
+    t.is(removed?.reason, 'resource_deleted');
 
-  t.is((await adminCall(shared.server, shared.adminToken, 'POST', '/resources', policy)).status, 201);
-  t.deepEqual((await call('alice', 'GET', publishersPath(doomed))).body.publishers, []);
-  t.is((await exchange(id, await ciToken(), { resource: doomed })).body.error, 'invalid_client');
-});
+    t.is((await adminCall(shared.server, shared.adminToken, 'POST', '/resources', policy)).status, 201);
+    t.deepEqual((await call('alice', 'GET', publishersPath(doomed))).body.publishers, []);
+    t.is((await exchange(id, await ciToken(), { resource: doomed })).body.error, 'invalid_client');
+  },
+);

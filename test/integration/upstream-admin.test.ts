@@ -15,7 +15,14 @@ import { alice, approveAndPoll, refresh, startUpstreamTestBed, upstreamSecrets, 
 // Upstreams and linked identities as operators see them: seed, admin API, CLI, start-up errors.
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-upstream-seed-'));
 // An upstream the seed adds to the configured ones (SPEC §13); a GitHub type needs no discovery at start.
-const seededUpstream = { id: 'ghe', name: 'GitHub Enterprise', type: 'github', baseUrl: 'http://127.0.0.1:9', clientId: 'tollgate-ghe', clientSecretEnv: 'GITHUB_SECRET' };
+const seededUpstream = {
+  id: 'ghe',
+  name: 'GitHub Enterprise',
+  type: 'github',
+  baseUrl: 'http://127.0.0.1:9',
+  clientId: 'tollgate-ghe',
+  clientSecretEnv: 'GITHUB_SECRET',
+};
 let bed: UpstreamTestBed;
 let admin: string;
 
@@ -85,7 +92,11 @@ test('the admin API lists upstreams with their redirect URIs and never their sec
   const { status, body } = await adminCall(bed.server, admin, 'GET', '/upstreams');
   t.is(status, 200);
   const upstreams = body.upstreams as Array<Record<string, unknown>>;
-  t.deepEqual(upstreams.map((upstream) => upstream.id), ['acme', 'corp', 'flaky', 'github', 'ghe'], 'the seed\'s upstream comes after the configured ones');
+  t.deepEqual(
+    upstreams.map((upstream) => upstream.id),
+    ['acme', 'corp', 'flaky', 'github', 'ghe'],
+    "the seed's upstream comes after the configured ones",
+  );
   t.is(upstreams[0]?.redirect_uri, `${bed.server.url}/upstream/acme/callback`);
   const text = JSON.stringify(body);
   for (const secret of Object.values(upstreamSecrets)) t.false(text.includes(secret));

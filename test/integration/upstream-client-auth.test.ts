@@ -27,9 +27,24 @@ test.before(async () => {
   const kid = 'tollgate-upstream-key-1';
   idp = await startTestIdp(
     [
-      { clientId: 'tollgate-post-only', clientSecret: secrets.strict, redirectUri: `${base}/upstream/strict/callback`, tokenEndpointAuthMethod: 'client_secret_post' },
-      { clientId: 'tollgate-basic', clientSecret: secrets.basic, redirectUri: `${base}/upstream/basic/callback`, tokenEndpointAuthMethod: 'client_secret_post' },
-      { clientId: 'tollgate-keyed', redirectUri: `${base}/upstream/keyed/callback`, tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256' }] } },
+      {
+        clientId: 'tollgate-post-only',
+        clientSecret: secrets.strict,
+        redirectUri: `${base}/upstream/strict/callback`,
+        tokenEndpointAuthMethod: 'client_secret_post',
+      },
+      {
+        clientId: 'tollgate-basic',
+        clientSecret: secrets.basic,
+        redirectUri: `${base}/upstream/basic/callback`,
+        tokenEndpointAuthMethod: 'client_secret_post',
+      },
+      {
+        clientId: 'tollgate-keyed',
+        redirectUri: `${base}/upstream/keyed/callback`,
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        jwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256' }] },
+      },
     ],
     { clientAuthMethods: ['client_secret_post', 'private_key_jwt'] },
   );
@@ -43,7 +58,14 @@ test.before(async () => {
     overrides: {
       upstreams: [
         { ...common, id: 'strict', name: 'Strict IdP', clientId: 'tollgate-post-only', clientSecretEnv: 'STRICT_SECRET' },
-        { ...common, id: 'basic', name: 'Basic IdP', clientId: 'tollgate-basic', clientSecretEnv: 'BASIC_SECRET', tokenEndpointAuthMethod: 'client_secret_basic' },
+        {
+          ...common,
+          id: 'basic',
+          name: 'Basic IdP',
+          clientId: 'tollgate-basic',
+          clientSecretEnv: 'BASIC_SECRET',
+          tokenEndpointAuthMethod: 'client_secret_basic',
+        },
         { ...common, id: 'keyed', name: 'Keyed IdP', clientId: 'tollgate-keyed', tokenEndpointAuthMethod: 'private_key_jwt', privateKeyEnv: 'KEYED_KEY' },
       ],
     },
@@ -61,7 +83,9 @@ test.after.always(async () => {
 test('with no tokenEndpointAuthMethod set, an upstream that advertises only client_secret_post is used with it at sign-in and at re-check', async (t) => {
   const { status, body } = await approveAndPoll(bed, await upstreamSignIn(bed, 'strict', 'pat-sub'));
   t.is(status, 200, JSON.stringify(body));
-  t.true(log.lines(/^upstream token endpoint authentication$/).some((line) => line.upstream === 'strict' && line.tokenEndpointAuthMethod === 'client_secret_post'));
+  t.true(
+    log.lines(/^upstream token endpoint authentication$/).some((line) => line.upstream === 'strict' && line.tokenEndpointAuthMethod === 'client_secret_post'),
+  );
   await sleep(1_100);
   const refreshed = await refresh(bed, body.refresh_token as string);
   t.is(refreshed.status, 200, 'the re-check redeemed the upstream refresh token with client_secret_post');

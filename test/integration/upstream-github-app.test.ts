@@ -47,7 +47,10 @@ test.serial('a GitHub App login whose refresh token GitHub refuses ends at re-ch
   t.is(refused.status, 400);
   t.is(refused.body.error, 'invalid_grant');
   const ended = log.lines(/^security event$/).filter((line) => line.securityEvent === 'grant.revoked' && line.upstream === 'github');
-  t.true(ended.some((line) => (line.upstreamResponse as { error?: string } | undefined)?.error === 'bad_refresh_token'), 'the refusal is logged with GitHub\'s error');
+  t.true(
+    ended.some((line) => (line.upstreamResponse as { error?: string } | undefined)?.error === 'bad_refresh_token'),
+    "the refusal is logged with GitHub's error",
+  );
 });
 
 test.serial('a GitHub App user who left the org is refused at re-check, even with a valid token', async (t) => {
@@ -65,7 +68,10 @@ test.serial('GitHub App access and refresh tokens are stored sealed: none is in 
   await sleep(1_100);
   t.is((await refresh(bed, refreshToken)).status, 200);
   const issued = bed.github.issued.filter((value) => value.startsWith('ghr_') || value.startsWith('ghu_'));
-  t.true(issued.some((value) => value.startsWith('ghr_')), 'refresh tokens were handed out');
+  t.true(
+    issued.some((value) => value.startsWith('ghr_')),
+    'refresh tokens were handed out',
+  );
   const { text: stored } = await dumpRedis(bed.redis.url);
   const logged = log.text();
   for (const value of [upstreamSecrets.github, ...issued]) {

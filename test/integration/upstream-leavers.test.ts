@@ -49,8 +49,13 @@ test('a person disabled upstream gets invalid_grant and every login of theirs is
   const refused = await refresh(bed, laptop.refreshToken);
   t.is(refused.status, 400);
   t.is(refused.body.error, 'invalid_grant');
-  const ended = log.lines(/^security event$/).filter((line) => line.securityEvent === 'grant.revoked' && line.reason === 'upstream_recheck' && line.upstream === 'acme');
-  t.true(ended.some((line) => line.grants === 2 && line.recheck === 'refused'), 'the ended logins are a counted grant.revoked security event');
+  const ended = log
+    .lines(/^security event$/)
+    .filter((line) => line.securityEvent === 'grant.revoked' && line.reason === 'upstream_recheck' && line.upstream === 'acme');
+  t.true(
+    ended.some((line) => line.grants === 2 && line.recheck === 'refused'),
+    'the ended logins are a counted grant.revoked security event',
+  );
   // Back upstream, but the logins stay ended: they were revoked, not merely refused once.
   bed.idp.people.set('hank-sub', { ...alice, preferred_username: 'hank', email: 'hank@acme.test' });
   t.is((await refresh(bed, desktop.refreshToken)).body.error, 'invalid_grant');

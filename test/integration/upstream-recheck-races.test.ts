@@ -22,7 +22,8 @@ async function signedIn(upstream: string, sub: string) {
   return { accessToken: body.access_token as string, refreshToken: body.refresh_token as string };
 }
 
-const identityOf = async (sub: string) => (await bed.server.tollgate.accounts.list()).flatMap((account) => account.identities ?? []).find((identity) => identity.subject === sub);
+const identityOf = async (sub: string) =>
+  (await bed.server.tollgate.accounts.list()).flatMap((account) => account.identities ?? []).find((identity) => identity.subject === sub);
 
 test.serial('a momentary outage keeps a login whose last upstream check is older than reverifyAfter plus the grace', async (t) => {
   bed.flaky.people.set('idle-sub', { preferred_username: 'idle' });

@@ -47,7 +47,10 @@ test('just-in-time sign-in ends in a JWT whose sub is the tollgate account and w
   t.regex(login.after.text, /Signed in as Alice Example \(alice\)/);
   const { status, body } = await approveAndPoll(bed, login);
   t.is(status, 200);
-  const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${bed.server.url}/jwks`)), { issuer: bed.server.url, typ: 'at+jwt' });
+  const { payload } = await jwtVerify(body.access_token as string, createRemoteJWKSet(new URL(`${bed.server.url}/jwks`)), {
+    issuer: bed.server.url,
+    typ: 'at+jwt',
+  });
   t.not(payload.sub, 'alice-sub');
   t.deepEqual(payload.max_priority, { lab: 9, qa: 5, default: 1 });
 
@@ -60,7 +63,10 @@ test('just-in-time sign-in ends in a JWT whose sub is the tollgate account and w
   t.false(JSON.stringify(account.body).includes('sealed'), 'the sealed upstream credential is never shown');
 
   const succeeded = log.lines(/^security event$/).filter((line) => line.securityEvent === 'sign_in.succeeded' && line.accountId === payload.sub);
-  t.true(succeeded.some((line) => line.upstream === 'acme'), 'an upstream sign-in is a sign_in.succeeded security event');
+  t.true(
+    succeeded.some((line) => line.upstream === 'acme'),
+    'an upstream sign-in is a sign_in.succeeded security event',
+  );
 
   // The same person signing in again gets the same account.
   const again = await approveAndPoll(bed, await upstreamSignIn(bed, 'acme', 'alice-sub'));
@@ -88,7 +94,10 @@ test('"existing" provisioning links to the account with that username and refuse
   await assertNothingLoggedIn(t, refused);
   const admin = await adminToken(bed.server);
   const accounts = (await adminCall(bed.server, admin, 'GET', '/accounts')).body.accounts as Array<{ username: string }>;
-  t.false(accounts.some((account) => account.username === 'nobody'), 'no account was created');
+  t.false(
+    accounts.some((account) => account.username === 'nobody'),
+    'no account was created',
+  );
 });
 
 test('a person outside the allowed email domains is refused with a page', async (t) => {
@@ -111,7 +120,9 @@ test('access_denied at the upstream ends on a page that offers to start again', 
   const login = await upstreamSignIn(bed, 'acme', 'deny');
   t.is(login.after.status, 403);
   t.regex(login.after.text, /Sign-in cancelled/);
-  const retry = await login.browser.request(new URL('/interaction/x', login.after.url).href.replace(/\/interaction\/x$/, /href="(\/interaction\/[^"]+)"/.exec(login.after.html)?.[1] ?? ''));
+  const retry = await login.browser.request(
+    new URL('/interaction/x', login.after.url).href.replace(/\/interaction\/x$/, /href="(\/interaction\/[^"]+)"/.exec(login.after.html)?.[1] ?? ''),
+  );
   t.regex(retry.text, /Continue with Acme SSO/, 'start again leads back to the sign-in page');
   await assertNothingLoggedIn(t, login);
 });
@@ -127,7 +138,8 @@ test('a replayed callback is refused and does not sign in twice', async (t) => {
 });
 
 /** The links a problem page offers, in order. */
-const waysBack = (page: { html: string }) => [...page.html.matchAll(/<main[\s\S]*?<\/main>/g)].flatMap(([main]) => [...main.matchAll(/href="([^"]+)"/g)].map((match) => match[1]));
+const waysBack = (page: { html: string }) =>
+  [...page.html.matchAll(/<main[\s\S]*?<\/main>/g)].flatMap(([main]) => [...main.matchAll(/href="([^"]+)"/g)].map((match) => match[1]));
 
 /** Presses "Continue with Acme SSO" on the token pages' sign-in, as `sub`, stopping before the callback. */
 async function tokenPagesSignIn(sub: string) {
@@ -147,7 +159,7 @@ async function pendingLoginKeys(): Promise<Set<string>> {
   }
 }
 
-test.serial('a token pages sign-in answered twice, or after its login expired, offers the token pages\' sign-in again, not a new device code', async (t) => {
+test.serial("a token pages sign-in answered twice, or after its login expired, offers the token pages' sign-in again, not a new device code", async (t) => {
   const used = await tokenPagesSignIn('erin-sub');
   const signedIn = await used.browser.request(used.callbackUrl);
   t.regex(signedIn.url, /\/tokens$/);
@@ -170,19 +182,23 @@ test.serial('a token pages sign-in answered twice, or after its login expired, o
   t.regex(expired.text, /unknown or has expired/);
   t.deepEqual(waysBack(expired), ['/tokens/sign-in']);
   const again = await late.browser.request(new URL('/tokens/sign-in', bed.server.url).href);
-  t.regex(again.text, /Continue with Acme SSO/, 'the way back is the token pages\' sign-in');
+  t.regex(again.text, /Continue with Acme SSO/, "the way back is the token pages' sign-in");
 });
 
 test('a sign-in answer that says nothing about where it was started offers both ways back', async (t) => {
   const browser = new TestBrowser();
-  for (const url of [`${bed.server.url}/upstream/acme/callback?code=x&state=never-issued`, `${bed.server.url}/upstream/acme/callback`, `${bed.server.url}/upstream/nope/callback?state=x`]) {
+  for (const url of [
+    `${bed.server.url}/upstream/acme/callback?code=x&state=never-issued`,
+    `${bed.server.url}/upstream/acme/callback`,
+    `${bed.server.url}/upstream/nope/callback?state=x`,
+  ]) {
     const answer = await browser.request(url);
     t.is(answer.status, 400, url);
     t.deepEqual(waysBack(answer), ['/device', '/tokens'], url);
   }
 });
 
-test('a callback carrying the state of another browser\'s sign-in is refused', async (t) => {
+test("a callback carrying the state of another browser's sign-in is refused", async (t) => {
   const theirs = await upstreamSignIn(bed, 'acme', 'alice-sub', { stopAt: callback });
   const mine = await upstreamSignIn(bed, 'acme', 'alice-sub', { stopAt: callback });
   const answer = await mine.browser.request(theirs.after.url);

@@ -30,7 +30,11 @@ test('the reviewed range is one minor, narrower than what package.json lets npm 
   const [fromMajor, fromMinor] = checkedOidcProviderRange.from.split('.').map(Number) as [number, number];
   t.is(checkedOidcProviderRange.below as string, `${fromMajor}.${fromMinor + 1}.0`);
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
-  t.is(manifest.dependencies['oidc-provider'], `^${checkedOidcProviderRange.from}`, 'package.json allows any 9.x; the pin above is what stops an unreviewed minor');
+  t.is(
+    manifest.dependencies['oidc-provider'],
+    `^${checkedOidcProviderRange.from}`,
+    'package.json allows any 9.x; the pin above is what stops an unreviewed minor',
+  );
 });
 
 // Probe sources: each is a way into oidc-provider's internals. The strings are assembled so that
@@ -62,11 +66,18 @@ const probes: Record<string, string> = {
 
 // One linter for every probe: building one loads the TypeScript parser and the whole configuration.
 const eslint = new ESLint();
-const refused = (messages: ESLint.LintResult['messages']) => messages.filter((message) => message.ruleId === 'no-restricted-syntax' || message.ruleId === 'no-restricted-imports');
+const refused = (messages: ESLint.LintResult['messages']) =>
+  messages.filter((message) => message.ruleId === 'no-restricted-syntax' || message.ruleId === 'no-restricted-imports');
 
 for (const [name, code] of Object.entries(probes)) {
   test(`the fence refuses ${name} in src/, test/ and bench/`, async (t) => {
-    for (const filePath of ['src/provider/somewhere-else.ts', 'src/storage/anywhere.ts', 'test/provider/probe.test.ts', 'bench/lib/probe.ts', 'bench/baseline-server.ts']) {
+    for (const filePath of [
+      'src/provider/somewhere-else.ts',
+      'src/storage/anywhere.ts',
+      'test/provider/probe.test.ts',
+      'bench/lib/probe.ts',
+      'bench/baseline-server.ts',
+    ]) {
       const [result] = await eslint.lintText(code, { filePath });
       t.true(refused(result?.messages ?? []).length > 0, `${filePath}:\n${code}`);
     }

@@ -20,7 +20,16 @@ test('a sealed private key opens with its key-encryption key and kid only', asyn
 
 test('the key-encryption key must be 32 bytes of base64, and the error says how to make one', (t) => {
   t.is(loadKeyEncryptionKey(keysConfig({ encryptionKey: randomBytes(32).toString('base64url') })).length, 32);
-  t.throws(() => loadKeyEncryptionKey(keysConfig({ source: 'store' })), { code: 'invalid_config', message: /TOLLGATE_KEY_ENCRYPTION_KEY.*openssl rand -base64 32/ });
-  t.throws(() => loadKeyEncryptionKey(keysConfig({ encryptionKey: randomBytes(16).toString('base64') })), { code: 'invalid_config', message: /keys\.encryptionKey \(TOLLGATE_KEY_ENCRYPTION_KEY\): must be 32 bytes in base64 \(got 16\)/ });
-  t.throws(() => loadKeyEncryptionKey(keysConfig({ encryptionKeyFile: '/nonexistent/kek' })), { code: 'invalid_config', message: /keys\.encryptionKeyFile \(TOLLGATE_KEY_ENCRYPTION_KEY_FILE\): cannot read/ });
+  t.throws(() => loadKeyEncryptionKey(keysConfig({ source: 'store' })), {
+    code: 'invalid_config',
+    message: /TOLLGATE_KEY_ENCRYPTION_KEY.*openssl rand -base64 32/,
+  });
+  t.throws(() => loadKeyEncryptionKey(keysConfig({ encryptionKey: randomBytes(16).toString('base64') })), {
+    code: 'invalid_config',
+    message: /keys\.encryptionKey \(TOLLGATE_KEY_ENCRYPTION_KEY\): must be 32 bytes in base64 \(got 16\)/,
+  });
+  t.throws(() => loadKeyEncryptionKey(keysConfig({ encryptionKeyFile: '/nonexistent/kek' })), {
+    code: 'invalid_config',
+    message: /keys\.encryptionKeyFile \(TOLLGATE_KEY_ENCRYPTION_KEY_FILE\): cannot read/,
+  });
 });

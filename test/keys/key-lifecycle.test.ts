@@ -9,7 +9,16 @@ function keyMaker(): NewKey {
   let counter = 0;
   return async (alg, state, activatesAt) => {
     counter += 1;
-    return { kid: `${alg}-${counter}`, alg, state, createdAt: 0, activatesAt, origin: 'generated', publicJwk: {}, sealed: { iv: '', tag: '', data: '' } } as StoredKey;
+    return {
+      kid: `${alg}-${counter}`,
+      alg,
+      state,
+      createdAt: 0,
+      activatesAt,
+      origin: 'generated',
+      publicJwk: {},
+      sealed: { iv: '', tag: '', data: '' },
+    } as StoredKey;
   };
 }
 const states = (keys: StoredKey[]) => keys.map((key) => `${key.kid}:${key.state}`);
@@ -33,13 +42,23 @@ test('the next key signs at its moment on every instance, before anyone records 
   const moved = await advanceKeySet(set, ['ES256'], schedule, 100_500, newKey);
   t.deepEqual(states(moved.set.keys), ['ES256-1:retired', 'ES256-2:active']);
   t.is(moved.set.keys[0]?.removesAt, 120_500);
-  t.deepEqual(publishedAt(moved.set.keys, 120_499).map((key) => key.kid), ['ES256-1', 'ES256-2'], 'retired keys stay published for the retention');
-  t.deepEqual(publishedAt(moved.set.keys, 120_500).map((key) => key.kid), ['ES256-2']);
+  t.deepEqual(
+    publishedAt(moved.set.keys, 120_499).map((key) => key.kid),
+    ['ES256-1', 'ES256-2'],
+    'retired keys stay published for the retention',
+  );
+  t.deepEqual(
+    publishedAt(moved.set.keys, 120_500).map((key) => key.kid),
+    ['ES256-2'],
+  );
   const again = await advanceKeySet(moved.set, ['ES256'], schedule, 100_500, newKey);
-  t.deepEqual(again.transitions, [], 'advancing twice at the same moment changes nothing (a crashed holder\'s successor completes, never repeats)');
+  t.deepEqual(again.transitions, [], "advancing twice at the same moment changes nothing (a crashed holder's successor completes, never repeats)");
   const removed = await advanceKeySet(moved.set, ['ES256'], schedule, 121_000, newKey);
   t.deepEqual(states(removed.set.keys), ['ES256-2:active']);
-  t.deepEqual(removed.transitions.map((transition) => transition.kind), ['removed']);
+  t.deepEqual(
+    removed.transitions.map((transition) => transition.kind),
+    ['removed'],
+  );
 });
 
 test('a late transition still gives the next key its full lead time', async (t) => {
@@ -57,7 +76,10 @@ test('rotate now keeps the lead time; revoke promotes the published next key at 
   t.is(rotated.activatesAt, 11_000);
   const revoked = await revokeKey(rotated.set, 'ES256-1', 2_000, newKey);
   t.deepEqual(states(revoked?.set.keys ?? []), ['ES256-2:active']);
-  t.deepEqual(revoked?.set.revoked.map((entry) => entry.kid), ['ES256-1']);
+  t.deepEqual(
+    revoked?.set.revoked.map((entry) => entry.kid),
+    ['ES256-1'],
+  );
   const alone = await revokeKey(revoked!.set, 'ES256-2', 3_000, newKey);
   t.deepEqual(states(alone?.set.keys ?? []), ['ES256-3:active']);
   t.is(await revokeKey(alone!.set, 'nope', 3_000, newKey), undefined);

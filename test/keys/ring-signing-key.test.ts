@@ -18,7 +18,8 @@ const stored = (jwk: JWK, state: StoredKey['state']): StoredKey => ({
   sealed: { iv: '', tag: '', data: '' },
 });
 
-const signingInput = (kid: string, alg: string) => Buffer.from(`${Buffer.from(JSON.stringify({ alg, kid })).toString('base64url')}.${Buffer.from('{}').toString('base64url')}`);
+const signingInput = (kid: string, alg: string) =>
+  Buffer.from(`${Buffer.from(JSON.stringify({ alg, kid })).toString('base64url')}.${Buffer.from('{}').toString('base64url')}`);
 
 test('the provider key signs with the key its header names, even after the ring switched', async (t) => {
   const [old, fresh] = await Promise.all([generateSigningKey('ES256'), generateSigningKey('ES256')]);
@@ -31,9 +32,16 @@ test('the provider key signs with the key its header names, even after the ring 
   t.is(key.kid, fresh.kid as string, 'picks the new key from now on');
   const input = signingInput(kid, 'ES256');
   const signature = Buffer.from(await key.sign(input)).toString('base64url');
-  await t.notThrowsAsync(compactVerify(`${input.toString()}.${signature}`, await importJWK(publicJwkOf(old, 'ES256'), 'ES256')), 'signed by the key its header names');
+  await t.notThrowsAsync(
+    compactVerify(`${input.toString()}.${signature}`, await importJWK(publicJwkOf(old, 'ES256'), 'ES256')),
+    'signed by the key its header names',
+  );
   ring.replace([ringKey(stored(fresh, 'active'), fresh)], 3);
-  await t.throwsAsync(async () => key.sign(input), { message: /no longer in the key set/ }, 'a key revoked in between never signs, its header read before or not');
+  await t.throwsAsync(
+    async () => key.sign(input),
+    { message: /no longer in the key set/ },
+    'a key revoked in between never signs, its header read before or not',
+  );
 });
 
 for (const alg of signingAlgs) {

@@ -7,7 +7,11 @@ async function issuer(kid: string) {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256' };
   const sign = (lifetimeSeconds: number) =>
-    new SignJWT({ sub: 'ada' }).setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt().setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds).sign(privateKey);
+    new SignJWT({ sub: 'ada' })
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
+      .sign(privateKey);
   return { jwk, sign };
 }
 
@@ -48,7 +52,11 @@ test('a key that left the set or was replaced ends the recall: the verification 
   await verify(token, createLocalJWKSet({ keys: [first.jwk] }));
   await t.throwsAsync(verify(token, createLocalJWKSet({ keys: [other.jwk] })), { instanceOf: errors.JWKSNoMatchingKey });
   const impostor = await issuer('k1');
-  await t.throwsAsync(verify(token, createLocalJWKSet({ keys: [impostor.jwk] })), { instanceOf: errors.JWSSignatureVerificationFailed }, 'same kid, another key');
+  await t.throwsAsync(
+    verify(token, createLocalJWKSet({ keys: [impostor.jwk] })),
+    { instanceOf: errors.JWSSignatureVerificationFailed },
+    'same kid, another key',
+  );
   t.is(verifications(), 2, 'the removed key fails before the verification, in getKey, as jose would');
 });
 

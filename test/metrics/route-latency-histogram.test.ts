@@ -37,7 +37,8 @@ test('renders exactly what a prom-client Histogram with the same observations re
 });
 
 test('workers’ histograms add up in the cluster aggregate as prom-client’s do', async (t) => {
-  const aggregate = async (registries: Registry[]) => (await AggregatorRegistry.aggregate(await Promise.all(registries.map((registry) => registry.getMetricsAsJSON()))).metrics());
+  const aggregate = async (registries: Registry[]) =>
+    await AggregatorRegistry.aggregate(await Promise.all(registries.map((registry) => registry.getMetricsAsJSON()))).metrics();
   const first = bothHistograms();
   const second = bothHistograms();
   t.is(await aggregate([first.ours, second.ours]), await aggregate([first.reference, second.reference]));

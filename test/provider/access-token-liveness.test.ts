@@ -22,7 +22,12 @@ async function setUp() {
     return storage.modelAdapter(model);
   } as unknown as Configuration['adapter'];
   // Configured enough that it prints no development-only warnings.
-  const provider = new Provider('http://127.0.0.1', { adapter, jwks: { keys: [await generateSigningKey('ES256')] }, features: { devInteractions: { enabled: false } }, ttl: { Grant: 600 } });
+  const provider = new Provider('http://127.0.0.1', {
+    adapter,
+    jwks: { keys: [await generateSigningKey('ES256')] },
+    features: { devInteractions: { enabled: false } },
+    ttl: { Grant: 600 },
+  });
   const service = { grantTypes: [grantTypes.clientCredentials], authMethod: 'client_secret_basic' as const, secrets: [{ hash: 'sha256:x' }] };
   await clients.save(newClientRecord({ clientId: 'svc', ...service }));
   await clients.save(newClientRecord({ clientId: 'retired', ...service, disabled: true }));
@@ -47,7 +52,7 @@ test('a client-credentials token stands while its client is enabled', async (t) 
   t.false(await liveness.isLive(provider, { sub: 'gone', client_id: 'gone' }, 'gone'), 'an unknown client');
 });
 
-test('a person\'s token stands while its grant lives and is not revoked, and the person is enabled', async (t) => {
+test("a person's token stands while its grant lives and is not revoked, and the person is enabled", async (t) => {
   const { storage, provider, personToken, liveness } = await setUp();
   const { grantId, payload } = await personToken('ada');
   t.deepEqual((await liveness.livePerson(provider, payload))?.grantId, grantId);
@@ -58,7 +63,7 @@ test('a person\'s token stands while its grant lives and is not revoked, and the
   t.false(await liveness.isLive(provider, payload, 'cli'));
 });
 
-test('a person\'s token does not stand for a disabled or deleted person, or without a recorded grant', async (t) => {
+test("a person's token does not stand for a disabled or deleted person, or without a recorded grant", async (t) => {
   const { provider, personToken, liveness } = await setUp();
   t.is(await liveness.livePerson(provider, (await personToken('bob')).payload), undefined, 'a disabled person');
   t.is(await liveness.livePerson(provider, (await personToken('nobody')).payload), undefined, 'no such person');
@@ -76,7 +81,7 @@ test('an exchanged token stands only while the client the person logged in with 
   t.is(await liveness.livePerson(provider, exchanged), undefined);
 });
 
-test('a person\'s token stops standing once its grant record is gone, also after earlier checks found it', async (t) => {
+test("a person's token stops standing once its grant record is gone, also after earlier checks found it", async (t) => {
   const { storage, provider, personToken, liveness } = await setUp();
   const { grantId, payload } = await personToken('ada');
   t.truthy(await liveness.livePerson(provider, payload));

@@ -23,7 +23,7 @@ test('the grace is added to the lifetime, not granted forever', async (t) => {
   t.is(await retaining.find('past-grace'), undefined);
 });
 
-test('a record stored without a lifetime keeps none, and the other operations are the store\'s own', async (t) => {
+test("a record stored without a lifetime keeps none, and the other operations are the store's own", async (t) => {
   const storage = createMemoryStorage();
   t.teardown(() => storage.close());
   const retaining = retainExpiredDeviceCodes(storage.modelAdapter('DeviceCode'), deviceCodeGraceSeconds);

@@ -8,7 +8,12 @@ import type { Storage } from '../../src/storage/storage.ts';
 
 /** What the token endpoint answered a device poll, as the pacing step finds it once the provider has answered. */
 function answered(deviceCode: string, error = 'authorization_pending', grantType: string = grantTypes.deviceCode) {
-  return { oidc: { route: 'token', params: { grant_type: grantType, device_code: deviceCode } }, status: 400, body: { error }, set() {} } as unknown as KoaContextWithOIDC & {
+  return {
+    oidc: { route: 'token', params: { grant_type: grantType, device_code: deviceCode } },
+    status: 400,
+    body: { error },
+    set() {},
+  } as unknown as KoaContextWithOIDC & {
     body: { error: string };
   };
 }

@@ -16,7 +16,7 @@ async function policyWithClients() {
   return createIntrospectionPolicy(clients);
 }
 
-test('a token\'s own client may introspect its access and refresh tokens', async (t) => {
+test("a token's own client may introspect its access and refresh tokens", async (t) => {
   const policy = await policyWithClients();
   t.true(await policy.mayIntrospect('cli', { kind: 'AccessToken', clientId: 'cli', aud: 'urn:api' }));
   t.true(await policy.mayIntrospect('cli', { kind: 'RefreshToken', clientId: 'cli' }));
@@ -40,7 +40,12 @@ test('anyone else learns nothing: other audiences, refresh tokens, disabled and 
 
 function introspectionBy(clientAuthMethod: string, route = 'introspection') {
   const headers: Record<string, string> = {};
-  const ctx = { oidc: { route, client: { clientAuthMethod } }, status: 200, body: { active: true } as unknown, set: (name: string, value: string) => (headers[name] = value) };
+  const ctx = {
+    oidc: { route, client: { clientAuthMethod } },
+    status: 200,
+    body: { active: true } as unknown,
+    set: (name: string, value: string) => (headers[name] = value),
+  };
   return { ctx: ctx as unknown as KoaContextWithOIDC & typeof ctx, headers };
 }
 
@@ -52,7 +57,7 @@ test('a public client is refused introspection with invalid_client, whatever the
   t.regex(headers['www-authenticate'] ?? '', /^Basic /);
 });
 
-test('an authenticated client\'s introspection answer is left as it is', async (t) => {
+test("an authenticated client's introspection answer is left as it is", async (t) => {
   const { ctx } = introspectionBy('client_secret_basic');
   await refusePublicIntrospection(ctx, async () => {});
   t.is(ctx.status, 200);

@@ -7,7 +7,13 @@ import { captureLog } from '../helpers/capture-log.ts';
 
 /** An answer as the client receives it, once every rewrite has run. */
 function answer(route: string, status: number, body: unknown) {
-  return { oidc: { route, client: { clientId: 'cli' } }, status, body, state: { requestId: 'req-1' }, res: { getHeader: () => undefined } } as unknown as KoaContextWithOIDC;
+  return {
+    oidc: { route, client: { clientId: 'cli' } },
+    status,
+    body,
+    state: { requestId: 'req-1' },
+    res: { getHeader: () => undefined },
+  } as unknown as KoaContextWithOIDC;
 }
 
 /** Records answers as the pipeline's protocolOutcomes step does, into a fresh registry and a log at `level`. */

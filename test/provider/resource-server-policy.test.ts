@@ -14,12 +14,28 @@ async function policy(cacheMs = 0) {
   const storage = createMemoryStorage();
   const clients = createClientRegistry(storage, cacheMs, () => {});
   const resources = createResourceRegistry(storage, cacheMs);
-  await resources.save({ identifier: 'urn:api', name: 'API', scopes: ['read', 'write', 'admin'], signingAlg: 'ES256', accessTokenTtl: 120, createdAt, updatedAt: createdAt });
+  await resources.save({
+    identifier: 'urn:api',
+    name: 'API',
+    scopes: ['read', 'write', 'admin'],
+    signingAlg: 'ES256',
+    accessTokenTtl: 120,
+    createdAt,
+    updatedAt: createdAt,
+  });
   await resources.save({ identifier: 'urn:rsa-api', name: 'RSA API', scopes: ['read'], signingAlg: 'RS256', createdAt, updatedAt: createdAt });
   await resources.save({ identifier: 'urn:default-ttl', name: 'Default TTL', scopes: ['read'], signingAlg: 'ES256', createdAt, updatedAt: createdAt });
   await resources.save({ identifier: 'urn:elsewhere', name: 'Elsewhere', scopes: ['read'], signingAlg: 'ES256', createdAt, updatedAt: createdAt });
   const service = { grantTypes: [grantTypes.clientCredentials], authMethod: 'client_secret_basic' as const, secrets: [{ hash: 'sha256:x' }] };
-  await clients.save(newClientRecord({ clientId: 'svc', ...service, scopes: ['read', 'write'], resources: ['urn:api', 'urn:rsa-api', 'urn:default-ttl'], defaultResource: 'urn:api' }));
+  await clients.save(
+    newClientRecord({
+      clientId: 'svc',
+      ...service,
+      scopes: ['read', 'write'],
+      resources: ['urn:api', 'urn:rsa-api', 'urn:default-ttl'],
+      defaultResource: 'urn:api',
+    }),
+  );
   await clients.save(newClientRecord({ clientId: 'bare', ...service, scopes: ['read'], resources: ['urn:api'] }));
   const signingKeys = { jwks: { keys: [] }, signingKid: { ES256: 'es-kid' }, ephemeral: true };
   return Object.assign(createResourceServerPolicy({ clients, resources, signingKeys, defaultAccessTokenTtl: 600 }), { clients });
@@ -27,7 +43,9 @@ async function policy(cacheMs = 0) {
 
 const client = (clientId: string) => ({ clientId }) as Client;
 function tokenRequest(params: Record<string, string>, body: Record<string, unknown> = {}) {
-  return { oidc: { route: 'token', params: { grant_type: grantTypes.clientCredentials, ...params }, body } } as unknown as KoaContextWithOIDC & { oidc: { params: Record<string, string> } };
+  return { oidc: { route: 'token', params: { grant_type: grantTypes.clientCredentials, ...params }, body } } as unknown as KoaContextWithOIDC & {
+    oidc: { params: Record<string, string> };
+  };
 }
 
 test('an allowed resource gets a JWT for its audience, with its lifetime and signing key, and the scopes both records share', async (t) => {
@@ -43,14 +61,14 @@ test('an allowed resource gets a JWT for its audience, with its lifetime and sig
   t.is(ctx.oidc.params.scope, 'read', 'the scopes asked for stand');
 });
 
-test('naming none of the API\'s scopes asks for every scope the client holds there', async (t) => {
+test("naming none of the API's scopes asks for every scope the client holds there", async (t) => {
   const rs = await policy();
   const ctx = tokenRequest({ scope: 'openid profile' });
   await rs.getResourceServerInfo(ctx, 'urn:api', client('svc'));
   t.is(ctx.oidc.params.scope, 'openid profile read write');
 });
 
-test('a resource that is unknown or not the client\'s is refused with invalid_target', async (t) => {
+test("a resource that is unknown or not the client's is refused with invalid_target", async (t) => {
   const rs = await policy();
   await t.throwsAsync(rs.getResourceServerInfo(tokenRequest({}), 'urn:nowhere', client('svc')), { name: 'InvalidTarget' });
   await t.throwsAsync(rs.getResourceServerInfo(tokenRequest({}), 'urn:elsewhere', client('svc')), { name: 'InvalidTarget' });
@@ -75,7 +93,7 @@ test('the resource defaults to audience, then the client default, and a client w
   t.is(await rs.defaultResource(tokenRequest({}), client('svc')), 'urn:api');
   await t.throwsAsync(rs.defaultResource(tokenRequest({}), client('bare')), { name: 'InvalidTarget' });
   const refresh = tokenRequest({ grant_type: grantTypes.refreshToken });
-  t.is(await rs.defaultResource(refresh, client('bare')), undefined, 'a refresh reuses its grant\'s resource');
+  t.is(await rs.defaultResource(refresh, client('bare')), undefined, "a refresh reuses its grant's resource");
 });
 
 test('the access token lifetime falls back to the configured default', async (t) => {

@@ -135,7 +135,17 @@ test.serial('tollgate’s provider has the same routes at the same paths as the 
   for (const path of paths.flatMap(spellings)) {
     for (const method of methods) t.is(ours.nameOf(method, encodeURI(path)), plainRoutes.nameOf(method, encodeURI(path)), `${method} ${path}`);
   }
-  for (const name of ['token', 'jwks', 'code_verification', 'device_authorization', 'introspection', 'revocation', 'registration', 'authorization', 'end_session_confirm']) {
+  for (const name of [
+    'token',
+    'jwks',
+    'code_verification',
+    'device_authorization',
+    'introspection',
+    'revocation',
+    'registration',
+    'authorization',
+    'end_session_confirm',
+  ]) {
     t.is(shared.server.tollgate.provider.pathFor(name), plain.provider.pathFor(name), name);
   }
 });

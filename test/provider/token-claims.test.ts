@@ -24,13 +24,13 @@ async function setUp() {
 
 const noAccountLoaded = { oidc: {} } as KoaContextWithOIDC;
 
-test('a client-credentials token carries its client\'s max_priority, and none when the client has none', async (t) => {
+test("a client-credentials token carries its client's max_priority, and none when the client has none", async (t) => {
   const { claims } = await setUp();
   t.deepEqual(await claims(noAccountLoaded, { kind: 'ClientCredentials', clientId: 'svc' }), { max_priority: { ci: 5 } });
   t.is(await claims(noAccountLoaded, { kind: 'ClientCredentials', clientId: 'plain' }), undefined);
 });
 
-test('a person\'s token carries the account\'s max_priority as stored now, not the client\'s', async (t) => {
+test("a person's token carries the account's max_priority as stored now, not the client's", async (t) => {
   const { accounts, claims } = await setUp();
   const token = { kind: 'AccessToken', clientId: 'svc', accountId: 'ada' };
   t.deepEqual(await claims(noAccountLoaded, token), { max_priority: { lab: 7 } });

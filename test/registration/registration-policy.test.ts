@@ -25,7 +25,7 @@ test('a registration gets the grant types and scopes of its initial access token
   await registration(properties);
   t.deepEqual(properties.grant_types, ['client_credentials']);
   t.deepEqual(properties.redirect_uris, []);
-  t.false('scope' in properties, "oidc-provider never sees API scopes");
+  t.false('scope' in properties, 'oidc-provider never sees API scopes');
   t.like(pending.take('svc'), { terms: { ...terms, scopes: ['read'] }, initialAccessTokenId: 'iat-1' });
 });
 

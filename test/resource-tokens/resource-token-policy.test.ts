@@ -40,7 +40,7 @@ test('a priority above the resource ceiling is refused even when the creator hol
   refusal(t, () => checkNewToken(resource, { ci: 9 }, { description: 'x', max_priority: { ci: 6 }, expires_at: days(1) }, now), 'max_priority.ci');
 });
 
-test('a priority above the creator\'s own effective map is refused even within the ceiling', (t) => {
+test("a priority above the creator's own effective map is refused even within the ceiling", (t) => {
   refusal(t, () => checkNewToken(resource, { ci: 3 }, { description: 'x', max_priority: { ci: 4 }, expires_at: days(1) }, now), 'max_priority.ci');
 });
 

@@ -26,10 +26,19 @@ function setup(prefix: string) {
 
 test.serial('a created token is stored with a TTL of its expiry, listed, and its value verifies against the stored hash only', async (t) => {
   const { store, tokens } = setup('a:');
-  const { record, value } = await tokens.create(resource, alice, { ci: 9 }, { description: 'release', max_priority: { ci: 5 }, expires_at: inDays(30) }, context);
+  const { record, value } = await tokens.create(
+    resource,
+    alice,
+    { ci: 9 },
+    { description: 'release', max_priority: { ci: 5 }, expires_at: inDays(30) },
+    context,
+  );
   const ttl = await shared.client.ttl(`a:v:resource-token:${record.id}`);
   t.true(ttl > 30 * 86400 - 60 && ttl <= 30 * 86400, `ttl ${ttl}`);
-  t.deepEqual((await tokens.list(resource)).map((listed) => listed.id), [record.id]);
+  t.deepEqual(
+    (await tokens.list(resource)).map((listed) => listed.id),
+    [record.id],
+  );
   const stored = await store.get(record.id);
   t.true(rememberingSecretCheck(pepper)(stored?.secrets ?? [], value));
   t.false(rememberingSecretCheck(pepper)(stored?.secrets ?? [], `${value.slice(0, -1)}x`));
@@ -42,7 +51,8 @@ test.serial('a created token is stored with a TTL of its expiry, listed, and its
 test.serial('a full Redis dump holds no resource-token value nor its secret part', async (t) => {
   const { tokens } = setup('dump:');
   const values: string[] = [];
-  for (let index = 0; index < 3; index += 1) values.push((await tokens.create(resource, alice, undefined, { description: `t${index}`, expires_at: inDays(5) }, context)).value);
+  for (let index = 0; index < 3; index += 1)
+    values.push((await tokens.create(resource, alice, undefined, { description: `t${index}`, expires_at: inDays(5) }, context)).value);
   const rotated = await tokens.rotate(resource, (await tokens.list(resource))[0]?.id as string, 3600, context);
   values.push(rotated.value);
   const { text } = await dumpRedis(shared.redis.url);

@@ -18,7 +18,12 @@ test('a seeded resource server carries maintainers and the self-service policy u
   });
   const record = seedResourceRecord(seed.resourceServers[0] as (typeof seed.resourceServers)[number]);
   t.deepEqual(record.maintainers, { accounts: ['alice'], groups: [{ upstream: 'corp', group: 'plugin-team' }] });
-  t.deepEqual(record.selfService, { enabled: true, maxPriority: { ci: 2 }, maxLifetimeDays: 365, publisherIssuers: ['https://token.actions.githubusercontent.com'] });
+  t.deepEqual(record.selfService, {
+    enabled: true,
+    maxPriority: { ci: 2 },
+    maxLifetimeDays: 365,
+    publisherIssuers: ['https://token.actions.githubusercontent.com'],
+  });
 });
 
 test('a seeded resource server without them keeps self-service off and stores no policy', (t) => {

@@ -4,7 +4,6 @@ import test from 'ava';
 import { cacheCollection } from '../../src/storage/cached-collection.ts';
 import { createMemoryStorage } from '../../src/storage/memory-storage.ts';
 
-
 function setup(cacheMs: number) {
   const storage = createMemoryStorage();
   const direct = storage.collection<{ v: number }>('things');

@@ -26,7 +26,11 @@ async function storageWithGrants(open: () => Storage, grants: Array<[grantId: st
 
 for (const [name, open] of backends) {
   test(`${name}: revoking an account's grants removes its grants and their tokens, and nobody else's`, async (t) => {
-    const { storage, refreshTokens } = await storageWithGrants(open, [['g1', 'alice', 'cli'], ['g2', 'alice', 'other-cli'], ['g3', 'bob', 'cli']]);
+    const { storage, refreshTokens } = await storageWithGrants(open, [
+      ['g1', 'alice', 'cli'],
+      ['g2', 'alice', 'other-cli'],
+      ['g3', 'bob', 'cli'],
+    ]);
 
     t.is(await storage.revokeGrantsOf({ kind: 'account', id: 'alice' }), 2);
     t.is(await storage.modelAdapter('Grant').find('g1'), undefined);
@@ -37,7 +41,11 @@ for (const [name, open] of backends) {
   });
 
   test(`${name}: revoking a client's grants removes every account's grant through it`, async (t) => {
-    const { storage, refreshTokens } = await storageWithGrants(open, [['g1', 'alice', 'cli'], ['g2', 'bob', 'cli'], ['g3', 'bob', 'other']]);
+    const { storage, refreshTokens } = await storageWithGrants(open, [
+      ['g1', 'alice', 'cli'],
+      ['g2', 'bob', 'cli'],
+      ['g3', 'bob', 'other'],
+    ]);
 
     t.is(await storage.revokeGrantsOf({ kind: 'client', id: 'cli' }), 2);
     t.is(await storage.modelAdapter('RefreshToken').find(refreshTokens.g2 as string), undefined);

@@ -42,7 +42,7 @@ for (const [name, make] of stores) {
     t.is(await store.write(first as number, '{"stale":true}'), undefined, 'the stale holder is refused');
     t.is(await store.write(second as number, '{"keys":[]}'), 1);
     await store.unlock(first as number);
-    t.is(await store.lock(100), undefined, 'a stale unlock does not free the new holder\'s lock');
+    t.is(await store.lock(100), undefined, "a stale unlock does not free the new holder's lock");
     t.deepEqual(await store.read(), { version: 1, document: '{"keys":[]}' });
     t.is(await store.version(), 1);
   });

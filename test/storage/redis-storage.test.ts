@@ -129,9 +129,17 @@ test('no key, index member or value holds a model id or user code in plain text'
   await storage.modelAdapter('DeviceCode').upsert(deviceId, { jti: deviceId, kind: 'DeviceCode', userCode, grantId: randomUUID() }, 600);
   await storage.modelAdapter('Session').upsert(sessionId, { jti: sessionId, kind: 'Session', uid }, 600);
   const names = [keys.model('DeviceCode', deviceId), keys.userCode(userCode), keys.model('Session', sessionId), keys.uid(uid)];
-  const stored = (await Promise.all(names.map(async (name) => [name, ...((await inspect.type(name)) === 'hash' ? Object.values(await inspect.hgetall(name)) : [await inspect.get(name)])]))).flat();
+  const stored = (
+    await Promise.all(
+      names.map(async (name) => [name, ...((await inspect.type(name)) === 'hash' ? Object.values(await inspect.hgetall(name)) : [await inspect.get(name)])]),
+    )
+  ).flat();
   t.is(stored.filter((value) => value === null).length, 0, 'every name exists');
-  for (const secret of [deviceId, userCode, sessionId, uid]) t.false(stored.some((value) => value?.includes(secret)), secret);
+  for (const secret of [deviceId, userCode, sessionId, uid])
+    t.false(
+      stored.some((value) => value?.includes(secret)),
+      secret,
+    );
 });
 
 // Issue 24: nothing is kept of a used refresh token, so a login's keys do not grow with its refreshes.
@@ -143,7 +151,16 @@ test('a login refreshed five times is one chain key holding two tokens, and noth
   await storage.modelAdapter('RefreshToken').upsert(tokens[0] as string, { jti: tokens[0], kind: 'RefreshToken', grantId }, 600);
   for (let rotation = 0; rotation < 5; rotation += 1) {
     const id = newId();
-    t.is(await storage.rotateRefreshToken({ previousId: tokens.at(-1) as string, id, payload: { jti: id, kind: 'RefreshToken', grantId }, expiresIn: 600, reuseIntervalSeconds: 30 }), 'rotated');
+    t.is(
+      await storage.rotateRefreshToken({
+        previousId: tokens.at(-1) as string,
+        id,
+        payload: { jti: id, kind: 'RefreshToken', grantId },
+        expiresIn: 600,
+        reuseIntervalSeconds: 30,
+      }),
+      'rotated',
+    );
     tokens.push(id);
   }
   const digest = createTokenDigest(undefined);
@@ -163,7 +180,10 @@ async function storeOlderRefreshToken(grantId: string, tokenId: string, fields: 
   const digest = createTokenDigest(undefined);
   const name = digest.name(tokenId);
   await inspect.set(keys.olderRefreshToken.grant(name), grantId, 'EX', 600);
-  await inspect.hset(keys.olderRefreshToken.record(grantId, name), { p: digest.seal(tokenId, JSON.stringify({ jti: tokenId, kind: 'RefreshToken', grantId, accountId: 'alice', clientId: 'cli' })), ...fields });
+  await inspect.hset(keys.olderRefreshToken.record(grantId, name), {
+    p: digest.seal(tokenId, JSON.stringify({ jti: tokenId, kind: 'RefreshToken', grantId, accountId: 'alice', clientId: 'cli' })),
+    ...fields,
+  });
   await inspect.expire(keys.olderRefreshToken.record(grantId, name), 600);
   return keys.olderRefreshToken.record(grantId, name);
 }
@@ -174,7 +194,13 @@ test('a refresh token stored before the chain is found and rotates into one; pre
   await storage.modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 600);
   await storeOlderRefreshToken(grantId, tokenId);
   t.like(await storage.findRefreshToken(tokenId), { used: false, payload: { jti: tokenId, grantId, accountId: 'alice' } });
-  const rotation = (previousId: string, id: string) => ({ previousId, id, payload: { jti: id, kind: 'RefreshToken', grantId }, expiresIn: 600, reuseIntervalSeconds: 30 });
+  const rotation = (previousId: string, id: string) => ({
+    previousId,
+    id,
+    payload: { jti: id, kind: 'RefreshToken', grantId },
+    expiresIn: 600,
+    reuseIntervalSeconds: 30,
+  });
   t.is(await storage.rotateRefreshToken(rotation(tokenId, successor)), 'rotated');
   t.like(await storage.findRefreshToken(successor), { used: false, payload: { jti: successor } });
   t.is(await storage.rotateRefreshToken(rotation(successor, next)), 'rotated', 'the successor is a token of the chain');
@@ -186,7 +212,13 @@ test('a retry of a token stored before the chain, whose successor was never sent
   const lost = await storeOlderRefreshToken(grantId, lostId);
   await storeOlderRefreshToken(grantId, tokenId, { t: String(Date.now() - 60_000), c: String(Math.floor(Date.now() / 1000) - 60), s: lost });
   const retry = storage.refreshTokenId({ grantId, accountId: 'alice' });
-  const rotation = (previousId: string, id: string) => ({ previousId, id, payload: { jti: id, kind: 'RefreshToken', grantId }, expiresIn: 600, reuseIntervalSeconds: 1 });
+  const rotation = (previousId: string, id: string) => ({
+    previousId,
+    id,
+    payload: { jti: id, kind: 'RefreshToken', grantId },
+    expiresIn: 600,
+    reuseIntervalSeconds: 1,
+  });
   t.is(await storage.rotateRefreshToken(rotation(tokenId, retry)), 'rotated', 'its successor was never sent');
   t.is(await storage.rotateRefreshToken(rotation(lostId, randomUUID())), 'reused', 'the replaced successor');
   t.is(await storage.rotateRefreshToken(rotation(retry, randomUUID())), 'rotated');

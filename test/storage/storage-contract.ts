@@ -85,7 +85,9 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     for (const grantId of [revoked, other]) {
       for (const model of models) {
         const modelId = model === 'RefreshToken' ? storage().refreshTokenId({ grantId, accountId: 'alice' }) : id();
-        await storage().modelAdapter(model).upsert(modelId, { jti: modelId, kind: model, grantId, userCode: model === 'DeviceCode' ? `U${modelId}` : undefined }, 600);
+        await storage()
+          .modelAdapter(model)
+          .upsert(modelId, { jti: modelId, kind: model, grantId, userCode: model === 'DeviceCode' ? `U${modelId}` : undefined }, 600);
         stored.push({ model, id: modelId, grantId });
       }
     }
@@ -106,7 +108,8 @@ export function storageContract(test: TestFn, storage: () => Storage) {
   test('grantStands while the grant record lives unrevoked; not once revoked, destroyed or expired, nor for an unknown id', async (t) => {
     const grants = storage().modelAdapter('Grant');
     const [revoked, destroyed, expiring, standing] = [id(), id(), id(), id()];
-    for (const grantId of [revoked, destroyed, standing]) await grants.upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 600);
+    for (const grantId of [revoked, destroyed, standing])
+      await grants.upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 600);
     await grants.upsert(expiring, { jti: expiring, kind: 'Grant', accountId: 'alice', clientId: 'cli' }, 1);
     t.true(await storage().grantStands(revoked));
     t.true(await storage().grantStands(expiring));
@@ -136,7 +139,11 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     const refresh = storage().modelAdapter('RefreshToken');
     const access = storage().modelAdapter('AccessToken');
     const [grantId, otherGrant] = [id(), id()];
-    const [tokenId, accessId, otherId] = [storage().refreshTokenId({ grantId, accountId: 'alice' }), id(), storage().refreshTokenId({ grantId: otherGrant, accountId: 'alice' })];
+    const [tokenId, accessId, otherId] = [
+      storage().refreshTokenId({ grantId, accountId: 'alice' }),
+      id(),
+      storage().refreshTokenId({ grantId: otherGrant, accountId: 'alice' }),
+    ];
     await refresh.upsert(tokenId, { jti: tokenId, kind: 'RefreshToken', grantId }, 600);
     await access.upsert(accessId, { jti: accessId, kind: 'AccessToken', grantId }, 600);
     await refresh.upsert(otherId, { jti: otherId, kind: 'RefreshToken', grantId: otherGrant }, 600);
@@ -146,7 +153,10 @@ export function storageContract(test: TestFn, storage: () => Storage) {
     const rejected = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     t.is(fulfilled.length, 1);
     t.is(rejected.length, 19);
-    t.true(rejected.every((outcome) => isInvalidGrant(outcome.reason)), String(rejected.find((outcome) => !isInvalidGrant(outcome.reason))?.reason));
+    t.true(
+      rejected.every((outcome) => isInvalidGrant(outcome.reason)),
+      String(rejected.find((outcome) => !isInvalidGrant(outcome.reason))?.reason),
+    );
 
     // Reuse detection: the conflict revoked the grant, token and siblings alike.
     t.is(await refresh.find(tokenId), undefined);
@@ -179,18 +189,33 @@ export function storageContract(test: TestFn, storage: () => Storage) {
 
   // Refresh-token rotation (issue 11.1): one atomic operation, retries of an undelivered
   // rotation continue the chain, everything else is reuse.
-  const refreshToken = (tokenId: string, grantId: string): ModelPayload => ({ jti: tokenId, kind: 'RefreshToken', grantId, accountId: 'alice', clientId: 'cli' });
+  const refreshToken = (tokenId: string, grantId: string): ModelPayload => ({
+    jti: tokenId,
+    kind: 'RefreshToken',
+    grantId,
+    accountId: 'alice',
+    clientId: 'cli',
+  });
   const newRefreshTokenId = (grantId: string) => storage().refreshTokenId({ grantId, accountId: 'alice' });
   async function issued(grantId = id()) {
     const tokenId = newRefreshTokenId(grantId);
-    await storage().modelAdapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli', openid: { scope: 'openid' }, resources: { 'urn:api': 'api:read api:write' } }, 600);
+    await storage()
+      .modelAdapter('Grant')
+      .upsert(
+        grantId,
+        { jti: grantId, kind: 'Grant', accountId: 'alice', clientId: 'cli', openid: { scope: 'openid' }, resources: { 'urn:api': 'api:read api:write' } },
+        600,
+      );
     await storage().modelAdapter('RefreshToken').upsert(tokenId, refreshToken(tokenId, grantId), 600);
     return { tokenId, grantId };
   }
   // As the refresh_token grant does it: the presented token is found, then rotated.
   const rotate = (previousId: string, grantId: string, reuseIntervalSeconds = 30) => {
     const successor = newRefreshTokenId(grantId);
-    return { successor, outcome: storage().rotateRefreshToken({ previousId, id: successor, payload: refreshToken(successor, grantId), expiresIn: 600, reuseIntervalSeconds }) };
+    return {
+      successor,
+      outcome: storage().rotateRefreshToken({ previousId, id: successor, payload: refreshToken(successor, grantId), expiresIn: 600, reuseIntervalSeconds }),
+    };
   };
 
   test('a rotation consumes the old refresh token and saves its successor, which rotates in turn', async (t) => {

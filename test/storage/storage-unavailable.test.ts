@@ -11,7 +11,10 @@ import { testPepper } from '../helpers/test-pepper.ts';
 const causeOf = (error: unknown) => (error as { cause?: unknown }).cause;
 
 test('a storage command still running at its deadline fails the call as storage_unavailable, caused by the deadline', async (t) => {
-  const error = await t.throwsAsync(guardStorage(() => withDeadline(new Promise<never>(() => {}), 50)), { instanceOf: StorageUnavailableError });
+  const error = await t.throwsAsync(
+    guardStorage(() => withDeadline(new Promise<never>(() => {}), 50)),
+    { instanceOf: StorageUnavailableError },
+  );
   t.is(error?.error, 'temporarily_unavailable');
   t.is(error?.status, 503);
   t.like(causeOf(error), { code: 'storage_deadline', deadlineMs: 50 });
@@ -19,7 +22,10 @@ test('a storage command still running at its deadline fails the call as storage_
 
 test('a storage command that answers in time is unchanged, and other errors pass through', async (t) => {
   t.is(await guardStorage(() => withDeadline(Promise.resolve('value'), 1000)), 'value');
-  await t.throwsAsync(guardStorage(() => withDeadline(Promise.reject(new TypeError('a bug')), 1000)), { instanceOf: TypeError });
+  await t.throwsAsync(
+    guardStorage(() => withDeadline(Promise.reject(new TypeError('a bug')), 1000)),
+    { instanceOf: TypeError },
+  );
 });
 
 // Issue 11.7: ioredis times a command from when it is written, and auto-pipelining writes a

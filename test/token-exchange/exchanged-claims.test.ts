@@ -36,7 +36,11 @@ test('a second hop stays within the subject token’s own map: {default 5, night
 });
 
 test('queue names that are Object.prototype members are queues like any other', (t) => {
-  const narrowed = narrowMaxPriority({ toString: 4, constructor: 2, valueOf: 1 }, { toString: 3, constructor: 7 }, JSON.parse('{"toString": 9, "constructor": 9, "hasOwnProperty": 1}'));
+  const narrowed = narrowMaxPriority(
+    { toString: 4, constructor: 2, valueOf: 1 },
+    { toString: 3, constructor: 7 },
+    JSON.parse('{"toString": 9, "constructor": 9, "hasOwnProperty": 1}'),
+  );
   t.deepEqual(narrowed, { toString: 3, constructor: 2 });
   t.is(JSON.stringify(narrowed), '{"toString":3,"constructor":2}');
   // A queue one side lacks is absent even when Object.prototype has a member of that name.

@@ -23,7 +23,10 @@ test('the form starts with every allowed scope and an expiry within the maximum'
 });
 
 test('a filled form becomes the create input: the day at 00:00 UTC, checked scopes, typed priorities', (t) => {
-  const { input, errors } = readTokenForm({ description: ' release ', expires: '2030-06-20', 'scope:read': 'on', 'scope:admin': 'on', 'priority:ci': '2' }, scope);
+  const { input, errors } = readTokenForm(
+    { description: ' release ', expires: '2030-06-20', 'scope:read': 'on', 'scope:admin': 'on', 'priority:ci': '2' },
+    scope,
+  );
   t.deepEqual(errors, {});
   t.deepEqual(input, { description: 'release', expires_at: '2030-06-20T00:00:00.000Z', scopes: ['read'], max_priority: { ci: 2 } });
 });

@@ -36,7 +36,8 @@ async function startReceiver(): Promise<{ server: Server; url: string; exports: 
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exports, paths };
 }
 
-const spansOf = (exports: OtlpExport[]) => exports.flatMap((batch) => batch.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)));
+const spansOf = (exports: OtlpExport[]) =>
+  exports.flatMap((batch) => batch.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)));
 const attribute = (span: OtlpSpan, key: string) => Object.values(span.attributes.find((entry) => entry.key === key)?.value ?? {})[0];
 
 test('with OTEL_EXPORTER_OTLP_ENDPOINT a token request exports an HTTP server span and Redis command spans', async (t) => {
@@ -65,8 +66,13 @@ test('with OTEL_EXPORTER_OTLP_ENDPOINT a token request exports an HTTP server sp
   tollgate.child.kill('SIGTERM');
   t.is(await tollgate.exited, 0);
 
-  t.true(receiver.paths.every((path) => path.startsWith('POST /v1/traces application/json')), receiver.paths.join('\n'));
-  const serviceNames = receiver.exports.flatMap((batch) => batch.resourceSpans.map((resource) => resource.resource.attributes.find((entry) => entry.key === 'service.name')?.value.stringValue));
+  t.true(
+    receiver.paths.every((path) => path.startsWith('POST /v1/traces application/json')),
+    receiver.paths.join('\n'),
+  );
+  const serviceNames = receiver.exports.flatMap((batch) =>
+    batch.resourceSpans.map((resource) => resource.resource.attributes.find((entry) => entry.key === 'service.name')?.value.stringValue),
+  );
   t.true(serviceNames.includes('tollgate-under-test'));
   const spans = spansOf(receiver.exports);
   const server = spans.find((span) => span.kind === 2 && attribute(span, 'url.path') === '/token');
@@ -97,7 +103,13 @@ test('server spans are named by route, and every log line of a traced request ca
   const receiver = await startReceiver();
   t.teardown(() => receiver.server.close());
   const port = await freePort();
-  const tollgate = spawnTollgate({ PORT: String(port), TOLLGATE_DEMO: 'true', TOLLGATE_DEMO_SECRET: demoSecret, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, TOLLGATE_LOG_LEVEL: 'debug' });
+  const tollgate = spawnTollgate({
+    PORT: String(port),
+    TOLLGATE_DEMO: 'true',
+    TOLLGATE_DEMO_SECRET: demoSecret,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    TOLLGATE_LOG_LEVEL: 'debug',
+  });
   t.teardown(() => tollgate.child.kill('SIGKILL'));
   await tollgate.waitForLog((line) => line.msg === 'tollgate listening');
 

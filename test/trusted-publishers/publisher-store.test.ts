@@ -35,21 +35,36 @@ const stores: Record<'memory' | 'redis', (prefix: string) => Storage> = {
 function setup(storage: Storage) {
   const events: Array<[string, SecurityEventDetails]> = [];
   const store = createTrustedPublisherStore(storage);
-  const publishers = createTrustedPublishers({ store, securityEvents: { emit: (event, details) => events.push([event, details]) }, trustedIssuers: { has: (issuer) => issuer === actions } });
+  const publishers = createTrustedPublishers({
+    store,
+    securityEvents: { emit: (event, details) => events.push([event, details]) },
+    trustedIssuers: { has: (issuer) => issuer === actions },
+  });
   return { store, publishers, events };
 }
 
 for (const kind of ['memory', 'redis'] as const) {
   test.serial(`${kind}: a publisher is stored, listed under its resource only, and gone from reads, listing and last use once removed`, async (t) => {
     const { store, publishers, events } = setup(stores[kind](`${kind}-a:`));
-    const record = await publishers.add(resource, alice, { ci: 9 }, { description: 'release', issuer: actions, github_actions: repository, max_priority: { ci: 5 } }, context);
+    const record = await publishers.add(
+      resource,
+      alice,
+      { ci: 9 },
+      { description: 'release', issuer: actions, github_actions: repository, max_priority: { ci: 5 } },
+      context,
+    );
     t.regex(record.id, /^tgtp_[0-9A-Za-z]{12}$/);
     t.deepEqual(record.workload, { kind: 'github_actions', repository: 'qgis/plugin-x', repositoryId: '812345678', repositoryOwnerId: '483444' });
     t.deepEqual(record.scopes, ['publish', 'read']);
     t.deepEqual((await store.get(record.id))?.createdBy, { kind: 'account', id: 'alice', name: 'Alice A.' });
-    t.deepEqual((await publishers.list(resource)).map((listed) => listed.id), [record.id]);
+    t.deepEqual(
+      (await publishers.list(resource)).map((listed) => listed.id),
+      [record.id],
+    );
     t.deepEqual(await publishers.list({ identifier: 'https://other.example.org', createdAt: resource.createdAt }), []);
-    await t.throwsAsync(publishers.remove({ identifier: 'https://other.example.org', createdAt: resource.createdAt }, record.id, context), { code: 'not_found' });
+    await t.throwsAsync(publishers.remove({ identifier: 'https://other.example.org', createdAt: resource.createdAt }, record.id, context), {
+      code: 'not_found',
+    });
 
     t.true(await store.touch(record.id, '198.51.100.7'));
     await publishers.remove(resource, record.id, { actor: { kind: 'account', id: 'bob' } });
@@ -78,9 +93,20 @@ for (const kind of ['memory', 'redis'] as const) {
   test.serial(`${kind}: the same CI identity twice on one resource is a conflict naming the first binding`, async (t) => {
     const { publishers } = setup(stores[kind](`${kind}-dup:`));
     const first = await publishers.add(resource, alice, undefined, { description: 'x', issuer: actions, github_actions: repository }, context);
-    const error = await t.throwsAsync(publishers.add(resource, alice, undefined, { description: 'y', issuer: actions, github_actions: { ...repository, repository: 'renamed/plugin' } }, context), { code: 'conflict' });
+    const error = await t.throwsAsync(
+      publishers.add(
+        resource,
+        alice,
+        undefined,
+        { description: 'y', issuer: actions, github_actions: { ...repository, repository: 'renamed/plugin' } },
+        context,
+      ),
+      { code: 'conflict' },
+    );
     t.true(error?.message.includes(first.id));
-    await t.notThrowsAsync(publishers.add(resource, alice, undefined, { description: 'z', issuer: actions, github_actions: { ...repository, environment: 'release' } }, context));
+    await t.notThrowsAsync(
+      publishers.add(resource, alice, undefined, { description: 'z', issuer: actions, github_actions: { ...repository, environment: 'release' } }, context),
+    );
   });
 }
 
@@ -94,9 +120,14 @@ test.serial('redis: a publisher lives in the trusted-publishers hash with no TTL
 
 test('an issuer the policy does not list, or no listed issuer at all, is refused naming the field', async (t) => {
   const { publishers } = setup(createMemoryStorage());
-  const other = await t.throwsAsync(publishers.add(resource, alice, undefined, { description: 'x', issuer: 'https://gitlab.example.org', github_actions: repository }, context), { code: 'invalid_field' });
+  const other = await t.throwsAsync(
+    publishers.add(resource, alice, undefined, { description: 'x', issuer: 'https://gitlab.example.org', github_actions: repository }, context),
+    { code: 'invalid_field' },
+  );
   t.is((other as { field?: string }).field, 'issuer');
   const none = { ...resource, selfService: { enabled: true, maxLifetimeDays: 365, publisherIssuers: [] } };
-  const closed = await t.throwsAsync(publishers.add(none, alice, undefined, { description: 'x', issuer: actions, github_actions: repository }, context), { code: 'invalid_field' });
+  const closed = await t.throwsAsync(publishers.add(none, alice, undefined, { description: 'x', issuer: actions, github_actions: repository }, context), {
+    code: 'invalid_field',
+  });
   t.regex(closed?.message ?? '', /allows no trusted publishers/);
 });

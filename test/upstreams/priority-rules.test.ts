@@ -26,16 +26,37 @@ const { upstreams } = resolveConfig(
 );
 const settings = new Map(upstreams.map((upstream) => [upstream.id, upstream]));
 const now = new Date().toISOString();
-const account = (changes: Partial<AccountRecord>): AccountRecord => ({ id: 'a', username: 'a', passwordHash: '', disabled: false, createdAt: now, updatedAt: now, ...changes });
-const identity = (groups: string[], claims?: Record<string, unknown>) => ({ upstream: 'acme', subject: 's', groups, ...(claims ? { claims } : {}), linkedAt: now, checkedAt: now });
+const account = (changes: Partial<AccountRecord>): AccountRecord => ({
+  id: 'a',
+  username: 'a',
+  passwordHash: '',
+  disabled: false,
+  createdAt: now,
+  updatedAt: now,
+  ...changes,
+});
+const identity = (groups: string[], claims?: Record<string, unknown>) => ({
+  upstream: 'acme',
+  subject: 's',
+  groups,
+  ...(claims ? { claims } : {}),
+  linkedAt: now,
+  checkedAt: now,
+});
 
 test('the effective map is the per-queue maximum of the account map and every matching rule', (t) => {
-  t.deepEqual(effectiveMaxPriority(account({ maxPriority: { default: 3, other: 1 }, identities: [identity(['admins', 'staff'], { department: ['qa', 'dev'] })] }), settings), {
-    default: 4,
-    other: 1,
-    lab: 9,
-    qa: 5,
-  });
+  t.deepEqual(
+    effectiveMaxPriority(
+      account({ maxPriority: { default: 3, other: 1 }, identities: [identity(['admins', 'staff'], { department: ['qa', 'dev'] })] }),
+      settings,
+    ),
+    {
+      default: 4,
+      other: 1,
+      lab: 9,
+      qa: 5,
+    },
+  );
 });
 
 test('no rule matching and no own map means no max_priority; identities of unknown upstreams are ignored', (t) => {

@@ -9,7 +9,10 @@ import { createReverification } from '../../src/upstreams/reverify-account.ts';
 import { createTokenSealer } from '../../src/upstreams/token-sealer.ts';
 import type { UpstreamRegistry } from '../../src/upstreams/upstream-registry.ts';
 
-const [settings] = resolveConfig({ upstreams: [{ id: 'acme', name: 'Acme', type: 'oidc', issuer: 'https://sso.acme.test', clientId: 'c', clientSecretEnv: 'S', reverifyAfter: 0 }] }, { S: 's' }).upstreams;
+const [settings] = resolveConfig(
+  { upstreams: [{ id: 'acme', name: 'Acme', type: 'oidc', issuer: 'https://sso.acme.test', clientId: 'c', clientSecretEnv: 'S', reverifyAfter: 0 }] },
+  { S: 's' },
+).upstreams;
 let asked = 0;
 const upstreams: UpstreamRegistry = {
   list: [],
@@ -43,7 +46,15 @@ test('a refresh that finds another re-check of the account running past its wait
   // Another process holds the account's re-check lock and does not let go.
   await storage.swapValue('upstream-reverify:sam', 'running', 30);
   const securityEvents = { emit: () => undefined };
-  const reverify = createReverification({ upstreams, accounts, storage, sealer: createTokenSealer(['k'.repeat(32)]), logger: createLogger('silent'), securityEvents, waitMs: 200 });
+  const reverify = createReverification({
+    upstreams,
+    accounts,
+    storage,
+    sealer: createTokenSealer(['k'.repeat(32)]),
+    logger: createLogger('silent'),
+    securityEvents,
+    waitMs: 200,
+  });
   const error = await t.throwsAsync(reverify(account));
   t.like(error, { code: 'reverify_busy', status: 503, error: 'temporarily_unavailable' });
   t.is(asked, 0, 'the upstream was not asked a second time at once');

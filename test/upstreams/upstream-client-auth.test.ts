@@ -6,7 +6,8 @@ import { chooseTokenEndpointAuthMethod } from '../../src/upstreams/upstream-clie
 
 const key = JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd' });
 const upstream = (changes: object, env: Record<string, string> = { S: 'secret', K: key }) =>
-  resolveConfig({ upstreams: [{ id: 'acme', name: 'Acme', type: 'oidc', issuer: 'https://sso.acme.test', clientId: 'c-1', ...changes }] }, env).upstreams[0] as OidcUpstreamSettings;
+  resolveConfig({ upstreams: [{ id: 'acme', name: 'Acme', type: 'oidc', issuer: 'https://sso.acme.test', clientId: 'c-1', ...changes }] }, env)
+    .upstreams[0] as OidcUpstreamSettings;
 
 test('the default method is the first the upstream advertises that tollgate has credentials for', (t) => {
   const secret = upstream({ clientSecretEnv: 'S' });
@@ -17,7 +18,10 @@ test('the default method is the first the upstream advertises that tollgate has 
 });
 
 test('a configured method wins over what the upstream advertises', (t) => {
-  t.is(chooseTokenEndpointAuthMethod(upstream({ clientSecretEnv: 'S', tokenEndpointAuthMethod: 'client_secret_post' }), ['client_secret_basic']), 'client_secret_post');
+  t.is(
+    chooseTokenEndpointAuthMethod(upstream({ clientSecretEnv: 'S', tokenEndpointAuthMethod: 'client_secret_post' }), ['client_secret_basic']),
+    'client_secret_post',
+  );
 });
 
 test('an upstream that accepts nothing tollgate has credentials for is an error saying to set tokenEndpointAuthMethod', (t) => {

@@ -2,9 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What {@link findBearerToken} found, or where it looked. */
-export type BearerTokenDiscovery =
-  | { found: true; token: string; source: string }
-  | { found: false; searched: string[]; problem?: string };
+export type BearerTokenDiscovery = { found: true; token: string; source: string } | { found: false; searched: string[]; problem?: string };
 
 /** Options of {@link findBearerToken}. */
 export interface FindBearerTokenOptions {
@@ -45,7 +43,11 @@ export function findBearerToken(env: Readonly<Record<string, string | undefined>
     try {
       text = readFileSync(named, 'utf8');
     } catch (error) {
-      return { found: false, searched, problem: `BEARER_TOKEN_FILE names ${named}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+      return {
+        found: false,
+        searched,
+        problem: `BEARER_TOKEN_FILE names ${named}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      };
     }
     const token = text.trim();
     if (token) return { found: true, token, source: named };

@@ -24,7 +24,10 @@ class DiscoveryError extends Error {
  * well-known segment goes between host and path, §3.1), OpenID Connect Discovery second.
  * Transient failures (network, 5xx, 429) are retried with backoff.
  */
-export async function discoverAuthorizationServer(issuer: string, options: { fetch: typeof fetch; retry: Required<RetryOptions>; timeoutMs: number }): Promise<AuthorizationServerMetadata> {
+export async function discoverAuthorizationServer(
+  issuer: string,
+  options: { fetch: typeof fetch; retry: Required<RetryOptions>; timeoutMs: number },
+): Promise<AuthorizationServerMetadata> {
   let issuerUrl: URL;
   try {
     issuerUrl = new URL(issuer);
@@ -38,7 +41,8 @@ export async function discoverAuthorizationServer(issuer: string, options: { fet
     const metadata = await fetchMetadata(url, options);
     if (metadata === undefined) continue;
     // RFC 8414 §3.3: the issuer in the document must be identical to the one we asked for.
-    if (metadata.issuer !== issuer) throw new DiscoveryError('invalid', `discovery document at ${url} names issuer ${String(metadata.issuer)}, expected ${issuer}`);
+    if (metadata.issuer !== issuer)
+      throw new DiscoveryError('invalid', `discovery document at ${url} names issuer ${String(metadata.issuer)}, expected ${issuer}`);
     for (const field of ['token_endpoint', 'jwks_uri'] as const) {
       if (typeof metadata[field] !== 'string') throw new DiscoveryError('invalid', `discovery document at ${url} has no ${field}`);
     }
@@ -48,7 +52,10 @@ export async function discoverAuthorizationServer(issuer: string, options: { fet
 }
 
 /** The parsed document, or undefined on 404 (try the next location). */
-async function fetchMetadata(url: string, options: { fetch: typeof fetch; retry: Required<RetryOptions>; timeoutMs: number }): Promise<Record<string, unknown> | undefined> {
+async function fetchMetadata(
+  url: string,
+  options: { fetch: typeof fetch; retry: Required<RetryOptions>; timeoutMs: number },
+): Promise<Record<string, unknown> | undefined> {
   let lastProblem = '';
   for (let attempt = 0; attempt < options.retry.attempts; attempt++) {
     if (attempt > 0) await sleep(retryDelayMs(attempt - 1, options.retry));

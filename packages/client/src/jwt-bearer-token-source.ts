@@ -52,7 +52,10 @@ export function createJwtBearerTokenSource(options: JwtBearerTokenSourceOptions)
       token = (await readAssertion()).trim();
     } catch (error) {
       const detail = (error as { code?: unknown }).code ?? (error as Error).message;
-      throw new TokenSourceError('assertion_unavailable', `could not read the platform token${assertionFile ? ` from ${assertionFile}` : ''}: ${String(detail)}`);
+      throw new TokenSourceError(
+        'assertion_unavailable',
+        `could not read the platform token${assertionFile ? ` from ${assertionFile}` : ''}: ${String(detail)}`,
+      );
     }
     if (!token) throw new TokenSourceError('assertion_unavailable', `the platform token${assertionFile ? ` in ${assertionFile}` : ''} is empty`);
     return endpoint.request({ ...parameters, assertion: token }, [token]);

@@ -1,4 +1,8 @@
-import { createClientCredentialsTokenSource, type ClientCredentialsTokenSource, type ClientCredentialsTokenSourceOptions } from './client-credentials-token-source.ts';
+import {
+  createClientCredentialsTokenSource,
+  type ClientCredentialsTokenSource,
+  type ClientCredentialsTokenSourceOptions,
+} from './client-credentials-token-source.ts';
 
 /** Options of {@link createResourceTokenSource}: a token source's, with the one copyable value instead of a client id and secret. */
 export interface ResourceTokenSourceOptions extends Omit<ClientCredentialsTokenSourceOptions, 'clientId' | 'clientSecret' | 'authMethod' | 'resource'> {

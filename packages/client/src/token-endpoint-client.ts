@@ -54,7 +54,10 @@ const assumedLifetimeSeconds = 60;
  */
 export function createTokenEndpointClient(options: TokenEndpointClientOptions): TokenEndpointClient;
 export function createTokenEndpointClient(options: Omit<TokenEndpointClientOptions, 'clientSecret' | 'authMethod'>, withoutSecret: true): TokenEndpointClient;
-export function createTokenEndpointClient(options: Omit<TokenEndpointClientOptions, 'clientSecret'> & { clientSecret?: string }, withoutSecret = false): TokenEndpointClient {
+export function createTokenEndpointClient(
+  options: Omit<TokenEndpointClientOptions, 'clientSecret'> & { clientSecret?: string },
+  withoutSecret = false,
+): TokenEndpointClient {
   const { issuer, clientId } = options;
   const clientSecret = withoutSecret ? undefined : options.clientSecret;
   if (Boolean(issuer) === Boolean(options.tokenEndpoint)) throw new TypeError('give exactly one of issuer and tokenEndpoint');
@@ -125,11 +128,19 @@ export function createTokenEndpointClient(options: Omit<TokenEndpointClientOptio
       const error = typeof payload?.error === 'string' ? payload.error : undefined;
       if (error) {
         const errorDescription = typeof payload?.error_description === 'string' ? redact(payload.error_description) : undefined;
-        throw new TokenSourceError('oauth_error', `token request refused: ${error}${errorDescription ? ` (${errorDescription})` : ''}`, { error, errorDescription, status });
+        throw new TokenSourceError('oauth_error', `token request refused: ${error}${errorDescription ? ` (${errorDescription})` : ''}`, {
+          error,
+          errorDescription,
+          status,
+        });
       }
       throw new TokenSourceError('invalid_token_response', `token endpoint answered HTTP ${response.status} without an OAuth error`, { status });
     }
-    throw new TokenSourceError('token_endpoint_unavailable', redact(`token endpoint unavailable after ${retry.attempts} attempts: ${problem}`), status === undefined ? {} : { status });
+    throw new TokenSourceError(
+      'token_endpoint_unavailable',
+      redact(`token endpoint unavailable after ${retry.attempts} attempts: ${problem}`),
+      status === undefined ? {} : { status },
+    );
   }
 
   return { request };

@@ -68,7 +68,13 @@ export function createTokenExchanger(options: TokenExchangerOptions): TokenExcha
   // The subject token is hashed so the key does not keep a second copy of a bearer credential.
   function keyOf(subjectToken: string, target: ExchangeTarget): string {
     const scope = typeof target.scope === 'string' ? target.scope : (target.scope ?? []).join(' ');
-    return createHash('sha256').update(subjectToken).update('\n').update(target.resource ?? '').update('\n').update(scope).digest('base64url');
+    return createHash('sha256')
+      .update(subjectToken)
+      .update('\n')
+      .update(target.resource ?? '')
+      .update('\n')
+      .update(scope)
+      .digest('base64url');
   }
 
   function makeRoom(): void {

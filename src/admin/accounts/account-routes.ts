@@ -4,7 +4,16 @@ import { defaultAccountId, type AccountRecord } from '../../accounts/account-rec
 import { hashPassword } from '../../accounts/password-hash.ts';
 import { AppError } from '../../errors.ts';
 import { disabledFilter, matchesQuery, pageQuery } from '../pagination.ts';
-import { createRecordRoute, deleteRecordRoute, getRecordRoute, listRecordsRoute, patch, updateRecordRoute, type GrantHolder, type RecordKind } from '../record-routes.ts';
+import {
+  createRecordRoute,
+  deleteRecordRoute,
+  getRecordRoute,
+  listRecordsRoute,
+  patch,
+  updateRecordRoute,
+  type GrantHolder,
+  type RecordKind,
+} from '../record-routes.ts';
 import { accountChanges, newAccount } from './account-input.ts';
 import { accountView, accountViewSchema, type AccountView } from './account-view.ts';
 import { findAccount } from './find-account.ts';

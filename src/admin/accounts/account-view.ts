@@ -28,7 +28,9 @@ export const accountViewSchema = z
     name: z.string().nullable(),
     email: z.string().nullable(),
     max_priority: maxPriorityView.describe('the map stored on the account (what PATCH sets)'),
-    effective_max_priority: maxPriorityView.describe('what its tokens carry: per queue, the highest of the stored map and every upstream priority rule its identities match'),
+    effective_max_priority: maxPriorityView.describe(
+      'what its tokens carry: per queue, the highest of the stored map and every upstream priority rule its identities match',
+    ),
     identities: z.array(identityViewSchema).describe('identities at upstream IdPs linked to this account'),
     disabled: z.boolean(),
     created_at: timestamp,

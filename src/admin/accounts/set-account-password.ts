@@ -11,7 +11,7 @@ import { findAccount } from './find-account.ts';
 export const setAccountPasswordRoute = adminRoute({
   method: 'PUT',
   path: '/accounts/:id/password',
-  summary: 'Set an account\'s password',
+  summary: "Set an account's password",
   body: passwordChange,
   responses: { 200: accountViewSchema.extend({ revoked_grants: z.number().int() }).strict() },
   async handle({ params, body, caller }, deps) {

@@ -17,15 +17,25 @@ import { findAccount } from './find-account.ts';
 export const unlinkIdentityRoute = adminRoute({
   method: 'DELETE',
   path: '/accounts/:id/identities/:upstream/:subject',
-  summary: 'Unlink an upstream identity from an account and end the account\'s logins',
+  summary: "Unlink an upstream identity from an account and end the account's logins",
   responses: { 200: accountViewSchema.extend({ revoked_grants: z.number().int() }).strict() },
   async handle({ params, caller }, deps) {
     const record = await findAccount(deps, params.id as string);
     const { upstream, subject } = params as { upstream: string; subject: string };
-    if (!(await deps.accounts.unlink(record, upstream, subject))) throw new AppError('not_found', `account "${record.id}" has no identity ${subject} at ${upstream}`);
+    if (!(await deps.accounts.unlink(record, upstream, subject)))
+      throw new AppError('not_found', `account "${record.id}" has no identity ${subject} at ${upstream}`);
     const revoked = await deps.storage.revokeGrantsOf({ kind: 'account', id: record.id });
     audit(deps, caller, 'account.unlink-identity', { accountId: record.id, upstream, subject, revokedGrants: revoked });
-    if (revoked > 0) deps.securityEvents.emit('grant.revoked', { reqId: caller.reqId, ip: caller.ip, accountId: record.id, by: caller.sub, grants: revoked, reason: 'identity_unlinked', upstream });
+    if (revoked > 0)
+      deps.securityEvents.emit('grant.revoked', {
+        reqId: caller.reqId,
+        ip: caller.ip,
+        accountId: record.id,
+        by: caller.sub,
+        grants: revoked,
+        reason: 'identity_unlinked',
+        upstream,
+      });
     return { body: { ...accountView(record, deps.upstreams.settings), revoked_grants: revoked } };
   },
 });

@@ -9,7 +9,16 @@ import { newClientRecord } from '../../clients/new-client-record.ts';
 import { AppError } from '../../errors.ts';
 import { resourceIdentifier } from '../../principals/identifiers.ts';
 import { disabledFilter, matchesQuery, pageQuery } from '../pagination.ts';
-import { createRecordRoute, deleteRecordRoute, getRecordRoute, listRecordsRoute, patch, updateRecordRoute, type GrantHolder, type RecordKind } from '../record-routes.ts';
+import {
+  createRecordRoute,
+  deleteRecordRoute,
+  getRecordRoute,
+  listRecordsRoute,
+  patch,
+  updateRecordRoute,
+  type GrantHolder,
+  type RecordKind,
+} from '../record-routes.ts';
 import { clientChanges, newClient } from './client-input.ts';
 import { clientView, clientViewSchema, clientWithSecretSchema, type ClientView } from './client-view.ts';
 import { findClient } from './find-client.ts';
@@ -89,12 +98,20 @@ export const updateClientRoute = updateRecordRoute(clientKind, {
   summary: 'Change a client (null clears a field)',
   body: clientChanges,
   refuse(current, changes, caller) {
-    if (changes.disabled === true && current.clientId === caller.clientId) throw new AppError('conflict', 'an admin client cannot disable itself', { field: 'disabled' });
+    if (changes.disabled === true && current.clientId === caller.clientId)
+      throw new AppError('conflict', 'an admin client cannot disable itself', { field: 'disabled' });
   },
   apply(next, changes) {
     patch(next, {
-      name: changes.name, description: changes.description, grantTypes: changes.grant_types, scopes: changes.scopes, resources: changes.resources, disabled: changes.disabled,
-      defaultResource: changes.default_resource, maxPriority: changes.max_priority, deviceCodeTtl: changes.device_code_ttl,
+      name: changes.name,
+      description: changes.description,
+      grantTypes: changes.grant_types,
+      scopes: changes.scopes,
+      resources: changes.resources,
+      disabled: changes.disabled,
+      defaultResource: changes.default_resource,
+      maxPriority: changes.max_priority,
+      deviceCodeTtl: changes.device_code_ttl,
       jwks: changes.jwks as unknown as ClientRecord['jwks'],
       // An empty list clears the field: records leave out what is not there.
       serves: changes.serves?.length === 0 ? null : changes.serves,

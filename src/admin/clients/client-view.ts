@@ -51,13 +51,13 @@ export function clientView(record: ClientRecord, lastUsedAt: string | undefined)
     device_code_ttl: record.deviceCodeTtl ?? null,
     // A stored client's identities all have a subject (federatedIdentitySchema requires one); only
     // a trusted publisher's lacks it, and those are not clients of the admin API.
-    federated_identities: (record.federatedIdentities ?? []).filter((identity): identity is FederatedIdentity & { subject: string } => identity.subject !== undefined),
+    federated_identities: (record.federatedIdentities ?? []).filter(
+      (identity): identity is FederatedIdentity & { subject: string } => identity.subject !== undefined,
+    ),
     disabled: record.disabled,
     registered: record.registered ?? false,
     ...(record.jwks ? { jwks: record.jwks as unknown as ClientView['jwks'] } : {}),
-    previous_secrets_expire_at: record.secrets
-      .slice(1)
-      .flatMap((secret) => (secret.expiresAt && secretInForce(secret, now) ? [secret.expiresAt] : [])),
+    previous_secrets_expire_at: record.secrets.slice(1).flatMap((secret) => (secret.expiresAt && secretInForce(secret, now) ? [secret.expiresAt] : [])),
     created_at: record.createdAt,
     updated_at: record.updatedAt,
     last_used_at: lastUsedAt ?? null,

@@ -25,7 +25,7 @@ const rotation = z
 export const rotateClientSecretRoute = adminRoute({
   method: 'POST',
   path: '/clients/:id/rotate-secret',
-  summary: 'Replace a client\'s secret; the old one may keep working for an overlap window',
+  summary: "Replace a client's secret; the old one may keep working for an overlap window",
   body: rotation,
   responses: { 200: clientWithSecretSchema },
   async handle({ params, body: { overlap_seconds: overlap }, caller }, deps) {

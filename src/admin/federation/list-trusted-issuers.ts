@@ -18,5 +18,6 @@ export const listTrustedIssuersRoute = wholeListRoute({
       declared_in: z.string().describe('configuration or seed'),
     })
     .strict(),
-  list: (_request, deps) => deps.trustedIssuers.list().map((entry) => ({ issuer: entry.issuer, keys: entry.keys, jwks_uri: entry.jwksUri ?? null, declared_in: entry.origin })),
+  list: (_request, deps) =>
+    deps.trustedIssuers.list().map((entry) => ({ issuer: entry.issuer, keys: entry.keys, jwks_uri: entry.jwksUri ?? null, declared_in: entry.origin })),
 });

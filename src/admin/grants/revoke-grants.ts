@@ -23,7 +23,15 @@ function revokeGrantsRoute<R, V>(kind: RecordKind<R, V> & GrantHolder, summary: 
       const id = kind.idOf(await kind.find(deps, params[kind.param] as string));
       const revoked = await deps.storage.revokeGrantsOf({ kind: kind.grants, id });
       audit(deps, caller, `${kind.name}.revoke-grants`, { [kind.auditField]: id, revokedGrants: revoked });
-      if (revoked > 0) deps.securityEvents.emit('grant.revoked', { reqId: caller.reqId, ip: caller.ip, [kind.auditField]: id, by: caller.sub, grants: revoked, reason: 'admin' });
+      if (revoked > 0)
+        deps.securityEvents.emit('grant.revoked', {
+          reqId: caller.reqId,
+          ip: caller.ip,
+          [kind.auditField]: id,
+          by: caller.sub,
+          grants: revoked,
+          reason: 'admin',
+        });
       return { body: { [kind.field]: id, revoked_grants: revoked, note } };
     },
   });

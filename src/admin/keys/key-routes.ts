@@ -28,7 +28,11 @@ const keyView = z
 const transitionView = z.object({ kind: z.string(), kid: z.string(), alg: z.string() }).strict();
 
 function managerOf(deps: AdminDeps): KeyManager {
-  if (!deps.keyManager) throw new AppError('conflict', 'signing keys come from a file (keys.source "file"): rotate them with the file steps (tollgate keys add|promote|retire --file)');
+  if (!deps.keyManager)
+    throw new AppError(
+      'conflict',
+      'signing keys come from a file (keys.source "file"): rotate them with the file steps (tollgate keys add|promote|retire --file)',
+    );
   return deps.keyManager;
 }
 
@@ -69,7 +73,14 @@ export const keyScheduleRoute = adminRoute({
   summary: 'Show the signing-key schedule: period, lead time, retention (computed), next transition',
   responses: {
     200: z
-      .object({ period_seconds: z.number(), publish_ahead_seconds: z.number(), retention_seconds: z.number(), jwks_max_age_seconds: z.number(), next_transition: z.string().nullable(), keys: z.array(keyView) })
+      .object({
+        period_seconds: z.number(),
+        publish_ahead_seconds: z.number(),
+        retention_seconds: z.number(),
+        jwks_max_age_seconds: z.number(),
+        next_transition: z.string().nullable(),
+        keys: z.array(keyView),
+      })
       .strict(),
   },
   async handle(_input, deps) {
@@ -93,7 +104,10 @@ export const rotateKeysRoute = adminRoute({
   method: 'POST',
   path: '/keys/rotate',
   summary: 'Rotate now: the next key signs as soon as it has been published for the lead time',
-  body: z.object({ alg: z.enum(signingAlgs).default('ES256') }).strict().default({ alg: 'ES256' }),
+  body: z
+    .object({ alg: z.enum(signingAlgs).default('ES256') })
+    .strict()
+    .default({ alg: 'ES256' }),
   responses: { 200: z.object({ alg: z.string(), activates: z.string(), transitions: z.array(transitionView) }).strict() },
   async handle({ body, caller }, deps) {
     const { activatesAt, transitions } = await managerOf(deps).rotate(body.alg);

@@ -6,7 +6,7 @@ import { maxPriorityView, timestamp } from '../view-schemas.ts';
 /** An issued initial access token and its terms, as admins list it: never the token. */
 export const initialAccessTokenViewSchema = z
   .object({
-    id: z.string().describe('the token\'s listing id (a hash of it), for revocation'),
+    id: z.string().describe("the token's listing id (a hash of it), for revocation"),
     created_at: timestamp,
     expires_at: timestamp,
     resources: z.array(z.string()),

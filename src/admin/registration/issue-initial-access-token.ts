@@ -19,7 +19,12 @@ const request = z
     default_resource: resourceIdentifier.optional(),
     grant_types: grantTypeList.default([grantTypes.clientCredentials]),
     max_priority: maxPrioritySchema.optional(),
-    expires_in: z.number().int().min(60).max(30 * 86400).default(86400),
+    expires_in: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86400)
+      .default(86400),
     single_use: z.boolean().default(false),
   })
   .strict();
@@ -47,7 +52,13 @@ export const issueInitialAccessTokenRoute = adminRoute({
       singleUse: input.single_use,
     };
     await checkResourcesAndScopes(terms, deps.resources);
-    const { token, id, expiresAt } = await issueInitialAccessToken(deps.provider, deps.storage, createRegistrationTermsStore(deps.storage), terms, input.expires_in);
+    const { token, id, expiresAt } = await issueInitialAccessToken(
+      deps.provider,
+      deps.storage,
+      createRegistrationTermsStore(deps.storage),
+      terms,
+      input.expires_in,
+    );
     audit(deps, caller, 'registration.issue-initial-access-token', { id, resources: terms.resources, expiresAt });
     return {
       status: 201,

@@ -9,7 +9,7 @@ export const expiringSoonMs = 14 * 86400_000;
 
 /** A resource token as maintainers and admins see it: never its value nor its hash. */
 export const resourceTokenViewSchema = credentialViewSchema.extend({
-  id: z.string().describe('the token\'s public id: its client_id, and the sub and client_id of the access tokens it gets'),
+  id: z.string().describe("the token's public id: its client_id, and the sub and client_id of the access tokens it gets"),
   creator_is_maintainer: z.boolean().describe('false once the creator has left the team: the token keeps working, the team decides'),
   expires_at: timestamp,
   expires_soon: z.boolean().describe('expires within 14 days'),

@@ -16,11 +16,19 @@ export function maintainerCheck(resource: ResourceServerRecord, services: Pick<S
 }
 
 /** Tokens as listed: with their last use, and whether their creator still maintains the resource. */
-export async function showTokens(records: readonly ResourceTokenRecord[], resource: ResourceServerRecord, services: Pick<Services, 'accounts' | 'upstreams'>, store: ResourceTokenStore): Promise<ResourceTokenView[]> {
+export async function showTokens(
+  records: readonly ResourceTokenRecord[],
+  resource: ResourceServerRecord,
+  services: Pick<Services, 'accounts' | 'upstreams'>,
+  store: ResourceTokenStore,
+): Promise<ResourceTokenView[]> {
   const creatorIsMaintainer = maintainerCheck(resource, services);
   return Promise.all(
     records.map(async (record) => {
-      const [use, maintains] = await Promise.all([store.lastUsed(record.id), record.createdBy.kind === 'account' ? creatorIsMaintainer(record.createdBy.id) : false]);
+      const [use, maintains] = await Promise.all([
+        store.lastUsed(record.id),
+        record.createdBy.kind === 'account' ? creatorIsMaintainer(record.createdBy.id) : false,
+      ]);
       return resourceTokenView(record, use, maintains);
     }),
   );

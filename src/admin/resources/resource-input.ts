@@ -26,8 +26,16 @@ const selfServiceFields = {
   // The highest max_priority a resource token may carry (default: none). Not `.describe`d: the
   // OpenAPI document recognises the map schema itself to give it its typed shape.
   self_service_max_priority: maxPrioritySchema,
-  self_service_max_lifetime_days: z.number().int().min(1).max(maxLifetimeDaysLimit).describe(`The longest a resource token may live, days (default ${defaultMaxLifetimeDays})`),
-  trusted_publisher_issuers: z.array(z.string().min(1).max(512)).max(20).describe('Trusted issuers whose CI identities maintainers may bind (empty: no trusted publishers)'),
+  self_service_max_lifetime_days: z
+    .number()
+    .int()
+    .min(1)
+    .max(maxLifetimeDaysLimit)
+    .describe(`The longest a resource token may live, days (default ${defaultMaxLifetimeDays})`),
+  trusted_publisher_issuers: z
+    .array(z.string().min(1).max(512))
+    .max(20)
+    .describe('Trusted issuers whose CI identities maintainers may bind (empty: no trusted publishers)'),
 };
 
 export const resourceChanges = z

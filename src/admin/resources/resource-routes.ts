@@ -10,7 +10,10 @@ import { adminChange } from '../resource-tokens/resource-token-routes.ts';
 import { findResource } from './find-resource.ts';
 import { newResource, resourceChanges } from './resource-input.ts';
 
-type ResourceChanges = Pick<z.output<typeof resourceChanges>, 'self_service' | 'self_service_scopes' | 'self_service_max_priority' | 'self_service_max_lifetime_days' | 'trusted_publisher_issuers'>;
+type ResourceChanges = Pick<
+  z.output<typeof resourceChanges>,
+  'self_service' | 'self_service_scopes' | 'self_service_max_priority' | 'self_service_max_lifetime_days' | 'trusted_publisher_issuers'
+>;
 import { resourceView, resourceViewSchema, type ResourceView } from './resource-view.ts';
 
 /**
@@ -44,7 +47,7 @@ export const listResourcesRoute = listRecordsRoute(resourceKind, {
 
 /** POST /admin/resources: an API tokens can be issued for (its identifier is their `aud`). */
 export const createResourceRoute = createRecordRoute(resourceKind, {
-  summary: 'Create a resource server (an API, the tokens\' aud)',
+  summary: "Create a resource server (an API, the tokens' aud)",
   body: newResource,
   build(input) {
     refuseBuiltIn(input.identifier);
@@ -65,7 +68,8 @@ export const createResourceRoute = createRecordRoute(resourceKind, {
     return { record };
   },
   async insert(deps, record) {
-    if (!(await deps.resources.create(record))) throw new AppError('conflict', `resource server "${record.identifier}" already exists`, { field: 'identifier' });
+    if (!(await deps.resources.create(record)))
+      throw new AppError('conflict', `resource server "${record.identifier}" already exists`, { field: 'identifier' });
   },
 });
 
@@ -107,7 +111,10 @@ export const deleteResourceRoute = deleteRecordRoute(resourceKind, {
     refuseBuiltIn(record.identifier);
     const users = (await deps.clients.list()).filter((client) => client.resources.includes(record.identifier)).map((client) => client.clientId);
     if (users.length > 0) {
-      throw new AppError('conflict', `clients still use ${record.identifier}: ${users.slice(0, 10).join(', ')}${users.length > 10 ? ', ...' : ''}; remove it from them first`);
+      throw new AppError(
+        'conflict',
+        `clients still use ${record.identifier}: ${users.slice(0, 10).join(', ')}${users.length > 10 ? ', ...' : ''}; remove it from them first`,
+      );
     }
   },
   async remove(deps, identifier, caller) {

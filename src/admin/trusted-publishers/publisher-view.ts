@@ -6,9 +6,9 @@ import type { TrustedPublisherRecord } from '../../trusted-publishers/publisher-
 
 /** A trusted publisher as maintainers and admins see it. */
 export const trustedPublisherViewSchema = credentialViewSchema.extend({
-  id: z.string().describe('the publisher\'s id: the client_id its CI job sends, and the sub and client_id of the access tokens it gets'),
+  id: z.string().describe("the publisher's id: the client_id its CI job sends, and the sub and client_id of the access tokens it gets"),
   issuer: z.string(),
-  audience: z.string().nullable().describe('the aud the CI token must carry; null: tollgate\'s issuer URL'),
+  audience: z.string().nullable().describe("the aud the CI token must carry; null: tollgate's issuer URL"),
   github_actions: z
     .object({
       repository: z.string().nullable().describe('for people to read; never matched'),

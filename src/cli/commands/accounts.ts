@@ -51,7 +51,13 @@ ${adminOptionsHelp}`,
     const { values, positionals, out } = context;
     const password = await readPassword(context);
     if (!password) throw new AppError('usage', 'a password is needed: --password-stdin, --password-env NAME or --generate-password');
-    const body = defined({ id: stringOption(values, 'id'), username: positionals[0], password: password.password, ...fields(values), disabled: values.disabled ? true : undefined });
+    const body = defined({
+      id: stringOption(values, 'id'),
+      username: positionals[0],
+      password: password.password,
+      ...fields(values),
+      disabled: values.disabled ? true : undefined,
+    });
     for (const key of ['name', 'email', 'max_priority']) if (body[key] === null) delete body[key];
     const account = await connectAdminApi(context).call('POST', '/accounts', body);
     out.result(password.generated ? { ...account, password: password.password } : account, () => withGeneratedPassword(formatFields(account), password));
@@ -81,7 +87,11 @@ const update = recordCommand(records, {
 ${fieldHelp}
   --disable | --enable      a disabled account cannot sign in and its refresh tokens stop`,
   method: 'PATCH',
-  body: (values) => ({ ...fields(values), ...defined({ username: stringOption(values, 'username') }), ...(values.disable ? { disabled: true } : values.enable ? { disabled: false } : {}) }),
+  body: (values) => ({
+    ...fields(values),
+    ...defined({ username: stringOption(values, 'username') }),
+    ...(values.disable ? { disabled: true } : values.enable ? { disabled: false } : {}),
+  }),
   show: formatFields,
 });
 
@@ -126,7 +136,11 @@ const identities: Command = {
   async run(context) {
     const account = await connectAdminApi(context).call('GET', path(context.positionals[0] as string));
     const linked = (account.identities ?? []) as Array<Record<string, unknown>>;
-    context.out.result(linked, () => (linked.length ? formatTable(linked, ['upstream', 'subject', 'username', 'email', 'groups', 'checked_at']) : `${account.username} has no linked identities`));
+    context.out.result(linked, () =>
+      linked.length
+        ? formatTable(linked, ['upstream', 'subject', 'username', 'email', 'groups', 'checked_at'])
+        : `${account.username} has no linked identities`,
+    );
   },
 };
 

@@ -99,7 +99,10 @@ const list: Command = {
   options: { ...adminOptions, ...listFilterOptions, resource: { type: 'string' } },
   help: `usage: tollgate clients list [--search TEXT] [--disabled|--enabled] [--resource URI] [--json]\n\n${listFilterHelp}\n  --resource URI            only clients allowed this resource\n\n${adminOptionsHelp}`,
   async run(context) {
-    const clients = await connectAdminApi(context).list('/clients', 'clients', { ...listFilters(context.values), resource: stringOption(context.values, 'resource') });
+    const clients = await connectAdminApi(context).list('/clients', 'clients', {
+      ...listFilters(context.values),
+      resource: stringOption(context.values, 'resource'),
+    });
     context.out.result(clients, () => formatTable(clients, ['client_id', 'name', 'token_endpoint_auth_method', 'grant_types', 'disabled', 'last_used_at']));
   },
 };
@@ -189,7 +192,11 @@ ${adminOptionsHelp}`,
         single_use: values['single-use'] === true ? true : undefined,
       }),
     );
-    out.result(result, () => `${formatFields(result)}\n\nRegister with: curl -H "Authorization: Bearer <initial_access_token>" -H "content-type: application/json" \\\n  -d '{"client_name":"my-service","grant_types":["client_credentials"]}' ${result.registration_endpoint}`);
+    out.result(
+      result,
+      () =>
+        `${formatFields(result)}\n\nRegister with: curl -H "Authorization: Bearer <initial_access_token>" -H "content-type: application/json" \\\n  -d '{"client_name":"my-service","grant_types":["client_credentials"]}' ${result.registration_endpoint}`,
+    );
   },
 };
 

@@ -111,7 +111,11 @@ ${fileHelp}`,
     const keys = addKey(readKeys(file), jwk);
     writeKeys(file, keys);
     const { roles, text } = showKeys(keys);
-    context.out.result({ added: jwk.kid, keys: roles }, () => `added ${jwk.kid}\n\n${text}\n\nnext: deploy ${file}; once every resource server has refetched the JWKS, run: tollgate keys promote --file ${file} --kid ${jwk.kid}`);
+    context.out.result(
+      { added: jwk.kid, keys: roles },
+      () =>
+        `added ${jwk.kid}\n\n${text}\n\nnext: deploy ${file}; once every resource server has refetched the JWKS, run: tollgate keys promote --file ${file} --kid ${jwk.kid}`,
+    );
   },
 };
 

@@ -17,13 +17,17 @@ is still forgotten here, and the exit code says the revocation did not happen.`,
   async run({ values, env, out }) {
     const store = createCredentialStore(configDir(env));
     const { ended, failures } = await store.update(async (credentials) => {
-      const keys = values.all ? Object.keys(credentials.sessions) : [pickSession(credentials, stringOption(values, 'issuer'), stringOption(values, 'client-id'))[0]];
+      const keys = values.all
+        ? Object.keys(credentials.sessions)
+        : [pickSession(credentials, stringOption(values, 'issuer'), stringOption(values, 'client-id'))[0]];
       const ended: Session[] = [];
       const failures: string[] = [];
       for (const key of keys) {
         const session = credentials.sessions[key] as Session;
         if (session.refreshToken && session.revocationEndpoint) {
-          await revokeToken(sessionClient(session), session.refreshToken, 'refresh_token').catch((error: Error) => failures.push(`${session.issuer}: ${error.message}`));
+          await revokeToken(sessionClient(session), session.refreshToken, 'refresh_token').catch((error: Error) =>
+            failures.push(`${session.issuer}: ${error.message}`),
+          );
         }
         delete credentials.sessions[key];
         if (credentials.current === key) delete credentials.current;
@@ -33,7 +37,9 @@ is still forgotten here, and the exit code says the revocation did not happen.`,
     });
 
     const result = { logged_out: ended.map((session) => ({ issuer: session.issuer, client_id: session.clientId })), revocation_failures: failures };
-    out.result(result, () => (ended.length === 0 ? 'no logins to end' : ended.map((session) => `Logged out of ${session.issuer} (${session.clientId}).`).join('\n')));
+    out.result(result, () =>
+      ended.length === 0 ? 'no logins to end' : ended.map((session) => `Logged out of ${session.issuer} (${session.clientId}).`).join('\n'),
+    );
     if (failures.length > 0) throw new AppError('unreachable', `forgotten here, but not revoked at the server: ${failures.join('; ')}`);
   },
 };

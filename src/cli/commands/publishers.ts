@@ -4,7 +4,14 @@ import { defined, listOption, maxPriorityOption, stringOption } from '../option-
 import { formatFields, formatTable } from '../output.ts';
 import { callSelfService, maintainerOptions, maintainerOptionsHelp, publishersPath } from '../self-service-client.ts';
 
-const githubFlags = { repository: 'repository', 'repository-id': 'repository_id', 'owner-id': 'repository_owner_id', workflow: 'job_workflow_ref', ref: 'ref', environment: 'environment' } as const;
+const githubFlags = {
+  repository: 'repository',
+  'repository-id': 'repository_id',
+  'owner-id': 'repository_owner_id',
+  workflow: 'job_workflow_ref',
+  ref: 'ref',
+  environment: 'environment',
+} as const;
 const kubernetesFlags = { namespace: 'namespace', 'service-account': 'service_account', uid: 'uid' } as const;
 
 /** The flag that set each field of the request, for the server's refusals. */
@@ -25,9 +32,13 @@ function fieldsOf(values: Values, flags: Record<string, string>): Record<string,
 function workloadOptions(values: Values): Record<string, unknown> {
   const github = fieldsOf(values, githubFlags);
   const kubernetes = fieldsOf(values, kubernetesFlags);
-  if (github && kubernetes) throw new AppError('usage', 'name one CI identity: GitHub Actions flags (--repository-id ...) or Kubernetes flags (--namespace ...), not both');
+  if (github && kubernetes)
+    throw new AppError('usage', 'name one CI identity: GitHub Actions flags (--repository-id ...) or Kubernetes flags (--namespace ...), not both');
   if (!github && !kubernetes) {
-    throw new AppError('usage', 'name the CI identity: --repository-id and --owner-id (GitHub Actions), or --namespace, --service-account and --uid (Kubernetes)');
+    throw new AppError(
+      'usage',
+      'name the CI identity: --repository-id and --owner-id (GitHub Actions), or --namespace, --service-account and --uid (Kubernetes)',
+    );
   }
   // Missing ids are left to the server, which says why each is required.
   return github ? { github_actions: github } : { kubernetes };
@@ -35,7 +46,8 @@ function workloadOptions(values: Values): Record<string, unknown> {
 
 const identityOf = (publisher: Record<string, unknown>) => {
   const github = publisher.github_actions as Record<string, string | null> | null;
-  if (github) return `github ${github.repository ?? '?'} (id ${github.repository_id}, owner ${github.repository_owner_id})${github.ref ? ` ${github.ref}` : ''}${github.environment ? ` env:${github.environment}` : ''}`;
+  if (github)
+    return `github ${github.repository ?? '?'} (id ${github.repository_id}, owner ${github.repository_owner_id})${github.ref ? ` ${github.ref}` : ''}${github.environment ? ` env:${github.environment}` : ''}`;
   const kubernetes = publisher.kubernetes as Record<string, string>;
   return `k8s ${kubernetes.namespace}/${kubernetes.service_account} (uid ${kubernetes.uid})`;
 };
@@ -104,7 +116,11 @@ ${maintainerOptionsHelp}`,
       max_priority: maxPriorityOption(values) ?? undefined,
     });
     const result = await callSelfService(context, 'POST', publishersPath(context.positionals[0] as string), body, fieldFlags);
-    context.out.result(result, () => `added ${result.id as string}\n\n${formatFields(row(result))}\n\nIn the CI job: grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer, client_id=${result.id as string}, assertion=<the job's OIDC token>.`);
+    context.out.result(
+      result,
+      () =>
+        `added ${result.id as string}\n\n${formatFields(row(result))}\n\nIn the CI job: grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer, client_id=${result.id as string}, assertion=<the job's OIDC token>.`,
+    );
   },
 };
 

@@ -15,7 +15,10 @@ export function expiryOption(text: string | undefined, now = Date.now()): string
 }
 
 const columns = ['id', 'description', 'created_by', 'created_at', 'expires_at', 'last_used_at', 'last_used_ip', 'status'];
-const row = (token: Record<string, unknown>) => ({ ...token, created_by: (token.created_by as { name?: string; id: string }).name ?? (token.created_by as { id: string }).id });
+const row = (token: Record<string, unknown>) => ({
+  ...token,
+  created_by: (token.created_by as { name?: string; id: string }).name ?? (token.created_by as { id: string }).id,
+});
 
 const shownOnce = (result: Record<string, unknown>) =>
   `${result.token as string}\n\nThis is the only time the token is shown: store it as a CI secret now.\nIts client_id is ${result.id as string}; the whole value is the client_secret.`;
@@ -37,7 +40,13 @@ const create: Command = {
   name: 'create',
   summary: 'make a token for a resource you maintain (shown once)',
   positionals: ['resource'],
-  options: { ...maintainerOptions, description: { type: 'string' }, scope: { type: 'string', multiple: true }, 'max-priority': { type: 'string' }, expires: { type: 'string' } },
+  options: {
+    ...maintainerOptions,
+    description: { type: 'string' },
+    scope: { type: 'string', multiple: true },
+    'max-priority': { type: 'string' },
+    expires: { type: 'string' },
+  },
   help: `usage: tollgate resource-tokens create <resource> --description TEXT --expires 90d [options]
 
   --description TEXT        what the token is for (required)

@@ -33,7 +33,14 @@ token expires. Asks the server nothing;
       refresh_token: session.refreshToken ? 'stored' : 'none',
       credentials_file: store.file,
     };
-    const expiry = !expiresAt ? 'no access token' : result.access_token_expired ? `access token expired ${result.access_token_expires_at}` : `access token valid until ${result.access_token_expires_at}`;
-    out.result(result, () => `Logged in to ${session.issuer} as ${String(result.username ?? result.subject ?? 'unknown')} (${expiry}).\n\n${formatFields(result)}`);
+    const expiry = !expiresAt
+      ? 'no access token'
+      : result.access_token_expired
+        ? `access token expired ${result.access_token_expires_at}`
+        : `access token valid until ${result.access_token_expires_at}`;
+    out.result(
+      result,
+      () => `Logged in to ${session.issuer} as ${String(result.username ?? result.subject ?? 'unknown')} (${expiry}).\n\n${formatFields(result)}`,
+    );
   },
 };

@@ -108,6 +108,10 @@ ${adminOptionsHelp}`,
     }
     const answer = await connectAdminApi(context).call('POST', '/keys/import', jwks);
     const transitions = answer.transitions as Array<{ kind: string; kid: string }>;
-    context.out.result(answer, () => (transitions.length === 0 ? 'nothing to import: every key is already in the store' : transitions.map((transition) => `${transition.kind} ${transition.kid}`).join('\n')));
+    context.out.result(answer, () =>
+      transitions.length === 0
+        ? 'nothing to import: every key is already in the store'
+        : transitions.map((transition) => `${transition.kind} ${transition.kid}`).join('\n'),
+    );
   },
 };

@@ -13,7 +13,9 @@ Trusted issuers are declared in the configuration (federation.trustedIssuers) or
 
 ${adminOptionsHelp}`,
   async run(context) {
-    const { trusted_issuers: issuers } = (await connectAdminApi(context).call('GET', '/trusted-issuers')) as { trusted_issuers: Array<Record<string, unknown>> };
+    const { trusted_issuers: issuers } = (await connectAdminApi(context).call('GET', '/trusted-issuers')) as {
+      trusted_issuers: Array<Record<string, unknown>>;
+    };
     context.out.result(issuers, () => formatTable(issuers, ['issuer', 'keys', 'jwks_uri', 'declared_in']));
   },
 };

@@ -78,7 +78,11 @@ export function startDeviceAuthorization(config: client.Configuration, scope?: s
     // there is no device-login client of that id, and that is what the person needs to hear.
     if (error instanceof client.ResponseBodyError && error.error === 'invalid_client') {
       const clientId = config.clientMetadata().client_id;
-      throw new AppError('unauthorized', `no such client: ${new URL(config.serverMetadata().issuer).origin} has no device-login client "${clientId}" (a public client with the device_code grant); check --client-id or TOLLGATE_CLIENT_ID`, { cause: error });
+      throw new AppError(
+        'unauthorized',
+        `no such client: ${new URL(config.serverMetadata().issuer).origin} has no device-login client "${clientId}" (a public client with the device_code grant); check --client-id or TOLLGATE_CLIENT_ID`,
+        { cause: error },
+      );
     }
     throw oauthFailure(error, 'cannot start the login');
   });
@@ -126,7 +130,12 @@ function oauthFailure(error: unknown, what: string): AppError {
   if (error instanceof client.ResponseBodyError) {
     const detail = error.error_description ? `${error.error}: ${error.error_description}` : error.error;
     const person = ['access_denied', 'expired_token'].includes(error.error);
-    const message = error.error === 'access_denied' ? 'the login was denied in the browser' : error.error === 'expired_token' ? 'the code expired before the login was approved; run tollgate login again' : `${what}: ${detail}`;
+    const message =
+      error.error === 'access_denied'
+        ? 'the login was denied in the browser'
+        : error.error === 'expired_token'
+          ? 'the code expired before the login was approved; run tollgate login again'
+          : `${what}: ${detail}`;
     return new AppError(person ? 'unauthorized' : codeForOAuthError(error.error, error.status), message, { expose: true, cause: error });
   }
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -136,7 +145,10 @@ function oauthFailure(error: unknown, what: string): AppError {
   }
   if (error instanceof client.ClientError) {
     const status = (cause as { status?: number } | undefined)?.status;
-    return new AppError(status === 503 ? 'unreachable' : 'invalid_field', `${what}: ${error.message}${status ? ` (HTTP ${status})` : ''}`, { expose: true, cause: error });
+    return new AppError(status === 503 ? 'unreachable' : 'invalid_field', `${what}: ${error.message}${status ? ` (HTTP ${status})` : ''}`, {
+      expose: true,
+      cause: error,
+    });
   }
   return error instanceof AppError ? error : new AppError('internal', `${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }

@@ -20,7 +20,13 @@ async function tokenEndpoint(answers: Array<Record<string, unknown> | 'reset'>) 
   return { server, requests, config: reconnect({ issuer: base, token_endpoint: `${base}/token` }, 'cli') };
 }
 
-const authorization = (interval: number): DeviceAuthorization => ({ device_code: 'dc', user_code: 'ABCD-EFGH', verification_uri: 'http://x/device', expires_in: 600, interval });
+const authorization = (interval: number): DeviceAuthorization => ({
+  device_code: 'dc',
+  user_code: 'ABCD-EFGH',
+  verification_uri: 'http://x/device',
+  expires_in: 600,
+  interval,
+});
 
 test('polling goes on through authorization_pending, returns the tokens, and names the CLI in User-Agent', async (t) => {
   const endpoint = await tokenEndpoint([{ error: 'authorization_pending' }, { error: 'authorization_pending' }, { access_token: 'at', token_type: 'Bearer' }]);
