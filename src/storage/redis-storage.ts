@@ -216,19 +216,29 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     };
   }
 
-  async function rotateRefreshToken({ previousId, id, payload, expiresIn, reuseIntervalSeconds }: RefreshTokenRotation): Promise<RotationOutcome> {
+  // A rotation is confirmed or annulled with the very object it was made from
+  // (refresh-token-rotation.ts): its two names are computed once.
+  const namesOfRotations = new WeakMap<object, { previous: string; successor: string }>();
+  function rotationNames(rotation: Pick<RefreshTokenRotation, 'previousId' | 'id'>) {
+    let names = namesOfRotations.get(rotation);
+    if (!names) namesOfRotations.set(rotation, (names = { previous: keys.nameOf(rotation.previousId), successor: keys.nameOf(rotation.id) }));
+    return names;
+  }
+
+  async function rotateRefreshToken(rotation: RefreshTokenRotation): Promise<RotationOutcome> {
+    const { previousId, id, payload, expiresIn, reuseIntervalSeconds } = rotation;
     const grantId = payload.grantId;
     if (!grantId) throw new TypeError('a refresh token is rotated within its grant');
     const { consumed: _consumed, ...rest } = payload;
     const sealed = digest.seal(id, JSON.stringify(rest));
-    const previous = keys.nameOf(previousId);
+    const { previous, successor } = rotationNames(rotation);
     const minted = ids.ownerOf(previousId) ? 1 : 0;
     const outcome = await scripts.rotateRefreshToken(
       keys.refreshChain(grantId),
       keys.revokedGrant(grantId),
       keys.olderRefreshToken.record(grantId, previous),
       previous,
-      keys.nameOf(id),
+      successor,
       sealed,
       expiresIn,
       reuseIntervalSeconds * 1000,
@@ -243,15 +253,18 @@ export function createRedisStorage(rawClient: RedisClient, keyPrefix: string, op
     return 'rotated';
   }
 
-  async function annulRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['annulRefreshTokenRotation']>[0]) {
-    if (!payload.grantId) return;
-    const previous = keys.nameOf(previousId);
-    await scripts.annulRotation(keys.refreshChain(payload.grantId), keys.olderRefreshToken.record(payload.grantId, previous), previous, keys.nameOf(id));
+  async function annulRefreshTokenRotation(rotation: Parameters<Storage['annulRefreshTokenRotation']>[0]) {
+    const grantId = rotation.payload.grantId;
+    if (!grantId) return;
+    const { previous, successor } = rotationNames(rotation);
+    await scripts.annulRotation(keys.refreshChain(grantId), keys.olderRefreshToken.record(grantId, previous), previous, successor);
   }
 
-  async function confirmRefreshTokenRotation({ previousId, id, payload }: Parameters<Storage['confirmRefreshTokenRotation']>[0]) {
-    if (!payload.grantId) return;
-    await scripts.confirmRotation(keys.refreshChain(payload.grantId), keys.nameOf(previousId), keys.nameOf(id));
+  async function confirmRefreshTokenRotation(rotation: Parameters<Storage['confirmRefreshTokenRotation']>[0]) {
+    const grantId = rotation.payload.grantId;
+    if (!grantId) return;
+    const { previous, successor } = rotationNames(rotation);
+    await scripts.confirmRotation(keys.refreshChain(grantId), previous, successor);
   }
 
   function setIndex(key: string, value: string, expiresIn: number | undefined) {

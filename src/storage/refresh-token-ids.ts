@@ -1,4 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+import { randomPoolBytes } from './random-pool.ts';
 
 /** Whose a refresh token is, as its id says. */
 export interface RefreshTokenOwner {
@@ -14,6 +16,8 @@ export interface RefreshTokenIds {
 }
 
 const macLength = 22;
+/** Ids whose MAC was checked lately: a refresh asks for its token's owner three times. */
+const verifiedCapacity = 1024;
 
 /**
  * Refresh token ids that name their grant and account (issue 24):
@@ -30,18 +34,26 @@ export function createRefreshTokenIds(pepper: string | undefined): RefreshTokenI
       .update(`refresh-token-id\0${body}`)
       .digest('base64url')
       .slice(0, macLength);
+  // Only ids that passed the check, by their exact string: a presented token is rotated in the
+  // request that asks, so what stays here is mostly ids already used. Oldest out first.
+  const verified = new Map<string, RefreshTokenOwner>();
   return {
     mint({ grantId, accountId }) {
       if (!/^[\w-]+$/.test(grantId)) throw new TypeError('a grant id is URL-safe (oidc-provider makes them with nanoid)');
-      const body = `${randomBytes(32).toString('base64url')}.${grantId}.${Buffer.from(accountId).toString('base64url')}`;
+      const body = `${randomPoolBytes(32).toString('base64url')}.${grantId}.${Buffer.from(accountId).toString('base64url')}`;
       return `${body}.${mac(body)}`;
     },
     ownerOf(id) {
+      const known = verified.get(id);
+      if (known) return known;
       const parts = id.split('.');
       if (parts.length !== 4 || parts[3]?.length !== macLength) return undefined;
       const body = id.slice(0, id.length - macLength - 1);
       if (!timingSafeEqual(Buffer.from(mac(body)), Buffer.from(parts[3]))) return undefined;
-      return { grantId: parts[1] as string, accountId: Buffer.from(parts[2] as string, 'base64url').toString() };
+      const owner = Object.freeze({ grantId: parts[1] as string, accountId: Buffer.from(parts[2] as string, 'base64url').toString() });
+      if (verified.size >= verifiedCapacity) verified.delete(verified.keys().next().value as string);
+      verified.set(id, owner);
+      return owner;
     },
   };
 }

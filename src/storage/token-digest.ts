@@ -1,4 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey } from 'node:crypto';
+
+import { randomPoolBytes } from './random-pool.ts';
 
 /**
  * What Redis holds in place of a credential (refresh token, device code, user code, initial and
@@ -33,7 +35,7 @@ export function createTokenDigest(pepper: string | undefined): TokenDigest {
   return {
     name: (credential) => (pepperKey ? createHmac('sha256', pepperKey) : createHash('sha256')).update(credential).digest('base64url'),
     seal(credential, text) {
-      const iv = randomBytes(ivBytes);
+      const iv = randomPoolBytes(ivBytes);
       const cipher = createCipheriv('aes-256-gcm', sealingKey(credential), iv);
       const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
       return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
