@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import { randomPoolBytes } from './random-pool.ts';
+import { randomPoolBytes } from '../kernel/random-pool.ts';
 
 /** Whose a refresh token is, as its id says. */
 export interface RefreshTokenOwner {

@@ -87,9 +87,20 @@ export const collectionNames = {
  * Credentials appear only as `digest.name(...)` (see token-digest.ts and docs/operations.md, "Storage").
  */
 export function createRedisKeys(prefix: string, digest: TokenDigest) {
+  // Every refresh and exchange names its grant's record. A grant id is no credential (refresh
+  // token ids carry it, refresh-token-ids.ts), so its key is remembered, within a bound.
+  const grantKeys = new Map<string, string>();
+  const grantKey = (grantId: string) => {
+    let key = grantKeys.get(grantId);
+    if (key === undefined) {
+      if (grantKeys.size >= 4096) grantKeys.delete(grantKeys.keys().next().value as string);
+      grantKeys.set(grantId, (key = `${prefix}oidc:Grant:{${digest.name(grantId)}}`));
+    }
+    return key;
+  };
   return {
     /** Hash of one oidc-provider model instance (`p` sealed payload, `c` consumed); TTL from expiresIn. */
-    model: (model: string, id: string) => `${prefix}oidc:${model}:{${digest.name(id)}}`,
+    model: (model: string, id: string) => (model === 'Grant' ? grantKey(id) : `${prefix}oidc:${model}:{${digest.name(id)}}`),
     /** The name a credential is stored under (its digest): computed once, then passed to the builders below that take a name. */
     nameOf: (credential: string) => digest.name(credential),
     /**

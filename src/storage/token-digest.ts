@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey } from 'node:crypto';
 
-import { randomPoolBytes } from './random-pool.ts';
+import { randomPoolBytes } from '../kernel/random-pool.ts';
 
 /**
  * What Redis holds in place of a credential (refresh token, device code, user code, initial and

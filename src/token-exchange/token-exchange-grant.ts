@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { errors } from 'oidc-provider';
 
 import type { AccountRecord } from '../accounts/account-record.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { grantTypes } from '../clients/client-record.ts';
 import type { MaxPriority } from '../principals/max-priority.ts';
+import { randomPoolBytes } from '../kernel/random-pool.ts';
 import type { ExtraGrant } from '../provider/grant-types.ts';
 import type { ResourceServerPolicy } from '../provider/resource-server-policy.ts';
 import { isOwnAudience } from '../resources/own-audiences.ts';
@@ -40,7 +40,7 @@ export function createTokenExchangeGrant(deps: TokenExchangeDeps): ExtraGrant {
       if (!acting || client.clientAuthMethod === 'none') throw new errors.UnauthorizedClient('token exchange is for confidential clients only');
       const request = readExchangeRequest(params);
       // The new token's tie to the person's grant goes out with the liveness reads: one round trip.
-      const jti = randomBytes(32).toString('base64url');
+      const jti = randomPoolBytes(32).toString('base64url');
       const subject = await deps.verifySubjectToken(provider, request.subjectToken, acting, (grantId, exp) => deps.recordAhead(jti, grantId, exp));
 
       const target = request.target ?? acting.defaultResource;

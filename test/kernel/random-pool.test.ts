@@ -1,6 +1,6 @@
 import test from 'ava';
 
-import { randomPoolBytes } from '../../src/storage/random-pool.ts';
+import { randomPoolBytes } from '../../src/kernel/random-pool.ts';
 
 test('the random pool hands out each byte once, across refills', (t) => {
   const drawn = new Set<string>();
