@@ -39,8 +39,9 @@ const usage = `npm run bench [-- options]
   --only <list>        scenarios: ${allScenarios.join(',')} (default: all)
   --profile, --no-profile
                        record node --cpu-prof profiles of both servers under client
-                       credentials ES256 and refresh at the highest connection count, and
-                       compare them in the report (default: on, except with --quick/--against)
+                       credentials ES256 and refresh at the highest connection count, and of
+                       tollgate under token exchange (set against its client credentials),
+                       and compare them in the report (default: on, except with --quick/--against)
   --report <file>      markdown report to update (default BENCHMARKS.md; --quick: none)
   --against <git-ref>  compare with tollgate as of <git-ref> instead of the baseline, pair by
                        pair (before/after of a change); never writes BENCHMARKS.md

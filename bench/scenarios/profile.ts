@@ -8,13 +8,15 @@ import type { ServerProcess } from '../lib/processes.ts';
 import { startBaseline, startTollgate } from '../lib/servers.ts';
 import { basicAuthorization, fixtures } from '../lib/tollgate-fixtures.ts';
 import { round, runWrk, type WrkRun } from '../lib/wrk.ts';
+import { exchangeRequest, personAccessToken } from './token-exchange.ts';
 
 type Profiled = { file: string; requests: number; rps: number; summary: ProfileSummary };
 
 /**
  * `node --cpu-prof` of fresh servers under load at the highest connection count: client
  * credentials ES256 (tollgate against the baseline) and the refresh grant (tollgate against the
- * baseline on the naive Redis adapter). Only samples of the timed run count. The report says
+ * baseline on the naive Redis adapter), and token exchange against client credentials, both on
+ * tollgate. Only samples of the timed run count. The report says
  * where each spends CPU per 1,000 tokens, by owner (package, our src/ file, GC); the difference
  * column is what tollgate adds.
  */
@@ -31,7 +33,7 @@ export async function profileServers(context: BenchContext, resultsDir: string):
     label: string,
     start: (nodeArgs: string[]) => Promise<ServerProcess>,
     script: WrkRun['script'],
-    env: (run: number) => Record<string, string>,
+    env: (run: number, server: ServerProcess) => Record<string, string> | Promise<Record<string, string>>,
   ) => {
     const dir = join(directory, label);
     mkdirSync(dir, { recursive: true });
@@ -41,8 +43,8 @@ export async function profileServers(context: BenchContext, resultsDir: string):
     let rps: number;
     let window: { fromUs: number; toUs: number };
     try {
-      const load = (durationS: number, run: number) =>
-        runWrk({ server: label, url: server.url, script, connections, durationS, env: env(run), cpu: { server: server.pid } });
+      const load = async (durationS: number, run: number) =>
+        runWrk({ server: label, url: server.url, script, connections, durationS, env: await env(run, server), cpu: { server: server.pid } });
       if (context.warmupS > 0) await load(context.warmupS, 0);
       const fromUs = monotonicUs();
       const run = await load(context.durationS, 1);
@@ -111,16 +113,32 @@ export async function profileServers(context: BenchContext, resultsDir: string):
     seedsFor(baselineSeeds, fixtures.baselineDeviceClientId),
   );
 
+  // Token exchange has no baseline in a plain oidc-provider: it is set against client
+  // credentials on a tollgate of its own, both profiled from a fresh start.
+  const exchangeBodies = new Map<ServerProcess, Record<string, string>>();
+  const exchangeEnv = async (_run: number, server: ServerProcess) => {
+    let body = exchangeBodies.get(server);
+    if (!body) exchangeBodies.set(server, (body = exchangeRequest(await personAccessToken(server.url))));
+    return body;
+  };
+  const exchangeTollgate = await profileOne('exchange-tollgate', (nodeArgs) => startTollgate({ ...tollgateOptions, nodeArgs }), 'token.lua', exchangeEnv);
+
   return {
-    data: { directory, ccTollgate, ccBaseline, refreshTollgate, refreshBaseline },
+    data: { directory, ccTollgate, ccBaseline, refreshTollgate, refreshBaseline, exchangeTollgate },
     markdown: [
       renderProfile(`client credentials ES256, c${connections}`, ccTollgate, ccBaseline),
       renderProfile(`refresh with rotation on Redis, c${connections} (baseline: naive Redis adapter)`, refreshTollgate, refreshBaseline),
+      renderProfile(
+        `token exchange, c${connections} (against client credentials on tollgate, the run above)`,
+        exchangeTollgate,
+        ccTollgate,
+        'client credentials',
+      ),
     ].join('\n\n'),
   };
 }
 
-function renderProfile(title: string, tollgate: Profiled, baseline: Profiled): string {
+function renderProfile(title: string, tollgate: Profiled, baseline: Profiled, baselineName = 'baseline'): string {
   const per1k = (ms: number, requests: number) => round(ms / (requests / 1000), 1);
   const owners = new Set([...Object.keys(tollgate.summary.byOwner), ...Object.keys(baseline.summary.byOwner)]);
   owners.delete('idle');
@@ -139,10 +157,10 @@ function renderProfile(title: string, tollgate: Profiled, baseline: Profiled): s
     `### Generated CPU profile: ${title}`,
     '',
     `Main-thread time per 1,000 tokens under \`node --cpu-prof\` (which slows both servers down), timed run only. ` +
-      `tollgate ${tollgate.rps} req/s, busy ${busy(tollgate)} ms; baseline ${baseline.rps} req/s, busy ${busy(baseline)} ms. ` +
+      `tollgate ${tollgate.rps} req/s, busy ${busy(tollgate)} ms; ${baselineName} ${baseline.rps} req/s, busy ${busy(baseline)} ms. ` +
       `Profiles: \`${relative(tollgate.file)}\`, \`${relative(baseline.file)}\` (open in Chrome DevTools or speedscope).`,
     '',
-    '| owner (self time) | tollgate | baseline | difference |',
+    `| owner (self time) | tollgate | ${baselineName} | difference |`,
     '| --- | ---: | ---: | ---: |',
     ...rows.map((row) => `| ${row.owner} | ${row.a} | ${row.b} | ${row.difference > 0 ? '+' : ''}${row.difference} |`),
     '',

@@ -9,6 +9,7 @@ import { basicAuthorization, fixtures } from '../lib/tollgate-fixtures.ts';
 
 const exchangeGrant = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const accessTokenType = 'urn:ietf:params:oauth:token-type:access_token';
+const benchTarget = `resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
 
 /**
  * RFC 8693 token exchange next to client credentials, on the same tollgate in the same run,
@@ -21,9 +22,8 @@ export async function tokenExchange(context: BenchContext): Promise<Row[]> {
   const server = context.tollgate;
   const exchange: Side = { ...tollgateSide(context, server), name: 'token exchange' };
   const credentials: Side = { ...tollgateSide(context, server), name: 'client credentials' };
-  const target = `resource=${encodeURIComponent(fixtures.resources.ES256)}&scope=${encodeURIComponent(fixtures.scope)}`;
   const credentialsEnv = {
-    BENCH_BODY: `grant_type=client_credentials&${target}`,
+    BENCH_BODY: `grant_type=client_credentials&${benchTarget}`,
     BENCH_AUTHORIZATION: basicAuthorization(fixtures.clientId, fixtures.clientSecret),
   };
 
@@ -31,10 +31,7 @@ export async function tokenExchange(context: BenchContext): Promise<Row[]> {
   for (const connections of context.connections) {
     // A fresh person token per connection count, so it outlives every run that uses it.
     const subjectToken = await personAccessToken(server.url);
-    const exchangeEnv = {
-      BENCH_BODY: `grant_type=${encodeURIComponent(exchangeGrant)}&subject_token=${subjectToken}&subject_token_type=${encodeURIComponent(accessTokenType)}&${target}`,
-      BENCH_AUTHORIZATION: basicAuthorization(fixtures.gatewayClientId, fixtures.clientSecret),
-    };
+    const exchangeEnv = exchangeRequest(subjectToken);
     context.log(`token exchange vs client credentials ES256, ${connections} connection(s)`);
     const row = await comparePairs(context, {
       scenario: 'token exchange ES256',
@@ -53,6 +50,14 @@ export async function tokenExchange(context: BenchContext): Promise<Row[]> {
     });
   }
   return rows;
+}
+
+/** wrk's environment for the gateway client exchanging `subjectToken` for a token to the bench API. */
+export function exchangeRequest(subjectToken: string): Record<string, string> {
+  return {
+    BENCH_BODY: `grant_type=${encodeURIComponent(exchangeGrant)}&subject_token=${subjectToken}&subject_token_type=${encodeURIComponent(accessTokenType)}&${benchTarget}`,
+    BENCH_AUTHORIZATION: basicAuthorization(fixtures.gatewayClientId, fixtures.clientSecret),
+  };
 }
 
 /** A person's access token for the demo API: one device login as the demo account, then one refresh. */
