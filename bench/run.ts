@@ -15,7 +15,7 @@ import { repoRoot, startBaseline, startTollgate } from './lib/servers.ts';
 import { judgeTargets } from './lib/targets.ts';
 import { seedTollgate, writeBenchJwks } from './lib/tollgate-fixtures.ts';
 import { checkWrk } from './lib/wrk.ts';
-import { clientCredentials, clientCredentialsInMemory } from './scenarios/client-credentials.ts';
+import { clientCredentials, clientCredentialsInMemory, clientCredentialsKeyStore } from './scenarios/client-credentials.ts';
 import { deviceFlow } from './scenarios/device-flow.ts';
 import { profileServers } from './scenarios/profile.ts';
 import { refreshGrant } from './scenarios/refresh.ts';
@@ -112,6 +112,8 @@ try {
   };
   if (options.scenarios.has('cc-es256')) await scenario('client credentials ES256', () => clientCredentials(context, 'ES256'));
   if (options.scenarios.has('cc-es256-memory')) await scenario('client credentials ES256, in-memory store', () => clientCredentialsInMemory(context, running));
+  if (options.scenarios.has('cc-es256-keystore'))
+    await scenario('client credentials ES256, signing keys in the store', () => clientCredentialsKeyStore(context, running));
   if (options.scenarios.has('cc-rs256')) await scenario('client credentials RS256', () => clientCredentials(context, 'RS256'));
   if (options.scenarios.has('exchange')) await scenario('token exchange ES256', () => tokenExchange(context));
   if (options.scenarios.has('jwt-bearer')) await scenario('jwt-bearer ES256', () => jwtBearer(context, running));

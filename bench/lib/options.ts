@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 export const allScenarios = [
   'cc-es256',
   'cc-es256-memory',
+  'cc-es256-keystore',
   'cc-rs256',
   'exchange',
   'jwt-bearer',

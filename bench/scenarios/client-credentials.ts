@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 import { baselineSide, comparePairs, tollgateSide, type BenchContext, type Side } from '../lib/context.ts';
@@ -5,7 +6,7 @@ import type { ServerProcess } from '../lib/processes.ts';
 import type { BenchRedis } from '../lib/redis.ts';
 import type { Row } from '../lib/results.ts';
 import { startTollgate } from '../lib/servers.ts';
-import { basicAuthorization, fixtures, writeBenchSeed } from '../lib/tollgate-fixtures.ts';
+import { basicAuthorization, fixtures, seedTollgate, writeBenchSeed } from '../lib/tollgate-fixtures.ts';
 
 /**
  * Client credentials, the service-to-service path: the same request body and Basic credentials
@@ -60,5 +61,33 @@ export async function clientCredentialsInMemory(context: BenchContext, running: 
     return rows.map((row) => ({ ...row, subject: 'tollgate, in-memory store' }));
   } finally {
     await memory.stop();
+  }
+}
+
+/**
+ * The same with tollgate's signing keys kept in the store (keys.source=store, SPEC §16): keys
+ * generated, sealed and rotated by tollgate itself, checked every 2 s and on change
+ * notifications, against the baseline signing with a key from a file. On the bench's Redis under
+ * a key prefix of its own, so its keys and clients are its own. Not with --against.
+ */
+export async function clientCredentialsKeyStore(context: BenchContext, running: Array<ServerProcess | BenchRedis>): Promise<Row[]> {
+  const scenario = 'client credentials ES256, signing keys in the store';
+  if (context.against)
+    return [{ scenario, load: '', unit: 'tokens/s', subject: 'tollgate, key store', note: 'not run with --against: the reference tollgate signs from a file' }];
+  const keyPrefix = 'tollgate-keystore:';
+  await seedTollgate(context.redis.url, keyPrefix);
+  const keyStore = await startTollgate({
+    redisUrl: context.redis.url,
+    jwksFile: context.jwksFile,
+    keyPrefix,
+    name: 'tollgate (key store)',
+    env: { TOLLGATE_JWKS_FILE: '', TOLLGATE_KEY_SOURCE: 'store', TOLLGATE_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
+  });
+  running.push(keyStore);
+  try {
+    const rows = await clientCredentials(context, 'ES256', tollgateSide(context, keyStore), scenario);
+    return rows.map((row) => ({ ...row, subject: 'tollgate, key store', note: 'signing keys in the store (keys.source=store), on Redis' }));
+  } finally {
+    await keyStore.stop();
   }
 }
