@@ -2,6 +2,7 @@ import { createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { ExternalSigningKey } from 'oidc-provider';
 
 import type { SigningAlg } from '../resources/resource-server-record.ts';
+import { ieeeP1363FromDer } from './ecdsa-signature.ts';
 import type { KeyRing } from './key-ring.ts';
 
 const kty: Record<SigningAlg, string> = { ES256: 'EC', RS256: 'RSA', EdDSA: 'OKP' };
@@ -86,13 +87,11 @@ export class RingSigningKey extends ExternalSigningKey {
     // Revoked between oidc-provider picking it and signing: fail this one request rather than
     // sign with a revoked key or under a header naming another.
     if (!key) throw new Error(`signing key ${kid} is no longer in the key set`);
-    const [algorithm, signingKey] =
-      this.#alg === 'EdDSA'
-        ? [null, key.privateKey]
-        : this.#alg === 'ES256'
-          ? ['sha256', { key: key.privateKey, dsaEncoding: 'ieee-p1363' as const }]
-          : ['sha256', key.privateKey];
-    return new Promise((resolve, reject) => sign(algorithm, data, signingKey, (error, signature) => (error ? reject(error) : resolve(signature))));
+    // Given the bare KeyObject: see ecdsa-signature.ts for why ES256 is not asked for P1363 here.
+    const signature = await new Promise<Buffer>((resolve, reject) =>
+      sign(this.#alg === 'EdDSA' ? null : 'sha256', data, key.privateKey, (error, signed) => (error ? reject(error) : resolve(signed))),
+    );
+    return this.#alg === 'ES256' ? ieeeP1363FromDer(signature, 32) : signature;
   }
 
   // Headers repeat (one per key and token type): each one's kid is read once.
