@@ -17,18 +17,13 @@ test.before(async () => {
 test.after.always(() => stop?.());
 
 const cli = (args: string[]) => runCli(args, admin);
+/** `tollgate clients create NAME`: a public jwt-bearer client for the demo API, then `rest`. */
+const createFederated = ([name, ...rest]: string[]) =>
+  cli(['clients', 'create', name as string, '--grant', 'jwt-bearer', '--auth-method', 'none', '--resource', 'urn:tollgate:demo', ...rest]);
 
 test('clients create --federated makes a client without a secret; update --federated replaces the identities', async (t) => {
-  const created = await cli([
-    'clients',
-    'create',
+  const created = await createFederated([
     'plugin-release',
-    '--grant',
-    'jwt-bearer',
-    '--auth-method',
-    'none',
-    '--resource',
-    'urn:tollgate:demo',
     '--federated',
     `issuer=${github},subject=repo:qgis/plugin-x:ref:refs/heads/main,audience=tollgate,claim.repository=qgis/plugin-x,claim.environment=release`,
     '--json',
@@ -85,33 +80,9 @@ test('trusted-issuers list shows the configured issuers and where their keys com
 
 test('clients create refuses a federated identity another client holds, exit code 5 naming the field', async (t) => {
   const identity = `issuer=${github},subject=repo:org/shared:ref:refs/heads/main,claim.repository_id=1296269,claim.repository_owner_id=1342004`;
-  const first = await cli([
-    'clients',
-    'create',
-    'shared-first',
-    '--grant',
-    'jwt-bearer',
-    '--auth-method',
-    'none',
-    '--resource',
-    'urn:tollgate:demo',
-    '--federated',
-    identity,
-  ]);
+  const first = await createFederated(['shared-first', '--federated', identity]);
   t.is(first.code, 0, first.stderr);
-  const second = await cli([
-    'clients',
-    'create',
-    'shared-second',
-    '--grant',
-    'jwt-bearer',
-    '--auth-method',
-    'none',
-    '--resource',
-    'urn:tollgate:demo',
-    '--federated',
-    identity,
-  ]);
+  const second = await createFederated(['shared-second', '--federated', identity]);
   t.is(second.code, 5);
   t.regex(second.stderr, /federated_identities\.0: client "shared-first" already holds this federated identity/);
 });

@@ -39,6 +39,8 @@ test.after.always(async () => {
 });
 
 const cli = (args: string[]) => runCli(args, env);
+/** `tollgate publishers add` for the test resource, described `x`, then `flags`. */
+const addPublisher = (flags: string[]) => cli(['publishers', 'add', resource, '--description', 'x', ...flags]);
 const exchange = async (clientId: string, claims: Record<string, string> = {}) =>
   postForm(`${server.url}/token`, {
     grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
@@ -105,43 +107,19 @@ test.serial("tollgate publishers add, list and remove work against the JSON API 
 test.serial(
   'tollgate publishers add names the flag a name-only binding lacks, and refuses a missing or doubled CI identity before asking the server',
   async (t) => {
-    const nameOnly = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', actions.issuer, '--repository', 'qgis/plugin-x']);
+    const nameOnly = await addPublisher(['--ci-issuer', actions.issuer, '--repository', 'qgis/plugin-x']);
     t.is(nameOnly.code, 2);
     t.regex(nameOnly.stderr, /--repository-id: is required: GitHub's immutable repository id/);
-    const noUid = await cli([
-      'publishers',
-      'add',
-      resource,
-      '--description',
-      'x',
-      '--ci-issuer',
-      actions.issuer,
-      '--namespace',
-      'ci',
-      '--service-account',
-      'publisher',
-    ]);
+    const noUid = await addPublisher(['--ci-issuer', actions.issuer, '--namespace', 'ci', '--service-account', 'publisher']);
     t.is(noUid.code, 2);
     t.regex(noUid.stderr, /--uid: is required/);
-    const none = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', actions.issuer]);
+    const none = await addPublisher(['--ci-issuer', actions.issuer]);
     t.is(none.code, 2);
     t.regex(none.stderr, /name the CI identity/);
-    const both = await cli(['publishers', 'add', resource, '--description', 'x', '--ci-issuer', actions.issuer, '--repository-id', '1', '--namespace', 'ci']);
+    const both = await addPublisher(['--ci-issuer', actions.issuer, '--repository-id', '1', '--namespace', 'ci']);
     t.is(both.code, 2);
     t.regex(both.stderr, /not both/);
-    const unlisted = await cli([
-      'publishers',
-      'add',
-      resource,
-      '--description',
-      'x',
-      '--ci-issuer',
-      'https://gitlab.example.org',
-      '--repository-id',
-      '1',
-      '--owner-id',
-      '2',
-    ]);
+    const unlisted = await addPublisher(['--ci-issuer', 'https://gitlab.example.org', '--repository-id', '1', '--owner-id', '2']);
     t.is(unlisted.code, 2);
     t.regex(unlisted.stderr, /--ci-issuer "https:\/\/gitlab.example.org": .*allows trusted publishers only from/);
     const notMine = await cli(['publishers', 'list', 'https://other.example.org']);
