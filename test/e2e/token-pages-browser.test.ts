@@ -109,7 +109,10 @@ const wideElements = (page: Page) =>
       .map((element) => `${element.tagName.toLowerCase()}.${element.className}`),
   );
 
-/** axe finds nothing, and the page is screenshotted at a desktop width and, with `phone`, at 360 px. */
+/**
+ * axe finds nothing, and the page is screenshotted at the desktop width the docs use and, with
+ * `phone`, also at 1280 px (with the browser tests' other screenshots) and at 360 px.
+ */
 async function check(t: ExecutionContext, page: Page, name: string, heading: RegExp, options: { phone?: boolean } = {}) {
   t.regex((await page.locator('h1').textContent()) ?? '', heading, name);
   const violations = await accessibilityViolations(page);
@@ -121,6 +124,9 @@ async function check(t: ExecutionContext, page: Page, name: string, heading: Reg
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
   if (options.phone) {
     const desktop = page.viewportSize();
+    await page.setViewportSize({ width: 1280, height: 820 });
+    t.deepEqual(await accessibilityViolations(page), [], `${name} at 1280 px: accessibility violations`);
+    await page.screenshot({ path: join(screenshots, `${name}-1280.png`), fullPage: true });
     await page.setViewportSize({ width: 360, height: 740 });
     t.deepEqual(await wideElements(page), [], `${name}: elements wider than 360 px`);
     t.deepEqual(await accessibilityViolations(page), [], `${name} at 360 px: accessibility violations`);
